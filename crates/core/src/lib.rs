@@ -1,0 +1,19 @@
+//! Ponder's domain: the types and rules every other crate shares, with no I/O.
+//!
+//! - [`ids`]: typed ids, so that a user id is never passed where a post id belongs.
+//! - [`markdown`]: Markdown to sanitized HTML, and plain-text excerpts.
+//! - [`slug`]: URL slugs from titles and names.
+//! - [`identicon`]: the SVG avatar every user has until they upload one.
+//! - [`paging`]: page numbers and sort orders parsed from user input.
+//! - [`text`]: pluralised counts and relative times for display.
+//! - [`time`]: UTC timestamps (seconds since the Unix epoch) and their calendar form.
+
+pub mod identicon;
+pub mod ids;
+pub mod markdown;
+pub mod paging;
+pub mod slug;
+pub mod text;
+pub mod time;
+
+pub use ids::{CategoryId, CommentId, PostId, TagId, UserId};

@@ -1,0 +1,140 @@
+//! Page numbers and sort orders as they arrive in query strings: parsed strictly,
+//! with messages that say what to do instead.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// Questions per list page.
+pub const PER_PAGE: u32 = 30;
+/// The highest page number accepted at all; past it the request is refused.
+pub const MAX_PAGE: u32 = 100_000;
+
+/// Why a page number or sort was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PagingError {
+    /// The page was not a whole number from 1 to [`MAX_PAGE`].
+    #[error("page must be a whole number from 1 to {MAX_PAGE}, not “{0}”")]
+    BadPage(String),
+    /// The sort was not one of the known orders.
+    #[error("unknown sort “{0}”: use active, newest, score or unanswered")]
+    BadSort(String),
+}
+
+/// Parses a `page` query parameter; absent or empty means page 1.
+pub fn parse_page(raw: Option<&str>) -> Result<u32, PagingError> {
+    let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(1);
+    };
+    match raw.parse::<u32>() {
+        Ok(n) if (1..=MAX_PAGE).contains(&n) => Ok(n),
+        _ => Err(PagingError::BadPage(raw.chars().take(40).collect())),
+    }
+}
+
+/// How a list of questions is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QuestionSort {
+    /// Most recent activity (asked, answered, edited) first.
+    #[default]
+    Active,
+    /// Most recently asked first.
+    Newest,
+    /// Highest score first.
+    Score,
+    /// Questions without answers, newest first.
+    Unanswered,
+}
+
+impl QuestionSort {
+    /// Every sort, in the order the tabs show them.
+    pub const ALL: [QuestionSort; 4] = [Self::Active, Self::Newest, Self::Score, Self::Unanswered];
+
+    /// The name used in URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Newest => "newest",
+            Self::Score => "score",
+            Self::Unanswered => "unanswered",
+        }
+    }
+
+    /// The label shown on the tab.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Active => "Active",
+            Self::Newest => "Newest",
+            Self::Score => "Top score",
+            Self::Unanswered => "Unanswered",
+        }
+    }
+}
+
+impl fmt::Display for QuestionSort {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for QuestionSort {
+    type Err = PagingError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|sort| sort.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| PagingError::BadSort(s.chars().take(40).collect()))
+    }
+}
+
+/// Parses a `sort` query parameter; absent or empty means the default.
+pub fn parse_sort(raw: Option<&str>) -> Result<QuestionSort, PagingError> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(QuestionSort::default()),
+        Some(s) => s.parse(),
+    }
+}
+
+/// The number of pages that `total` items fill; at least 1, so that an empty list
+/// still has its first page.
+pub fn page_count(total: i64, per_page: u32) -> u32 {
+    let per_page = i64::from(per_page.max(1));
+    let pages = (total.max(0) + per_page - 1) / per_page;
+    u32::try_from(pages).unwrap_or(u32::MAX).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_parse_strictly() {
+        assert_eq!(parse_page(None), Ok(1));
+        assert_eq!(parse_page(Some("")), Ok(1));
+        assert_eq!(parse_page(Some("7")), Ok(7));
+        for bad in ["0", "-1", "abc", "1.5", "99999999999999999999", "100001"] {
+            assert!(parse_page(Some(bad)).is_err(), "{bad} accepted");
+        }
+        let long = "9".repeat(500);
+        let message = parse_page(Some(&long)).unwrap_err().to_string();
+        assert!(message.len() < 150, "{message}");
+    }
+
+    #[test]
+    fn sorts_parse() {
+        assert_eq!(parse_sort(None), Ok(QuestionSort::Active));
+        assert_eq!(parse_sort(Some("Newest")), Ok(QuestionSort::Newest));
+        assert_eq!(parse_sort(Some("unanswered")), Ok(QuestionSort::Unanswered));
+        assert_eq!(
+            parse_sort(Some("votes")).unwrap_err().to_string(),
+            "unknown sort “votes”: use active, newest, score or unanswered"
+        );
+    }
+
+    #[test]
+    fn page_counts() {
+        assert_eq!(page_count(0, 30), 1);
+        assert_eq!(page_count(30, 30), 1);
+        assert_eq!(page_count(31, 30), 2);
+    }
+}

@@ -1,0 +1,66 @@
+//! The embedded schema and a small runner: each migration runs once, in order, in
+//! its own transaction, and is recorded in `schema_migrations`. Several nodes may
+//! start at once, so the runner holds an advisory lock: one migrates, the others
+//! wait and then find nothing left to do.
+
+use crate::db_error;
+use ponder_store::StoreResult;
+use sqlx::{PgConnection, PgPool};
+
+/// The migrations, in order: version and SQL.
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_initial.sql"))];
+
+/// The advisory lock key that serialises migrations across nodes.
+const MIGRATION_LOCK: i64 = 7_042_001;
+
+/// Applies every migration not yet applied.
+pub(crate) async fn run(pool: &PgPool) -> StoreResult<()> {
+    let mut conn = pool.acquire().await.map_err(db_error)?;
+    sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(MIGRATION_LOCK)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    let result = apply_pending(&mut conn).await;
+    let unlocked = sqlx::query("SELECT pg_advisory_unlock($1)")
+        .bind(MIGRATION_LOCK)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error);
+    result.and(unlocked.map(|_| ()))
+}
+
+async fn apply_pending(conn: &mut PgConnection) -> StoreResult<()> {
+    sqlx::query(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+    )
+    .execute(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    for &(version, sql) in MIGRATIONS {
+        let applied: Option<i64> =
+            sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                .bind(version)
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(db_error)?;
+        if applied.is_some() {
+            continue;
+        }
+        let mut tx = sqlx::Connection::begin(&mut *conn)
+            .await
+            .map_err(db_error)?;
+        sqlx::raw_sql(sql)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
+            .bind(version)
+            .bind(ponder_core::time::now())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)?;
+    }
+    Ok(())
+}

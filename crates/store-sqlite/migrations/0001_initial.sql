@@ -1,0 +1,166 @@
+-- Ponder's schema on SQLite. Times are whole seconds since the Unix epoch, UTC.
+-- Table and column names match the PostgreSQL migrations.
+
+CREATE TABLE users (
+    id              INTEGER PRIMARY KEY,
+    handle          TEXT NOT NULL COLLATE NOCASE,
+    display_name    TEXT NOT NULL,
+    email           TEXT COLLATE NOCASE,
+    email_verified_at INTEGER,
+    password_hash   TEXT,
+    role            TEXT NOT NULL DEFAULT 'user' CHECK (role IN ('user', 'moderator', 'admin')),
+    about_markdown  TEXT NOT NULL DEFAULT '',
+    about_html      TEXT NOT NULL DEFAULT '',
+    reputation      INTEGER NOT NULL DEFAULT 1,
+    created_at      INTEGER NOT NULL,
+    last_seen_at    INTEGER,
+    deleted_at      INTEGER
+);
+CREATE UNIQUE INDEX users_handle_key ON users (lower(handle));
+CREATE UNIQUE INDEX users_email_key ON users (lower(email)) WHERE email IS NOT NULL;
+
+CREATE TABLE categories (
+    id          INTEGER PRIMARY KEY,
+    parent_id   INTEGER REFERENCES categories (id),
+    slug        TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    position    INTEGER NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX categories_slug_key ON categories (coalesce(parent_id, 0), slug);
+
+CREATE TABLE posts (
+    id                 INTEGER PRIMARY KEY,
+    kind               TEXT NOT NULL CHECK (kind IN ('question', 'answer')),
+    parent_id          INTEGER REFERENCES posts (id),
+    category_id        INTEGER REFERENCES categories (id),
+    author_id          INTEGER NOT NULL REFERENCES users (id),
+    title              TEXT NOT NULL DEFAULT '',
+    body_markdown      TEXT NOT NULL,
+    body_html          TEXT NOT NULL,
+    score              INTEGER NOT NULL DEFAULT 0,
+    answer_count       INTEGER NOT NULL DEFAULT 0,
+    comment_count      INTEGER NOT NULL DEFAULT 0,
+    view_count         INTEGER NOT NULL DEFAULT 0,
+    accepted_answer_id INTEGER REFERENCES posts (id),
+    created_at         INTEGER NOT NULL,
+    edited_at          INTEGER,
+    last_activity_at   INTEGER NOT NULL,
+    deleted_at         INTEGER,
+    CHECK ((kind = 'question') = (parent_id IS NULL)),
+    CHECK ((kind = 'question') = (category_id IS NOT NULL))
+);
+CREATE INDEX posts_answers_idx ON posts (parent_id) WHERE kind = 'answer';
+CREATE INDEX posts_author_idx ON posts (author_id, kind, created_at);
+CREATE INDEX posts_questions_active_idx ON posts (last_activity_at) WHERE kind = 'question' AND deleted_at IS NULL;
+CREATE INDEX posts_questions_newest_idx ON posts (created_at) WHERE kind = 'question' AND deleted_at IS NULL;
+CREATE INDEX posts_questions_score_idx ON posts (score, created_at) WHERE kind = 'question' AND deleted_at IS NULL;
+CREATE INDEX posts_questions_category_idx ON posts (category_id, last_activity_at) WHERE kind = 'question' AND deleted_at IS NULL;
+
+CREATE TABLE comments (
+    id            INTEGER PRIMARY KEY,
+    post_id       INTEGER NOT NULL REFERENCES posts (id),
+    author_id     INTEGER NOT NULL REFERENCES users (id),
+    body_markdown TEXT NOT NULL,
+    body_html     TEXT NOT NULL,
+    score         INTEGER NOT NULL DEFAULT 0,
+    created_at    INTEGER NOT NULL,
+    deleted_at    INTEGER
+);
+CREATE INDEX comments_post_idx ON comments (post_id, created_at);
+
+CREATE TABLE tags (
+    id             INTEGER PRIMARY KEY,
+    name           TEXT NOT NULL UNIQUE,
+    description    TEXT NOT NULL DEFAULT '',
+    question_count INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE post_tags (
+    post_id  INTEGER NOT NULL REFERENCES posts (id),
+    tag_id   INTEGER NOT NULL REFERENCES tags (id),
+    position INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (post_id, tag_id)
+) WITHOUT ROWID;
+CREATE INDEX post_tags_tag_idx ON post_tags (tag_id, post_id);
+
+CREATE TABLE votes (
+    id         INTEGER PRIMARY KEY,
+    post_id    INTEGER NOT NULL REFERENCES posts (id),
+    user_id    INTEGER NOT NULL REFERENCES users (id),
+    value      INTEGER NOT NULL CHECK (value IN (-1, 1)),
+    created_at INTEGER NOT NULL,
+    UNIQUE (post_id, user_id)
+);
+CREATE INDEX votes_user_idx ON votes (user_id, created_at);
+
+CREATE TABLE revisions (
+    id            INTEGER PRIMARY KEY,
+    post_id       INTEGER NOT NULL REFERENCES posts (id),
+    editor_id     INTEGER NOT NULL REFERENCES users (id),
+    title         TEXT NOT NULL DEFAULT '',
+    body_markdown TEXT NOT NULL,
+    tags          TEXT NOT NULL DEFAULT '',
+    summary       TEXT NOT NULL DEFAULT '',
+    created_at    INTEGER NOT NULL
+);
+CREATE INDEX revisions_post_idx ON revisions (post_id, id);
+
+CREATE TABLE flags (
+    id          INTEGER PRIMARY KEY,
+    post_id     INTEGER REFERENCES posts (id),
+    comment_id  INTEGER REFERENCES comments (id),
+    user_id     INTEGER NOT NULL REFERENCES users (id),
+    kind        TEXT NOT NULL,
+    message     TEXT NOT NULL DEFAULT '',
+    status      TEXT NOT NULL DEFAULT 'pending',
+    handled_by  INTEGER REFERENCES users (id),
+    handled_at  INTEGER,
+    created_at  INTEGER NOT NULL
+);
+CREATE INDEX flags_status_idx ON flags (status, created_at);
+
+CREATE TABLE sessions (
+    id         TEXT PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users (id),
+    csrf_token TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX sessions_user_idx ON sessions (user_id);
+
+CREATE TABLE api_tokens (
+    id           INTEGER PRIMARY KEY,
+    user_id      INTEGER NOT NULL REFERENCES users (id),
+    token_hash   TEXT NOT NULL UNIQUE,
+    name         TEXT NOT NULL,
+    created_at   INTEGER NOT NULL,
+    last_used_at INTEGER
+);
+
+CREATE TABLE notifications (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users (id),
+    kind       TEXT NOT NULL,
+    post_id    INTEGER REFERENCES posts (id),
+    read_at    INTEGER,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX notifications_user_idx ON notifications (user_id, created_at);
+
+CREATE TABLE badges (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users (id),
+    name       TEXT NOT NULL,
+    class      TEXT NOT NULL,
+    post_id    INTEGER REFERENCES posts (id),
+    awarded_at INTEGER NOT NULL
+);
+CREATE INDEX badges_user_idx ON badges (user_id);
+
+CREATE TABLE changes (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind       TEXT NOT NULL,
+    entity_id  INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+);

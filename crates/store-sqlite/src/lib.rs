@@ -1,0 +1,232 @@
+//! Ponder's [`Store`] on SQLite, for a site on one machine with zero set-up.
+//!
+//! SQLite allows one writer at a time, so the store keeps two pools: one connection
+//! for writes (every write transaction queues there instead of failing with
+//! `SQLITE_BUSY`) and a few read-only connections that WAL mode lets read while
+//! the writer writes. Because there is one writer, the change log's ids are in
+//! commit order and a follower can simply read past the last id it saw.
+//!
+//! - [`migrations`]: the embedded schema and the runner that applies it.
+//! - [`queries`]: the reads.
+//! - [`writes`]: the write transactions.
+
+mod migrations;
+mod queries;
+mod writes;
+
+use async_trait::async_trait;
+use ponder_store::rows::RowAccess;
+use ponder_store::{StoreError, StoreResult};
+use sqlx::Row as _;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// Read connections kept open; SQLite reads scale with cores, and this machine class has few.
+const READERS: u32 = 4;
+
+/// The SQLite store.
+pub struct SqliteStore {
+    writer: SqlitePool,
+    readers: SqlitePool,
+    queries: Arc<AtomicU64>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file at `path` and brings its schema
+    /// up to date.
+    pub async fn open(path: &Path) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("cache_size", "-16000")
+            .pragma("temp_store", "memory");
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .connect_with(options.clone())
+            .await
+            .map_err(db_error)?;
+        migrations::run(&writer).await?;
+        let readers = SqlitePoolOptions::new()
+            .max_connections(READERS)
+            .connect_with(options.read_only(true))
+            .await
+            .map_err(db_error)?;
+        Ok(Self {
+            writer,
+            readers,
+            queries: Arc::new(AtomicU64::new(0)),
+        })
+    }
+
+    /// Counts one statement about to run (see [`Store::queries_executed`]).
+    fn count(&self) {
+        self.queries.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Maps a sqlx error onto the store's error, turning unique violations into
+/// [`StoreError::Conflict`] with the index's name.
+pub(crate) fn db_error(err: sqlx::Error) -> StoreError {
+    if let sqlx::Error::Database(db) = &err {
+        if db.is_unique_violation() {
+            // SQLite names the index in its message: "UNIQUE constraint failed: index 'users_handle_key'"
+            // or the columns: "UNIQUE constraint failed: tags.name".
+            let message = db.message();
+            let constraint = message
+                .split_once("failed: ")
+                .map_or(message, |(_, rest)| rest)
+                .trim_start_matches("index ")
+                .trim_matches('\'')
+                .to_owned();
+            return StoreError::Conflict { constraint };
+        }
+    }
+    StoreError::Database(Box::new(err))
+}
+
+/// Positional access to SQLite rows for the shared row mapping.
+pub(crate) struct Cols<'a>(pub &'a SqliteRow);
+
+impl RowAccess for Cols<'_> {
+    fn int(&self, idx: usize) -> StoreResult<i64> {
+        self.0.try_get(idx).map_err(db_error)
+    }
+    fn opt_int(&self, idx: usize) -> StoreResult<Option<i64>> {
+        self.0.try_get(idx).map_err(db_error)
+    }
+    fn text(&self, idx: usize) -> StoreResult<String> {
+        self.0.try_get(idx).map_err(db_error)
+    }
+}
+
+#[async_trait]
+impl ponder_store::Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn queries_executed(&self) -> u64 {
+        self.queries.load(Ordering::Relaxed)
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        self.count();
+        sqlx::query("SELECT 1")
+            .execute(&self.readers)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn is_empty(&self) -> StoreResult<bool> {
+        self.is_empty_impl().await
+    }
+
+    async fn create_user(&self, new: ponder_store::NewUser) -> StoreResult<ponder_store::User> {
+        self.create_user_impl(new).await
+    }
+
+    async fn user(&self, id: ponder_core::UserId) -> StoreResult<Option<ponder_store::User>> {
+        self.user_impl(id).await
+    }
+
+    async fn create_category(
+        &self,
+        new: ponder_store::NewCategory,
+    ) -> StoreResult<ponder_store::Category> {
+        self.create_category_impl(new).await
+    }
+
+    async fn categories(&self) -> StoreResult<Vec<ponder_store::Category>> {
+        self.categories_impl().await
+    }
+
+    async fn create_question(
+        &self,
+        new: ponder_store::NewQuestion,
+    ) -> StoreResult<ponder_core::PostId> {
+        self.create_question_impl(new).await
+    }
+
+    async fn create_answer(
+        &self,
+        new: ponder_store::NewAnswer,
+    ) -> StoreResult<ponder_core::PostId> {
+        self.create_answer_impl(new).await
+    }
+
+    async fn create_comment(
+        &self,
+        new: ponder_store::NewComment,
+    ) -> StoreResult<ponder_core::CommentId> {
+        self.create_comment_impl(new).await
+    }
+
+    async fn cast_vote(&self, vote: ponder_store::NewVote) -> StoreResult<()> {
+        self.cast_vote_impl(vote).await
+    }
+
+    async fn accept_answer(
+        &self,
+        question: ponder_core::PostId,
+        answer: Option<ponder_core::PostId>,
+    ) -> StoreResult<()> {
+        self.accept_answer_impl(question, answer).await
+    }
+
+    async fn list_questions(
+        &self,
+        query: &ponder_store::QuestionQuery,
+    ) -> StoreResult<ponder_store::Page<ponder_store::QuestionSummary>> {
+        self.list_questions_impl(query).await
+    }
+
+    async fn question_thread(
+        &self,
+        id: ponder_core::PostId,
+    ) -> StoreResult<Option<ponder_store::QuestionThread>> {
+        self.question_thread_impl(id).await
+    }
+
+    async fn question_of(
+        &self,
+        post: ponder_core::PostId,
+    ) -> StoreResult<Option<ponder_core::PostId>> {
+        self.question_of_impl(post).await
+    }
+
+    async fn tag(&self, name: &str) -> StoreResult<Option<ponder_store::Tag>> {
+        self.tag_impl(name).await
+    }
+
+    async fn user_answers(
+        &self,
+        user: ponder_core::UserId,
+        page: u32,
+    ) -> StoreResult<ponder_store::Page<ponder_store::AnswerSummary>> {
+        self.user_answers_impl(user, page).await
+    }
+
+    async fn changes_since(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<ponder_store::Change>> {
+        self.changes_since_impl(after, limit).await
+    }
+
+    async fn category_question_count(&self, category: ponder_core::CategoryId) -> StoreResult<i64> {
+        self.category_question_count_impl(category).await
+    }
+}

@@ -1,0 +1,43 @@
+//! The embedded schema and a small runner: each migration runs once, in order, in
+//! its own transaction, and is recorded in `schema_migrations`.
+
+use crate::db_error;
+use ponder_store::StoreResult;
+use sqlx::SqlitePool;
+
+/// The migrations, in order: version and SQL.
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_initial.sql"))];
+
+/// Applies every migration not yet applied.
+pub(crate) async fn run(pool: &SqlitePool) -> StoreResult<()> {
+    sqlx::query(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)",
+    )
+    .execute(pool)
+    .await
+    .map_err(db_error)?;
+    for &(version, sql) in MIGRATIONS {
+        let mut tx = pool.begin().await.map_err(db_error)?;
+        let applied: Option<i64> =
+            sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                .bind(version)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        if applied.is_some() {
+            continue;
+        }
+        sqlx::raw_sql(sql)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
+            .bind(version)
+            .bind(ponder_core::time::now())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,799 @@
+//! The conformance suite: what every backend must do, run against each of them.
+//!
+//! A backend's test file calls [`conformance_tests!`](crate::conformance_tests) with
+//! an async function that makes a fresh, empty store (or `None` to skip, with the
+//! reason printed); the macro writes one `#[tokio::test]` per check below.
+
+use crate::*;
+use ponder_core::paging::QuestionSort;
+use ponder_core::{CategoryId, PostId, UserId};
+use std::any::Any;
+use std::sync::Arc;
+
+/// A fresh store for one test, and whatever must live as long as it (a temporary
+/// folder, a database to drop).
+pub struct TestStore {
+    /// The store under test.
+    pub store: Arc<dyn Store>,
+    /// Dropped after the test.
+    pub guard: Box<dyn Any + Send>,
+}
+
+/// Writes one `#[tokio::test]` per conformance check, each on a fresh store from
+/// `$factory` (an `async fn() -> Option<TestStore>`; `None` skips).
+#[macro_export]
+macro_rules! conformance_tests {
+    ($factory:path) => {
+        $crate::conformance_tests!(@each $factory;
+            users_are_created_and_read,
+            handles_and_emails_are_unique_without_regard_to_case,
+            categories_form_a_tree_with_unique_sibling_slugs,
+            a_question_thread_holds_everything_its_page_shows,
+            answers_list_accepted_first_then_by_score,
+            bad_references_are_refused,
+            comments_count_and_group_by_post,
+            question_lists_sort_filter_and_page,
+            votes_move_score_and_reputation,
+            accepting_moves_reputation_and_order,
+            every_write_appends_to_the_change_log,
+            question_page_queries_do_not_grow_with_content,
+            user_answers_are_listed,
+            question_of_resolves_answers,
+            concurrent_votes_are_all_counted
+        );
+    };
+    (@each $factory:path; $($name:ident),*) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let Some(test_store) = $factory().await else { return };
+                $crate::conformance::$name(test_store.store.clone()).await;
+                drop(test_store);
+            }
+        )*
+    };
+}
+
+/// A fixed clock for tests: 2026-01-01T00:00:00Z plus `offset` seconds.
+pub fn at(offset: i64) -> i64 {
+    1_767_225_600 + offset
+}
+
+/// Creates a user with this handle (display name capitalised, no email).
+pub async fn user(store: &dyn Store, handle: &str) -> User {
+    let mut display = handle.to_owned();
+    if let Some(first) = display.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    store
+        .create_user(NewUser {
+            handle: handle.to_owned(),
+            display_name: display,
+            email: Some(format!("{handle}@example.com")),
+            password_hash: None,
+            role: Role::User,
+            about: PostBody::from_markdown(format!("I am **{handle}**.")),
+            created_at: at(0),
+        })
+        .await
+        .expect("create user")
+}
+
+/// Creates a category.
+pub async fn category(store: &dyn Store, parent: Option<CategoryId>, slug: &str) -> Category {
+    store
+        .create_category(NewCategory {
+            parent,
+            slug: slug.to_owned(),
+            name: slug.replace('-', " "),
+            description: format!("Questions about {slug}."),
+            position: 0,
+        })
+        .await
+        .expect("create category")
+}
+
+/// Asks a question at `at(offset)`.
+pub async fn ask(
+    store: &dyn Store,
+    author: UserId,
+    category: CategoryId,
+    title: &str,
+    tags: &[&str],
+    offset: i64,
+) -> PostId {
+    store
+        .create_question(NewQuestion {
+            author,
+            category,
+            title: title.to_owned(),
+            body: PostBody::from_markdown(format!("Body of *{title}*, long enough to read.")),
+            tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+            created_at: at(offset),
+        })
+        .await
+        .expect("create question")
+}
+
+/// Answers a question at `at(offset)`.
+pub async fn answer(store: &dyn Store, question: PostId, author: UserId, offset: i64) -> PostId {
+    store
+        .create_answer(NewAnswer {
+            question,
+            author,
+            body: PostBody::from_markdown(format!("Answer by user {author} at {offset}.")),
+            created_at: at(offset),
+        })
+        .await
+        .expect("create answer")
+}
+
+/// Comments on a post at `at(offset)`.
+pub async fn comment(store: &dyn Store, post: PostId, author: UserId, offset: i64) {
+    store
+        .create_comment(NewComment {
+            post,
+            author,
+            body: PostBody::from_markdown(format!("Comment at {offset} by {author}.")),
+            created_at: at(offset),
+        })
+        .await
+        .expect("create comment");
+}
+
+/// Votes on a post.
+pub async fn vote(store: &dyn Store, post: PostId, user: UserId, value: VoteValue) {
+    store
+        .cast_vote(NewVote {
+            post,
+            user,
+            value,
+            created_at: at(100),
+        })
+        .await
+        .expect("vote");
+}
+
+async fn reputation(store: &dyn Store, user: UserId) -> i64 {
+    store.user(user).await.unwrap().unwrap().reputation
+}
+
+/// A user created is read back the same; an unknown id is `None`.
+pub async fn users_are_created_and_read(store: Arc<dyn Store>) {
+    assert!(store.is_empty().await.unwrap());
+    let ann = user(&*store, "ann").await;
+    assert!(!store.is_empty().await.unwrap());
+    assert_eq!(ann.handle, "ann");
+    assert_eq!(ann.display_name, "Ann");
+    assert_eq!(ann.reputation, 1);
+    assert_eq!(ann.role, Role::User);
+    assert!(!ann.deleted);
+    assert_eq!(
+        ann.about_html.as_str(),
+        "<p>I am <strong>ann</strong>.</p>\n"
+    );
+    assert_eq!(store.user(ann.id).await.unwrap(), Some(ann.clone()));
+    assert_eq!(store.user(UserId(ann.id.0 + 1000)).await.unwrap(), None);
+}
+
+/// `Ann` and `ann` are one handle; emails likewise.
+pub async fn handles_and_emails_are_unique_without_regard_to_case(store: Arc<dyn Store>) {
+    user(&*store, "ann").await;
+    let mut dup = NewUser {
+        handle: "ANN".into(),
+        display_name: "Other".into(),
+        email: Some("other@example.com".into()),
+        password_hash: None,
+        role: Role::User,
+        about: PostBody::from_markdown(""),
+        created_at: at(0),
+    };
+    match store.create_user(dup.clone()).await {
+        Err(StoreError::Conflict { constraint }) => {
+            assert!(constraint.contains("handle"), "{constraint}")
+        }
+        other => panic!("expected a handle conflict, got {other:?}"),
+    }
+    dup.handle = "other".into();
+    dup.email = Some("ANN@Example.COM".into());
+    match store.create_user(dup.clone()).await {
+        Err(StoreError::Conflict { constraint }) => {
+            assert!(constraint.contains("email"), "{constraint}")
+        }
+        other => panic!("expected an email conflict, got {other:?}"),
+    }
+    dup.email = None;
+    store
+        .create_user(dup)
+        .await
+        .expect("a free handle without email is fine");
+}
+
+/// Children hang under parents; sibling slugs are unique, cousins may share one.
+pub async fn categories_form_a_tree_with_unique_sibling_slugs(store: Arc<dyn Store>) {
+    let history = category(&*store, None, "history").await;
+    let science = category(&*store, None, "science").await;
+    let modern = category(&*store, Some(history.id), "modern").await;
+    category(&*store, Some(science.id), "modern").await; // same slug, other parent
+    match store
+        .create_category(NewCategory {
+            parent: Some(history.id),
+            slug: "modern".into(),
+            name: "Again".into(),
+            description: String::new(),
+            position: 1,
+        })
+        .await
+    {
+        Err(StoreError::Conflict { .. }) => {}
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    match store
+        .create_category(NewCategory {
+            parent: None,
+            slug: "history".into(),
+            name: "History again".into(),
+            description: String::new(),
+            position: 1,
+        })
+        .await
+    {
+        Err(StoreError::Conflict { .. }) => {}
+        other => panic!("expected a conflict at the top, got {other:?}"),
+    }
+    let all = store.categories().await.unwrap();
+    assert_eq!(all.len(), 4);
+    assert_eq!(all[0].parent_id, None);
+    assert_eq!(all[1].parent_id, None);
+    let found = all.iter().find(|c| c.id == modern.id).unwrap();
+    assert_eq!(found.parent_id, Some(history.id));
+    assert_eq!(found.name, "modern");
+}
+
+/// The thread has the question, its tags, its category path, answers and comments.
+pub async fn a_question_thread_holds_everything_its_page_shows(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let bob = user(&*store, "bob").await;
+    let history = category(&*store, None, "history").await;
+    let modern = category(&*store, Some(history.id), "modern").await;
+    let q = ask(
+        &*store,
+        ann.id,
+        modern.id,
+        "Why did it happen?",
+        &["causes", "europe"],
+        0,
+    )
+    .await;
+    let a = answer(&*store, q, bob.id, 10).await;
+    comment(&*store, q, bob.id, 20).await;
+    comment(&*store, a, ann.id, 30).await;
+    comment(&*store, a, bob.id, 40).await;
+
+    let thread = store.question_thread(q).await.unwrap().expect("thread");
+    assert_eq!(thread.question.id, q);
+    assert_eq!(thread.question.kind, PostKind::Question);
+    assert_eq!(thread.question.title, "Why did it happen?");
+    assert!(
+        thread
+            .question
+            .body_html
+            .as_str()
+            .contains("<em>Why did it happen?</em>")
+    );
+    assert!(
+        thread
+            .question
+            .body_markdown
+            .contains("*Why did it happen?*")
+    );
+    assert_eq!(thread.question.author.id, ann.id);
+    assert_eq!(thread.question.author.display_name, "Ann");
+    assert_eq!(thread.question.answer_count, 1);
+    assert_eq!(thread.question.comment_count, 1);
+    assert_eq!(thread.question.created_at, at(0));
+    assert_eq!(thread.question.last_activity_at, at(40));
+    assert_eq!(thread.tags, vec!["causes".to_owned(), "europe".to_owned()]);
+    let path: Vec<&str> = thread
+        .category_path
+        .iter()
+        .map(|c| c.slug.as_str())
+        .collect();
+    assert_eq!(path, ["history", "modern"]);
+    assert_eq!(thread.answers.len(), 1);
+    assert_eq!(thread.answers[0].author.id, bob.id);
+    assert_eq!(thread.answers[0].comment_count, 2);
+    assert_eq!(thread.comments_of(q).count(), 1);
+    let under_answer: Vec<i64> = thread.comments_of(a).map(|c| c.author.id.0).collect();
+    assert_eq!(under_answer, [ann.id.0, bob.id.0]);
+
+    let tag = store.tag("causes").await.unwrap().expect("tag");
+    assert_eq!(tag.question_count, 1);
+    assert_eq!(store.tag("nope").await.unwrap(), None);
+    // An answer id is not a question page.
+    assert_eq!(store.question_thread(a).await.unwrap(), None);
+    assert_eq!(
+        store.question_thread(PostId(a.0 + 1000)).await.unwrap(),
+        None
+    );
+}
+
+/// Answers come accepted first, then by score, then oldest first.
+pub async fn answers_list_accepted_first_then_by_score(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let voters = [user(&*store, "v1").await, user(&*store, "v2").await];
+    let bob = user(&*store, "bob").await;
+    let cat = category(&*store, None, "general").await;
+    let q = ask(&*store, ann.id, cat.id, "Which answer wins?", &["order"], 0).await;
+    let first = answer(&*store, q, bob.id, 1).await;
+    let second = answer(&*store, q, bob.id, 2).await;
+    let third = answer(&*store, q, bob.id, 3).await;
+    for v in &voters {
+        vote(&*store, third, v.id, VoteValue::Up).await;
+    }
+    vote(&*store, second, voters[0].id, VoteValue::Up).await;
+    let order = |t: QuestionThread| t.answers.iter().map(|a| a.id).collect::<Vec<_>>();
+    let thread = store.question_thread(q).await.unwrap().unwrap();
+    assert_eq!(order(thread), [third, second, first]);
+    store.accept_answer(q, Some(first)).await.unwrap();
+    let thread = store.question_thread(q).await.unwrap().unwrap();
+    assert_eq!(thread.question.accepted_answer_id, Some(first));
+    assert_eq!(order(thread), [first, third, second]);
+}
+
+/// Answers to answers, to missing questions, comments on missing posts: refused.
+pub async fn bad_references_are_refused(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let cat = category(&*store, None, "general").await;
+    let q = ask(&*store, ann.id, cat.id, "A question to answer", &[], 0).await;
+    let a = answer(&*store, q, ann.id, 1).await;
+    let to_answer = store
+        .create_answer(NewAnswer {
+            question: a,
+            author: ann.id,
+            body: PostBody::from_markdown("nested"),
+            created_at: at(2),
+        })
+        .await;
+    assert!(
+        matches!(to_answer, Err(StoreError::Invalid(_))),
+        "{to_answer:?}"
+    );
+    let missing = store
+        .create_answer(NewAnswer {
+            question: PostId(q.0 + 1000),
+            author: ann.id,
+            body: PostBody::from_markdown("lost"),
+            created_at: at(2),
+        })
+        .await;
+    assert!(
+        matches!(missing, Err(StoreError::NotFound { .. })),
+        "{missing:?}"
+    );
+    let comment_missing = store
+        .create_comment(NewComment {
+            post: PostId(q.0 + 1000),
+            author: ann.id,
+            body: PostBody::from_markdown("lost"),
+            created_at: at(2),
+        })
+        .await;
+    assert!(matches!(comment_missing, Err(StoreError::NotFound { .. })));
+    let thread = store.question_thread(q).await.unwrap().unwrap();
+    assert_eq!(
+        thread.question.answer_count, 1,
+        "refused writes changed nothing"
+    );
+    assert_eq!(thread.answers.len(), 1);
+}
+
+/// Comment counts follow comments on each post.
+pub async fn comments_count_and_group_by_post(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let cat = category(&*store, None, "general").await;
+    let q = ask(&*store, ann.id, cat.id, "Comment counting question", &[], 0).await;
+    let answers = [
+        answer(&*store, q, ann.id, 1).await,
+        answer(&*store, q, ann.id, 2).await,
+    ];
+    for i in 0..3 {
+        comment(&*store, answers[1], ann.id, 10 + i).await;
+    }
+    comment(&*store, answers[0], ann.id, 20).await;
+    let thread = store.question_thread(q).await.unwrap().unwrap();
+    assert_eq!(thread.question.comment_count, 0);
+    let counts: Vec<(PostId, i64)> = thread
+        .answers
+        .iter()
+        .map(|a| (a.id, a.comment_count))
+        .collect();
+    assert!(
+        counts.contains(&(answers[0], 1)) && counts.contains(&(answers[1], 3)),
+        "{counts:?}"
+    );
+    assert_eq!(thread.comments.len(), 4);
+    assert_eq!(thread.comments_of(answers[1]).count(), 3);
+}
+
+/// Sorts, filters (category with descendants, tag, author, unanswered) and paging.
+pub async fn question_lists_sort_filter_and_page(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let bob = user(&*store, "bob").await;
+    let top = category(&*store, None, "history").await;
+    let child = category(&*store, Some(top.id), "modern").await;
+    let grandchild = category(&*store, Some(child.id), "wars").await;
+    let other = category(&*store, None, "science").await;
+    let q1 = ask(&*store, ann.id, top.id, "First question asked", &["a"], 0).await;
+    let q2 = ask(
+        &*store,
+        bob.id,
+        grandchild.id,
+        "Second question asked",
+        &["a", "b"],
+        10,
+    )
+    .await;
+    let q3 = ask(
+        &*store,
+        ann.id,
+        other.id,
+        "Third question asked",
+        &["b"],
+        20,
+    )
+    .await;
+    answer(&*store, q1, bob.id, 30).await; // q1 becomes the most active
+    vote(&*store, q2, ann.id, VoteValue::Up).await;
+    vote(&*store, q3, bob.id, VoteValue::Down).await;
+
+    let list = |filter: QuestionFilter, sort: QuestionSort| {
+        let store = store.clone();
+        async move {
+            let page = store
+                .list_questions(&QuestionQuery {
+                    filter,
+                    sort,
+                    ..Default::default()
+                })
+                .await
+                .unwrap();
+            (
+                page.total,
+                page.items.iter().map(|q| q.id).collect::<Vec<_>>(),
+            )
+        }
+    };
+    assert_eq!(
+        list(QuestionFilter::All, QuestionSort::Active).await,
+        (3, vec![q1, q3, q2])
+    );
+    assert_eq!(
+        list(QuestionFilter::All, QuestionSort::Newest).await,
+        (3, vec![q3, q2, q1])
+    );
+    assert_eq!(
+        list(QuestionFilter::All, QuestionSort::Score).await,
+        (3, vec![q2, q1, q3])
+    );
+    assert_eq!(
+        list(QuestionFilter::All, QuestionSort::Unanswered).await,
+        (2, vec![q3, q2])
+    );
+    assert_eq!(
+        list(QuestionFilter::Category(top.id), QuestionSort::Newest).await,
+        (2, vec![q2, q1]),
+        "a category lists its descendants' questions"
+    );
+    assert_eq!(
+        list(QuestionFilter::Category(child.id), QuestionSort::Newest).await,
+        (1, vec![q2])
+    );
+    assert_eq!(
+        list(QuestionFilter::Tag("b".into()), QuestionSort::Newest).await,
+        (2, vec![q3, q2])
+    );
+    assert_eq!(
+        list(QuestionFilter::Tag("zzz".into()), QuestionSort::Newest).await,
+        (0, vec![])
+    );
+    assert_eq!(
+        list(QuestionFilter::Author(ann.id), QuestionSort::Newest).await,
+        (2, vec![q3, q1])
+    );
+
+    let page = store
+        .list_questions(&QuestionQuery::default())
+        .await
+        .unwrap();
+    let first = page.items.iter().find(|q| q.id == q2).unwrap();
+    assert_eq!(first.tags, ["a", "b"]);
+    assert_eq!(first.score, 1);
+    assert_eq!(first.author.display_name, "Bob");
+    assert_eq!(first.category_id, grandchild.id);
+    let answered = page.items.iter().find(|q| q.id == q1).unwrap();
+    assert_eq!(answered.answer_count, 1);
+    assert_eq!(answered.last_activity_at, at(30));
+
+    let paged = |page: u32| QuestionQuery {
+        page,
+        per_page: 2,
+        sort: QuestionSort::Newest,
+        ..Default::default()
+    };
+    let p1 = store.list_questions(&paged(1)).await.unwrap();
+    let p2 = store.list_questions(&paged(2)).await.unwrap();
+    let p3 = store.list_questions(&paged(3)).await.unwrap();
+    assert_eq!((p1.items.len(), p2.items.len(), p3.items.len()), (2, 1, 0));
+    assert_eq!(p1.page_count(), 2);
+    assert_eq!(p2.items[0].id, q1);
+}
+
+/// A vote moves the score and the author's reputation; changing or withdrawing it
+/// moves them back; one's own post is refused; reputation never drops below 1.
+pub async fn votes_move_score_and_reputation(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let bob = user(&*store, "bob").await;
+    let cat = category(&*store, None, "general").await;
+    let q = ask(&*store, ann.id, cat.id, "Vote on this question", &[], 0).await;
+    let score = |store: Arc<dyn Store>| async move {
+        store
+            .question_thread(q)
+            .await
+            .unwrap()
+            .unwrap()
+            .question
+            .score
+    };
+    vote(&*store, q, bob.id, VoteValue::Up).await;
+    assert_eq!(
+        (
+            score(store.clone()).await,
+            reputation(&*store, ann.id).await
+        ),
+        (1, 11)
+    );
+    vote(&*store, q, bob.id, VoteValue::Up).await; // the same vote again counts once
+    assert_eq!(
+        (
+            score(store.clone()).await,
+            reputation(&*store, ann.id).await
+        ),
+        (1, 11)
+    );
+    vote(&*store, q, bob.id, VoteValue::Down).await;
+    assert_eq!(
+        (
+            score(store.clone()).await,
+            reputation(&*store, ann.id).await
+        ),
+        (-1, 1)
+    );
+    // Withdrawing the downvote gives back its 2 points; the floor of 1 applied
+    // at each step, so the total is not the 1 it would be without the floor.
+    vote(&*store, q, bob.id, VoteValue::None).await;
+    assert_eq!(
+        (
+            score(store.clone()).await,
+            reputation(&*store, ann.id).await
+        ),
+        (0, 3)
+    );
+    let own = store
+        .cast_vote(NewVote {
+            post: q,
+            user: ann.id,
+            value: VoteValue::Up,
+            created_at: at(1),
+        })
+        .await;
+    assert!(matches!(own, Err(StoreError::Invalid(_))), "{own:?}");
+    let missing = store
+        .cast_vote(NewVote {
+            post: PostId(q.0 + 99),
+            user: bob.id,
+            value: VoteValue::Up,
+            created_at: at(1),
+        })
+        .await;
+    assert!(
+        matches!(missing, Err(StoreError::NotFound { .. })),
+        "{missing:?}"
+    );
+    assert_eq!(score(store.clone()).await, 0);
+}
+
+/// Accepting gives +15 to the answerer and +2 to the asker; changing moves them.
+pub async fn accepting_moves_reputation_and_order(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let bob = user(&*store, "bob").await;
+    let cy = user(&*store, "cy").await;
+    let cat = category(&*store, None, "general").await;
+    let q = ask(&*store, ann.id, cat.id, "Which one do I accept", &[], 0).await;
+    let other_q = ask(&*store, bob.id, cat.id, "Another question here", &[], 0).await;
+    let by_bob = answer(&*store, q, bob.id, 1).await;
+    let by_cy = answer(&*store, q, cy.id, 2).await;
+    let by_ann = answer(&*store, q, ann.id, 3).await;
+    let elsewhere = answer(&*store, other_q, cy.id, 4).await;
+
+    store.accept_answer(q, Some(by_bob)).await.unwrap();
+    assert_eq!(reputation(&*store, bob.id).await, 16);
+    assert_eq!(reputation(&*store, ann.id).await, 3);
+    store.accept_answer(q, Some(by_cy)).await.unwrap();
+    assert_eq!(reputation(&*store, bob.id).await, 1);
+    assert_eq!(reputation(&*store, cy.id).await, 16);
+    assert_eq!(reputation(&*store, ann.id).await, 3);
+    store.accept_answer(q, Some(by_ann)).await.unwrap();
+    assert_eq!(reputation(&*store, cy.id).await, 1);
+    assert_eq!(
+        reputation(&*store, ann.id).await,
+        1,
+        "accepting one's own answer earns nothing"
+    );
+    store.accept_answer(q, None).await.unwrap();
+    let thread = store.question_thread(q).await.unwrap().unwrap();
+    assert_eq!(thread.question.accepted_answer_id, None);
+    let wrong = store.accept_answer(q, Some(elsewhere)).await;
+    assert!(matches!(wrong, Err(StoreError::Invalid(_))), "{wrong:?}");
+    let not_q = store.accept_answer(by_bob, Some(by_cy)).await;
+    assert!(
+        matches!(not_q, Err(StoreError::NotFound { .. })),
+        "{not_q:?}"
+    );
+}
+
+/// Each write appends one change, in order, readable from any point.
+pub async fn every_write_appends_to_the_change_log(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let bob = user(&*store, "bob").await;
+    let cat = category(&*store, None, "general").await;
+    let q = ask(&*store, ann.id, cat.id, "Changes are logged here", &[], 0).await;
+    let a = answer(&*store, q, bob.id, 1).await;
+    comment(&*store, a, ann.id, 2).await;
+    vote(&*store, a, ann.id, VoteValue::Up).await;
+    store.accept_answer(q, Some(a)).await.unwrap();
+    let all = changes_when_settled(&*store, 8).await;
+    let kinds: Vec<&str> = all.iter().map(|c| c.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "user.created",
+            "user.created",
+            "category.created",
+            "post.created",
+            "post.created",
+            "comment.created",
+            "vote.cast",
+            "answer.accepted"
+        ]
+    );
+    assert!(all.windows(2).all(|w| w[0].id < w[1].id));
+    assert_eq!(all[3].entity_id, q.0);
+    let tail = store.changes_since(all[5].id, 100).await.unwrap();
+    assert_eq!(tail.len(), 2);
+    assert_eq!(store.changes_since(all[0].id, 2).await.unwrap().len(), 2);
+}
+
+/// The change log once it holds `expected` entries. A backend may hold back a
+/// committed change while an older transaction is still running (PostgreSQL does,
+/// so that no change is skipped), so this waits a little, up to five seconds.
+async fn changes_when_settled(store: &dyn Store, expected: usize) -> Vec<Change> {
+    for _ in 0..100 {
+        let all = store.changes_since(0, 100).await.unwrap();
+        if all.len() >= expected {
+            return all;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    store.changes_since(0, 100).await.unwrap()
+}
+
+/// The question page's reads are as many for 50 answers with comments as for 1.
+pub async fn question_page_queries_do_not_grow_with_content(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let cat = category(&*store, None, "general").await;
+    let small = ask(
+        &*store,
+        ann.id,
+        cat.id,
+        "A question with one answer",
+        &["x"],
+        0,
+    )
+    .await;
+    answer(&*store, small, ann.id, 1).await;
+    let big = ask(
+        &*store,
+        ann.id,
+        cat.id,
+        "A question with fifty answers",
+        &["x", "y", "z"],
+        0,
+    )
+    .await;
+    for i in 0..50 {
+        let a = answer(&*store, big, ann.id, i).await;
+        comment(&*store, a, ann.id, i).await;
+        comment(&*store, a, ann.id, i + 1).await;
+    }
+    comment(&*store, big, ann.id, 99).await;
+
+    let before = store.queries_executed();
+    let small_thread = store.question_thread(small).await.unwrap().unwrap();
+    let small_queries = store.queries_executed() - before;
+    let before = store.queries_executed();
+    let big_thread = store.question_thread(big).await.unwrap().unwrap();
+    let big_queries = store.queries_executed() - before;
+    assert_eq!(small_thread.answers.len(), 1);
+    assert_eq!(big_thread.answers.len(), 50);
+    assert_eq!(big_thread.comments.len(), 101);
+    assert_eq!(small_queries, big_queries, "queries grew with the thread");
+    assert!(
+        big_queries <= 6,
+        "{big_queries} queries for one question page"
+    );
+}
+
+/// A user's answers, newest first, with their questions' titles.
+pub async fn user_answers_are_listed(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let bob = user(&*store, "bob").await;
+    let cat = category(&*store, None, "general").await;
+    let q1 = ask(&*store, ann.id, cat.id, "Question number one", &[], 0).await;
+    let q2 = ask(&*store, ann.id, cat.id, "Question number two", &[], 0).await;
+    let a1 = answer(&*store, q1, bob.id, 1).await;
+    let a2 = answer(&*store, q2, bob.id, 2).await;
+    store.accept_answer(q1, Some(a1)).await.unwrap();
+    let page = store.user_answers(bob.id, 1).await.unwrap();
+    assert_eq!(page.total, 2);
+    assert_eq!(page.items[0].id, a2);
+    assert_eq!(page.items[0].question_title, "Question number two");
+    assert!(!page.items[0].accepted);
+    assert!(page.items[1].accepted);
+    assert_eq!(store.user_answers(ann.id, 1).await.unwrap().total, 0);
+}
+
+/// An answer's question is its parent; a question is its own.
+pub async fn question_of_resolves_answers(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let cat = category(&*store, None, "general").await;
+    let q = ask(&*store, ann.id, cat.id, "Where does this answer go", &[], 0).await;
+    let a = answer(&*store, q, ann.id, 1).await;
+    assert_eq!(store.question_of(q).await.unwrap(), Some(q));
+    assert_eq!(store.question_of(a).await.unwrap(), Some(q));
+    assert_eq!(store.question_of(PostId(a.0 + 100)).await.unwrap(), None);
+}
+
+/// Many users voting on one post at once: every vote counts, exactly once.
+pub async fn concurrent_votes_are_all_counted(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let cat = category(&*store, None, "general").await;
+    let q = ask(&*store, ann.id, cat.id, "Everyone votes on this", &[], 0).await;
+    let mut voters = Vec::new();
+    for i in 0..20 {
+        voters.push(user(&*store, &format!("voter{i}")).await.id);
+    }
+    let mut tasks = Vec::new();
+    for voter in voters {
+        for _ in 0..2 {
+            // each voter submits twice, as a double click does
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move {
+                store
+                    .cast_vote(NewVote {
+                        post: q,
+                        user: voter,
+                        value: VoteValue::Up,
+                        created_at: at(5),
+                    })
+                    .await
+            }));
+        }
+    }
+    for task in tasks {
+        task.await.expect("task").expect("vote");
+    }
+    let thread = store.question_thread(q).await.unwrap().unwrap();
+    assert_eq!(thread.question.score, 20);
+    assert_eq!(reputation(&*store, ann.id).await, 1 + 20 * 10);
+}

@@ -1,0 +1,35 @@
+//! The store's error type. Each backend maps its engine's errors onto it, so the
+//! web layer can tell a user's mistake (a conflict, a missing row) from a failure.
+
+/// What went wrong in a store call.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A row the call needs does not exist (a parent question, a category, a user).
+    #[error("{what} not found")]
+    NotFound {
+        /// What was missing, e.g. `"question 42"`.
+        what: String,
+    },
+    /// A unique constraint refused the write: the handle, email or slug is taken.
+    #[error("conflict on {constraint}")]
+    Conflict {
+        /// The constraint's name, e.g. `"users_handle_key"`.
+        constraint: String,
+    },
+    /// The input breaks a rule that the store checks (an answer to an answer, say).
+    #[error("invalid input: {0}")]
+    Invalid(String),
+    /// The database failed or could not be reached.
+    #[error("database error: {0}")]
+    Database(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// Result of a store call.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+impl StoreError {
+    /// A [`StoreError::NotFound`] for `what`.
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Self::NotFound { what: what.into() }
+    }
+}

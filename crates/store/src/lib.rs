@@ -1,0 +1,100 @@
+//! The storage boundary of Ponder: the [`Store`] trait that every backend implements,
+//! the rows it returns and the inputs it takes ([`types`]), and its error
+//! ([`StoreError`]); [`rows`] holds the column lists and row mapping the backends share. The web layer holds an `Arc<dyn Store>` and never writes SQL;
+//! each backend crate (`ponder-store-sqlite`, `ponder-store-postgres`) keeps its own
+//! SQL and migrations with the same table and column names.
+//!
+//! With the `testing` feature, [`conformance`] holds the suite that every backend runs
+//! against itself, so that the two behave the same.
+
+pub mod error;
+pub mod rows;
+pub mod types;
+
+#[cfg(feature = "testing")]
+pub mod conformance;
+
+pub use error::{StoreError, StoreResult};
+pub use types::*;
+
+use async_trait::async_trait;
+use ponder_core::{CategoryId, CommentId, PostId, UserId};
+
+/// Everything Ponder reads from and writes to its database.
+///
+/// Every write runs in one transaction that writes the rows, updates the counters
+/// on them and appends to the change log, so a reader never sees one without the other.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// The engine's name, for logs and `/readyz`: `"sqlite"` or `"postgres"`.
+    fn backend(&self) -> &'static str;
+
+    /// How many SQL statements this store has executed since it was opened. Tests
+    /// use it to show that a page's queries do not grow with its content.
+    fn queries_executed(&self) -> u64;
+
+    /// Checks that the database answers.
+    async fn ping(&self) -> StoreResult<()>;
+
+    /// True when the site has no users, categories or posts: a fresh install.
+    async fn is_empty(&self) -> StoreResult<bool>;
+
+    /// Creates a user. A handle or email already taken (without regard to case)
+    /// gives [`StoreError::Conflict`].
+    async fn create_user(&self, new: NewUser) -> StoreResult<User>;
+
+    /// A user by id, deleted or not.
+    async fn user(&self, id: UserId) -> StoreResult<Option<User>>;
+
+    /// Creates a category under `parent` (or at the top). A slug already used by a
+    /// sibling gives [`StoreError::Conflict`].
+    async fn create_category(&self, new: NewCategory) -> StoreResult<Category>;
+
+    /// The whole category tree, flat, ordered by parent, position and name. Sites
+    /// have tens to hundreds of categories, so callers keep the tree and walk it.
+    async fn categories(&self) -> StoreResult<Vec<Category>>;
+
+    /// Posts a question, with its first revision and its tags (created as needed).
+    async fn create_question(&self, new: NewQuestion) -> StoreResult<PostId>;
+
+    /// Posts an answer to a question, updating its answer count and last activity.
+    async fn create_answer(&self, new: NewAnswer) -> StoreResult<PostId>;
+
+    /// Comments on a question or an answer, updating the post's comment count.
+    async fn create_comment(&self, new: NewComment) -> StoreResult<CommentId>;
+
+    /// Records `user`'s vote on a post, replacing any earlier vote of theirs, and
+    /// moves the post's score and its author's reputation to match.
+    async fn cast_vote(&self, vote: NewVote) -> StoreResult<()>;
+
+    /// Marks `answer` as the accepted answer of `question`, or clears it with `None`.
+    async fn accept_answer(&self, question: PostId, answer: Option<PostId>) -> StoreResult<()>;
+
+    /// One page of questions, filtered and sorted, with the total for paging.
+    async fn list_questions(&self, query: &QuestionQuery) -> StoreResult<Page<QuestionSummary>>;
+
+    /// A question with everything its page shows: answers (accepted first, then by
+    /// score), the comments of every post, tags and the category path. Runs a fixed
+    /// number of queries whatever the number of answers and comments. `None` when
+    /// the question does not exist or is deleted.
+    async fn question_thread(&self, id: PostId) -> StoreResult<Option<QuestionThread>>;
+
+    /// The question an id belongs to: the id itself for a question, its parent for
+    /// an answer; `None` for an unknown or deleted post.
+    async fn question_of(&self, post: PostId) -> StoreResult<Option<PostId>>;
+
+    /// A tag by name (exact, as stored lowercase).
+    async fn tag(&self, name: &str) -> StoreResult<Option<Tag>>;
+
+    /// A page of a user's answers, newest first, each with its question's title.
+    async fn user_answers(&self, user: UserId, page: u32) -> StoreResult<Page<AnswerSummary>>;
+
+    /// Changes after `after`, oldest first, at most `limit` of them. A change may
+    /// appear a moment after its write commits (on PostgreSQL, once every older
+    /// transaction has ended), but never after a change with a higher id has been
+    /// returned: a follower that remembers the last id it saw misses nothing.
+    async fn changes_since(&self, after: i64, limit: u32) -> StoreResult<Vec<Change>>;
+
+    /// The number of questions filed in `category` itself (not its descendants).
+    async fn category_question_count(&self, category: CategoryId) -> StoreResult<i64>;
+}

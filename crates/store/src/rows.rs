@@ -1,0 +1,198 @@
+//! Column lists and row mapping shared by the backends.
+//!
+//! Each backend writes its own SQL, but the rows it selects for users, posts,
+//! comments and categories have the same columns in the same order, named by the
+//! macros here, and are turned into the types of [`crate::types`] by the functions
+//! here through [`RowAccess`], which each backend implements for its row type in a
+//! few lines. So a column added to a row is added in one place.
+
+use crate::error::{StoreError, StoreResult};
+use crate::types::*;
+use ponder_core::markdown::SafeHtml;
+use ponder_core::{CategoryId, CommentId, PostId, UserId};
+
+/// Reads one column of a result row by position.
+pub trait RowAccess {
+    /// An integer column.
+    fn int(&self, idx: usize) -> StoreResult<i64>;
+    /// A nullable integer column.
+    fn opt_int(&self, idx: usize) -> StoreResult<Option<i64>>;
+    /// A text column.
+    fn text(&self, idx: usize) -> StoreResult<String>;
+}
+
+/// The columns of a [`UserRef`] for the users table aliased `u` (4 columns).
+#[macro_export]
+macro_rules! user_ref_columns {
+    () => {
+        "u.id, u.display_name, u.reputation, u.deleted_at"
+    };
+}
+
+/// The columns of a [`User`] from the users table aliased `u` (8 columns).
+#[macro_export]
+macro_rules! user_columns {
+    () => {
+        "u.id, u.handle, u.display_name, u.about_html, u.reputation, u.role, u.created_at, u.deleted_at"
+    };
+}
+
+/// The columns of a [`Category`] from the categories table aliased `c` (6 columns).
+#[macro_export]
+macro_rules! category_columns {
+    () => {
+        "c.id, c.parent_id, c.slug, c.name, c.description, c.position"
+    };
+}
+
+/// The columns of a [`Post`] from posts aliased `p` joined to its author as `u`
+/// (14 post columns, then the 4 of [`user_ref_columns`]).
+#[macro_export]
+macro_rules! post_columns {
+    () => {
+        concat!(
+            "p.id, p.kind, p.title, p.body_markdown, p.body_html, p.score, p.created_at, ",
+            "p.edited_at, p.last_activity_at, p.comment_count, p.answer_count, p.view_count, ",
+            "p.accepted_answer_id, p.category_id, ",
+            $crate::user_ref_columns!()
+        )
+    };
+}
+
+/// The columns of a [`QuestionSummary`] (without tags) from posts aliased `p`
+/// joined to its author as `u` (9 columns, then the 4 of [`user_ref_columns`]).
+#[macro_export]
+macro_rules! question_summary_columns {
+    () => {
+        concat!(
+            "p.id, p.title, p.score, p.answer_count, p.view_count, p.accepted_answer_id, ",
+            "p.created_at, p.last_activity_at, p.category_id, ",
+            $crate::user_ref_columns!()
+        )
+    };
+}
+
+/// The columns of a [`Comment`] from comments aliased `c` joined to its author as
+/// `u` (5 columns, then the 4 of [`user_ref_columns`]).
+#[macro_export]
+macro_rules! comment_columns {
+    () => {
+        concat!(
+            "c.id, c.post_id, c.body_html, c.score, c.created_at, ",
+            $crate::user_ref_columns!()
+        )
+    };
+}
+
+/// Reads a [`UserRef`] starting at column `at`.
+pub fn user_ref(row: &impl RowAccess, at: usize) -> StoreResult<UserRef> {
+    Ok(UserRef {
+        id: UserId(row.int(at)?),
+        display_name: row.text(at + 1)?,
+        reputation: row.int(at + 2)?,
+        deleted: row.opt_int(at + 3)?.is_some(),
+    })
+}
+
+/// Reads a [`User`] from [`user_columns`].
+pub fn user(row: &impl RowAccess) -> StoreResult<User> {
+    Ok(User {
+        id: UserId(row.int(0)?),
+        handle: row.text(1)?,
+        display_name: row.text(2)?,
+        about_html: SafeHtml::from_trusted_storage(row.text(3)?),
+        reputation: row.int(4)?,
+        role: row
+            .text(5)?
+            .parse()
+            .map_err(|e: String| StoreError::Database(e.into()))?,
+        created_at: row.int(6)?,
+        deleted: row.opt_int(7)?.is_some(),
+    })
+}
+
+/// Reads a [`Category`] from [`category_columns`].
+pub fn category(row: &impl RowAccess) -> StoreResult<Category> {
+    Ok(Category {
+        id: CategoryId(row.int(0)?),
+        parent_id: row.opt_int(1)?.map(CategoryId),
+        slug: row.text(2)?,
+        name: row.text(3)?,
+        description: row.text(4)?,
+        position: row.int(5)?,
+    })
+}
+
+/// Reads a [`Post`] from [`post_columns`].
+pub fn post(row: &impl RowAccess) -> StoreResult<Post> {
+    let kind = match row.text(1)?.as_str() {
+        "question" => PostKind::Question,
+        "answer" => PostKind::Answer,
+        other => {
+            return Err(StoreError::Database(
+                format!("unknown post kind {other:?}").into(),
+            ));
+        }
+    };
+    Ok(Post {
+        id: PostId(row.int(0)?),
+        kind,
+        title: row.text(2)?,
+        body_markdown: row.text(3)?,
+        body_html: SafeHtml::from_trusted_storage(row.text(4)?),
+        score: row.int(5)?,
+        created_at: row.int(6)?,
+        edited_at: row.opt_int(7)?,
+        last_activity_at: row.int(8)?,
+        comment_count: row.int(9)?,
+        answer_count: row.int(10)?,
+        view_count: row.int(11)?,
+        accepted_answer_id: row.opt_int(12)?.map(PostId),
+        category_id: row.opt_int(13)?.map(CategoryId),
+        author: user_ref(row, 14)?,
+    })
+}
+
+/// Reads a [`QuestionSummary`] from [`question_summary_columns`], with no tags yet.
+pub fn question_summary(row: &impl RowAccess) -> StoreResult<QuestionSummary> {
+    Ok(QuestionSummary {
+        id: PostId(row.int(0)?),
+        title: row.text(1)?,
+        score: row.int(2)?,
+        answer_count: row.int(3)?,
+        view_count: row.int(4)?,
+        has_accepted_answer: row.opt_int(5)?.is_some(),
+        created_at: row.int(6)?,
+        last_activity_at: row.int(7)?,
+        category_id: CategoryId(row.int(8)?),
+        author: user_ref(row, 9)?,
+        tags: Vec::new(),
+    })
+}
+
+/// Reads a [`Comment`] from [`comment_columns`].
+pub fn comment(row: &impl RowAccess) -> StoreResult<Comment> {
+    Ok(Comment {
+        id: CommentId(row.int(0)?),
+        post_id: PostId(row.int(1)?),
+        body_html: SafeHtml::from_trusted_storage(row.text(2)?),
+        score: row.int(3)?,
+        created_at: row.int(4)?,
+        author: user_ref(row, 5)?,
+    })
+}
+
+/// Puts `(post id, tag name)` pairs, in order, onto the summaries they belong to.
+pub fn attach_tags(summaries: &mut [QuestionSummary], tags: Vec<(i64, String)>) {
+    for (post_id, name) in tags {
+        if let Some(s) = summaries.iter_mut().find(|s| s.id.0 == post_id) {
+            s.tags.push(name);
+        }
+    }
+}
+
+/// A JSON array of ids, `[1,2,3]`, for backends that pass a list as one parameter.
+pub fn json_id_list(ids: impl IntoIterator<Item = i64>) -> String {
+    let parts: Vec<String> = ids.into_iter().map(|id| id.to_string()).collect();
+    format!("[{}]", parts.join(","))
+}
