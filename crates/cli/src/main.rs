@@ -1,1 +1,131 @@
-fn main() {}
+//! The `ponder` binary: parses the command line and hands over to the library crates.
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use ponder_store::Store;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+mod demo;
+mod serve;
+
+/// Ponder: a community question-and-answer site in one binary.
+#[derive(Parser)]
+#[command(name = "ponder", version, about)]
+struct Cli {
+    #[command(flatten)]
+    site: SiteArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the site's data lives; accepted by every subcommand.
+#[derive(Args, Clone)]
+struct SiteArgs {
+    /// Folder for the site's data (the SQLite database, later the search index and uploads).
+    #[arg(
+        long,
+        global = true,
+        env = "PONDER_DATA",
+        default_value = "./ponder-data"
+    )]
+    data: PathBuf,
+    /// Database URL: postgres://… for PostgreSQL, sqlite://PATH for another SQLite file.
+    /// Without it the database is SQLite at <data>/ponder.db.
+    #[arg(
+        long,
+        global = true,
+        env = "PONDER_DATABASE_URL",
+        hide_env_values = true
+    )]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the site over HTTP.
+    Serve(serve::ServeArgs),
+    /// Create or update the database schema, then exit.
+    Migrate,
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    init_logging();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(run(cli))
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Serve(args) => serve::run(&cli.site, args).await,
+        Command::Migrate => {
+            let store = open_store(&cli.site).await?;
+            println!("the {} database is up to date", store.backend());
+            Ok(())
+        }
+    }
+}
+
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter =
+        EnvFilter::try_from_env("PONDER_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .init();
+}
+
+/// Opens the site's store, creating and migrating the database when needed.
+async fn open_store(site: &SiteArgs) -> Result<Arc<dyn Store>> {
+    match site
+        .database_url
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+    {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            let store = ponder_store_postgres::PgStore::connect(url, 16)
+                .await
+                .context("cannot open the PostgreSQL database given by --database-url")?;
+            Ok(Arc::new(store))
+        }
+        Some(url) if url.starts_with("sqlite:") => {
+            let path = url
+                .trim_start_matches("sqlite://")
+                .trim_start_matches("sqlite:");
+            open_sqlite(PathBuf::from(path)).await
+        }
+        Some(other) => {
+            let scheme = other.split(':').next().unwrap_or(other);
+            anyhow::bail!(
+                "unsupported database URL scheme {scheme:?}: use postgres://… or sqlite://PATH, \
+                 or leave --database-url out to use <data>/ponder.db"
+            )
+        }
+        None => {
+            std::fs::create_dir_all(&site.data).with_context(|| {
+                format!("cannot create the data folder {}", site.data.display())
+            })?;
+            open_sqlite(site.data.join("ponder.db")).await
+        }
+    }
+}
+
+async fn open_sqlite(path: PathBuf) -> Result<Arc<dyn Store>> {
+    let store = ponder_store_sqlite::SqliteStore::open(&path)
+        .await
+        .with_context(|| format!("cannot open the SQLite database {}", path.display()))?;
+    Ok(Arc::new(store))
+}
+
+/// The address to listen on, from `--addr`.
+fn parse_addr(raw: &str) -> Result<SocketAddr> {
+    raw.parse()
+        .with_context(|| format!("--addr {raw:?} is not an address such as 127.0.0.1:8080"))
+}

@@ -44,6 +44,22 @@ pub fn short_number(n: i64) -> String {
     }
 }
 
+/// A whole number with thousands separators: `1234567` becomes `1,234,567`.
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,6 +83,14 @@ mod tests {
         assert_eq!(relative_time(now - 4 * 86_400, now), "4 days ago");
         assert_eq!(relative_time(now - 65 * 86_400, now), "2 months ago");
         assert_eq!(relative_time(now - 800 * 86_400, now), "2 years ago");
+    }
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(-1_234_567), "-1,234,567");
     }
 
     #[test]

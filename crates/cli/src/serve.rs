@@ -1,0 +1,88 @@
+//! `ponder serve`: opens the store, seeds the demo when asked, and serves HTTP until
+//! interrupted, finishing requests in flight before it exits.
+
+use crate::{SiteArgs, demo, open_store, parse_addr};
+use anyhow::{Context, Result};
+use clap::Args;
+use ponder_web::{AppState, SiteConfig};
+use std::time::Duration;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Options of `ponder serve`.
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "PONDER_ADDR", default_value = "127.0.0.1:8080")]
+    addr: String,
+    /// Public base URL for canonical links, e.g. https://ask.example.org
+    /// (default: http://<addr>).
+    #[arg(long, env = "PONDER_BASE_URL")]
+    base_url: Option<String>,
+    /// The site's name, shown in the header and titles.
+    #[arg(long, env = "PONDER_SITE_NAME", default_value = "Ponder")]
+    site_name: String,
+    /// Fill an empty site with demo content (does nothing on a site with content).
+    #[arg(long)]
+    demo: bool,
+}
+
+/// Runs the server.
+pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
+    let addr = parse_addr(&args.addr)?;
+    let store = open_store(site).await?;
+    if args.demo {
+        match demo::seed_if_empty(&*store).await? {
+            Some(summary) => tracing::info!("demo content added: {summary}"),
+            None => tracing::info!("the site already has content; no demo content added"),
+        }
+    }
+    let base_url = args
+        .base_url
+        .unwrap_or_else(|| format!("http://{addr}"))
+        .trim_end_matches('/')
+        .to_owned();
+    let state = AppState::new(
+        store,
+        SiteConfig {
+            name: args.site_name,
+            base_url,
+        },
+    );
+    let app = ponder_web::app(state)
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(TraceLayer::new_for_http());
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}; is another server using it?"))?;
+    tracing::info!("serving on http://{addr}");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the server stopped with an error")
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

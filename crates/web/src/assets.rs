@@ -1,0 +1,76 @@
+//! Static assets, embedded in the binary and served under names that carry a hash of
+//! their content (`style.3f2a….css`), so browsers may cache them for a year: a new
+//! build with a changed file has a new name.
+
+use crate::error::AppError;
+use axum::extract::Path;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use ponder_core::identicon::fnv1a64;
+use std::sync::LazyLock;
+
+/// One embedded file.
+pub struct Asset {
+    /// The hashed name it is served under.
+    pub name: String,
+    /// Its content type.
+    pub content_type: &'static str,
+    /// Its bytes.
+    pub body: &'static [u8],
+}
+
+impl Asset {
+    fn new(stem: &str, ext: &str, content_type: &'static str, body: &'static [u8]) -> Self {
+        Self {
+            name: format!("{stem}.{:016x}.{ext}", fnv1a64(body)),
+            content_type,
+            body,
+        }
+    }
+
+    /// The URL path it is served at.
+    pub fn url(&self) -> String {
+        format!("/static/{}", self.name)
+    }
+}
+
+/// The stylesheet.
+pub static STYLESHEET: LazyLock<Asset> = LazyLock::new(|| {
+    Asset::new(
+        "style",
+        "css",
+        "text/css; charset=utf-8",
+        include_bytes!("../static/style.css"),
+    )
+});
+
+/// The site icon.
+pub static ICON: LazyLock<Asset> = LazyLock::new(|| {
+    Asset::new(
+        "icon",
+        "svg",
+        "image/svg+xml",
+        include_bytes!("../static/icon.svg"),
+    )
+});
+
+/// `GET /static/{name}`: an asset by its hashed name.
+pub async fn serve_asset(Path(name): Path<String>) -> Result<Response, AppError> {
+    let asset = [&*STYLESHEET, &*ICON]
+        .into_iter()
+        .find(|a| a.name == name)
+        .ok_or_else(|| AppError::NotFound("There is no such file.".to_owned()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, asset.content_type),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        asset.body,
+    )
+        .into_response())
+}
+
+/// `GET /favicon.ico`: browsers ask for it by habit; send them to the icon.
+pub async fn favicon() -> Response {
+    crate::views::moved_permanently(&ICON.url())
+}

@@ -1,0 +1,82 @@
+//! The web layer's error, rendered as an HTML page with the right status.
+//!
+//! A user's mistake (a bad page number, a missing question) gets its own message and
+//! a 4xx status. A failure inside (the database is down) is logged with its cause and
+//! shown only as "Something went wrong", never with the cause itself.
+
+use crate::views::{ErrorPage, render};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use ponder_store::StoreError;
+
+/// What a handler can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The thing asked for does not exist (or may not be seen).
+    #[error("{0}")]
+    NotFound(String),
+    /// The request's input was wrong; the message says how to fix it.
+    #[error("{0}")]
+    BadRequest(String),
+    /// Something failed inside; logged, never shown.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::NotFound { what } => Self::NotFound(format!("{what} was not found")),
+            other => Self::Internal(error_chain(&other)),
+        }
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(err: askama::Error) -> Self {
+        Self::Internal(format!("template: {err}"))
+    }
+}
+
+/// An error and its sources, joined, for the log.
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, title, message) = match &self {
+            Self::NotFound(message) => (StatusCode::NOT_FOUND, "Page not found", message.clone()),
+            Self::BadRequest(message) => (
+                StatusCode::BAD_REQUEST,
+                "That request could not be read",
+                message.clone(),
+            ),
+            Self::Internal(cause) => {
+                tracing::error!(%cause, "request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong",
+                    "The server could not finish this request. Please try again in a moment."
+                        .to_owned(),
+                )
+            }
+        };
+        let page = ErrorPage::new(status.as_u16(), title, message);
+        let mut response = render(&page).into_response();
+        *response.status_mut() = status;
+        response
+    }
+}
+
+/// The answer to any URL no route knows.
+pub async fn not_found_fallback() -> AppError {
+    AppError::NotFound("There is no page at this address.".to_owned())
+}

@@ -1,0 +1,116 @@
+//! Profiles and avatars.
+
+use super::{category_tree, parse_id, question_row};
+use crate::AppState;
+use crate::error::AppError;
+use crate::views::{
+    AnswerRow, Head, Moment, UserPage, moved_permanently, question_path, render, user_path,
+};
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use ponder_core::paging::QuestionSort;
+use ponder_core::text::{count, thousands};
+use ponder_core::{UserId, identicon};
+use ponder_store::{QuestionFilter, QuestionQuery};
+
+/// `GET /users/{id}`: redirects to the profile URL with the slug.
+pub async fn show_user_without_slug(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    show(&state, &id, None).await
+}
+
+/// `GET /users/{id}/{slug}`: a profile: avatar, name, about, join date,
+/// reputation, and their newest questions and answers.
+pub async fn show_user(
+    State(state): State<AppState>,
+    Path((id, slug)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    show(&state, &id, Some(&slug)).await
+}
+
+async fn show(state: &AppState, raw_id: &str, slug: Option<&str>) -> Result<Response, AppError> {
+    let id = UserId(parse_id(raw_id, "user")?);
+    let user = state
+        .store
+        .user(id)
+        .await?
+        .filter(|u| !u.deleted)
+        .ok_or_else(|| AppError::NotFound(format!("There is no user {id}.")))?;
+    let path = user_path(id, &user.display_name);
+    if slug != path.rsplit('/').next() {
+        return Ok(moved_permanently(&path));
+    }
+    let tree = category_tree(state).await?;
+    let questions = state
+        .store
+        .list_questions(&QuestionQuery {
+            filter: QuestionFilter::Author(id),
+            sort: QuestionSort::Newest,
+            ..Default::default()
+        })
+        .await?;
+    let answers = state.store.user_answers(id, 1).await?;
+    let now = ponder_core::time::now();
+    let head = Head::new(
+        &state.site.name,
+        format!("User {}", user.display_name),
+        format!(
+            "{} on {}: {} reputation, {}, {}.",
+            user.display_name,
+            state.site.name,
+            thousands(user.reputation),
+            count(questions.total, "question", "questions"),
+            count(answers.total, "answer", "answers")
+        ),
+    )
+    .canonical(&state.site.base_url, &path);
+    let page = UserPage {
+        head,
+        avatar_url: format!("/users/{id}/avatar.svg"),
+        about_html: user.about_html.as_str().to_owned(),
+        joined: Moment::new(user.created_at, now),
+        reputation: thousands(user.reputation),
+        questions: questions
+            .items
+            .iter()
+            .map(|q| question_row(q, &tree, QuestionSort::Newest, now))
+            .collect(),
+        questions_label: count(questions.total, "question", "questions"),
+        answers: answers
+            .items
+            .iter()
+            .map(|a| AnswerRow {
+                url: format!(
+                    "{}#answer-{}",
+                    question_path(a.question_id, &a.question_title),
+                    a.id
+                ),
+                title: a.question_title.clone(),
+                score: a.score,
+                accepted: a.accepted,
+                when: Moment::new(a.created_at, now),
+            })
+            .collect(),
+        answers_label: count(answers.total, "answer", "answers"),
+        name: user.display_name,
+        handle: user.handle,
+    };
+    Ok(render(&page))
+}
+
+/// `GET /users/{id}/avatar.svg`: the user's identicon, drawn from their id, so it
+/// needs no database read and never changes.
+pub async fn avatar(Path(id): Path<String>) -> Result<Response, AppError> {
+    let id = parse_id(&id, "user")?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=604800"),
+        ],
+        identicon::svg(&format!("user-{id}"), 64),
+    )
+        .into_response())
+}

@@ -1,0 +1,517 @@
+//! The pages: askama templates (in `templates/`) and the display models they print.
+//! Handlers turn store rows into these models, so templates hold no logic beyond
+//! loops and conditions, and every string they print is escaped unless it is HTML
+//! that the Markdown renderer sanitized.
+
+use crate::assets::{ICON, STYLESHEET};
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use ponder_core::slug::slugify;
+use ponder_core::text::{count, relative_time, thousands};
+use ponder_core::time::{DateTime, Timestamp};
+use ponder_store::{Comment, Post, UserRef};
+
+/// Renders a page, or logs the failure and answers 500.
+pub fn render<T: Template>(page: &T) -> Response {
+    match page.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(err) => {
+            tracing::error!(%err, "template failed to render");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong").into_response()
+        }
+    }
+}
+
+/// A 301 to `location`: the status search engines and the interface contract expect
+/// for a non-canonical URL (axum's `Redirect::permanent` answers 308).
+pub fn moved_permanently(location: &str) -> Response {
+    let value = axum::http::HeaderValue::try_from(location)
+        .unwrap_or_else(|_| axum::http::HeaderValue::from_static("/"));
+    (
+        StatusCode::MOVED_PERMANENTLY,
+        [(axum::http::header::LOCATION, value)],
+    )
+        .into_response()
+}
+
+/// What every page's `<head>` and header need.
+pub struct Head {
+    /// The `<title>`, without the site name.
+    pub title: String,
+    /// The meta description.
+    pub description: String,
+    /// The absolute canonical URL, when the page has one.
+    pub canonical: Option<String>,
+    /// The site's name.
+    pub site_name: String,
+    /// The stylesheet's hashed URL.
+    pub stylesheet: String,
+    /// The icon's hashed URL.
+    pub icon: String,
+}
+
+impl Head {
+    /// A head with this title and description.
+    pub fn new(site_name: &str, title: impl Into<String>, description: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            description: description.into(),
+            canonical: None,
+            site_name: site_name.to_owned(),
+            stylesheet: STYLESHEET.url(),
+            icon: ICON.url(),
+        }
+    }
+
+    /// The same head with a canonical URL: `base` and `path` joined.
+    pub fn canonical(mut self, base: &str, path: &str) -> Self {
+        self.canonical = Some(format!("{base}{path}"));
+        self
+    }
+}
+
+/// A link with a label.
+pub struct Link {
+    /// The text.
+    pub label: String,
+    /// The target.
+    pub url: String,
+}
+
+/// A moment, ready to print as `<time datetime="…">…</time>`.
+pub struct Moment {
+    /// RFC 3339, for the `datetime` attribute.
+    pub iso: String,
+    /// A full date and time, for the title attribute.
+    pub full: String,
+    /// Relative to now: "3 hours ago".
+    pub relative: String,
+}
+
+impl Moment {
+    /// The moment `at`, seen at `now`.
+    pub fn new(at: Timestamp, now: Timestamp) -> Self {
+        let dt = DateTime::from_timestamp(at);
+        Self {
+            iso: dt.rfc3339(),
+            full: dt.human(),
+            relative: relative_time(at, now),
+        }
+    }
+}
+
+/// A user's name, avatar and reputation beside something they wrote.
+pub struct AuthorCard {
+    /// The name shown.
+    pub name: String,
+    /// The profile URL; `None` for a deleted account.
+    pub url: Option<String>,
+    /// The avatar's URL.
+    pub avatar_url: String,
+    /// Reputation, with separators.
+    pub reputation: String,
+}
+
+/// The profile path of a user: `/users/7/ann-smith`.
+pub fn user_path(id: ponder_core::UserId, name: &str) -> String {
+    format!("/users/{id}/{}", slugify(name))
+}
+
+/// The canonical path of a question: `/questions/42/why-is-the-sky-blue`.
+pub fn question_path(id: ponder_core::PostId, title: &str) -> String {
+    format!("/questions/{id}/{}", slugify(title))
+}
+
+/// The path of a tag's page. Tag names are limited to URL-safe characters when
+/// written, but imported names may not be, so the name is percent-encoded.
+pub fn tag_path(name: &str) -> String {
+    let mut path = String::from("/tags/");
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            path.push(b as char);
+        } else {
+            path.push_str(&format!("%{b:02X}"));
+        }
+    }
+    path
+}
+
+impl AuthorCard {
+    /// The card of `user`; a deleted account shows as a placeholder without a link.
+    pub fn new(user: &UserRef) -> Self {
+        if user.deleted {
+            return Self {
+                name: format!("user{}", user.id),
+                url: None,
+                avatar_url: format!("/users/{}/avatar.svg", user.id),
+                reputation: String::new(),
+            };
+        }
+        Self {
+            name: user.display_name.clone(),
+            url: Some(user_path(user.id, &user.display_name)),
+            avatar_url: format!("/users/{}/avatar.svg", user.id),
+            reputation: thousands(user.reputation),
+        }
+    }
+}
+
+/// A question in a list.
+pub struct QuestionRow {
+    /// Its canonical path.
+    pub url: String,
+    /// Its title.
+    pub title: String,
+    /// Its score.
+    pub score: i64,
+    /// "1 vote", "3 votes".
+    pub votes_label: String,
+    /// Its answer count.
+    pub answers: i64,
+    /// "0 answers", "1 answer".
+    pub answers_label: String,
+    /// Whether an answer is accepted.
+    pub has_accepted: bool,
+    /// Its tags.
+    pub tags: Vec<Link>,
+    /// Its category.
+    pub category: Option<Link>,
+    /// Who asked.
+    pub author: AuthorCard,
+    /// "asked" or "active".
+    pub when_label: &'static str,
+    /// When it was asked, or last active.
+    pub when: Moment,
+}
+
+/// A numbered link in a pager.
+pub struct PageLink {
+    /// The page number, or `None` for a gap ("…").
+    pub number: Option<u32>,
+    /// The URL of that page.
+    pub url: String,
+    /// Whether it is the page shown.
+    pub current: bool,
+}
+
+/// Links to the other pages of a list.
+pub struct Pager {
+    /// The previous page's URL.
+    pub prev: Option<String>,
+    /// The next page's URL.
+    pub next: Option<String>,
+    /// Numbered links with gaps.
+    pub pages: Vec<PageLink>,
+}
+
+impl Pager {
+    /// A pager for page `current` of `count` pages; `url` makes a page's URL.
+    pub fn new(current: u32, count: u32, url: impl Fn(u32) -> String) -> Self {
+        let mut pages = Vec::new();
+        let mut last_shown = 0;
+        for n in 1..=count {
+            let near = n.abs_diff(current) <= 2;
+            if n == 1 || n == count || near {
+                if n > last_shown + 1 {
+                    pages.push(PageLink {
+                        number: None,
+                        url: String::new(),
+                        current: false,
+                    });
+                }
+                pages.push(PageLink {
+                    number: Some(n),
+                    url: url(n),
+                    current: n == current,
+                });
+                last_shown = n;
+            }
+        }
+        Self {
+            prev: (current > 1).then(|| url(current - 1)),
+            next: (current < count).then(|| url(current + 1)),
+            pages,
+        }
+    }
+
+    /// Whether there is more than one page.
+    pub fn is_needed(&self) -> bool {
+        self.pages.len() > 1
+    }
+}
+
+/// A sort tab above a list.
+pub struct SortTab {
+    /// The label.
+    pub label: &'static str,
+    /// The URL of the list sorted this way.
+    pub url: String,
+    /// Whether it is the sort shown.
+    pub current: bool,
+}
+
+/// A list of questions with its tabs, pager and empty state.
+pub struct QuestionList {
+    /// Sort tabs.
+    pub tabs: Vec<SortTab>,
+    /// The questions on this page.
+    pub rows: Vec<QuestionRow>,
+    /// Links to other pages.
+    pub pager: Pager,
+    /// "12 questions".
+    pub total_label: String,
+    /// What to say when there are none.
+    pub empty_message: String,
+}
+
+/// A comment under a post.
+pub struct CommentView {
+    /// Its anchor id: `comment-12`.
+    pub anchor: String,
+    /// Sanitized HTML.
+    pub body_html: String,
+    /// Who wrote it.
+    pub author: AuthorCard,
+    /// When.
+    pub when: Moment,
+    /// Upvotes.
+    pub score: i64,
+}
+
+impl CommentView {
+    /// The view of a comment, seen at `now`.
+    pub fn new(c: &Comment, now: Timestamp) -> Self {
+        Self {
+            anchor: format!("comment-{}", c.id),
+            body_html: c.body_html.as_str().to_owned(),
+            author: AuthorCard::new(&c.author),
+            when: Moment::new(c.created_at, now),
+            score: c.score,
+        }
+    }
+}
+
+/// A question or answer on the question page.
+pub struct PostView {
+    /// The post's id.
+    pub id: i64,
+    /// Its anchor id: `question` or `answer-12`.
+    pub anchor: String,
+    /// Its score.
+    pub score: i64,
+    /// Sanitized HTML of the body.
+    pub body_html: String,
+    /// Who wrote it.
+    pub author: AuthorCard,
+    /// "asked" or "answered".
+    pub verb: &'static str,
+    /// When.
+    pub when: Moment,
+    /// When last edited, if ever.
+    pub edited: Option<Moment>,
+    /// Whether it is the accepted answer.
+    pub accepted: bool,
+    /// Its comments, oldest first.
+    pub comments: Vec<CommentView>,
+    /// "0 comments", "1 comment", "2 comments".
+    pub comments_label: String,
+    /// Where "Leave a comment" leads a reader who is not logged in.
+    pub comment_next: String,
+}
+
+impl PostView {
+    /// The view of a post with its comments; `page_path` is the question's canonical path.
+    pub fn new(
+        post: &Post,
+        comments: Vec<CommentView>,
+        accepted: bool,
+        page_path: &str,
+        now: Timestamp,
+    ) -> Self {
+        let (anchor, verb) = match post.kind {
+            ponder_store::PostKind::Question => ("question".to_owned(), "asked"),
+            ponder_store::PostKind::Answer => (format!("answer-{}", post.id), "answered"),
+        };
+        Self {
+            id: post.id.0,
+            comment_next: format!("{page_path}#{anchor}"),
+            anchor,
+            score: post.score,
+            body_html: post.body_html.as_str().to_owned(),
+            author: AuthorCard::new(&post.author),
+            verb,
+            when: Moment::new(post.created_at, now),
+            edited: post.edited_at.map(|t| Moment::new(t, now)),
+            accepted,
+            comments_label: count(
+                post.comment_count.max(comments.len() as i64),
+                "comment",
+                "comments",
+            ),
+            comments,
+        }
+    }
+}
+
+/// `/` and `/questions`.
+#[derive(Template)]
+#[template(path = "questions/list.html")]
+pub struct QuestionListPage {
+    /// Head.
+    pub head: Head,
+    /// The heading.
+    pub heading: String,
+    /// The list.
+    pub list: QuestionList,
+    /// Top categories, for the side navigation.
+    pub categories: Vec<Link>,
+}
+
+/// `/questions/{id}/{slug}`.
+#[derive(Template)]
+#[template(path = "questions/show.html")]
+pub struct QuestionPage {
+    /// Head.
+    pub head: Head,
+    /// The category path, the top first.
+    pub crumbs: Vec<Link>,
+    /// The title.
+    pub title: String,
+    /// The question.
+    pub question: PostView,
+    /// Its tags.
+    pub tags: Vec<Link>,
+    /// When it was last active.
+    pub active: Moment,
+    /// "2 Answers".
+    pub answers_heading: String,
+    /// The answers, accepted first.
+    pub answers: Vec<PostView>,
+    /// Where "Post your answer" leads a reader who is not logged in.
+    pub answer_next: String,
+}
+
+/// `/categories`.
+#[derive(Template)]
+#[template(path = "categories/index.html")]
+pub struct CategoriesPage {
+    /// Head.
+    pub head: Head,
+    /// Every category, depth first, with its depth (0 at the top).
+    pub entries: Vec<(usize, Link, String)>,
+}
+
+/// `/categories/{path}`.
+#[derive(Template)]
+#[template(path = "categories/show.html")]
+pub struct CategoryPage {
+    /// Head.
+    pub head: Head,
+    /// The category's ancestors, the top first.
+    pub crumbs: Vec<Link>,
+    /// Its name.
+    pub name: String,
+    /// Its description.
+    pub description: String,
+    /// Its children.
+    pub children: Vec<Link>,
+    /// Its questions and its descendants'.
+    pub list: QuestionList,
+}
+
+/// `/tags/{name}`.
+#[derive(Template)]
+#[template(path = "tags/show.html")]
+pub struct TagPage {
+    /// Head.
+    pub head: Head,
+    /// The tag's name.
+    pub name: String,
+    /// Its description.
+    pub description: String,
+    /// Its questions.
+    pub list: QuestionList,
+}
+
+/// An answer in a profile's list.
+pub struct AnswerRow {
+    /// Link to the answer in its question.
+    pub url: String,
+    /// The question's title.
+    pub title: String,
+    /// The answer's score.
+    pub score: i64,
+    /// Whether it was accepted.
+    pub accepted: bool,
+    /// When it was posted.
+    pub when: Moment,
+}
+
+/// `/users/{id}/{slug}`.
+#[derive(Template)]
+#[template(path = "users/show.html")]
+pub struct UserPage {
+    /// Head.
+    pub head: Head,
+    /// The name shown.
+    pub name: String,
+    /// The handle.
+    pub handle: String,
+    /// The avatar URL.
+    pub avatar_url: String,
+    /// "About me", sanitized HTML.
+    pub about_html: String,
+    /// When they joined.
+    pub joined: Moment,
+    /// Reputation with separators.
+    pub reputation: String,
+    /// Their newest questions.
+    pub questions: Vec<QuestionRow>,
+    /// "3 questions".
+    pub questions_label: String,
+    /// Their newest answers.
+    pub answers: Vec<AnswerRow>,
+    /// "1 answer".
+    pub answers_label: String,
+}
+
+/// A page with a heading and a message: log-in and ask, until accounts arrive.
+#[derive(Template)]
+#[template(path = "auth/notice.html")]
+pub struct NoticePage {
+    /// Head.
+    pub head: Head,
+    /// The heading.
+    pub heading: String,
+    /// The message.
+    pub message: String,
+    /// A link back.
+    pub back: Link,
+}
+
+/// Any error.
+#[derive(Template)]
+#[template(path = "errors/page.html")]
+pub struct ErrorPage {
+    /// Head.
+    pub head: Head,
+    /// The HTTP status.
+    pub status: u16,
+    /// The heading.
+    pub heading: String,
+    /// What went wrong and what to do.
+    pub message: String,
+}
+
+impl ErrorPage {
+    /// An error page.
+    pub fn new(status: u16, heading: &str, message: String) -> Self {
+        Self {
+            head: Head::new("Ponder", heading, message.clone()),
+            status,
+            heading: heading.to_owned(),
+            message,
+        }
+    }
+}
