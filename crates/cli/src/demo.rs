@@ -484,6 +484,67 @@ mod tests {
         assert!(questions.iter().any(|q| q.answers.len() >= 3));
     }
 
+    #[tokio::test]
+    async fn seeding_fills_an_empty_site_once() {
+        use ponder_store::{QuestionFilter, QuestionQuery};
+        let dir = tempfile::tempdir().unwrap();
+        let store = ponder_store_sqlite::SqliteStore::open(&dir.path().join("ponder.db"))
+            .await
+            .unwrap();
+        let summary = seed_if_empty(&store).await.unwrap().expect("seeded");
+        assert!(summary.contains("12 users"), "{summary}");
+        assert_eq!(seed_if_empty(&store).await.unwrap(), None, "seeded twice");
+
+        let categories = store.categories().await.unwrap();
+        let tops: Vec<_> = categories
+            .iter()
+            .filter(|c| c.parent_id.is_none())
+            .collect();
+        assert!(tops.len() >= 3);
+        assert!(
+            tops.iter()
+                .all(|t| categories.iter().any(|c| c.parent_id == Some(t.id)))
+        );
+        let all = store
+            .list_questions(&QuestionQuery {
+                per_page: 100,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert!(all.total >= 30);
+        let mut comment_counts = Vec::new();
+        for q in &all.items {
+            let thread = store.question_thread(q.id).await.unwrap().unwrap();
+            assert!(thread.answers.len() <= 5);
+            assert!(!thread.tags.is_empty());
+            assert!(!thread.category_path.is_empty());
+            comment_counts.push(thread.question.comment_count);
+            comment_counts.extend(thread.answers.iter().map(|a| a.comment_count));
+        }
+        for wanted in [0, 1] {
+            assert!(
+                comment_counts.contains(&wanted),
+                "no post with {wanted} comments"
+            );
+        }
+        assert!(
+            comment_counts.iter().any(|&n| n >= 2),
+            "no post with several comments"
+        );
+        assert!(all.items.iter().any(|q| q.score > 0));
+        assert!(all.items.iter().any(|q| q.has_accepted_answer));
+        let history = tops.iter().find(|c| c.slug == "history").unwrap();
+        let modern = store
+            .list_questions(&QuestionQuery {
+                filter: QuestionFilter::Category(history.id),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert!(modern.total >= 3);
+    }
+
     #[test]
     fn answer_headers_are_strict() {
         assert_eq!(answer_header("A* bruno"), Some((true, "bruno")));

@@ -129,3 +129,41 @@ fn parse_addr(raw: &str) -> Result<SocketAddr> {
     raw.parse()
         .with_context(|| format!("--addr {raw:?} is not an address such as 127.0.0.1:8080"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn without_a_url_the_database_is_sqlite_in_the_data_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("nested").join("site");
+        let site = SiteArgs {
+            data: data.clone(),
+            database_url: None,
+        };
+        let store = open_store(&site).await.unwrap();
+        assert_eq!(store.backend(), "sqlite");
+        assert!(data.join("ponder.db").is_file());
+    }
+
+    #[tokio::test]
+    async fn unknown_url_schemes_are_refused_with_a_hint() {
+        let site = SiteArgs {
+            data: PathBuf::from("."),
+            database_url: Some("mysql://x".into()),
+        };
+        let err = open_store(&site).await.err().expect("refused").to_string();
+        assert!(
+            err.contains("unsupported database URL scheme \"mysql\""),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn bad_addresses_are_explained() {
+        let err = parse_addr("localhost").unwrap_err().to_string();
+        assert!(err.contains("127.0.0.1:8080"), "{err}");
+        assert!(parse_addr("127.0.0.1:0").is_ok());
+    }
+}

@@ -64,11 +64,11 @@ impl PgStore {
 /// Maps a sqlx error onto the store's error, turning unique violations into
 /// [`StoreError::Conflict`] with the constraint's name.
 pub(crate) fn db_error(err: sqlx::Error) -> StoreError {
-    if let sqlx::Error::Database(db) = &err {
-        if db.is_unique_violation() {
-            let constraint = db.constraint().unwrap_or("unknown").to_owned();
-            return StoreError::Conflict { constraint };
-        }
+    if let sqlx::Error::Database(db) = &err
+        && db.is_unique_violation()
+    {
+        let constraint = db.constraint().unwrap_or("unknown").to_owned();
+        return StoreError::Conflict { constraint };
     }
     StoreError::Database(Box::new(err))
 }

@@ -78,19 +78,19 @@ impl SqliteStore {
 /// Maps a sqlx error onto the store's error, turning unique violations into
 /// [`StoreError::Conflict`] with the index's name.
 pub(crate) fn db_error(err: sqlx::Error) -> StoreError {
-    if let sqlx::Error::Database(db) = &err {
-        if db.is_unique_violation() {
-            // SQLite names the index in its message: "UNIQUE constraint failed: index 'users_handle_key'"
-            // or the columns: "UNIQUE constraint failed: tags.name".
-            let message = db.message();
-            let constraint = message
-                .split_once("failed: ")
-                .map_or(message, |(_, rest)| rest)
-                .trim_start_matches("index ")
-                .trim_matches('\'')
-                .to_owned();
-            return StoreError::Conflict { constraint };
-        }
+    if let sqlx::Error::Database(db) = &err
+        && db.is_unique_violation()
+    {
+        // SQLite names the index in its message: "UNIQUE constraint failed: index 'users_handle_key'"
+        // or the columns: "UNIQUE constraint failed: tags.name".
+        let message = db.message();
+        let constraint = message
+            .split_once("failed: ")
+            .map_or(message, |(_, rest)| rest)
+            .trim_start_matches("index ")
+            .trim_matches('\'')
+            .to_owned();
+        return StoreError::Conflict { constraint };
     }
     StoreError::Database(Box::new(err))
 }

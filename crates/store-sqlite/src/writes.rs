@@ -367,12 +367,12 @@ impl SqliteStore {
         .await
         .map_err(db_error)?;
         let author_of = |id: i64| authors.iter().find(|(a, _)| *a == id).map(|(_, u)| *u);
-        if let Some(new) = answer {
-            if author_of(new.0).is_none() {
-                return Err(StoreError::Invalid(format!(
-                    "post {new} is not an answer to question {question}"
-                )));
-            }
+        if let Some(new) = answer
+            && author_of(new.0).is_none()
+        {
+            return Err(StoreError::Invalid(format!(
+                "post {new} is not an answer to question {question}"
+            )));
         }
         for (answer_id, sign) in [(old, -1), (answer.map(|a| a.0), 1)] {
             let Some(answerer) = answer_id.and_then(author_of) else {

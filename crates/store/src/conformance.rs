@@ -4,6 +4,11 @@
 //! an async function that makes a fresh, empty store (or `None` to skip, with the
 //! reason printed); the macro writes one `#[tokio::test]` per check below.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "test code: a failed step should fail the test"
+)]
+
 use crate::*;
 use ponder_core::paging::QuestionSort;
 use ponder_core::{CategoryId, PostId, UserId};

@@ -3,7 +3,7 @@
 //! because posts embed them.
 
 use axum::Router;
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::http::{HeaderValue, header};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 const CSP: &str = "default-src 'self'; img-src 'self' https: http:; style-src 'self'; \
@@ -20,7 +20,7 @@ pub fn apply(router: Router) -> Router {
     ];
     fixed.into_iter().fold(router, |router, (name, value)| {
         router.layer(SetResponseHeaderLayer::if_not_present(
-            HeaderName::from(name),
+            name,
             HeaderValue::from_static(value),
         ))
     })
