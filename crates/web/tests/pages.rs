@@ -373,6 +373,7 @@ async fn user_content_is_escaped_everywhere() {
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.text("h1"), "<script>alert(1)</script>");
+    assert_eq!(page.text("#answers-heading"), "No answers yet");
     assert!(!page.body.contains("<script"), "{}", page.body);
     assert!(!page.body.contains("onerror"));
     assert!(page.body.contains("<strong>there</strong>"));

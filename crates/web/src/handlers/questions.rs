@@ -159,7 +159,11 @@ fn question_page(state: &AppState, thread: QuestionThread, path: &str) -> Questi
             })
             .collect(),
         active: Moment::new(q.last_activity_at, now),
-        answers_heading: count(answers.len() as i64, "Answer", "Answers"),
+        answers_heading: if answers.is_empty() {
+            "No answers yet".to_owned()
+        } else {
+            count(answers.len() as i64, "Answer", "Answers")
+        },
         answers,
         answer_next: format!("{path}#answers-heading"),
         question,
