@@ -120,6 +120,7 @@ CREATE TABLE flags (
 );
 CREATE INDEX flags_status_idx ON flags (status, created_at);
 
+-- id is the SHA-256 of the cookie's value, so a copy of the database holds no live session.
 CREATE TABLE sessions (
     id         TEXT PRIMARY KEY,
     user_id    INTEGER NOT NULL REFERENCES users (id),
@@ -128,6 +129,28 @@ CREATE TABLE sessions (
     expires_at INTEGER NOT NULL
 );
 CREATE INDEX sessions_user_idx ON sessions (user_id);
+CREATE INDEX sessions_expiry_idx ON sessions (expires_at);
+
+-- Single-use tokens mailed to users (email verification, password reset); only the
+-- SHA-256 of each token is stored.
+CREATE TABLE email_tokens (
+    token_hash TEXT PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users (id),
+    purpose    TEXT NOT NULL CHECK (purpose IN ('verify_email', 'reset_password')),
+    email      TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at    INTEGER
+);
+CREATE INDEX email_tokens_user_idx ON email_tokens (user_id);
+
+-- Uploaded avatars, decoded and re-encoded on upload; users without a row get an identicon.
+CREATE TABLE avatars (
+    user_id      INTEGER PRIMARY KEY REFERENCES users (id),
+    content_type TEXT NOT NULL,
+    bytes        BLOB NOT NULL,
+    updated_at   INTEGER NOT NULL
+);
 
 CREATE TABLE api_tokens (
     id           INTEGER PRIMARY KEY,

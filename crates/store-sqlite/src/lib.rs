@@ -9,7 +9,9 @@
 //! - [`migrations`]: the embedded schema and the runner that applies it.
 //! - [`queries`]: the reads.
 //! - [`writes`]: the write transactions.
+//! - [`accounts`]: log-in records, sessions, profiles, mailed tokens and avatars.
 
+mod accounts;
 mod migrations;
 mod queries;
 mod writes;
@@ -106,6 +108,9 @@ impl RowAccess for Cols<'_> {
         self.0.try_get(idx).map_err(db_error)
     }
     fn text(&self, idx: usize) -> StoreResult<String> {
+        self.0.try_get(idx).map_err(db_error)
+    }
+    fn opt_text(&self, idx: usize) -> StoreResult<Option<String>> {
         self.0.try_get(idx).map_err(db_error)
     }
 }
@@ -228,5 +233,101 @@ impl ponder_store::Store for SqliteStore {
 
     async fn category_question_count(&self, category: ponder_core::CategoryId) -> StoreResult<i64> {
         self.category_question_count_impl(category).await
+    }
+
+    async fn login_record(&self, login: &str) -> StoreResult<Option<ponder_store::LoginRecord>> {
+        self.login_record_impl(login).await
+    }
+
+    async fn login_record_by_id(
+        &self,
+        user: ponder_core::UserId,
+    ) -> StoreResult<Option<ponder_store::LoginRecord>> {
+        self.login_record_by_id_impl(user).await
+    }
+
+    async fn create_session(&self, new: ponder_store::NewSession) -> StoreResult<()> {
+        self.create_session_impl(new).await
+    }
+
+    async fn session(
+        &self,
+        id_hash: &str,
+        now: i64,
+    ) -> StoreResult<Option<ponder_store::SessionInfo>> {
+        self.session_impl(id_hash, now).await
+    }
+
+    async fn delete_session(&self, id_hash: &str) -> StoreResult<()> {
+        self.delete_session_impl(id_hash).await
+    }
+
+    async fn delete_user_sessions(
+        &self,
+        user: ponder_core::UserId,
+        keep: Option<&str>,
+    ) -> StoreResult<u64> {
+        self.delete_user_sessions_impl(user, keep).await
+    }
+
+    async fn delete_expired_sessions(&self, now: i64) -> StoreResult<u64> {
+        self.delete_expired_sessions_impl(now).await
+    }
+
+    async fn update_profile(
+        &self,
+        user: ponder_core::UserId,
+        edit: ponder_store::ProfileEdit,
+    ) -> StoreResult<()> {
+        self.update_profile_impl(user, edit).await
+    }
+
+    async fn set_password_hash(&self, user: ponder_core::UserId, hash: &str) -> StoreResult<()> {
+        self.set_password_hash_impl(user, hash).await
+    }
+
+    async fn set_role(
+        &self,
+        user: ponder_core::UserId,
+        role: ponder_store::Role,
+    ) -> StoreResult<()> {
+        self.set_role_impl(user, role).await
+    }
+
+    async fn delete_user(&self, user: ponder_core::UserId, at: i64) -> StoreResult<()> {
+        self.delete_user_impl(user, at).await
+    }
+
+    async fn list_users(&self, page: u32) -> StoreResult<ponder_store::Page<ponder_store::User>> {
+        self.list_users_impl(page).await
+    }
+
+    async fn set_email_verified(&self, user: ponder_core::UserId, at: i64) -> StoreResult<()> {
+        self.set_email_verified_impl(user, at).await
+    }
+
+    async fn create_email_token(&self, token: ponder_store::NewEmailToken) -> StoreResult<()> {
+        self.create_email_token_impl(token).await
+    }
+
+    async fn use_email_token(
+        &self,
+        token_hash: &str,
+        purpose: ponder_store::TokenPurpose,
+        now: i64,
+    ) -> StoreResult<Option<(ponder_core::UserId, String)>> {
+        self.use_email_token_impl(token_hash, purpose, now).await
+    }
+
+    async fn set_avatar(
+        &self,
+        user: ponder_core::UserId,
+        avatar: ponder_store::Avatar,
+    ) -> StoreResult<()> {
+        self.set_avatar_impl(user, avatar).await
+    }
+
+    async fn avatar(&self, user: ponder_core::UserId) -> StoreResult<Option<ponder_store::Avatar>> {
+        self.avatar_impl(user).await
     }
 }

@@ -44,7 +44,13 @@ macro_rules! conformance_tests {
             question_page_queries_do_not_grow_with_content,
             user_answers_are_listed,
             question_of_resolves_answers,
-            concurrent_votes_are_all_counted
+            concurrent_votes_are_all_counted,
+            accounts_are_found_by_handle_or_email,
+            sessions_expire_and_end,
+            profiles_roles_and_passwords_change,
+            deleting_an_account_keeps_what_they_wrote,
+            email_tokens_work_once_and_expire,
+            avatars_are_stored_and_replaced
         );
     };
     (@each $factory:path; $($name:ident),*) => {
@@ -801,4 +807,255 @@ pub async fn concurrent_votes_are_all_counted(store: Arc<dyn Store>) {
     let thread = store.question_thread(q).await.unwrap().unwrap();
     assert_eq!(thread.question.score, 20);
     assert_eq!(reputation(&*store, ann.id).await, 1 + 20 * 10);
+}
+
+/// Log-in finds an account by handle or email, without regard to case.
+pub async fn accounts_are_found_by_handle_or_email(store: Arc<dyn Store>) {
+    let ann = user(&*store, "Ann").await;
+    store
+        .set_password_hash(ann.id, "$argon2id$fake")
+        .await
+        .unwrap();
+    for login in ["ann", "ANN", " Ann ", "ann@example.com", "ANN@EXAMPLE.COM"] {
+        let record = store
+            .login_record(login)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("{login}"));
+        assert_eq!(record.user.id, ann.id);
+        assert_eq!(record.password_hash.as_deref(), Some("$argon2id$fake"));
+        assert_eq!(record.email.as_deref(), Some("Ann@example.com"));
+        assert!(!record.email_verified);
+    }
+    assert_eq!(store.login_record("nobody").await.unwrap(), None);
+    assert_eq!(store.login_record("").await.unwrap(), None);
+    store.set_email_verified(ann.id, at(5)).await.unwrap();
+    assert!(
+        store
+            .login_record_by_id(ann.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .email_verified
+    );
+    let page = store.list_users(1).await.unwrap();
+    assert_eq!((page.total, page.items.len()), (1, 1));
+}
+
+fn session(id_hash: &str, user: UserId, expires_at: i64) -> NewSession {
+    NewSession {
+        id_hash: id_hash.to_owned(),
+        user,
+        csrf_token: format!("csrf-{id_hash}"),
+        created_at: at(0),
+        expires_at,
+    }
+}
+
+/// A session works until it expires or is ended; ending all but one keeps that one.
+pub async fn sessions_expire_and_end(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    store
+        .create_session(session("a", ann.id, at(100)))
+        .await
+        .unwrap();
+    store
+        .create_session(session("b", ann.id, at(100)))
+        .await
+        .unwrap();
+    store
+        .create_session(session("c", ann.id, at(10)))
+        .await
+        .unwrap();
+    let live = store
+        .session("a", at(50))
+        .await
+        .unwrap()
+        .expect("live session");
+    assert_eq!(live.user.id, ann.id);
+    assert_eq!(live.csrf_token, "csrf-a");
+    assert_eq!(
+        store.session("a", at(100)).await.unwrap(),
+        None,
+        "expired at its time"
+    );
+    assert_eq!(store.session("zzz", at(50)).await.unwrap(), None);
+    assert_eq!(store.delete_expired_sessions(at(50)).await.unwrap(), 1);
+    store.delete_session("b").await.unwrap();
+    assert_eq!(store.session("b", at(50)).await.unwrap(), None);
+    store
+        .create_session(session("d", ann.id, at(100)))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.delete_user_sessions(ann.id, Some("a")).await.unwrap(),
+        1
+    );
+    assert!(store.session("a", at(50)).await.unwrap().is_some());
+    let dup = store.create_session(session("a", ann.id, at(100))).await;
+    assert!(matches!(dup, Err(StoreError::Conflict { .. })), "{dup:?}");
+}
+
+/// Profile, password and role changes land; an unknown user is NotFound.
+pub async fn profiles_roles_and_passwords_change(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    store
+        .update_profile(
+            ann.id,
+            ProfileEdit {
+                display_name: "Ann Smith".into(),
+                about: PostBody::from_markdown("Hi <script>x</script>*there*"),
+            },
+        )
+        .await
+        .unwrap();
+    store.set_role(ann.id, Role::Moderator).await.unwrap();
+    let read = store.user(ann.id).await.unwrap().unwrap();
+    assert_eq!(read.display_name, "Ann Smith");
+    assert_eq!(read.about_html.as_str(), "<p>Hi <em>there</em></p>\n");
+    assert_eq!(read.role, Role::Moderator);
+    let missing = UserId(ann.id.0 + 100);
+    assert!(matches!(
+        store.set_role(missing, Role::Admin).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        store.set_password_hash(missing, "x").await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+/// A deleted account's posts stay under a placeholder; its handle and email are free
+/// again; it cannot log in and its sessions end.
+pub async fn deleting_an_account_keeps_what_they_wrote(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let cat = category(&*store, None, "general").await;
+    let q = ask(
+        &*store,
+        ann.id,
+        cat.id,
+        "A question that outlives me",
+        &[],
+        0,
+    )
+    .await;
+    store
+        .create_session(session("s", ann.id, at(1000)))
+        .await
+        .unwrap();
+    store.delete_user(ann.id, at(10)).await.unwrap();
+
+    let thread = store
+        .question_thread(q)
+        .await
+        .unwrap()
+        .expect("the question stays");
+    assert!(thread.question.author.deleted);
+    assert_eq!(thread.question.author.id, ann.id);
+    let gone = store.user(ann.id).await.unwrap().unwrap();
+    assert!(gone.deleted);
+    assert_ne!(gone.handle, "ann");
+    assert_eq!(store.login_record("ann").await.unwrap(), None);
+    assert_eq!(store.login_record_by_id(ann.id).await.unwrap(), None);
+    assert_eq!(store.session("s", at(20)).await.unwrap(), None);
+    user(&*store, "ann").await; // the handle and email are free again
+    assert!(matches!(
+        store.delete_user(ann.id, at(11)).await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+fn token(hash: &str, user: UserId, purpose: TokenPurpose, expires_at: i64) -> NewEmailToken {
+    NewEmailToken {
+        token_hash: hash.to_owned(),
+        user,
+        purpose,
+        email: "ann@example.com".into(),
+        created_at: at(0),
+        expires_at,
+    }
+}
+
+/// A mailed token works once, for its purpose only, until it expires.
+pub async fn email_tokens_work_once_and_expire(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    store
+        .create_email_token(token("t1", ann.id, TokenPurpose::VerifyEmail, at(100)))
+        .await
+        .unwrap();
+    store
+        .create_email_token(token("t2", ann.id, TokenPurpose::ResetPassword, at(100)))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .use_email_token("t1", TokenPurpose::ResetPassword, at(1))
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .use_email_token("t2", TokenPurpose::ResetPassword, at(100))
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .use_email_token("t1", TokenPurpose::VerifyEmail, at(1))
+            .await
+            .unwrap(),
+        Some((ann.id, "ann@example.com".to_owned()))
+    );
+    assert_eq!(
+        store
+            .use_email_token("t1", TokenPurpose::VerifyEmail, at(2))
+            .await
+            .unwrap(),
+        None
+    );
+
+    store
+        .create_email_token(token("t3", ann.id, TokenPurpose::ResetPassword, at(100)))
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .use_email_token("t3", TokenPurpose::ResetPassword, at(5))
+                .await
+        }));
+    }
+    let mut uses = 0;
+    for task in tasks {
+        if task.await.unwrap().unwrap().is_some() {
+            uses += 1;
+        }
+    }
+    assert_eq!(uses, 1, "a token raced by eight requests works once");
+}
+
+/// Avatars are stored, replaced, and gone with their account.
+pub async fn avatars_are_stored_and_replaced(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    assert_eq!(store.avatar(ann.id).await.unwrap(), None);
+    let png = Avatar {
+        content_type: "image/png".into(),
+        bytes: vec![0, 1, 2, 255],
+        updated_at: at(1),
+    };
+    store.set_avatar(ann.id, png.clone()).await.unwrap();
+    assert_eq!(store.avatar(ann.id).await.unwrap(), Some(png));
+    let second = Avatar {
+        content_type: "image/png".into(),
+        bytes: vec![9; 1000],
+        updated_at: at(2),
+    };
+    store.set_avatar(ann.id, second.clone()).await.unwrap();
+    assert_eq!(store.avatar(ann.id).await.unwrap(), Some(second));
+    store.delete_user(ann.id, at(3)).await.unwrap();
+    assert_eq!(store.avatar(ann.id).await.unwrap(), None);
 }

@@ -18,6 +18,7 @@ pub use error::{StoreError, StoreResult};
 pub use types::*;
 
 use async_trait::async_trait;
+use ponder_core::time::Timestamp;
 use ponder_core::{CategoryId, CommentId, PostId, UserId};
 
 /// Everything Ponder reads from and writes to its database.
@@ -97,4 +98,66 @@ pub trait Store: Send + Sync + 'static {
 
     /// The number of questions filed in `category` itself (not its descendants).
     async fn category_question_count(&self, category: CategoryId) -> StoreResult<i64>;
+
+    /// The account a log-in names: by handle or by email, without regard to case.
+    /// Deleted accounts are not found.
+    async fn login_record(&self, login: &str) -> StoreResult<Option<LoginRecord>>;
+
+    /// The same record by user id (deleted accounts are not found).
+    async fn login_record_by_id(&self, user: UserId) -> StoreResult<Option<LoginRecord>>;
+
+    /// Stores a new session.
+    async fn create_session(&self, new: NewSession) -> StoreResult<()>;
+
+    /// The session with this id hash and its user, if it exists, has not expired at
+    /// `now`, and its user is not deleted.
+    async fn session(&self, id_hash: &str, now: Timestamp) -> StoreResult<Option<SessionInfo>>;
+
+    /// Ends one session.
+    async fn delete_session(&self, id_hash: &str) -> StoreResult<()>;
+
+    /// Ends every session of `user` except `keep` (the current one, after a password
+    /// change); returns how many ended.
+    async fn delete_user_sessions(&self, user: UserId, keep: Option<&str>) -> StoreResult<u64>;
+
+    /// Removes sessions that expired before `now`; returns how many.
+    async fn delete_expired_sessions(&self, now: Timestamp) -> StoreResult<u64>;
+
+    /// Changes a user's display name and about text.
+    async fn update_profile(&self, user: UserId, edit: ProfileEdit) -> StoreResult<()>;
+
+    /// Replaces a user's password hash.
+    async fn set_password_hash(&self, user: UserId, hash: &str) -> StoreResult<()>;
+
+    /// Changes a user's role.
+    async fn set_role(&self, user: UserId, role: Role) -> StoreResult<()>;
+
+    /// Deletes an account the way Stack Exchange does: what they wrote stays, shown
+    /// under a placeholder; their handle, email, password, about text, avatar and
+    /// sessions go.
+    async fn delete_user(&self, user: UserId, at: Timestamp) -> StoreResult<()>;
+
+    /// A page of users, newest first, for administrators.
+    async fn list_users(&self, page: u32) -> StoreResult<Page<User>>;
+
+    /// Marks a user's email as verified.
+    async fn set_email_verified(&self, user: UserId, at: Timestamp) -> StoreResult<()>;
+
+    /// Stores a single-use token.
+    async fn create_email_token(&self, token: NewEmailToken) -> StoreResult<()>;
+
+    /// Uses up the token with this hash and purpose if it is unused and not expired
+    /// at `now`, returning its user and the address it was sent to. A token works once.
+    async fn use_email_token(
+        &self,
+        token_hash: &str,
+        purpose: TokenPurpose,
+        now: Timestamp,
+    ) -> StoreResult<Option<(UserId, String)>>;
+
+    /// Stores (or replaces) a user's uploaded avatar.
+    async fn set_avatar(&self, user: UserId, avatar: Avatar) -> StoreResult<()>;
+
+    /// A user's uploaded avatar, if any.
+    async fn avatar(&self, user: UserId) -> StoreResult<Option<Avatar>>;
 }

@@ -19,6 +19,8 @@ pub trait RowAccess {
     fn opt_int(&self, idx: usize) -> StoreResult<Option<i64>>;
     /// A text column.
     fn text(&self, idx: usize) -> StoreResult<String>;
+    /// A nullable text column.
+    fn opt_text(&self, idx: usize) -> StoreResult<Option<String>>;
 }
 
 /// The columns of a [`UserRef`] for the users table aliased `u` (4 columns).
@@ -108,6 +110,26 @@ pub fn user(row: &impl RowAccess) -> StoreResult<User> {
             .map_err(|e: String| StoreError::Database(e.into()))?,
         created_at: row.int(6)?,
         deleted: row.opt_int(7)?.is_some(),
+    })
+}
+
+/// Reads a [`LoginRecord`]: [`user_columns`] then email, email_verified_at and
+/// password_hash.
+pub fn login_record(row: &impl RowAccess) -> StoreResult<LoginRecord> {
+    Ok(LoginRecord {
+        user: user(row)?,
+        email: row.opt_text(8)?,
+        email_verified: row.opt_int(9)?.is_some(),
+        password_hash: row.opt_text(10)?,
+    })
+}
+
+/// Reads a [`SessionInfo`]: [`user_columns`] then csrf_token and expires_at.
+pub fn session_info(row: &impl RowAccess) -> StoreResult<SessionInfo> {
+    Ok(SessionInfo {
+        user: user(row)?,
+        csrf_token: row.text(8)?,
+        expires_at: row.int(9)?,
     })
 }
 

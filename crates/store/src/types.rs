@@ -491,3 +491,98 @@ pub struct NewVote {
 pub const ACCEPTED_ANSWER_REPUTATION: i64 = 15;
 /// Reputation given to the asker for accepting an answer.
 pub const ACCEPTING_REPUTATION: i64 = 2;
+
+/// What log-in needs to know about an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginRecord {
+    /// The account.
+    pub user: User,
+    /// Its email, if it has one.
+    pub email: Option<String>,
+    /// Whether the email was verified.
+    pub email_verified: bool,
+    /// The argon2id hash of its password; `None` when it cannot log in.
+    pub password_hash: Option<String>,
+}
+
+/// A session to create at log-in.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    /// The SHA-256 (hex) of the session cookie's value; the value itself is never stored.
+    pub id_hash: String,
+    /// Whose session.
+    pub user: UserId,
+    /// The token that forms of this session must carry.
+    pub csrf_token: String,
+    /// When it was created.
+    pub created_at: Timestamp,
+    /// When it stops working.
+    pub expires_at: Timestamp,
+}
+
+/// A live session and its user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    /// The logged-in user.
+    pub user: User,
+    /// The session's CSRF token.
+    pub csrf_token: String,
+    /// When it stops working.
+    pub expires_at: Timestamp,
+}
+
+/// A change to a user's public profile.
+#[derive(Debug, Clone)]
+pub struct ProfileEdit {
+    /// The name shown beside their posts.
+    pub display_name: String,
+    /// "About me".
+    pub about: PostBody,
+}
+
+/// What a mailed token is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenPurpose {
+    /// Proves that the user reads the mailbox they gave.
+    VerifyEmail,
+    /// Lets the user choose a new password.
+    ResetPassword,
+}
+
+impl TokenPurpose {
+    /// The name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::VerifyEmail => "verify_email",
+            Self::ResetPassword => "reset_password",
+        }
+    }
+}
+
+/// A single-use token to mail to a user.
+#[derive(Debug, Clone)]
+pub struct NewEmailToken {
+    /// The SHA-256 (hex) of the token; the token itself is only in the mail.
+    pub token_hash: String,
+    /// Whose token.
+    pub user: UserId,
+    /// What it is for.
+    pub purpose: TokenPurpose,
+    /// The address it was sent to.
+    pub email: String,
+    /// When it was made.
+    pub created_at: Timestamp,
+    /// When it stops working.
+    pub expires_at: Timestamp,
+}
+
+/// An uploaded avatar image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Avatar {
+    /// Its content type, e.g. `image/png`.
+    pub content_type: String,
+    /// The image.
+    pub bytes: Vec<u8>,
+    /// When it was uploaded.
+    pub updated_at: Timestamp,
+}
