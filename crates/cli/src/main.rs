@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 mod demo;
 mod serve;
+mod users;
 
 /// Ponder: a community question-and-answer site in one binary.
 #[derive(Parser)]
@@ -48,6 +49,9 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Create or update the database schema, then exit.
     Migrate,
+    /// Manage users.
+    #[command(subcommand)]
+    User(users::UserCommand),
 }
 
 fn main() -> Result<()> {
@@ -63,6 +67,7 @@ fn main() -> Result<()> {
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve(args) => serve::run(&cli.site, args).await,
+        Command::User(command) => users::run(&cli.site, command).await,
         Command::Migrate => {
             let store = open_store(&cli.site).await?;
             println!("the {} database is up to date", store.backend());

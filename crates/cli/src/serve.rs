@@ -4,7 +4,9 @@
 use crate::{SiteArgs, demo, open_store, parse_addr};
 use anyhow::{Context, Result};
 use clap::Args;
+use ponder_web::auth::limits::RateLimitConfig;
 use ponder_web::{AppState, SiteConfig};
+use std::net::SocketAddr;
 use std::time::Duration;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -25,6 +27,15 @@ pub struct ServeArgs {
     /// Fill an empty site with demo content (does nothing on a site with content).
     #[arg(long)]
     demo: bool,
+    /// Log-in attempts allowed per minute from one IP address.
+    #[arg(long, env = "PONDER_LOGIN_PER_IP_PER_MINUTE", default_value_t = RateLimitConfig::default().login_per_ip_per_minute)]
+    login_per_ip_per_minute: u32,
+    /// Log-in attempts allowed per minute naming one account.
+    #[arg(long, env = "PONDER_LOGIN_PER_ACCOUNT_PER_MINUTE", default_value_t = RateLimitConfig::default().login_per_account_per_minute)]
+    login_per_account_per_minute: u32,
+    /// Sign-ups allowed per hour from one IP address.
+    #[arg(long, env = "PONDER_SIGNUPS_PER_IP_PER_HOUR", default_value_t = RateLimitConfig::default().signups_per_ip_per_hour)]
+    signups_per_ip_per_hour: u32,
 }
 
 /// Runs the server.
@@ -42,27 +53,56 @@ pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
         .unwrap_or_else(|| format!("http://{addr}"))
         .trim_end_matches('/')
         .to_owned();
+    tokio::spawn(expire_sessions(store.clone()));
     let state = AppState::new(
         store,
         SiteConfig {
             name: args.site_name,
             base_url,
         },
-    );
+    )
+    .with_limits(RateLimitConfig {
+        login_per_ip_per_minute: args.login_per_ip_per_minute,
+        login_per_account_per_minute: args.login_per_account_per_minute,
+        signups_per_ip_per_hour: args.signups_per_ip_per_hour,
+    });
+    // Spans name the method and path only: query strings can carry mailed tokens.
+    let trace = TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+        tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+    });
     let app = ponder_web::app(state)
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
-        .layer(TraceLayer::new_for_http());
+        .layer(trace);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}; is another server using it?"))?;
     tracing::info!("serving on http://{addr}");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("the server stopped with an error")
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("the server stopped with an error")
+}
+
+/// Removes expired sessions at start and then hourly.
+async fn expire_sessions(store: std::sync::Arc<dyn ponder_store::Store>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(3_600));
+    loop {
+        tick.tick().await;
+        match store
+            .delete_expired_sessions(ponder_core::time::now())
+            .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::info!("removed {n} expired sessions"),
+            Err(err) => tracing::warn!(%err, "cannot remove expired sessions"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -1,5 +1,6 @@
 //! Ponder's domain: the types and rules every other crate shares, with no I/O.
 //!
+//! - [`accounts`]: what handles, names, emails and passwords may be.
 //! - [`ids`]: typed ids, so that a user id is never passed where a post id belongs.
 //! - [`markdown`]: Markdown to sanitized HTML, and plain-text excerpts.
 //! - [`slug`]: URL slugs from titles and names.
@@ -8,6 +9,7 @@
 //! - [`text`]: pluralised counts and relative times for display.
 //! - [`time`]: UTC timestamps (seconds since the Unix epoch) and their calendar form.
 
+pub mod accounts;
 pub mod identicon;
 pub mod ids;
 pub mod markdown;

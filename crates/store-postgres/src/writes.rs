@@ -80,6 +80,7 @@ impl PgStore {
             role: new.role,
             created_at: new.created_at,
             deleted: false,
+            about_markdown: new.about.markdown().to_owned(),
         };
         self.log_change(&mut tx, "user.created", user.id.0).await?;
         self.commit(tx).await?;

@@ -31,11 +31,11 @@ macro_rules! user_ref_columns {
     };
 }
 
-/// The columns of a [`User`] from the users table aliased `u` (8 columns).
+/// The columns of a [`User`] from the users table aliased `u` (9 columns).
 #[macro_export]
 macro_rules! user_columns {
     () => {
-        "u.id, u.handle, u.display_name, u.about_html, u.reputation, u.role, u.created_at, u.deleted_at"
+        "u.id, u.handle, u.display_name, u.about_html, u.reputation, u.role, u.created_at, u.deleted_at, u.about_markdown"
     };
 }
 
@@ -110,6 +110,7 @@ pub fn user(row: &impl RowAccess) -> StoreResult<User> {
             .map_err(|e: String| StoreError::Database(e.into()))?,
         created_at: row.int(6)?,
         deleted: row.opt_int(7)?.is_some(),
+        about_markdown: row.text(8)?,
     })
 }
 
@@ -118,9 +119,9 @@ pub fn user(row: &impl RowAccess) -> StoreResult<User> {
 pub fn login_record(row: &impl RowAccess) -> StoreResult<LoginRecord> {
     Ok(LoginRecord {
         user: user(row)?,
-        email: row.opt_text(8)?,
-        email_verified: row.opt_int(9)?.is_some(),
-        password_hash: row.opt_text(10)?,
+        email: row.opt_text(9)?,
+        email_verified: row.opt_int(10)?.is_some(),
+        password_hash: row.opt_text(11)?,
     })
 }
 
@@ -128,8 +129,8 @@ pub fn login_record(row: &impl RowAccess) -> StoreResult<LoginRecord> {
 pub fn session_info(row: &impl RowAccess) -> StoreResult<SessionInfo> {
     Ok(SessionInfo {
         user: user(row)?,
-        csrf_token: row.text(8)?,
-        expires_at: row.int(9)?,
+        csrf_token: row.text(9)?,
+        expires_at: row.int(10)?,
     })
 }
 

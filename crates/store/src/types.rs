@@ -70,6 +70,8 @@ pub struct User {
     pub created_at: Timestamp,
     /// Whether the account was deleted; what they wrote stays under a placeholder.
     pub deleted: bool,
+    /// "About me", as the Markdown they wrote.
+    pub about_markdown: String,
 }
 
 /// The author of a post or comment, as shown in its card.

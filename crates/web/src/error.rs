@@ -18,6 +18,24 @@ pub enum AppError {
     /// The request's input was wrong; the message says how to fix it.
     #[error("{0}")]
     BadRequest(String),
+    /// The viewer may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// This needs a logged-in user; they are sent to log in and brought back to `next`.
+    #[error("log-in required")]
+    LoginRequired {
+        /// Where to come back to.
+        next: String,
+    },
+    /// Too many attempts; try again after this many seconds.
+    #[error("rate limited")]
+    RateLimited {
+        /// Seconds until the next attempt is allowed.
+        retry_after_secs: u64,
+    },
+    /// The request body is over the limit.
+    #[error("{0}")]
+    TooLarge(String),
     /// Something failed inside; logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),
@@ -53,6 +71,36 @@ fn error_chain(err: &dyn std::error::Error) -> String {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, title, message) = match &self {
+            Self::LoginRequired { next } => {
+                let location = format!("/login?next={}", crate::forms::query_encode(next));
+                return (
+                    StatusCode::SEE_OTHER,
+                    [(axum::http::header::LOCATION, location)],
+                )
+                    .into_response();
+            }
+            Self::Forbidden(message) => (StatusCode::FORBIDDEN, "Not allowed", message.clone()),
+            Self::RateLimited { retry_after_secs } => {
+                let page = ErrorPage::new(
+                    429,
+                    "Too many attempts",
+                    format!(
+                        "You have tried this too often in a short time. Wait {} and try again.",
+                        ponder_core::text::count(*retry_after_secs as i64, "second", "seconds")
+                    ),
+                );
+                let mut response = render(&page).into_response();
+                *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+                if let Ok(value) = axum::http::HeaderValue::try_from(retry_after_secs.to_string()) {
+                    response
+                        .headers_mut()
+                        .insert(axum::http::header::RETRY_AFTER, value);
+                }
+                return response;
+            }
+            Self::TooLarge(message) => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "Too large", message.clone())
+            }
             Self::NotFound(message) => (StatusCode::NOT_FOUND, "Page not found", message.clone()),
             Self::BadRequest(message) => (
                 StatusCode::BAD_REQUEST,

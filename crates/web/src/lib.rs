@@ -7,11 +7,15 @@
 //! - [`error`]: [`AppError`], rendered as an HTML error page.
 //! - [`assets`]: the stylesheet and icon, embedded, served under content-hashed names.
 //! - [`headers`]: security headers on every response.
+//! - [`auth`]: passwords, sessions, CSRF, rate limits and mail.
+//! - [`forms`]: form state (values and messages per field) for re-rendering.
 //!
 //! Pages are complete in the first response and work with JavaScript off.
 
 pub mod assets;
+pub mod auth;
 pub mod error;
+pub mod forms;
 pub mod handlers;
 pub mod headers;
 pub mod tree;
@@ -19,6 +23,8 @@ pub mod views;
 
 pub use error::AppError;
 
+use auth::limits::{RateLimitConfig, RateLimits};
+use auth::mail::{LogMailer, Mailer};
 use axum::Router;
 use axum::routing::get;
 use ponder_store::Store;
@@ -32,6 +38,13 @@ pub struct SiteConfig {
     /// The public base URL without a trailing slash, e.g. `https://ask.example.org`;
     /// canonical links are built on it.
     pub base_url: String,
+}
+
+impl SiteConfig {
+    /// Whether cookies must be marked Secure: the site is served over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
 }
 
 impl Default for SiteConfig {
@@ -50,22 +63,46 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// Site settings.
     pub site: Arc<SiteConfig>,
+    /// Log-in and sign-up limits.
+    pub limits: Arc<RateLimits>,
+    /// Outgoing mail.
+    pub mailer: Arc<dyn Mailer>,
 }
 
 impl AppState {
-    /// State over `store` with `site` settings.
+    /// State over `store` with `site` settings, default rate limits, and mail
+    /// written to the log.
     pub fn new(store: Arc<dyn Store>, site: SiteConfig) -> Self {
         Self {
             store,
             site: Arc::new(site),
+            limits: Arc::new(RateLimits::new(RateLimitConfig::default())),
+            mailer: Arc::new(LogMailer),
         }
+    }
+
+    /// The same state with these rate limits.
+    pub fn with_limits(mut self, config: RateLimitConfig) -> Self {
+        self.limits = Arc::new(RateLimits::new(config));
+        self
+    }
+
+    /// The same state sending mail with `mailer`.
+    pub fn with_mailer(mut self, mailer: Arc<dyn Mailer>) -> Self {
+        self.mailer = mailer;
+        self
     }
 }
 
 /// The whole application as a [`Router`], ready to serve or to drive in tests.
+///
+/// Pages run behind [`auth::context::resolve`], which knows the viewer and guards
+/// writes; health checks, static files and avatars do not need it and skip it.
 pub fn app(state: AppState) -> Router {
+    use axum::extract::DefaultBodyLimit;
+    use axum::routing::post;
     use handlers::*;
-    let routes = Router::new()
+    let pages = Router::new()
         .route("/", get(questions::home))
         .route("/questions", get(questions::list_questions))
         .route(
@@ -77,15 +114,47 @@ pub fn app(state: AppState) -> Router {
         .route("/categories/{*path}", get(categories::show_category))
         .route("/tags/{name}", get(tags::show_tag))
         .route("/users/{id}", get(users::show_user_without_slug))
-        .route("/users/{id}/avatar.svg", get(users::avatar))
         .route("/users/{id}/{slug}", get(users::show_user))
-        .route("/login", get(auth::login_page))
-        .route("/ask", get(auth::ask_page))
+        .route("/signup", get(auth::signup_form).post(auth::signup))
+        .route("/login", get(auth::login_form).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/verify-email", get(email::verify_email))
+        .route(
+            "/reset-password",
+            get(email::reset_request_form).post(email::reset_request),
+        )
+        .route(
+            "/reset-password/new",
+            get(email::reset_form).post(email::reset),
+        )
+        .route("/settings", get(settings::show_settings))
+        .route("/settings/profile", post(settings::save_profile))
+        .route("/settings/password", post(settings::change_password))
+        .route("/settings/delete", post(settings::delete_account))
+        .route("/settings/verify-email", post(email::resend_verification))
+        .route(
+            "/settings/avatar",
+            post(avatars::upload_avatar)
+                .layer(DefaultBodyLimit::max(avatars::MAX_AVATAR_BYTES + 64 * 1024)),
+        )
+        .route("/admin/users", get(admin::list_users))
+        .route("/admin/users/{id}/role", post(admin::set_role))
+        .route("/ask", get(ask::ask_page))
+        .fallback(error::not_found_fallback)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::context::resolve,
+        ))
+        .layer(DefaultBodyLimit::max(MAX_FORM_BYTES));
+    let plain = Router::new()
+        .route("/users/{id}/avatar", get(avatars::avatar))
+        .route("/users/{id}/avatar.svg", get(avatars::identicon))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/static/{name}", get(assets::serve_asset))
-        .route("/favicon.ico", get(assets::favicon))
-        .fallback(error::not_found_fallback)
-        .with_state(state);
-    headers::apply(routes)
+        .route("/favicon.ico", get(assets::favicon));
+    headers::apply(plain.merge(pages).with_state(state))
 }
+
+/// The largest form body accepted (the avatar upload has its own, larger limit).
+pub const MAX_FORM_BYTES: usize = 64 * 1024;

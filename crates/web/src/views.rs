@@ -4,6 +4,7 @@
 //! that the Markdown renderer sanitized.
 
 use crate::assets::{ICON, STYLESHEET};
+use crate::auth::RequestContext;
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -37,6 +38,12 @@ pub fn moved_permanently(location: &str) -> Response {
 
 /// What every page's `<head>` and header need.
 pub struct Head {
+    /// The logged-in user's name and profile link.
+    pub viewer: Option<Link>,
+    /// Whether the viewer is an administrator.
+    pub viewer_is_admin: bool,
+    /// The CSRF token for the header's log-out form.
+    pub csrf: String,
     /// The `<title>`, without the site name.
     pub title: String,
     /// The meta description.
@@ -52,9 +59,28 @@ pub struct Head {
 }
 
 impl Head {
-    /// A head with this title and description.
-    pub fn new(site_name: &str, title: impl Into<String>, description: impl Into<String>) -> Self {
+    /// A head for a page seen in `ctx`, with this title and description.
+    pub fn new(
+        ctx: &RequestContext,
+        title: impl Into<String>,
+        description: impl Into<String>,
+    ) -> Self {
+        let mut head = Self::bare(&ctx.site.name, title, description);
+        head.viewer = ctx.viewer.as_ref().map(|u| Link {
+            label: u.display_name.clone(),
+            url: user_path(u.id, &u.display_name),
+        });
+        head.viewer_is_admin = ctx.is_admin();
+        head.csrf = ctx.csrf.clone();
+        head
+    }
+
+    /// A head without a viewer, for pages rendered outside a request's context.
+    pub fn bare(site_name: &str, title: impl Into<String>, description: impl Into<String>) -> Self {
         Self {
+            viewer: None,
+            viewer_is_admin: false,
+            csrf: String::new(),
             title: title.into(),
             description: description.into(),
             canonical: None,
@@ -144,14 +170,14 @@ impl AuthorCard {
             return Self {
                 name: format!("user{}", user.id),
                 url: None,
-                avatar_url: format!("/users/{}/avatar.svg", user.id),
+                avatar_url: format!("/users/{}/avatar", user.id),
                 reputation: String::new(),
             };
         }
         Self {
             name: user.display_name.clone(),
             url: Some(user_path(user.id, &user.display_name)),
-            avatar_url: format!("/users/{}/avatar.svg", user.id),
+            avatar_url: format!("/users/{}/avatar", user.id),
             reputation: thousands(user.reputation),
         }
     }
@@ -508,10 +534,107 @@ impl ErrorPage {
     /// An error page.
     pub fn new(status: u16, heading: &str, message: String) -> Self {
         Self {
-            head: Head::new("Ponder", heading, message.clone()),
+            head: Head::bare("Ponder", heading, message.clone()),
             status,
             heading: heading.to_owned(),
             message,
         }
     }
+}
+
+/// `/signup` and `/login`: one template, two modes.
+#[derive(Template)]
+#[template(path = "auth/form.html")]
+pub struct AuthPage {
+    /// Head.
+    pub head: Head,
+    /// The heading.
+    pub heading: &'static str,
+    /// Where the form posts.
+    pub action: &'static str,
+    /// `signup` or `login`.
+    pub mode: &'static str,
+    /// Values and messages.
+    pub form: crate::forms::FormState,
+}
+
+impl AuthPage {
+    /// The `next` value, encoded for the other form's link.
+    pub fn next_query(&self) -> String {
+        crate::forms::query_encode(self.form.value("next"))
+    }
+}
+
+/// `/reset-password`: asking for a link, the link sent, and choosing the password.
+#[derive(Template)]
+#[template(path = "auth/reset.html")]
+pub struct ResetPage {
+    /// Head.
+    pub head: Head,
+    /// `request`, `sent` or `choose`.
+    pub step: &'static str,
+    /// Values and messages.
+    pub form: crate::forms::FormState,
+}
+
+/// `/settings`.
+#[derive(Template)]
+#[template(path = "settings/index.html")]
+pub struct SettingsPage {
+    /// Head.
+    pub head: Head,
+    /// The user's handle.
+    pub handle: String,
+    /// Their email.
+    pub email: String,
+    /// Whether it is verified.
+    pub email_verified: bool,
+    /// Their avatar's URL.
+    pub avatar_url: String,
+    /// A message that something was saved.
+    pub notice: Option<String>,
+    /// The profile form.
+    pub profile: crate::forms::FormState,
+    /// The password form.
+    pub password: crate::forms::FormState,
+    /// The delete form.
+    pub delete: crate::forms::FormState,
+    /// The avatar form.
+    pub avatar: crate::forms::FormState,
+}
+
+/// A user in the administrators' list.
+pub struct AdminUserRow {
+    /// Their id.
+    pub id: i64,
+    /// Their display name.
+    pub name: String,
+    /// Their handle.
+    pub handle: String,
+    /// Their profile.
+    pub url: String,
+    /// Their role.
+    pub role: &'static str,
+    /// Reputation with separators.
+    pub reputation: String,
+    /// When they joined.
+    pub joined: Moment,
+    /// Whether they can be made a moderator.
+    pub can_promote: bool,
+    /// Whether they can be made a plain user again.
+    pub can_demote: bool,
+}
+
+/// `/admin/users`.
+#[derive(Template)]
+#[template(path = "admin/users.html")]
+pub struct AdminUsersPage {
+    /// Head.
+    pub head: Head,
+    /// "12 users".
+    pub total_label: String,
+    /// The users on this page.
+    pub rows: Vec<AdminUserRow>,
+    /// Links to other pages.
+    pub pager: Pager,
 }

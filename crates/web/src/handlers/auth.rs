@@ -1,69 +1,302 @@
-//! The log-in and ask pages. Accounts and posting arrive in later work; until then
-//! these pages say so plainly, so the links that lead here (Leave a comment, Ask a
-//! question) end somewhere honest rather than at a 404.
+//! Sign-up, log-in and log-out.
+//!
+//! A wrong password and an unknown account get the same message and take the same
+//! time. A log-in starts a new session (a new id, so a session fixed by an attacker
+//! before log-in is worthless) and ends the one the browser had.
 
+use super::client_ip::ClientIp;
 use crate::AppState;
-use crate::views::{Head, Link, NoticePage, render};
-use axum::extract::rejection::QueryRejection;
+use crate::auth::tokens::{random_token, sha256_hex};
+use crate::auth::{Ctx, cookies, password};
+use crate::error::AppError;
+use crate::forms::{FormState, form_error};
+use crate::handlers::email::send_verification;
+use crate::views::{AuthPage, Head, render};
+use axum::Form;
+use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Query, State};
-use axum::response::Response;
+use axum::http::StatusCode;
+use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::response::{IntoResponse, Response};
+use ponder_core::UserId;
+use ponder_core::accounts::{validate_email, validate_handle, validate_password};
+use ponder_store::{NewSession, NewUser, PostBody, Role, StoreError};
 use serde::Deserialize;
 
-/// The query string of `/login`: where to go back to.
+/// How long a session lasts.
+pub const SESSION_SECONDS: i64 = 30 * 86_400;
+
+/// The query string of the log-in and sign-up pages: where to go back to.
 #[derive(Debug, Default, Deserialize)]
 pub struct NextParam {
     next: Option<String>,
+    reset: Option<String>,
 }
 
 /// A local path to return to, or the home page: only a path on this site is
 /// followed, so `next` cannot send a reader elsewhere.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+    match next.map(str::trim) {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && !path.chars().any(char::is_control) =>
+        {
             path.to_owned()
         }
         _ => "/".to_owned(),
     }
 }
 
-/// `GET /login`.
-pub async fn login_page(
-    State(state): State<AppState>,
-    query: Result<Query<NextParam>, QueryRejection>,
-) -> Response {
-    let next = safe_next(query.as_ref().ok().and_then(|q| q.next.as_deref()));
-    render(&NoticePage {
-        head: Head::new(
-            &state.site.name,
-            "Log in",
-            "Log in to ask, answer and comment.",
-        ),
-        heading: "Log in".to_owned(),
-        message: "Accounts are not open on this site yet. Reading needs no account; asking, \
-                  answering and commenting will need one."
-            .to_owned(),
-        back: Link {
-            label: "Back to where you were".to_owned(),
-            url: next,
-        },
-    })
+fn next_of(query: &Result<Query<NextParam>, QueryRejection>) -> String {
+    safe_next(query.as_ref().ok().and_then(|q| q.next.as_deref()))
 }
 
-/// `GET /ask`.
-pub async fn ask_page(State(state): State<AppState>) -> Response {
-    render(&NoticePage {
+/// A 303 to `location`, optionally setting a cookie.
+pub fn see_other(location: &str, cookie: Option<String>) -> Response {
+    let mut response = (StatusCode::SEE_OTHER, [(LOCATION, location.to_owned())]).into_response();
+    if let Some(value) = cookie.and_then(|c| axum::http::HeaderValue::try_from(c).ok()) {
+        response.headers_mut().append(SET_COOKIE, value);
+    }
+    response
+}
+
+/// Starts a session for `user`, ending `previous` if there was one; returns the
+/// `Set-Cookie` value.
+pub async fn start_session(
+    state: &AppState,
+    user: UserId,
+    previous: Option<&str>,
+) -> Result<String, AppError> {
+    if let Some(old) = previous {
+        state.store.delete_session(old).await?;
+    }
+    let id = random_token();
+    let now = ponder_core::time::now();
+    state
+        .store
+        .create_session(NewSession {
+            id_hash: sha256_hex(&id),
+            user,
+            csrf_token: random_token(),
+            created_at: now,
+            expires_at: now + SESSION_SECONDS,
+        })
+        .await?;
+    Ok(cookies::set(
+        cookies::SESSION,
+        &id,
+        Some(SESSION_SECONDS),
+        state.site.secure_cookies(),
+    ))
+}
+
+fn signup_page(ctx: &Ctx, form: FormState, status: StatusCode) -> Response {
+    let page = AuthPage {
         head: Head::new(
-            &state.site.name,
-            "Ask a question",
-            "Ask the community a question.",
+            ctx,
+            "Sign up",
+            "Create an account to ask, answer and comment.",
         ),
-        heading: "Ask a question".to_owned(),
-        message: "Asking needs an account, and accounts are not open on this site yet.".to_owned(),
-        back: Link {
-            label: "Browse the questions already asked".to_owned(),
-            url: "/questions".to_owned(),
-        },
-    })
+        heading: "Create your account",
+        action: "/signup",
+        mode: "signup",
+        form,
+    };
+    let mut response = render(&page);
+    *response.status_mut() = status;
+    response
+}
+
+fn login_page(ctx: &Ctx, form: FormState, status: StatusCode) -> Response {
+    let page = AuthPage {
+        head: Head::new(ctx, "Log in", "Log in to ask, answer and comment."),
+        heading: "Log in",
+        action: "/login",
+        mode: "login",
+        form,
+    };
+    let mut response = render(&page);
+    *response.status_mut() = status;
+    response
+}
+
+/// `GET /signup`.
+pub async fn signup_form(ctx: Ctx, query: Result<Query<NextParam>, QueryRejection>) -> Response {
+    let next = next_of(&query);
+    if ctx.viewer.is_some() {
+        return see_other(&next, None);
+    }
+    signup_page(&ctx, FormState::new().with("next", next), StatusCode::OK)
+}
+
+/// The sign-up form as posted. Every field defaults to empty, so a missing field
+/// gets the same message as an empty one.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SignupForm {
+    csrf: String,
+    handle: String,
+    email: String,
+    password: String,
+    next: String,
+}
+
+/// `POST /signup`.
+pub async fn signup(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ClientIp(ip): ClientIp,
+    form: Result<Form<SignupForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(input) = form.map_err(form_error)?;
+    ctx.verify_csrf(&input.csrf)?;
+    state.limits.check_signup(&ip)?;
+    let next = safe_next(Some(&input.next));
+    let mut form = FormState::new()
+        .with("handle", input.handle.trim())
+        .with("email", input.email.trim())
+        .with("next", next.clone());
+    let handle = validate_handle(&input.handle)
+        .map_err(|m| form.error("handle", m))
+        .ok();
+    let email = validate_email(&input.email)
+        .map_err(|m| form.error("email", m))
+        .ok();
+    let _ = validate_password(&input.password).map_err(|m| form.error("password", m));
+    let (Some(handle), Some(email), false) = (handle, email, form.has_errors()) else {
+        return Ok(signup_page(&ctx, form, StatusCode::UNPROCESSABLE_ENTITY));
+    };
+    let hash = password::hash(input.password)
+        .await
+        .map_err(AppError::Internal)?;
+    let created = state
+        .store
+        .create_user(NewUser {
+            display_name: handle.clone(),
+            handle,
+            email: Some(email),
+            password_hash: Some(hash),
+            role: Role::User,
+            about: PostBody::from_markdown(""),
+            created_at: ponder_core::time::now(),
+        })
+        .await;
+    let user = match created {
+        Ok(user) => user,
+        Err(StoreError::Conflict { constraint }) => {
+            if constraint.contains("email") {
+                form.error(
+                    "email",
+                    "an account with this email exists already; log in instead",
+                );
+            } else {
+                form.error("handle", "that handle is taken; choose another");
+            }
+            return Ok(signup_page(&ctx, form, StatusCode::CONFLICT));
+        }
+        Err(other) => return Err(other.into()),
+    };
+    send_verification(&state, user.id).await;
+    let cookie = start_session(&state, user.id, ctx.session_hash.as_deref()).await?;
+    Ok(see_other(&next, Some(cookie)))
+}
+
+/// `GET /login`.
+pub async fn login_form(ctx: Ctx, query: Result<Query<NextParam>, QueryRejection>) -> Response {
+    let next = next_of(&query);
+    if ctx.viewer.is_some() {
+        return see_other(&next, None);
+    }
+    let mut form = FormState::new().with("next", next);
+    if query.as_ref().ok().and_then(|q| q.reset.as_deref()) == Some("done") {
+        form.success = Some("Your password was changed. Log in with the new one.".into());
+    }
+    login_page(&ctx, form, StatusCode::OK)
+}
+
+/// The log-in form as posted.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LoginForm {
+    csrf: String,
+    login: String,
+    password: String,
+    next: String,
+}
+
+/// `POST /login`.
+pub async fn login(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ClientIp(ip): ClientIp,
+    form: Result<Form<LoginForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(input) = form.map_err(form_error)?;
+    ctx.verify_csrf(&input.csrf)?;
+    let next = safe_next(Some(&input.next));
+    let mut form = FormState::new()
+        .with("login", input.login.trim())
+        .with("next", next.clone());
+    if input.login.trim().is_empty() {
+        form.error("login", "enter your handle or email");
+    }
+    if input.password.is_empty() {
+        form.error("password", "enter your password");
+    }
+    if form.has_errors() {
+        return Ok(login_page(&ctx, form, StatusCode::UNPROCESSABLE_ENTITY));
+    }
+    state.limits.check_login(&ip, &input.login)?;
+    let record = if input.login.chars().count() <= 254 {
+        state.store.login_record(&input.login).await?
+    } else {
+        None
+    };
+    let hash = record.as_ref().and_then(|r| r.password_hash.clone());
+    let matches = password::verify(input.password, hash).await;
+    let Some(record) = record.filter(|_| matches) else {
+        form.general =
+            Some("That handle or email and password do not match an account.".to_owned());
+        return Ok(login_page(&ctx, form, StatusCode::UNAUTHORIZED));
+    };
+    let cookie = start_session(&state, record.user.id, ctx.session_hash.as_deref()).await?;
+    Ok(see_other(&next, Some(cookie)))
+}
+
+/// The log-out form: only its token.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CsrfOnly {
+    csrf: String,
+}
+
+impl CsrfOnly {
+    /// The submitted token.
+    pub fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+/// `POST /logout`: ends the session and removes its cookie.
+pub async fn logout(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    form: Result<Form<CsrfOnly>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(input) = form.map_err(form_error)?;
+    ctx.verify_csrf(&input.csrf)?;
+    if let Some(hash) = ctx.session_hash.as_deref() {
+        state.store.delete_session(hash).await?;
+    }
+    Ok(see_other(
+        "/",
+        Some(cookies::clear(
+            cookies::SESSION,
+            state.site.secure_cookies(),
+        )),
+    ))
 }
 
 #[cfg(test)]
@@ -79,6 +312,7 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/a\r\nSet-Cookie: x")), "/");
         assert_eq!(safe_next(None), "/");
     }
 }

@@ -2,6 +2,7 @@
 
 use super::{ListParams, ListRequest, category_tree, question_list};
 use crate::AppState;
+use crate::auth::Ctx;
 use crate::error::AppError;
 use crate::tree::CategoryTree;
 use crate::views::{CategoriesPage, CategoryPage, Head, Link, moved_permanently, render};
@@ -12,12 +13,15 @@ use ponder_core::CategoryId;
 use ponder_store::QuestionFilter;
 
 /// `GET /categories`: the whole tree.
-pub async fn list_categories(State(state): State<AppState>) -> Result<Response, AppError> {
+pub async fn list_categories(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Response, AppError> {
     let tree = category_tree(&state).await?;
     let mut entries = Vec::new();
     push_depth_first(&tree, None, 0, &mut entries);
     let head = Head::new(
-        &state.site.name,
+        &ctx,
         "Categories",
         "Every category of questions on this site.",
     )
@@ -51,6 +55,7 @@ fn push_depth_first(
 /// questions of it and all its descendants.
 pub async fn show_category(
     State(state): State<AppState>,
+    ctx: Ctx,
     Path(path): Path<String>,
     query: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Response, AppError> {
@@ -88,7 +93,7 @@ pub async fn show_category(
     } else {
         category.description.clone()
     };
-    let mut head = Head::new(&state.site.name, category.name.clone(), description);
+    let mut head = Head::new(&ctx, category.name.clone(), description);
     if request.page == 1 {
         head = head.canonical(&state.site.base_url, &url);
     }

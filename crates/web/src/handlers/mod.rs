@@ -1,10 +1,16 @@
 //! Request handlers, one module a resource. Each parses its input, calls the store
 //! and picks a view; what they share (list parameters, rows, sort tabs) is here.
 
+pub mod admin;
+pub mod ask;
 pub mod auth;
+pub mod avatars;
 pub mod categories;
+pub mod client_ip;
+pub mod email;
 pub mod health;
 pub mod questions;
+pub mod settings;
 pub mod tags;
 pub mod users;
 

@@ -2,6 +2,7 @@
 
 use super::{ListParams, ListRequest, category_tree, parse_id, question_list};
 use crate::AppState;
+use crate::auth::Ctx;
 use crate::error::AppError;
 use crate::views::{
     CommentView, Head, Link, Moment, PostView, QuestionListPage, QuestionPage, moved_permanently,
@@ -20,6 +21,7 @@ const EMPTY_SITE: &str = "No questions have been asked here yet. Questions you a
 
 async fn list_page(
     state: &AppState,
+    ctx: &Ctx,
     request: ListRequest,
     base: &str,
     heading: &str,
@@ -28,7 +30,7 @@ async fn list_page(
     let list = question_list(state, &tree, QuestionFilter::All, request, base, EMPTY_SITE).await?;
     let site = &state.site.name;
     let mut head = Head::new(
-        site,
+        ctx,
         heading,
         format!("{site}: questions and answers, {}.", list.total_label),
     );
@@ -54,39 +56,48 @@ async fn list_page(
 /// `GET /`: the questions, most recently active first.
 pub async fn home(
     State(state): State<AppState>,
+    ctx: Ctx,
     query: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Response, AppError> {
     let request = ListRequest::from_query(query)?;
-    list_page(&state, request, "/", "Top questions").await
+    list_page(&state, &ctx, request, "/", "Top questions").await
 }
 
 /// `GET /questions?sort=&page=`: every question.
 pub async fn list_questions(
     State(state): State<AppState>,
+    ctx: Ctx,
     query: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Response, AppError> {
     let request = ListRequest::from_query(query)?;
-    list_page(&state, request, "/questions", "All questions").await
+    list_page(&state, &ctx, request, "/questions", "All questions").await
 }
 
 /// `GET /questions/{id}`: redirects to the URL with the slug.
 pub async fn show_question_without_slug(
     State(state): State<AppState>,
+    ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    show(&state, &id, None).await
+    show(&state, &ctx, &id, None).await
 }
 
 /// `GET /questions/{id}/{slug}`: the question page. A wrong slug redirects to the
 /// right one; an answer's id redirects to the answer in its question.
 pub async fn show_question(
     State(state): State<AppState>,
+    ctx: Ctx,
     Path((id, slug)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    show(&state, &id, Some(&slug)).await
+    show(&state, &ctx, &id, Some(&slug)).await
 }
 
-async fn show(state: &AppState, raw_id: &str, slug: Option<&str>) -> Result<Response, AppError> {
+async fn show(
+    state: &AppState,
+    ctx: &Ctx,
+    raw_id: &str,
+    slug: Option<&str>,
+) -> Result<Response, AppError> {
     let id = PostId(parse_id(raw_id, "question")?);
     let not_found = || {
         AppError::NotFound(format!(
@@ -111,12 +122,11 @@ async fn show(state: &AppState, raw_id: &str, slug: Option<&str>) -> Result<Resp
     if slug != path.rsplit('/').next() {
         return Ok(moved_permanently(&path));
     }
-    let tree_free_page = question_page(state, thread, &path);
-    Ok(render(&tree_free_page))
+    Ok(render(&question_page(ctx, thread, &path)))
 }
 
 /// Shapes a thread into its page.
-fn question_page(state: &AppState, thread: QuestionThread, path: &str) -> QuestionPage {
+fn question_page(ctx: &Ctx, thread: QuestionThread, path: &str) -> QuestionPage {
     let now = ponder_core::time::now();
     let comments_of = |post: PostId| {
         thread
@@ -140,12 +150,8 @@ fn question_page(state: &AppState, thread: QuestionThread, path: &str) -> Questi
         })
         .collect::<Vec<_>>();
     let crumbs = category_crumbs(&thread);
-    let head = Head::new(
-        &state.site.name,
-        q.title.clone(),
-        plain_excerpt(&q.body_markdown, 160),
-    )
-    .canonical(&state.site.base_url, path);
+    let head = Head::new(ctx, q.title.clone(), plain_excerpt(&q.body_markdown, 160))
+        .canonical(&ctx.site.base_url, path);
     QuestionPage {
         head,
         crumbs,

@@ -2,6 +2,7 @@
 
 use super::{ListParams, ListRequest, category_tree, question_list};
 use crate::AppState;
+use crate::auth::Ctx;
 use crate::error::AppError;
 use crate::views::{Head, TagPage, render, tag_path};
 use axum::extract::rejection::QueryRejection;
@@ -12,6 +13,7 @@ use ponder_store::QuestionFilter;
 /// `GET /tags/{name}`: the questions with a tag.
 pub async fn show_tag(
     State(state): State<AppState>,
+    ctx: Ctx,
     Path(name): Path<String>,
     query: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Response, AppError> {
@@ -37,11 +39,7 @@ pub async fn show_tag(
     } else {
         tag.description.clone()
     };
-    let mut head = Head::new(
-        &state.site.name,
-        format!("Questions tagged {}", tag.name),
-        description,
-    );
+    let mut head = Head::new(&ctx, format!("Questions tagged {}", tag.name), description);
     if request.page == 1 {
         head = head.canonical(&state.site.base_url, &url);
     }

@@ -2,36 +2,43 @@
 
 use super::{category_tree, parse_id, question_row};
 use crate::AppState;
+use crate::auth::Ctx;
 use crate::error::AppError;
 use crate::views::{
     AnswerRow, Head, Moment, UserPage, moved_permanently, question_path, render, user_path,
 };
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
+use ponder_core::UserId;
 use ponder_core::paging::QuestionSort;
 use ponder_core::text::{count, thousands};
-use ponder_core::{UserId, identicon};
 use ponder_store::{QuestionFilter, QuestionQuery};
 
 /// `GET /users/{id}`: redirects to the profile URL with the slug.
 pub async fn show_user_without_slug(
     State(state): State<AppState>,
+    ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    show(&state, &id, None).await
+    show(&state, &ctx, &id, None).await
 }
 
 /// `GET /users/{id}/{slug}`: a profile: avatar, name, about, join date,
 /// reputation, and their newest questions and answers.
 pub async fn show_user(
     State(state): State<AppState>,
+    ctx: Ctx,
     Path((id, slug)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    show(&state, &id, Some(&slug)).await
+    show(&state, &ctx, &id, Some(&slug)).await
 }
 
-async fn show(state: &AppState, raw_id: &str, slug: Option<&str>) -> Result<Response, AppError> {
+async fn show(
+    state: &AppState,
+    ctx: &Ctx,
+    raw_id: &str,
+    slug: Option<&str>,
+) -> Result<Response, AppError> {
     let id = UserId(parse_id(raw_id, "user")?);
     let user = state
         .store
@@ -55,7 +62,7 @@ async fn show(state: &AppState, raw_id: &str, slug: Option<&str>) -> Result<Resp
     let answers = state.store.user_answers(id, 1).await?;
     let now = ponder_core::time::now();
     let head = Head::new(
-        &state.site.name,
+        ctx,
         format!("User {}", user.display_name),
         format!(
             "{} on {}: {} reputation, {}, {}.",
@@ -69,7 +76,7 @@ async fn show(state: &AppState, raw_id: &str, slug: Option<&str>) -> Result<Resp
     .canonical(&state.site.base_url, &path);
     let page = UserPage {
         head,
-        avatar_url: format!("/users/{id}/avatar.svg"),
+        avatar_url: format!("/users/{id}/avatar"),
         about_html: user.about_html.as_str().to_owned(),
         joined: Moment::new(user.created_at, now),
         reputation: thousands(user.reputation),
@@ -99,18 +106,4 @@ async fn show(state: &AppState, raw_id: &str, slug: Option<&str>) -> Result<Resp
         handle: user.handle,
     };
     Ok(render(&page))
-}
-
-/// `GET /users/{id}/avatar.svg`: the user's identicon, drawn from their id, so it
-/// needs no database read and never changes.
-pub async fn avatar(Path(id): Path<String>) -> Result<Response, AppError> {
-    let id = parse_id(&id, "user")?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/svg+xml"),
-            (header::CACHE_CONTROL, "public, max-age=604800"),
-        ],
-        identicon::svg(&format!("user-{id}"), 64),
-    )
-        .into_response())
 }

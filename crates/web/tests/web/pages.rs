@@ -1,12 +1,10 @@
 //! The read-only pages, driven through the Router in-process: structure, words,
 //! links, status codes and escaping.
 
-mod support;
-
+use crate::support::TestApp;
 use axum::http::{StatusCode, header};
 use ponder_store::conformance as fx;
 use ponder_store::{NewQuestion, PostBody, VoteValue};
-use support::TestApp;
 
 #[tokio::test]
 async fn an_empty_site_says_so_kindly() {
@@ -234,7 +232,7 @@ async fn the_question_page_shows_the_whole_thread() {
     assert_eq!(page.attrs("#question .avatar", "alt"), ["Avatar of Ann"]);
     assert_eq!(
         page.attrs("#question .avatar", "src"),
-        [format!("/users/{}/avatar.svg", s.ann.id)]
+        [format!("/users/{}/avatar", s.ann.id)]
     );
     assert_eq!(
         page.attrs("#question .post-time time", "datetime"),
@@ -585,8 +583,17 @@ async fn login_and_ask_pages_answer_and_keep_next_on_site() {
     let app = TestApp::new().await;
     let page = app.get("/login?next=%2Fquestions%2F1%2Fx%23question").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert_eq!(page.attrs(".notice a", "href"), ["/questions/1/x#question"]);
+    assert_eq!(
+        page.attrs("input[name=next]", "value"),
+        ["/questions/1/x#question"]
+    );
+    assert_eq!(
+        page.attrs(".auth-box a[href^='/signup']", "href"),
+        ["/signup?next=/questions/1/x%23question"]
+    );
     let evil = app.get("/login?next=https%3A%2F%2Fevil.example").await;
-    assert_eq!(evil.attrs(".notice a", "href"), ["/"]);
-    assert_eq!(app.get("/ask").await.status, StatusCode::OK);
+    assert_eq!(evil.attrs("input[name=next]", "value"), ["/"]);
+    let ask = app.get("/ask").await;
+    assert_eq!(ask.status, StatusCode::SEE_OTHER, "asking needs an account");
+    assert_eq!(ask.location(), "/login?next=/ask");
 }

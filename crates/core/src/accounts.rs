@@ -1,0 +1,209 @@
+//! Rules for account fields: what a handle, a display name, an email address and a
+//! password may be. Each check returns the message to show beside the field.
+
+/// Fewest characters in a handle.
+pub const HANDLE_MIN: usize = 3;
+/// Most characters in a handle.
+pub const HANDLE_MAX: usize = 30;
+/// Most characters in a display name.
+pub const DISPLAY_NAME_MAX: usize = 60;
+/// Fewest characters in a password.
+pub const PASSWORD_MIN: usize = 8;
+/// Most characters in a password (argon2 hashes anything, but a bound stops abuse).
+pub const PASSWORD_MAX: usize = 1024;
+/// Most characters in an email address (RFC 5321's path limit).
+pub const EMAIL_MAX: usize = 254;
+/// Most characters in an "about me" text.
+pub const ABOUT_MAX: usize = 3000;
+
+/// Checks a handle: 3 to 30 letters, digits, dots, dashes or underscores, starting
+/// with a letter or digit. Returns it trimmed.
+pub fn validate_handle(raw: &str) -> Result<String, String> {
+    let handle = raw.trim();
+    if handle.is_empty() {
+        return Err("choose a handle".into());
+    }
+    if handle.chars().any(char::is_control) {
+        return Err("a handle cannot contain control characters".into());
+    }
+    let len = handle.chars().count();
+    if !(HANDLE_MIN..=HANDLE_MAX).contains(&len) {
+        return Err(format!(
+            "use {HANDLE_MIN} to {HANDLE_MAX} characters (this has {len})"
+        ));
+    }
+    if !handle
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    {
+        return Err("use only letters a–z, digits, dots, dashes and underscores".into());
+    }
+    if !handle.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Err("start with a letter or a digit".into());
+    }
+    if handle.to_ascii_lowercase().starts_with("deleted-user-") {
+        return Err("that handle is reserved".into());
+    }
+    Ok(handle.to_owned())
+}
+
+/// Checks a display name: 1 to 60 characters, not only spaces, no control characters.
+pub fn validate_display_name(raw: &str) -> Result<String, String> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err("enter the name to show beside your posts".into());
+    }
+    if name.chars().any(char::is_control) {
+        return Err("a name cannot contain control characters".into());
+    }
+    let len = name.chars().count();
+    if len > DISPLAY_NAME_MAX {
+        return Err(format!(
+            "use at most {DISPLAY_NAME_MAX} characters (this has {len})"
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// Checks an email address's shape (not that it exists): `local@domain.tld`, no
+/// spaces, at most 254 characters. Returns it trimmed.
+pub fn validate_email(raw: &str) -> Result<String, String> {
+    let email = raw.trim();
+    if email.is_empty() {
+        return Err("enter your email address".into());
+    }
+    let invalid = || Err("enter an address like name@example.org".to_owned());
+    if email.chars().count() > EMAIL_MAX {
+        return Err(format!("use at most {EMAIL_MAX} characters"));
+    }
+    if email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return invalid();
+    }
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return invalid();
+    };
+    let labels_ok = domain.split('.').all(|label| {
+        !label.is_empty()
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+    });
+    if local.is_empty()
+        || local.len() > 64
+        || local.contains('@')
+        || !domain.contains('.')
+        || !labels_ok
+    {
+        return invalid();
+    }
+    Ok(email.to_owned())
+}
+
+/// Checks a new password: 8 to 1024 characters.
+pub fn validate_password(raw: &str) -> Result<(), String> {
+    let len = raw.chars().count();
+    if len < PASSWORD_MIN {
+        return Err(format!("use at least {PASSWORD_MIN} characters"));
+    }
+    if len > PASSWORD_MAX {
+        return Err(format!("use at most {PASSWORD_MAX} characters"));
+    }
+    Ok(())
+}
+
+/// Checks an "about me" text's length.
+pub fn validate_about(raw: &str) -> Result<(), String> {
+    let len = raw.chars().count();
+    if len > ABOUT_MAX {
+        return Err(format!(
+            "use at most {ABOUT_MAX} characters (this has {len})"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handles() {
+        assert_eq!(validate_handle(" ann_smith "), Ok("ann_smith".into()));
+        assert!(validate_handle("abc").is_ok());
+        assert!(validate_handle(&"a".repeat(30)).is_ok());
+        for bad in [
+            "",
+            "   ",
+            "ab",
+            &"a".repeat(31),
+            "ann smith",
+            "ann\u{7}",
+            "an\nn",
+            "_ann",
+            "<b>",
+            "anné",
+            "deleted-user-4",
+        ] {
+            assert!(validate_handle(bad).is_err(), "{bad:?} accepted");
+        }
+        assert_eq!(
+            validate_handle("ab").unwrap_err(),
+            "use 3 to 30 characters (this has 2)"
+        );
+    }
+
+    #[test]
+    fn display_names() {
+        assert_eq!(
+            validate_display_name(" Inês Duarte "),
+            Ok("Inês Duarte".into())
+        );
+        for bad in ["", "    ", "a\u{0}b", &"x".repeat(61)] {
+            assert!(validate_display_name(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn emails() {
+        assert_eq!(
+            validate_email(" ann@example.org "),
+            Ok("ann@example.org".into())
+        );
+        assert!(validate_email("a.b+c@mail.example.co.uk").is_ok());
+        for bad in [
+            "",
+            "ann",
+            "ann@",
+            "@example.org",
+            "ann@example",
+            "ann @example.org",
+            "ann@exa mple.org",
+            "ann@@example.org",
+            "ann@example..org",
+            "ann@-example.org",
+            "a\u{1}@example.org",
+        ] {
+            assert!(validate_email(bad).is_err(), "{bad:?} accepted");
+        }
+        let long = format!("{}@example.org", "a".repeat(250));
+        assert!(validate_email(&long).is_err());
+    }
+
+    #[test]
+    fn passwords() {
+        assert!(validate_password("12345678").is_ok());
+        assert!(validate_password(&"p".repeat(1024)).is_ok());
+        assert_eq!(
+            validate_password("1234567").unwrap_err(),
+            "use at least 8 characters"
+        );
+        assert_eq!(
+            validate_password(&"p".repeat(1025)).unwrap_err(),
+            "use at most 1024 characters"
+        );
+        assert!(
+            validate_password("éééééééé").is_ok(),
+            "characters, not bytes"
+        );
+    }
+}

@@ -1,0 +1,112 @@
+//! Rate limits on log-in and sign-up, kept in memory per process (governor's keyed
+//! limiters). Each node limits on its own, so a cluster of N nodes allows up to N
+//! times the configured rate; that still stops password guessing at scale.
+
+use crate::error::AppError;
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::num::NonZeroU32;
+
+/// How many attempts are allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimitConfig {
+    /// Log-in attempts per minute from one IP address.
+    pub login_per_ip_per_minute: u32,
+    /// Log-in attempts per minute naming one account.
+    pub login_per_account_per_minute: u32,
+    /// Sign-ups per hour from one IP address.
+    pub signups_per_ip_per_hour: u32,
+}
+
+impl Default for RateLimitConfig {
+    fn default() -> Self {
+        Self {
+            login_per_ip_per_minute: 20,
+            login_per_account_per_minute: 5,
+            signups_per_ip_per_hour: 10,
+        }
+    }
+}
+
+/// The limiters.
+pub struct RateLimits {
+    login_ip: DefaultKeyedRateLimiter<String>,
+    login_account: DefaultKeyedRateLimiter<String>,
+    signup_ip: DefaultKeyedRateLimiter<String>,
+}
+
+fn at_least_one(n: u32) -> NonZeroU32 {
+    NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN)
+}
+
+impl RateLimits {
+    /// Limiters with these allowances (a zero counts as one).
+    pub fn new(config: RateLimitConfig) -> Self {
+        Self {
+            login_ip: RateLimiter::keyed(Quota::per_minute(at_least_one(
+                config.login_per_ip_per_minute,
+            ))),
+            login_account: RateLimiter::keyed(Quota::per_minute(at_least_one(
+                config.login_per_account_per_minute,
+            ))),
+            signup_ip: RateLimiter::keyed(Quota::per_hour(at_least_one(
+                config.signups_per_ip_per_hour,
+            ))),
+        }
+    }
+
+    /// Counts a log-in attempt from `ip` naming `account`.
+    pub fn check_login(&self, ip: &str, account: &str) -> Result<(), AppError> {
+        check(&self.login_ip, ip)?;
+        check(&self.login_account, &account.trim().to_lowercase())
+    }
+
+    /// Counts a sign-up from `ip`.
+    pub fn check_signup(&self, ip: &str) -> Result<(), AppError> {
+        check(&self.signup_ip, ip)
+    }
+}
+
+fn check(limiter: &DefaultKeyedRateLimiter<String>, key: &str) -> Result<(), AppError> {
+    limiter.check_key(&key.to_owned()).map_err(|not_until| {
+        let wait = not_until.wait_time_from(DefaultClock::default().now());
+        AppError::RateLimited {
+            retry_after_secs: wait.as_secs().max(1),
+        }
+    })?;
+    // Forget idle keys now and then so memory stays bounded under a spray of IPs.
+    if limiter.len() > 100_000 {
+        limiter.retain_recent();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_per_ip_and_per_account() {
+        let limits = RateLimits::new(RateLimitConfig {
+            login_per_ip_per_minute: 3,
+            login_per_account_per_minute: 2,
+            signups_per_ip_per_hour: 1,
+        });
+        assert!(limits.check_login("1.1.1.1", "ann").is_ok());
+        assert!(limits.check_login("1.1.1.1", "ANN ").is_ok());
+        match limits.check_login("2.2.2.2", "ann") {
+            Err(AppError::RateLimited { retry_after_secs }) => {
+                assert!((1..=60).contains(&retry_after_secs))
+            }
+            other => panic!("account limit not applied: {other:?}"),
+        }
+        assert!(limits.check_login("1.1.1.1", "bob").is_ok());
+        assert!(
+            limits.check_login("1.1.1.1", "cy").is_err(),
+            "the IP's fourth attempt"
+        );
+        assert!(limits.check_signup("3.3.3.3").is_ok());
+        assert!(limits.check_signup("3.3.3.3").is_err());
+        assert!(limits.check_signup("4.4.4.4").is_ok());
+    }
+}

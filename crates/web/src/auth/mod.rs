@@ -1,0 +1,11 @@
+//! Accounts on the web: password hashing, random tokens, cookies, the per-request
+//! context (who is logged in, the CSRF token), rate limits and outgoing mail.
+
+pub mod context;
+pub mod cookies;
+pub mod limits;
+pub mod mail;
+pub mod password;
+pub mod tokens;
+
+pub use context::{Ctx, RequestContext};

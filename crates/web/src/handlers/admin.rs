@@ -1,0 +1,118 @@
+//! The administrators' page: every user, with their role, and forms to make a user a
+//! moderator or a moderator a user again. Administrators are made from the command
+//! line (`ponder user create --admin`), never from the web.
+
+use super::auth::see_other;
+use crate::AppState;
+use crate::auth::Ctx;
+use crate::error::AppError;
+use crate::forms::form_error;
+use crate::handlers::{ListParams, parse_id};
+use crate::views::{AdminUserRow, AdminUsersPage, Head, Moment, Pager, render, user_path};
+use axum::Form;
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use ponder_core::UserId;
+use ponder_core::paging::{page_count, parse_page};
+use ponder_core::text::{count, thousands};
+use ponder_store::Role;
+use serde::Deserialize;
+
+/// Refuses anyone but an administrator (sending a visitor to log in first).
+fn require_admin(ctx: &Ctx, here: &str) -> Result<UserId, AppError> {
+    let user = ctx.require_user(here)?;
+    if user.role != Role::Admin {
+        return Err(AppError::Forbidden(
+            "Only administrators can see this page.".into(),
+        ));
+    }
+    Ok(user.id)
+}
+
+/// `GET /admin/users?page=`.
+pub async fn list_users(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    query: Result<Query<ListParams>, QueryRejection>,
+) -> Result<Response, AppError> {
+    require_admin(&ctx, "/admin/users")?;
+    let Query(params) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let page =
+        parse_page(params.page.as_deref()).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let users = state.store.list_users(page).await?;
+    let pages = page_count(users.total, users.per_page);
+    if page > pages {
+        return Err(AppError::NotFound(format!(
+            "There is no page {page}; there are {pages}."
+        )));
+    }
+    let now = ponder_core::time::now();
+    let rows = users
+        .items
+        .iter()
+        .map(|u| AdminUserRow {
+            id: u.id.0,
+            name: u.display_name.clone(),
+            handle: u.handle.clone(),
+            url: user_path(u.id, &u.display_name),
+            role: u.role.as_str(),
+            reputation: thousands(u.reputation),
+            joined: Moment::new(u.created_at, now),
+            can_promote: u.role == Role::User,
+            can_demote: u.role == Role::Moderator,
+        })
+        .collect();
+    let view = AdminUsersPage {
+        head: Head::new(&ctx, "Users", "Manage the site's users."),
+        total_label: count(users.total, "user", "users"),
+        rows,
+        pager: Pager::new(page, pages, |n| format!("/admin/users?page={n}")),
+    };
+    Ok(render(&view))
+}
+
+/// The role form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RoleForm {
+    csrf: String,
+    role: String,
+}
+
+/// `POST /admin/users/{id}/role`: `role` is `moderator` or `user`. Administrators'
+/// roles are not changed here.
+pub async fn set_role(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: Result<Form<RoleForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    require_admin(&ctx, "/admin/users")?;
+    let Form(input) = form.map_err(form_error)?;
+    ctx.verify_csrf(&input.csrf)?;
+    let id = UserId(parse_id(&id, "user")?);
+    let role = match input.role.as_str() {
+        "moderator" => Role::Moderator,
+        "user" => Role::User,
+        other => {
+            return Err(AppError::BadRequest(format!(
+                "unknown role “{}”: choose moderator or user",
+                other.chars().take(30).collect::<String>()
+            )));
+        }
+    };
+    let target = state
+        .store
+        .user(id)
+        .await?
+        .filter(|u| !u.deleted)
+        .ok_or_else(|| AppError::NotFound(format!("There is no user {id}.")))?;
+    if target.role == Role::Admin {
+        return Err(AppError::Forbidden(
+            "Administrators keep their role; change it from the command line.".into(),
+        ));
+    }
+    state.store.set_role(id, role).await?;
+    Ok(see_other("/admin/users", None))
+}

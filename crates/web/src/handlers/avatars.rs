@@ -1,0 +1,306 @@
+//! Avatars: the upload on the settings page, and `/users/{id}/avatar`, which serves
+//! the uploaded picture or, without one, the generated identicon.
+//!
+//! An upload is trusted only after it has been decoded: its bytes must be a PNG,
+//! JPEG, WebP or GIF, the same kind its part declares, within 2 MB and 4096 pixels a
+//! side; it is then scaled to fit 256 pixels and re-encoded as PNG, so nothing the
+//! user sent (metadata, trailing bytes, a polyglot file) is ever served back.
+
+use super::auth::see_other;
+use super::parse_id;
+use crate::AppState;
+use crate::auth::Ctx;
+use crate::auth::tokens::constant_time_eq;
+use crate::error::AppError;
+use crate::forms::FormState;
+use axum::extract::multipart::{Multipart, MultipartRejection};
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use image::{ImageFormat, ImageReader, Limits};
+use ponder_core::UserId;
+use ponder_core::identicon;
+use ponder_store::Avatar;
+use std::io::Cursor;
+
+/// The largest upload accepted.
+pub const MAX_AVATAR_BYTES: usize = 2 * 1024 * 1024;
+/// The largest side of a stored avatar.
+const AVATAR_SIDE: u32 = 256;
+/// The largest side of an image accepted for decoding.
+const MAX_INPUT_SIDE: u32 = 4096;
+
+/// Why an upload was refused, in words for the field.
+fn refuse(message: &str) -> Result<Vec<u8>, String> {
+    Err(message.to_owned())
+}
+
+/// Decodes, bounds and re-encodes an uploaded image as a PNG.
+pub fn process_avatar(bytes: &[u8], declared_type: Option<&str>) -> Result<Vec<u8>, String> {
+    if bytes.is_empty() {
+        return refuse("choose a picture to upload");
+    }
+    if bytes.len() > MAX_AVATAR_BYTES {
+        return refuse("that file is over 2 MB; choose a smaller picture");
+    }
+    let format = match image::guess_format(bytes) {
+        Ok(f @ (ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP | ImageFormat::Gif)) => f,
+        _ => return refuse("that file is not a PNG, JPEG, WebP or GIF picture"),
+    };
+    let expected = match format {
+        ImageFormat::Png => "image/png",
+        ImageFormat::Jpeg => "image/jpeg",
+        ImageFormat::WebP => "image/webp",
+        _ => "image/gif",
+    };
+    if let Some(declared) = declared_type.map(|t| t.trim().to_ascii_lowercase()) {
+        let declared = if declared == "image/jpg" {
+            "image/jpeg".to_owned()
+        } else {
+            declared
+        };
+        if declared != "application/octet-stream" && declared != expected {
+            return refuse(
+                "the file's content does not match its type; save it again as PNG or JPEG",
+            );
+        }
+    }
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_INPUT_SIDE);
+    limits.max_image_height = Some(MAX_INPUT_SIDE);
+    limits.max_alloc = Some(128 * 1024 * 1024);
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    reader.limits(limits);
+    let image = match reader.decode() {
+        Ok(image) => image,
+        Err(image::ImageError::Limits(_)) => {
+            return refuse("that picture is too large; use one at most 4096 pixels a side");
+        }
+        Err(_) => return refuse("that picture could not be read; it may be damaged"),
+    };
+    let image = if image.width() > AVATAR_SIDE || image.height() > AVATAR_SIDE {
+        image.thumbnail(AVATAR_SIDE, AVATAR_SIDE)
+    } else {
+        image
+    };
+    let mut out = Vec::new();
+    image
+        .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+        .map_err(|_| "that picture could not be converted; try another".to_owned())?;
+    Ok(out)
+}
+
+/// `POST /settings/avatar` (multipart: `csrf`, `avatar`).
+pub async fn upload_avatar(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, AppError> {
+    let user = ctx.require_user("/settings")?.clone();
+    let mut multipart = multipart.map_err(|e| {
+        AppError::BadRequest(format!("The upload could not be read ({}).", e.body_text()))
+    })?;
+    let mut csrf_ok = false;
+    let mut upload: Option<(Vec<u8>, Option<String>)> = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(err) if err.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(AppError::TooLarge(
+                    "That picture is over 2 MB. Choose a smaller one.".into(),
+                ));
+            }
+            Err(err) => {
+                return Err(AppError::BadRequest(format!(
+                    "The upload could not be read ({}).",
+                    err.body_text()
+                )));
+            }
+        };
+        match field.name() {
+            Some("csrf") => {
+                let value = field.text().await.unwrap_or_default();
+                csrf_ok = constant_time_eq(value.trim(), &ctx.csrf);
+            }
+            Some("avatar") => {
+                let declared = field.content_type().map(str::to_owned);
+                let bytes = field.bytes().await.map_err(|err| {
+                    if err.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                        AppError::TooLarge(
+                            "That picture is over 2 MB. Choose a smaller one.".into(),
+                        )
+                    } else {
+                        AppError::BadRequest("The upload was cut short. Try again.".into())
+                    }
+                })?;
+                upload = Some((bytes.to_vec(), declared));
+            }
+            _ => {}
+        }
+    }
+    if !csrf_ok {
+        return Err(AppError::Forbidden(
+            "This form has expired or did not come from this site. Reload the page and try again."
+                .into(),
+        ));
+    }
+    let (bytes, declared) = upload.unwrap_or_default();
+    let processed =
+        tokio::task::spawn_blocking(move || process_avatar(&bytes, declared.as_deref()))
+            .await
+            .map_err(|e| AppError::Internal(format!("avatar task failed: {e}")))?;
+    match processed {
+        Ok(png) => {
+            state
+                .store
+                .set_avatar(
+                    user.id,
+                    Avatar {
+                        content_type: "image/png".into(),
+                        bytes: png,
+                        updated_at: ponder_core::time::now(),
+                    },
+                )
+                .await?;
+            Ok(see_other("/settings?saved=avatar", None))
+        }
+        Err(message) => {
+            let mut form = FormState::new();
+            form.error("avatar", message);
+            super::settings::settings_page(
+                &state,
+                &ctx,
+                &user,
+                Some((super::settings::Section::Avatar, form)),
+                None,
+            )
+            .await
+        }
+    }
+}
+
+/// `GET /users/{id}/avatar`: the uploaded picture, or the identicon.
+pub async fn avatar(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let id = UserId(parse_id(&id, "user")?);
+    Ok(match state.store.avatar(id).await? {
+        Some(avatar) => (
+            [
+                (header::CONTENT_TYPE, avatar.content_type),
+                (header::CACHE_CONTROL, "public, max-age=300".to_owned()),
+            ],
+            avatar.bytes,
+        )
+            .into_response(),
+        None => identicon_response(id.0),
+    })
+}
+
+/// `GET /users/{id}/avatar.svg`: the identicon alone, drawn from the id.
+pub async fn identicon(Path(id): Path<String>) -> Result<Response, AppError> {
+    Ok(identicon_response(parse_id(&id, "user")?))
+}
+
+fn identicon_response(id: i64) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        identicon::svg(&format!("user-{id}"), 64),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::{ImageBuffer, Rgb};
+
+    fn encoded(width: u32, height: u32, format: ImageFormat) -> Vec<u8> {
+        let img = ImageBuffer::from_fn(width, height, |x, y| {
+            Rgb([(x % 255) as u8, (y % 255) as u8, 99])
+        });
+        let mut out = Vec::new();
+        image::DynamicImage::ImageRgb8(img)
+            .write_to(&mut Cursor::new(&mut out), format)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn good_pictures_are_bounded_and_become_png() {
+        for format in [
+            ImageFormat::Png,
+            ImageFormat::Jpeg,
+            ImageFormat::Gif,
+            ImageFormat::WebP,
+        ] {
+            let bytes = encoded(600, 300, format);
+            let png = process_avatar(&bytes, None).unwrap_or_else(|e| panic!("{format:?}: {e}"));
+            let decoded = image::load_from_memory(&png).unwrap();
+            assert_eq!(
+                (decoded.width(), decoded.height()),
+                (256, 128),
+                "{format:?}"
+            );
+            assert_eq!(image::guess_format(&png).unwrap(), ImageFormat::Png);
+        }
+        let small = process_avatar(&encoded(40, 40, ImageFormat::Png), Some("image/png")).unwrap();
+        assert_eq!(image::load_from_memory(&small).unwrap().width(), 40);
+    }
+
+    #[test]
+    fn liars_and_junk_are_refused() {
+        let jpeg = encoded(10, 10, ImageFormat::Jpeg);
+        assert!(
+            process_avatar(&jpeg, Some("image/png"))
+                .unwrap_err()
+                .contains("does not match")
+        );
+        assert!(process_avatar(&jpeg, Some("image/jpg")).is_ok());
+        assert!(
+            process_avatar(b"<html><script>alert(1)</script>", Some("image/png"))
+                .unwrap_err()
+                .contains("not a PNG")
+        );
+        assert!(
+            process_avatar(b"", None)
+                .unwrap_err()
+                .contains("choose a picture")
+        );
+        let mut truncated = encoded(50, 50, ImageFormat::Png);
+        truncated.truncate(60);
+        assert!(
+            process_avatar(&truncated, None)
+                .unwrap_err()
+                .contains("could not be read")
+        );
+        let big = vec![0u8; MAX_AVATAR_BYTES + 1];
+        assert!(
+            process_avatar(&big, None)
+                .unwrap_err()
+                .contains("over 2 MB")
+        );
+        let bmp = [b"BM".as_slice(), &[0u8; 60]].concat();
+        assert!(
+            process_avatar(&bmp, None)
+                .unwrap_err()
+                .contains("not a PNG")
+        );
+    }
+
+    #[test]
+    fn huge_dimensions_are_refused_before_decoding() {
+        // A 20000×1 PNG is tiny on disk but over the side limit.
+        let bytes = encoded(5000, 1, ImageFormat::Png);
+        assert!(
+            process_avatar(&bytes, None)
+                .unwrap_err()
+                .contains("at most 4096")
+        );
+    }
+}

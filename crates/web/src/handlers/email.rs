@@ -1,0 +1,316 @@
+//! Email verification and password reset. Each sends a single-use link (the token
+//! itself is only in the mail; the database keeps its hash). The reset request
+//! answers the same whether or not an account uses the address, so it cannot be
+//! used to find out who has an account.
+
+use super::auth::{CsrfOnly, see_other};
+use super::client_ip::ClientIp;
+use crate::AppState;
+use crate::auth::mail::Mail;
+use crate::auth::tokens::{is_token_shaped, random_token, sha256_hex};
+use crate::auth::{Ctx, password};
+use crate::error::AppError;
+use crate::forms::{FormState, form_error};
+use crate::views::{Head, Link, NoticePage, ResetPage, render};
+use axum::Form;
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use ponder_core::UserId;
+use ponder_core::accounts::{validate_email, validate_password};
+use ponder_core::time::now;
+use ponder_store::{NewEmailToken, TokenPurpose};
+use serde::Deserialize;
+
+/// One kind of mailed link.
+#[derive(Clone, Copy)]
+struct LinkMail {
+    purpose: TokenPurpose,
+    /// Seconds the link works.
+    lifetime: i64,
+    subject: &'static str,
+    intro: &'static str,
+    /// The page the link opens.
+    path: &'static str,
+}
+
+const VERIFY: LinkMail = LinkMail {
+    purpose: TokenPurpose::VerifyEmail,
+    lifetime: 3 * 86_400,
+    subject: "confirm your email address",
+    intro: "Open this link to confirm that this address is yours:",
+    path: "/verify-email",
+};
+
+const RESET: LinkMail = LinkMail {
+    purpose: TokenPurpose::ResetPassword,
+    lifetime: 3_600,
+    subject: "reset your password",
+    intro: "Someone asked to reset the password of your account. Open this link to choose a new one:",
+    path: "/reset-password/new",
+};
+
+/// Makes a token for `user` and mails its link to `email`.
+async fn mail_token(
+    state: &AppState,
+    user: UserId,
+    email: &str,
+    kind: &LinkMail,
+) -> Result<(), AppError> {
+    let LinkMail {
+        purpose,
+        lifetime,
+        subject,
+        intro,
+        path: link_path,
+    } = *kind;
+    let token = random_token();
+    let at = now();
+    state
+        .store
+        .create_email_token(NewEmailToken {
+            token_hash: sha256_hex(&token),
+            user,
+            purpose,
+            email: email.to_owned(),
+            created_at: at,
+            expires_at: at + lifetime,
+        })
+        .await?;
+    let link = format!("{}{link_path}?token={token}", state.site.base_url);
+    let body = format!(
+        "{intro}\n\n{link}\n\nThe link works once and expires in {}. If you did not ask for this, ignore this message.\n\n{}\n",
+        ponder_core::text::count(lifetime / 3_600, "hour", "hours"),
+        state.site.name
+    );
+    let mail = Mail {
+        to: email.to_owned(),
+        subject: format!("{}: {subject}", state.site.name),
+        body,
+    };
+    state
+        .mailer
+        .send(mail)
+        .await
+        .map_err(|e| AppError::Internal(format!("mail not sent: {e}")))
+}
+
+/// Sends `user` a link that verifies their email. A failure is logged, not shown:
+/// the account works without it and the link can be sent again from settings.
+pub async fn send_verification(state: &AppState, user: UserId) {
+    let record = match state.store.login_record_by_id(user).await {
+        Ok(Some(record)) => record,
+        Ok(None) => return,
+        Err(err) => {
+            tracing::warn!(%err, "cannot read the account to verify");
+            return;
+        }
+    };
+    let (Some(email), false) = (record.email, record.email_verified) else {
+        return;
+    };
+    if let Err(err) = mail_token(state, user, &email, &VERIFY).await {
+        tracing::warn!(%err, "verification mail not sent");
+    }
+}
+
+/// A link's query string.
+#[derive(Debug, Default, Deserialize)]
+pub struct TokenParam {
+    token: Option<String>,
+}
+
+fn token_of(query: Result<Query<TokenParam>, QueryRejection>) -> Option<String> {
+    query
+        .ok()
+        .and_then(|q| q.0.token)
+        .filter(|t| is_token_shaped(t))
+}
+
+/// `GET /verify-email?token=`: confirms an address.
+pub async fn verify_email(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    query: Result<Query<TokenParam>, QueryRejection>,
+) -> Result<Response, AppError> {
+    let used = match token_of(query) {
+        Some(token) => {
+            state
+                .store
+                .use_email_token(&sha256_hex(&token), TokenPurpose::VerifyEmail, now())
+                .await?
+        }
+        None => None,
+    };
+    let (status, heading, message) = match used {
+        Some((user, _)) => {
+            state.store.set_email_verified(user, now()).await?;
+            (
+                StatusCode::OK,
+                "Email confirmed",
+                "Thank you: your email address is confirmed.",
+            )
+        }
+        None => (
+            StatusCode::BAD_REQUEST,
+            "This link does not work",
+            "The link is wrong, was used already, or has expired. Log in and send a new one from your settings.",
+        ),
+    };
+    let mut response = render(&NoticePage {
+        head: Head::new(&ctx, heading, message),
+        heading: heading.to_owned(),
+        message: message.to_owned(),
+        back: Link {
+            label: "Go to the home page".into(),
+            url: "/".into(),
+        },
+    });
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+/// `POST /settings/verify-email`: sends the link again.
+pub async fn resend_verification(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    form: Result<Form<CsrfOnly>, FormRejection>,
+) -> Result<Response, AppError> {
+    let user = ctx.require_user("/settings")?.id;
+    let Form(input) = form.map_err(form_error)?;
+    ctx.verify_csrf(input.csrf())?;
+    send_verification(&state, user).await;
+    Ok(see_other("/settings?saved=verification", None))
+}
+
+fn reset_page(ctx: &Ctx, form: FormState, step: &'static str, status: StatusCode) -> Response {
+    let mut response = render(&ResetPage {
+        head: Head::new(
+            ctx,
+            "Reset your password",
+            "Choose a new password for your account.",
+        ),
+        step,
+        form,
+    });
+    *response.status_mut() = status;
+    response
+}
+
+/// `GET /reset-password`: asks for the account's email.
+pub async fn reset_request_form(ctx: Ctx) -> Response {
+    reset_page(&ctx, FormState::new(), "request", StatusCode::OK)
+}
+
+/// The reset request as posted.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ResetRequestForm {
+    csrf: String,
+    email: String,
+}
+
+/// `POST /reset-password`: mails a link if an account uses the address; answers
+/// the same either way.
+pub async fn reset_request(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ClientIp(ip): ClientIp,
+    form: Result<Form<ResetRequestForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(input) = form.map_err(form_error)?;
+    ctx.verify_csrf(&input.csrf)?;
+    let mut form = FormState::new().with("email", input.email.trim());
+    let email = match validate_email(&input.email) {
+        Ok(email) => email,
+        Err(message) => {
+            form.error("email", message);
+            return Ok(reset_page(
+                &ctx,
+                form,
+                "request",
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ));
+        }
+    };
+    state.limits.check_login(&ip, &email)?;
+    let record = state.store.login_record(&email).await?;
+    if let Some(record) = record.filter(|r| {
+        r.email
+            .as_deref()
+            .is_some_and(|e| e.eq_ignore_ascii_case(&email))
+    }) {
+        mail_token(&state, record.user.id, &email, &RESET).await?;
+    }
+    form.success = Some(format!(
+        "If an account uses {email}, a link to reset its password is on its way. Check your inbox."
+    ));
+    Ok(reset_page(&ctx, form, "sent", StatusCode::OK))
+}
+
+/// `GET /reset-password/new?token=`: the form for the new password.
+pub async fn reset_form(ctx: Ctx, query: Result<Query<TokenParam>, QueryRejection>) -> Response {
+    let token = token_of(query).unwrap_or_default();
+    reset_page(
+        &ctx,
+        FormState::new().with("token", token),
+        "choose",
+        StatusCode::OK,
+    )
+}
+
+/// The new password as posted.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ResetForm {
+    csrf: String,
+    token: String,
+    password: String,
+}
+
+/// `POST /reset-password/new`: sets the password, ends every session of the
+/// account, and sends the user to log in.
+pub async fn reset(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    form: Result<Form<ResetForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(input) = form.map_err(form_error)?;
+    ctx.verify_csrf(&input.csrf)?;
+    let mut form = FormState::new().with("token", input.token.trim());
+    if let Err(message) = validate_password(&input.password) {
+        form.error("password", message);
+        return Ok(reset_page(
+            &ctx,
+            form,
+            "choose",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
+    }
+    // Only a valid password uses the token up, so a typo does not cost the link.
+    let used = if is_token_shaped(input.token.trim()) {
+        state
+            .store
+            .use_email_token(
+                &sha256_hex(input.token.trim()),
+                TokenPurpose::ResetPassword,
+                now(),
+            )
+            .await?
+    } else {
+        None
+    };
+    let Some((user, _)) = used else {
+        form.general = Some(
+            "This reset link is wrong, was used already, or has expired. Ask for a new one.".into(),
+        );
+        return Ok(reset_page(&ctx, form, "choose", StatusCode::BAD_REQUEST));
+    };
+    let hash = password::hash(input.password)
+        .await
+        .map_err(AppError::Internal)?;
+    state.store.set_password_hash(user, &hash).await?;
+    state.store.delete_user_sessions(user, None).await?;
+    Ok(see_other("/login?reset=done", None))
+}

@@ -1,0 +1,250 @@
+//! The settings page: profile, password, email verification and deleting the account.
+//! Each form posts to its own URL and, when it works, redirects back to the page
+//! with a message (POST/redirect/GET); when it does not, the page comes back with
+//! the message beside the field and what was typed still in it.
+
+use super::auth::see_other;
+use crate::AppState;
+use crate::auth::{Ctx, cookies, password};
+use crate::error::AppError;
+use crate::forms::{FormState, form_error};
+use crate::views::{Head, SettingsPage, render};
+use axum::Form;
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use ponder_core::accounts::{validate_about, validate_display_name, validate_password};
+use ponder_store::{PostBody, ProfileEdit, User};
+use serde::Deserialize;
+
+/// Which form a re-rendered page is about, so only its messages show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    /// Name and about.
+    Profile,
+    /// Password change.
+    Password,
+    /// Account deletion.
+    Delete,
+    /// Picture upload.
+    Avatar,
+}
+
+/// Renders the settings page; with `section`, that form comes back with its
+/// values and messages and the page answers 422.
+pub async fn settings_page(
+    state: &AppState,
+    ctx: &Ctx,
+    user: &User,
+    section: Option<(Section, FormState)>,
+    saved: Option<&str>,
+) -> Result<Response, AppError> {
+    let record = state
+        .store
+        .login_record_by_id(user.id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("This account no longer exists.".into()))?;
+    let mut profile = FormState::new()
+        .with("display_name", user.display_name.clone())
+        .with("about", user.about_markdown.clone());
+    let mut password_form = FormState::new();
+    let mut delete_form = FormState::new();
+    let mut avatar_form = FormState::new();
+    let status = match section {
+        Some((Section::Profile, form)) => {
+            profile = form;
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Some((Section::Password, form)) => {
+            password_form = form;
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Some((Section::Delete, form)) => {
+            delete_form = form;
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Some((Section::Avatar, form)) => {
+            avatar_form = form;
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        None => StatusCode::OK,
+    };
+    let notice = match saved {
+        Some("profile") => Some("Your profile was saved."),
+        Some("password") => Some("Your password was changed. Your other sessions were logged out."),
+        Some("verification") => Some("A new confirmation link is on its way to your inbox."),
+        Some("avatar") => Some("Your picture was saved."),
+        _ => None,
+    };
+    let page = SettingsPage {
+        head: Head::new(ctx, "Settings", "Your profile, password and account."),
+        handle: user.handle.clone(),
+        email: record.email.unwrap_or_default(),
+        email_verified: record.email_verified,
+        avatar_url: format!("/users/{}/avatar", user.id),
+        notice: notice.map(str::to_owned),
+        profile,
+        password: password_form,
+        delete: delete_form,
+        avatar: avatar_form,
+    };
+    let mut response = render(&page);
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+/// `?saved=` after a form worked.
+#[derive(Debug, Default, Deserialize)]
+pub struct SavedParam {
+    saved: Option<String>,
+}
+
+/// `GET /settings`.
+pub async fn show_settings(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    query: Result<Query<SavedParam>, QueryRejection>,
+) -> Result<Response, AppError> {
+    let user = ctx.require_user("/settings")?.clone();
+    let saved = query.ok().and_then(|q| q.0.saved);
+    settings_page(&state, &ctx, &user, None, saved.as_deref()).await
+}
+
+/// The profile form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ProfileForm {
+    csrf: String,
+    display_name: String,
+    about: String,
+}
+
+/// `POST /settings/profile`.
+pub async fn save_profile(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    form: Result<Form<ProfileForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let user = ctx.require_user("/settings")?.clone();
+    let Form(input) = form.map_err(form_error)?;
+    ctx.verify_csrf(&input.csrf)?;
+    let mut form = FormState::new()
+        .with("display_name", input.display_name.clone())
+        .with("about", input.about.clone());
+    let name = validate_display_name(&input.display_name)
+        .map_err(|m| form.error("display_name", m))
+        .ok();
+    let _ = validate_about(&input.about).map_err(|m| form.error("about", m));
+    let (Some(display_name), false) = (name, form.has_errors()) else {
+        return settings_page(&state, &ctx, &user, Some((Section::Profile, form)), None).await;
+    };
+    state
+        .store
+        .update_profile(
+            user.id,
+            ProfileEdit {
+                display_name,
+                about: PostBody::from_markdown(input.about.trim()),
+            },
+        )
+        .await?;
+    Ok(see_other("/settings?saved=profile", None))
+}
+
+/// The password form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PasswordForm {
+    csrf: String,
+    current_password: String,
+    new_password: String,
+}
+
+/// `POST /settings/password`: needs the current password; logs out every other session.
+pub async fn change_password(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    form: Result<Form<PasswordForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let user = ctx.require_user("/settings")?.clone();
+    let Form(input) = form.map_err(form_error)?;
+    ctx.verify_csrf(&input.csrf)?;
+    let mut form = FormState::new();
+    let _ = validate_password(&input.new_password).map_err(|m| form.error("new_password", m));
+    let hash = state
+        .store
+        .login_record_by_id(user.id)
+        .await?
+        .and_then(|r| r.password_hash);
+    if input.current_password.is_empty() {
+        form.error("current_password", "enter your current password");
+    } else if !password::verify(input.current_password, hash).await {
+        form.error("current_password", "that is not your current password");
+    }
+    if form.has_errors() {
+        return settings_page(&state, &ctx, &user, Some((Section::Password, form)), None).await;
+    }
+    let new_hash = password::hash(input.new_password)
+        .await
+        .map_err(AppError::Internal)?;
+    state.store.set_password_hash(user.id, &new_hash).await?;
+    state
+        .store
+        .delete_user_sessions(user.id, ctx.session_hash.as_deref())
+        .await?;
+    Ok(see_other("/settings?saved=password", None))
+}
+
+/// The delete form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DeleteForm {
+    csrf: String,
+    password: String,
+    confirm: String,
+}
+
+/// `POST /settings/delete`: deletes the account after the password and a tick in
+/// the confirmation box. What the user wrote stays, under a placeholder.
+pub async fn delete_account(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    form: Result<Form<DeleteForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let user = ctx.require_user("/settings")?.clone();
+    let Form(input) = form.map_err(form_error)?;
+    ctx.verify_csrf(&input.csrf)?;
+    let mut form = FormState::new();
+    if input.confirm != "yes" {
+        form.error(
+            "confirm",
+            "tick the box to confirm that you want to delete your account",
+        );
+    }
+    let hash = state
+        .store
+        .login_record_by_id(user.id)
+        .await?
+        .and_then(|r| r.password_hash);
+    if !password::verify(input.password, hash).await {
+        form.error("password", "that is not your password");
+    }
+    if form.has_errors() {
+        if input.confirm == "yes" {
+            form.set("confirm", "yes");
+        }
+        return settings_page(&state, &ctx, &user, Some((Section::Delete, form)), None).await;
+    }
+    state
+        .store
+        .delete_user(user.id, ponder_core::time::now())
+        .await?;
+    Ok(see_other(
+        "/?account=deleted",
+        Some(cookies::clear(
+            cookies::SESSION,
+            state.site.secure_cookies(),
+        )),
+    ))
+}

@@ -1,0 +1,437 @@
+//! The test harness: a [`TestApp`] runs the real Router in-process over a fresh
+//! SQLite store, and [`Page`] reads responses with CSS selectors.
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use ponder_store::Store;
+use ponder_store::conformance as fx;
+use ponder_store_sqlite::SqliteStore;
+use ponder_web::auth::limits::RateLimitConfig;
+use ponder_web::auth::mail::{Mail, Mailer};
+use ponder_web::{AppState, SiteConfig, app};
+use scraper::{Html, Selector};
+use std::sync::Arc;
+use std::sync::Mutex;
+use tower::ServiceExt;
+
+/// The app over a fresh store.
+pub struct TestApp {
+    pub store: Arc<dyn Store>,
+    pub router: axum::Router,
+    pub mail: Arc<CaptureMailer>,
+    pub dir: tempfile::TempDir,
+}
+
+/// Keeps sent mail for tests to read.
+#[derive(Default)]
+pub struct CaptureMailer {
+    pub sent: Mutex<Vec<Mail>>,
+}
+
+#[async_trait::async_trait]
+impl Mailer for CaptureMailer {
+    async fn send(&self, mail: Mail) -> Result<(), String> {
+        self.sent.lock().unwrap().push(mail);
+        Ok(())
+    }
+}
+
+impl CaptureMailer {
+    /// The link in the last mail sent to `to`.
+    pub fn last_link_to(&self, to: &str) -> String {
+        let sent = self.sent.lock().unwrap();
+        let mail = sent
+            .iter()
+            .rev()
+            .find(|m| m.to == to)
+            .unwrap_or_else(|| panic!("no mail to {to}"));
+        let start = mail.body.find("https://").expect("a link");
+        let link = mail.body[start..].split_whitespace().next().unwrap();
+        link.trim_start_matches("https://ask.example.org")
+            .to_owned()
+    }
+}
+
+impl TestApp {
+    pub async fn new() -> Self {
+        Self::with_limits(RateLimitConfig {
+            login_per_ip_per_minute: 1000,
+            login_per_account_per_minute: 1000,
+            signups_per_ip_per_hour: 1000,
+        })
+        .await
+    }
+
+    pub async fn with_limits(limits: RateLimitConfig) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store: Arc<dyn Store> = Arc::new(
+            SqliteStore::open(&dir.path().join("ponder.db"))
+                .await
+                .expect("open store"),
+        );
+        let mail = Arc::new(CaptureMailer::default());
+        let router = Self::router_over(store.clone(), limits, mail.clone());
+        Self {
+            store,
+            router,
+            mail,
+            dir,
+        }
+    }
+
+    pub fn router_over(
+        store: Arc<dyn Store>,
+        limits: RateLimitConfig,
+        mail: Arc<CaptureMailer>,
+    ) -> axum::Router {
+        let state = AppState::new(
+            store,
+            SiteConfig {
+                name: "Testing Site".into(),
+                base_url: "https://ask.example.org".into(),
+            },
+        )
+        .with_limits(limits)
+        .with_mailer(mail);
+        app(state)
+    }
+
+    /// A browser with its own cookies, coming from `ip`.
+    pub fn client(&self, ip: &str) -> Client {
+        Client {
+            router: self.router.clone(),
+            jar: Mutex::new(Vec::new()),
+            ip: ip.parse().expect("ip"),
+        }
+    }
+
+    /// A user who can log in with `password`, created directly in the store.
+    pub async fn account(
+        &self,
+        handle: &str,
+        password: &str,
+        role: ponder_store::Role,
+    ) -> ponder_store::User {
+        let hash = ponder_web::auth::password::hash(password.to_owned())
+            .await
+            .unwrap();
+        self.store
+            .create_user(ponder_store::NewUser {
+                handle: handle.into(),
+                display_name: handle.into(),
+                email: Some(format!("{handle}@example.org")),
+                password_hash: Some(hash),
+                role,
+                about: ponder_store::PostBody::from_markdown(""),
+                created_at: fx::at(0),
+            })
+            .await
+            .unwrap()
+    }
+
+    pub async fn get(&self, uri: &str) -> Page {
+        let request = Request::get(uri).body(Body::empty()).expect("request");
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("response");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        Page {
+            status,
+            headers,
+            body: String::from_utf8(bytes.to_vec()).expect("utf-8 body"),
+        }
+    }
+
+    /// A small site: History › Modern with one question by ann, answered by bob
+    /// (accepted) and cy, with comments.
+    pub async fn seeded(&self) -> Seeded {
+        let s = &*self.store;
+        let ann = fx::user(s, "ann").await;
+        let bob = fx::user(s, "bob").await;
+        let cy = fx::user(s, "cy").await;
+        let history = fx::category(s, None, "history").await;
+        let modern = fx::category(s, Some(history.id), "modern").await;
+        let question = fx::ask(
+            s,
+            ann.id,
+            modern.id,
+            "Why did the wall fall in 1989",
+            &["cold-war", "germany"],
+            0,
+        )
+        .await;
+        let low = fx::answer(s, question, cy.id, 10).await;
+        let accepted = fx::answer(s, question, bob.id, 20).await;
+        let high = fx::answer(s, question, ann.id, 30).await;
+        fx::vote(s, high, bob.id, ponder_store::VoteValue::Up).await;
+        fx::vote(s, high, cy.id, ponder_store::VoteValue::Up).await;
+        fx::vote(s, low, bob.id, ponder_store::VoteValue::Down).await;
+        s.accept_answer(question, Some(accepted))
+            .await
+            .expect("accept");
+        fx::comment(s, question, bob.id, 40).await; // question: 1 comment
+        fx::comment(s, high, bob.id, 50).await; // high: 2 comments
+        fx::comment(s, high, cy.id, 60).await;
+        Seeded {
+            ann,
+            bob,
+            history,
+            question,
+            low,
+            accepted,
+            high,
+        }
+    }
+}
+
+/// A browser: keeps cookies between requests like a real one, and sends the
+/// headers a real one sends with a same-origin form.
+pub struct Client {
+    router: axum::Router,
+    jar: Mutex<Vec<(String, String)>>,
+    ip: std::net::IpAddr,
+}
+
+impl Client {
+    fn cookie_header(&self) -> String {
+        self.jar
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.jar
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    }
+
+    pub fn set_cookie(&self, name: &str, value: &str) {
+        let mut jar = self.jar.lock().unwrap();
+        jar.retain(|(k, _)| k != name);
+        jar.push((name.to_owned(), value.to_owned()));
+    }
+
+    fn remember(&self, page: &Page) {
+        for value in page.headers.get_all(header::SET_COOKIE) {
+            let text = value.to_str().unwrap_or_default();
+            let pair = text.split(';').next().unwrap_or_default();
+            if let Some((name, value)) = pair.split_once('=') {
+                let mut jar = self.jar.lock().unwrap();
+                jar.retain(|(k, _)| k != name);
+                if !value.is_empty() && !text.contains("Max-Age=0") {
+                    jar.push((name.to_owned(), value.to_owned()));
+                }
+            }
+        }
+    }
+
+    pub async fn send(&self, mut request: Request<Body>) -> Page {
+        let cookies = self.cookie_header();
+        if !cookies.is_empty() {
+            request
+                .headers_mut()
+                .insert(header::COOKIE, cookies.parse().unwrap());
+        }
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(std::net::SocketAddr::new(self.ip, 40000)));
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("response");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        let page = Page {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        };
+        self.remember(&page);
+        page
+    }
+
+    pub async fn get(&self, uri: &str) -> Page {
+        self.send(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+    }
+
+    /// Posts a form as a same-origin browser does.
+    pub async fn post(&self, uri: &str, fields: &[(&str, &str)]) -> Page {
+        self.post_with(uri, fields, &[("sec-fetch-site", "same-origin")])
+            .await
+    }
+
+    pub async fn post_with(
+        &self,
+        uri: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Page {
+        let body = fields
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{}={}",
+                    ponder_web::forms::query_encode(k),
+                    ponder_web::forms::query_encode(v)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("&");
+        self.post_raw(
+            uri,
+            "application/x-www-form-urlencoded",
+            body.into_bytes(),
+            headers,
+        )
+        .await
+    }
+
+    pub async fn post_raw(
+        &self,
+        uri: &str,
+        content_type: &str,
+        body: Vec<u8>,
+        headers: &[(&str, &str)],
+    ) -> Page {
+        let mut builder = Request::post(uri).header(header::CONTENT_TYPE, content_type);
+        for (k, v) in headers {
+            builder = builder.header(*k, *v);
+        }
+        self.send(builder.body(Body::from(body)).unwrap()).await
+    }
+
+    /// The CSRF token the page at `uri` gives this client.
+    pub async fn csrf(&self, uri: &str) -> String {
+        let page = self.get(uri).await;
+        page.attrs("input[name=csrf]", "value")
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("no csrf field on {uri}: {}", page.status))
+    }
+
+    /// Logs in through the form; panics unless it works.
+    pub async fn log_in(&self, login: &str, password: &str) {
+        // A logged-in browser is sent away from the log-in page; its token is on every page.
+        let form = self.get("/login").await;
+        let csrf = match form.attrs("input[name=csrf]", "value").into_iter().next() {
+            Some(token) => token,
+            None => self.csrf("/settings").await,
+        };
+        let page = self
+            .post(
+                "/login",
+                &[("csrf", &csrf), ("login", login), ("password", password)],
+            )
+            .await;
+        assert_eq!(
+            page.status,
+            StatusCode::SEE_OTHER,
+            "log-in failed: {}",
+            page.body
+        );
+    }
+}
+
+pub struct Seeded {
+    pub ann: ponder_store::User,
+    pub bob: ponder_store::User,
+    pub history: ponder_store::Category,
+    pub question: ponder_core::PostId,
+    pub low: ponder_core::PostId,
+    pub accepted: ponder_core::PostId,
+    pub high: ponder_core::PostId,
+}
+
+/// A response, with helpers to read its HTML.
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn html(&self) -> Html {
+        Html::parse_document(&self.body)
+    }
+
+    /// The text of every element matching `selector`, whitespace folded.
+    pub fn texts(&self, selector: &str) -> Vec<String> {
+        let sel = Selector::parse(selector).expect("selector");
+        self.html()
+            .select(&sel)
+            .map(|e| {
+                e.text()
+                    .collect::<String>()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
+    /// The text of the one element matching `selector`.
+    pub fn text(&self, selector: &str) -> String {
+        let all = self.texts(selector);
+        assert_eq!(
+            all.len(),
+            1,
+            "expected one {selector}, found {}: {all:?}",
+            all.len()
+        );
+        all.into_iter().next().unwrap_or_default()
+    }
+
+    /// An attribute of every element matching `selector`.
+    pub fn attrs(&self, selector: &str, attr: &str) -> Vec<String> {
+        let sel = Selector::parse(selector).expect("selector");
+        self.html()
+            .select(&sel)
+            .filter_map(|e| e.value().attr(attr).map(str::to_owned))
+            .collect()
+    }
+
+    pub fn count(&self, selector: &str) -> usize {
+        let sel = Selector::parse(selector).expect("selector");
+        self.html().select(&sel).count()
+    }
+
+    pub fn header(&self, name: header::HeaderName) -> String {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    pub fn location(&self) -> String {
+        self.header(header::LOCATION)
+    }
+}
