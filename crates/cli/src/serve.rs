@@ -5,6 +5,7 @@ use crate::{SiteArgs, demo, open_store, parse_addr};
 use anyhow::{Context, Result};
 use clap::Args;
 use ponder_web::auth::limits::RateLimitConfig;
+use ponder_web::auth::mail::{LogMailer, Mailer, SmtpMailer};
 use ponder_web::{AppState, SiteConfig};
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -33,6 +34,18 @@ pub struct ServeArgs {
     /// Log-in attempts allowed per minute naming one account.
     #[arg(long, env = "PONDER_LOGIN_PER_ACCOUNT_PER_MINUTE", default_value_t = RateLimitConfig::default().login_per_account_per_minute)]
     login_per_account_per_minute: u32,
+    /// SMTP server for verification and reset mail: smtp://host:25,
+    /// smtp://user:pass@host:587?tls=required (STARTTLS) or smtps://user:pass@host.
+    /// Without it, links are written to the log.
+    #[arg(long, env = "PONDER_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// The sender of mail, e.g. "Ponder <noreply@example.org>".
+    #[arg(
+        long,
+        env = "PONDER_SMTP_FROM",
+        default_value = "Ponder <noreply@localhost>"
+    )]
+    smtp_from: String,
     /// Sign-ups allowed per hour from one IP address.
     #[arg(long, env = "PONDER_SIGNUPS_PER_IP_PER_HOUR", default_value_t = RateLimitConfig::default().signups_per_ip_per_hour)]
     signups_per_ip_per_hour: u32,
@@ -54,6 +67,25 @@ pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
         .trim_end_matches('/')
         .to_owned();
     tokio::spawn(expire_sessions(store.clone()));
+    let mailer: std::sync::Arc<dyn Mailer> = match args
+        .smtp_url
+        .as_deref()
+        .filter(|u| !u.trim().is_empty())
+    {
+        Some(url) => {
+            let mailer = SmtpMailer::new(url, &args.smtp_from)
+                .map_err(anyhow::Error::msg)
+                .context("--smtp-url or --smtp-from is not usable")?;
+            tracing::info!("mail goes out over SMTP");
+            std::sync::Arc::new(mailer)
+        }
+        None => {
+            tracing::info!(
+                "SMTP is not configured: verification and reset links will be written to this log"
+            );
+            std::sync::Arc::new(LogMailer)
+        }
+    };
     let state = AppState::new(
         store,
         SiteConfig {
@@ -65,7 +97,8 @@ pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
         login_per_ip_per_minute: args.login_per_ip_per_minute,
         login_per_account_per_minute: args.login_per_account_per_minute,
         signups_per_ip_per_hour: args.signups_per_ip_per_hour,
-    });
+    })
+    .with_mailer(mailer);
     // Spans name the method and path only: query strings can carry mailed tokens.
     let trace = TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
         tracing::info_span!("request", method = %request.method(), path = %request.uri().path())

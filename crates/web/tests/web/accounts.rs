@@ -902,3 +902,88 @@ async fn passwords_reset_by_mailed_link() {
     assert_eq!(forged.status, StatusCode::BAD_REQUEST);
     browser.log_in("ann", "password9").await;
 }
+
+#[tokio::test]
+async fn verification_mail_goes_through_smtp() {
+    use crate::support::FakeSmtp;
+    let smtp = FakeSmtp::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let store: std::sync::Arc<dyn ponder_store::Store> = std::sync::Arc::new(
+        ponder_store_sqlite::SqliteStore::open(&dir.path().join("p.db"))
+            .await
+            .unwrap(),
+    );
+    let mailer = ponder_web::auth::mail::SmtpMailer::new(
+        &format!("smtp://127.0.0.1:{}", smtp.port),
+        "Testing Site <noreply@ask.example.org>",
+    )
+    .unwrap();
+    let state = ponder_web::AppState::new(
+        store.clone(),
+        ponder_web::SiteConfig {
+            name: "Testing Site".into(),
+            base_url: "https://ask.example.org".into(),
+        },
+    )
+    .with_mailer(std::sync::Arc::new(mailer));
+    let router = ponder_web::app(state);
+    let request = |req: axum::http::Request<axum::body::Body>| {
+        let router = router.clone();
+        async move { tower::ServiceExt::oneshot(router, req).await.unwrap() }
+    };
+    let form = request(
+        axum::http::Request::get("/signup")
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let cookie = form.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let csrf = cookie.split_once('=').unwrap().1.to_owned();
+    let body = format!("csrf={csrf}&handle=mailme&email=mailme%40example.org&password=password1");
+    let response = request(
+        axum::http::Request::post("/signup")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, cookie)
+            .body(axum::body::Body::from(body))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let messages = smtp.messages.lock().unwrap().clone();
+    assert_eq!(messages.len(), 1, "one message delivered over SMTP");
+    // Long lines travel quoted-printable: undo its soft breaks and escapes.
+    let message = &messages[0].replace("=\n", "").replace("=3D", "=");
+    assert!(message.contains("To: mailme@example.org"), "{message}");
+    assert!(
+        message.contains("Subject: Testing Site: confirm your email address"),
+        "{message}"
+    );
+    let link_start = message
+        .find("https://ask.example.org/verify-email?token=")
+        .expect("the link");
+    let token: String = message[link_start..]
+        .chars()
+        .skip("https://ask.example.org/verify-email?token=".len())
+        .take(64)
+        .collect();
+    let user = store.login_record("mailme").await.unwrap().unwrap().user.id;
+    let used = store
+        .use_email_token(
+            &ponder_web::auth::tokens::sha256_hex(&token),
+            ponder_store::TokenPurpose::VerifyEmail,
+            ponder_core::time::now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        used.map(|(u, _)| u),
+        Some(user),
+        "the mailed token is the stored one"
+    );
+}

@@ -1,6 +1,9 @@
 //! The web tests: one binary that drives the Router in-process, a module a resource.
 
-#![expect(clippy::unwrap_used, reason = "test helpers: a failed step should fail the test")]
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers: a failed step should fail the test"
+)]
 
 mod accounts;
 mod pages;
