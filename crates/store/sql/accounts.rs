@@ -1,0 +1,344 @@
+// Accounts, shared by both backends: log-in records, sessions, profile changes, roles, deletion, mailed
+// tokens and avatars.
+
+use crate::{Backend, Cols, Db, DbArgs, db_error};
+use ponder_core::UserId;
+use ponder_core::paging::PER_PAGE;
+use ponder_store::rows;
+use ponder_store::user_columns;
+use ponder_store::{
+    Avatar, LoginRecord, NewEmailToken, NewSession, Page, ProfileEdit, Role, SessionInfo,
+    StoreError, StoreResult, TokenPurpose, User,
+};
+
+impl Backend {
+    pub(crate) async fn login_record_impl(&self, login: &str) -> StoreResult<Option<LoginRecord>> {
+        self.count();
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            user_columns!(),
+            ", u.email, u.email_verified_at, u.password_hash FROM users u \
+             WHERE (lower(u.handle) = lower($1) OR lower(u.email) = lower($1)) \
+             AND u.deleted_at IS NULL ORDER BY (lower(u.handle) = lower($1)) DESC LIMIT 1"
+        ))
+        .bind(login.trim())
+        .fetch_optional(&self.readers)
+        .await
+        .map_err(db_error)?;
+        row.map(|r| rows::login_record(&Cols(&r))).transpose()
+    }
+
+    pub(crate) async fn login_record_by_id_impl(
+        &self,
+        user: UserId,
+    ) -> StoreResult<Option<LoginRecord>> {
+        self.count();
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            user_columns!(),
+            ", u.email, u.email_verified_at, u.password_hash FROM users u \
+             WHERE u.id = $1 AND u.deleted_at IS NULL"
+        ))
+        .bind(user.0)
+        .fetch_optional(&self.readers)
+        .await
+        .map_err(db_error)?;
+        row.map(|r| rows::login_record(&Cols(&r))).transpose()
+    }
+
+    pub(crate) async fn create_session_impl(&self, new: NewSession) -> StoreResult<()> {
+        self.count();
+        sqlx::query(
+            "INSERT INTO sessions (id, user_id, csrf_token, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&new.id_hash)
+        .bind(new.user.0)
+        .bind(&new.csrf_token)
+        .bind(new.created_at)
+        .bind(new.expires_at)
+        .execute(&self.writer)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    pub(crate) async fn session_impl(
+        &self,
+        id_hash: &str,
+        now: i64,
+    ) -> StoreResult<Option<SessionInfo>> {
+        self.count();
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            user_columns!(),
+            ", s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.id = $1 AND s.expires_at > $2 AND u.deleted_at IS NULL"
+        ))
+        .bind(id_hash)
+        .bind(now)
+        .fetch_optional(&self.readers)
+        .await
+        .map_err(db_error)?;
+        row.map(|r| rows::session_info(&Cols(&r))).transpose()
+    }
+
+    pub(crate) async fn delete_session_impl(&self, id_hash: &str) -> StoreResult<()> {
+        self.count();
+        sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(id_hash)
+            .execute(&self.writer)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    pub(crate) async fn delete_user_sessions_impl(
+        &self,
+        user: UserId,
+        keep: Option<&str>,
+    ) -> StoreResult<u64> {
+        self.count();
+        let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+            .bind(user.0)
+            .bind(keep.unwrap_or(""))
+            .execute(&self.writer)
+            .await
+            .map_err(db_error)?;
+        Ok(done.rows_affected())
+    }
+
+    pub(crate) async fn delete_expired_sessions_impl(&self, now: i64) -> StoreResult<u64> {
+        self.count();
+        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.writer)
+            .await
+            .map_err(db_error)?;
+        Ok(done.rows_affected())
+    }
+
+    /// Runs one `UPDATE users ... WHERE id = $1 AND deleted_at IS NULL` with the
+    /// change logged, failing with NotFound when no live user matched.
+    async fn update_user(
+        &self,
+        user: UserId,
+        sql: &'static str,
+        bind: impl FnOnce(
+            sqlx::query::Query<'_, Db, DbArgs>,
+        )
+            -> sqlx::query::Query<'_, Db, DbArgs>,
+        change: &str,
+    ) -> StoreResult<()> {
+        let mut tx = self.writer.begin().await.map_err(db_error)?;
+        self.count();
+        let done = bind(sqlx::query(sql).bind(user.0))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::not_found(format!("user {user}")));
+        }
+        self.count();
+        sqlx::query("INSERT INTO changes (kind, entity_id, created_at) VALUES ($1, $2, $3)")
+            .bind(change)
+            .bind(user.0)
+            .bind(ponder_core::time::now())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    pub(crate) async fn update_profile_impl(
+        &self,
+        user: UserId,
+        edit: ProfileEdit,
+    ) -> StoreResult<()> {
+        self.update_user(
+            user,
+            "UPDATE users SET display_name = $2, about_markdown = $3, about_html = $4 \
+             WHERE id = $1 AND deleted_at IS NULL",
+            |q| {
+                q.bind(edit.display_name.clone())
+                    .bind(edit.about.markdown().to_owned())
+                    .bind(edit.about.html().to_owned())
+            },
+            "user.updated",
+        )
+        .await
+    }
+
+    pub(crate) async fn set_password_hash_impl(&self, user: UserId, hash: &str) -> StoreResult<()> {
+        let hash = hash.to_owned();
+        self.update_user(
+            user,
+            "UPDATE users SET password_hash = $2 WHERE id = $1 AND deleted_at IS NULL",
+            |q| q.bind(hash),
+            "user.password_changed",
+        )
+        .await
+    }
+
+    pub(crate) async fn set_role_impl(&self, user: UserId, role: Role) -> StoreResult<()> {
+        self.update_user(
+            user,
+            "UPDATE users SET role = $2 WHERE id = $1 AND deleted_at IS NULL",
+            |q| q.bind(role.as_str()),
+            "user.role_changed",
+        )
+        .await
+    }
+
+    pub(crate) async fn set_email_verified_impl(&self, user: UserId, at: i64) -> StoreResult<()> {
+        self.update_user(
+            user,
+            "UPDATE users SET email_verified_at = $2 WHERE id = $1 AND deleted_at IS NULL",
+            |q| q.bind(at),
+            "user.email_verified",
+        )
+        .await
+    }
+
+    pub(crate) async fn delete_user_impl(&self, user: UserId, at: i64) -> StoreResult<()> {
+        let mut tx = self.writer.begin().await.map_err(db_error)?;
+        self.count();
+        let done = sqlx::query(
+            "UPDATE users SET handle = 'deleted-user-' || id, display_name = 'user' || id, \
+             email = NULL, email_verified_at = NULL, password_hash = NULL, about_markdown = '', \
+             about_html = '', deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL",
+        )
+        .bind(user.0)
+        .bind(at)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::not_found(format!("user {user}")));
+        }
+        for sql in [
+            "DELETE FROM sessions WHERE user_id = $1",
+            "DELETE FROM avatars WHERE user_id = $1",
+            "UPDATE email_tokens SET used_at = coalesce(used_at, 0) WHERE user_id = $1",
+        ] {
+            self.count();
+            sqlx::query(sql)
+                .bind(user.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        self.count();
+        sqlx::query(
+            "INSERT INTO changes (kind, entity_id, created_at) VALUES ('user.deleted', $1, $2)",
+        )
+        .bind(user.0)
+        .bind(at)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    pub(crate) async fn list_users_impl(&self, page: u32) -> StoreResult<Page<User>> {
+        self.count();
+        let (total,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM users WHERE deleted_at IS NULL")
+                .fetch_one(&self.readers)
+                .await
+                .map_err(db_error)?;
+        self.count();
+        let found = sqlx::query(concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM users u WHERE u.deleted_at IS NULL ORDER BY u.id DESC LIMIT $1 OFFSET $2"
+        ))
+        .bind(i64::from(PER_PAGE))
+        .bind(i64::from(page.max(1) - 1) * i64::from(PER_PAGE))
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_error)?;
+        let items = found
+            .iter()
+            .map(|r| rows::user(&Cols(r)))
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page: PER_PAGE,
+        })
+    }
+
+    pub(crate) async fn create_email_token_impl(&self, token: NewEmailToken) -> StoreResult<()> {
+        self.count();
+        sqlx::query(
+            "INSERT INTO email_tokens (token_hash, user_id, purpose, email, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&token.token_hash)
+        .bind(token.user.0)
+        .bind(token.purpose.as_str())
+        .bind(&token.email)
+        .bind(token.created_at)
+        .bind(token.expires_at)
+        .execute(&self.writer)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    pub(crate) async fn use_email_token_impl(
+        &self,
+        token_hash: &str,
+        purpose: TokenPurpose,
+        now: i64,
+    ) -> StoreResult<Option<(UserId, String)>> {
+        self.count();
+        // One statement marks it used and returns it, so two uses cannot both succeed.
+        let found: Option<(i64, String)> = sqlx::query_as(
+            "UPDATE email_tokens SET used_at = $3 WHERE token_hash = $1 AND purpose = $2 \
+             AND used_at IS NULL AND expires_at > $3 RETURNING user_id, email",
+        )
+        .bind(token_hash)
+        .bind(purpose.as_str())
+        .bind(now)
+        .fetch_optional(&self.writer)
+        .await
+        .map_err(db_error)?;
+        Ok(found.map(|(user, email)| (UserId(user), email)))
+    }
+
+    pub(crate) async fn set_avatar_impl(&self, user: UserId, avatar: Avatar) -> StoreResult<()> {
+        self.count();
+        sqlx::query(
+            "INSERT INTO avatars (user_id, content_type, bytes, updated_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (user_id) DO UPDATE SET content_type = excluded.content_type, \
+             bytes = excluded.bytes, updated_at = excluded.updated_at",
+        )
+        .bind(user.0)
+        .bind(&avatar.content_type)
+        .bind(&avatar.bytes)
+        .bind(avatar.updated_at)
+        .execute(&self.writer)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    pub(crate) async fn avatar_impl(&self, user: UserId) -> StoreResult<Option<Avatar>> {
+        self.count();
+        let found: Option<(String, Vec<u8>, i64)> = sqlx::query_as(
+            "SELECT content_type, bytes, updated_at FROM avatars WHERE user_id = $1",
+        )
+        .bind(user.0)
+        .fetch_optional(&self.readers)
+        .await
+        .map_err(db_error)?;
+        Ok(found.map(|(content_type, bytes, updated_at)| Avatar {
+            content_type,
+            bytes,
+            updated_at,
+        }))
+    }
+}

@@ -1,0 +1,383 @@
+// The reads, shared by both backends (included by each; see crates/store/sql/README.md). Every page's reads are a fixed set of statements: lists fetch their
+// rows, their total and their tags in three; a question's page takes five, however
+// many answers and comments it has.
+
+use crate::{Backend, Cols, Db, DbArgs, DbConnection, bind_ids, db_error};
+use ponder_core::paging::{PER_PAGE, QuestionSort};
+use ponder_core::{CategoryId, PostId, UserId};
+use ponder_store::rows;
+use ponder_store::{
+    AnswerSummary, Category, Change, Page, QuestionFilter, QuestionQuery, QuestionSummary,
+    QuestionThread, StoreResult, Tag, User,
+};
+use ponder_store::{category_columns, comment_columns, post_columns, question_summary_columns};
+use sqlx::{AssertSqlSafe, Row as _};
+
+/// The filter part of a question list's WHERE clause; `$1` is the filter's value.
+fn filter_clause(filter: &QuestionFilter) -> &'static str {
+    match filter {
+        QuestionFilter::All => "",
+        QuestionFilter::Category(_) => {
+            " AND p.category_id IN (WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) UNION ALL \
+             SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub)"
+        }
+        QuestionFilter::Tag(_) => {
+            " AND p.id IN (SELECT pt.post_id FROM post_tags pt JOIN tags t ON t.id = pt.tag_id \
+             WHERE t.name = $1)"
+        }
+        QuestionFilter::Author(_) => " AND p.author_id = $1",
+    }
+}
+
+fn sort_clause(sort: QuestionSort) -> (&'static str, &'static str) {
+    match sort {
+        QuestionSort::Active => ("", " ORDER BY p.last_activity_at DESC, p.id DESC"),
+        QuestionSort::Newest => ("", " ORDER BY p.created_at DESC, p.id DESC"),
+        QuestionSort::Score => ("", " ORDER BY p.score DESC, p.created_at DESC, p.id DESC"),
+        QuestionSort::Unanswered => (
+            " AND p.answer_count = 0",
+            " ORDER BY p.created_at DESC, p.id DESC",
+        ),
+    }
+}
+
+/// Binds a question filter's value as `$1`.
+fn bind_filter<'q>(
+    q: sqlx::query::Query<'q, Db, DbArgs>,
+    filter: &'q QuestionFilter,
+) -> sqlx::query::Query<'q, Db, DbArgs> {
+    match filter {
+        QuestionFilter::All => q,
+        QuestionFilter::Category(id) => q.bind(id.0),
+        QuestionFilter::Tag(name) => q.bind(name.as_str()),
+        QuestionFilter::Author(id) => q.bind(id.0),
+    }
+}
+
+impl Backend {
+    pub(crate) async fn is_empty_impl(&self) -> StoreResult<bool> {
+        self.count();
+        let any: Option<i64> = sqlx::query_scalar(
+            "SELECT CAST(1 AS BIGINT) WHERE EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM categories) \
+             OR EXISTS (SELECT 1 FROM posts)",
+        )
+        .fetch_optional(&self.readers)
+        .await
+        .map_err(db_error)?;
+        Ok(any.is_none())
+    }
+
+    pub(crate) async fn user_impl(&self, id: UserId) -> StoreResult<Option<User>> {
+        self.count();
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            ponder_store::user_columns!(),
+            " FROM users u WHERE u.id = $1"
+        ))
+        .bind(id.0)
+        .fetch_optional(&self.readers)
+        .await
+        .map_err(db_error)?;
+        row.map(|r| rows::user(&Cols(&r))).transpose()
+    }
+
+    pub(crate) async fn categories_impl(&self) -> StoreResult<Vec<Category>> {
+        self.count();
+        let found = sqlx::query(concat!(
+            "SELECT ",
+            category_columns!(),
+            " FROM categories c ORDER BY coalesce(c.parent_id, 0), c.position, c.name"
+        ))
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_error)?;
+        found.iter().map(|r| rows::category(&Cols(r))).collect()
+    }
+
+    pub(crate) async fn list_questions_impl(
+        &self,
+        query: &QuestionQuery,
+    ) -> StoreResult<Page<QuestionSummary>> {
+        let filter = filter_clause(&query.filter);
+        let (sort_filter, order) = sort_clause(query.sort);
+        let base = " FROM posts p WHERE p.kind = 'question' AND p.deleted_at IS NULL";
+        // Only constant fragments are joined here; every value is bound.
+        let count_sql = format!("SELECT COUNT(*){base}{filter}{sort_filter}");
+        let list_sql = format!(
+            "SELECT {} FROM posts p JOIN users u ON u.id = p.author_id \
+             WHERE p.kind = 'question' AND p.deleted_at IS NULL{filter}{sort_filter}{order} \
+             LIMIT {} OFFSET {}",
+            question_summary_columns!(),
+            query.per_page,
+            query.offset()
+        );
+        self.count();
+        let total: i64 = bind_filter(sqlx::query(AssertSqlSafe(count_sql)), &query.filter)
+            .fetch_one(&self.readers)
+            .await
+            .and_then(|row| row.try_get(0))
+            .map_err(db_error)?;
+        self.count();
+        let found = bind_filter(sqlx::query(AssertSqlSafe(list_sql)), &query.filter)
+            .fetch_all(&self.readers)
+            .await
+            .map_err(db_error)?;
+        let mut items = found
+            .iter()
+            .map(|r| rows::question_summary(&Cols(r)))
+            .collect::<StoreResult<Vec<_>>>()?;
+        if !items.is_empty() {
+            self.count();
+            let tags: Vec<(i64, String)> = bind_ids(
+                sqlx::query_as(concat!(
+                    "SELECT pt.post_id, t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id \
+                     WHERE pt.post_id IN (",
+                    id_list!(),
+                    ") ORDER BY pt.post_id, pt.position"
+                )),
+                items.iter().map(|q| q.id.0).collect(),
+            )
+            .fetch_all(&self.readers)
+            .await
+            .map_err(db_error)?;
+            rows::attach_tags(&mut items, tags);
+        }
+        Ok(Page {
+            items,
+            total,
+            page: query.page,
+            per_page: query.per_page,
+        })
+    }
+
+    pub(crate) async fn question_thread_impl(
+        &self,
+        id: PostId,
+    ) -> StoreResult<Option<QuestionThread>> {
+        // One read transaction, so the five reads see one state of the thread.
+        let mut tx = self.begin_snapshot().await?;
+        let result = self.question_thread_in(&mut tx, id).await;
+        tx.commit().await.map_err(db_error)?;
+        result
+    }
+
+    async fn question_thread_in(
+        &self,
+        conn: &mut DbConnection,
+        id: PostId,
+    ) -> StoreResult<Option<QuestionThread>> {
+        self.count();
+        let Some(row) = sqlx::query(concat!(
+            "SELECT ",
+            post_columns!(),
+            " FROM posts p JOIN users u ON u.id = p.author_id \
+             WHERE p.id = $1 AND p.kind = 'question' AND p.deleted_at IS NULL"
+        ))
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db_error)?
+        else {
+            return Ok(None);
+        };
+        let question = rows::post(&Cols(&row))?;
+
+        self.count();
+        let answer_rows = sqlx::query(concat!(
+            "SELECT ",
+            post_columns!(),
+            " FROM posts p JOIN users u ON u.id = p.author_id \
+             WHERE p.parent_id = $1 AND p.kind = 'answer' AND p.deleted_at IS NULL \
+             ORDER BY (p.id = $2) DESC, p.score DESC, p.created_at, p.id"
+        ))
+        .bind(id.0)
+        .bind(question.accepted_answer_id.map_or(0, |a| a.0))
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        let answers = answer_rows
+            .iter()
+            .map(|r| rows::post(&Cols(r)))
+            .collect::<StoreResult<Vec<_>>>()?;
+
+        self.count();
+        let comment_rows = sqlx::query(concat!(
+            "SELECT ",
+            comment_columns!(),
+            " FROM comments c JOIN users u ON u.id = c.author_id \
+             WHERE c.deleted_at IS NULL AND c.post_id IN \
+             (SELECT id FROM posts WHERE (id = $1 OR parent_id = $1) AND deleted_at IS NULL) \
+             ORDER BY c.created_at, c.id"
+        ))
+        .bind(id.0)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        let comments = comment_rows
+            .iter()
+            .map(|r| rows::comment(&Cols(r)))
+            .collect::<StoreResult<Vec<_>>>()?;
+
+        self.count();
+        let tags: Vec<String> = sqlx::query_scalar(
+            "SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id \
+             WHERE pt.post_id = $1 ORDER BY pt.position",
+        )
+        .bind(id.0)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+
+        self.count();
+        let path_rows = sqlx::query(concat!(
+            "WITH RECURSIVE path(id, depth) AS (SELECT CAST($1 AS BIGINT), 0 UNION ALL \
+             SELECT c.parent_id, path.depth + 1 FROM categories c JOIN path ON c.id = path.id \
+             WHERE c.parent_id IS NOT NULL AND path.depth < 64) \
+             SELECT ",
+            category_columns!(),
+            " FROM categories c JOIN path ON c.id = path.id ORDER BY path.depth DESC"
+        ))
+        .bind(question.category_id.map_or(0, |c| c.0))
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        let category_path = path_rows
+            .iter()
+            .map(|r| rows::category(&Cols(r)))
+            .collect::<StoreResult<Vec<_>>>()?;
+
+        Ok(Some(QuestionThread {
+            question,
+            category_path,
+            tags,
+            answers,
+            comments,
+        }))
+    }
+
+    pub(crate) async fn question_of_impl(&self, post: PostId) -> StoreResult<Option<PostId>> {
+        self.count();
+        let found: Option<(String, Option<i64>)> = sqlx::query_as(
+            "SELECT p.kind, p.parent_id FROM posts p WHERE p.id = $1 AND p.deleted_at IS NULL \
+             AND (p.parent_id IS NULL OR EXISTS \
+             (SELECT 1 FROM posts q WHERE q.id = p.parent_id AND q.deleted_at IS NULL))",
+        )
+        .bind(post.0)
+        .fetch_optional(&self.readers)
+        .await
+        .map_err(db_error)?;
+        Ok(found.map(|(kind, parent)| match (kind.as_str(), parent) {
+            ("answer", Some(parent)) => PostId(parent),
+            _ => post,
+        }))
+    }
+
+    pub(crate) async fn tag_impl(&self, name: &str) -> StoreResult<Option<Tag>> {
+        self.count();
+        let found: Option<(i64, String, String, i64)> = sqlx::query_as(
+            "SELECT id, name, description, question_count FROM tags WHERE name = $1",
+        )
+        .bind(name)
+        .fetch_optional(&self.readers)
+        .await
+        .map_err(db_error)?;
+        Ok(found.map(|(id, name, description, question_count)| Tag {
+            id: ponder_core::TagId(id),
+            name,
+            description,
+            question_count,
+        }))
+    }
+
+    pub(crate) async fn user_answers_impl(
+        &self,
+        user: UserId,
+        page: u32,
+    ) -> StoreResult<Page<AnswerSummary>> {
+        const VISIBLE: &str = "FROM posts a JOIN posts q ON q.id = a.parent_id \
+             WHERE a.author_id = $1 AND a.kind = 'answer' AND a.deleted_at IS NULL \
+             AND q.deleted_at IS NULL";
+        self.count();
+        let (total,): (i64,) = sqlx::query_as(AssertSqlSafe(format!("SELECT COUNT(*) {VISIBLE}")))
+            .bind(user.0)
+            .fetch_one(&self.readers)
+            .await
+            .map_err(db_error)?;
+        self.count();
+        let found: Vec<(i64, i64, String, i64, Option<i64>, i64)> =
+            sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT a.id, q.id, q.title, a.score, q.accepted_answer_id, a.created_at {VISIBLE} \
+                 ORDER BY a.created_at DESC, a.id DESC LIMIT $2 OFFSET $3"
+            )))
+            .bind(user.0)
+            .bind(i64::from(PER_PAGE))
+            .bind(i64::from(page.max(1) - 1) * i64::from(PER_PAGE))
+            .fetch_all(&self.readers)
+            .await
+            .map_err(db_error)?;
+        let items = found
+            .into_iter()
+            .map(
+                |(id, qid, title, score, accepted, created_at)| AnswerSummary {
+                    id: PostId(id),
+                    question_id: PostId(qid),
+                    question_title: title,
+                    score,
+                    accepted: accepted == Some(id),
+                    created_at,
+                },
+            )
+            .collect();
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page: PER_PAGE,
+        })
+    }
+
+    pub(crate) async fn changes_since_impl(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<Change>> {
+        self.count();
+        let found: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+            concat!(
+                "SELECT id, kind, entity_id, created_at FROM changes WHERE id > $1",
+                changes_visible!(),
+                " ORDER BY id LIMIT $2"
+            ),
+        )
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_error)?;
+        Ok(found
+            .into_iter()
+            .map(|(id, kind, entity_id, created_at)| Change {
+                id,
+                kind,
+                entity_id,
+                created_at,
+            })
+            .collect())
+    }
+
+    pub(crate) async fn category_question_count_impl(
+        &self,
+        category: CategoryId,
+    ) -> StoreResult<i64> {
+        self.count();
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM posts p WHERE p.kind = 'question' AND p.deleted_at IS NULL \
+             AND p.category_id = $1",
+        )
+        .bind(category.0)
+        .fetch_one(&self.readers)
+        .await
+        .map_err(db_error)?;
+        Ok(n)
+    }
+}

@@ -1,0 +1,224 @@
+// The Store trait for a backend: every method delegates to the backend's inherent
+// methods in the other shared files. Included by each backend crate; see README.md.
+
+use crate::{Backend, BACKEND_NAME, db_error};
+use async_trait::async_trait;
+use ponder_store::StoreResult;
+use std::sync::atomic::Ordering;
+
+#[async_trait]
+impl ponder_store::Store for Backend {
+    fn backend(&self) -> &'static str {
+        BACKEND_NAME
+    }
+
+    fn queries_executed(&self) -> u64 {
+        self.queries.load(Ordering::Relaxed)
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        self.count();
+        sqlx::query("SELECT 1")
+            .execute(&self.readers)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn is_empty(&self) -> StoreResult<bool> {
+        self.is_empty_impl().await
+    }
+
+    async fn create_user(&self, new: ponder_store::NewUser) -> StoreResult<ponder_store::User> {
+        self.create_user_impl(new).await
+    }
+
+    async fn user(&self, id: ponder_core::UserId) -> StoreResult<Option<ponder_store::User>> {
+        self.user_impl(id).await
+    }
+
+    async fn create_category(
+        &self,
+        new: ponder_store::NewCategory,
+    ) -> StoreResult<ponder_store::Category> {
+        self.create_category_impl(new).await
+    }
+
+    async fn categories(&self) -> StoreResult<Vec<ponder_store::Category>> {
+        self.categories_impl().await
+    }
+
+    async fn create_question(
+        &self,
+        new: ponder_store::NewQuestion,
+    ) -> StoreResult<ponder_core::PostId> {
+        self.create_question_impl(new).await
+    }
+
+    async fn create_answer(
+        &self,
+        new: ponder_store::NewAnswer,
+    ) -> StoreResult<ponder_core::PostId> {
+        self.create_answer_impl(new).await
+    }
+
+    async fn create_comment(
+        &self,
+        new: ponder_store::NewComment,
+    ) -> StoreResult<ponder_core::CommentId> {
+        self.create_comment_impl(new).await
+    }
+
+    async fn cast_vote(&self, vote: ponder_store::NewVote) -> StoreResult<()> {
+        self.cast_vote_impl(vote).await
+    }
+
+    async fn accept_answer(
+        &self,
+        question: ponder_core::PostId,
+        answer: Option<ponder_core::PostId>,
+    ) -> StoreResult<()> {
+        self.accept_answer_impl(question, answer).await
+    }
+
+    async fn list_questions(
+        &self,
+        query: &ponder_store::QuestionQuery,
+    ) -> StoreResult<ponder_store::Page<ponder_store::QuestionSummary>> {
+        self.list_questions_impl(query).await
+    }
+
+    async fn question_thread(
+        &self,
+        id: ponder_core::PostId,
+    ) -> StoreResult<Option<ponder_store::QuestionThread>> {
+        self.question_thread_impl(id).await
+    }
+
+    async fn question_of(
+        &self,
+        post: ponder_core::PostId,
+    ) -> StoreResult<Option<ponder_core::PostId>> {
+        self.question_of_impl(post).await
+    }
+
+    async fn tag(&self, name: &str) -> StoreResult<Option<ponder_store::Tag>> {
+        self.tag_impl(name).await
+    }
+
+    async fn user_answers(
+        &self,
+        user: ponder_core::UserId,
+        page: u32,
+    ) -> StoreResult<ponder_store::Page<ponder_store::AnswerSummary>> {
+        self.user_answers_impl(user, page).await
+    }
+
+    async fn changes_since(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<ponder_store::Change>> {
+        self.changes_since_impl(after, limit).await
+    }
+
+    async fn category_question_count(&self, category: ponder_core::CategoryId) -> StoreResult<i64> {
+        self.category_question_count_impl(category).await
+    }
+
+    async fn login_record(&self, login: &str) -> StoreResult<Option<ponder_store::LoginRecord>> {
+        self.login_record_impl(login).await
+    }
+
+    async fn login_record_by_id(
+        &self,
+        user: ponder_core::UserId,
+    ) -> StoreResult<Option<ponder_store::LoginRecord>> {
+        self.login_record_by_id_impl(user).await
+    }
+
+    async fn create_session(&self, new: ponder_store::NewSession) -> StoreResult<()> {
+        self.create_session_impl(new).await
+    }
+
+    async fn session(
+        &self,
+        id_hash: &str,
+        now: i64,
+    ) -> StoreResult<Option<ponder_store::SessionInfo>> {
+        self.session_impl(id_hash, now).await
+    }
+
+    async fn delete_session(&self, id_hash: &str) -> StoreResult<()> {
+        self.delete_session_impl(id_hash).await
+    }
+
+    async fn delete_user_sessions(
+        &self,
+        user: ponder_core::UserId,
+        keep: Option<&str>,
+    ) -> StoreResult<u64> {
+        self.delete_user_sessions_impl(user, keep).await
+    }
+
+    async fn delete_expired_sessions(&self, now: i64) -> StoreResult<u64> {
+        self.delete_expired_sessions_impl(now).await
+    }
+
+    async fn update_profile(
+        &self,
+        user: ponder_core::UserId,
+        edit: ponder_store::ProfileEdit,
+    ) -> StoreResult<()> {
+        self.update_profile_impl(user, edit).await
+    }
+
+    async fn set_password_hash(&self, user: ponder_core::UserId, hash: &str) -> StoreResult<()> {
+        self.set_password_hash_impl(user, hash).await
+    }
+
+    async fn set_role(
+        &self,
+        user: ponder_core::UserId,
+        role: ponder_store::Role,
+    ) -> StoreResult<()> {
+        self.set_role_impl(user, role).await
+    }
+
+    async fn delete_user(&self, user: ponder_core::UserId, at: i64) -> StoreResult<()> {
+        self.delete_user_impl(user, at).await
+    }
+
+    async fn list_users(&self, page: u32) -> StoreResult<ponder_store::Page<ponder_store::User>> {
+        self.list_users_impl(page).await
+    }
+
+    async fn set_email_verified(&self, user: ponder_core::UserId, at: i64) -> StoreResult<()> {
+        self.set_email_verified_impl(user, at).await
+    }
+
+    async fn create_email_token(&self, token: ponder_store::NewEmailToken) -> StoreResult<()> {
+        self.create_email_token_impl(token).await
+    }
+
+    async fn use_email_token(
+        &self,
+        token_hash: &str,
+        purpose: ponder_store::TokenPurpose,
+        now: i64,
+    ) -> StoreResult<Option<(ponder_core::UserId, String)>> {
+        self.use_email_token_impl(token_hash, purpose, now).await
+    }
+
+    async fn set_avatar(
+        &self,
+        user: ponder_core::UserId,
+        avatar: ponder_store::Avatar,
+    ) -> StoreResult<()> {
+        self.set_avatar_impl(user, avatar).await
+    }
+
+    async fn avatar(&self, user: ponder_core::UserId) -> StoreResult<Option<ponder_store::Avatar>> {
+        self.avatar_impl(user).await
+    }
+}

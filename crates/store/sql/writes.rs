@@ -1,0 +1,421 @@
+// The write transactions, shared by both backends. Each one writes its rows, moves
+// the counters on them and appends to the change log before it commits. Writes that
+// read before they write (a vote, an acceptance) lock the row they read where the
+// engine needs it (`for_update!()`: PostgreSQL), so concurrent writers queue on it;
+// SQLite's single writer serialises them anyway.
+
+use crate::{Backend, Db, db_error};
+use ponder_core::markdown::SafeHtml;
+use ponder_core::{CategoryId, CommentId, PostId, UserId};
+use ponder_store::{
+    ACCEPTED_ANSWER_REPUTATION, ACCEPTING_REPUTATION, Category, NewAnswer, NewCategory, NewComment,
+    NewQuestion, NewUser, NewVote, StoreError, StoreResult, User, VoteValue,
+};
+use sqlx::Transaction;
+
+type Tx<'a> = Transaction<'a, Db>;
+
+impl Backend {
+    async fn begin(&self) -> StoreResult<Tx<'static>> {
+        self.count();
+        self.writer.begin().await.map_err(db_error)
+    }
+
+    async fn commit(&self, tx: Tx<'static>) -> StoreResult<()> {
+        self.count();
+        tx.commit().await.map_err(db_error)
+    }
+
+    /// Appends to the change log inside `tx`.
+    async fn log_change(&self, tx: &mut Tx<'_>, kind: &str, entity_id: i64) -> StoreResult<()> {
+        self.count();
+        sqlx::query("INSERT INTO changes (kind, entity_id, created_at) VALUES ($1, $2, $3)")
+            .bind(kind)
+            .bind(entity_id)
+            .bind(ponder_core::time::now())
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    /// Adds `delta` to a user's reputation, never below 1.
+    async fn add_reputation(&self, tx: &mut Tx<'_>, user: i64, delta: i64) -> StoreResult<()> {
+        if delta == 0 {
+            return Ok(());
+        }
+        self.count();
+        sqlx::query(concat!(
+            "UPDATE users SET reputation = ",
+            greatest!(),
+            "(1, reputation + $2) WHERE id = $1"
+        ))
+            .bind(user)
+            .bind(delta)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    pub(crate) async fn create_user_impl(&self, new: NewUser) -> StoreResult<User> {
+        let mut tx = self.begin().await?;
+        self.count();
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO users (handle, display_name, email, password_hash, role, about_markdown, \
+             about_html, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(&new.handle)
+        .bind(&new.display_name)
+        .bind(&new.email)
+        .bind(&new.password_hash)
+        .bind(new.role.as_str())
+        .bind(new.about.markdown())
+        .bind(new.about.html())
+        .bind(new.created_at)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let user = User {
+            id: UserId(id),
+            about_html: SafeHtml::from_trusted_storage(new.about.html().to_owned()),
+            handle: new.handle,
+            display_name: new.display_name,
+            reputation: 1,
+            role: new.role,
+            created_at: new.created_at,
+            deleted: false,
+            about_markdown: new.about.markdown().to_owned(),
+        };
+        self.log_change(&mut tx, "user.created", user.id.0).await?;
+        self.commit(tx).await?;
+        Ok(user)
+    }
+
+    pub(crate) async fn create_category_impl(&self, new: NewCategory) -> StoreResult<Category> {
+        let mut tx = self.begin().await?;
+        self.count();
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO categories (parent_id, slug, name, description, position) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(new.parent.map(|p| p.0))
+        .bind(&new.slug)
+        .bind(&new.name)
+        .bind(&new.description)
+        .bind(new.position)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let category = Category {
+            id: CategoryId(id),
+            parent_id: new.parent,
+            slug: new.slug,
+            name: new.name,
+            description: new.description,
+            position: new.position,
+        };
+        self.log_change(&mut tx, "category.created", category.id.0)
+            .await?;
+        self.commit(tx).await?;
+        Ok(category)
+    }
+
+    pub(crate) async fn create_question_impl(&self, new: NewQuestion) -> StoreResult<PostId> {
+        let mut tx = self.begin().await?;
+        self.count();
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO posts (kind, category_id, author_id, title, body_markdown, body_html, \
+             created_at, last_activity_at) VALUES ('question', $1, $2, $3, $4, $5, $6, $6) RETURNING id",
+        )
+        .bind(new.category.0)
+        .bind(new.author.0)
+        .bind(&new.title)
+        .bind(new.body.markdown())
+        .bind(new.body.html())
+        .bind(new.created_at)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        for (position, name) in new.tags.iter().enumerate() {
+            self.count();
+            let (tag_id,): (i64,) = sqlx::query_as(
+                "INSERT INTO tags (name, question_count) VALUES ($1, 1) \
+                 ON CONFLICT (name) DO UPDATE SET question_count = tags.question_count + 1 RETURNING id",
+            )
+            .bind(name)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            self.count();
+            sqlx::query("INSERT INTO post_tags (post_id, tag_id, position) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(tag_id)
+                .bind(position as i64)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        self.count();
+        sqlx::query(
+            "INSERT INTO revisions (post_id, editor_id, title, body_markdown, tags, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(new.author.0)
+        .bind(&new.title)
+        .bind(new.body.markdown())
+        .bind(new.tags.join(" "))
+        .bind(new.created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        self.log_change(&mut tx, "post.created", id).await?;
+        self.commit(tx).await?;
+        Ok(PostId(id))
+    }
+
+    pub(crate) async fn create_answer_impl(&self, new: NewAnswer) -> StoreResult<PostId> {
+        let mut tx = self.begin().await?;
+        self.count();
+        let question: Option<(String,)> =
+            sqlx::query_as("SELECT kind FROM posts WHERE id = $1 AND deleted_at IS NULL")
+                .bind(new.question.0)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        match question {
+            None => return Err(StoreError::not_found(format!("question {}", new.question))),
+            Some((kind,)) if kind != "question" => {
+                return Err(StoreError::Invalid(format!(
+                    "post {} is an answer; answers go under questions",
+                    new.question
+                )));
+            }
+            Some(_) => {}
+        }
+        self.count();
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO posts (kind, parent_id, author_id, body_markdown, body_html, created_at, \
+             last_activity_at) VALUES ('answer', $1, $2, $3, $4, $5, $5) RETURNING id",
+        )
+        .bind(new.question.0)
+        .bind(new.author.0)
+        .bind(new.body.markdown())
+        .bind(new.body.html())
+        .bind(new.created_at)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        self.count();
+        sqlx::query(
+            concat!(
+                "UPDATE posts SET answer_count = answer_count + 1, last_activity_at = ",
+                greatest!(),
+                "(last_activity_at, $2) WHERE id = $1"
+            ),
+        )
+        .bind(new.question.0)
+        .bind(new.created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        self.count();
+        sqlx::query(
+            "INSERT INTO revisions (post_id, editor_id, body_markdown, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(new.author.0)
+        .bind(new.body.markdown())
+        .bind(new.created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        self.log_change(&mut tx, "post.created", id).await?;
+        self.commit(tx).await?;
+        Ok(PostId(id))
+    }
+
+    pub(crate) async fn create_comment_impl(&self, new: NewComment) -> StoreResult<CommentId> {
+        let mut tx = self.begin().await?;
+        self.count();
+        let post: Option<(Option<i64>,)> =
+            sqlx::query_as("SELECT parent_id FROM posts WHERE id = $1 AND deleted_at IS NULL")
+                .bind(new.post.0)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        let Some((parent,)) = post else {
+            return Err(StoreError::not_found(format!("post {}", new.post)));
+        };
+        self.count();
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO comments (post_id, author_id, body_markdown, body_html, created_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(new.post.0)
+        .bind(new.author.0)
+        .bind(new.body.markdown())
+        .bind(new.body.html())
+        .bind(new.created_at)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        self.count();
+        sqlx::query("UPDATE posts SET comment_count = comment_count + 1 WHERE id = $1")
+            .bind(new.post.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        // A comment is activity on the question, wherever it sits in the thread.
+        self.count();
+        sqlx::query(concat!(
+            "UPDATE posts SET last_activity_at = ",
+            greatest!(),
+            "(last_activity_at, $2) WHERE id = $1"
+        ))
+            .bind(parent.unwrap_or(new.post.0))
+            .bind(new.created_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        self.log_change(&mut tx, "comment.created", id).await?;
+        self.commit(tx).await?;
+        Ok(CommentId(id))
+    }
+
+    pub(crate) async fn cast_vote_impl(&self, vote: NewVote) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        self.count();
+        let post: Option<(i64,)> =
+            sqlx::query_as(concat!(
+                "SELECT author_id FROM posts WHERE id = $1 AND deleted_at IS NULL",
+                for_update!()
+            ))
+                .bind(vote.post.0)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        let Some((author,)) = post else {
+            return Err(StoreError::not_found(format!("post {}", vote.post)));
+        };
+        if author == vote.user.0 {
+            return Err(StoreError::Invalid(
+                "you cannot vote on your own post".into(),
+            ));
+        }
+        self.count();
+        let old: Option<(i64,)> =
+            sqlx::query_as("SELECT value FROM votes WHERE post_id = $1 AND user_id = $2")
+                .bind(vote.post.0)
+                .bind(vote.user.0)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        let old = VoteValue::from_i64(old.map_or(0, |(v,)| v));
+        if old == vote.value {
+            return Ok(());
+        }
+        self.count();
+        if vote.value == VoteValue::None {
+            sqlx::query("DELETE FROM votes WHERE post_id = $1 AND user_id = $2")
+                .bind(vote.post.0)
+                .bind(vote.user.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        } else {
+            sqlx::query(
+                "INSERT INTO votes (post_id, user_id, value, created_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (post_id, user_id) DO UPDATE SET value = excluded.value, \
+                 created_at = excluded.created_at",
+            )
+            .bind(vote.post.0)
+            .bind(vote.user.0)
+            .bind(vote.value.as_i64())
+            .bind(vote.created_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        }
+        self.count();
+        sqlx::query("UPDATE posts SET score = score + $2 WHERE id = $1")
+            .bind(vote.post.0)
+            .bind(vote.value.as_i64() - old.as_i64())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        let delta = vote.value.reputation_for_author() - old.reputation_for_author();
+        self.add_reputation(&mut tx, author, delta).await?;
+        self.log_change(&mut tx, "vote.cast", vote.post.0).await?;
+        self.commit(tx).await
+    }
+
+    pub(crate) async fn accept_answer_impl(
+        &self,
+        question: PostId,
+        answer: Option<PostId>,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        self.count();
+        let found: Option<(i64, Option<i64>)> = sqlx::query_as(
+            concat!(
+                "SELECT author_id, accepted_answer_id FROM posts \
+                 WHERE id = $1 AND kind = 'question' AND deleted_at IS NULL",
+                for_update!()
+            ),
+        )
+        .bind(question.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let Some((asker, old)) = found else {
+            return Err(StoreError::not_found(format!("question {question}")));
+        };
+        if old == answer.map(|a| a.0) {
+            return Ok(());
+        }
+        // The authors of the old and new accepted answers, read in one statement.
+        self.count();
+        let authors: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT id, author_id FROM posts WHERE id IN ($1, $2) AND parent_id = $3 \
+             AND kind = 'answer' AND deleted_at IS NULL",
+        )
+        .bind(old.unwrap_or(0))
+        .bind(answer.map_or(0, |a| a.0))
+        .bind(question.0)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let author_of = |id: i64| authors.iter().find(|(a, _)| *a == id).map(|(_, u)| *u);
+        if let Some(new) = answer
+            && author_of(new.0).is_none()
+        {
+            return Err(StoreError::Invalid(format!(
+                "post {new} is not an answer to question {question}"
+            )));
+        }
+        for (answer_id, sign) in [(old, -1), (answer.map(|a| a.0), 1)] {
+            let Some(answerer) = answer_id.and_then(author_of) else {
+                continue;
+            };
+            // Accepting one's own answer earns nothing, as on Stack Exchange.
+            if answerer != asker {
+                self.add_reputation(&mut tx, answerer, sign * ACCEPTED_ANSWER_REPUTATION)
+                    .await?;
+                self.add_reputation(&mut tx, asker, sign * ACCEPTING_REPUTATION)
+                    .await?;
+            }
+        }
+        self.count();
+        sqlx::query("UPDATE posts SET accepted_answer_id = $2 WHERE id = $1")
+            .bind(question.0)
+            .bind(answer.map(|a| a.0))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        self.log_change(&mut tx, "answer.accepted", question.0)
+            .await?;
+        self.commit(tx).await
+    }
+}
