@@ -1,6 +1,8 @@
 //! Ponder's domain: the types and rules every other crate shares, with no I/O.
 //!
 //! - [`accounts`]: what handles, names, emails and passwords may be.
+//! - [`posts`]: what titles, bodies, tags and comments may be.
+//! - [`diff`]: word-level differences between revisions.
 //! - [`ids`]: typed ids, so that a user id is never passed where a post id belongs.
 //! - [`markdown`]: Markdown to sanitized HTML, and plain-text excerpts.
 //! - [`slug`]: URL slugs from titles and names.
@@ -10,10 +12,12 @@
 //! - [`time`]: UTC timestamps (seconds since the Unix epoch) and their calendar form.
 
 pub mod accounts;
+pub mod diff;
 pub mod identicon;
 pub mod ids;
 pub mod markdown;
 pub mod paging;
+pub mod posts;
 pub mod slug;
 pub mod text;
 pub mod time;

@@ -67,6 +67,39 @@ pub fn render(markdown: &str) -> SafeHtml {
     sanitize_html(&raw)
 }
 
+static INLINE_SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut builder = ammonia::Builder::empty();
+    builder
+        .add_tags(["a", "em", "strong", "code", "del"])
+        .add_tag_attributes("a", ["href"])
+        .link_rel(Some("nofollow ugc noopener"))
+        .url_schemes(HashSet::from(["http", "https", "mailto"]));
+    builder
+});
+
+/// Renders comment Markdown: inline formatting only (emphasis, strong, code,
+/// strikethrough, links). Block structure (headings, lists, quotes, code blocks,
+/// images, raw HTML) is flattened to its text, so a comment stays one short run.
+pub fn render_inline(markdown: &str) -> SafeHtml {
+    use pulldown_cmark::CowStr;
+    let events = Parser::new_ext(markdown, parser_options()).filter_map(|event| match event {
+        Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })
+        | Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link)
+        | Event::Text(_)
+        | Event::Code(_) => Some(event),
+        Event::SoftBreak | Event::HardBreak => Some(Event::Text(CowStr::Borrowed(" "))),
+        Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock) => {
+            Some(Event::Text(CowStr::Borrowed(" ")))
+        }
+        // Raw HTML shows as the text it is.
+        Event::Html(html) | Event::InlineHtml(html) => Some(Event::Text(html)),
+        _ => None,
+    });
+    let mut raw = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut raw, events);
+    SafeHtml(INLINE_SANITIZER.clean(raw.trim()).to_string())
+}
+
 /// Sanitizes HTML from elsewhere (an imported post, say) with the rules of our own posts.
 pub fn sanitize_html(html: &str) -> SafeHtml {
     SafeHtml(SANITIZER.clean(html).to_string())
@@ -165,6 +198,104 @@ mod tests {
         assert!(html.contains(r#"src="https://e.com/a.png""#), "{html}");
         assert!(!html.contains("mailto"), "{html}");
         assert!(!html.contains("/local.png"), "{html}");
+    }
+
+    #[test]
+    fn comments_keep_only_inline_formatting() {
+        let html = render_inline("# Big\n\n*em* **strong** `code` ~~del~~ [link](https://e.com) ![img](https://e.com/x.png)\n\n- item");
+        let html = html.as_str();
+        assert!(!html.contains("<h1") && !html.contains("<li") && !html.contains("<img") && !html.contains("<p>"), "{html}");
+        assert!(html.contains("<em>em</em>") && html.contains("<strong>strong</strong>") && html.contains("<code>code</code>"), "{html}");
+        assert!(html.contains("<del>del</del>"), "{html}");
+        assert!(html.contains(r#"<a href="https://e.com" rel="nofollow ugc noopener">link</a>"#), "{html}");
+        let raw = render_inline("<b onclick=x()>hi</b><script>alert(1)</script>");
+        assert!(!raw.as_str().contains("<b") && !raw.as_str().contains("<script"), "{}", raw.as_str());
+        assert!(raw.as_str().contains("&lt;script&gt;"), "raw HTML shows as text: {}", raw.as_str());
+    }
+
+    /// Hostile inputs: each must come out without anything that runs.
+    fn hostile_inputs() -> Vec<String> {
+        let mut inputs: Vec<String> = [
+            "<script>alert(1)</script>",
+            "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+            "<img src=x onerror=alert(1)>",
+            "<img src=\"javascript:alert(1)\">",
+            "<svg onload=alert(1)>",
+            "<svg><script>alert(1)</script></svg>",
+            "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+            "<iframe src=https://evil.example></iframe>",
+            "<object data=evil.swf></object><embed src=evil.swf>",
+            "<style>body{display:none}</style>",
+            "<div style=\"background:url(javascript:alert(1))\">x</div>",
+            "<a href=\"javascript:alert(1)\">x</a>",
+            "<a href=\"JaVaScRiPt:alert(1)\">x</a>",
+            "<a href=\"jav&#x09;ascript:alert(1)\">x</a>",
+            "<a href=\"&#106;avascript:alert(1)\">x</a>",
+            "[x](javascript:alert(1))",
+            "[x](JAVASCRIPT:alert(1))",
+            "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+            "[x](vbscript:msgbox(1))",
+            "![x](javascript:alert(1))",
+            "![x](data:image/svg+xml,<svg onload=alert(1)>)",
+            "<a href=x onmouseover=alert(1)>x</a>",
+            "<p onclick=\"alert(1)\">x</p>",
+            "<body onload=alert(1)>",
+            "<form action=https://evil.example><input name=p></form>",
+            "<meta http-equiv=refresh content=\"0;url=https://evil.example\">",
+            "<base href=https://evil.example/>",
+            "<link rel=stylesheet href=https://evil.example/x.css>",
+            "<scr<script>ipt>alert(1)</script>",
+            "<<script>script>alert(1)<</script>/script>",
+            "<img src=\"x\" / onerror=\"alert(1)\">",
+            "<details open ontoggle=alert(1)>",
+            "<a href=\"https://ok.example\" target=_blank>ok</a>",
+            "`<script>alert(1)</script>`",
+            "<!-- <script>alert(1)</script> -->",
+            "<![CDATA[<script>alert(1)</script>]]>",
+            "<unclosed <b>bold <i>italic</b> text",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        inputs.push(format!("{}deep", "> ".repeat(1000)));
+        inputs.push("`".repeat(30_000));
+        inputs.push("*".repeat(30_000));
+        inputs.push("[".repeat(15_000) + &"]".repeat(15_000));
+        inputs.push("<div>".repeat(5_000));
+        inputs
+    }
+
+    /// Text may mention anything; what must not survive is a dangerous tag, or a
+    /// dangerous attribute or URL inside a tag.
+    fn assert_harmless(html: &str, input: &str) {
+        let lower = html.to_ascii_lowercase();
+        let shown = &input[..input.len().min(60)];
+        let mut rest = lower.as_str();
+        while let Some(start) = rest.find('<') {
+            let end = rest[start..].find('>').map_or(rest.len(), |e| start + e);
+            let tag = &rest[start..end];
+            let name: String = tag[1..].trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+            assert!(
+                !["script", "iframe", "style", "object", "embed", "svg", "math", "form", "meta", "base", "link", "input"].contains(&name.as_str()),
+                "<{name}> survived {shown:?}: {}",
+                &html[..html.len().min(300)]
+            );
+            for banned in ["javascript:", "vbscript:", "data:", "target=", "style="] {
+                assert!(!tag.contains(banned), "{banned} in {tag} from {shown:?}");
+            }
+            assert!(!tag.split_whitespace().skip(1).any(|attr| attr.starts_with("on")), "event attribute in {tag} from {shown:?}");
+            rest = &rest[end..];
+        }
+    }
+
+    #[test]
+    fn hostile_markdown_renders_harmless() {
+        let inputs = hostile_inputs();
+        assert!(inputs.len() >= 30);
+        for input in &inputs {
+            assert_harmless(render(input).as_str(), input);
+            assert_harmless(render_inline(input).as_str(), input);
+        }
     }
 
     #[test]
