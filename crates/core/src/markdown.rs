@@ -202,15 +202,39 @@ mod tests {
 
     #[test]
     fn comments_keep_only_inline_formatting() {
-        let html = render_inline("# Big\n\n*em* **strong** `code` ~~del~~ [link](https://e.com) ![img](https://e.com/x.png)\n\n- item");
+        let html = render_inline(
+            "# Big\n\n*em* **strong** `code` ~~del~~ [link](https://e.com) ![img](https://e.com/x.png)\n\n- item",
+        );
         let html = html.as_str();
-        assert!(!html.contains("<h1") && !html.contains("<li") && !html.contains("<img") && !html.contains("<p>"), "{html}");
-        assert!(html.contains("<em>em</em>") && html.contains("<strong>strong</strong>") && html.contains("<code>code</code>"), "{html}");
+        assert!(
+            !html.contains("<h1")
+                && !html.contains("<li")
+                && !html.contains("<img")
+                && !html.contains("<p>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<em>em</em>")
+                && html.contains("<strong>strong</strong>")
+                && html.contains("<code>code</code>"),
+            "{html}"
+        );
         assert!(html.contains("<del>del</del>"), "{html}");
-        assert!(html.contains(r#"<a href="https://e.com" rel="nofollow ugc noopener">link</a>"#), "{html}");
+        assert!(
+            html.contains(r#"<a href="https://e.com" rel="nofollow ugc noopener">link</a>"#),
+            "{html}"
+        );
         let raw = render_inline("<b onclick=x()>hi</b><script>alert(1)</script>");
-        assert!(!raw.as_str().contains("<b") && !raw.as_str().contains("<script"), "{}", raw.as_str());
-        assert!(raw.as_str().contains("&lt;script&gt;"), "raw HTML shows as text: {}", raw.as_str());
+        assert!(
+            !raw.as_str().contains("<b") && !raw.as_str().contains("<script"),
+            "{}",
+            raw.as_str()
+        );
+        assert!(
+            raw.as_str().contains("&lt;script&gt;"),
+            "raw HTML shows as text: {}",
+            raw.as_str()
+        );
     }
 
     /// Hostile inputs: each must come out without anything that runs.
@@ -274,16 +298,29 @@ mod tests {
         while let Some(start) = rest.find('<') {
             let end = rest[start..].find('>').map_or(rest.len(), |e| start + e);
             let tag = &rest[start..end];
-            let name: String = tag[1..].trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+            let name: String = tag[1..]
+                .trim_start_matches('/')
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
             assert!(
-                !["script", "iframe", "style", "object", "embed", "svg", "math", "form", "meta", "base", "link", "input"].contains(&name.as_str()),
+                ![
+                    "script", "iframe", "style", "object", "embed", "svg", "math", "form", "meta",
+                    "base", "link", "input"
+                ]
+                .contains(&name.as_str()),
                 "<{name}> survived {shown:?}: {}",
                 &html[..html.len().min(300)]
             );
             for banned in ["javascript:", "vbscript:", "data:", "target=", "style="] {
                 assert!(!tag.contains(banned), "{banned} in {tag} from {shown:?}");
             }
-            assert!(!tag.split_whitespace().skip(1).any(|attr| attr.starts_with("on")), "event attribute in {tag} from {shown:?}");
+            assert!(
+                !tag.split_whitespace()
+                    .skip(1)
+                    .any(|attr| attr.starts_with("on")),
+                "event attribute in {tag} from {shown:?}"
+            );
             rest = &rest[end..];
         }
     }

@@ -36,6 +36,7 @@ macro_rules! id_list {
 }
 
 mod accounts;
+mod editing;
 mod migrations;
 mod queries;
 mod store_impl;

@@ -171,7 +171,7 @@ impl Backend {
             "SELECT ",
             post_columns!(),
             " FROM posts p JOIN users u ON u.id = p.author_id \
-             WHERE p.id = $1 AND p.kind = 'question' AND p.deleted_at IS NULL"
+             WHERE p.id = $1 AND p.kind = 'question'"
         ))
         .bind(id.0)
         .fetch_optional(&mut *conn)
@@ -187,7 +187,7 @@ impl Backend {
             "SELECT ",
             post_columns!(),
             " FROM posts p JOIN users u ON u.id = p.author_id \
-             WHERE p.parent_id = $1 AND p.kind = 'answer' AND p.deleted_at IS NULL \
+             WHERE p.parent_id = $1 AND p.kind = 'answer' \
              ORDER BY (p.id = $2) DESC, p.score DESC, p.created_at, p.id"
         ))
         .bind(id.0)
@@ -206,7 +206,7 @@ impl Backend {
             comment_columns!(),
             " FROM comments c JOIN users u ON u.id = c.author_id \
              WHERE c.deleted_at IS NULL AND c.post_id IN \
-             (SELECT id FROM posts WHERE (id = $1 OR parent_id = $1) AND deleted_at IS NULL) \
+             (SELECT id FROM posts WHERE id = $1 OR parent_id = $1) \
              ORDER BY c.created_at, c.id"
         ))
         .bind(id.0)
@@ -270,6 +270,27 @@ impl Backend {
             ("answer", Some(parent)) => PostId(parent),
             _ => post,
         }))
+    }
+
+    pub(crate) async fn popular_tags_impl(&self, limit: u32) -> StoreResult<Vec<Tag>> {
+        self.count();
+        let found: Vec<(i64, String, String, i64)> = sqlx::query_as(
+            "SELECT id, name, description, question_count FROM tags WHERE question_count > 0 \
+             ORDER BY question_count DESC, name LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_error)?;
+        Ok(found
+            .into_iter()
+            .map(|(id, name, description, question_count)| Tag {
+                id: ponder_core::TagId(id),
+                name,
+                description,
+                question_count,
+            })
+            .collect())
     }
 
     pub(crate) async fn tag_impl(&self, name: &str) -> StoreResult<Option<Tag>> {

@@ -221,4 +221,27 @@ impl ponder_store::Store for Backend {
     async fn avatar(&self, user: ponder_core::UserId) -> StoreResult<Option<ponder_store::Avatar>> {
         self.avatar_impl(user).await
     }
+
+    async fn editable_post(
+        &self,
+        post: ponder_core::PostId,
+    ) -> StoreResult<Option<ponder_store::EditablePost>> {
+        self.editable_post_impl(post).await
+    }
+
+    async fn edit_post(&self, edit: ponder_store::PostEdit) -> StoreResult<i64> {
+        self.edit_post_impl(edit).await
+    }
+
+    async fn revisions(&self, post: ponder_core::PostId) -> StoreResult<Vec<ponder_store::Revision>> {
+        self.revisions_impl(post).await
+    }
+
+    async fn set_post_deleted(&self, post: ponder_core::PostId, deleted: bool, at: i64) -> StoreResult<()> {
+        self.set_post_deleted_impl(post, deleted, at).await
+    }
+
+    async fn popular_tags(&self, limit: u32) -> StoreResult<Vec<ponder_store::Tag>> {
+        self.popular_tags_impl(limit).await
+    }
 }

@@ -50,7 +50,10 @@ macro_rules! conformance_tests {
             profiles_roles_and_passwords_change,
             deleting_an_account_keeps_what_they_wrote,
             email_tokens_work_once_and_expire,
-            avatars_are_stored_and_replaced
+            avatars_are_stored_and_replaced,
+            edits_make_revisions_and_stale_edits_are_refused,
+            concurrent_edits_let_exactly_one_win,
+            deleting_and_undeleting_move_the_counters
         );
     };
     (@each $factory:path; $($name:ident),*) => {
@@ -320,6 +323,9 @@ pub async fn a_question_thread_holds_everything_its_page_shows(store: Arc<dyn St
 
     let tag = store.tag("causes").await.unwrap().expect("tag");
     assert_eq!(tag.question_count, 1);
+    let popular: Vec<String> = store.popular_tags(10).await.unwrap().into_iter().map(|t| t.name).collect();
+    assert_eq!(popular, ["causes", "europe"]);
+    assert_eq!(store.popular_tags(1).await.unwrap().len(), 1);
     assert_eq!(store.tag("nope").await.unwrap(), None);
     // An answer id is not a question page.
     assert_eq!(store.question_thread(a).await.unwrap(), None);
@@ -1058,4 +1064,259 @@ pub async fn avatars_are_stored_and_replaced(store: Arc<dyn Store>) {
     assert_eq!(store.avatar(ann.id).await.unwrap(), Some(second));
     store.delete_user(ann.id, at(3)).await.unwrap();
     assert_eq!(store.avatar(ann.id).await.unwrap(), None);
+}
+
+fn edit(
+    post: PostId,
+    editor: UserId,
+    base: i64,
+    title: &str,
+    body: &str,
+    tags: &[&str],
+) -> PostEdit {
+    PostEdit {
+        post,
+        editor,
+        base_revision: base,
+        title: title.to_owned(),
+        body: PostBody::from_markdown(body),
+        tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+        summary: "fixed the wording".into(),
+        at: at(500),
+    }
+}
+
+/// An edit writes the post and a revision; an edit from an old revision is stale.
+pub async fn edits_make_revisions_and_stale_edits_are_refused(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let bob = user(&*store, "bob").await;
+    let cat = category(&*store, None, "general").await;
+    let q = ask(
+        &*store,
+        ann.id,
+        cat.id,
+        "The first title of it",
+        &["old", "kept"],
+        0,
+    )
+    .await;
+    let a = answer(&*store, q, bob.id, 10).await;
+    let before = store.editable_post(q).await.unwrap().unwrap();
+    assert_eq!(before.kind, PostKind::Question);
+    assert_eq!(before.tags, ["old", "kept"]);
+    assert_eq!(before.author_id, ann.id);
+    assert!(before.latest_revision > 0);
+
+    let r2 = store
+        .edit_post(edit(
+            q,
+            bob.id,
+            before.latest_revision,
+            "The second title of it",
+            "New *body* text here",
+            &["kept", "new"],
+        ))
+        .await
+        .unwrap();
+    let thread = store.question_thread(q).await.unwrap().unwrap();
+    assert_eq!(thread.question.title, "The second title of it");
+    assert!(thread.question.body_html.as_str().contains("<em>body</em>"));
+    assert_eq!(thread.question.edited_at, Some(at(500)));
+    assert_eq!(thread.question.last_activity_at, at(500));
+    assert_eq!(thread.tags, ["kept", "new"]);
+    assert_eq!(store.tag("old").await.unwrap().unwrap().question_count, 0);
+    assert_eq!(store.tag("kept").await.unwrap().unwrap().question_count, 1);
+    assert_eq!(store.tag("new").await.unwrap().unwrap().question_count, 1);
+
+    let stale = store
+        .edit_post(edit(
+            q,
+            ann.id,
+            before.latest_revision,
+            "A third title for it",
+            "Overwriting text here",
+            &["x"],
+        ))
+        .await;
+    assert!(
+        matches!(stale, Err(StoreError::Stale { current }) if current == r2),
+        "{stale:?}"
+    );
+    assert_eq!(
+        store
+            .question_thread(q)
+            .await
+            .unwrap()
+            .unwrap()
+            .question
+            .title,
+        "The second title of it"
+    );
+
+    let history = store.revisions(q).await.unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!((history[0].number, history[1].number), (1, 2));
+    assert_eq!(history[0].title, "The first title of it");
+    assert_eq!(history[0].tags, ["old", "kept"]);
+    assert_eq!(history[1].editor.id, bob.id);
+    assert_eq!(history[1].summary, "fixed the wording");
+    assert_eq!(history[1].id, r2);
+
+    // Rolling back is an edit with the old content: a third revision.
+    let old = &history[0];
+    let tags: Vec<&str> = old.tags.iter().map(String::as_str).collect();
+    store
+        .edit_post(edit(q, ann.id, r2, &old.title, &old.body_markdown, &tags))
+        .await
+        .unwrap();
+    let history = store.revisions(q).await.unwrap();
+    assert_eq!(history.len(), 3);
+    assert_eq!(history[2].body_markdown, history[0].body_markdown);
+    assert_eq!(
+        store.question_thread(q).await.unwrap().unwrap().tags,
+        ["old", "kept"]
+    );
+
+    // An answer's edit is activity on its question; its tags are ignored.
+    let answer_base = store.editable_post(a).await.unwrap().unwrap();
+    assert_eq!(answer_base.question_id, q);
+    assert_eq!(answer_base.question_title, "The first title of it");
+    let mut answer_edit = edit(
+        a,
+        bob.id,
+        answer_base.latest_revision,
+        "ignored",
+        "A better answer body",
+        &["ignored"],
+    );
+    answer_edit.at = at(900);
+    store.edit_post(answer_edit).await.unwrap();
+    let thread = store.question_thread(q).await.unwrap().unwrap();
+    assert_eq!(thread.question.last_activity_at, at(900));
+    assert_eq!(thread.answers[0].title, "");
+    assert!(store.tag("ignored").await.unwrap().is_none());
+    let missing = store
+        .edit_post(edit(PostId(a.0 + 99), bob.id, 1, "t", "b", &[]))
+        .await;
+    assert!(matches!(missing, Err(StoreError::NotFound { .. })));
+}
+
+/// Two editors starting from the same revision: one wins, the other is told.
+pub async fn concurrent_edits_let_exactly_one_win(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let cat = category(&*store, None, "general").await;
+    let q = ask(&*store, ann.id, cat.id, "A contested question", &["x"], 0).await;
+    let base = store
+        .editable_post(q)
+        .await
+        .unwrap()
+        .unwrap()
+        .latest_revision;
+    let mut tasks = Vec::new();
+    for i in 0..6 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .edit_post(edit(
+                    q,
+                    ann.id,
+                    base,
+                    &format!("Edited title number {i}"),
+                    "Edited body text",
+                    &["x"],
+                ))
+                .await
+        }));
+    }
+    let mut won = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(_) => won += 1,
+            Err(StoreError::Stale { .. }) => {}
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(won, 1);
+    assert_eq!(store.revisions(q).await.unwrap().len(), 2);
+}
+
+/// Deleting hides a post from counts (not from the database); undeleting restores.
+pub async fn deleting_and_undeleting_move_the_counters(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let bob = user(&*store, "bob").await;
+    let cat = category(&*store, None, "general").await;
+    let q = ask(
+        &*store,
+        ann.id,
+        cat.id,
+        "A question to delete",
+        &["gone"],
+        0,
+    )
+    .await;
+    let a = answer(&*store, q, bob.id, 1).await;
+    store.set_post_deleted(a, true, at(5)).await.unwrap();
+    store.set_post_deleted(a, true, at(6)).await.unwrap(); // again: no change
+    let thread = store.question_thread(q).await.unwrap().unwrap();
+    assert_eq!(thread.question.answer_count, 0);
+    assert_eq!(thread.answers.len(), 1, "kept, for those who may see it");
+    assert!(thread.answers[0].deleted);
+    assert_eq!(store.question_of(a).await.unwrap(), None);
+    assert_eq!(store.user_answers(bob.id, 1).await.unwrap().total, 0);
+    let base = store.editable_post(a).await.unwrap().unwrap();
+    assert!(base.deleted);
+    let refused = store
+        .edit_post(edit(
+            a,
+            bob.id,
+            base.latest_revision,
+            "",
+            "Editing a deleted answer",
+            &[],
+        ))
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Invalid(_))),
+        "{refused:?}"
+    );
+
+    store.set_post_deleted(q, true, at(7)).await.unwrap();
+    assert_eq!(
+        store
+            .list_questions(&QuestionQuery::default())
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+    assert_eq!(store.tag("gone").await.unwrap().unwrap().question_count, 0);
+    assert!(
+        store
+            .question_thread(q)
+            .await
+            .unwrap()
+            .unwrap()
+            .question
+            .deleted
+    );
+
+    store.set_post_deleted(q, false, at(8)).await.unwrap();
+    store.set_post_deleted(a, false, at(8)).await.unwrap();
+    let thread = store.question_thread(q).await.unwrap().unwrap();
+    assert!(!thread.question.deleted && !thread.answers[0].deleted);
+    assert_eq!(thread.question.answer_count, 1);
+    assert_eq!(store.tag("gone").await.unwrap().unwrap().question_count, 1);
+    let kinds: Vec<String> = changes_when_settled(&*store, 9)
+        .await
+        .into_iter()
+        .map(|c| c.kind)
+        .collect();
+    assert!(
+        kinds.contains(&"post.deleted".to_owned()) && kinds.contains(&"post.undeleted".to_owned()),
+        "{kinds:?}"
+    );
+    assert!(matches!(
+        store.set_post_deleted(PostId(a.0 + 50), true, at(9)).await,
+        Err(StoreError::NotFound { .. })
+    ));
 }

@@ -16,6 +16,12 @@ pub enum StoreError {
         /// The constraint's name, e.g. `"users_handle_key"`.
         constraint: String,
     },
+    /// The thing changed since the caller read it (another editor saved first).
+    #[error("changed since it was read: now at revision {current}")]
+    Stale {
+        /// The newest revision's id now.
+        current: i64,
+    },
     /// The input breaks a rule that the store checks (an answer to an answer, say).
     #[error("invalid input: {0}")]
     Invalid(String),

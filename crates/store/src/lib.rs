@@ -76,13 +76,17 @@ pub trait Store: Send + Sync + 'static {
 
     /// A question with everything its page shows: answers (accepted first, then by
     /// score), the comments of every post, tags and the category path. Runs a fixed
-    /// number of queries whatever the number of answers and comments. `None` when
-    /// the question does not exist or is deleted.
+    /// number of queries whatever the number of answers and comments. Deleted posts
+    /// are included, marked, for the caller to show only to those who may see them.
+    /// `None` when no question has this id.
     async fn question_thread(&self, id: PostId) -> StoreResult<Option<QuestionThread>>;
 
     /// The question an id belongs to: the id itself for a question, its parent for
     /// an answer; `None` for an unknown or deleted post.
     async fn question_of(&self, post: PostId) -> StoreResult<Option<PostId>>;
+
+    /// The most used tags, most used first, at most `limit`.
+    async fn popular_tags(&self, limit: u32) -> StoreResult<Vec<Tag>>;
 
     /// A tag by name (exact, as stored lowercase).
     async fn tag(&self, name: &str) -> StoreResult<Option<Tag>>;
@@ -154,6 +158,23 @@ pub trait Store: Send + Sync + 'static {
         purpose: TokenPurpose,
         now: Timestamp,
     ) -> StoreResult<Option<(UserId, String)>>;
+
+    /// A post as its edit form needs it, deleted or not.
+    async fn editable_post(&self, post: PostId) -> StoreResult<Option<EditablePost>>;
+
+    /// Edits a post: writes the new text (and for a question its title and tags),
+    /// stores a revision and logs the change. Fails with [`StoreError::Stale`] when
+    /// the post has a newer revision than `base_revision`, so a second editor is told
+    /// rather than silently overwriting the first. Returns the new revision's id.
+    async fn edit_post(&self, edit: PostEdit) -> StoreResult<i64>;
+
+    /// A post's revisions, oldest first.
+    async fn revisions(&self, post: PostId) -> StoreResult<Vec<Revision>>;
+
+    /// Deletes (`true`) or undeletes (`false`) a post, moving the counters that
+    /// count it. Nothing is removed; doing what is already done is not an error.
+    async fn set_post_deleted(&self, post: PostId, deleted: bool, at: Timestamp)
+    -> StoreResult<()>;
 
     /// Stores (or replaces) a user's uploaded avatar.
     async fn set_avatar(&self, user: UserId, avatar: Avatar) -> StoreResult<()>;

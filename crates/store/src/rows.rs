@@ -48,14 +48,14 @@ macro_rules! category_columns {
 }
 
 /// The columns of a [`Post`] from posts aliased `p` joined to its author as `u`
-/// (14 post columns, then the 4 of [`user_ref_columns`]).
+/// (15 post columns, then the 4 of [`user_ref_columns`]).
 #[macro_export]
 macro_rules! post_columns {
     () => {
         concat!(
             "p.id, p.kind, p.title, p.body_markdown, p.body_html, p.score, p.created_at, ",
             "p.edited_at, p.last_activity_at, p.comment_count, p.answer_count, p.view_count, ",
-            "p.accepted_answer_id, p.category_id, ",
+            "p.accepted_answer_id, p.category_id, p.deleted_at, ",
             $crate::user_ref_columns!()
         )
     };
@@ -172,7 +172,8 @@ pub fn post(row: &impl RowAccess) -> StoreResult<Post> {
         view_count: row.int(11)?,
         accepted_answer_id: row.opt_int(12)?.map(PostId),
         category_id: row.opt_int(13)?.map(CategoryId),
-        author: user_ref(row, 14)?,
+        deleted: row.opt_int(14)?.is_some(),
+        author: user_ref(row, 15)?,
     })
 }
 
@@ -202,6 +203,33 @@ pub fn comment(row: &impl RowAccess) -> StoreResult<Comment> {
         score: row.int(3)?,
         created_at: row.int(4)?,
         author: user_ref(row, 5)?,
+    })
+}
+
+/// The columns of a [`Revision`] from revisions aliased `r` joined to its editor as
+/// `u` (7 columns, then the 4 of [`user_ref_columns`]); the number is computed.
+#[macro_export]
+macro_rules! revision_columns {
+    () => {
+        concat!(
+            "r.id, r.title, r.body_markdown, r.tags, r.summary, r.created_at, ",
+            "(SELECT COUNT(*) FROM revisions e WHERE e.post_id = r.post_id AND e.id <= r.id), ",
+            $crate::user_ref_columns!()
+        )
+    };
+}
+
+/// Reads a [`Revision`] from [`revision_columns`].
+pub fn revision(row: &impl RowAccess) -> StoreResult<Revision> {
+    Ok(Revision {
+        id: row.int(0)?,
+        title: row.text(1)?,
+        body_markdown: row.text(2)?,
+        tags: row.text(3)?.split_whitespace().map(str::to_owned).collect(),
+        summary: row.text(4)?,
+        created_at: row.int(5)?,
+        number: row.int(6)?,
+        editor: user_ref(row, 7)?,
     })
 }
 

@@ -196,6 +196,8 @@ pub struct Post {
     pub accepted_answer_id: Option<PostId>,
     /// The category (questions only).
     pub category_id: Option<CategoryId>,
+    /// Whether it was deleted (only its author and moderators see it then).
+    pub deleted: bool,
 }
 
 /// A comment under a post.
@@ -344,6 +346,13 @@ impl PostBody {
     pub fn from_markdown(markdown: impl Into<String>) -> Self {
         let markdown = markdown.into();
         let html = markdown::render(&markdown);
+        Self { markdown, html }
+    }
+
+    /// Renders comment `markdown` (inline formatting only) into a body.
+    pub fn inline(markdown: impl Into<String>) -> Self {
+        let markdown = markdown.into();
+        let html = markdown::render_inline(&markdown);
         Self { markdown, html }
     }
 
@@ -587,4 +596,72 @@ pub struct Avatar {
     pub bytes: Vec<u8>,
     /// When it was uploaded.
     pub updated_at: Timestamp,
+}
+
+/// A post as its edit form needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditablePost {
+    /// The post's id.
+    pub id: PostId,
+    /// Question or answer.
+    pub kind: PostKind,
+    /// Its question (itself for a question).
+    pub question_id: PostId,
+    /// Its question's title.
+    pub question_title: String,
+    /// Its author.
+    pub author_id: UserId,
+    /// The title (questions only; empty on answers).
+    pub title: String,
+    /// The Markdown source.
+    pub body_markdown: String,
+    /// Its tags (questions only).
+    pub tags: Vec<String>,
+    /// The id of its newest revision: an edit must name it, so that two editors
+    /// cannot silently overwrite each other.
+    pub latest_revision: i64,
+    /// Whether it was deleted.
+    pub deleted: bool,
+}
+
+/// An edit of a post.
+#[derive(Debug, Clone)]
+pub struct PostEdit {
+    /// The post.
+    pub post: PostId,
+    /// Who edits.
+    pub editor: UserId,
+    /// The revision the editor started from.
+    pub base_revision: i64,
+    /// The new title (questions; ignored on answers).
+    pub title: String,
+    /// The new body.
+    pub body: PostBody,
+    /// The new tags (questions; ignored on answers).
+    pub tags: Vec<String>,
+    /// Why, in a few words (may be empty).
+    pub summary: String,
+    /// When.
+    pub at: Timestamp,
+}
+
+/// One revision of a post: its full state after an edit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision {
+    /// The revision's id.
+    pub id: i64,
+    /// Its number in the post's history, from 1.
+    pub number: i64,
+    /// Who made it.
+    pub editor: UserRef,
+    /// The title then (questions).
+    pub title: String,
+    /// The body then.
+    pub body_markdown: String,
+    /// The tags then (questions).
+    pub tags: Vec<String>,
+    /// The editor's summary.
+    pub summary: String,
+    /// When.
+    pub created_at: Timestamp,
 }

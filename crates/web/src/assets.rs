@@ -44,6 +44,11 @@ pub static STYLESHEET: LazyLock<Asset> = LazyLock::new(|| {
     )
 });
 
+/// The script that adds drafts and live previews.
+pub static SCRIPT: LazyLock<Asset> = LazyLock::new(|| {
+    Asset::new("app", "js", "text/javascript; charset=utf-8", include_bytes!("../static/app.js"))
+});
+
 /// The site icon.
 pub static ICON: LazyLock<Asset> = LazyLock::new(|| {
     Asset::new(
@@ -56,7 +61,7 @@ pub static ICON: LazyLock<Asset> = LazyLock::new(|| {
 
 /// `GET /static/{name}`: an asset by its hashed name.
 pub async fn serve_asset(Path(name): Path<String>) -> Result<Response, AppError> {
-    let asset = [&*STYLESHEET, &*ICON]
+    let asset = [&*STYLESHEET, &*SCRIPT, &*ICON]
         .into_iter()
         .find(|a| a.name == name)
         .ok_or_else(|| AppError::NotFound("There is no such file.".to_owned()))?;

@@ -33,6 +33,9 @@ pub enum AppError {
         /// Seconds until the next attempt is allowed.
         retry_after_secs: u64,
     },
+    /// The thing changed under the request (another editor saved first).
+    #[error("{0}")]
+    Conflict(String),
     /// The request body is over the limit.
     #[error("{0}")]
     TooLarge(String),
@@ -101,6 +104,7 @@ impl IntoResponse for AppError {
             Self::TooLarge(message) => {
                 (StatusCode::PAYLOAD_TOO_LARGE, "Too large", message.clone())
             }
+            Self::Conflict(message) => (StatusCode::CONFLICT, "Changed meanwhile", message.clone()),
             Self::NotFound(message) => (StatusCode::NOT_FOUND, "Page not found", message.clone()),
             Self::BadRequest(message) => (
                 StatusCode::BAD_REQUEST,

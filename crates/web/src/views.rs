@@ -3,7 +3,7 @@
 //! loops and conditions, and every string they print is escaped unless it is HTML
 //! that the Markdown renderer sanitized.
 
-use crate::assets::{ICON, STYLESHEET};
+use crate::assets::{ICON, SCRIPT, STYLESHEET};
 use crate::auth::RequestContext;
 use askama::Template;
 use axum::http::StatusCode;
@@ -56,6 +56,8 @@ pub struct Head {
     pub stylesheet: String,
     /// The icon's hashed URL.
     pub icon: String,
+    /// The script's hashed URL.
+    pub script: String,
 }
 
 impl Head {
@@ -87,6 +89,7 @@ impl Head {
             site_name: site_name.to_owned(),
             stylesheet: STYLESHEET.url(),
             icon: ICON.url(),
+            script: SCRIPT.url(),
         }
     }
 
@@ -344,6 +347,12 @@ pub struct PostView {
     pub comments_label: String,
     /// Where "Leave a comment" leads a reader who is not logged in.
     pub comment_next: String,
+    /// Whether it was deleted (shown only to its author and moderators).
+    pub deleted: bool,
+    /// Whether the viewer may edit, delete or undelete it.
+    pub can_manage: bool,
+    /// The comment form under it (values and message when refused).
+    pub comment_form: crate::forms::FormState,
 }
 
 impl PostView {
@@ -370,12 +379,11 @@ impl PostView {
             when: Moment::new(post.created_at, now),
             edited: post.edited_at.map(|t| Moment::new(t, now)),
             accepted,
-            comments_label: count(
-                post.comment_count.max(comments.len() as i64),
-                "comment",
-                "comments",
-            ),
+            comments_label: count(comments.len() as i64, "comment", "comments"),
             comments,
+            deleted: post.deleted,
+            can_manage: false,
+            comment_form: crate::forms::FormState::new(),
         }
     }
 }
@@ -416,6 +424,12 @@ pub struct QuestionPage {
     pub answers: Vec<PostView>,
     /// Where "Post your answer" leads a reader who is not logged in.
     pub answer_next: String,
+    /// Whether the viewer is logged in (and so gets real forms).
+    pub logged_in: bool,
+    /// The answer form.
+    pub answer_form: crate::forms::FormState,
+    /// The answer's preview, when asked for.
+    pub answer_preview: Option<String>,
 }
 
 /// `/categories`.
@@ -637,4 +651,94 @@ pub struct AdminUsersPage {
     pub rows: Vec<AdminUserRow>,
     /// Links to other pages.
     pub pager: Pager,
+}
+
+/// A category in the ask form's menu.
+pub struct CategoryOption {
+    /// Its id.
+    pub id: i64,
+    /// Its path: "History › Modern".
+    pub label: String,
+    /// Whether it is chosen.
+    pub selected: bool,
+}
+
+/// `/ask`.
+#[derive(Template)]
+#[template(path = "questions/ask.html")]
+pub struct AskPage {
+    /// Head.
+    pub head: Head,
+    /// Values and messages.
+    pub form: crate::forms::FormState,
+    /// The category menu.
+    pub categories: Vec<CategoryOption>,
+    /// Tags to suggest.
+    pub popular_tags: Vec<String>,
+    /// The rendered body, when a preview was asked for.
+    pub preview: Option<String>,
+}
+
+/// `/posts/{id}/edit`.
+#[derive(Template)]
+#[template(path = "posts/edit.html")]
+pub struct EditPage {
+    /// Head.
+    pub head: Head,
+    /// The post's id.
+    pub post_id: i64,
+    /// Whether it is a question (with a title and tags).
+    pub is_question: bool,
+    /// Where the post is.
+    pub back_url: String,
+    /// Values and messages.
+    pub form: crate::forms::FormState,
+}
+
+/// A run of text in a difference.
+pub struct DiffPiece {
+    /// `same`, `added` or `removed`.
+    pub kind: &'static str,
+    /// The text.
+    pub text: String,
+}
+
+/// One revision in the history.
+pub struct RevisionView {
+    /// Its id.
+    pub id: i64,
+    /// Its number, from 1.
+    pub number: i64,
+    /// Who made it.
+    pub editor: AuthorCard,
+    /// When.
+    pub when: Moment,
+    /// The editor's summary.
+    pub summary: String,
+    /// The title's difference from the revision before.
+    pub title: Vec<DiffPiece>,
+    /// The body's difference.
+    pub body: Vec<DiffPiece>,
+    /// The tags' difference.
+    pub tags: Vec<DiffPiece>,
+    /// Whether the viewer may roll back to it.
+    pub can_roll_back: bool,
+}
+
+/// `/posts/{id}/revisions`.
+#[derive(Template)]
+#[template(path = "posts/revisions.html")]
+pub struct RevisionsPage {
+    /// Head.
+    pub head: Head,
+    /// The question's title.
+    pub title: String,
+    /// The post's id.
+    pub post_id: i64,
+    /// Whether the post is a question.
+    pub is_question: bool,
+    /// Where the post is.
+    pub back_url: String,
+    /// Newest first.
+    pub revisions: Vec<RevisionView>,
 }

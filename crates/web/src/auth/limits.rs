@@ -16,6 +16,12 @@ pub struct RateLimitConfig {
     pub login_per_account_per_minute: u32,
     /// Sign-ups per hour from one IP address.
     pub signups_per_ip_per_hour: u32,
+    /// Questions per hour from one user.
+    pub questions_per_user_per_hour: u32,
+    /// Answers per hour from one user.
+    pub answers_per_user_per_hour: u32,
+    /// Comments per minute from one user.
+    pub comments_per_user_per_minute: u32,
 }
 
 impl Default for RateLimitConfig {
@@ -24,6 +30,9 @@ impl Default for RateLimitConfig {
             login_per_ip_per_minute: 20,
             login_per_account_per_minute: 5,
             signups_per_ip_per_hour: 10,
+            questions_per_user_per_hour: 10,
+            answers_per_user_per_hour: 30,
+            comments_per_user_per_minute: 6,
         }
     }
 }
@@ -33,6 +42,20 @@ pub struct RateLimits {
     login_ip: DefaultKeyedRateLimiter<String>,
     login_account: DefaultKeyedRateLimiter<String>,
     signup_ip: DefaultKeyedRateLimiter<String>,
+    questions: DefaultKeyedRateLimiter<String>,
+    answers: DefaultKeyedRateLimiter<String>,
+    comments: DefaultKeyedRateLimiter<String>,
+}
+
+/// What a user is posting, for its rate limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostingKind {
+    /// A question.
+    Question,
+    /// An answer.
+    Answer,
+    /// A comment.
+    Comment,
 }
 
 fn at_least_one(n: u32) -> NonZeroU32 {
@@ -52,6 +75,15 @@ impl RateLimits {
             signup_ip: RateLimiter::keyed(Quota::per_hour(at_least_one(
                 config.signups_per_ip_per_hour,
             ))),
+            questions: RateLimiter::keyed(Quota::per_hour(at_least_one(
+                config.questions_per_user_per_hour,
+            ))),
+            answers: RateLimiter::keyed(Quota::per_hour(at_least_one(
+                config.answers_per_user_per_hour,
+            ))),
+            comments: RateLimiter::keyed(Quota::per_minute(at_least_one(
+                config.comments_per_user_per_minute,
+            ))),
         }
     }
 
@@ -59,6 +91,16 @@ impl RateLimits {
     pub fn check_login(&self, ip: &str, account: &str) -> Result<(), AppError> {
         check(&self.login_ip, ip)?;
         check(&self.login_account, &account.trim().to_lowercase())
+    }
+
+    /// Counts a post of this kind by `user`.
+    pub fn check_posting(&self, kind: PostingKind, user: ponder_core::UserId) -> Result<(), AppError> {
+        let limiter = match kind {
+            PostingKind::Question => &self.questions,
+            PostingKind::Answer => &self.answers,
+            PostingKind::Comment => &self.comments,
+        };
+        check(limiter, &user.to_string())
     }
 
     /// Counts a sign-up from `ip`.
@@ -91,6 +133,8 @@ mod tests {
             login_per_ip_per_minute: 3,
             login_per_account_per_minute: 2,
             signups_per_ip_per_hour: 1,
+            comments_per_user_per_minute: 2,
+            ..RateLimitConfig::default()
         });
         assert!(limits.check_login("1.1.1.1", "ann").is_ok());
         assert!(limits.check_login("1.1.1.1", "ANN ").is_ok());
@@ -108,5 +152,11 @@ mod tests {
         assert!(limits.check_signup("3.3.3.3").is_ok());
         assert!(limits.check_signup("3.3.3.3").is_err());
         assert!(limits.check_signup("4.4.4.4").is_ok());
+        let ann = ponder_core::UserId(1);
+        assert!(limits.check_posting(PostingKind::Comment, ann).is_ok());
+        assert!(limits.check_posting(PostingKind::Comment, ann).is_ok());
+        assert!(limits.check_posting(PostingKind::Comment, ann).is_err());
+        assert!(limits.check_posting(PostingKind::Answer, ann).is_ok(), "each kind counts alone");
+        assert!(limits.check_posting(PostingKind::Comment, ponder_core::UserId(2)).is_ok());
     }
 }

@@ -6,6 +6,7 @@ pub mod cookies;
 pub mod limits;
 pub mod mail;
 pub mod password;
+pub mod permissions;
 pub mod tokens;
 
 pub use context::{Ctx, RequestContext};

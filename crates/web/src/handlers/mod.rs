@@ -2,13 +2,14 @@
 //! and picks a view; what they share (list parameters, rows, sort tabs) is here.
 
 pub mod admin;
-pub mod ask;
 pub mod auth;
 pub mod avatars;
 pub mod categories;
 pub mod client_ip;
+pub mod editing;
 pub mod email;
 pub mod health;
+pub mod posting;
 pub mod questions;
 pub mod settings;
 pub mod tags;

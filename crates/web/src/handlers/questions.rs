@@ -14,7 +14,9 @@ use axum::response::Response;
 use ponder_core::PostId;
 use ponder_core::markdown::plain_excerpt;
 use ponder_core::text::count;
-use ponder_store::{QuestionFilter, QuestionThread};
+use crate::auth::permissions::{can_manage, can_see_deleted};
+use crate::forms::FormState;
+use ponder_store::{Post, QuestionFilter, QuestionThread};
 
 const EMPTY_SITE: &str = "No questions have been asked here yet. Questions you ask appear here, \
                           newest activity first, for others to answer.";
@@ -99,22 +101,14 @@ async fn show(
     slug: Option<&str>,
 ) -> Result<Response, AppError> {
     let id = PostId(parse_id(raw_id, "question")?);
-    let not_found = || {
-        AppError::NotFound(format!(
-            "There is no question {id}. It may have been deleted."
-        ))
-    };
+    let not_found = || AppError::NotFound(format!("There is no question {id}. It may have been deleted."));
     let Some(thread) = state.store.question_thread(id).await? else {
         // Perhaps an answer's id: send the reader to it within its question.
         let question = state.store.question_of(id).await?.filter(|q| *q != id);
         let Some(question) = question else {
             return Err(not_found());
         };
-        let thread = state
-            .store
-            .question_thread(question)
-            .await?
-            .ok_or_else(not_found)?;
+        let thread = state.store.question_thread(question).await?.ok_or_else(not_found)?;
         let path = question_path(question, &thread.question.title);
         return Ok(moved_permanently(&format!("{path}#answer-{id}")));
     };
@@ -122,56 +116,79 @@ async fn show(
     if slug != path.rsplit('/').next() {
         return Ok(moved_permanently(&path));
     }
-    Ok(render(&question_page(ctx, thread, &path)))
+    question_response(ctx, thread, PageForms::default())
+}
+
+/// What the question page's forms show when one comes back refused: the answer
+/// being written (and its preview), or a comment under one post.
+#[derive(Default)]
+pub struct PageForms {
+    /// The answer form.
+    pub answer: FormState,
+    /// The answer's preview, rendered.
+    pub answer_preview: Option<String>,
+    /// A refused comment: the post it was for, and its form.
+    pub comment: Option<(PostId, FormState)>,
+}
+
+/// Renders a thread's page for the viewer in `ctx`: 404 when the question is
+/// deleted and the viewer may not see it; 422 when `forms` carries a refusal.
+pub fn question_response(ctx: &Ctx, thread: QuestionThread, forms: PageForms) -> Result<Response, AppError> {
+    let viewer = ctx.viewer.as_ref();
+    let q = &thread.question;
+    if q.deleted && !can_see_deleted(viewer, q.author.id) {
+        return Err(AppError::NotFound(format!("There is no question {}. It may have been deleted.", q.id)));
+    }
+    let refused = forms.answer.has_errors() || forms.comment.is_some();
+    let path = question_path(q.id, &q.title);
+    let mut response = render(&question_page(ctx, &thread, &path, forms));
+    if refused {
+        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
 }
 
 /// Shapes a thread into its page.
-fn question_page(ctx: &Ctx, thread: QuestionThread, path: &str) -> QuestionPage {
+fn question_page(ctx: &Ctx, thread: &QuestionThread, path: &str, mut forms: PageForms) -> QuestionPage {
     let now = ponder_core::time::now();
-    let comments_of = |post: PostId| {
-        thread
-            .comments_of(post)
-            .map(|c| CommentView::new(c, now))
-            .collect::<Vec<_>>()
+    let viewer = ctx.viewer.as_ref();
+    let view = |post: &Post, accepted: bool, forms: &mut PageForms| {
+        let comments = thread.comments_of(post.id).map(|c| CommentView::new(c, now)).collect();
+        let mut view = PostView::new(post, comments, accepted, path, now);
+        view.can_manage = can_manage(viewer, post.author.id);
+        if let Some((_, form)) = forms.comment.take_if(|(id, _)| *id == post.id) {
+            view.comment_form = form;
+        }
+        view
     };
     let q = &thread.question;
-    let question = PostView::new(q, comments_of(q.id), false, path, now);
+    let question = view(q, false, &mut forms);
     let answers = thread
         .answers
         .iter()
-        .map(|a| {
-            PostView::new(
-                a,
-                comments_of(a.id),
-                q.accepted_answer_id == Some(a.id),
-                path,
-                now,
-            )
-        })
+        .filter(|a| !a.deleted || can_see_deleted(viewer, a.author.id))
+        .map(|a| view(a, q.accepted_answer_id == Some(a.id), &mut forms))
         .collect::<Vec<_>>();
-    let crumbs = category_crumbs(&thread);
+    let live_answers = answers.iter().filter(|a| !a.deleted).count() as i64;
+    let crumbs = category_crumbs(thread);
     let head = Head::new(ctx, q.title.clone(), plain_excerpt(&q.body_markdown, 160))
         .canonical(&ctx.site.base_url, path);
     QuestionPage {
         head,
         crumbs,
         title: q.title.clone(),
-        tags: thread
-            .tags
-            .iter()
-            .map(|t| Link {
-                label: t.clone(),
-                url: tag_path(t),
-            })
-            .collect(),
+        tags: thread.tags.iter().map(|t| Link { label: t.clone(), url: tag_path(t) }).collect(),
         active: Moment::new(q.last_activity_at, now),
-        answers_heading: if answers.is_empty() {
+        answers_heading: if live_answers == 0 {
             "No answers yet".to_owned()
         } else {
-            count(answers.len() as i64, "Answer", "Answers")
+            count(live_answers, "Answer", "Answers")
         },
         answers,
-        answer_next: format!("{path}#answers-heading"),
+        answer_next: format!("{path}#your-answer"),
+        logged_in: viewer.is_some(),
+        answer_form: forms.answer,
+        answer_preview: forms.answer_preview,
         question,
     }
 }

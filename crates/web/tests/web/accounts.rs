@@ -403,6 +403,7 @@ async fn log_ins_and_sign_ups_are_rate_limited() {
         login_per_ip_per_minute: 3,
         login_per_account_per_minute: 2,
         signups_per_ip_per_hour: 1,
+        ..RateLimitConfig::default()
     })
     .await;
     app.account("ann", "password1", Role::User).await;

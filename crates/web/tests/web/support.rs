@@ -60,6 +60,9 @@ impl TestApp {
             login_per_ip_per_minute: 1000,
             login_per_account_per_minute: 1000,
             signups_per_ip_per_hour: 1000,
+            questions_per_user_per_hour: 1000,
+            answers_per_user_per_hour: 1000,
+            comments_per_user_per_minute: 1000,
         })
         .await
     }

@@ -1,0 +1,241 @@
+// Editing and deleting posts, and their revision history; shared by both backends.
+//
+// An edit names the revision it started from; if the post has moved on, the edit is
+// refused as stale rather than overwriting the other editor's work. Every edit adds a
+// revision with the post's full new state, so history is never rewritten.
+
+use crate::{Backend, Cols, db_error};
+use ponder_core::{PostId, UserId};
+use ponder_store::rows;
+use ponder_store::{EditablePost, PostEdit, PostKind, Revision, StoreError, StoreResult};
+use ponder_store::revision_columns;
+
+impl Backend {
+    pub(crate) async fn editable_post_impl(&self, post: PostId) -> StoreResult<Option<EditablePost>> {
+        self.count();
+        let found: Option<(String, Option<i64>, i64, String, String, Option<i64>, String, i64)> = sqlx::query_as(
+            "SELECT p.kind, p.parent_id, p.author_id, p.title, p.body_markdown, p.deleted_at, \
+             coalesce(q.title, p.title), \
+             coalesce((SELECT max(r.id) FROM revisions r WHERE r.post_id = p.id), 0) \
+             FROM posts p LEFT JOIN posts q ON q.id = p.parent_id WHERE p.id = $1",
+        )
+        .bind(post.0)
+        .fetch_optional(&self.readers)
+        .await
+        .map_err(db_error)?;
+        let Some((kind, parent, author, title, body, deleted_at, question_title, latest)) = found else {
+            return Ok(None);
+        };
+        let kind = if kind == "question" { PostKind::Question } else { PostKind::Answer };
+        let tags = if kind == PostKind::Question {
+            self.count();
+            sqlx::query_scalar(
+                "SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id \
+                 WHERE pt.post_id = $1 ORDER BY pt.position",
+            )
+            .bind(post.0)
+            .fetch_all(&self.readers)
+            .await
+            .map_err(db_error)?
+        } else {
+            Vec::new()
+        };
+        Ok(Some(EditablePost {
+            id: post,
+            kind,
+            question_id: PostId(parent.unwrap_or(post.0)),
+            question_title,
+            author_id: UserId(author),
+            title,
+            body_markdown: body,
+            tags,
+            latest_revision: latest,
+            deleted: deleted_at.is_some(),
+        }))
+    }
+
+    /// Adds one to (or takes one from) the question count of each tag of `post`.
+    async fn move_tag_counts(&self, tx: &mut sqlx::Transaction<'static, crate::Db>, post: i64, delta: i64) -> StoreResult<()> {
+        self.count();
+        sqlx::query(
+            "UPDATE tags SET question_count = question_count + $2 \
+             WHERE id IN (SELECT tag_id FROM post_tags WHERE post_id = $1)",
+        )
+        .bind(post)
+        .bind(delta)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    pub(crate) async fn edit_post_impl(&self, edit: PostEdit) -> StoreResult<i64> {
+        let mut tx = self.writer.begin().await.map_err(db_error)?;
+        self.count();
+        let found: Option<(String, Option<i64>, Option<i64>)> = sqlx::query_as(concat!(
+            "SELECT kind, parent_id, deleted_at FROM posts WHERE id = $1",
+            for_update!()
+        ))
+        .bind(edit.post.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let Some((kind, parent, deleted_at)) = found else {
+            return Err(StoreError::not_found(format!("post {}", edit.post)));
+        };
+        if deleted_at.is_some() {
+            return Err(StoreError::Invalid("a deleted post cannot be edited; undelete it first".into()));
+        }
+        self.count();
+        let (latest,): (i64,) = sqlx::query_as("SELECT coalesce(max(id), 0) FROM revisions WHERE post_id = $1")
+            .bind(edit.post.0)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if latest != edit.base_revision {
+            return Err(StoreError::Stale { current: latest });
+        }
+        let is_question = kind == "question";
+        let title = if is_question { edit.title.as_str() } else { "" };
+        self.count();
+        sqlx::query(concat!(
+            "UPDATE posts SET title = $2, body_markdown = $3, body_html = $4, edited_at = $5, \
+             last_activity_at = ",
+            greatest!(),
+            "(last_activity_at, $5) WHERE id = $1"
+        ))
+        .bind(edit.post.0)
+        .bind(title)
+        .bind(edit.body.markdown())
+        .bind(edit.body.html())
+        .bind(edit.at)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if is_question {
+            self.move_tag_counts(&mut tx, edit.post.0, -1).await?;
+            self.count();
+            sqlx::query("DELETE FROM post_tags WHERE post_id = $1")
+                .bind(edit.post.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            for (position, name) in edit.tags.iter().enumerate() {
+                self.count();
+                let (tag_id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO tags (name, question_count) VALUES ($1, 1) \
+                     ON CONFLICT (name) DO UPDATE SET question_count = tags.question_count + 1 RETURNING id",
+                )
+                .bind(name)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_error)?;
+                self.count();
+                sqlx::query("INSERT INTO post_tags (post_id, tag_id, position) VALUES ($1, $2, $3)")
+                    .bind(edit.post.0)
+                    .bind(tag_id)
+                    .bind(position as i64)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+            }
+        } else if let Some(question) = parent {
+            self.count();
+            sqlx::query(concat!(
+                "UPDATE posts SET last_activity_at = ",
+                greatest!(),
+                "(last_activity_at, $2) WHERE id = $1"
+            ))
+            .bind(question)
+            .bind(edit.at)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        }
+        self.count();
+        let (revision,): (i64,) = sqlx::query_as(
+            "INSERT INTO revisions (post_id, editor_id, title, body_markdown, tags, summary, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(edit.post.0)
+        .bind(edit.editor.0)
+        .bind(title)
+        .bind(edit.body.markdown())
+        .bind(if is_question { edit.tags.join(" ") } else { String::new() })
+        .bind(&edit.summary)
+        .bind(edit.at)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        self.count();
+        sqlx::query("INSERT INTO changes (kind, entity_id, created_at) VALUES ('post.edited', $1, $2)")
+            .bind(edit.post.0)
+            .bind(edit.at)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(revision)
+    }
+
+    pub(crate) async fn revisions_impl(&self, post: PostId) -> StoreResult<Vec<Revision>> {
+        self.count();
+        let found = sqlx::query(concat!(
+            "SELECT ",
+            revision_columns!(),
+            " FROM revisions r JOIN users u ON u.id = r.editor_id WHERE r.post_id = $1 ORDER BY r.id"
+        ))
+        .bind(post.0)
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_error)?;
+        found.iter().map(|r| rows::revision(&Cols(r))).collect()
+    }
+
+    pub(crate) async fn set_post_deleted_impl(&self, post: PostId, deleted: bool, at: i64) -> StoreResult<()> {
+        let mut tx = self.writer.begin().await.map_err(db_error)?;
+        self.count();
+        let found: Option<(String, Option<i64>, Option<i64>)> = sqlx::query_as(concat!(
+            "SELECT kind, parent_id, deleted_at FROM posts WHERE id = $1",
+            for_update!()
+        ))
+        .bind(post.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let Some((kind, parent, deleted_at)) = found else {
+            return Err(StoreError::not_found(format!("post {post}")));
+        };
+        if deleted_at.is_some() == deleted {
+            return Ok(());
+        }
+        let delta = if deleted { -1 } else { 1 };
+        self.count();
+        sqlx::query("UPDATE posts SET deleted_at = $2 WHERE id = $1")
+            .bind(post.0)
+            .bind(deleted.then_some(at))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if kind == "question" {
+            self.move_tag_counts(&mut tx, post.0, delta).await?;
+        } else if let Some(question) = parent {
+            self.count();
+            sqlx::query("UPDATE posts SET answer_count = answer_count + $2 WHERE id = $1")
+                .bind(question)
+                .bind(delta)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        self.count();
+        sqlx::query("INSERT INTO changes (kind, entity_id, created_at) VALUES ($1, $2, $3)")
+            .bind(if deleted { "post.deleted" } else { "post.undeleted" })
+            .bind(post.0)
+            .bind(at)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)
+    }
+}

@@ -1,0 +1,259 @@
+//! Editing, the revision history, rolling back, deleting and undeleting.
+//!
+//! The author may always edit their post and moderators any post; the server checks
+//! that on every request. An edit carries the revision it started from, so when two
+//! people edit at once the second is told and their text is kept for them.
+
+use super::auth::{CsrfOnly, see_other};
+use super::parse_id;
+use crate::AppState;
+use crate::auth::Ctx;
+use crate::auth::permissions::{can_manage, can_see_deleted};
+use crate::error::AppError;
+use crate::forms::{FormState, form_error};
+use crate::views::{DiffPiece, EditPage, Head, Moment, RevisionView, RevisionsPage, AuthorCard, question_path, render};
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use ponder_core::PostId;
+use ponder_core::diff::{Piece, words};
+use ponder_core::posts::{validate_body, validate_summary, validate_tags, validate_title};
+use ponder_store::{EditablePost, PostBody, PostEdit, PostKind, StoreError};
+use serde::Deserialize;
+
+/// The post, if it exists and the viewer may manage it.
+async fn managed_post(state: &AppState, ctx: &Ctx, raw_id: &str, here: &str) -> Result<EditablePost, AppError> {
+    let id = PostId(parse_id(raw_id, "post")?);
+    let post = state
+        .store
+        .editable_post(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("There is no post {id}.")))?;
+    let viewer = ctx.require_user(here)?;
+    if !can_manage(Some(viewer), post.author_id) {
+        return Err(AppError::Forbidden("Only the author and moderators can change this post.".into()));
+    }
+    Ok(post)
+}
+
+/// Where a post is on its question's page.
+fn post_url(post: &EditablePost) -> String {
+    let path = question_path(post.question_id, &post.question_title);
+    match post.kind {
+        PostKind::Question => path,
+        PostKind::Answer => format!("{path}#answer-{}", post.id),
+    }
+}
+
+fn edit_page(ctx: &Ctx, post: &EditablePost, form: FormState, status: StatusCode) -> Response {
+    let mut response = render(&EditPage {
+        head: Head::new(ctx, format!("Edit: {}", post.question_title), "Improve this post."),
+        post_id: post.id.0,
+        is_question: post.kind == PostKind::Question,
+        back_url: post_url(post),
+        form,
+    });
+    *response.status_mut() = status;
+    response
+}
+
+/// `GET /posts/{id}/edit`.
+pub async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+    let here = format!("/posts/{id}/edit");
+    let post = managed_post(&state, &ctx, &id, &here).await?;
+    if post.deleted {
+        return Err(AppError::NotFound("A deleted post cannot be edited; undelete it first.".into()));
+    }
+    let form = FormState::new()
+        .with("title", post.title.clone())
+        .with("body", post.body_markdown.clone())
+        .with("tags", post.tags.join(" "))
+        .with("base_revision", post.latest_revision.to_string());
+    Ok(edit_page(&ctx, &post, form, StatusCode::OK))
+}
+
+/// The edit form as posted.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct EditForm {
+    csrf: String,
+    title: String,
+    body: String,
+    tags: String,
+    summary: String,
+    base_revision: String,
+}
+
+/// `POST /posts/{id}/edit`.
+pub async fn save_edit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: Result<Form<EditForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let here = format!("/posts/{id}/edit");
+    let post = managed_post(&state, &ctx, &id, &here).await?;
+    let editor = ctx.require_user(&here)?.id;
+    let Form(input) = form.map_err(form_error)?;
+    ctx.verify_csrf(&input.csrf)?;
+    let is_question = post.kind == PostKind::Question;
+    let mut form = FormState::new()
+        .with("title", input.title.clone())
+        .with("body", input.body.clone())
+        .with("tags", input.tags.clone())
+        .with("summary", input.summary.clone())
+        .with("base_revision", input.base_revision.clone());
+    let title = if is_question { validate_title(&input.title).map_err(|m| form.error("title", m)).ok() } else { Some(String::new()) };
+    let tags = if is_question { validate_tags(&input.tags).map_err(|m| form.error("tags", m)).ok() } else { Some(Vec::new()) };
+    let body = validate_body(&input.body).map_err(|m| form.error("body", m)).ok();
+    let summary = validate_summary(&input.summary).map_err(|m| form.error("summary", m)).ok();
+    let base = input.base_revision.trim().parse::<i64>().ok();
+    let (Some(title), Some(tags), Some(body), Some(summary), Some(base), false) =
+        (title, tags, body, summary, base, form.has_errors())
+    else {
+        if base.is_none() && !form.has_errors() {
+            form.general = Some("The form lost track of the version you edited. Reload the page and edit again.".into());
+        }
+        return Ok(edit_page(&ctx, &post, form, StatusCode::UNPROCESSABLE_ENTITY));
+    };
+    let edit = PostEdit {
+        post: post.id,
+        editor,
+        base_revision: base,
+        title,
+        body: PostBody::from_markdown(body),
+        tags,
+        summary,
+        at: ponder_core::time::now(),
+    };
+    match state.store.edit_post(edit).await {
+        Ok(_) => Ok(see_other(&post_url(&post), None)),
+        Err(StoreError::Stale { current }) => {
+            form.general = Some(
+                "Someone else saved an edit of this post while you were editing. Your text is still below; \
+                 look at their version in the history, then save again to replace it."
+                    .into(),
+            );
+            form.set("base_revision", current.to_string());
+            Ok(edit_page(&ctx, &post, form, StatusCode::CONFLICT))
+        }
+        Err(StoreError::Invalid(message)) => Err(AppError::BadRequest(message)),
+        Err(other) => Err(other.into()),
+    }
+}
+
+fn pieces(old: &str, new: &str) -> Vec<DiffPiece> {
+    words(old, new)
+        .into_iter()
+        .map(|p| match p {
+            Piece::Same(text) => DiffPiece { kind: "same", text },
+            Piece::Added(text) => DiffPiece { kind: "added", text },
+            Piece::Removed(text) => DiffPiece { kind: "removed", text },
+        })
+        .collect()
+}
+
+/// `GET /posts/{id}/revisions`: every revision, newest first, each with a word-level
+/// difference from the one before.
+pub async fn revisions(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+    let id = PostId(parse_id(&id, "post")?);
+    let post = state
+        .store
+        .editable_post(id)
+        .await?
+        .filter(|p| !p.deleted || can_see_deleted(ctx.viewer.as_ref(), p.author_id))
+        .ok_or_else(|| AppError::NotFound(format!("There is no post {id}.")))?;
+    let history = state.store.revisions(id).await?;
+    let now = ponder_core::time::now();
+    let latest = history.last().map(|r| r.id);
+    let may_roll_back = can_manage(ctx.viewer.as_ref(), post.author_id) && !post.deleted;
+    let mut views = Vec::with_capacity(history.len());
+    for (i, revision) in history.iter().enumerate() {
+        let previous = if i == 0 { None } else { history.get(i - 1) };
+        let (old_title, old_body, old_tags) = match previous {
+            Some(p) => (p.title.as_str(), p.body_markdown.as_str(), p.tags.join(" ")),
+            None => ("", "", String::new()),
+        };
+        views.push(RevisionView {
+            id: revision.id,
+            number: revision.number,
+            editor: AuthorCard::new(&revision.editor),
+            when: Moment::new(revision.created_at, now),
+            summary: if i == 0 { "Original post".to_owned() } else { revision.summary.clone() },
+            title: pieces(old_title, &revision.title),
+            body: pieces(old_body, &revision.body_markdown),
+            tags: pieces(&old_tags, &revision.tags.join(" ")),
+            can_roll_back: may_roll_back && Some(revision.id) != latest,
+        });
+    }
+    views.reverse();
+    let page = RevisionsPage {
+        head: Head::new(&ctx, format!("History of: {}", post.question_title), "Every version of this post."),
+        title: post.question_title.clone(),
+        post_id: post.id.0,
+        is_question: post.kind == PostKind::Question,
+        back_url: post_url(&post),
+        revisions: views,
+    };
+    Ok(render(&page))
+}
+
+/// `POST /posts/{id}/revisions/{revision}/rollback`: saves that revision's content as
+/// a new revision; the history stays as it was.
+pub async fn roll_back(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, revision)): Path<(String, String)>,
+    form: Result<Form<CsrfOnly>, FormRejection>,
+) -> Result<Response, AppError> {
+    let here = format!("/posts/{id}/revisions");
+    let post = managed_post(&state, &ctx, &id, &here).await?;
+    let editor = ctx.require_user(&here)?.id;
+    let Form(input) = form.map_err(form_error)?;
+    ctx.verify_csrf(input.csrf())?;
+    let revision_id = parse_id(&revision, "revision")?;
+    let history = state.store.revisions(post.id).await?;
+    let target = history
+        .iter()
+        .find(|r| r.id == revision_id)
+        .ok_or_else(|| AppError::NotFound(format!("Post {} has no revision {revision_id}.", post.id)))?;
+    let edit = PostEdit {
+        post: post.id,
+        editor,
+        base_revision: post.latest_revision,
+        title: target.title.clone(),
+        body: PostBody::from_markdown(target.body_markdown.clone()),
+        tags: target.tags.clone(),
+        summary: format!("Rolled back to revision {}", target.number),
+        at: ponder_core::time::now(),
+    };
+    match state.store.edit_post(edit).await {
+        Ok(_) => Ok(see_other(&format!("/posts/{}/revisions", post.id), None)),
+        Err(StoreError::Stale { .. }) => Err(AppError::Conflict(
+            "The post changed while you were looking at its history. Reload the history and try again.".into(),
+        )),
+        Err(StoreError::Invalid(message)) => Err(AppError::BadRequest(message)),
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn set_deleted(state: &AppState, ctx: &Ctx, id: &str, form: Result<Form<CsrfOnly>, FormRejection>, deleted: bool) -> Result<Response, AppError> {
+    let post = managed_post(state, ctx, id, "/").await?;
+    let Form(input) = form.map_err(form_error)?;
+    ctx.verify_csrf(input.csrf())?;
+    state.store.set_post_deleted(post.id, deleted, ponder_core::time::now()).await?;
+    Ok(see_other(&post_url(&post), None))
+}
+
+/// `POST /posts/{id}/delete`: hides the post from everyone but its author and
+/// moderators; nothing is removed.
+pub async fn delete(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, form: Result<Form<CsrfOnly>, FormRejection>) -> Result<Response, AppError> {
+    set_deleted(&state, &ctx, &id, form, true).await
+}
+
+/// `POST /posts/{id}/undelete`.
+pub async fn undelete(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, form: Result<Form<CsrfOnly>, FormRejection>) -> Result<Response, AppError> {
+    set_deleted(&state, &ctx, &id, form, false).await
+}

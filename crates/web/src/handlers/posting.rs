@@ -1,0 +1,237 @@
+//! Writing: asking a question, answering one, commenting on a post, and the preview
+//! that renders Markdown on the server (so it works without JavaScript).
+//!
+//! Each form checks its fields with `ponder_core::posts`, and when one is refused
+//! comes back with the message beside the field and everything typed still there.
+
+use super::auth::see_other;
+use super::category_tree;
+use super::questions::{PageForms, question_response};
+use crate::AppState;
+use crate::auth::Ctx;
+use crate::auth::limits::PostingKind;
+use crate::error::AppError;
+use crate::forms::{FormState, form_error};
+use crate::tree::CategoryTree;
+use crate::views::{AskPage, CategoryOption, Head, question_path};
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
+use ponder_core::markdown::render as render_markdown;
+use ponder_core::posts::{validate_body, validate_comment, validate_tags, validate_title};
+use ponder_core::{CategoryId, PostId};
+use ponder_store::{NewAnswer, NewComment, NewQuestion, PostBody};
+use serde::Deserialize;
+
+/// Every category, depth first, labelled with its path, for the ask form's menu.
+fn category_options(tree: &CategoryTree, selected: &str) -> Vec<CategoryOption> {
+    let mut out = Vec::new();
+    let mut stack: Vec<(Option<CategoryId>, usize)> = vec![(None, 0)];
+    while let Some((parent, depth)) = stack.pop() {
+        if depth > 16 {
+            continue;
+        }
+        for c in tree.children(parent).into_iter().rev() {
+            stack.push((Some(c.id), depth + 1));
+        }
+        if let Some(id) = parent {
+            let label = tree.path(id).iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(" › ");
+            out.push(CategoryOption { id: id.0, label, selected: id.0.to_string() == selected });
+        }
+    }
+    out
+}
+
+async fn ask_page(state: &AppState, ctx: &Ctx, form: FormState, preview: Option<String>, status: StatusCode) -> Result<Response, AppError> {
+    let tree = category_tree(state).await?;
+    let popular = state.store.popular_tags(40).await?;
+    let page = AskPage {
+        head: Head::new(ctx, "Ask a question", "Ask the community a question."),
+        categories: category_options(&tree, form.value("category")),
+        popular_tags: popular.into_iter().map(|t| t.name).collect(),
+        preview,
+        form,
+    };
+    let mut response = render_page(&page);
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+fn render_page<T: askama::Template>(page: &T) -> Response {
+    crate::views::render(page)
+}
+
+/// `GET /ask`.
+pub async fn ask_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    ctx.require_user("/ask")?;
+    ask_page(&state, &ctx, FormState::new(), None, StatusCode::OK).await
+}
+
+/// The ask form as posted.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AskForm {
+    csrf: String,
+    title: String,
+    body: String,
+    category: String,
+    tags: String,
+    action: String,
+}
+
+/// `POST /ask`: previews or posts a question.
+pub async fn ask(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    form: Result<Form<AskForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let author = ctx.require_user("/ask")?.id;
+    let Form(input) = form.map_err(form_error)?;
+    ctx.verify_csrf(&input.csrf)?;
+    let mut form = FormState::new()
+        .with("title", input.title.clone())
+        .with("body", input.body.clone())
+        .with("category", input.category.clone())
+        .with("tags", input.tags.clone());
+    let title = validate_title(&input.title).map_err(|m| form.error("title", m)).ok();
+    let body = validate_body(&input.body).map_err(|m| form.error("body", m)).ok();
+    let tags = validate_tags(&input.tags).map_err(|m| form.error("tags", m)).ok();
+    let tree = category_tree(&state).await?;
+    let category = input.category.trim().parse::<i64>().ok().map(CategoryId).filter(|id| tree.get(*id).is_some());
+    if category.is_none() {
+        form.error("category", "choose the category the question belongs in");
+    }
+    let preview = (input.action == "preview").then(|| render_markdown(&input.body).into_string());
+    let (Some(title), Some(body), Some(tags), Some(category), false, None) =
+        (title, body, tags, category, form.has_errors(), preview.as_ref())
+    else {
+        let status = if form.has_errors() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+        return ask_page(&state, &ctx, form, preview, status).await;
+    };
+    state.limits.check_posting(PostingKind::Question, author)?;
+    let id = state
+        .store
+        .create_question(NewQuestion {
+            author,
+            category,
+            title: title.clone(),
+            body: PostBody::from_markdown(body),
+            tags,
+            created_at: ponder_core::time::now(),
+        })
+        .await?;
+    Ok(see_other(&question_path(id, &title), None))
+}
+
+/// The answer form as posted.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AnswerForm {
+    csrf: String,
+    body: String,
+    action: String,
+}
+
+/// `POST /questions/{id}/answers`: previews or posts an answer.
+pub async fn answer(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: Result<Form<AnswerForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let id = PostId(super::parse_id(&id, "question")?);
+    let thread = state
+        .store
+        .question_thread(id)
+        .await?
+        .filter(|t| !t.question.deleted)
+        .ok_or_else(|| AppError::NotFound(format!("There is no question {id} to answer.")))?;
+    let path = question_path(id, &thread.question.title);
+    let author = ctx.require_user(&format!("{path}#your-answer"))?.id;
+    let Form(input) = form.map_err(form_error)?;
+    ctx.verify_csrf(&input.csrf)?;
+    let mut forms = PageForms { answer: FormState::new().with("body", input.body.clone()), ..PageForms::default() };
+    let body = validate_body(&input.body).map_err(|m| forms.answer.error("body", m)).ok();
+    if input.action == "preview" {
+        forms.answer_preview = Some(render_markdown(&input.body).into_string());
+    }
+    let (Some(body), None) = (body, forms.answer_preview.as_ref()) else {
+        return question_response(&ctx, thread, forms);
+    };
+    state.limits.check_posting(PostingKind::Answer, author)?;
+    let answer = state
+        .store
+        .create_answer(NewAnswer { question: id, author, body: PostBody::from_markdown(body), created_at: ponder_core::time::now() })
+        .await?;
+    Ok(see_other(&format!("{path}#answer-{answer}"), None))
+}
+
+/// The comment form as posted.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CommentForm {
+    csrf: String,
+    body: String,
+}
+
+/// `POST /posts/{id}/comments`: comments on a question or an answer.
+pub async fn comment(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: Result<Form<CommentForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let post = PostId(super::parse_id(&id, "post")?);
+    let question = state
+        .store
+        .question_of(post)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("There is no post {post} to comment on.")))?;
+    let thread = state
+        .store
+        .question_thread(question)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("There is no post {post} to comment on.")))?;
+    let path = question_path(question, &thread.question.title);
+    let anchor = if post == question { "question".to_owned() } else { format!("answer-{post}") };
+    let author = ctx.require_user(&format!("{path}#{anchor}"))?.id;
+    let Form(input) = form.map_err(form_error)?;
+    ctx.verify_csrf(&input.csrf)?;
+    let body = match validate_comment(&input.body) {
+        Ok(body) => body,
+        Err(message) => {
+            let mut form = FormState::new().with("body", input.body.clone());
+            form.error("body", message);
+            let forms = PageForms { comment: Some((post, form)), ..PageForms::default() };
+            return question_response(&ctx, thread, forms);
+        }
+    };
+    state.limits.check_posting(PostingKind::Comment, author)?;
+    let comment = state
+        .store
+        .create_comment(NewComment { post, author, body: PostBody::inline(body), created_at: ponder_core::time::now() })
+        .await?;
+    Ok(see_other(&format!("{path}#comment-{comment}"), None))
+}
+
+/// The preview request: Markdown to render.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PreviewForm {
+    csrf: String,
+    body: String,
+}
+
+/// `POST /preview`: the live preview's HTML fragment, for logged-in writers.
+pub async fn preview(ctx: Ctx, form: Result<Form<PreviewForm>, FormRejection>) -> Result<Response, AppError> {
+    ctx.require_user("/ask")?;
+    let Form(input) = form.map_err(form_error)?;
+    ctx.verify_csrf(&input.csrf)?;
+    if input.body.chars().count() > ponder_core::posts::BODY_MAX {
+        return Err(AppError::TooLarge("The text is over 30,000 characters.".into()));
+    }
+    Ok(([(CONTENT_TYPE, "text/html; charset=utf-8")], render_markdown(&input.body).into_string()).into_response())
+}

@@ -1,0 +1,88 @@
+// Ponder's small enhancements. Every page works without this file; with it:
+// - forms marked data-draft keep their text in this browser until posted, so a
+//   closed tab loses nothing;
+// - text areas marked data-preview show a live preview rendered by the server.
+(function () {
+  "use strict";
+
+  function draftKey(form) {
+    return "ponder-draft:" + form.getAttribute("data-draft");
+  }
+
+  function fields(form) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return (el.tagName === "TEXTAREA" || (el.tagName === "INPUT" && el.type === "text") || el.tagName === "SELECT") && el.name;
+    });
+  }
+
+  function setUpDraft(form) {
+    var key = draftKey(form);
+    var saved = null;
+    try { saved = JSON.parse(window.localStorage.getItem(key) || "null"); } catch (e) { saved = null; }
+    var restored = false;
+    if (saved && typeof saved === "object") {
+      fields(form).forEach(function (el) {
+        // Never overwrite what the server sent back (a refused form keeps its text).
+        if (!el.value && typeof saved[el.name] === "string" && saved[el.name]) {
+          el.value = saved[el.name];
+          restored = true;
+        }
+      });
+    }
+    if (restored) {
+      var note = document.createElement("p");
+      note.className = "hint draft-note";
+      note.setAttribute("role", "status");
+      note.textContent = "Your unsent draft was restored.";
+      form.insertBefore(note, form.firstChild);
+    }
+    var timer = null;
+    form.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        var data = {};
+        fields(form).forEach(function (el) { data[el.name] = el.value; });
+        try { window.localStorage.setItem(key, JSON.stringify(data)); } catch (e) { /* storage full or off */ }
+      }, 400);
+    });
+    form.addEventListener("submit", function (event) {
+      var submitter = event.submitter;
+      // Previewing is not posting: keep the draft.
+      if (submitter && submitter.value === "preview") { return; }
+      try { window.localStorage.removeItem(key); } catch (e) { /* ignore */ }
+    });
+  }
+
+  function setUpPreview(area) {
+    var target = document.getElementById(area.getAttribute("data-preview"));
+    var form = area.form;
+    if (!target || !form || !form.elements.csrf) { return; }
+    var timer = null;
+    var last = null;
+    function refresh() {
+      var text = area.value;
+      if (text === last) { return; }
+      last = text;
+      if (!text.trim()) { target.hidden = true; return; }
+      var body = new URLSearchParams();
+      body.set("csrf", form.elements.csrf.value);
+      body.set("body", text);
+      fetch("/preview", { method: "POST", body: body, credentials: "same-origin", headers: { "Content-Type": "application/x-www-form-urlencoded" } })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) {
+          if (html === null) { return; }
+          target.innerHTML = html; // sanitized by the server, the same as a posted body
+          target.hidden = false;
+        })
+        .catch(function () { /* offline: the Preview button still works */ });
+    }
+    area.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(refresh, 350);
+    });
+    if (area.value.trim()) { refresh(); }
+  }
+
+  document.querySelectorAll("form[data-draft]").forEach(setUpDraft);
+  document.querySelectorAll("textarea[data-preview]").forEach(setUpPreview);
+})();
