@@ -34,6 +34,15 @@ pub struct ServeArgs {
     /// Log-in attempts allowed per minute naming one account.
     #[arg(long, env = "PONDER_LOGIN_PER_ACCOUNT_PER_MINUTE", default_value_t = RateLimitConfig::default().login_per_account_per_minute)]
     login_per_account_per_minute: u32,
+    /// Questions allowed per hour from one user.
+    #[arg(long, env = "PONDER_QUESTIONS_PER_USER_PER_HOUR", default_value_t = RateLimitConfig::default().questions_per_user_per_hour)]
+    questions_per_user_per_hour: u32,
+    /// Answers allowed per hour from one user.
+    #[arg(long, env = "PONDER_ANSWERS_PER_USER_PER_HOUR", default_value_t = RateLimitConfig::default().answers_per_user_per_hour)]
+    answers_per_user_per_hour: u32,
+    /// Comments allowed per minute from one user.
+    #[arg(long, env = "PONDER_COMMENTS_PER_USER_PER_MINUTE", default_value_t = RateLimitConfig::default().comments_per_user_per_minute)]
+    comments_per_user_per_minute: u32,
     /// SMTP server for verification and reset mail: smtp://host:25,
     /// smtp://user:pass@host:587?tls=required (STARTTLS) or smtps://user:pass@host.
     /// Without it, links are written to the log.
@@ -97,6 +106,9 @@ pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
         login_per_ip_per_minute: args.login_per_ip_per_minute,
         login_per_account_per_minute: args.login_per_account_per_minute,
         signups_per_ip_per_hour: args.signups_per_ip_per_hour,
+        questions_per_user_per_hour: args.questions_per_user_per_hour,
+        answers_per_user_per_hour: args.answers_per_user_per_hour,
+        comments_per_user_per_minute: args.comments_per_user_per_minute,
     })
     .with_mailer(mailer);
     // Spans name the method and path only: query strings can carry mailed tokens.

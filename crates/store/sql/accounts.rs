@@ -124,10 +124,7 @@ impl Backend {
         &self,
         user: UserId,
         sql: &'static str,
-        bind: impl FnOnce(
-            sqlx::query::Query<'_, Db, DbArgs>,
-        )
-            -> sqlx::query::Query<'_, Db, DbArgs>,
+        bind: impl FnOnce(sqlx::query::Query<'_, Db, DbArgs>) -> sqlx::query::Query<'_, Db, DbArgs>,
         change: &str,
     ) -> StoreResult<()> {
         let mut tx = self.writer.begin().await.map_err(db_error)?;

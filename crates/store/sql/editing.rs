@@ -6,14 +6,29 @@
 
 use crate::{Backend, Cols, db_error};
 use ponder_core::{PostId, UserId};
+use ponder_store::revision_columns;
 use ponder_store::rows;
 use ponder_store::{EditablePost, PostEdit, PostKind, Revision, StoreError, StoreResult};
-use ponder_store::revision_columns;
+
+/// kind, parent, author, title, body, deleted_at, question title, newest revision.
+type EditableRow = (
+    String,
+    Option<i64>,
+    i64,
+    String,
+    String,
+    Option<i64>,
+    String,
+    i64,
+);
 
 impl Backend {
-    pub(crate) async fn editable_post_impl(&self, post: PostId) -> StoreResult<Option<EditablePost>> {
+    pub(crate) async fn editable_post_impl(
+        &self,
+        post: PostId,
+    ) -> StoreResult<Option<EditablePost>> {
         self.count();
-        let found: Option<(String, Option<i64>, i64, String, String, Option<i64>, String, i64)> = sqlx::query_as(
+        let found: Option<EditableRow> = sqlx::query_as(
             "SELECT p.kind, p.parent_id, p.author_id, p.title, p.body_markdown, p.deleted_at, \
              coalesce(q.title, p.title), \
              coalesce((SELECT max(r.id) FROM revisions r WHERE r.post_id = p.id), 0) \
@@ -23,10 +38,15 @@ impl Backend {
         .fetch_optional(&self.readers)
         .await
         .map_err(db_error)?;
-        let Some((kind, parent, author, title, body, deleted_at, question_title, latest)) = found else {
+        let Some((kind, parent, author, title, body, deleted_at, question_title, latest)) = found
+        else {
             return Ok(None);
         };
-        let kind = if kind == "question" { PostKind::Question } else { PostKind::Answer };
+        let kind = if kind == "question" {
+            PostKind::Question
+        } else {
+            PostKind::Answer
+        };
         let tags = if kind == PostKind::Question {
             self.count();
             sqlx::query_scalar(
@@ -55,7 +75,12 @@ impl Backend {
     }
 
     /// Adds one to (or takes one from) the question count of each tag of `post`.
-    async fn move_tag_counts(&self, tx: &mut sqlx::Transaction<'static, crate::Db>, post: i64, delta: i64) -> StoreResult<()> {
+    async fn move_tag_counts(
+        &self,
+        tx: &mut sqlx::Transaction<'static, crate::Db>,
+        post: i64,
+        delta: i64,
+    ) -> StoreResult<()> {
         self.count();
         sqlx::query(
             "UPDATE tags SET question_count = question_count + $2 \
@@ -84,14 +109,17 @@ impl Backend {
             return Err(StoreError::not_found(format!("post {}", edit.post)));
         };
         if deleted_at.is_some() {
-            return Err(StoreError::Invalid("a deleted post cannot be edited; undelete it first".into()));
+            return Err(StoreError::Invalid(
+                "a deleted post cannot be edited; undelete it first".into(),
+            ));
         }
         self.count();
-        let (latest,): (i64,) = sqlx::query_as("SELECT coalesce(max(id), 0) FROM revisions WHERE post_id = $1")
-            .bind(edit.post.0)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(db_error)?;
+        let (latest,): (i64,) =
+            sqlx::query_as("SELECT coalesce(max(id), 0) FROM revisions WHERE post_id = $1")
+                .bind(edit.post.0)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_error)?;
         if latest != edit.base_revision {
             return Err(StoreError::Stale { current: latest });
         }
@@ -131,13 +159,15 @@ impl Backend {
                 .await
                 .map_err(db_error)?;
                 self.count();
-                sqlx::query("INSERT INTO post_tags (post_id, tag_id, position) VALUES ($1, $2, $3)")
-                    .bind(edit.post.0)
-                    .bind(tag_id)
-                    .bind(position as i64)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_error)?;
+                sqlx::query(
+                    "INSERT INTO post_tags (post_id, tag_id, position) VALUES ($1, $2, $3)",
+                )
+                .bind(edit.post.0)
+                .bind(tag_id)
+                .bind(position as i64)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
             }
         } else if let Some(question) = parent {
             self.count();
@@ -168,12 +198,14 @@ impl Backend {
         .await
         .map_err(db_error)?;
         self.count();
-        sqlx::query("INSERT INTO changes (kind, entity_id, created_at) VALUES ('post.edited', $1, $2)")
-            .bind(edit.post.0)
-            .bind(edit.at)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
+        sqlx::query(
+            "INSERT INTO changes (kind, entity_id, created_at) VALUES ('post.edited', $1, $2)",
+        )
+        .bind(edit.post.0)
+        .bind(edit.at)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
         tx.commit().await.map_err(db_error)?;
         Ok(revision)
     }
@@ -192,7 +224,12 @@ impl Backend {
         found.iter().map(|r| rows::revision(&Cols(r))).collect()
     }
 
-    pub(crate) async fn set_post_deleted_impl(&self, post: PostId, deleted: bool, at: i64) -> StoreResult<()> {
+    pub(crate) async fn set_post_deleted_impl(
+        &self,
+        post: PostId,
+        deleted: bool,
+        at: i64,
+    ) -> StoreResult<()> {
         let mut tx = self.writer.begin().await.map_err(db_error)?;
         self.count();
         let found: Option<(String, Option<i64>, Option<i64>)> = sqlx::query_as(concat!(
@@ -230,7 +267,11 @@ impl Backend {
         }
         self.count();
         sqlx::query("INSERT INTO changes (kind, entity_id, created_at) VALUES ($1, $2, $3)")
-            .bind(if deleted { "post.deleted" } else { "post.undeleted" })
+            .bind(if deleted {
+                "post.deleted"
+            } else {
+                "post.undeleted"
+            })
             .bind(post.0)
             .bind(at)
             .execute(&mut *tx)

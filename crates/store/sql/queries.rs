@@ -363,13 +363,11 @@ impl Backend {
         limit: u32,
     ) -> StoreResult<Vec<Change>> {
         self.count();
-        let found: Vec<(i64, String, i64, i64)> = sqlx::query_as(
-            concat!(
-                "SELECT id, kind, entity_id, created_at FROM changes WHERE id > $1",
-                changes_visible!(),
-                " ORDER BY id LIMIT $2"
-            ),
-        )
+        let found: Vec<(i64, String, i64, i64)> = sqlx::query_as(concat!(
+            "SELECT id, kind, entity_id, created_at FROM changes WHERE id > $1",
+            changes_visible!(),
+            " ORDER BY id LIMIT $2"
+        ))
         .bind(after)
         .bind(i64::from(limit))
         .fetch_all(&self.readers)

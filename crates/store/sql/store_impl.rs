@@ -1,7 +1,7 @@
 // The Store trait for a backend: every method delegates to the backend's inherent
 // methods in the other shared files. Included by each backend crate; see README.md.
 
-use crate::{Backend, BACKEND_NAME, db_error};
+use crate::{BACKEND_NAME, Backend, db_error};
 use async_trait::async_trait;
 use ponder_store::StoreResult;
 use std::sync::atomic::Ordering;
@@ -233,11 +233,19 @@ impl ponder_store::Store for Backend {
         self.edit_post_impl(edit).await
     }
 
-    async fn revisions(&self, post: ponder_core::PostId) -> StoreResult<Vec<ponder_store::Revision>> {
+    async fn revisions(
+        &self,
+        post: ponder_core::PostId,
+    ) -> StoreResult<Vec<ponder_store::Revision>> {
         self.revisions_impl(post).await
     }
 
-    async fn set_post_deleted(&self, post: ponder_core::PostId, deleted: bool, at: i64) -> StoreResult<()> {
+    async fn set_post_deleted(
+        &self,
+        post: ponder_core::PostId,
+        deleted: bool,
+        at: i64,
+    ) -> StoreResult<()> {
         self.set_post_deleted_impl(post, deleted, at).await
     }
 

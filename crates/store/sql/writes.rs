@@ -50,11 +50,11 @@ impl Backend {
             greatest!(),
             "(1, reputation + $2) WHERE id = $1"
         ))
-            .bind(user)
-            .bind(delta)
-            .execute(&mut **tx)
-            .await
-            .map_err(db_error)?;
+        .bind(user)
+        .bind(delta)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
         Ok(())
     }
 
@@ -208,13 +208,11 @@ impl Backend {
         .await
         .map_err(db_error)?;
         self.count();
-        sqlx::query(
-            concat!(
-                "UPDATE posts SET answer_count = answer_count + 1, last_activity_at = ",
-                greatest!(),
-                "(last_activity_at, $2) WHERE id = $1"
-            ),
-        )
+        sqlx::query(concat!(
+            "UPDATE posts SET answer_count = answer_count + 1, last_activity_at = ",
+            greatest!(),
+            "(last_activity_at, $2) WHERE id = $1"
+        ))
         .bind(new.question.0)
         .bind(new.created_at)
         .execute(&mut *tx)
@@ -274,11 +272,11 @@ impl Backend {
             greatest!(),
             "(last_activity_at, $2) WHERE id = $1"
         ))
-            .bind(parent.unwrap_or(new.post.0))
-            .bind(new.created_at)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
+        .bind(parent.unwrap_or(new.post.0))
+        .bind(new.created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
         self.log_change(&mut tx, "comment.created", id).await?;
         self.commit(tx).await?;
         Ok(CommentId(id))
@@ -287,15 +285,14 @@ impl Backend {
     pub(crate) async fn cast_vote_impl(&self, vote: NewVote) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         self.count();
-        let post: Option<(i64,)> =
-            sqlx::query_as(concat!(
-                "SELECT author_id FROM posts WHERE id = $1 AND deleted_at IS NULL",
-                for_update!()
-            ))
-                .bind(vote.post.0)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db_error)?;
+        let post: Option<(i64,)> = sqlx::query_as(concat!(
+            "SELECT author_id FROM posts WHERE id = $1 AND deleted_at IS NULL",
+            for_update!()
+        ))
+        .bind(vote.post.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
         let Some((author,)) = post else {
             return Err(StoreError::not_found(format!("post {}", vote.post)));
         };
@@ -358,13 +355,11 @@ impl Backend {
     ) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         self.count();
-        let found: Option<(i64, Option<i64>)> = sqlx::query_as(
-            concat!(
-                "SELECT author_id, accepted_answer_id FROM posts \
+        let found: Option<(i64, Option<i64>)> = sqlx::query_as(concat!(
+            "SELECT author_id, accepted_answer_id FROM posts \
                  WHERE id = $1 AND kind = 'question' AND deleted_at IS NULL",
-                for_update!()
-            ),
-        )
+            for_update!()
+        ))
         .bind(question.0)
         .fetch_optional(&mut *tx)
         .await

@@ -323,7 +323,13 @@ pub async fn a_question_thread_holds_everything_its_page_shows(store: Arc<dyn St
 
     let tag = store.tag("causes").await.unwrap().expect("tag");
     assert_eq!(tag.question_count, 1);
-    let popular: Vec<String> = store.popular_tags(10).await.unwrap().into_iter().map(|t| t.name).collect();
+    let popular: Vec<String> = store
+        .popular_tags(10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
     assert_eq!(popular, ["causes", "europe"]);
     assert_eq!(store.popular_tags(1).await.unwrap().len(), 1);
     assert_eq!(store.tag("nope").await.unwrap(), None);

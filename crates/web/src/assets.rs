@@ -46,7 +46,12 @@ pub static STYLESHEET: LazyLock<Asset> = LazyLock::new(|| {
 
 /// The script that adds drafts and live previews.
 pub static SCRIPT: LazyLock<Asset> = LazyLock::new(|| {
-    Asset::new("app", "js", "text/javascript; charset=utf-8", include_bytes!("../static/app.js"))
+    Asset::new(
+        "app",
+        "js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/app.js"),
+    )
 });
 
 /// The site icon.

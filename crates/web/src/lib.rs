@@ -143,9 +143,15 @@ pub fn app(state: AppState) -> Router {
         .route("/preview", post(posting::preview))
         .route("/questions/{id}/answers", post(posting::answer))
         .route("/posts/{id}/comments", post(posting::comment))
-        .route("/posts/{id}/edit", get(editing::edit_form).post(editing::save_edit))
+        .route(
+            "/posts/{id}/edit",
+            get(editing::edit_form).post(editing::save_edit),
+        )
         .route("/posts/{id}/revisions", get(editing::revisions))
-        .route("/posts/{id}/revisions/{revision}/rollback", post(editing::roll_back))
+        .route(
+            "/posts/{id}/revisions/{revision}/rollback",
+            post(editing::roll_back),
+        )
         .route("/posts/{id}/delete", post(editing::delete))
         .route("/posts/{id}/undelete", post(editing::undelete))
         .fallback(error::not_found_fallback)

@@ -94,7 +94,11 @@ impl RateLimits {
     }
 
     /// Counts a post of this kind by `user`.
-    pub fn check_posting(&self, kind: PostingKind, user: ponder_core::UserId) -> Result<(), AppError> {
+    pub fn check_posting(
+        &self,
+        kind: PostingKind,
+        user: ponder_core::UserId,
+    ) -> Result<(), AppError> {
         let limiter = match kind {
             PostingKind::Question => &self.questions,
             PostingKind::Answer => &self.answers,
@@ -156,7 +160,14 @@ mod tests {
         assert!(limits.check_posting(PostingKind::Comment, ann).is_ok());
         assert!(limits.check_posting(PostingKind::Comment, ann).is_ok());
         assert!(limits.check_posting(PostingKind::Comment, ann).is_err());
-        assert!(limits.check_posting(PostingKind::Answer, ann).is_ok(), "each kind counts alone");
-        assert!(limits.check_posting(PostingKind::Comment, ponder_core::UserId(2)).is_ok());
+        assert!(
+            limits.check_posting(PostingKind::Answer, ann).is_ok(),
+            "each kind counts alone"
+        );
+        assert!(
+            limits
+                .check_posting(PostingKind::Comment, ponder_core::UserId(2))
+                .is_ok()
+        );
     }
 }

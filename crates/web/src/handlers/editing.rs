@@ -11,7 +11,10 @@ use crate::auth::Ctx;
 use crate::auth::permissions::{can_manage, can_see_deleted};
 use crate::error::AppError;
 use crate::forms::{FormState, form_error};
-use crate::views::{DiffPiece, EditPage, Head, Moment, RevisionView, RevisionsPage, AuthorCard, question_path, render};
+use crate::views::{
+    AuthorCard, DiffPiece, EditPage, Head, Moment, RevisionView, RevisionsPage, question_path,
+    render,
+};
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
@@ -24,7 +27,12 @@ use ponder_store::{EditablePost, PostBody, PostEdit, PostKind, StoreError};
 use serde::Deserialize;
 
 /// The post, if it exists and the viewer may manage it.
-async fn managed_post(state: &AppState, ctx: &Ctx, raw_id: &str, here: &str) -> Result<EditablePost, AppError> {
+async fn managed_post(
+    state: &AppState,
+    ctx: &Ctx,
+    raw_id: &str,
+    here: &str,
+) -> Result<EditablePost, AppError> {
     let id = PostId(parse_id(raw_id, "post")?);
     let post = state
         .store
@@ -33,7 +41,9 @@ async fn managed_post(state: &AppState, ctx: &Ctx, raw_id: &str, here: &str) -> 
         .ok_or_else(|| AppError::NotFound(format!("There is no post {id}.")))?;
     let viewer = ctx.require_user(here)?;
     if !can_manage(Some(viewer), post.author_id) {
-        return Err(AppError::Forbidden("Only the author and moderators can change this post.".into()));
+        return Err(AppError::Forbidden(
+            "Only the author and moderators can change this post.".into(),
+        ));
     }
     Ok(post)
 }
@@ -49,7 +59,11 @@ fn post_url(post: &EditablePost) -> String {
 
 fn edit_page(ctx: &Ctx, post: &EditablePost, form: FormState, status: StatusCode) -> Response {
     let mut response = render(&EditPage {
-        head: Head::new(ctx, format!("Edit: {}", post.question_title), "Improve this post."),
+        head: Head::new(
+            ctx,
+            format!("Edit: {}", post.question_title),
+            "Improve this post.",
+        ),
         post_id: post.id.0,
         is_question: post.kind == PostKind::Question,
         back_url: post_url(post),
@@ -60,11 +74,17 @@ fn edit_page(ctx: &Ctx, post: &EditablePost, form: FormState, status: StatusCode
 }
 
 /// `GET /posts/{id}/edit`.
-pub async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+pub async fn edit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
     let here = format!("/posts/{id}/edit");
     let post = managed_post(&state, &ctx, &id, &here).await?;
     if post.deleted {
-        return Err(AppError::NotFound("A deleted post cannot be edited; undelete it first.".into()));
+        return Err(AppError::NotFound(
+            "A deleted post cannot be edited; undelete it first.".into(),
+        ));
     }
     let form = FormState::new()
         .with("title", post.title.clone())
@@ -105,18 +125,42 @@ pub async fn save_edit(
         .with("tags", input.tags.clone())
         .with("summary", input.summary.clone())
         .with("base_revision", input.base_revision.clone());
-    let title = if is_question { validate_title(&input.title).map_err(|m| form.error("title", m)).ok() } else { Some(String::new()) };
-    let tags = if is_question { validate_tags(&input.tags).map_err(|m| form.error("tags", m)).ok() } else { Some(Vec::new()) };
-    let body = validate_body(&input.body).map_err(|m| form.error("body", m)).ok();
-    let summary = validate_summary(&input.summary).map_err(|m| form.error("summary", m)).ok();
+    let title = if is_question {
+        validate_title(&input.title)
+            .map_err(|m| form.error("title", m))
+            .ok()
+    } else {
+        Some(String::new())
+    };
+    let tags = if is_question {
+        validate_tags(&input.tags)
+            .map_err(|m| form.error("tags", m))
+            .ok()
+    } else {
+        Some(Vec::new())
+    };
+    let body = validate_body(&input.body)
+        .map_err(|m| form.error("body", m))
+        .ok();
+    let summary = validate_summary(&input.summary)
+        .map_err(|m| form.error("summary", m))
+        .ok();
     let base = input.base_revision.trim().parse::<i64>().ok();
     let (Some(title), Some(tags), Some(body), Some(summary), Some(base), false) =
         (title, tags, body, summary, base, form.has_errors())
     else {
         if base.is_none() && !form.has_errors() {
-            form.general = Some("The form lost track of the version you edited. Reload the page and edit again.".into());
+            form.general = Some(
+                "The form lost track of the version you edited. Reload the page and edit again."
+                    .into(),
+            );
         }
-        return Ok(edit_page(&ctx, &post, form, StatusCode::UNPROCESSABLE_ENTITY));
+        return Ok(edit_page(
+            &ctx,
+            &post,
+            form,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
     };
     let edit = PostEdit {
         post: post.id,
@@ -149,15 +193,25 @@ fn pieces(old: &str, new: &str) -> Vec<DiffPiece> {
         .into_iter()
         .map(|p| match p {
             Piece::Same(text) => DiffPiece { kind: "same", text },
-            Piece::Added(text) => DiffPiece { kind: "added", text },
-            Piece::Removed(text) => DiffPiece { kind: "removed", text },
+            Piece::Added(text) => DiffPiece {
+                kind: "added",
+                text,
+            },
+            Piece::Removed(text) => DiffPiece {
+                kind: "removed",
+                text,
+            },
         })
         .collect()
 }
 
 /// `GET /posts/{id}/revisions`: every revision, newest first, each with a word-level
 /// difference from the one before.
-pub async fn revisions(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+pub async fn revisions(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
     let id = PostId(parse_id(&id, "post")?);
     let post = state
         .store
@@ -181,7 +235,11 @@ pub async fn revisions(State(state): State<AppState>, ctx: Ctx, Path(id): Path<S
             number: revision.number,
             editor: AuthorCard::new(&revision.editor),
             when: Moment::new(revision.created_at, now),
-            summary: if i == 0 { "Original post".to_owned() } else { revision.summary.clone() },
+            summary: if i == 0 {
+                "Original post".to_owned()
+            } else {
+                revision.summary.clone()
+            },
             title: pieces(old_title, &revision.title),
             body: pieces(old_body, &revision.body_markdown),
             tags: pieces(&old_tags, &revision.tags.join(" ")),
@@ -190,7 +248,11 @@ pub async fn revisions(State(state): State<AppState>, ctx: Ctx, Path(id): Path<S
     }
     views.reverse();
     let page = RevisionsPage {
-        head: Head::new(&ctx, format!("History of: {}", post.question_title), "Every version of this post."),
+        head: Head::new(
+            &ctx,
+            format!("History of: {}", post.question_title),
+            "Every version of this post.",
+        ),
         title: post.question_title.clone(),
         post_id: post.id.0,
         is_question: post.kind == PostKind::Question,
@@ -218,7 +280,9 @@ pub async fn roll_back(
     let target = history
         .iter()
         .find(|r| r.id == revision_id)
-        .ok_or_else(|| AppError::NotFound(format!("Post {} has no revision {revision_id}.", post.id)))?;
+        .ok_or_else(|| {
+            AppError::NotFound(format!("Post {} has no revision {revision_id}.", post.id))
+        })?;
     let edit = PostEdit {
         post: post.id,
         editor,
@@ -239,21 +303,40 @@ pub async fn roll_back(
     }
 }
 
-async fn set_deleted(state: &AppState, ctx: &Ctx, id: &str, form: Result<Form<CsrfOnly>, FormRejection>, deleted: bool) -> Result<Response, AppError> {
+async fn set_deleted(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    form: Result<Form<CsrfOnly>, FormRejection>,
+    deleted: bool,
+) -> Result<Response, AppError> {
     let post = managed_post(state, ctx, id, "/").await?;
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(input.csrf())?;
-    state.store.set_post_deleted(post.id, deleted, ponder_core::time::now()).await?;
+    state
+        .store
+        .set_post_deleted(post.id, deleted, ponder_core::time::now())
+        .await?;
     Ok(see_other(&post_url(&post), None))
 }
 
 /// `POST /posts/{id}/delete`: hides the post from everyone but its author and
 /// moderators; nothing is removed.
-pub async fn delete(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, form: Result<Form<CsrfOnly>, FormRejection>) -> Result<Response, AppError> {
+pub async fn delete(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: Result<Form<CsrfOnly>, FormRejection>,
+) -> Result<Response, AppError> {
     set_deleted(&state, &ctx, &id, form, true).await
 }
 
 /// `POST /posts/{id}/undelete`.
-pub async fn undelete(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, form: Result<Form<CsrfOnly>, FormRejection>) -> Result<Response, AppError> {
+pub async fn undelete(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: Result<Form<CsrfOnly>, FormRejection>,
+) -> Result<Response, AppError> {
     set_deleted(&state, &ctx, &id, form, false).await
 }

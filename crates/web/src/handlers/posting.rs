@@ -38,14 +38,29 @@ fn category_options(tree: &CategoryTree, selected: &str) -> Vec<CategoryOption> 
             stack.push((Some(c.id), depth + 1));
         }
         if let Some(id) = parent {
-            let label = tree.path(id).iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(" › ");
-            out.push(CategoryOption { id: id.0, label, selected: id.0.to_string() == selected });
+            let label = tree
+                .path(id)
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>()
+                .join(" › ");
+            out.push(CategoryOption {
+                id: id.0,
+                label,
+                selected: id.0.to_string() == selected,
+            });
         }
     }
     out
 }
 
-async fn ask_page(state: &AppState, ctx: &Ctx, form: FormState, preview: Option<String>, status: StatusCode) -> Result<Response, AppError> {
+async fn ask_page(
+    state: &AppState,
+    ctx: &Ctx,
+    form: FormState,
+    preview: Option<String>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let tree = category_tree(state).await?;
     let popular = state.store.popular_tags(40).await?;
     let page = AskPage {
@@ -96,19 +111,40 @@ pub async fn ask(
         .with("body", input.body.clone())
         .with("category", input.category.clone())
         .with("tags", input.tags.clone());
-    let title = validate_title(&input.title).map_err(|m| form.error("title", m)).ok();
-    let body = validate_body(&input.body).map_err(|m| form.error("body", m)).ok();
-    let tags = validate_tags(&input.tags).map_err(|m| form.error("tags", m)).ok();
+    let title = validate_title(&input.title)
+        .map_err(|m| form.error("title", m))
+        .ok();
+    let body = validate_body(&input.body)
+        .map_err(|m| form.error("body", m))
+        .ok();
+    let tags = validate_tags(&input.tags)
+        .map_err(|m| form.error("tags", m))
+        .ok();
     let tree = category_tree(&state).await?;
-    let category = input.category.trim().parse::<i64>().ok().map(CategoryId).filter(|id| tree.get(*id).is_some());
+    let category = input
+        .category
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .map(CategoryId)
+        .filter(|id| tree.get(*id).is_some());
     if category.is_none() {
         form.error("category", "choose the category the question belongs in");
     }
     let preview = (input.action == "preview").then(|| render_markdown(&input.body).into_string());
-    let (Some(title), Some(body), Some(tags), Some(category), false, None) =
-        (title, body, tags, category, form.has_errors(), preview.as_ref())
-    else {
-        let status = if form.has_errors() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let (Some(title), Some(body), Some(tags), Some(category), false, None) = (
+        title,
+        body,
+        tags,
+        category,
+        form.has_errors(),
+        preview.as_ref(),
+    ) else {
+        let status = if form.has_errors() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        };
         return ask_page(&state, &ctx, form, preview, status).await;
     };
     state.limits.check_posting(PostingKind::Question, author)?;
@@ -153,8 +189,13 @@ pub async fn answer(
     let author = ctx.require_user(&format!("{path}#your-answer"))?.id;
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(&input.csrf)?;
-    let mut forms = PageForms { answer: FormState::new().with("body", input.body.clone()), ..PageForms::default() };
-    let body = validate_body(&input.body).map_err(|m| forms.answer.error("body", m)).ok();
+    let mut forms = PageForms {
+        answer: FormState::new().with("body", input.body.clone()),
+        ..PageForms::default()
+    };
+    let body = validate_body(&input.body)
+        .map_err(|m| forms.answer.error("body", m))
+        .ok();
     if input.action == "preview" {
         forms.answer_preview = Some(render_markdown(&input.body).into_string());
     }
@@ -164,7 +205,12 @@ pub async fn answer(
     state.limits.check_posting(PostingKind::Answer, author)?;
     let answer = state
         .store
-        .create_answer(NewAnswer { question: id, author, body: PostBody::from_markdown(body), created_at: ponder_core::time::now() })
+        .create_answer(NewAnswer {
+            question: id,
+            author,
+            body: PostBody::from_markdown(body),
+            created_at: ponder_core::time::now(),
+        })
         .await?;
     Ok(see_other(&format!("{path}#answer-{answer}"), None))
 }
@@ -196,7 +242,11 @@ pub async fn comment(
         .await?
         .ok_or_else(|| AppError::NotFound(format!("There is no post {post} to comment on.")))?;
     let path = question_path(question, &thread.question.title);
-    let anchor = if post == question { "question".to_owned() } else { format!("answer-{post}") };
+    let anchor = if post == question {
+        "question".to_owned()
+    } else {
+        format!("answer-{post}")
+    };
     let author = ctx.require_user(&format!("{path}#{anchor}"))?.id;
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(&input.csrf)?;
@@ -205,14 +255,22 @@ pub async fn comment(
         Err(message) => {
             let mut form = FormState::new().with("body", input.body.clone());
             form.error("body", message);
-            let forms = PageForms { comment: Some((post, form)), ..PageForms::default() };
+            let forms = PageForms {
+                comment: Some((post, form)),
+                ..PageForms::default()
+            };
             return question_response(&ctx, thread, forms);
         }
     };
     state.limits.check_posting(PostingKind::Comment, author)?;
     let comment = state
         .store
-        .create_comment(NewComment { post, author, body: PostBody::inline(body), created_at: ponder_core::time::now() })
+        .create_comment(NewComment {
+            post,
+            author,
+            body: PostBody::inline(body),
+            created_at: ponder_core::time::now(),
+        })
         .await?;
     Ok(see_other(&format!("{path}#comment-{comment}"), None))
 }
@@ -226,12 +284,21 @@ pub struct PreviewForm {
 }
 
 /// `POST /preview`: the live preview's HTML fragment, for logged-in writers.
-pub async fn preview(ctx: Ctx, form: Result<Form<PreviewForm>, FormRejection>) -> Result<Response, AppError> {
+pub async fn preview(
+    ctx: Ctx,
+    form: Result<Form<PreviewForm>, FormRejection>,
+) -> Result<Response, AppError> {
     ctx.require_user("/ask")?;
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(&input.csrf)?;
     if input.body.chars().count() > ponder_core::posts::BODY_MAX {
-        return Err(AppError::TooLarge("The text is over 30,000 characters.".into()));
+        return Err(AppError::TooLarge(
+            "The text is over 30,000 characters.".into(),
+        ));
     }
-    Ok(([(CONTENT_TYPE, "text/html; charset=utf-8")], render_markdown(&input.body).into_string()).into_response())
+    Ok((
+        [(CONTENT_TYPE, "text/html; charset=utf-8")],
+        render_markdown(&input.body).into_string(),
+    )
+        .into_response())
 }

@@ -3,7 +3,9 @@
 use super::{ListParams, ListRequest, category_tree, parse_id, question_list};
 use crate::AppState;
 use crate::auth::Ctx;
+use crate::auth::permissions::{can_manage, can_see_deleted};
 use crate::error::AppError;
+use crate::forms::FormState;
 use crate::views::{
     CommentView, Head, Link, Moment, PostView, QuestionListPage, QuestionPage, moved_permanently,
     question_path, render, tag_path,
@@ -14,8 +16,6 @@ use axum::response::Response;
 use ponder_core::PostId;
 use ponder_core::markdown::plain_excerpt;
 use ponder_core::text::count;
-use crate::auth::permissions::{can_manage, can_see_deleted};
-use crate::forms::FormState;
 use ponder_store::{Post, QuestionFilter, QuestionThread};
 
 const EMPTY_SITE: &str = "No questions have been asked here yet. Questions you ask appear here, \
@@ -101,14 +101,22 @@ async fn show(
     slug: Option<&str>,
 ) -> Result<Response, AppError> {
     let id = PostId(parse_id(raw_id, "question")?);
-    let not_found = || AppError::NotFound(format!("There is no question {id}. It may have been deleted."));
+    let not_found = || {
+        AppError::NotFound(format!(
+            "There is no question {id}. It may have been deleted."
+        ))
+    };
     let Some(thread) = state.store.question_thread(id).await? else {
         // Perhaps an answer's id: send the reader to it within its question.
         let question = state.store.question_of(id).await?.filter(|q| *q != id);
         let Some(question) = question else {
             return Err(not_found());
         };
-        let thread = state.store.question_thread(question).await?.ok_or_else(not_found)?;
+        let thread = state
+            .store
+            .question_thread(question)
+            .await?
+            .ok_or_else(not_found)?;
         let path = question_path(question, &thread.question.title);
         return Ok(moved_permanently(&format!("{path}#answer-{id}")));
     };
@@ -133,11 +141,18 @@ pub struct PageForms {
 
 /// Renders a thread's page for the viewer in `ctx`: 404 when the question is
 /// deleted and the viewer may not see it; 422 when `forms` carries a refusal.
-pub fn question_response(ctx: &Ctx, thread: QuestionThread, forms: PageForms) -> Result<Response, AppError> {
+pub fn question_response(
+    ctx: &Ctx,
+    thread: QuestionThread,
+    forms: PageForms,
+) -> Result<Response, AppError> {
     let viewer = ctx.viewer.as_ref();
     let q = &thread.question;
     if q.deleted && !can_see_deleted(viewer, q.author.id) {
-        return Err(AppError::NotFound(format!("There is no question {}. It may have been deleted.", q.id)));
+        return Err(AppError::NotFound(format!(
+            "There is no question {}. It may have been deleted.",
+            q.id
+        )));
     }
     let refused = forms.answer.has_errors() || forms.comment.is_some();
     let path = question_path(q.id, &q.title);
@@ -149,11 +164,19 @@ pub fn question_response(ctx: &Ctx, thread: QuestionThread, forms: PageForms) ->
 }
 
 /// Shapes a thread into its page.
-fn question_page(ctx: &Ctx, thread: &QuestionThread, path: &str, mut forms: PageForms) -> QuestionPage {
+fn question_page(
+    ctx: &Ctx,
+    thread: &QuestionThread,
+    path: &str,
+    mut forms: PageForms,
+) -> QuestionPage {
     let now = ponder_core::time::now();
     let viewer = ctx.viewer.as_ref();
     let view = |post: &Post, accepted: bool, forms: &mut PageForms| {
-        let comments = thread.comments_of(post.id).map(|c| CommentView::new(c, now)).collect();
+        let comments = thread
+            .comments_of(post.id)
+            .map(|c| CommentView::new(c, now))
+            .collect();
         let mut view = PostView::new(post, comments, accepted, path, now);
         view.can_manage = can_manage(viewer, post.author.id);
         if let Some((_, form)) = forms.comment.take_if(|(id, _)| *id == post.id) {
@@ -177,7 +200,14 @@ fn question_page(ctx: &Ctx, thread: &QuestionThread, path: &str, mut forms: Page
         head,
         crumbs,
         title: q.title.clone(),
-        tags: thread.tags.iter().map(|t| Link { label: t.clone(), url: tag_path(t) }).collect(),
+        tags: thread
+            .tags
+            .iter()
+            .map(|t| Link {
+                label: t.clone(),
+                url: tag_path(t),
+            })
+            .collect(),
         active: Moment::new(q.last_activity_at, now),
         answers_heading: if live_answers == 0 {
             "No answers yet".to_owned()

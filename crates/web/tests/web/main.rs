@@ -7,4 +7,5 @@
 
 mod accounts;
 mod pages;
+mod posting;
 mod support;
