@@ -84,12 +84,13 @@ pub fn words(old: &str, new: &str) -> Vec<Piece> {
                 push(&mut out, Piece::Same(mid_a[i].to_owned()));
                 i += 1;
                 j += 1;
-            } else if j < m && (i == n || lcs[i * (m + 1) + j + 1] >= lcs[(i + 1) * (m + 1) + j]) {
-                push(&mut out, Piece::Added(mid_b[j].to_owned()));
-                j += 1;
-            } else {
+            } else if i < n && (j == m || lcs[(i + 1) * (m + 1) + j] >= lcs[i * (m + 1) + j + 1]) {
+                // What went comes before what came, as readers expect.
                 push(&mut out, Piece::Removed(mid_a[i].to_owned()));
                 i += 1;
+            } else {
+                push(&mut out, Piece::Added(mid_b[j].to_owned()));
+                j += 1;
             }
         }
     }
@@ -124,8 +125,8 @@ mod tests {
             d,
             [
                 Same("the ".into()),
-                Added("slow".into()),
                 Removed("quick".into()),
+                Added("slow".into()),
                 Same(" brown fox".into()),
                 Added(" jumps".into())
             ]
