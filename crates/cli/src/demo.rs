@@ -384,7 +384,9 @@ pub async fn seed_if_empty(store: &dyn Store) -> Result<Option<String>> {
             .await?;
             post_count += 1;
             if a.accepted {
-                store.accept_answer(question, Some(answer)).await?;
+                store
+                    .accept_answer(question, Some(answer), Default::default())
+                    .await?;
             }
         }
     }
@@ -449,6 +451,7 @@ async fn vote(
                 user: *voter,
                 value,
                 created_at: now(),
+                rules: Default::default(),
             })
             .await
             .context("cannot cast a demo vote")?;

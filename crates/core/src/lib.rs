@@ -3,6 +3,8 @@
 //! - [`accounts`]: what handles, names, emails and passwords may be.
 //! - [`posts`]: what titles, bodies, tags and comments may be.
 //! - [`diff`]: word-level differences between revisions.
+//! - [`badges`]: the badges and what earns each.
+//! - [`reputation`]: points per event and the reputation each privilege needs.
 //! - [`ids`]: typed ids, so that a user id is never passed where a post id belongs.
 //! - [`markdown`]: Markdown to sanitized HTML, and plain-text excerpts.
 //! - [`slug`]: URL slugs from titles and names.
@@ -12,12 +14,14 @@
 //! - [`time`]: UTC timestamps (seconds since the Unix epoch) and their calendar form.
 
 pub mod accounts;
+pub mod badges;
 pub mod diff;
 pub mod identicon;
 pub mod ids;
 pub mod markdown;
 pub mod paging;
 pub mod posts;
+pub mod reputation;
 pub mod slug;
 pub mod text;
 pub mod time;

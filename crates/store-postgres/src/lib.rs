@@ -42,7 +42,9 @@ mod accounts;
 mod editing;
 mod migrations;
 mod queries;
+mod reputation;
 mod store_impl;
+mod suggestions;
 mod writes;
 
 use ponder_store::rows::RowAccess;

@@ -180,6 +180,51 @@ CREATE TABLE badges (
     awarded_at INTEGER NOT NULL
 );
 CREATE INDEX badges_user_idx ON badges (user_id);
+CREATE UNIQUE INDEX badges_once_key ON badges (user_id, name, coalesce(post_id, 0));
+
+-- Every change to a user's reputation and why. users.reputation is the running
+-- total; `ponder reputation recompute` replays this ledger to check it.
+-- actor_id is who caused it (the voter, the asker who accepted).
+CREATE TABLE reputation_events (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users (id),
+    kind       TEXT NOT NULL,
+    post_id    INTEGER REFERENCES posts (id),
+    actor_id   INTEGER REFERENCES users (id),
+    amount     INTEGER NOT NULL,
+    day        INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX reputation_events_user_idx ON reputation_events (user_id, id);
+CREATE INDEX reputation_events_cap_idx ON reputation_events (user_id, day, kind);
+CREATE INDEX reputation_events_post_idx ON reputation_events (post_id, actor_id);
+
+CREATE TABLE comment_votes (
+    comment_id INTEGER NOT NULL REFERENCES comments (id),
+    user_id    INTEGER NOT NULL REFERENCES users (id),
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (comment_id, user_id)
+) WITHOUT ROWID;
+
+-- Edits of others' posts by users without the edit privilege wait here for the
+-- author or an experienced user; at most one pending suggestion per post.
+CREATE TABLE suggested_edits (
+    id            INTEGER PRIMARY KEY,
+    post_id       INTEGER NOT NULL REFERENCES posts (id),
+    author_id     INTEGER NOT NULL REFERENCES users (id),
+    base_revision INTEGER NOT NULL,
+    title         TEXT NOT NULL DEFAULT '',
+    body_markdown TEXT NOT NULL,
+    tags          TEXT NOT NULL DEFAULT '',
+    summary       TEXT NOT NULL DEFAULT '',
+    status        TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'rejected')),
+    reviewer_id   INTEGER REFERENCES users (id),
+    reason        TEXT NOT NULL DEFAULT '',
+    created_at    INTEGER NOT NULL,
+    reviewed_at   INTEGER
+);
+CREATE UNIQUE INDEX suggested_edits_pending_key ON suggested_edits (post_id) WHERE status = 'pending';
+CREATE INDEX suggested_edits_status_idx ON suggested_edits (status, created_at);
 
 CREATE TABLE changes (
     id         INTEGER PRIMARY KEY AUTOINCREMENT,

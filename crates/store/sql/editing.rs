@@ -95,14 +95,26 @@ impl Backend {
     }
 
     pub(crate) async fn edit_post_impl(&self, edit: PostEdit) -> StoreResult<i64> {
-        let mut tx = self.writer.begin().await.map_err(db_error)?;
+        let mut tx = self.begin().await?;
+        let revision = self.apply_edit(&mut tx, &edit).await?;
+        self.commit(tx).await?;
+        Ok(revision)
+    }
+
+    /// Applies an edit inside `tx`: checks the base revision, writes the post, its
+    /// tags and a revision, and logs the change. Returns the new revision's id.
+    pub(crate) async fn apply_edit(
+        &self,
+        tx: &mut crate::writes::Tx<'static>,
+        edit: &PostEdit,
+    ) -> StoreResult<i64> {
         self.count();
         let found: Option<(String, Option<i64>, Option<i64>)> = sqlx::query_as(concat!(
             "SELECT kind, parent_id, deleted_at FROM posts WHERE id = $1",
             for_update!()
         ))
         .bind(edit.post.0)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await
         .map_err(db_error)?;
         let Some((kind, parent, deleted_at)) = found else {
@@ -117,7 +129,7 @@ impl Backend {
         let (latest,): (i64,) =
             sqlx::query_as("SELECT coalesce(max(id), 0) FROM revisions WHERE post_id = $1")
                 .bind(edit.post.0)
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut **tx)
                 .await
                 .map_err(db_error)?;
         if latest != edit.base_revision {
@@ -137,15 +149,15 @@ impl Backend {
         .bind(edit.body.markdown())
         .bind(edit.body.html())
         .bind(edit.at)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await
         .map_err(db_error)?;
         if is_question {
-            self.move_tag_counts(&mut tx, edit.post.0, -1).await?;
+            self.move_tag_counts(tx, edit.post.0, -1).await?;
             self.count();
             sqlx::query("DELETE FROM post_tags WHERE post_id = $1")
                 .bind(edit.post.0)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await
                 .map_err(db_error)?;
             for (position, name) in edit.tags.iter().enumerate() {
@@ -155,7 +167,7 @@ impl Backend {
                      ON CONFLICT (name) DO UPDATE SET question_count = tags.question_count + 1 RETURNING id",
                 )
                 .bind(name)
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut **tx)
                 .await
                 .map_err(db_error)?;
                 self.count();
@@ -165,7 +177,7 @@ impl Backend {
                 .bind(edit.post.0)
                 .bind(tag_id)
                 .bind(position as i64)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await
                 .map_err(db_error)?;
             }
@@ -178,7 +190,7 @@ impl Backend {
             ))
             .bind(question)
             .bind(edit.at)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .map_err(db_error)?;
         }
@@ -194,7 +206,7 @@ impl Backend {
         .bind(if is_question { edit.tags.join(" ") } else { String::new() })
         .bind(&edit.summary)
         .bind(edit.at)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await
         .map_err(db_error)?;
         self.count();
@@ -203,10 +215,9 @@ impl Backend {
         )
         .bind(edit.post.0)
         .bind(edit.at)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await
         .map_err(db_error)?;
-        tx.commit().await.map_err(db_error)?;
         Ok(revision)
     }
 

@@ -77,8 +77,9 @@ impl ponder_store::Store for Backend {
         &self,
         question: ponder_core::PostId,
         answer: Option<ponder_core::PostId>,
+        rules: ponder_core::reputation::ReputationRules,
     ) -> StoreResult<()> {
-        self.accept_answer_impl(question, answer).await
+        self.accept_answer_impl(question, answer, rules).await
     }
 
     async fn list_questions(
@@ -251,5 +252,85 @@ impl ponder_store::Store for Backend {
 
     async fn popular_tags(&self, limit: u32) -> StoreResult<Vec<ponder_store::Tag>> {
         self.popular_tags_impl(limit).await
+    }
+
+    async fn reputation_events(
+        &self,
+        user: ponder_core::UserId,
+        limit: u32,
+    ) -> StoreResult<Vec<ponder_store::ReputationEvent>> {
+        self.reputation_events_impl(user, limit).await
+    }
+
+    async fn badges(&self, user: ponder_core::UserId) -> StoreResult<Vec<ponder_store::Badge>> {
+        self.badges_impl(user).await
+    }
+
+    async fn recompute_reputation(
+        &self,
+        apply: bool,
+    ) -> StoreResult<Vec<ponder_store::ReputationMismatch>> {
+        self.recompute_reputation_impl(apply).await
+    }
+
+    async fn toggle_comment_vote(
+        &self,
+        comment: ponder_core::CommentId,
+        user: ponder_core::UserId,
+        at: i64,
+    ) -> StoreResult<(bool, i64)> {
+        self.toggle_comment_vote_impl(comment, user, at).await
+    }
+
+    async fn viewer_votes(
+        &self,
+        user: ponder_core::UserId,
+        question: ponder_core::PostId,
+    ) -> StoreResult<ponder_store::ViewerVotes> {
+        self.viewer_votes_impl(user, question).await
+    }
+
+    async fn create_suggested_edit(&self, new: ponder_store::NewSuggestedEdit) -> StoreResult<i64> {
+        self.create_suggested_edit_impl(new).await
+    }
+
+    async fn suggested_edit(&self, id: i64) -> StoreResult<Option<ponder_store::SuggestedEdit>> {
+        self.suggested_edit_impl(id).await
+    }
+
+    async fn pending_suggestion(
+        &self,
+        post: ponder_core::PostId,
+    ) -> StoreResult<Option<ponder_store::SuggestedEdit>> {
+        self.pending_suggestion_impl(post).await
+    }
+
+    async fn pending_suggestions(
+        &self,
+        limit: u32,
+    ) -> StoreResult<Vec<ponder_store::SuggestedEdit>> {
+        self.pending_suggestions_impl(limit).await
+    }
+
+    async fn approve_suggested_edit(
+        &self,
+        id: i64,
+        reviewer: ponder_core::UserId,
+        rules: ponder_core::reputation::ReputationRules,
+        at: i64,
+    ) -> StoreResult<i64> {
+        self.approve_suggested_edit_impl(id, reviewer, rules, at)
+            .await
+    }
+
+    async fn reject_suggested_edit(
+        &self,
+        id: i64,
+        reviewer: ponder_core::UserId,
+        reason: &str,
+        at: i64,
+    ) -> StoreResult<()> {
+        self.reject_suggested_edit_impl(id, reviewer, reason, at)
+            .await
     }
 }

@@ -8,26 +8,32 @@ use crate::{Backend, Db, db_error};
 use ponder_core::markdown::SafeHtml;
 use ponder_core::{CategoryId, CommentId, PostId, UserId};
 use ponder_store::{
-    ACCEPTED_ANSWER_REPUTATION, ACCEPTING_REPUTATION, Category, NewAnswer, NewCategory, NewComment,
-    NewQuestion, NewUser, NewVote, StoreError, StoreResult, User, VoteValue,
+    Category, NewAnswer, NewCategory, NewComment, NewQuestion, NewUser, StoreError, StoreResult,
+    User,
 };
 use sqlx::Transaction;
 
-type Tx<'a> = Transaction<'a, Db>;
+/// A write transaction.
+pub(crate) type Tx<'a> = Transaction<'a, Db>;
 
 impl Backend {
-    async fn begin(&self) -> StoreResult<Tx<'static>> {
+    pub(crate) async fn begin(&self) -> StoreResult<Tx<'static>> {
         self.count();
         self.writer.begin().await.map_err(db_error)
     }
 
-    async fn commit(&self, tx: Tx<'static>) -> StoreResult<()> {
+    pub(crate) async fn commit(&self, tx: Tx<'static>) -> StoreResult<()> {
         self.count();
         tx.commit().await.map_err(db_error)
     }
 
     /// Appends to the change log inside `tx`.
-    async fn log_change(&self, tx: &mut Tx<'_>, kind: &str, entity_id: i64) -> StoreResult<()> {
+    pub(crate) async fn log_change(
+        &self,
+        tx: &mut Tx<'_>,
+        kind: &str,
+        entity_id: i64,
+    ) -> StoreResult<()> {
         self.count();
         sqlx::query("INSERT INTO changes (kind, entity_id, created_at) VALUES ($1, $2, $3)")
             .bind(kind)
@@ -36,25 +42,6 @@ impl Backend {
             .execute(&mut **tx)
             .await
             .map_err(db_error)?;
-        Ok(())
-    }
-
-    /// Adds `delta` to a user's reputation, never below 1.
-    async fn add_reputation(&self, tx: &mut Tx<'_>, user: i64, delta: i64) -> StoreResult<()> {
-        if delta == 0 {
-            return Ok(());
-        }
-        self.count();
-        sqlx::query(concat!(
-            "UPDATE users SET reputation = ",
-            greatest!(),
-            "(1, reputation + $2) WHERE id = $1"
-        ))
-        .bind(user)
-        .bind(delta)
-        .execute(&mut **tx)
-        .await
-        .map_err(db_error)?;
         Ok(())
     }
 
@@ -170,6 +157,14 @@ impl Backend {
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
+        self.award_badge(
+            &mut tx,
+            new.author.0,
+            ponder_core::badges::STUDENT,
+            None,
+            new.created_at,
+        )
+        .await?;
         self.log_change(&mut tx, "post.created", id).await?;
         self.commit(tx).await?;
         Ok(PostId(id))
@@ -229,6 +224,14 @@ impl Backend {
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
+        self.award_badge(
+            &mut tx,
+            new.author.0,
+            ponder_core::badges::TEACHER,
+            None,
+            new.created_at,
+        )
+        .await?;
         self.log_change(&mut tx, "post.created", id).await?;
         self.commit(tx).await?;
         Ok(PostId(id))
@@ -280,137 +283,5 @@ impl Backend {
         self.log_change(&mut tx, "comment.created", id).await?;
         self.commit(tx).await?;
         Ok(CommentId(id))
-    }
-
-    pub(crate) async fn cast_vote_impl(&self, vote: NewVote) -> StoreResult<()> {
-        let mut tx = self.begin().await?;
-        self.count();
-        let post: Option<(i64,)> = sqlx::query_as(concat!(
-            "SELECT author_id FROM posts WHERE id = $1 AND deleted_at IS NULL",
-            for_update!()
-        ))
-        .bind(vote.post.0)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        let Some((author,)) = post else {
-            return Err(StoreError::not_found(format!("post {}", vote.post)));
-        };
-        if author == vote.user.0 {
-            return Err(StoreError::Invalid(
-                "you cannot vote on your own post".into(),
-            ));
-        }
-        self.count();
-        let old: Option<(i64,)> =
-            sqlx::query_as("SELECT value FROM votes WHERE post_id = $1 AND user_id = $2")
-                .bind(vote.post.0)
-                .bind(vote.user.0)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db_error)?;
-        let old = VoteValue::from_i64(old.map_or(0, |(v,)| v));
-        if old == vote.value {
-            return Ok(());
-        }
-        self.count();
-        if vote.value == VoteValue::None {
-            sqlx::query("DELETE FROM votes WHERE post_id = $1 AND user_id = $2")
-                .bind(vote.post.0)
-                .bind(vote.user.0)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-        } else {
-            sqlx::query(
-                "INSERT INTO votes (post_id, user_id, value, created_at) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (post_id, user_id) DO UPDATE SET value = excluded.value, \
-                 created_at = excluded.created_at",
-            )
-            .bind(vote.post.0)
-            .bind(vote.user.0)
-            .bind(vote.value.as_i64())
-            .bind(vote.created_at)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        }
-        self.count();
-        sqlx::query("UPDATE posts SET score = score + $2 WHERE id = $1")
-            .bind(vote.post.0)
-            .bind(vote.value.as_i64() - old.as_i64())
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        let delta = vote.value.reputation_for_author() - old.reputation_for_author();
-        self.add_reputation(&mut tx, author, delta).await?;
-        self.log_change(&mut tx, "vote.cast", vote.post.0).await?;
-        self.commit(tx).await
-    }
-
-    pub(crate) async fn accept_answer_impl(
-        &self,
-        question: PostId,
-        answer: Option<PostId>,
-    ) -> StoreResult<()> {
-        let mut tx = self.begin().await?;
-        self.count();
-        let found: Option<(i64, Option<i64>)> = sqlx::query_as(concat!(
-            "SELECT author_id, accepted_answer_id FROM posts \
-                 WHERE id = $1 AND kind = 'question' AND deleted_at IS NULL",
-            for_update!()
-        ))
-        .bind(question.0)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        let Some((asker, old)) = found else {
-            return Err(StoreError::not_found(format!("question {question}")));
-        };
-        if old == answer.map(|a| a.0) {
-            return Ok(());
-        }
-        // The authors of the old and new accepted answers, read in one statement.
-        self.count();
-        let authors: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT id, author_id FROM posts WHERE id IN ($1, $2) AND parent_id = $3 \
-             AND kind = 'answer' AND deleted_at IS NULL",
-        )
-        .bind(old.unwrap_or(0))
-        .bind(answer.map_or(0, |a| a.0))
-        .bind(question.0)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        let author_of = |id: i64| authors.iter().find(|(a, _)| *a == id).map(|(_, u)| *u);
-        if let Some(new) = answer
-            && author_of(new.0).is_none()
-        {
-            return Err(StoreError::Invalid(format!(
-                "post {new} is not an answer to question {question}"
-            )));
-        }
-        for (answer_id, sign) in [(old, -1), (answer.map(|a| a.0), 1)] {
-            let Some(answerer) = answer_id.and_then(author_of) else {
-                continue;
-            };
-            // Accepting one's own answer earns nothing, as on Stack Exchange.
-            if answerer != asker {
-                self.add_reputation(&mut tx, answerer, sign * ACCEPTED_ANSWER_REPUTATION)
-                    .await?;
-                self.add_reputation(&mut tx, asker, sign * ACCEPTING_REPUTATION)
-                    .await?;
-            }
-        }
-        self.count();
-        sqlx::query("UPDATE posts SET accepted_answer_id = $2 WHERE id = $1")
-            .bind(question.0)
-            .bind(answer.map(|a| a.0))
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        self.log_change(&mut tx, "answer.accepted", question.0)
-            .await?;
-        self.commit(tx).await
     }
 }

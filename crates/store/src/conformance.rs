@@ -11,6 +11,7 @@
 
 use crate::*;
 use ponder_core::paging::QuestionSort;
+use ponder_core::reputation::ReputationRules;
 use ponder_core::{CategoryId, PostId, UserId};
 use std::any::Any;
 use std::sync::Arc;
@@ -53,7 +54,11 @@ macro_rules! conformance_tests {
             avatars_are_stored_and_replaced,
             edits_make_revisions_and_stale_edits_are_refused,
             concurrent_edits_let_exactly_one_win,
-            deleting_and_undeleting_move_the_counters
+            deleting_and_undeleting_move_the_counters,
+            reputation_follows_stack_exchange_rules_and_replays,
+            badges_are_earned_once,
+            comment_upvotes_toggle,
+            suggested_edits_wait_for_review
         );
     };
     (@each $factory:path; $($name:ident),*) => {
@@ -163,6 +168,7 @@ pub async fn vote(store: &dyn Store, post: PostId, user: UserId, value: VoteValu
             user,
             value,
             created_at: at(100),
+            rules: ReputationRules::default(),
         })
         .await
         .expect("vote");
@@ -358,7 +364,10 @@ pub async fn answers_list_accepted_first_then_by_score(store: Arc<dyn Store>) {
     let order = |t: QuestionThread| t.answers.iter().map(|a| a.id).collect::<Vec<_>>();
     let thread = store.question_thread(q).await.unwrap().unwrap();
     assert_eq!(order(thread), [third, second, first]);
-    store.accept_answer(q, Some(first)).await.unwrap();
+    store
+        .accept_answer(q, Some(first), ReputationRules::default())
+        .await
+        .unwrap();
     let thread = store.question_thread(q).await.unwrap().unwrap();
     assert_eq!(thread.question.accepted_answer_id, Some(first));
     assert_eq!(order(thread), [first, third, second]);
@@ -608,6 +617,7 @@ pub async fn votes_move_score_and_reputation(store: Arc<dyn Store>) {
             user: ann.id,
             value: VoteValue::Up,
             created_at: at(1),
+            rules: ReputationRules::default(),
         })
         .await;
     assert!(matches!(own, Err(StoreError::Invalid(_))), "{own:?}");
@@ -617,6 +627,7 @@ pub async fn votes_move_score_and_reputation(store: Arc<dyn Store>) {
             user: bob.id,
             value: VoteValue::Up,
             created_at: at(1),
+            rules: ReputationRules::default(),
         })
         .await;
     assert!(
@@ -639,26 +650,42 @@ pub async fn accepting_moves_reputation_and_order(store: Arc<dyn Store>) {
     let by_ann = answer(&*store, q, ann.id, 3).await;
     let elsewhere = answer(&*store, other_q, cy.id, 4).await;
 
-    store.accept_answer(q, Some(by_bob)).await.unwrap();
+    store
+        .accept_answer(q, Some(by_bob), ReputationRules::default())
+        .await
+        .unwrap();
     assert_eq!(reputation(&*store, bob.id).await, 16);
     assert_eq!(reputation(&*store, ann.id).await, 3);
-    store.accept_answer(q, Some(by_cy)).await.unwrap();
+    store
+        .accept_answer(q, Some(by_cy), ReputationRules::default())
+        .await
+        .unwrap();
     assert_eq!(reputation(&*store, bob.id).await, 1);
     assert_eq!(reputation(&*store, cy.id).await, 16);
     assert_eq!(reputation(&*store, ann.id).await, 3);
-    store.accept_answer(q, Some(by_ann)).await.unwrap();
+    store
+        .accept_answer(q, Some(by_ann), ReputationRules::default())
+        .await
+        .unwrap();
     assert_eq!(reputation(&*store, cy.id).await, 1);
     assert_eq!(
         reputation(&*store, ann.id).await,
         1,
         "accepting one's own answer earns nothing"
     );
-    store.accept_answer(q, None).await.unwrap();
+    store
+        .accept_answer(q, None, ReputationRules::default())
+        .await
+        .unwrap();
     let thread = store.question_thread(q).await.unwrap().unwrap();
     assert_eq!(thread.question.accepted_answer_id, None);
-    let wrong = store.accept_answer(q, Some(elsewhere)).await;
+    let wrong = store
+        .accept_answer(q, Some(elsewhere), ReputationRules::default())
+        .await;
     assert!(matches!(wrong, Err(StoreError::Invalid(_))), "{wrong:?}");
-    let not_q = store.accept_answer(by_bob, Some(by_cy)).await;
+    let not_q = store
+        .accept_answer(by_bob, Some(by_cy), ReputationRules::default())
+        .await;
     assert!(
         matches!(not_q, Err(StoreError::NotFound { .. })),
         "{not_q:?}"
@@ -674,7 +701,10 @@ pub async fn every_write_appends_to_the_change_log(store: Arc<dyn Store>) {
     let a = answer(&*store, q, bob.id, 1).await;
     comment(&*store, a, ann.id, 2).await;
     vote(&*store, a, ann.id, VoteValue::Up).await;
-    store.accept_answer(q, Some(a)).await.unwrap();
+    store
+        .accept_answer(q, Some(a), ReputationRules::default())
+        .await
+        .unwrap();
     let all = changes_when_settled(&*store, 8).await;
     let kinds: Vec<&str> = all.iter().map(|c| c.kind.as_str()).collect();
     assert_eq!(
@@ -766,7 +796,10 @@ pub async fn user_answers_are_listed(store: Arc<dyn Store>) {
     let q2 = ask(&*store, ann.id, cat.id, "Question number two", &[], 0).await;
     let a1 = answer(&*store, q1, bob.id, 1).await;
     let a2 = answer(&*store, q2, bob.id, 2).await;
-    store.accept_answer(q1, Some(a1)).await.unwrap();
+    store
+        .accept_answer(q1, Some(a1), ReputationRules::default())
+        .await
+        .unwrap();
     let page = store.user_answers(bob.id, 1).await.unwrap();
     assert_eq!(page.total, 2);
     assert_eq!(page.items[0].id, a2);
@@ -793,7 +826,7 @@ pub async fn concurrent_votes_are_all_counted(store: Arc<dyn Store>) {
     let cat = category(&*store, None, "general").await;
     let q = ask(&*store, ann.id, cat.id, "Everyone votes on this", &[], 0).await;
     let mut voters = Vec::new();
-    for i in 0..20 {
+    for i in 0..50 {
         voters.push(user(&*store, &format!("voter{i}")).await.id);
     }
     let mut tasks = Vec::new();
@@ -808,6 +841,7 @@ pub async fn concurrent_votes_are_all_counted(store: Arc<dyn Store>) {
                         user: voter,
                         value: VoteValue::Up,
                         created_at: at(5),
+                        rules: ReputationRules::default(),
                     })
                     .await
             }));
@@ -817,8 +851,10 @@ pub async fn concurrent_votes_are_all_counted(store: Arc<dyn Store>) {
         task.await.expect("task").expect("vote");
     }
     let thread = store.question_thread(q).await.unwrap().unwrap();
-    assert_eq!(thread.question.score, 20);
-    assert_eq!(reputation(&*store, ann.id).await, 1 + 20 * 10);
+    assert_eq!(thread.question.score, 50);
+    // 50 upvotes are worth 500, but a day's votes earn at most 200.
+    assert_eq!(reputation(&*store, ann.id).await, 1 + 200);
+    assert!(store.recompute_reputation(false).await.unwrap().is_empty());
 }
 
 /// Log-in finds an account by handle or email, without regard to case.
@@ -1325,4 +1361,278 @@ pub async fn deleting_and_undeleting_move_the_counters(store: Arc<dyn Store>) {
         store.set_post_deleted(PostId(a.0 + 50), true, at(9)).await,
         Err(StoreError::NotFound { .. })
     ));
+}
+
+/// The downvoter of an answer pays 1; the daily cap holds per UTC day; the ledger
+/// replays to the stored totals, and a tampered total is found and fixed.
+pub async fn reputation_follows_stack_exchange_rules_and_replays(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let bob = user(&*store, "bob").await;
+    let cat = category(&*store, None, "general").await;
+    let q = ask(&*store, ann.id, cat.id, "A question for reputation", &[], 0).await;
+    let a = answer(&*store, q, bob.id, 1).await;
+    vote(&*store, a, ann.id, VoteValue::Down).await;
+    assert_eq!(
+        reputation(&*store, ann.id).await,
+        1,
+        "the floor: 1 - 1 stays 1"
+    );
+    vote(&*store, q, bob.id, VoteValue::Up).await;
+    assert_eq!(reputation(&*store, ann.id).await, 11);
+    // Withdrawing the downvote gives back its nominal points, to both, as Stack
+    // Exchange does, even where the floor had clipped them.
+    vote(&*store, a, ann.id, VoteValue::None).await;
+    assert_eq!(reputation(&*store, bob.id).await, 3);
+    assert_eq!(reputation(&*store, ann.id).await, 12);
+    let history = store.reputation_events(ann.id, 10).await.unwrap();
+    let kinds: Vec<&str> = history.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["downvote_undone", "upvote", "downvote_cast"],
+        "newest first"
+    );
+    assert_eq!(history[1].question.as_ref().map(|(id, _)| *id), Some(q));
+    assert_eq!(history[1].amount, 10);
+    // Toggling many times nets out exactly.
+    for _ in 0..3 {
+        vote(&*store, q, bob.id, VoteValue::None).await;
+        vote(&*store, q, bob.id, VoteValue::Up).await;
+    }
+    assert_eq!(reputation(&*store, ann.id).await, 12);
+
+    // A custom rule set applies, and the cap is per day.
+    let rules = ReputationRules {
+        question_upvoted: 60,
+        daily_vote_cap: 100,
+        ..ReputationRules::default()
+    };
+    let voters = [
+        user(&*store, "v1").await,
+        user(&*store, "v2").await,
+        user(&*store, "v3").await,
+    ];
+    let q2 = ask(
+        &*store,
+        bob.id,
+        cat.id,
+        "Another question for the cap",
+        &[],
+        0,
+    )
+    .await;
+    for (i, v) in voters.iter().enumerate() {
+        let day = if i < 2 { at(0) } else { at(86_400) };
+        store
+            .cast_vote(NewVote {
+                post: q2,
+                user: v.id,
+                value: VoteValue::Up,
+                created_at: day,
+                rules,
+            })
+            .await
+            .unwrap();
+    }
+    // Day one: 60 + 40 (capped at 100); day two: 60.
+    assert_eq!(reputation(&*store, bob.id).await, 3 + 100 + 60);
+    store
+        .cast_vote(NewVote {
+            post: q2,
+            user: voters[1].id,
+            value: VoteValue::None,
+            created_at: at(86_401),
+            rules,
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        reputation(&*store, bob.id).await,
+        3 + 60 + 60,
+        "withdrawing gives back only what was granted"
+    );
+
+    store
+        .accept_answer(q, Some(a), ReputationRules::default())
+        .await
+        .unwrap();
+    assert!(
+        store.recompute_reputation(false).await.unwrap().is_empty(),
+        "the running totals match the replay"
+    );
+    let before = reputation(&*store, bob.id).await;
+    assert_eq!(store.recompute_reputation(true).await.unwrap(), Vec::new());
+    assert_eq!(reputation(&*store, bob.id).await, before);
+}
+
+/// Badges come once, from the events that earn them.
+pub async fn badges_are_earned_once(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let bob = user(&*store, "bob").await;
+    let cat = category(&*store, None, "general").await;
+    let q1 = ask(&*store, ann.id, cat.id, "The first question asked", &[], 0).await;
+    ask(&*store, ann.id, cat.id, "The second question asked", &[], 1).await;
+    let a = answer(&*store, q1, bob.id, 2).await;
+    vote(&*store, a, ann.id, VoteValue::Up).await;
+    vote(&*store, q1, bob.id, VoteValue::Down).await;
+    store
+        .accept_answer(q1, Some(a), ReputationRules::default())
+        .await
+        .unwrap();
+    let mut voters = Vec::new();
+    for i in 0..10 {
+        voters.push(user(&*store, &format!("fan{i}")).await);
+    }
+    for v in &voters {
+        vote(&*store, a, v.id, VoteValue::Up).await;
+    }
+    let names = |badges: Vec<Badge>| {
+        let mut names = badges.into_iter().map(|b| b.name).collect::<Vec<_>>();
+        names.sort();
+        names
+    };
+    assert_eq!(
+        names(store.badges(ann.id).await.unwrap()),
+        ["Student", "Supporter"]
+    );
+    let bobs = store.badges(bob.id).await.unwrap();
+    assert_eq!(
+        names(bobs.clone()),
+        ["Critic", "Nice Answer", "Scholar", "Teacher"]
+    );
+    let nice = bobs.iter().find(|b| b.name == "Nice Answer").unwrap();
+    assert_eq!((nice.post_id, nice.class.as_str()), (Some(a), "silver"));
+}
+
+/// A comment upvote toggles; one's own comment cannot be voted on.
+pub async fn comment_upvotes_toggle(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let bob = user(&*store, "bob").await;
+    let cat = category(&*store, None, "general").await;
+    let q = ask(&*store, ann.id, cat.id, "A question with a comment", &[], 0).await;
+    comment(&*store, q, ann.id, 1).await;
+    let c = store.question_thread(q).await.unwrap().unwrap().comments[0].id;
+    assert_eq!(
+        store.toggle_comment_vote(c, bob.id, at(2)).await.unwrap(),
+        (true, 1)
+    );
+    let votes = store.viewer_votes(bob.id, q).await.unwrap();
+    assert_eq!(votes.comments, [c]);
+    assert_eq!(
+        store.toggle_comment_vote(c, bob.id, at(3)).await.unwrap(),
+        (false, 0)
+    );
+    assert!(matches!(
+        store.toggle_comment_vote(c, ann.id, at(4)).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        store
+            .toggle_comment_vote(CommentId(c.0 + 9), bob.id, at(4))
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
+    vote(&*store, q, bob.id, VoteValue::Down).await;
+    assert_eq!(
+        store.viewer_votes(bob.id, q).await.unwrap().on(q),
+        VoteValue::Down
+    );
+    assert_eq!(
+        store.viewer_votes(ann.id, q).await.unwrap(),
+        ViewerVotes::default()
+    );
+}
+
+/// A suggestion waits; approving applies it as the suggester's revision (+2), and a
+/// second pending suggestion on the same post is refused.
+pub async fn suggested_edits_wait_for_review(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let bob = user(&*store, "bob").await;
+    let cat = category(&*store, None, "general").await;
+    let q = ask(&*store, ann.id, cat.id, "A question to improve", &["x"], 0).await;
+    let base = store
+        .editable_post(q)
+        .await
+        .unwrap()
+        .unwrap()
+        .latest_revision;
+    let suggestion = |title: &str| NewSuggestedEdit {
+        post: q,
+        author: bob.id,
+        base_revision: base,
+        title: title.to_owned(),
+        body_markdown: "A clearer body for the question.".into(),
+        tags: vec!["x".into(), "y".into()],
+        summary: "clarity".into(),
+        created_at: at(10),
+    };
+    let id = store
+        .create_suggested_edit(suggestion("A better question title"))
+        .await
+        .unwrap();
+    let second = store
+        .create_suggested_edit(suggestion("Yet another title here"))
+        .await;
+    assert!(
+        matches!(second, Err(StoreError::Conflict { .. })),
+        "{second:?}"
+    );
+    let pending = store.pending_suggestion(q).await.unwrap().expect("pending");
+    assert_eq!(
+        (pending.id, pending.author.id, pending.tags.clone()),
+        (id, bob.id, vec!["x".to_owned(), "y".to_owned()])
+    );
+    assert_eq!(store.pending_suggestions(10).await.unwrap().len(), 1);
+    store
+        .approve_suggested_edit(id, ann.id, ReputationRules::default(), at(20))
+        .await
+        .unwrap();
+    let thread = store.question_thread(q).await.unwrap().unwrap();
+    assert_eq!(thread.question.title, "A better question title");
+    assert_eq!(thread.tags, ["x", "y"]);
+    let history = store.revisions(q).await.unwrap();
+    assert_eq!(
+        history.last().unwrap().editor.id,
+        bob.id,
+        "credited to the suggester"
+    );
+    assert_eq!(reputation(&*store, bob.id).await, 3);
+    assert!(
+        store
+            .badges(bob.id)
+            .await
+            .unwrap()
+            .iter()
+            .any(|b| b.name == "Editor")
+    );
+    assert!(matches!(
+        store
+            .approve_suggested_edit(id, ann.id, ReputationRules::default(), at(21))
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
+
+    // A suggestion written against an old revision cannot be applied.
+    let stale = store
+        .create_suggested_edit(NewSuggestedEdit {
+            base_revision: base,
+            ..suggestion("Written against the old one")
+        })
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .approve_suggested_edit(stale, ann.id, ReputationRules::default(), at(22))
+            .await,
+        Err(StoreError::Stale { .. })
+    ));
+    store
+        .reject_suggested_edit(stale, ann.id, "superseded", at(23))
+        .await
+        .unwrap();
+    let rejected = store.suggested_edit(stale).await.unwrap().unwrap();
+    assert_eq!(
+        (rejected.status.as_str(), rejected.reason.as_str()),
+        ("rejected", "superseded")
+    );
+    assert!(store.pending_suggestion(q).await.unwrap().is_none());
 }

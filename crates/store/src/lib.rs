@@ -18,6 +18,7 @@ pub use error::{StoreError, StoreResult};
 pub use types::*;
 
 use async_trait::async_trait;
+use ponder_core::reputation::ReputationRules;
 use ponder_core::time::Timestamp;
 use ponder_core::{CategoryId, CommentId, PostId, UserId};
 
@@ -65,11 +66,19 @@ pub trait Store: Send + Sync + 'static {
     async fn create_comment(&self, new: NewComment) -> StoreResult<CommentId>;
 
     /// Records `user`'s vote on a post, replacing any earlier vote of theirs, and
-    /// moves the post's score and its author's reputation to match.
+    /// moves the post's score and reputation to match (the voter's too, for a
+    /// downvote on an answer): undoing the old vote's points, then granting the new
+    /// vote's within the author's daily cap. Every point is a ledger row.
     async fn cast_vote(&self, vote: NewVote) -> StoreResult<()>;
 
-    /// Marks `answer` as the accepted answer of `question`, or clears it with `None`.
-    async fn accept_answer(&self, question: PostId, answer: Option<PostId>) -> StoreResult<()>;
+    /// Marks `answer` as the accepted answer of `question`, or clears it with `None`,
+    /// moving reputation by `rules`.
+    async fn accept_answer(
+        &self,
+        question: PostId,
+        answer: Option<PostId>,
+        rules: ReputationRules,
+    ) -> StoreResult<()>;
 
     /// One page of questions, filtered and sorted, with the total for paging.
     async fn list_questions(&self, query: &QuestionQuery) -> StoreResult<Page<QuestionSummary>>;
@@ -175,6 +184,64 @@ pub trait Store: Send + Sync + 'static {
     /// count it. Nothing is removed; doing what is already done is not an error.
     async fn set_post_deleted(&self, post: PostId, deleted: bool, at: Timestamp)
     -> StoreResult<()>;
+
+    /// A user's reputation ledger, newest first, at most `limit` rows.
+    async fn reputation_events(
+        &self,
+        user: UserId,
+        limit: u32,
+    ) -> StoreResult<Vec<ReputationEvent>>;
+
+    /// A user's badges, oldest first.
+    async fn badges(&self, user: UserId) -> StoreResult<Vec<Badge>>;
+
+    /// Replays the reputation ledger and lists every user whose stored reputation
+    /// differs from it; with `apply`, stores the replayed values.
+    async fn recompute_reputation(&self, apply: bool) -> StoreResult<Vec<ReputationMismatch>>;
+
+    /// Upvotes a comment, or withdraws the upvote if there was one; returns whether
+    /// the user's upvote now stands and the new score.
+    async fn toggle_comment_vote(
+        &self,
+        comment: CommentId,
+        user: UserId,
+        at: Timestamp,
+    ) -> StoreResult<(bool, i64)>;
+
+    /// What `user` voted on a question's page: two statements, whatever its size.
+    async fn viewer_votes(&self, user: UserId, question: PostId) -> StoreResult<ViewerVotes>;
+
+    /// Stores a suggested edit; [`StoreError::Conflict`] when the post already has one pending.
+    async fn create_suggested_edit(&self, new: NewSuggestedEdit) -> StoreResult<i64>;
+
+    /// A suggested edit by id.
+    async fn suggested_edit(&self, id: i64) -> StoreResult<Option<SuggestedEdit>>;
+
+    /// The suggestion pending on a post, if any.
+    async fn pending_suggestion(&self, post: PostId) -> StoreResult<Option<SuggestedEdit>>;
+
+    /// Pending suggestions, oldest first.
+    async fn pending_suggestions(&self, limit: u32) -> StoreResult<Vec<SuggestedEdit>>;
+
+    /// Applies a pending suggestion as a revision credited to its author, who gains
+    /// `rules.edit_approved`; [`StoreError::Stale`] if the post changed since it was
+    /// written. Returns the new revision's id.
+    async fn approve_suggested_edit(
+        &self,
+        id: i64,
+        reviewer: UserId,
+        rules: ReputationRules,
+        at: Timestamp,
+    ) -> StoreResult<i64>;
+
+    /// Rejects a pending suggestion with a reason.
+    async fn reject_suggested_edit(
+        &self,
+        id: i64,
+        reviewer: UserId,
+        reason: &str,
+        at: Timestamp,
+    ) -> StoreResult<()>;
 
     /// Stores (or replaces) a user's uploaded avatar.
     async fn set_avatar(&self, user: UserId, avatar: Avatar) -> StoreResult<()>;

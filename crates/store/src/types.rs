@@ -4,6 +4,7 @@
 
 use ponder_core::markdown::{self, SafeHtml};
 use ponder_core::paging::{PER_PAGE, QuestionSort, page_count};
+use ponder_core::reputation::ReputationRules;
 use ponder_core::time::Timestamp;
 use ponder_core::{CategoryId, CommentId, PostId, TagId, UserId};
 use std::fmt;
@@ -465,16 +466,6 @@ impl VoteValue {
         }
     }
 
-    /// The reputation this vote gives the post's author (Stack Exchange's values:
-    /// +10 for an upvote, -2 for a downvote).
-    pub fn reputation_for_author(self) -> i64 {
-        match self {
-            Self::Up => 10,
-            Self::Down => -2,
-            Self::None => 0,
-        }
-    }
-
     /// The value stored as +1/-1/0.
     pub fn from_i64(v: i64) -> Self {
         match v.signum() {
@@ -496,12 +487,9 @@ pub struct NewVote {
     pub value: VoteValue,
     /// When.
     pub created_at: Timestamp,
+    /// The points each event is worth.
+    pub rules: ReputationRules,
 }
-
-/// Reputation given to an accepted answer's author.
-pub const ACCEPTED_ANSWER_REPUTATION: i64 = 15;
-/// Reputation given to the asker for accepting an answer.
-pub const ACCEPTING_REPUTATION: i64 = 2;
 
 /// What log-in needs to know about an account.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -661,6 +649,115 @@ pub struct Revision {
     /// The tags then (questions).
     pub tags: Vec<String>,
     /// The editor's summary.
+    pub summary: String,
+    /// When.
+    pub created_at: Timestamp,
+}
+
+/// One change to a user's reputation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReputationEvent {
+    /// Its id (events are replayed in id order).
+    pub id: i64,
+    /// Why: `upvote`, `upvote_undone`, `downvote`, `downvote_cast`,
+    /// `downvote_undone`, `accepted`, `accepting`, `accept_undone`, `edit_approved`.
+    pub kind: String,
+    /// Points, after the daily cap.
+    pub amount: i64,
+    /// The question the post belongs to, and its title, when there is a post.
+    pub question: Option<(PostId, String)>,
+    /// The post (question or answer) it is about.
+    pub post_id: Option<PostId>,
+    /// When.
+    pub created_at: Timestamp,
+}
+
+/// A badge a user earned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Badge {
+    /// Its name (see `ponder_core::badges`).
+    pub name: String,
+    /// `bronze`, `silver` or `gold`.
+    pub class: String,
+    /// The post that earned it, for post badges.
+    pub post_id: Option<PostId>,
+    /// When.
+    pub awarded_at: Timestamp,
+}
+
+/// A user whose stored reputation differs from the ledger's replay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReputationMismatch {
+    /// The user.
+    pub user: UserId,
+    /// What `users.reputation` held.
+    pub stored: i64,
+    /// What replaying the ledger gives.
+    pub computed: i64,
+}
+
+/// What a viewer has voted on a question's page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ViewerVotes {
+    /// Their votes on the question and its answers.
+    pub posts: Vec<(PostId, VoteValue)>,
+    /// The comments they upvoted.
+    pub comments: Vec<CommentId>,
+}
+
+impl ViewerVotes {
+    /// The viewer's vote on `post`.
+    pub fn on(&self, post: PostId) -> VoteValue {
+        self.posts
+            .iter()
+            .find(|(p, _)| *p == post)
+            .map_or(VoteValue::None, |(_, v)| *v)
+    }
+}
+
+/// A suggested edit of someone else's post.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SuggestedEdit {
+    /// Its id.
+    pub id: i64,
+    /// The post.
+    pub post_id: PostId,
+    /// Who suggested it.
+    pub author: UserRef,
+    /// The revision it was written against.
+    pub base_revision: i64,
+    /// The suggested title (questions).
+    pub title: String,
+    /// The suggested body.
+    pub body_markdown: String,
+    /// The suggested tags (questions).
+    pub tags: Vec<String>,
+    /// Why.
+    pub summary: String,
+    /// `pending`, `approved` or `rejected`.
+    pub status: String,
+    /// The reviewer's reason, when rejected.
+    pub reason: String,
+    /// When it was suggested.
+    pub created_at: Timestamp,
+}
+
+/// A new suggested edit.
+#[derive(Debug, Clone)]
+pub struct NewSuggestedEdit {
+    /// The post.
+    pub post: PostId,
+    /// Who suggests it.
+    pub author: UserId,
+    /// The revision it was written against.
+    pub base_revision: i64,
+    /// The suggested title (questions).
+    pub title: String,
+    /// The suggested body, as Markdown.
+    pub body_markdown: String,
+    /// The suggested tags (questions).
+    pub tags: Vec<String>,
+    /// Why.
     pub summary: String,
     /// When.
     pub created_at: Timestamp,

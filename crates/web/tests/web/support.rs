@@ -181,7 +181,7 @@ impl TestApp {
         fx::vote(s, high, bob.id, ponder_store::VoteValue::Up).await;
         fx::vote(s, high, cy.id, ponder_store::VoteValue::Up).await;
         fx::vote(s, low, bob.id, ponder_store::VoteValue::Down).await;
-        s.accept_answer(question, Some(accepted))
+        s.accept_answer(question, Some(accepted), Default::default())
             .await
             .expect("accept");
         fx::comment(s, question, bob.id, 40).await; // question: 1 comment
