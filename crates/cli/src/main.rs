@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 mod demo;
+mod reputation;
 mod serve;
 mod users;
 
@@ -52,6 +53,9 @@ enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(users::UserCommand),
+    /// Check or rebuild reputation.
+    #[command(subcommand)]
+    Reputation(reputation::ReputationCommand),
 }
 
 fn main() -> Result<()> {
@@ -68,6 +72,7 @@ async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve(args) => serve::run(&cli.site, args).await,
         Command::User(command) => users::run(&cli.site, command).await,
+        Command::Reputation(command) => reputation::run(&cli.site, command).await,
         Command::Migrate => {
             let store = open_store(&cli.site).await?;
             println!("the {} database is up to date", store.backend());

@@ -4,6 +4,7 @@
 use crate::{SiteArgs, demo, open_store, parse_addr};
 use anyhow::{Context, Result};
 use clap::Args;
+use ponder_core::reputation::{Privileges, ReputationRules};
 use ponder_web::auth::limits::RateLimitConfig;
 use ponder_web::auth::mail::{LogMailer, Mailer, SmtpMailer};
 use ponder_web::{AppState, SiteConfig};
@@ -43,6 +44,15 @@ pub struct ServeArgs {
     /// Comments allowed per minute from one user.
     #[arg(long, env = "PONDER_COMMENTS_PER_USER_PER_MINUTE", default_value_t = RateLimitConfig::default().comments_per_user_per_minute)]
     comments_per_user_per_minute: u32,
+    /// Reputation points, as key=value overrides of Stack Exchange's defaults, e.g.
+    /// "daily_vote_cap=300,answer_accepted=20". Keys: question_upvoted, answer_upvoted,
+    /// downvoted, downvoting_answer, answer_accepted, accepting, edit_approved, daily_vote_cap.
+    #[arg(long, env = "PONDER_REPUTATION_RULES", default_value = "")]
+    reputation_rules: String,
+    /// Reputation each privilege needs, as key=value overrides, e.g. "vote_down=50".
+    /// Keys: vote_up, comment_everywhere, vote_down, edit_others.
+    #[arg(long, env = "PONDER_PRIVILEGES", default_value = "")]
+    privileges: String,
     /// SMTP server for verification and reset mail: smtp://host:25,
     /// smtp://user:pass@host:587?tls=required (STARTTLS) or smtps://user:pass@host.
     /// Without it, links are written to the log.
@@ -75,6 +85,12 @@ pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
         .unwrap_or_else(|| format!("http://{addr}"))
         .trim_end_matches('/')
         .to_owned();
+    let rules = ReputationRules::with_overrides(&args.reputation_rules)
+        .map_err(anyhow::Error::msg)
+        .context("--reputation-rules")?;
+    let privileges = Privileges::with_overrides(&args.privileges)
+        .map_err(anyhow::Error::msg)
+        .context("--privileges")?;
     tokio::spawn(expire_sessions(store.clone()));
     let mailer: std::sync::Arc<dyn Mailer> = match args
         .smtp_url
@@ -110,7 +126,8 @@ pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
         answers_per_user_per_hour: args.answers_per_user_per_hour,
         comments_per_user_per_minute: args.comments_per_user_per_minute,
     })
-    .with_mailer(mailer);
+    .with_mailer(mailer)
+    .with_reputation(rules, privileges);
     // Spans name the method and path only: query strings can carry mailed tokens.
     let trace = TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
         tracing::info_span!("request", method = %request.method(), path = %request.uri().path())

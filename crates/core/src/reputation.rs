@@ -66,6 +66,67 @@ impl Default for Privileges {
     }
 }
 
+/// Applies `key=value` overrides, comma-separated, to `fields` (name and slot).
+fn apply_overrides(spec: &str, fields: &mut [(&str, &mut i64)]) -> Result<(), String> {
+    for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (key, value) = part
+            .split_once('=')
+            .ok_or_else(|| format!("“{part}” is not key=value"))?;
+        let value: i64 = value.trim().parse().map_err(|_| {
+            format!(
+                "“{}” for {} is not a whole number",
+                value.trim(),
+                key.trim()
+            )
+        })?;
+        let known: Vec<&str> = fields.iter().map(|(name, _)| *name).collect();
+        let slot = fields
+            .iter_mut()
+            .find(|(name, _)| *name == key.trim())
+            .ok_or_else(|| format!("unknown key “{}”: use {}", key.trim(), known.join(", ")))?;
+        *slot.1 = value;
+    }
+    Ok(())
+}
+
+impl ReputationRules {
+    /// The defaults with `key=value,...` overrides, e.g. `daily_vote_cap=300`.
+    pub fn with_overrides(spec: &str) -> Result<Self, String> {
+        let mut r = Self::default();
+        apply_overrides(
+            spec,
+            &mut [
+                ("question_upvoted", &mut r.question_upvoted),
+                ("answer_upvoted", &mut r.answer_upvoted),
+                ("downvoted", &mut r.downvoted),
+                ("downvoting_answer", &mut r.downvoting_answer),
+                ("answer_accepted", &mut r.answer_accepted),
+                ("accepting", &mut r.accepting),
+                ("edit_approved", &mut r.edit_approved),
+                ("daily_vote_cap", &mut r.daily_vote_cap),
+            ],
+        )?;
+        Ok(r)
+    }
+}
+
+impl Privileges {
+    /// The defaults with `key=value,...` overrides, e.g. `vote_down=50,edit_others=1000`.
+    pub fn with_overrides(spec: &str) -> Result<Self, String> {
+        let mut p = Self::default();
+        apply_overrides(
+            spec,
+            &mut [
+                ("vote_up", &mut p.vote_up),
+                ("comment_everywhere", &mut p.comment_everywhere),
+                ("vote_down", &mut p.vote_down),
+                ("edit_others", &mut p.edit_others),
+            ],
+        )?;
+        Ok(p)
+    }
+}
+
 /// The day number (days since 1970-01-01, UTC) of a timestamp, for the daily cap.
 pub fn utc_day(ts: crate::time::Timestamp) -> i64 {
     ts.div_euclid(86_400)
@@ -95,6 +156,40 @@ mod tests {
         assert_eq!(
             (p.vote_up, p.comment_everywhere, p.vote_down, p.edit_others),
             (15, 50, 125, 2000)
+        );
+    }
+
+    #[test]
+    fn overrides_change_only_what_they_name() {
+        let r = ReputationRules::with_overrides("daily_vote_cap=300, answer_upvoted=5").unwrap();
+        assert_eq!(
+            (r.daily_vote_cap, r.answer_upvoted, r.question_upvoted),
+            (300, 5, 10)
+        );
+        assert_eq!(
+            ReputationRules::with_overrides("").unwrap(),
+            ReputationRules::default()
+        );
+        assert!(
+            ReputationRules::with_overrides("cap=3")
+                .unwrap_err()
+                .contains("unknown key “cap”")
+        );
+        assert!(
+            ReputationRules::with_overrides("daily_vote_cap=lots")
+                .unwrap_err()
+                .contains("not a whole number")
+        );
+        assert!(
+            Privileges::with_overrides("vote_down")
+                .unwrap_err()
+                .contains("not key=value")
+        );
+        assert_eq!(
+            Privileges::with_overrides("edit_others=1000")
+                .unwrap()
+                .edit_others,
+            1000
         );
     }
 

@@ -272,6 +272,29 @@ impl Backend {
         }))
     }
 
+    pub(crate) async fn post_score_impl(&self, post: PostId) -> StoreResult<Option<i64>> {
+        self.count();
+        sqlx::query_scalar("SELECT score FROM posts WHERE id = $1")
+            .bind(post.0)
+            .fetch_optional(&self.readers)
+            .await
+            .map_err(db_error)
+    }
+
+    pub(crate) async fn comment_post_impl(
+        &self,
+        comment: ponder_core::CommentId,
+    ) -> StoreResult<Option<PostId>> {
+        self.count();
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT post_id FROM comments WHERE id = $1 AND deleted_at IS NULL")
+                .bind(comment.0)
+                .fetch_optional(&self.readers)
+                .await
+                .map_err(db_error)?;
+        Ok(found.map(PostId))
+    }
+
     pub(crate) async fn popular_tags_impl(&self, limit: u32) -> StoreResult<Vec<Tag>> {
         self.count();
         let found: Vec<(i64, String, String, i64)> = sqlx::query_as(

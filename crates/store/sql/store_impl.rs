@@ -333,4 +333,22 @@ impl ponder_store::Store for Backend {
         self.reject_suggested_edit_impl(id, reviewer, reason, at)
             .await
     }
+
+    async fn post_score(&self, post: ponder_core::PostId) -> StoreResult<Option<i64>> {
+        self.post_score_impl(post).await
+    }
+
+    async fn comment_post(
+        &self,
+        comment: ponder_core::CommentId,
+    ) -> StoreResult<Option<ponder_core::PostId>> {
+        self.comment_post_impl(comment).await
+    }
+
+    async fn pending_suggestions_in(
+        &self,
+        question: ponder_core::PostId,
+    ) -> StoreResult<Vec<(ponder_core::PostId, i64)>> {
+        self.pending_suggestions_in_impl(question).await
+    }
 }

@@ -96,6 +96,25 @@ impl Backend {
         row.map(|r| suggestion(&Cols(&r))).transpose()
     }
 
+    pub(crate) async fn pending_suggestions_in_impl(
+        &self,
+        question: PostId,
+    ) -> StoreResult<Vec<(PostId, i64)>> {
+        self.count();
+        let found: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT s.post_id, s.id FROM suggested_edits s JOIN posts p ON p.id = s.post_id \
+             WHERE s.status = 'pending' AND (p.id = $1 OR p.parent_id = $1)",
+        )
+        .bind(question.0)
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_error)?;
+        Ok(found
+            .into_iter()
+            .map(|(post, id)| (PostId(post), id))
+            .collect())
+    }
+
     pub(crate) async fn pending_suggestions_impl(
         &self,
         limit: u32,

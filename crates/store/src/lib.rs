@@ -185,6 +185,12 @@ pub trait Store: Send + Sync + 'static {
     async fn set_post_deleted(&self, post: PostId, deleted: bool, at: Timestamp)
     -> StoreResult<()>;
 
+    /// A post's score (deleted or not).
+    async fn post_score(&self, post: PostId) -> StoreResult<Option<i64>>;
+
+    /// The post a comment is under.
+    async fn comment_post(&self, comment: CommentId) -> StoreResult<Option<PostId>>;
+
     /// A user's reputation ledger, newest first, at most `limit` rows.
     async fn reputation_events(
         &self,
@@ -219,6 +225,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// The suggestion pending on a post, if any.
     async fn pending_suggestion(&self, post: PostId) -> StoreResult<Option<SuggestedEdit>>;
+
+    /// The pending suggestions on a question and its answers: (post, suggestion id).
+    async fn pending_suggestions_in(&self, question: PostId) -> StoreResult<Vec<(PostId, i64)>>;
 
     /// Pending suggestions, oldest first.
     async fn pending_suggestions(&self, limit: u32) -> StoreResult<Vec<SuggestedEdit>>;

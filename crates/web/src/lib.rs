@@ -27,6 +27,7 @@ use auth::limits::{RateLimitConfig, RateLimits};
 use auth::mail::{LogMailer, Mailer};
 use axum::Router;
 use axum::routing::get;
+use ponder_core::reputation::{Privileges, ReputationRules};
 use ponder_store::Store;
 use std::sync::Arc;
 
@@ -67,6 +68,10 @@ pub struct AppState {
     pub limits: Arc<RateLimits>,
     /// Outgoing mail.
     pub mailer: Arc<dyn Mailer>,
+    /// Points per reputation event.
+    pub rules: ReputationRules,
+    /// Reputation each privilege needs.
+    pub privileges: Privileges,
 }
 
 impl AppState {
@@ -78,7 +83,16 @@ impl AppState {
             site: Arc::new(site),
             limits: Arc::new(RateLimits::new(RateLimitConfig::default())),
             mailer: Arc::new(LogMailer),
+            rules: ReputationRules::default(),
+            privileges: Privileges::default(),
         }
+    }
+
+    /// The same state with these reputation rules and privilege thresholds.
+    pub fn with_reputation(mut self, rules: ReputationRules, privileges: Privileges) -> Self {
+        self.rules = rules;
+        self.privileges = privileges;
+        self
     }
 
     /// The same state with these rate limits.
@@ -152,6 +166,12 @@ pub fn app(state: AppState) -> Router {
             "/posts/{id}/revisions/{revision}/rollback",
             post(editing::roll_back),
         )
+        .route("/posts/{id}/vote", post(voting::vote))
+        .route("/posts/{id}/accept", post(voting::accept))
+        .route("/comments/{id}/vote", post(voting::vote_comment))
+        .route("/suggested-edits/{id}", get(suggestions::show))
+        .route("/suggested-edits/{id}/approve", post(suggestions::approve))
+        .route("/suggested-edits/{id}/reject", post(suggestions::reject))
         .route("/posts/{id}/delete", post(editing::delete))
         .route("/posts/{id}/undelete", post(editing::undelete))
         .fallback(error::not_found_fallback)

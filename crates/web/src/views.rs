@@ -306,6 +306,12 @@ pub struct CommentView {
     pub when: Moment,
     /// Upvotes.
     pub score: i64,
+    /// The comment's id.
+    pub id: i64,
+    /// Whether the viewer upvoted it.
+    pub upvoted: bool,
+    /// Whether the viewer may upvote it (logged in, not theirs).
+    pub can_vote: bool,
 }
 
 impl CommentView {
@@ -317,6 +323,9 @@ impl CommentView {
             author: AuthorCard::new(&c.author),
             when: Moment::new(c.created_at, now),
             score: c.score,
+            id: c.id.0,
+            upvoted: false,
+            can_vote: false,
         }
     }
 }
@@ -353,6 +362,16 @@ pub struct PostView {
     pub can_manage: bool,
     /// The comment form under it (values and message when refused).
     pub comment_form: crate::forms::FormState,
+    /// The viewer's vote: 1, -1 or 0.
+    pub my_vote: i64,
+    /// Whether the viewer may vote on it (logged in, not theirs).
+    pub can_vote: bool,
+    /// Whether the viewer asked the question and so may accept this answer.
+    pub can_accept: bool,
+    /// Whether the viewer may comment on it.
+    pub can_comment: bool,
+    /// A suggested edit waiting for this viewer's review.
+    pub pending_suggestion: Option<i64>,
 }
 
 impl PostView {
@@ -384,6 +403,11 @@ impl PostView {
             deleted: post.deleted,
             can_manage: false,
             comment_form: crate::forms::FormState::new(),
+            my_vote: 0,
+            can_vote: false,
+            can_accept: false,
+            can_comment: false,
+            pending_suggestion: None,
         }
     }
 }
@@ -514,9 +538,55 @@ pub struct UserPage {
     pub answers: Vec<AnswerRow>,
     /// "1 answer".
     pub answers_label: String,
+    /// Badges earned, oldest first.
+    pub badges: Vec<BadgeView>,
+    /// The newest reputation changes.
+    pub reputation_history: Vec<ReputationRow>,
 }
 
-/// A page with a heading and a message: log-in and ask, until accounts arrive.
+/// A badge on a profile.
+pub struct BadgeView {
+    /// Its name.
+    pub name: String,
+    /// `bronze`, `silver` or `gold`.
+    pub class: String,
+    /// What earned it.
+    pub description: &'static str,
+    /// When.
+    pub when: Moment,
+}
+
+/// A reputation change on a profile.
+pub struct ReputationRow {
+    /// "+10", "-2".
+    pub amount: String,
+    /// Whether it is a gain.
+    pub gain: bool,
+    /// What happened, in words.
+    pub reason: &'static str,
+    /// The question it was about.
+    pub question: Option<Link>,
+    /// When.
+    pub when: Moment,
+}
+
+/// Words for a ledger kind.
+pub fn reputation_reason(kind: &str) -> &'static str {
+    match kind {
+        "upvote" => "upvoted",
+        "upvote_undone" => "upvote withdrawn",
+        "downvote" => "downvoted",
+        "downvote_cast" => "downvoted an answer",
+        "downvote_undone" => "downvote withdrawn",
+        "accepted" => "answer accepted",
+        "accepting" => "accepted an answer",
+        "accept_undone" => "acceptance withdrawn",
+        "edit_approved" => "suggested edit approved",
+        _ => "reputation changed",
+    }
+}
+
+/// A page with a heading and a message.
 #[derive(Template)]
 #[template(path = "auth/notice.html")]
 pub struct NoticePage {
@@ -703,6 +773,40 @@ pub struct DiffPiece {
     pub text: String,
 }
 
+/// A word-level difference that prints as escaped text with `<ins>` and `<del>`.
+pub struct Diff(pub Vec<DiffPiece>);
+
+/// Escapes text for HTML.
+fn escape_html(text: &str, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    for c in text.chars() {
+        match c {
+            '&' => out.write_str("&amp;")?,
+            '<' => out.write_str("&lt;")?,
+            '>' => out.write_str("&gt;")?,
+            '"' => out.write_str("&quot;")?,
+            '\'' => out.write_str("&#39;")?,
+            c => write!(out, "{c}")?,
+        }
+    }
+    Ok(())
+}
+
+impl std::fmt::Display for Diff {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for piece in &self.0 {
+            let (open, close) = match piece.kind {
+                "added" => ("<ins>", "</ins>"),
+                "removed" => ("<del>", "</del>"),
+                _ => ("", ""),
+            };
+            f.write_str(open)?;
+            escape_html(&piece.text, f)?;
+            f.write_str(close)?;
+        }
+        Ok(())
+    }
+}
+
 /// One revision in the history.
 pub struct RevisionView {
     /// Its id.
@@ -716,11 +820,11 @@ pub struct RevisionView {
     /// The editor's summary.
     pub summary: String,
     /// The title's difference from the revision before.
-    pub title: Vec<DiffPiece>,
+    pub title: Diff,
     /// The body's difference.
-    pub body: Vec<DiffPiece>,
+    pub body: Diff,
     /// The tags' difference.
-    pub tags: Vec<DiffPiece>,
+    pub tags: Diff,
     /// Whether the viewer may roll back to it.
     pub can_roll_back: bool,
 }
@@ -741,4 +845,40 @@ pub struct RevisionsPage {
     pub back_url: String,
     /// Newest first.
     pub revisions: Vec<RevisionView>,
+}
+
+/// `/suggested-edits/{id}`.
+#[derive(Template)]
+#[template(path = "posts/suggestion.html")]
+pub struct SuggestionPage {
+    /// Head.
+    pub head: Head,
+    /// The suggestion's id.
+    pub id: i64,
+    /// The question's title.
+    pub question_title: String,
+    /// Where the post is.
+    pub back_url: String,
+    /// Whether the post is a question.
+    pub is_question: bool,
+    /// Who suggested it.
+    pub suggester: AuthorCard,
+    /// When.
+    pub when: Moment,
+    /// The suggester's summary.
+    pub summary: String,
+    /// `pending`, `approved` or `rejected`.
+    pub status: String,
+    /// The reviewer's reason, when rejected.
+    pub reason: String,
+    /// The title's difference from the post as it stands.
+    pub title: Diff,
+    /// The body's difference.
+    pub body: Diff,
+    /// The tags' difference.
+    pub tags: Diff,
+    /// Whether the viewer may approve or reject it now.
+    pub can_review: bool,
+    /// The reject form.
+    pub form: crate::forms::FormState,
 }

@@ -83,6 +83,43 @@
     if (area.value.trim()) { refresh(); }
   }
 
+  // Votes without a page load: the form posts as usual, asking for JSON, and the
+  // score and the buttons' state are updated in place.
+  function setUpVote(form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var body = new URLSearchParams(new FormData(form));
+      fetch(form.action, { method: "POST", body: body, credentials: "same-origin", headers: { "Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded" } })
+        .then(function (response) {
+          if (!response.ok) { form.submit(); return null; } // let the server's page explain
+          return response.json();
+        })
+        .then(function (data) {
+          if (!data) { return; }
+          var column = form.parentNode;
+          if (form.classList.contains("comment-vote-form")) {
+            var button = form.querySelector("button");
+            button.classList.toggle("pressed", data.voted);
+            button.setAttribute("aria-pressed", data.voted ? "true" : "false");
+            form.querySelector(".comment-score").textContent = data.score;
+            return;
+          }
+          column.querySelector(".score").textContent = data.score;
+          column.querySelector(".score").setAttribute("aria-label", "score " + data.score);
+          column.querySelectorAll("form.vote-form").forEach(function (f) {
+            var direction = f.getAttribute("data-vote");
+            var pressed = data.vote === direction;
+            f.elements.value.value = pressed ? "none" : direction;
+            var b = f.querySelector("button");
+            b.classList.toggle("pressed", pressed);
+            b.setAttribute("aria-pressed", pressed ? "true" : "false");
+          });
+        })
+        .catch(function () { form.submit(); });
+    });
+  }
+
+  document.querySelectorAll("form.vote-form, form.comment-vote-form").forEach(setUpVote);
   document.querySelectorAll("form[data-draft]").forEach(setUpDraft);
   document.querySelectorAll("textarea[data-preview]").forEach(setUpPreview);
 })();

@@ -8,12 +8,12 @@ use super::auth::{CsrfOnly, see_other};
 use super::parse_id;
 use crate::AppState;
 use crate::auth::Ctx;
-use crate::auth::permissions::{can_manage, can_see_deleted};
+use crate::auth::permissions::{can_manage, can_see_deleted, edits_directly};
 use crate::error::AppError;
 use crate::forms::{FormState, form_error};
 use crate::views::{
-    AuthorCard, DiffPiece, EditPage, Head, Moment, RevisionView, RevisionsPage, question_path,
-    render,
+    AuthorCard, Diff, DiffPiece, EditPage, Head, Moment, RevisionView, RevisionsPage,
+    question_path, render,
 };
 use axum::Form;
 use axum::extract::rejection::FormRejection;
@@ -23,7 +23,7 @@ use axum::response::Response;
 use ponder_core::PostId;
 use ponder_core::diff::{Piece, words};
 use ponder_core::posts::{validate_body, validate_summary, validate_tags, validate_title};
-use ponder_store::{EditablePost, PostBody, PostEdit, PostKind, StoreError};
+use ponder_store::{EditablePost, NewSuggestedEdit, PostBody, PostEdit, PostKind, StoreError};
 use serde::Deserialize;
 
 /// The post, if it exists and the viewer may manage it.
@@ -49,7 +49,7 @@ async fn managed_post(
 }
 
 /// Where a post is on its question's page.
-fn post_url(post: &EditablePost) -> String {
+pub fn post_url(post: &EditablePost) -> String {
     let path = question_path(post.question_id, &post.question_title);
     match post.kind {
         PostKind::Question => path,
@@ -73,24 +73,57 @@ fn edit_page(ctx: &Ctx, post: &EditablePost, form: FormState, status: StatusCode
     response
 }
 
-/// `GET /posts/{id}/edit`.
+/// The post, if it exists (and, when deleted, the viewer may see it), for a
+/// logged-in viewer who will edit it directly or suggest an edit.
+async fn editable(
+    state: &AppState,
+    ctx: &Ctx,
+    raw_id: &str,
+    here: &str,
+) -> Result<EditablePost, AppError> {
+    let id = PostId(parse_id(raw_id, "post")?);
+    let post = state
+        .store
+        .editable_post(id)
+        .await?
+        .filter(|p| !p.deleted || can_see_deleted(ctx.viewer.as_ref(), p.author_id))
+        .ok_or_else(|| AppError::NotFound(format!("There is no post {id}.")))?;
+    ctx.require_user(here)?;
+    Ok(post)
+}
+
+/// `GET /posts/{id}/edit`: the edit form; for a user without the privilege to edit
+/// others' posts it files a suggestion instead.
 pub async fn edit_form(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let here = format!("/posts/{id}/edit");
-    let post = managed_post(&state, &ctx, &id, &here).await?;
+    let post = editable(&state, &ctx, &id, &here).await?;
     if post.deleted {
         return Err(AppError::NotFound(
             "A deleted post cannot be edited; undelete it first.".into(),
         ));
     }
-    let form = FormState::new()
+    let mut form = FormState::new()
         .with("title", post.title.clone())
         .with("body", post.body_markdown.clone())
         .with("tags", post.tags.join(" "))
         .with("base_revision", post.latest_revision.to_string());
+    let viewer = ctx.require_user(&here)?;
+    if !edits_directly(viewer, post.author_id, &state.privileges) {
+        if let Some(pending) = state.store.pending_suggestion(post.id).await? {
+            return Err(AppError::Conflict(format!(
+                "An edit of this post suggested by {} is waiting for review; it can have one at a time. Try again once it is reviewed.",
+                pending.author.display_name
+            )));
+        }
+        form.success = Some(format!(
+            "Your edit will be a suggestion: the author or a user with {} reputation reviews it before it shows.",
+            state.privileges.edit_others
+        ));
+    }
     Ok(edit_page(&ctx, &post, form, StatusCode::OK))
 }
 
@@ -114,8 +147,9 @@ pub async fn save_edit(
     form: Result<Form<EditForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let here = format!("/posts/{id}/edit");
-    let post = managed_post(&state, &ctx, &id, &here).await?;
-    let editor = ctx.require_user(&here)?.id;
+    let post = editable(&state, &ctx, &id, &here).await?;
+    let viewer = ctx.require_user(&here)?.clone();
+    let editor = viewer.id;
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(&input.csrf)?;
     let is_question = post.kind == PostKind::Question;
@@ -162,6 +196,26 @@ pub async fn save_edit(
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     };
+    if !edits_directly(&viewer, post.author_id, &state.privileges) {
+        let suggestion = NewSuggestedEdit {
+            post: post.id,
+            author: editor,
+            base_revision: base,
+            title,
+            body_markdown: body,
+            tags,
+            summary,
+            created_at: ponder_core::time::now(),
+        };
+        return match state.store.create_suggested_edit(suggestion).await {
+            Ok(id) => Ok(see_other(&format!("/suggested-edits/{id}"), None)),
+            Err(StoreError::Conflict { .. }) => {
+                form.general = Some("Another suggested edit of this post is waiting for review; your text is still below. Try again once it is reviewed.".into());
+                Ok(edit_page(&ctx, &post, form, StatusCode::CONFLICT))
+            }
+            Err(other) => Err(other.into()),
+        };
+    }
     let edit = PostEdit {
         post: post.id,
         editor,
@@ -188,21 +242,24 @@ pub async fn save_edit(
     }
 }
 
-fn pieces(old: &str, new: &str) -> Vec<DiffPiece> {
-    words(old, new)
-        .into_iter()
-        .map(|p| match p {
-            Piece::Same(text) => DiffPiece { kind: "same", text },
-            Piece::Added(text) => DiffPiece {
-                kind: "added",
-                text,
-            },
-            Piece::Removed(text) => DiffPiece {
-                kind: "removed",
-                text,
-            },
-        })
-        .collect()
+/// A word-level difference, as the templates print it.
+pub fn pieces(old: &str, new: &str) -> Diff {
+    Diff(
+        words(old, new)
+            .into_iter()
+            .map(|p| match p {
+                Piece::Same(text) => DiffPiece { kind: "same", text },
+                Piece::Added(text) => DiffPiece {
+                    kind: "added",
+                    text,
+                },
+                Piece::Removed(text) => DiffPiece {
+                    kind: "removed",
+                    text,
+                },
+            })
+            .collect(),
+    )
 }
 
 /// `GET /posts/{id}/revisions`: every revision, newest first, each with a word-level

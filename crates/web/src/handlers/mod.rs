@@ -12,8 +12,10 @@ pub mod health;
 pub mod posting;
 pub mod questions;
 pub mod settings;
+pub mod suggestions;
 pub mod tags;
 pub mod users;
+pub mod voting;
 
 use crate::AppState;
 use crate::error::AppError;

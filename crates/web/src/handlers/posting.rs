@@ -6,10 +6,11 @@
 
 use super::auth::see_other;
 use super::category_tree;
-use super::questions::{PageForms, question_response};
+use super::questions::{PageForms, ViewerExtras, question_response};
 use crate::AppState;
 use crate::auth::Ctx;
 use crate::auth::limits::PostingKind;
+use crate::auth::permissions::can_comment;
 use crate::error::AppError;
 use crate::forms::{FormState, form_error};
 use crate::tree::CategoryTree;
@@ -200,7 +201,8 @@ pub async fn answer(
         forms.answer_preview = Some(render_markdown(&input.body).into_string());
     }
     let (Some(body), None) = (body, forms.answer_preview.as_ref()) else {
-        return question_response(&ctx, thread, forms);
+        let extras = ViewerExtras::load(&state, &ctx, id).await?;
+        return question_response(&ctx, thread, forms, &extras);
     };
     state.limits.check_posting(PostingKind::Answer, author)?;
     let answer = state
@@ -247,9 +249,31 @@ pub async fn comment(
     } else {
         format!("answer-{post}")
     };
-    let author = ctx.require_user(&format!("{path}#{anchor}"))?.id;
+    let viewer = ctx.require_user(&format!("{path}#{anchor}"))?.clone();
+    let author = viewer.id;
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(&input.csrf)?;
+    let post_author = if post == question {
+        Some(thread.question.author.id)
+    } else {
+        thread
+            .answers
+            .iter()
+            .find(|a| a.id == post && !a.deleted)
+            .map(|a| a.author.id)
+    }
+    .ok_or_else(|| AppError::NotFound(format!("There is no post {post} to comment on.")))?;
+    if !can_comment(
+        &viewer,
+        post_author,
+        thread.question.author.id,
+        &state.privileges,
+    ) {
+        return Err(AppError::Forbidden(format!(
+            "You need {} reputation to comment on others' posts; you can always comment on your own posts and on answers to your questions.",
+            state.privileges.comment_everywhere
+        )));
+    }
     let body = match validate_comment(&input.body) {
         Ok(body) => body,
         Err(message) => {
@@ -259,7 +283,8 @@ pub async fn comment(
                 comment: Some((post, form)),
                 ..PageForms::default()
             };
-            return question_response(&ctx, thread, forms);
+            let extras = ViewerExtras::load(&state, &ctx, question).await?;
+            return question_response(&ctx, thread, forms, &extras);
         }
     };
     state.limits.check_posting(PostingKind::Comment, author)?;

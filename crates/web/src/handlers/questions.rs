@@ -3,7 +3,7 @@
 use super::{ListParams, ListRequest, category_tree, parse_id, question_list};
 use crate::AppState;
 use crate::auth::Ctx;
-use crate::auth::permissions::{can_manage, can_see_deleted};
+use crate::auth::permissions::{can_comment, can_manage, can_review, can_see_deleted};
 use crate::error::AppError;
 use crate::forms::FormState;
 use crate::views::{
@@ -16,7 +16,7 @@ use axum::response::Response;
 use ponder_core::PostId;
 use ponder_core::markdown::plain_excerpt;
 use ponder_core::text::count;
-use ponder_store::{Post, QuestionFilter, QuestionThread};
+use ponder_store::{Post, QuestionFilter, QuestionThread, ViewerVotes};
 
 const EMPTY_SITE: &str = "No questions have been asked here yet. Questions you ask appear here, \
                           newest activity first, for others to answer.";
@@ -124,7 +124,34 @@ async fn show(
     if slug != path.rsplit('/').next() {
         return Ok(moved_permanently(&path));
     }
-    question_response(ctx, thread, PageForms::default())
+    let extras = ViewerExtras::load(state, ctx, id).await?;
+    question_response(ctx, thread, PageForms::default(), &extras)
+}
+
+/// What a logged-in viewer's page adds: their votes and the suggested edits waiting
+/// on the thread (three statements, only for logged-in viewers).
+#[derive(Default)]
+pub struct ViewerExtras {
+    votes: ViewerVotes,
+    suggestions: Vec<(PostId, i64)>,
+    privileges: ponder_core::reputation::Privileges,
+}
+
+impl ViewerExtras {
+    /// Loads them for the viewer in `ctx` (nothing for a visitor).
+    pub async fn load(state: &AppState, ctx: &Ctx, question: PostId) -> Result<Self, AppError> {
+        let Some(viewer) = ctx.viewer.as_ref() else {
+            return Ok(Self {
+                privileges: state.privileges,
+                ..Self::default()
+            });
+        };
+        Ok(Self {
+            votes: state.store.viewer_votes(viewer.id, question).await?,
+            suggestions: state.store.pending_suggestions_in(question).await?,
+            privileges: state.privileges,
+        })
+    }
 }
 
 /// What the question page's forms show when one comes back refused: the answer
@@ -145,6 +172,7 @@ pub fn question_response(
     ctx: &Ctx,
     thread: QuestionThread,
     forms: PageForms,
+    extras: &ViewerExtras,
 ) -> Result<Response, AppError> {
     let viewer = ctx.viewer.as_ref();
     let q = &thread.question;
@@ -156,7 +184,7 @@ pub fn question_response(
     }
     let refused = forms.answer.has_errors() || forms.comment.is_some();
     let path = question_path(q.id, &q.title);
-    let mut response = render(&question_page(ctx, &thread, &path, forms));
+    let mut response = render(&question_page(ctx, &thread, &path, forms, extras));
     if refused {
         *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
     }
@@ -169,16 +197,35 @@ fn question_page(
     thread: &QuestionThread,
     path: &str,
     mut forms: PageForms,
+    extras: &ViewerExtras,
 ) -> QuestionPage {
     let now = ponder_core::time::now();
     let viewer = ctx.viewer.as_ref();
+    let asker = thread.question.author.id;
     let view = |post: &Post, accepted: bool, forms: &mut PageForms| {
         let comments = thread
             .comments_of(post.id)
-            .map(|c| CommentView::new(c, now))
+            .map(|c| {
+                let mut view = CommentView::new(c, now);
+                view.upvoted = extras.votes.comments.contains(&c.id);
+                view.can_vote = viewer.is_some_and(|v| v.id != c.author.id);
+                view
+            })
             .collect();
         let mut view = PostView::new(post, comments, accepted, path, now);
         view.can_manage = can_manage(viewer, post.author.id);
+        view.my_vote = extras.votes.on(post.id).as_i64();
+        view.can_vote = viewer.is_some_and(|v| v.id != post.author.id);
+        view.can_accept =
+            post.kind == ponder_store::PostKind::Answer && viewer.is_some_and(|v| v.id == asker);
+        view.can_comment =
+            viewer.is_some_and(|v| can_comment(v, post.author.id, asker, &extras.privileges));
+        view.pending_suggestion = extras
+            .suggestions
+            .iter()
+            .find(|(p, _)| *p == post.id)
+            .filter(|_| viewer.is_some_and(|v| can_review(v, post.author.id, &extras.privileges)))
+            .map(|(_, id)| *id);
         if let Some((_, form)) = forms.comment.take_if(|(id, _)| *id == post.id) {
             view.comment_form = form;
         }

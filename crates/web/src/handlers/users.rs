@@ -5,7 +5,8 @@ use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::AppError;
 use crate::views::{
-    AnswerRow, Head, Moment, UserPage, moved_permanently, question_path, render, user_path,
+    AnswerRow, BadgeView, Head, Link, Moment, ReputationRow, UserPage, moved_permanently,
+    question_path, render, reputation_reason, user_path,
 };
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -60,6 +61,8 @@ async fn show(
         })
         .await?;
     let answers = state.store.user_answers(id, 1).await?;
+    let badges = state.store.badges(id).await?;
+    let history = state.store.reputation_events(id, 30).await?;
     let now = ponder_core::time::now();
     let head = Head::new(
         ctx,
@@ -102,6 +105,32 @@ async fn show(
             })
             .collect(),
         answers_label: count(answers.total, "answer", "answers"),
+        badges: badges
+            .into_iter()
+            .map(|b| BadgeView {
+                description: ponder_core::badges::by_name(&b.name).map_or("", |k| k.description),
+                name: b.name,
+                class: b.class,
+                when: Moment::new(b.awarded_at, now),
+            })
+            .collect(),
+        reputation_history: history
+            .into_iter()
+            .map(|e| ReputationRow {
+                amount: if e.amount > 0 {
+                    format!("+{}", e.amount)
+                } else {
+                    e.amount.to_string()
+                },
+                gain: e.amount > 0,
+                reason: reputation_reason(&e.kind),
+                question: e.question.map(|(qid, title)| Link {
+                    url: question_path(qid, &title),
+                    label: title,
+                }),
+                when: Moment::new(e.created_at, now),
+            })
+            .collect(),
         name: user.display_name,
         handle: user.handle,
     };

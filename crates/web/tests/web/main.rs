@@ -9,3 +9,4 @@ mod accounts;
 mod pages;
 mod posting;
 mod support;
+mod voting;

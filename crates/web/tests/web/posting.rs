@@ -366,9 +366,12 @@ async fn only_authors_and_moderators_edit_and_edits_keep_history() {
 
     let bob = app.client("10.9.3.1");
     bob.log_in("bob", "password1").await;
-    assert_eq!(
-        bob.get(&format!("/posts/{q}/edit")).await.status,
-        StatusCode::FORBIDDEN
+    let suggesting = bob.get(&format!("/posts/{q}/edit")).await;
+    assert_eq!(suggesting.status, StatusCode::OK);
+    assert!(
+        suggesting
+            .text(".flash.notice")
+            .contains("Your edit will be a suggestion")
     );
     let csrf = bob.csrf("/settings").await;
     let base = app
@@ -391,10 +394,17 @@ async fn only_authors_and_moderators_edit_and_edits_keep_history() {
             ],
         )
         .await;
+    // Without the edit privilege, bob's edit of ann's post waits as a suggestion.
+    assert_eq!(forged.status, StatusCode::SEE_OTHER);
+    assert!(
+        forged.location().starts_with("/suggested-edits/"),
+        "{}",
+        forged.location()
+    );
     assert_eq!(
-        forged.status,
-        StatusCode::FORBIDDEN,
-        "a forged form for another's post is refused"
+        app.store.editable_post(q).await.unwrap().unwrap().title,
+        "The first title of this",
+        "nothing changed yet"
     );
     assert_eq!(
         bob.post(&format!("/posts/{q}/delete"), &[("csrf", &csrf)])

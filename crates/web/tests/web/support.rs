@@ -5,6 +5,7 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
+use ponder_core::reputation::Privileges;
 use ponder_store::Store;
 use ponder_store::conformance as fx;
 use ponder_store_sqlite::SqliteStore;
@@ -56,18 +57,40 @@ impl CaptureMailer {
 
 impl TestApp {
     pub async fn new() -> Self {
-        Self::with_limits(RateLimitConfig {
+        Self::with_limits(Self::generous_limits()).await
+    }
+
+    /// Privileges that let any account vote and comment (edits of others' posts still
+    /// need the default 2,000), so tests about other things need no reputation.
+    pub fn open_privileges() -> Privileges {
+        Privileges {
+            vote_up: 1,
+            comment_everywhere: 1,
+            vote_down: 1,
+            ..Privileges::default()
+        }
+    }
+
+    pub async fn with_limits(limits: RateLimitConfig) -> Self {
+        Self::configured(limits, Self::open_privileges()).await
+    }
+
+    pub async fn with_privileges(privileges: Privileges) -> Self {
+        Self::configured(Self::generous_limits(), privileges).await
+    }
+
+    fn generous_limits() -> RateLimitConfig {
+        RateLimitConfig {
             login_per_ip_per_minute: 1000,
             login_per_account_per_minute: 1000,
             signups_per_ip_per_hour: 1000,
             questions_per_user_per_hour: 1000,
             answers_per_user_per_hour: 1000,
             comments_per_user_per_minute: 1000,
-        })
-        .await
+        }
     }
 
-    pub async fn with_limits(limits: RateLimitConfig) -> Self {
+    pub async fn configured(limits: RateLimitConfig, privileges: Privileges) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let store: Arc<dyn Store> = Arc::new(
             SqliteStore::open(&dir.path().join("ponder.db"))
@@ -75,7 +98,7 @@ impl TestApp {
                 .expect("open store"),
         );
         let mail = Arc::new(CaptureMailer::default());
-        let router = Self::router_over(store.clone(), limits, mail.clone());
+        let router = Self::router_with(store.clone(), limits, mail.clone(), privileges);
         Self {
             store,
             router,
@@ -89,6 +112,15 @@ impl TestApp {
         limits: RateLimitConfig,
         mail: Arc<CaptureMailer>,
     ) -> axum::Router {
+        Self::router_with(store, limits, mail, Self::open_privileges())
+    }
+
+    fn router_with(
+        store: Arc<dyn Store>,
+        limits: RateLimitConfig,
+        mail: Arc<CaptureMailer>,
+        privileges: Privileges,
+    ) -> axum::Router {
         let state = AppState::new(
             store,
             SiteConfig {
@@ -97,7 +129,11 @@ impl TestApp {
             },
         )
         .with_limits(limits)
-        .with_mailer(mail);
+        .with_mailer(mail)
+        .with_reputation(
+            ponder_core::reputation::ReputationRules::default(),
+            privileges,
+        );
         app(state)
     }
 
