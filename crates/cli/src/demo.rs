@@ -347,7 +347,7 @@ pub async fn seed_if_empty(store: &dyn Store) -> Result<Option<String>> {
             store, question, asker, asked_at, post_count, &user_ids, &mut dice,
         )
         .await?;
-        votes += vote(store, question, asker, &user_ids, &mut dice, 0).await?;
+        votes += vote(store, question, asker, asked_at, &user_ids, &mut dice, 0).await?;
         post_count += 1;
         let mut answered_at = asked_at;
         for a in &q.answers {
@@ -377,6 +377,7 @@ pub async fn seed_if_empty(store: &dyn Store) -> Result<Option<String>> {
                 store,
                 answer,
                 author,
+                answered_at,
                 &user_ids,
                 &mut dice,
                 if a.accepted { 3 } else { 0 },
@@ -431,6 +432,7 @@ async fn vote(
     store: &dyn Store,
     post: PostId,
     author: UserId,
+    posted_at: Timestamp,
     users: &[UserId],
     dice: &mut Dice,
     bonus: u64,
@@ -450,7 +452,8 @@ async fn vote(
                 post,
                 user: *voter,
                 value,
-                created_at: now(),
+                // Votes come in over the hours after the post, as they do.
+                created_at: (posted_at + 1_800 * (k as i64 + 1)).min(now()),
                 rules: Default::default(),
             })
             .await
