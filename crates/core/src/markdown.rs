@@ -105,6 +105,22 @@ pub fn sanitize_html(html: &str) -> SafeHtml {
     SafeHtml(SANITIZER.clean(html).to_string())
 }
 
+/// The whole plain text of a Markdown document, whitespace folded: what search
+/// indexes.
+pub fn plain_text(markdown: &str) -> String {
+    let mut raw = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(markdown, parser_options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => raw.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => raw.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item)
+            | Event::Start(Tag::CodeBlock(_)) => raw.push(' '),
+            _ => {}
+        }
+    }
+    raw.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The plain text of a Markdown document, whitespace folded, cut at a word boundary
 /// to at most `max_chars` characters with an ellipsis when cut. For meta
 /// descriptions and list excerpts; not HTML (escape it when printing).
@@ -333,6 +349,14 @@ mod tests {
             assert_harmless(render(input).as_str(), input);
             assert_harmless(render_inline(input).as_str(), input);
         }
+    }
+
+    #[test]
+    fn plain_text_keeps_everything() {
+        assert_eq!(
+            plain_text("# A\n\nb **c**\n\n```\ncode here\n```"),
+            "A b c code here"
+        );
     }
 
     #[test]

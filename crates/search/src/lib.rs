@@ -5,8 +5,11 @@
 //!   [`SearchQuery`] that never fails: whatever the input, it yields something to
 //!   search for and notes on what was ignored and why.
 //!
-//! The tantivy index, fed from the store's change log, will live here beside it.
+//! - [`index`]: the tantivy index in `<data>/index`, one document per visible post,
+//!   kept in step with the database by following its change log.
 
+pub mod index;
 pub mod query;
 
+pub use index::{SearchError, SearchHit, SearchIndex, SearchResults, SearchSort, follow};
 pub use query::{PostKindFilter, SearchQuery, parse};

@@ -44,6 +44,9 @@ mod store_impl;
 mod suggestions;
 mod writes;
 
+#[cfg(feature = "testing")]
+pub mod testing;
+
 use ponder_store::rows::RowAccess;
 use ponder_store::{StoreError, StoreResult};
 use sqlx::Row as _;

@@ -1,19 +1,7 @@
 //! The store conformance suite on SQLite, each test on its own database file.
 
-use ponder_store::conformance::TestStore;
 use ponder_store_sqlite::SqliteStore;
-use std::sync::Arc;
-
-async fn fresh_store() -> Option<TestStore> {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = SqliteStore::open(&dir.path().join("ponder.db"))
-        .await
-        .expect("open sqlite store");
-    Some(TestStore {
-        store: Arc::new(store),
-        guard: Box::new(dir),
-    })
-}
+use ponder_store_sqlite::testing::fresh_store;
 
 ponder_store::conformance_tests!(fresh_store);
 

@@ -1,6 +1,6 @@
-// The reads, shared by both backends (included by each; see crates/store/sql/README.md). Every page's reads are a fixed set of statements: lists fetch their
-// rows, their total and their tags in three; a question's page takes five, however
-// many answers and comments it has.
+// The reads, shared by both backends (see README.md here). Every page's reads are a
+// fixed set of statements: lists fetch their rows, their total and their tags in
+// three; a question's page takes five, however many answers and comments it has.
 
 use crate::{Backend, Cols, Db, DbArgs, DbConnection, bind_ids, db_error};
 use ponder_core::paging::{PER_PAGE, QuestionSort};
@@ -10,8 +10,27 @@ use ponder_store::{
     AnswerSummary, Category, Change, Page, QuestionFilter, QuestionQuery, QuestionSummary,
     QuestionThread, StoreResult, Tag, User,
 };
+use ponder_store::{PostKind, SearchDoc};
 use ponder_store::{category_columns, comment_columns, post_columns, question_summary_columns};
 use sqlx::{AssertSqlSafe, Row as _};
+
+/// id, question, kind, title, body, author, category, score, answers, accepted,
+/// created, deleted, question deleted.
+type SearchRow = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    i64,
+    Option<i64>,
+    i64,
+    i64,
+    Option<i64>,
+    i64,
+    Option<i64>,
+    Option<i64>,
+);
 
 /// The filter part of a question list's WHERE clause; `$1` is the filter's value.
 fn filter_clause(filter: &QuestionFilter) -> &'static str {
@@ -293,6 +312,118 @@ impl Backend {
                 .await
                 .map_err(db_error)?;
         Ok(found.map(PostId))
+    }
+
+    pub(crate) async fn search_documents_impl(
+        &self,
+        posts: &[PostId],
+    ) -> StoreResult<Vec<SearchDoc>> {
+        if posts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<i64> = posts.iter().map(|q| q.0).collect();
+        self.count();
+        let found = bind_ids(
+            sqlx::query_as::<_, SearchRow>(concat!(
+                "SELECT p.id, q.id, p.kind, q.title, p.body_markdown, p.author_id, q.category_id, p.score, \
+                 q.answer_count, q.accepted_answer_id, p.created_at, p.deleted_at, q.deleted_at \
+                 FROM posts p JOIN posts q ON q.id = coalesce(p.parent_id, p.id) \
+                 WHERE q.id IN (SELECT coalesce(x.parent_id, x.id) FROM posts x WHERE x.id IN (",
+                id_list!(),
+                ")) ORDER BY p.id"
+            )),
+            ids.clone(),
+        )
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_error)?;
+        self.count();
+        let tags: Vec<(i64, String)> = bind_ids(
+            sqlx::query_as(concat!(
+                "SELECT pt.post_id, t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id \
+                 WHERE pt.post_id IN (SELECT coalesce(x.parent_id, x.id) FROM posts x WHERE x.id IN (",
+                id_list!(),
+                ")) ORDER BY pt.post_id, pt.position"
+            )),
+            ids,
+        )
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_error)?;
+        Ok(found
+            .into_iter()
+            .map(
+                |(
+                    id,
+                    question,
+                    kind,
+                    title,
+                    body,
+                    author,
+                    category,
+                    score,
+                    answers,
+                    accepted,
+                    created,
+                    deleted,
+                    q_deleted,
+                )| {
+                    let is_answer = kind == "answer";
+                    SearchDoc {
+                        id: PostId(id),
+                        question_id: PostId(question),
+                        kind: if is_answer {
+                            PostKind::Answer
+                        } else {
+                            PostKind::Question
+                        },
+                        title,
+                        body_markdown: body,
+                        tags: tags
+                            .iter()
+                            .filter(|(p, _)| *p == question)
+                            .map(|(_, t)| t.clone())
+                            .collect(),
+                        author_id: UserId(author),
+                        category_id: CategoryId(category.unwrap_or_default()),
+                        score,
+                        answer_count: answers,
+                        accepted: if is_answer {
+                            accepted == Some(id)
+                        } else {
+                            accepted.is_some()
+                        },
+                        created_at: created,
+                        visible: deleted.is_none() && q_deleted.is_none(),
+                    }
+                },
+            )
+            .collect())
+    }
+
+    pub(crate) async fn question_ids_after_impl(
+        &self,
+        after: PostId,
+        limit: u32,
+    ) -> StoreResult<Vec<PostId>> {
+        self.count();
+        let found: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM posts WHERE kind = 'question' AND id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after.0)
+        .bind(i64::from(limit))
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_error)?;
+        Ok(found.into_iter().map(PostId).collect())
+    }
+
+    pub(crate) async fn last_change_id_impl(&self) -> StoreResult<i64> {
+        self.count();
+        sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM changes")
+            .fetch_one(&self.readers)
+            .await
+            .map_err(db_error)
     }
 
     pub(crate) async fn popular_tags_impl(&self, limit: u32) -> StoreResult<Vec<Tag>> {

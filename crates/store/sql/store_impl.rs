@@ -351,4 +351,23 @@ impl ponder_store::Store for Backend {
     ) -> StoreResult<Vec<(ponder_core::PostId, i64)>> {
         self.pending_suggestions_in_impl(question).await
     }
+
+    async fn search_documents(
+        &self,
+        posts: &[ponder_core::PostId],
+    ) -> StoreResult<Vec<ponder_store::SearchDoc>> {
+        self.search_documents_impl(posts).await
+    }
+
+    async fn question_ids_after(
+        &self,
+        after: ponder_core::PostId,
+        limit: u32,
+    ) -> StoreResult<Vec<ponder_core::PostId>> {
+        self.question_ids_after_impl(after, limit).await
+    }
+
+    async fn last_change_id(&self) -> StoreResult<i64> {
+        self.last_change_id_impl().await
+    }
 }

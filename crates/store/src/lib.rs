@@ -252,6 +252,18 @@ pub trait Store: Send + Sync + 'static {
         at: Timestamp,
     ) -> StoreResult<()>;
 
+    /// Search documents for the whole threads these posts belong to: each question
+    /// and all its answers, deleted ones too (marked, so the index can drop them).
+    /// Two statements for any number of posts.
+    async fn search_documents(&self, posts: &[PostId]) -> StoreResult<Vec<SearchDoc>>;
+
+    /// The ids of up to `limit` questions after `after`, in id order, for rebuilding
+    /// the index in batches.
+    async fn question_ids_after(&self, after: PostId, limit: u32) -> StoreResult<Vec<PostId>>;
+
+    /// The newest change's id (0 when there is none).
+    async fn last_change_id(&self) -> StoreResult<i64>;
+
     /// Stores (or replaces) a user's uploaded avatar.
     async fn set_avatar(&self, user: UserId, avatar: Avatar) -> StoreResult<()>;
 

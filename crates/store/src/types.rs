@@ -762,3 +762,34 @@ pub struct NewSuggestedEdit {
     /// When.
     pub created_at: Timestamp,
 }
+
+/// A post as the search index needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchDoc {
+    /// The post's id.
+    pub id: PostId,
+    /// Its question (itself for a question).
+    pub question_id: PostId,
+    /// Question or answer.
+    pub kind: PostKind,
+    /// Its question's title.
+    pub title: String,
+    /// Its body, as Markdown.
+    pub body_markdown: String,
+    /// Its question's tags.
+    pub tags: Vec<String>,
+    /// Its author.
+    pub author_id: UserId,
+    /// Its question's category.
+    pub category_id: CategoryId,
+    /// Its score.
+    pub score: i64,
+    /// Its question's answer count.
+    pub answer_count: i64,
+    /// For an answer, whether it is accepted; for a question, whether it has an accepted answer.
+    pub accepted: bool,
+    /// When it was posted.
+    pub created_at: Timestamp,
+    /// False when it, or its question, is deleted: such posts leave the index.
+    pub visible: bool,
+}

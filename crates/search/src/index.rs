@@ -1,0 +1,724 @@
+//! The search index: one tantivy document per visible post, kept in step with the
+//! database by following its change log.
+//!
+//! Every node keeps its own index in `<data>/index`. The id of the last change the
+//! index has taken in is stored in the index's own commit, so after a restart it
+//! catches up from there; a follower task then polls the change log and re-indexes
+//! the whole thread of every post a change touched (a new answer changes its
+//! question's answer count; a deleted question takes its answers with it).
+
+use crate::query::{PostKindFilter, SearchQuery};
+use ponder_core::markdown::{cut_at_word, plain_text};
+use ponder_core::{CategoryId, PostId};
+use ponder_store::{Category, PostKind, SearchDoc, Store, StoreError};
+use std::collections::HashMap;
+use std::ops::Bound;
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, Ordering};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::directory::MmapDirectory;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term, doc};
+
+/// Changes to the schema bump this, and an index with another version is rebuilt.
+const SCHEMA_VERSION: &str = "1";
+/// The tokenizer for titles and bodies: lowercase, English stemming.
+const TEXT_TOKENIZER: &str = "en_stem";
+/// How much a title match weighs against a body match.
+const TITLE_BOOST: f32 = 3.0;
+
+/// What can go wrong in search.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// The index failed (disk, corruption).
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    /// Opening the index folder failed.
+    #[error("search index folder: {0}")]
+    Directory(#[from] tantivy::directory::error::OpenDirectoryError),
+    /// The database failed while feeding the index.
+    #[error("reading posts for the index: {0}")]
+    Store(#[from] StoreError),
+    /// The writer lock was poisoned by a panic elsewhere.
+    #[error("the search index writer is unavailable")]
+    Poisoned,
+}
+
+/// Result of a search call.
+pub type SearchResult<T> = Result<T, SearchError>;
+
+struct Fields {
+    id: Field,
+    question_id: Field,
+    kind: Field,
+    title: Field,
+    body: Field,
+    tags: Field,
+    user: Field,
+    category: Field,
+    score: Field,
+    answers: Field,
+    accepted: Field,
+    created: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(TEXT_TOKENIZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+        .set_stored();
+    let fields = Fields {
+        id: b.add_u64_field("id", INDEXED | STORED | FAST),
+        question_id: b.add_u64_field("question_id", STORED | FAST),
+        kind: b.add_text_field("kind", STRING | STORED),
+        title: b.add_text_field("title", text.clone()),
+        body: b.add_text_field("body", text),
+        tags: b.add_text_field("tags", STRING),
+        user: b.add_u64_field("user", INDEXED),
+        category: b.add_u64_field("category", INDEXED),
+        score: b.add_i64_field("score", INDEXED | STORED | FAST),
+        answers: b.add_u64_field("answers", INDEXED | STORED),
+        accepted: b.add_u64_field("accepted", INDEXED | STORED),
+        created: b.add_i64_field("created", INDEXED | STORED | FAST),
+    };
+    (b.build(), fields)
+}
+
+/// How search results are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SearchSort {
+    /// Best match first.
+    #[default]
+    Relevance,
+    /// Newest first.
+    Newest,
+    /// Highest score first.
+    Votes,
+}
+
+impl SearchSort {
+    /// Every order, as the tabs show them.
+    pub const ALL: [SearchSort; 3] = [Self::Relevance, Self::Newest, Self::Votes];
+
+    /// The name used in URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Relevance => "relevance",
+            Self::Newest => "newest",
+            Self::Votes => "votes",
+        }
+    }
+
+    /// Parses a `sort` parameter; absent means relevance.
+    pub fn parse(raw: Option<&str>) -> Result<Self, String> {
+        match raw.map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(Self::Relevance),
+            Some(s) => Self::ALL
+                .into_iter()
+                .find(|sort| sort.as_str().eq_ignore_ascii_case(s))
+                .ok_or_else(|| {
+                    format!(
+                        "unknown sort “{}”: use relevance, newest or votes",
+                        s.chars().take(30).collect::<String>()
+                    )
+                }),
+        }
+    }
+}
+
+/// One result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchHit {
+    /// The post.
+    pub id: PostId,
+    /// Its question.
+    pub question_id: PostId,
+    /// Question or answer.
+    pub kind: PostKind,
+    /// Its question's title.
+    pub title: String,
+    /// A passage of the body with the matched words in `<b>`, HTML-escaped.
+    pub snippet_html: String,
+    /// Its score.
+    pub score: i64,
+    /// Its question's answers.
+    pub answers: u64,
+    /// Accepted (answers) or has an accepted answer (questions).
+    pub accepted: bool,
+    /// When it was posted.
+    pub created_at: i64,
+}
+
+/// A page of results.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchResults {
+    /// The hits on this page.
+    pub hits: Vec<SearchHit>,
+    /// How many posts match in all.
+    pub total: usize,
+}
+
+/// The index, its reader and its single writer.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+    last_change: AtomicI64,
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir` (creating it, or rebuilding it from nothing if it was
+    /// made by another schema version). A fresh index starts from change 0.
+    pub fn open(dir: &Path) -> SearchResult<Self> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| SearchError::Index(tantivy::TantivyError::from(e)))?;
+        let (schema, fields) = schema();
+        let index = match Index::open_or_create(MmapDirectory::open(dir)?, schema.clone()) {
+            Ok(index) if payload_version(&index).is_none_or(|v| v == SCHEMA_VERSION) => index,
+            _ => {
+                tracing::warn!("the search index was made by another version; rebuilding it");
+                std::fs::remove_dir_all(dir).map_err(|e| SearchError::Index(e.into()))?;
+                std::fs::create_dir_all(dir).map_err(|e| SearchError::Index(e.into()))?;
+                Index::create_in_dir(dir, schema)?
+            }
+        };
+        Self::from_index(index, fields)
+    }
+
+    /// An index in memory, for tests.
+    pub fn in_memory() -> SearchResult<Self> {
+        let (schema, fields) = schema();
+        Self::from_index(Index::create_in_ram(schema), fields)
+    }
+
+    fn from_index(index: Index, fields: Fields) -> SearchResult<Self> {
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let writer = index.writer_with_num_threads(1, 50_000_000)?;
+        let last = payload_change(&index).unwrap_or(0);
+        Ok(Self {
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+            last_change: AtomicI64::new(last),
+        })
+    }
+
+    /// The last change the index has taken in.
+    pub fn last_change(&self) -> i64 {
+        self.last_change.load(Ordering::Acquire)
+    }
+
+    /// How many posts the index holds.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    fn document(
+        &self,
+        doc: &SearchDoc,
+        ancestors: &HashMap<CategoryId, Vec<CategoryId>>,
+    ) -> TantivyDocument {
+        let f = &self.fields;
+        let mut d = doc!(
+            f.id => doc.id.0 as u64,
+            f.question_id => doc.question_id.0 as u64,
+            f.kind => doc.kind.as_str(),
+            f.body => plain_text(&doc.body_markdown),
+            f.user => doc.author_id.0 as u64,
+            f.score => doc.score,
+            f.answers => doc.answer_count.max(0) as u64,
+            f.accepted => u64::from(doc.accepted),
+            f.created => doc.created_at,
+        );
+        // Only a question's own document carries its title, so a title match finds
+        // the question, not every answer under it.
+        if doc.kind == PostKind::Question {
+            d.add_text(f.title, &doc.title);
+        } else {
+            d.add_text(self.fields.title, "");
+        }
+        for tag in &doc.tags {
+            d.add_text(f.tags, tag);
+        }
+        for category in ancestors
+            .get(&doc.category_id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[doc.category_id])
+        {
+            d.add_u64(f.category, category.0 as u64);
+        }
+        d
+    }
+
+    /// Writes these documents (dropping invisible ones) and commits with `change` as
+    /// the index's position in the change log.
+    fn write(
+        &self,
+        docs: &[SearchDoc],
+        categories: &[Category],
+        change: i64,
+        clear: bool,
+    ) -> SearchResult<()> {
+        let ancestors = ancestor_map(categories);
+        let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        if clear {
+            writer.delete_all_documents()?;
+        }
+        for doc in docs {
+            writer.delete_term(Term::from_field_u64(self.fields.id, doc.id.0 as u64));
+            if doc.visible {
+                writer.add_document(self.document(doc, &ancestors))?;
+            }
+        }
+        let mut commit = writer.prepare_commit()?;
+        commit.set_payload(&format!("{SCHEMA_VERSION} {change}"));
+        commit.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        self.last_change.store(change, Ordering::Release);
+        Ok(())
+    }
+
+    /// Takes in the changes after the index's position (at most `batch` of them);
+    /// returns how many changes it read.
+    pub async fn sync_once(&self, store: &dyn Store, batch: u32) -> SearchResult<usize> {
+        let changes = store.changes_since(self.last_change(), batch).await?;
+        let Some(last) = changes.last().map(|c| c.id) else {
+            return Ok(0);
+        };
+        let mut posts: Vec<PostId> = changes
+            .iter()
+            .filter(|c| {
+                matches!(
+                    c.kind.as_str(),
+                    "post.created"
+                        | "post.edited"
+                        | "post.deleted"
+                        | "post.undeleted"
+                        | "vote.cast"
+                        | "answer.accepted"
+                )
+            })
+            .map(|c| PostId(c.entity_id))
+            .collect();
+        posts.sort_unstable();
+        posts.dedup();
+        let docs = store.search_documents(&posts).await?;
+        let categories = if docs.is_empty() {
+            Vec::new()
+        } else {
+            store.categories().await?
+        };
+        self.write(&docs, &categories, last, false)?;
+        Ok(changes.len())
+    }
+
+    /// Takes in every change there is, batch by batch.
+    pub async fn catch_up(&self, store: &dyn Store) -> SearchResult<usize> {
+        let mut total = 0;
+        loop {
+            let read = self.sync_once(store, 1_000).await?;
+            total += read;
+            if read == 0 {
+                return Ok(total);
+            }
+        }
+    }
+
+    /// Rebuilds the index from the database; `progress` hears the number of
+    /// questions done after each batch.
+    pub async fn rebuild(
+        &self,
+        store: &dyn Store,
+        mut progress: impl FnMut(u64),
+    ) -> SearchResult<u64> {
+        // Changes made while rebuilding are taken in afterwards by the follower.
+        let position = store.last_change_id().await?;
+        let categories = store.categories().await?;
+        let mut after = PostId(0);
+        let mut done = 0;
+        let mut first = true;
+        loop {
+            let ids = store.question_ids_after(after, 500).await?;
+            let Some(last) = ids.last().copied() else {
+                break;
+            };
+            let docs = store.search_documents(&ids).await?;
+            self.write(&docs, &categories, position, first)?;
+            first = false;
+            done += ids.len() as u64;
+            progress(done);
+            after = last;
+        }
+        if first {
+            self.write(&[], &categories, position, true)?;
+        }
+        Ok(done)
+    }
+
+    /// Runs a search: `category_ids` is the category a `category:` operator named,
+    /// already resolved (with `None` for no such category).
+    pub fn search(
+        &self,
+        query: &SearchQuery,
+        category: Option<Option<CategoryId>>,
+        sort: SearchSort,
+        offset: usize,
+        limit: usize,
+    ) -> SearchResult<SearchResults> {
+        let searcher = self.reader.searcher();
+        let Some(built) = self.build_query(query, category)? else {
+            return Ok(SearchResults::default());
+        };
+        let total = searcher.search(&*built, &Count)?;
+        let top = TopDocs::with_limit(limit.max(1)).and_offset(offset);
+        let addresses: Vec<tantivy::DocAddress> = match sort {
+            SearchSort::Relevance => searcher
+                .search(&*built, &top.order_by_score())?
+                .into_iter()
+                .map(|(_, a)| a)
+                .collect(),
+            SearchSort::Newest => searcher
+                .search(
+                    &*built,
+                    &top.order_by_fast_field::<i64>("created", Order::Desc),
+                )?
+                .into_iter()
+                .map(|(_, a)| a)
+                .collect(),
+            SearchSort::Votes => searcher
+                .search(
+                    &*built,
+                    &top.order_by_fast_field::<i64>("score", Order::Desc),
+                )?
+                .into_iter()
+                .map(|(_, a)| a)
+                .collect(),
+        };
+        let mut snippets = SnippetGenerator::create(&searcher, &*built, self.fields.body)?;
+        snippets.set_max_num_chars(240);
+        let mut hits = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            hits.push(self.hit(&doc, &snippets));
+        }
+        Ok(SearchResults { hits, total })
+    }
+
+    fn hit(&self, doc: &TantivyDocument, snippets: &SnippetGenerator) -> SearchHit {
+        let f = &self.fields;
+        let u64_of = |field: Field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_u64())
+                .unwrap_or_default()
+        };
+        let i64_of = |field: Field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_i64())
+                .unwrap_or_default()
+        };
+        let text_of = |field: Field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let snippet = snippets.snippet_from_doc(doc);
+        let snippet_html = if snippet.fragment().is_empty() {
+            escape(&cut_at_word(&text_of(f.body), 240))
+        } else {
+            snippet.to_html()
+        };
+        let kind = if text_of(f.kind) == "answer" {
+            PostKind::Answer
+        } else {
+            PostKind::Question
+        };
+        SearchHit {
+            id: PostId(u64_of(f.id) as i64),
+            question_id: PostId(u64_of(f.question_id) as i64),
+            kind,
+            title: text_of(f.title),
+            snippet_html,
+            score: i64_of(f.score),
+            answers: u64_of(f.answers),
+            accepted: u64_of(f.accepted) == 1,
+            created_at: i64_of(f.created),
+        }
+    }
+
+    /// The words of `text` as the text fields index them.
+    fn tokens(&self, text: &str) -> SearchResult<Vec<String>> {
+        let mut analyzer = self.index.tokenizer_for_field(self.fields.body)?;
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(token) = stream.next() {
+            out.push(token.text.clone());
+        }
+        Ok(out)
+    }
+
+    /// A word in the title (boosted) or the body.
+    fn word_query(&self, token: &str) -> Box<dyn Query> {
+        let f = &self.fields;
+        let title: Box<dyn Query> = Box::new(BoostQuery::new(
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.title, token),
+                IndexRecordOption::WithFreqs,
+            )),
+            TITLE_BOOST,
+        ));
+        let body: Box<dyn Query> = Box::new(TermQuery::new(
+            Term::from_field_text(f.body, token),
+            IndexRecordOption::WithFreqs,
+        ));
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Should, title),
+            (Occur::Should, body),
+        ]))
+    }
+
+    fn phrase_query(&self, tokens: &[String]) -> Box<dyn Query> {
+        let f = &self.fields;
+        let phrase = |field: Field| -> Box<dyn Query> {
+            Box::new(PhraseQuery::new(
+                tokens
+                    .iter()
+                    .map(|t| Term::from_field_text(field, t))
+                    .collect(),
+            ))
+        };
+        Box::new(BooleanQuery::new(vec![
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(phrase(f.title), TITLE_BOOST)),
+            ),
+            (Occur::Should, phrase(f.body)),
+        ]))
+    }
+
+    /// The tantivy query for a parsed search, or `None` when it asks for nothing.
+    fn build_query(
+        &self,
+        query: &SearchQuery,
+        category: Option<Option<CategoryId>>,
+    ) -> SearchResult<Option<Box<dyn Query>>> {
+        if query.is_empty() {
+            return Ok(None);
+        }
+        let f = &self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut any_positive = false;
+        for word in &query.words {
+            for token in self.tokens(word)? {
+                clauses.push((Occur::Must, self.word_query(&token)));
+                any_positive = true;
+            }
+        }
+        for phrase in &query.phrases {
+            let tokens = self.tokens(phrase)?;
+            match tokens.len() {
+                0 => {}
+                1 => clauses.push((Occur::Must, self.word_query(&tokens[0]))),
+                _ => clauses.push((Occur::Must, self.phrase_query(&tokens))),
+            }
+            any_positive |= !tokens.is_empty();
+        }
+        for word in &query.excluded {
+            for token in self.tokens(word)? {
+                clauses.push((Occur::MustNot, self.word_query(&token)));
+            }
+        }
+        let term =
+            |t: Term| -> Box<dyn Query> { Box::new(TermQuery::new(t, IndexRecordOption::Basic)) };
+        for tag in &query.tags {
+            clauses.push((Occur::Must, term(Term::from_field_text(f.tags, tag))));
+            any_positive = true;
+        }
+        if let Some(user) = query.user {
+            clauses.push((
+                Occur::Must,
+                term(Term::from_field_u64(f.user, user.max(0) as u64)),
+            ));
+            any_positive = true;
+        }
+        match category {
+            Some(Some(id)) => {
+                clauses.push((
+                    Occur::Must,
+                    term(Term::from_field_u64(f.category, id.0 as u64)),
+                ));
+                any_positive = true;
+            }
+            Some(None) => return Ok(Some(Box::new(EmptyQuery))),
+            None => {}
+        }
+        let kind = match (query.kind, query.answers, query.accepted) {
+            (Some(PostKindFilter::Question), _, _) | (None, Some(_), None) => Some("question"),
+            (Some(PostKindFilter::Answer), _, _) | (None, None, Some(_)) => Some("answer"),
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            clauses.push((Occur::Must, term(Term::from_field_text(f.kind, kind))));
+            any_positive = true;
+        }
+        if let Some(min) = query.min_score {
+            clauses.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    Bound::Included(Term::from_field_i64(f.score, min)),
+                    Bound::Unbounded,
+                )),
+            ));
+            any_positive = true;
+        }
+        match query.answers {
+            Some(0) => clauses.push((Occur::Must, term(Term::from_field_u64(f.answers, 0)))),
+            Some(n) => clauses.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    Bound::Included(Term::from_field_u64(f.answers, u64::from(n))),
+                    Bound::Unbounded,
+                )),
+            )),
+            None => {}
+        }
+        if let Some(accepted) = query.accepted {
+            clauses.push((
+                Occur::Must,
+                term(Term::from_field_u64(f.accepted, u64::from(accepted))),
+            ));
+        }
+        if !any_positive {
+            // Only exclusions (or words that are all stop words): nothing to look for.
+            return Ok(None);
+        }
+        Ok(Some(Box::new(BooleanQuery::new(clauses))))
+    }
+
+    /// Questions like `title`, best first, without `exclude`: for the ask page and
+    /// the related list on a question page.
+    pub fn similar(
+        &self,
+        title: &str,
+        exclude: Option<PostId>,
+        limit: usize,
+    ) -> SearchResult<Vec<SearchHit>> {
+        let tokens = self.tokens(title)?;
+        if tokens.is_empty() {
+            return Ok(Vec::new());
+        }
+        let f = &self.fields;
+        let words: Vec<(Occur, Box<dyn Query>)> = tokens
+            .iter()
+            .map(|t| (Occur::Should, self.word_query(t)))
+            .collect();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+            (Occur::Must, Box::new(BooleanQuery::new(words))),
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.kind, "question"),
+                    IndexRecordOption::Basic,
+                )),
+            ),
+        ];
+        if let Some(id) = exclude {
+            clauses.push((
+                Occur::MustNot,
+                Box::new(TermQuery::new(
+                    Term::from_field_u64(f.id, id.0 as u64),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        let query = BooleanQuery::new(clauses);
+        let searcher = self.reader.searcher();
+        let top = searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
+        let snippets = SnippetGenerator::create(&searcher, &query, f.body)?;
+        top.into_iter()
+            .map(|(_, address)| {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                Ok(self.hit(&doc, &snippets))
+            })
+            .collect()
+    }
+}
+
+/// Each category with its ancestors (itself first), so a question filed deep in the
+/// tree is found under every category above it.
+fn ancestor_map(categories: &[Category]) -> HashMap<CategoryId, Vec<CategoryId>> {
+    let parents: HashMap<CategoryId, Option<CategoryId>> =
+        categories.iter().map(|c| (c.id, c.parent_id)).collect();
+    categories
+        .iter()
+        .map(|c| {
+            let mut chain = vec![c.id];
+            let mut next = c.parent_id;
+            while let Some(p) = next {
+                if chain.len() > 64 || chain.contains(&p) {
+                    break;
+                }
+                chain.push(p);
+                next = parents.get(&p).copied().flatten();
+            }
+            (c.id, chain)
+        })
+        .collect()
+}
+
+fn payload(index: &Index) -> Option<String> {
+    index.load_metas().ok().and_then(|m| m.payload)
+}
+
+fn payload_version(index: &Index) -> Option<String> {
+    payload(index).and_then(|p| p.split_whitespace().next().map(str::to_owned))
+}
+
+fn payload_change(index: &Index) -> Option<i64> {
+    payload(index).and_then(|p| p.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Follows the change log until the process ends: polls every `interval`, and after
+/// a failure waits longer before trying again.
+pub async fn follow(
+    index: std::sync::Arc<SearchIndex>,
+    store: std::sync::Arc<dyn Store>,
+    interval: std::time::Duration,
+) {
+    let mut wait = interval;
+    loop {
+        tokio::time::sleep(wait).await;
+        match index.sync_once(&*store, 1_000).await {
+            Ok(_) => wait = interval,
+            Err(err) => {
+                tracing::warn!(%err, "the search index could not take in changes; retrying");
+                wait = (wait * 2).min(std::time::Duration::from_secs(30));
+            }
+        }
+    }
+}

@@ -1,0 +1,338 @@
+//! The search index against a real store, on SQLite and (when configured) on
+//! PostgreSQL: it follows the change log, ranks titles above bodies, applies every
+//! operator, never shows deleted posts, and survives any query.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers: a failed step should fail the test"
+)]
+
+use ponder_core::reputation::ReputationRules;
+use ponder_core::{CategoryId, PostId};
+use ponder_search::{SearchIndex, SearchSort, parse};
+use ponder_store::conformance::{self as fx, TestStore};
+use ponder_store::{NewAnswer, PostBody, PostEdit, Store, VoteValue};
+use std::sync::Arc;
+
+/// Takes in every change, waiting (up to five seconds) for changes PostgreSQL still
+/// holds back while older transactions of other tests run.
+async fn settle(index: &SearchIndex, store: &dyn Store) {
+    let target = store.last_change_id().await.unwrap();
+    for _ in 0..250 {
+        index.catch_up(store).await.unwrap();
+        if index.last_change() >= target {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("the index did not reach change {target}");
+}
+
+fn ids(index: &SearchIndex, q: &str) -> Vec<PostId> {
+    ids_sorted(index, q, SearchSort::Relevance)
+}
+
+fn ids_sorted(index: &SearchIndex, q: &str, sort: SearchSort) -> Vec<PostId> {
+    index
+        .search(&parse(q), None, sort, 0, 50)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
+}
+
+async fn follows_the_change_log_and_applies_operators(store: Arc<dyn Store>) {
+    let s = &*store;
+    let ann = fx::user(s, "ann").await;
+    let bob = fx::user(s, "bob").await;
+    let history = fx::category(s, None, "history").await;
+    let modern = fx::category(s, Some(history.id), "modern").await;
+    let science = fx::category(s, None, "science").await;
+    let index = SearchIndex::in_memory().unwrap();
+
+    let wall = fx::ask(
+        s,
+        ann.id,
+        modern.id,
+        "Why did the Berlin wall fall",
+        &["cold-war", "germany"],
+        0,
+    )
+    .await;
+    let other = fx::ask(
+        s,
+        bob.id,
+        science.id,
+        "How do physicists describe motion",
+        &["physics"],
+        10,
+    )
+    .await;
+    let body_mention = s
+        .create_question(ponder_store::NewQuestion {
+            author: bob.id,
+            category: science.id,
+            title: "A question about bricks and mortar".into(),
+            body: PostBody::from_markdown(
+                "Walls are built from bricks; the wall in my garden is leaning.",
+            ),
+            tags: vec!["building".into()],
+            created_at: fx::at(20),
+        })
+        .await
+        .unwrap();
+    let answer = s
+        .create_answer(NewAnswer {
+            question: wall,
+            author: bob.id,
+            body: PostBody::from_markdown(
+                "Because **Moscow** stopped backing the East German leadership.",
+            ),
+            created_at: fx::at(30),
+        })
+        .await
+        .unwrap();
+    assert!(
+        ids(&index, "wall").is_empty(),
+        "nothing indexed before the index follows"
+    );
+    settle(&index, s).await;
+    assert_eq!(index.num_docs(), 4);
+
+    // Titles weigh more than bodies; stemming finds "walls" for "wall".
+    assert_eq!(ids(&index, "wall"), [wall, body_mention]);
+    assert_eq!(ids(&index, "moscow"), [answer]);
+    assert_eq!(ids(&index, "\"east german leadership\""), [answer]);
+    assert!(
+        ids(&index, "\"german east leadership\"").is_empty(),
+        "a phrase keeps its order"
+    );
+    assert_eq!(ids(&index, "wall -garden"), [wall]);
+    assert_eq!(ids(&index, "[germany]"), [wall, answer]);
+    assert_eq!(ids(&index, "[germany] is:question"), [wall]);
+    assert_eq!(ids(&index, "is:answer"), [answer]);
+    assert_eq!(ids(&index, &format!("user:{}", bob.id)).len(), 3);
+    let unanswered = ids(&index, "answers:0");
+    assert_eq!(unanswered.len(), 2);
+    assert!(unanswered.contains(&other) && unanswered.contains(&body_mention));
+    assert_eq!(ids(&index, "answers:1"), [wall]);
+    // category: includes descendants.
+    let by_category = |category: CategoryId| {
+        index
+            .search(
+                &parse("is:question"),
+                Some(Some(category)),
+                SearchSort::Newest,
+                0,
+                10,
+            )
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(by_category(history.id), [wall]);
+    assert_eq!(by_category(modern.id), [wall]);
+    assert_eq!(by_category(science.id), [body_mention, other]);
+    assert!(
+        index
+            .search(&parse("wall"), Some(None), SearchSort::Relevance, 0, 10)
+            .unwrap()
+            .hits
+            .is_empty(),
+        "an unknown category finds nothing"
+    );
+
+    // Votes, acceptance and edits flow in through the change log.
+    fx::vote(s, other, ann.id, VoteValue::Up).await;
+    s.accept_answer(wall, Some(answer), ReputationRules::default())
+        .await
+        .unwrap();
+    let base = s
+        .editable_post(other)
+        .await
+        .unwrap()
+        .unwrap()
+        .latest_revision;
+    s.edit_post(PostEdit {
+        post: other,
+        editor: bob.id,
+        base_revision: base,
+        title: "How do physicists describe velocity".into(),
+        body: PostBody::from_markdown("Speed and direction together, measured carefully."),
+        tags: vec!["physics".into()],
+        summary: String::new(),
+        at: fx::at(40),
+    })
+    .await
+    .unwrap();
+    settle(&index, s).await;
+    assert_eq!(ids(&index, "score:1"), [other]);
+    assert_eq!(ids(&index, "isaccepted:yes"), [answer]);
+    assert_eq!(ids(&index, "velocity"), [other]);
+    assert!(ids(&index, "motion").is_empty(), "the old title is gone");
+    assert_eq!(
+        ids_sorted(&index, "is:question", SearchSort::Votes)[0],
+        other
+    );
+    assert_eq!(
+        ids_sorted(&index, "is:question", SearchSort::Newest),
+        [body_mention, other, wall]
+    );
+
+    // Deleting takes a post out (and a question takes its answers); undeleting restores.
+    s.set_post_deleted(wall, true, fx::at(50)).await.unwrap();
+    settle(&index, s).await;
+    assert!(ids(&index, "wall").iter().all(|id| *id != wall));
+    assert!(
+        ids(&index, "moscow").is_empty(),
+        "the answer of a deleted question is gone too"
+    );
+    s.set_post_deleted(wall, false, fx::at(51)).await.unwrap();
+    settle(&index, s).await;
+    assert_eq!(ids(&index, "moscow"), [answer]);
+
+    // Snippets highlight, escape and page.
+    let results = index
+        .search(&parse("moscow"), None, SearchSort::Relevance, 0, 10)
+        .unwrap();
+    assert_eq!(results.total, 1);
+    assert!(
+        results.hits[0].snippet_html.contains("<b>Moscow</b>"),
+        "{}",
+        results.hits[0].snippet_html
+    );
+    assert_eq!(
+        results.hits[0].title, "",
+        "an answer's own document has no title"
+    );
+    let page2 = index
+        .search(&parse("is:question"), None, SearchSort::Newest, 2, 2)
+        .unwrap();
+    assert_eq!((page2.total, page2.hits.len()), (3, 1));
+
+    // Similar questions.
+    let similar = index
+        .similar("Why did the wall come down", None, 5)
+        .unwrap();
+    assert_eq!(similar[0].id, wall);
+    assert!(
+        index
+            .similar("Why did the wall come down", Some(wall), 5)
+            .unwrap()
+            .iter()
+            .all(|h| h.id != wall)
+    );
+    assert!(index.similar("", None, 5).unwrap().is_empty());
+}
+
+async fn survives_any_query(store: Arc<dyn Store>) {
+    let s = &*store;
+    let ann = fx::user(s, "ann").await;
+    let cat = fx::category(s, None, "general").await;
+    fx::ask(s, ann.id, cat.id, "A question anyone can find", &["x"], 0).await;
+    let index = SearchIndex::in_memory().unwrap();
+    settle(&index, s).await;
+    let long = "word ".repeat(2_000);
+    for q in [
+        "",
+        "   ",
+        "\"",
+        "\"unbalanced quote",
+        "-only -excluded",
+        "[",
+        "[]",
+        "user:abc",
+        "is:",
+        "score:-99999999999999",
+        "answers:99999999999",
+        "unknown:op",
+        "\u{0}\u{7}\u{1b}[31m",
+        "the a an of",
+        "***",
+        "((((",
+        "\\",
+        &long,
+        "🙂 emoji",
+        "категория",
+        "é",
+    ] {
+        let results = index
+            .search(&parse(q), None, SearchSort::Relevance, 0, 10)
+            .unwrap();
+        assert!(results.total <= 1, "{q:?}");
+    }
+    assert_eq!(ids(&index, "anyone"), ids(&index, "ANYONE"));
+}
+
+async fn catches_up_after_a_restart_and_rebuilds(store: Arc<dyn Store>) {
+    let s = &*store;
+    let dir = tempfile::tempdir().unwrap();
+    let ann = fx::user(s, "ann").await;
+    let cat = fx::category(s, None, "general").await;
+    let first = fx::ask(s, ann.id, cat.id, "The first question indexed", &["x"], 0).await;
+    {
+        let index = SearchIndex::open(dir.path()).unwrap();
+        settle(&index, s).await;
+        assert_eq!(ids(&index, "first"), [first]);
+    }
+    let second = fx::ask(s, ann.id, cat.id, "The second question indexed", &["x"], 1).await;
+    let index = SearchIndex::open(dir.path()).unwrap();
+    assert!(index.last_change() > 0, "the position survived the restart");
+    assert_eq!(ids(&index, "first"), [first]);
+    let before = index.last_change();
+    settle(&index, s).await;
+    let read = index.last_change() - before;
+    assert!(
+        (1..=3).contains(&read),
+        "only what happened while it was down: {read}"
+    );
+    assert_eq!(ids(&index, "second"), [second]);
+
+    let mut seen = Vec::new();
+    let rebuilt = index.rebuild(s, |done| seen.push(done)).await.unwrap();
+    assert_eq!(rebuilt, 2);
+    assert_eq!(seen, [2]);
+    assert_eq!(index.num_docs(), 2);
+    assert_eq!(index.last_change(), s.last_change_id().await.unwrap());
+}
+
+/// A test body, boxed so one runner serves both backends.
+type TestFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+
+async fn run(
+    make: impl std::future::Future<Output = Option<TestStore>>,
+    test: fn(Arc<dyn Store>) -> TestFuture,
+) {
+    let Some(test_store) = make.await else { return };
+    test(test_store.store.clone()).await;
+}
+
+macro_rules! on_both {
+    ($($name:ident),*) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::run(ponder_store_sqlite::testing::fresh_store(), |s| Box::pin(super::$name(s))).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::run(ponder_store_postgres::testing::fresh_store(), |s| Box::pin(super::$name(s))).await;
+                }
+            )*
+        }
+    };
+}
+
+on_both!(
+    follows_the_change_log_and_applies_operators,
+    survives_any_query,
+    catches_up_after_a_restart_and_rebuilds
+);

@@ -1,0 +1,109 @@
+//! Test databases for PostgreSQL (feature `testing`): each call makes a fresh
+//! database on the server that `PONDER_TEST_POSTGRES_URL` names and drops it when the
+//! returned guard is dropped. Without the variable the tests say they were skipped,
+//! except under CI (`CI=true`), where a missing or unreachable server fails them, so
+//! the PostgreSQL half can never silently stop running.
+
+use crate::PgStore;
+use ponder_store::conformance::TestStore;
+use sqlx::Connection;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// Drops the test's database when the test ends.
+struct DropDatabase {
+    admin_url: String,
+    name: String,
+    store: Arc<PgStore>,
+}
+
+impl Drop for DropDatabase {
+    fn drop(&mut self) {
+        let admin_url = self.admin_url.clone();
+        let name = self.name.clone();
+        let store = self.store.clone();
+        // Drop runs inside the test's runtime; do the async clean-up on a thread of its own.
+        let cleanup = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async move {
+                store.close().await;
+                if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
+                    let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .execute(&mut admin)
+                        .await;
+                }
+            });
+        });
+        let _ = cleanup.join();
+    }
+}
+
+/// The server's URL, or `None` (with the reason printed) when tests should skip.
+pub fn server_url() -> Option<String> {
+    match std::env::var("PONDER_TEST_POSTGRES_URL") {
+        Ok(url) if !url.trim().is_empty() => Some(url),
+        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!(
+                "PONDER_TEST_POSTGRES_URL is not set, and under CI the PostgreSQL tests must run"
+            )
+        }
+        _ => {
+            eprintln!("skipped: set PONDER_TEST_POSTGRES_URL to run the PostgreSQL tests");
+            None
+        }
+    }
+}
+
+/// `url` with its database name replaced by `db`.
+pub fn with_database(url: &str, db: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let prefix_end = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[prefix_end..].find('/') {
+        Some(slash) => &base[..prefix_end + slash],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{db}?{q}"),
+        None => format!("{base}/{db}"),
+    }
+}
+
+/// A fresh, empty, migrated store in a database of its own, or `None` (with the
+/// reason printed) when no server is configured outside CI.
+pub async fn fresh_store() -> Option<TestStore> {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let admin_url = server_url()?;
+    let name = format!(
+        "ponder_test_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        ponder_core::time::now()
+    );
+    let mut admin = sqlx::PgConnection::connect(&admin_url)
+        .await
+        .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at PONDER_TEST_POSTGRES_URL: {e}"));
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+        .execute(&mut admin)
+        .await
+        .expect("create test database");
+    admin.close().await.ok();
+    let store = Arc::new(
+        PgStore::connect(&with_database(&admin_url, &name), 8)
+            .await
+            .expect("connect to test database"),
+    );
+    Some(TestStore {
+        store: store.clone(),
+        guard: Box::new(DropDatabase {
+            admin_url,
+            name,
+            store,
+        }),
+    })
+}
