@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 mod demo;
 mod reputation;
+mod search;
 mod serve;
 mod users;
 
@@ -50,6 +51,8 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Create or update the database schema, then exit.
     Migrate,
+    /// Rebuild the search index in <data>/index from the database.
+    Reindex,
     /// Manage users.
     #[command(subcommand)]
     User(users::UserCommand),
@@ -73,6 +76,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Serve(args) => serve::run(&cli.site, args).await,
         Command::User(command) => users::run(&cli.site, command).await,
         Command::Reputation(command) => reputation::run(&cli.site, command).await,
+        Command::Reindex => search::reindex(&cli.site).await,
         Command::Migrate => {
             let store = open_store(&cli.site).await?;
             println!("the {} database is up to date", store.backend());

@@ -92,6 +92,8 @@ pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
         .map_err(anyhow::Error::msg)
         .context("--privileges")?;
     tokio::spawn(expire_sessions(store.clone()));
+    let index = crate::search::open_index(site)?;
+    crate::search::start_following(index.clone(), store.clone());
     let mailer: std::sync::Arc<dyn Mailer> = match args
         .smtp_url
         .as_deref()
@@ -113,6 +115,7 @@ pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
     };
     let state = AppState::new(
         store,
+        index,
         SiteConfig {
             name: args.site_name,
             base_url,

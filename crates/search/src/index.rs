@@ -60,6 +60,7 @@ struct Fields {
     question_id: Field,
     kind: Field,
     title: Field,
+    question_title: Field,
     body: Field,
     tags: Field,
     user: Field,
@@ -84,6 +85,7 @@ fn schema() -> (Schema, Fields) {
         question_id: b.add_u64_field("question_id", STORED | FAST),
         kind: b.add_text_field("kind", STRING | STORED),
         title: b.add_text_field("title", text.clone()),
+        question_title: b.add_text_field("question_title", STORED),
         body: b.add_text_field("body", text),
         tags: b.add_text_field("tags", STRING),
         user: b.add_u64_field("user", INDEXED),
@@ -237,6 +239,7 @@ impl SearchIndex {
     ) -> TantivyDocument {
         let f = &self.fields;
         let mut d = doc!(
+            f.question_title => doc.title.as_str(),
             f.id => doc.id.0 as u64,
             f.question_id => doc.question_id.0 as u64,
             f.kind => doc.kind.as_str(),
@@ -455,7 +458,7 @@ impl SearchIndex {
             id: PostId(u64_of(f.id) as i64),
             question_id: PostId(u64_of(f.question_id) as i64),
             kind,
-            title: text_of(f.title),
+            title: text_of(f.question_title),
             snippet_html,
             score: i64_of(f.score),
             answers: u64_of(f.answers),

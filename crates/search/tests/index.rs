@@ -205,8 +205,8 @@ async fn follows_the_change_log_and_applies_operators(store: Arc<dyn Store>) {
         results.hits[0].snippet_html
     );
     assert_eq!(
-        results.hits[0].title, "",
-        "an answer's own document has no title"
+        results.hits[0].title, "Why did the Berlin wall fall",
+        "an answer shows its question's title"
     );
     let page2 = index
         .search(&parse("is:question"), None, SearchSort::Newest, 2, 2)

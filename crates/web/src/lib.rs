@@ -28,6 +28,7 @@ use auth::mail::{LogMailer, Mailer};
 use axum::Router;
 use axum::routing::get;
 use ponder_core::reputation::{Privileges, ReputationRules};
+use ponder_search::SearchIndex;
 use ponder_store::Store;
 use std::sync::Arc;
 
@@ -62,6 +63,8 @@ impl Default for SiteConfig {
 pub struct AppState {
     /// The database.
     pub store: Arc<dyn Store>,
+    /// The search index.
+    pub search: Arc<SearchIndex>,
     /// Site settings.
     pub site: Arc<SiteConfig>,
     /// Log-in and sign-up limits.
@@ -75,11 +78,12 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State over `store` with `site` settings, default rate limits, and mail
-    /// written to the log.
-    pub fn new(store: Arc<dyn Store>, site: SiteConfig) -> Self {
+    /// State over `store` and `search` with `site` settings, default rate limits,
+    /// and mail written to the log.
+    pub fn new(store: Arc<dyn Store>, search: Arc<SearchIndex>, site: SiteConfig) -> Self {
         Self {
             store,
+            search,
             site: Arc::new(site),
             limits: Arc::new(RateLimits::new(RateLimitConfig::default())),
             mailer: Arc::new(LogMailer),
@@ -151,6 +155,8 @@ pub fn app(state: AppState) -> Router {
             post(avatars::upload_avatar)
                 .layer(DefaultBodyLimit::max(avatars::MAX_AVATAR_BYTES + 64 * 1024)),
         )
+        .route("/search", get(search::search_page))
+        .route("/search/help", get(search::help_page))
         .route("/admin/users", get(admin::list_users))
         .route("/admin/users/{id}/role", post(admin::set_role))
         .route("/ask", get(posting::ask_form).post(posting::ask))
@@ -183,6 +189,7 @@ pub fn app(state: AppState) -> Router {
     let plain = Router::new()
         .route("/users/{id}/avatar", get(avatars::avatar))
         .route("/users/{id}/avatar.svg", get(avatars::identicon))
+        .route("/api/v1/questions/similar", get(search::similar))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/static/{name}", get(assets::serve_asset))

@@ -79,6 +79,11 @@ impl CategoryTree {
         url
     }
 
+    /// Every category, in no particular order.
+    pub fn all(&self) -> impl Iterator<Item = &Category> {
+        self.by_id.values()
+    }
+
     /// Whether the site has any category.
     pub fn is_empty(&self) -> bool {
         self.by_id.is_empty()

@@ -101,6 +101,7 @@ impl Head {
 }
 
 /// A link with a label.
+#[derive(Debug, Clone)]
 pub struct Link {
     /// The text.
     pub label: String,
@@ -454,6 +455,8 @@ pub struct QuestionPage {
     pub answer_form: crate::forms::FormState,
     /// The answer's preview, when asked for.
     pub answer_preview: Option<String>,
+    /// Questions like this one.
+    pub related: Vec<Link>,
 }
 
 /// `/categories`.
@@ -747,6 +750,8 @@ pub struct AskPage {
     pub popular_tags: Vec<String>,
     /// The rendered body, when a preview was asked for.
     pub preview: Option<String>,
+    /// Questions like this one, shown with the preview.
+    pub similar: Vec<Link>,
 }
 
 /// `/posts/{id}/edit`.
@@ -881,4 +886,56 @@ pub struct SuggestionPage {
     pub can_review: bool,
     /// The reject form.
     pub form: crate::forms::FormState,
+}
+
+/// A search result.
+pub struct SearchHitView {
+    /// Where it leads.
+    pub url: String,
+    /// Its question's title.
+    pub title: String,
+    /// Whether it is an answer.
+    pub is_answer: bool,
+    /// A highlighted passage (escaped, with `<b>`).
+    pub snippet_html: String,
+    /// Its score.
+    pub score: i64,
+    /// "2 answers".
+    pub answers_label: String,
+    /// Accepted, or has an accepted answer.
+    pub accepted: bool,
+    /// When it was posted.
+    pub when: Moment,
+}
+
+/// `/search`.
+#[derive(Template)]
+#[template(path = "search/results.html")]
+pub struct SearchPage {
+    /// Head.
+    pub head: Head,
+    /// The query as typed.
+    pub q: String,
+    /// Sort tabs.
+    pub tabs: Vec<SortTab>,
+    /// "12 results".
+    pub total_label: String,
+    /// The results on this page.
+    pub hits: Vec<SearchHitView>,
+    /// Links to other pages.
+    pub pager: Pager,
+    /// What the query parser ignored or reinterpreted.
+    pub notes: Vec<String>,
+    /// What to say when there are no results.
+    pub empty_message: String,
+    /// Whether anything was searched for.
+    pub searched: bool,
+}
+
+/// `/search/help`.
+#[derive(Template)]
+#[template(path = "search/help.html")]
+pub struct SearchHelpPage {
+    /// Head.
+    pub head: Head,
 }

@@ -119,6 +119,46 @@
     });
   }
 
+  // Similar questions while the title is typed, from the same index the search uses.
+  function setUpSimilar(input, box) {
+    var timer = null;
+    var last = "";
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        var title = input.value.trim();
+        if (title === last) { return; }
+        last = title;
+        if (title.length < 10) { box.hidden = true; return; }
+        fetch("/api/v1/questions/similar?title=" + encodeURIComponent(title), { credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (data) {
+            if (!data || !data.questions.length) { box.hidden = true; return; }
+            box.textContent = "";
+            var heading = document.createElement("p");
+            heading.className = "hint";
+            heading.textContent = "Questions that may already have your answer:";
+            var list = document.createElement("ul");
+            data.questions.forEach(function (q) {
+              var item = document.createElement("li");
+              var link = document.createElement("a");
+              link.href = q.url;
+              link.textContent = q.title; // text, never HTML
+              item.appendChild(link);
+              list.appendChild(item);
+            });
+            box.appendChild(heading);
+            box.appendChild(list);
+            box.hidden = false;
+          })
+          .catch(function () { box.hidden = true; });
+      }, 400);
+    });
+  }
+
+  var similarBox = document.getElementById("similar-live");
+  var titleInput = document.getElementById("title");
+  if (similarBox && titleInput) { setUpSimilar(titleInput, similarBox); }
   document.querySelectorAll("form.vote-form, form.comment-vote-form").forEach(setUpVote);
   document.querySelectorAll("form[data-draft]").forEach(setUpDraft);
   document.querySelectorAll("textarea[data-preview]").forEach(setUpPreview);

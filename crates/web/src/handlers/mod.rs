@@ -11,6 +11,7 @@ pub mod email;
 pub mod health;
 pub mod posting;
 pub mod questions;
+pub mod search;
 pub mod settings;
 pub mod suggestions;
 pub mod tags;

@@ -68,6 +68,11 @@ async fn ask_page(
         head: Head::new(ctx, "Ask a question", "Ask the community a question."),
         categories: category_options(&tree, form.value("category")),
         popular_tags: popular.into_iter().map(|t| t.name).collect(),
+        similar: if preview.is_some() {
+            super::search::similar_links(state, form.value("title"), None, 5)
+        } else {
+            Vec::new()
+        },
         preview,
         form,
     };

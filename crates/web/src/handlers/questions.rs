@@ -124,7 +124,8 @@ async fn show(
     if slug != path.rsplit('/').next() {
         return Ok(moved_permanently(&path));
     }
-    let extras = ViewerExtras::load(state, ctx, id).await?;
+    let mut extras = ViewerExtras::load(state, ctx, id).await?;
+    extras.related = super::search::similar_links(state, &thread.question.title, Some(id), 5);
     question_response(ctx, thread, PageForms::default(), &extras)
 }
 
@@ -135,6 +136,8 @@ pub struct ViewerExtras {
     votes: ViewerVotes,
     suggestions: Vec<(PostId, i64)>,
     privileges: ponder_core::reputation::Privileges,
+    /// Questions like this one.
+    pub related: Vec<Link>,
 }
 
 impl ViewerExtras {
@@ -150,6 +153,7 @@ impl ViewerExtras {
             votes: state.store.viewer_votes(viewer.id, question).await?,
             suggestions: state.store.pending_suggestions_in(question).await?,
             privileges: state.privileges,
+            related: Vec::new(),
         })
     }
 }
@@ -266,6 +270,7 @@ fn question_page(
         logged_in: viewer.is_some(),
         answer_form: forms.answer,
         answer_preview: forms.answer_preview,
+        related: extras.related.clone(),
         question,
     }
 }

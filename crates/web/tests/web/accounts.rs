@@ -921,6 +921,7 @@ async fn verification_mail_goes_through_smtp() {
     .unwrap();
     let state = ponder_web::AppState::new(
         store.clone(),
+        std::sync::Arc::new(ponder_search::SearchIndex::in_memory().unwrap()),
         ponder_web::SiteConfig {
             name: "Testing Site".into(),
             base_url: "https://ask.example.org".into(),

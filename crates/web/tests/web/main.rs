@@ -8,5 +8,6 @@
 mod accounts;
 mod pages;
 mod posting;
+mod search;
 mod support;
 mod voting;

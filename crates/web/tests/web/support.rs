@@ -20,6 +20,7 @@ use tower::ServiceExt;
 /// The app over a fresh store.
 pub struct TestApp {
     pub store: Arc<dyn Store>,
+    pub search: Arc<ponder_search::SearchIndex>,
     pub router: axum::Router,
     pub mail: Arc<CaptureMailer>,
     pub dir: tempfile::TempDir,
@@ -98,9 +99,17 @@ impl TestApp {
                 .expect("open store"),
         );
         let mail = Arc::new(CaptureMailer::default());
-        let router = Self::router_with(store.clone(), limits, mail.clone(), privileges);
+        let search = Arc::new(ponder_search::SearchIndex::in_memory().unwrap());
+        let router = Self::router_with(
+            store.clone(),
+            search.clone(),
+            limits,
+            mail.clone(),
+            privileges,
+        );
         Self {
             store,
+            search,
             router,
             mail,
             dir,
@@ -112,17 +121,20 @@ impl TestApp {
         limits: RateLimitConfig,
         mail: Arc<CaptureMailer>,
     ) -> axum::Router {
-        Self::router_with(store, limits, mail, Self::open_privileges())
+        let search = Arc::new(ponder_search::SearchIndex::in_memory().unwrap());
+        Self::router_with(store, search, limits, mail, Self::open_privileges())
     }
 
     fn router_with(
         store: Arc<dyn Store>,
+        search: Arc<ponder_search::SearchIndex>,
         limits: RateLimitConfig,
         mail: Arc<CaptureMailer>,
         privileges: Privileges,
     ) -> axum::Router {
         let state = AppState::new(
             store,
+            search,
             SiteConfig {
                 name: "Testing Site".into(),
                 base_url: "https://ask.example.org".into(),
@@ -135,6 +147,11 @@ impl TestApp {
             privileges,
         );
         app(state)
+    }
+
+    /// Brings the search index up to date, as the follower does in a server.
+    pub async fn index(&self) {
+        self.search.catch_up(&*self.store).await.unwrap();
     }
 
     /// A browser with its own cookies, coming from `ip`.

@@ -1,0 +1,75 @@
+//! The search index from the command line: opening it beside the data, keeping it in
+//! step while serving, and `ponder reindex`.
+
+use crate::{SiteArgs, open_store};
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use ponder_search::SearchIndex;
+use ponder_store::{QuestionQuery, Store};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How often the follower reads the change log: new posts are searchable within this.
+const FOLLOW_INTERVAL: Duration = Duration::from_millis(250);
+
+/// Opens the index in `<data>/index`.
+pub fn open_index(site: &SiteArgs) -> Result<Arc<SearchIndex>> {
+    let dir = site.data.join("index");
+    let index = SearchIndex::open(&dir)
+        .with_context(|| format!("cannot open the search index in {}", dir.display()))?;
+    Ok(Arc::new(index))
+}
+
+/// Brings the index up to date in the background (rebuilding a new, empty index from
+/// the database, otherwise taking in the changes made while it was down), then
+/// follows the change log for as long as the server runs.
+pub fn start_following(index: Arc<SearchIndex>, store: Arc<dyn Store>) {
+    tokio::spawn(async move {
+        let started = std::time::Instant::now();
+        let result = if index.last_change() == 0 && index.num_docs() == 0 {
+            index
+                .rebuild(&*store, |_| {})
+                .await
+                .map(|n| format!("built from {n} questions"))
+        } else {
+            index
+                .catch_up(&*store)
+                .await
+                .map(|n| format!("caught up with {n} changes"))
+        };
+        match result {
+            Ok(what) => tracing::info!("search index {what} in {:.1?}", started.elapsed()),
+            Err(err) => {
+                tracing::warn!(%err, "the search index could not catch up; it will keep trying")
+            }
+        }
+        ponder_search::follow(index, store, FOLLOW_INTERVAL).await;
+    });
+}
+
+/// `ponder reindex`: rebuilds the index from the database, with a progress bar.
+pub async fn reindex(site: &SiteArgs) -> Result<()> {
+    let store = open_store(site).await?;
+    let index = open_index(site)?;
+    let total = store
+        .list_questions(&QuestionQuery::default())
+        .await?
+        .total
+        .max(0) as u64;
+    let bar = ProgressBar::new(total).with_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} questions, {per_sec}, {eta} left")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let started = std::time::Instant::now();
+    let done = index
+        .rebuild(&*store, |n| bar.set_position(n))
+        .await
+        .context("cannot rebuild the search index")?;
+    bar.finish_and_clear();
+    println!(
+        "indexed {done} questions ({} posts) in {:.1?}",
+        index.num_docs(),
+        started.elapsed()
+    );
+    Ok(())
+}

@@ -1,0 +1,250 @@
+//! Search: the results page, the help page that lists the operators, and the JSON
+//! list of similar questions that the ask page shows as the title is typed.
+
+use super::category_tree;
+use crate::AppState;
+use crate::auth::Ctx;
+use crate::error::AppError;
+use crate::tree::CategoryTree;
+use crate::views::{
+    Head, Link, Moment, Pager, SearchHelpPage, SearchHitView, SearchPage, SortTab, question_path,
+    render,
+};
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use ponder_core::CategoryId;
+use ponder_core::paging::parse_page;
+use ponder_core::text::count;
+use ponder_search::{SearchHit, SearchQuery, SearchSort, parse};
+use ponder_store::PostKind;
+use serde::{Deserialize, Serialize};
+
+/// Results per page.
+const PER_PAGE: usize = 20;
+
+/// `?q=&sort=&page=`.
+#[derive(Debug, Default, Deserialize)]
+pub struct SearchParams {
+    q: Option<String>,
+    sort: Option<String>,
+    page: Option<String>,
+}
+
+/// Resolves a `category:` operator: a slug path (`history/modern`) or a slug that
+/// names one category. `None` when the query has none; `Some(None)` when it names
+/// no single category (with a note saying why).
+fn resolve_category(tree: &CategoryTree, query: &mut SearchQuery) -> Option<Option<CategoryId>> {
+    let name = query.category.clone()?;
+    let slugs: Vec<&str> = name.split('/').filter(|s| !s.is_empty()).collect();
+    if slugs.len() > 1 {
+        let found = tree.find_by_slugs(&slugs).map(|c| c.id);
+        if found.is_none() {
+            query.notes.push(format!("there is no category {name}"));
+        }
+        return Some(found);
+    }
+    let matches = tree
+        .all()
+        .filter(|c| c.slug.eq_ignore_ascii_case(&name))
+        .map(|c| c.id)
+        .collect::<Vec<_>>();
+    match matches.as_slice() {
+        [one] => Some(Some(*one)),
+        [] => {
+            query.notes.push(format!("there is no category {name}"));
+            Some(None)
+        }
+        _ => {
+            query.notes.push(format!(
+                "several categories are called {name}; write the path, like category:parent/{name}"
+            ));
+            Some(None)
+        }
+    }
+}
+
+/// Where a hit leads: its question, or the answer within it.
+fn hit_url(hit: &SearchHit) -> String {
+    let path = question_path(hit.question_id, &hit.title);
+    match hit.kind {
+        PostKind::Question => path,
+        PostKind::Answer => format!("{path}#answer-{}", hit.id),
+    }
+}
+
+fn search_url(q: &str, sort: SearchSort, page: u32) -> String {
+    let mut url = format!("/search?q={}", crate::forms::query_encode(q));
+    if sort != SearchSort::Relevance {
+        url.push_str(&format!("&sort={}", sort.as_str()));
+    }
+    if page > 1 {
+        url.push_str(&format!("&page={page}"));
+    }
+    url
+}
+
+/// `GET /search?q=&sort=&page=`.
+pub async fn search_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    params: Result<Query<SearchParams>, QueryRejection>,
+) -> Result<Response, AppError> {
+    let Query(params) = params.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let raw = params.q.unwrap_or_default();
+    let sort = SearchSort::parse(params.sort.as_deref()).map_err(AppError::BadRequest)?;
+    let page =
+        parse_page(params.page.as_deref()).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let mut query = parse(&raw);
+    let tree = category_tree(&state).await?;
+    let category = resolve_category(&tree, &mut query);
+    let offset = (page as usize - 1) * PER_PAGE;
+    let results = state
+        .search
+        .search(&query, category, sort, offset, PER_PAGE)
+        .map_err(|e| AppError::Internal(format!("search failed: {e}")))?;
+    let pages = results.total.div_ceil(PER_PAGE).max(1) as u32;
+    if page > pages {
+        return Err(AppError::NotFound(format!(
+            "There is no page {page} of these results; there are {}.",
+            count(i64::from(pages), "page", "pages")
+        )));
+    }
+    let now = ponder_core::time::now();
+    let shown = raw.trim().chars().take(200).collect::<String>();
+    let empty_message = if query.is_empty() {
+        "Type what you are looking for: words, \"a phrase\", [tag], user:7 and more.".to_owned()
+    } else {
+        "Nothing matches. Try fewer or other words, or remove a filter.".to_owned()
+    };
+    let view = SearchPage {
+        head: Head::new(
+            &ctx,
+            if shown.is_empty() {
+                "Search".to_owned()
+            } else {
+                format!("Search: {shown}")
+            },
+            "Search the questions and answers on this site.",
+        ),
+        q: shown.clone(),
+        tabs: SearchSort::ALL
+            .into_iter()
+            .map(|s| SortTab {
+                label: match s {
+                    SearchSort::Relevance => "Relevance",
+                    SearchSort::Newest => "Newest",
+                    SearchSort::Votes => "Votes",
+                },
+                url: search_url(&shown, s, 1),
+                current: s == sort,
+            })
+            .collect(),
+        total_label: count(results.total as i64, "result", "results"),
+        hits: results
+            .hits
+            .iter()
+            .map(|h| SearchHitView {
+                url: hit_url(h),
+                title: h.title.clone(),
+                is_answer: h.kind == PostKind::Answer,
+                snippet_html: h.snippet_html.clone(),
+                score: h.score,
+                answers_label: count(h.answers as i64, "answer", "answers"),
+                accepted: h.accepted,
+                when: Moment::new(h.created_at, now),
+            })
+            .collect(),
+        pager: Pager::new(page, pages, |n| search_url(&shown, sort, n)),
+        notes: query.notes.clone(),
+        empty_message,
+        searched: !query.is_empty(),
+    };
+    Ok(render(&view))
+}
+
+/// `GET /search/help`.
+pub async fn help_page(ctx: Ctx) -> Response {
+    render(&SearchHelpPage {
+        head: Head::new(
+            &ctx,
+            "How to search",
+            "The search operators, with examples.",
+        ),
+    })
+}
+
+/// `?title=`.
+#[derive(Debug, Default, Deserialize)]
+pub struct SimilarParams {
+    title: Option<String>,
+}
+
+/// One similar question, as JSON.
+#[derive(Debug, Serialize)]
+pub struct SimilarQuestion {
+    /// Its id.
+    pub id: i64,
+    /// Its title.
+    pub title: String,
+    /// Its page.
+    pub url: String,
+    /// How many answers it has.
+    pub answers: u64,
+    /// Whether an answer is accepted.
+    pub accepted: bool,
+}
+
+/// Questions whose titles and bodies share words with `title`, for the ask form.
+pub fn similar_questions(
+    state: &AppState,
+    title: &str,
+    exclude: Option<ponder_core::PostId>,
+    limit: usize,
+) -> Vec<SearchHit> {
+    let title: String = title.chars().take(300).collect();
+    state
+        .search
+        .similar(&title, exclude, limit)
+        .unwrap_or_else(|err| {
+            tracing::warn!(%err, "similar questions unavailable");
+            Vec::new()
+        })
+}
+
+/// `GET /api/v1/questions/similar?title=`: up to 8 questions like the title.
+pub async fn similar(
+    State(state): State<AppState>,
+    params: Result<Query<SimilarParams>, QueryRejection>,
+) -> Response {
+    let title = params.ok().and_then(|q| q.0.title).unwrap_or_default();
+    let hits = similar_questions(&state, &title, None, 8);
+    let list: Vec<SimilarQuestion> = hits
+        .iter()
+        .map(|h| SimilarQuestion {
+            id: h.id.0,
+            title: h.title.clone(),
+            url: hit_url(h),
+            answers: h.answers,
+            accepted: h.accepted,
+        })
+        .collect();
+    Json(serde_json::json!({ "questions": list })).into_response()
+}
+
+/// Links to questions like `title` (for the related list and the ask preview).
+pub fn similar_links(
+    state: &AppState,
+    title: &str,
+    exclude: Option<ponder_core::PostId>,
+    limit: usize,
+) -> Vec<Link> {
+    similar_questions(state, title, exclude, limit)
+        .iter()
+        .map(|h| Link {
+            label: h.title.clone(),
+            url: hit_url(h),
+        })
+        .collect()
+}
