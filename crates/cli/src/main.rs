@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 mod demo;
+mod generate;
 mod reputation;
 mod search;
 mod serve;
@@ -53,6 +54,8 @@ enum Command {
     Migrate,
     /// Rebuild the search index in <data>/index from the database.
     Reindex,
+    /// Make a synthetic site at scale (for benchmarks) in an empty data folder.
+    Demo(generate::DemoArgs),
     /// Manage users.
     #[command(subcommand)]
     User(users::UserCommand),
@@ -77,6 +80,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::User(command) => users::run(&cli.site, command).await,
         Command::Reputation(command) => reputation::run(&cli.site, command).await,
         Command::Reindex => search::reindex(&cli.site).await,
+        Command::Demo(args) => generate::run(&cli.site, args).await,
         Command::Migrate => {
             let store = open_store(&cli.site).await?;
             println!("the {} database is up to date", store.backend());

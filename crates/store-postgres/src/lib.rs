@@ -39,6 +39,7 @@ macro_rules! id_list {
 }
 
 mod accounts;
+mod bulk;
 mod editing;
 mod migrations;
 mod queries;
@@ -90,6 +91,23 @@ impl PgStore {
     /// Counts one statement about to run (see `Store::queries_executed`).
     fn count(&self) {
         self.queries.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Moves the identity sequences past the ids a bulk load brought, so that rows
+    /// written afterwards do not collide with them.
+    async fn after_bulk_load(&self) -> StoreResult<()> {
+        for table in ["users", "posts", "comments"] {
+            self.count();
+            let sql = format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST((SELECT coalesce(max(id), 0) FROM {table}), 1))"
+            );
+            // The table names are constants above; nothing from outside reaches this string.
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&self.writer)
+                .await
+                .map_err(db_error)?;
+        }
+        Ok(())
     }
 
     /// A repeatable-read, read-only transaction: one state of the database.

@@ -36,6 +36,7 @@ macro_rules! id_list {
 }
 
 mod accounts;
+mod bulk;
 mod editing;
 mod migrations;
 mod queries;
@@ -104,6 +105,11 @@ impl SqliteStore {
     /// Counts one statement about to run (see `Store::queries_executed`).
     fn count(&self) {
         self.queries.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Nothing to do after a bulk load: SQLite's rowids continue after the largest.
+    async fn after_bulk_load(&self) -> StoreResult<()> {
+        Ok(())
     }
 
     /// A read transaction that sees one state of the database.

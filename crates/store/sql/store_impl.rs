@@ -370,4 +370,8 @@ impl ponder_store::Store for Backend {
     async fn last_change_id(&self) -> StoreResult<i64> {
         self.last_change_id_impl().await
     }
+
+    async fn bulk_load(&self, batch: ponder_store::BulkBatch) -> StoreResult<()> {
+        self.bulk_load_impl(batch).await
+    }
 }

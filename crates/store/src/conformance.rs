@@ -58,7 +58,8 @@ macro_rules! conformance_tests {
             reputation_follows_stack_exchange_rules_and_replays,
             badges_are_earned_once,
             comment_upvotes_toggle,
-            suggested_edits_wait_for_review
+            suggested_edits_wait_for_review,
+            bulk_loads_keep_ids_and_counters
         );
     };
     (@each $factory:path; $($name:ident),*) => {
@@ -1635,4 +1636,133 @@ pub async fn suggested_edits_wait_for_review(store: Arc<dyn Store>) {
         ("rejected", "superseded")
     );
     assert!(store.pending_suggestion(q).await.unwrap().is_none());
+}
+
+/// Bulk rows keep their ids and counters; later writes get fresh ids; a batch that
+/// fails leaves nothing behind.
+pub async fn bulk_loads_keep_ids_and_counters(store: Arc<dyn Store>) {
+    let cat = category(&*store, None, "general").await;
+    let users = vec![
+        BulkUser {
+            id: UserId(500),
+            handle: "loaded".into(),
+            display_name: "Loaded".into(),
+            reputation: 77,
+            about: PostBody::from_markdown(""),
+            created_at: at(0),
+        },
+        BulkUser {
+            id: UserId(501),
+            handle: "other".into(),
+            display_name: "Other".into(),
+            reputation: 1,
+            about: PostBody::from_markdown(""),
+            created_at: at(0),
+        },
+    ];
+    let question = BulkPost {
+        id: PostId(9000),
+        kind: PostKind::Question,
+        parent_id: None,
+        category_id: Some(cat.id),
+        author_id: UserId(500),
+        title: "A loaded question title".into(),
+        body: PostBody::from_markdown("Loaded *body* text."),
+        tags: vec!["bulk".into(), "loaded".into()],
+        score: 5,
+        answer_count: 1,
+        comment_count: 1,
+        view_count: 123,
+        accepted_answer_id: Some(PostId(9001)),
+        created_at: at(1),
+        last_activity_at: at(3),
+    };
+    let answer = BulkPost {
+        id: PostId(9001),
+        kind: PostKind::Answer,
+        parent_id: Some(PostId(9000)),
+        category_id: None,
+        author_id: UserId(501),
+        title: String::new(),
+        body: PostBody::from_markdown("A loaded answer."),
+        tags: vec![],
+        score: 2,
+        answer_count: 0,
+        comment_count: 0,
+        view_count: 0,
+        accepted_answer_id: None,
+        created_at: at(2),
+        last_activity_at: at(2),
+    };
+    let loaded_comment = BulkComment {
+        id: CommentId(7000),
+        post_id: PostId(9000),
+        author_id: UserId(501),
+        body: PostBody::inline("A loaded comment here"),
+        score: 1,
+        created_at: at(3),
+    };
+    store
+        .bulk_load(BulkBatch {
+            users,
+            posts: vec![question.clone(), answer],
+            comments: vec![loaded_comment],
+        })
+        .await
+        .unwrap();
+    let thread = store.question_thread(PostId(9000)).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            thread.question.score,
+            thread.question.view_count,
+            thread.question.answer_count
+        ),
+        (5, 123, 1)
+    );
+    assert_eq!(thread.question.accepted_answer_id, Some(PostId(9001)));
+    assert_eq!(thread.answers[0].id, PostId(9001));
+    assert_eq!(thread.comments[0].id, CommentId(7000));
+    assert_eq!(thread.tags, ["bulk", "loaded"]);
+    assert_eq!(store.tag("bulk").await.unwrap().unwrap().question_count, 1);
+    assert_eq!(
+        store.user(UserId(500)).await.unwrap().unwrap().reputation,
+        77
+    );
+
+    // Writes after the load get ids beyond it.
+    let fresh = user(&*store, "fresh").await;
+    assert!(fresh.id.0 > 501, "{}", fresh.id);
+    let q = ask(
+        &*store,
+        fresh.id,
+        cat.id,
+        "A question after the load",
+        &["bulk"],
+        5,
+    )
+    .await;
+    assert!(q.0 > 9001, "{q}");
+    comment(&*store, q, fresh.id, 6).await;
+    assert!(
+        store.question_thread(q).await.unwrap().unwrap().comments[0]
+            .id
+            .0
+            > 7000
+    );
+
+    // A failing batch (a duplicate id) leaves nothing of itself.
+    let dup = BulkBatch {
+        users: vec![BulkUser {
+            id: UserId(600),
+            handle: "partial".into(),
+            display_name: "Partial".into(),
+            reputation: 1,
+            about: PostBody::from_markdown(""),
+            created_at: at(0),
+        }],
+        posts: vec![question],
+        comments: vec![],
+    };
+    assert!(store.bulk_load(dup).await.is_err());
+    assert_eq!(store.user(UserId(600)).await.unwrap(), None);
 }

@@ -264,6 +264,12 @@ pub trait Store: Send + Sync + 'static {
     /// The newest change's id (0 when there is none).
     async fn last_change_id(&self) -> StoreResult<i64>;
 
+    /// Loads rows with the ids and counters they carry, in one transaction, for
+    /// generators and importers: no revisions, reputation events or per-row change
+    /// log entries are written (one `bulk.loaded` change marks the batch; rebuild
+    /// the search index afterwards). Tags are created as needed and counted.
+    async fn bulk_load(&self, batch: BulkBatch) -> StoreResult<()>;
+
     /// Stores (or replaces) a user's uploaded avatar.
     async fn set_avatar(&self, user: UserId, avatar: Avatar) -> StoreResult<()>;
 

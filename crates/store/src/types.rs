@@ -793,3 +793,83 @@ pub struct SearchDoc {
     /// False when it, or its question, is deleted: such posts leave the index.
     pub visible: bool,
 }
+
+/// A user to load in bulk, with its id.
+#[derive(Debug, Clone)]
+pub struct BulkUser {
+    /// The id to keep.
+    pub id: UserId,
+    /// Unique handle.
+    pub handle: String,
+    /// Name shown.
+    pub display_name: String,
+    /// Reputation as given.
+    pub reputation: i64,
+    /// "About me".
+    pub about: PostBody,
+    /// When the account was made.
+    pub created_at: Timestamp,
+}
+
+/// A post to load in bulk, with its id and counters as given.
+#[derive(Debug, Clone)]
+pub struct BulkPost {
+    /// The id to keep.
+    pub id: PostId,
+    /// Question or answer.
+    pub kind: PostKind,
+    /// The question, for an answer.
+    pub parent_id: Option<PostId>,
+    /// The category, for a question.
+    pub category_id: Option<CategoryId>,
+    /// Its author.
+    pub author_id: UserId,
+    /// The title (questions).
+    pub title: String,
+    /// The body.
+    pub body: PostBody,
+    /// Tags (questions).
+    pub tags: Vec<String>,
+    /// Score.
+    pub score: i64,
+    /// Answers (questions).
+    pub answer_count: i64,
+    /// Comments.
+    pub comment_count: i64,
+    /// Views (questions).
+    pub view_count: i64,
+    /// The accepted answer (questions).
+    pub accepted_answer_id: Option<PostId>,
+    /// When it was posted.
+    pub created_at: Timestamp,
+    /// When it last changed.
+    pub last_activity_at: Timestamp,
+}
+
+/// A comment to load in bulk, with its id.
+#[derive(Debug, Clone)]
+pub struct BulkComment {
+    /// The id to keep.
+    pub id: CommentId,
+    /// The post it is under.
+    pub post_id: PostId,
+    /// Its author.
+    pub author_id: UserId,
+    /// The text.
+    pub body: PostBody,
+    /// Upvotes.
+    pub score: i64,
+    /// When.
+    pub created_at: Timestamp,
+}
+
+/// Rows to load in one transaction, in this order: users, posts, comments.
+#[derive(Debug, Clone, Default)]
+pub struct BulkBatch {
+    /// Users.
+    pub users: Vec<BulkUser>,
+    /// Posts, each question before its answers.
+    pub posts: Vec<BulkPost>,
+    /// Comments.
+    pub comments: Vec<BulkComment>,
+}

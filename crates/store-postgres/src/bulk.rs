@@ -1,0 +1,3 @@
+//! Bulk loading (see the shared source).
+
+include!("../../store/sql/bulk.rs");
