@@ -299,6 +299,38 @@ async fn catches_up_after_a_restart_and_rebuilds(store: Arc<dyn Store>) {
     assert_eq!(index.last_change(), s.last_change_id().await.unwrap());
 }
 
+async fn the_follower_makes_new_posts_searchable_within_a_second(store: Arc<dyn Store>) {
+    let s = &*store;
+    let ann = fx::user(s, "ann").await;
+    let cat = fx::category(s, None, "general").await;
+    let index = Arc::new(SearchIndex::in_memory().unwrap());
+    let follower = tokio::spawn(ponder_search::follow(
+        index.clone(),
+        store.clone(),
+        std::time::Duration::from_millis(100),
+    ));
+    let q = fx::ask(s, ann.id, cat.id, "Zeppelins over the harbour", &["x"], 0).await;
+    let posted = std::time::Instant::now();
+    while ids(&index, "zeppelins").is_empty() {
+        assert!(
+            posted.elapsed() < std::time::Duration::from_secs(1),
+            "not searchable within a second"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(ids(&index, "zeppelins"), [q]);
+    s.set_post_deleted(q, true, fx::at(5)).await.unwrap();
+    let deleted = std::time::Instant::now();
+    while !ids(&index, "zeppelins").is_empty() {
+        assert!(
+            deleted.elapsed() < std::time::Duration::from_secs(1),
+            "still found a second after deletion"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    follower.abort();
+}
+
 /// A test body, boxed so one runner serves both backends.
 type TestFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 
@@ -332,6 +364,7 @@ macro_rules! on_both {
 }
 
 on_both!(
+    the_follower_makes_new_posts_searchable_within_a_second,
     follows_the_change_log_and_applies_operators,
     survives_any_query,
     catches_up_after_a_restart_and_rebuilds
