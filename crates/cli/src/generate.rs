@@ -391,7 +391,7 @@ pub async fn run(site: &SiteArgs, args: DemoArgs) -> Result<()> {
             next_post += 1;
             let asked = now - span + (made as i64 * span / args.questions.max(1) as i64);
             let author = UserId(1 + rng.skewed(user_count) as i64);
-            let n_answers = rng.below(5).min(rng.below(5));
+            let n_answers = rng.below(5);
             let mut answers = Vec::new();
             for k in 0..n_answers {
                 let aid = next_post;

@@ -272,18 +272,9 @@ impl SearchIndex {
 
     /// Writes these documents (dropping invisible ones) and commits with `change` as
     /// the index's position in the change log.
-    fn write(
-        &self,
-        docs: &[SearchDoc],
-        categories: &[Category],
-        change: i64,
-        clear: bool,
-    ) -> SearchResult<()> {
+    fn write(&self, docs: &[SearchDoc], categories: &[Category], change: i64) -> SearchResult<()> {
         let ancestors = ancestor_map(categories);
         let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
-        if clear {
-            writer.delete_all_documents()?;
-        }
         for doc in docs {
             writer.delete_term(Term::from_field_u64(self.fields.id, doc.id.0 as u64));
             if doc.visible {
@@ -329,7 +320,7 @@ impl SearchIndex {
         } else {
             store.categories().await?
         };
-        self.write(&docs, &categories, last, false)?;
+        self.write(&docs, &categories, last)?;
         Ok(changes.len())
     }
 
@@ -346,7 +337,8 @@ impl SearchIndex {
     }
 
     /// Rebuilds the index from the database; `progress` hears the number of
-    /// questions done after each batch.
+    /// questions done after each batch. Readers keep seeing the old index until the
+    /// single commit at the end.
     pub async fn rebuild(
         &self,
         store: &dyn Store,
@@ -355,24 +347,36 @@ impl SearchIndex {
         // Changes made while rebuilding are taken in afterwards by the follower.
         let position = store.last_change_id().await?;
         let categories = store.categories().await?;
+        let ancestors = ancestor_map(&categories);
         let mut after = PostId(0);
         let mut done = 0;
-        let mut first = true;
+        {
+            let writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+            writer.delete_all_documents()?;
+        }
         loop {
-            let ids = store.question_ids_after(after, 500).await?;
+            let ids = store.question_ids_after(after, 1_000).await?;
             let Some(last) = ids.last().copied() else {
                 break;
             };
             let docs = store.search_documents(&ids).await?;
-            self.write(&docs, &categories, position, first)?;
-            first = false;
+            {
+                let writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+                for doc in docs.iter().filter(|d| d.visible) {
+                    writer.add_document(self.document(doc, &ancestors))?;
+                }
+            }
             done += ids.len() as u64;
             progress(done);
             after = last;
         }
-        if first {
-            self.write(&[], &categories, position, true)?;
-        }
+        let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        let mut commit = writer.prepare_commit()?;
+        commit.set_payload(&format!("{SCHEMA_VERSION} {position}"));
+        commit.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        self.last_change.store(position, Ordering::Release);
         Ok(done)
     }
 
