@@ -394,30 +394,30 @@ impl SearchIndex {
         let Some(built) = self.build_query(query, category)? else {
             return Ok(SearchResults::default());
         };
-        let total = searcher.search(&*built, &Count)?;
+        // One pass over the matches counts them and keeps the page's top documents.
         let top = TopDocs::with_limit(limit.max(1)).and_offset(offset);
-        let addresses: Vec<tantivy::DocAddress> = match sort {
-            SearchSort::Relevance => searcher
-                .search(&*built, &top.order_by_score())?
-                .into_iter()
-                .map(|(_, a)| a)
-                .collect(),
-            SearchSort::Newest => searcher
-                .search(
+        let (total, addresses): (usize, Vec<tantivy::DocAddress>) = match sort {
+            SearchSort::Relevance => {
+                let (total, top) = searcher.search(&*built, &(Count, top.order_by_score()))?;
+                (total, top.into_iter().map(|(_, a)| a).collect())
+            }
+            SearchSort::Newest => {
+                let (total, top) = searcher.search(
                     &*built,
-                    &top.order_by_fast_field::<i64>("created", Order::Desc),
-                )?
-                .into_iter()
-                .map(|(_, a)| a)
-                .collect(),
-            SearchSort::Votes => searcher
-                .search(
+                    &(
+                        Count,
+                        top.order_by_fast_field::<i64>("created", Order::Desc),
+                    ),
+                )?;
+                (total, top.into_iter().map(|(_, a)| a).collect())
+            }
+            SearchSort::Votes => {
+                let (total, top) = searcher.search(
                     &*built,
-                    &top.order_by_fast_field::<i64>("score", Order::Desc),
-                )?
-                .into_iter()
-                .map(|(_, a)| a)
-                .collect(),
+                    &(Count, top.order_by_fast_field::<i64>("score", Order::Desc)),
+                )?;
+                (total, top.into_iter().map(|(_, a)| a).collect())
+            }
         };
         let mut snippets = SnippetGenerator::create(&searcher, &*built, self.fields.body)?;
         snippets.set_max_num_chars(240);
