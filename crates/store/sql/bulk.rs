@@ -92,7 +92,11 @@ impl Backend {
                 .map_err(db_error)?;
             }
         }
-        for p in batch.posts.iter().filter(|p| p.accepted_answer_id.is_some()) {
+        for p in batch
+            .posts
+            .iter()
+            .filter(|p| p.accepted_answer_id.is_some())
+        {
             self.count();
             sqlx::query("UPDATE posts SET accepted_answer_id = $2 WHERE id = $1")
                 .bind(p.id.0)
