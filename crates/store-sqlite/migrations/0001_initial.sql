@@ -14,6 +14,8 @@ CREATE TABLE users (
     reputation      INTEGER NOT NULL DEFAULT 1,
     created_at      INTEGER NOT NULL,
     last_seen_at    INTEGER,
+    suspended_until INTEGER,
+    suspension_reason TEXT NOT NULL DEFAULT '',
     deleted_at      INTEGER
 );
 CREATE UNIQUE INDEX users_handle_key ON users (lower(handle));
@@ -47,6 +49,13 @@ CREATE TABLE posts (
     edited_at          INTEGER,
     last_activity_at   INTEGER NOT NULL,
     deleted_at         INTEGER,
+    -- set when spam or abuse flags hid the post (its author lost reputation for it)
+    hidden_by_flags    INTEGER NOT NULL DEFAULT 0,
+    closed_at          INTEGER,
+    close_reason       TEXT NOT NULL DEFAULT '',
+    duplicate_of       INTEGER REFERENCES posts (id),
+    locked_at          INTEGER,
+    protected_at       INTEGER,
     CHECK ((kind = 'question') = (parent_id IS NULL)),
     CHECK ((kind = 'question') = (category_id IS NOT NULL))
 );
@@ -119,6 +128,49 @@ CREATE TABLE flags (
     created_at  INTEGER NOT NULL
 );
 CREATE INDEX flags_status_idx ON flags (status, created_at);
+CREATE UNIQUE INDEX flags_once_key ON flags (user_id, coalesce(post_id, 0), coalesce(comment_id, 0));
+
+-- Votes to close or reopen a question; a question's votes of a kind are cleared
+-- when it changes state, so each round starts afresh.
+CREATE TABLE close_votes (
+    post_id      INTEGER NOT NULL REFERENCES posts (id),
+    user_id      INTEGER NOT NULL REFERENCES users (id),
+    kind         TEXT NOT NULL CHECK (kind IN ('close', 'reopen')),
+    reason       TEXT NOT NULL DEFAULT '',
+    duplicate_of INTEGER REFERENCES posts (id),
+    created_at   INTEGER NOT NULL,
+    PRIMARY KEY (post_id, user_id, kind)
+);
+
+-- Every moderator action: who, what, to what, when and why.
+CREATE TABLE moderation_log (
+    id           INTEGER PRIMARY KEY,
+    moderator_id INTEGER NOT NULL REFERENCES users (id),
+    action       TEXT NOT NULL,
+    target_kind  TEXT NOT NULL,
+    target_id    INTEGER NOT NULL,
+    reason       TEXT NOT NULL DEFAULT '',
+    created_at   INTEGER NOT NULL
+);
+CREATE INDEX moderation_log_time_idx ON moderation_log (id);
+
+-- The review queue: first posts of new users (suggested edits have their own table).
+CREATE TABLE review_tasks (
+    id          INTEGER PRIMARY KEY,
+    post_id     INTEGER NOT NULL REFERENCES posts (id),
+    status      TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'rejected')),
+    reviewer_id INTEGER REFERENCES users (id),
+    reason      TEXT NOT NULL DEFAULT '',
+    created_at  INTEGER NOT NULL,
+    reviewed_at INTEGER
+);
+CREATE INDEX review_tasks_status_idx ON review_tasks (status, id);
+CREATE TABLE review_skips (
+    task_kind TEXT NOT NULL,
+    task_id   INTEGER NOT NULL,
+    user_id   INTEGER NOT NULL REFERENCES users (id),
+    PRIMARY KEY (task_kind, task_id, user_id)
+);
 
 -- id is the SHA-256 of the cookie's value, so a copy of the database holds no live session.
 CREATE TABLE sessions (

@@ -39,6 +39,7 @@ mod accounts;
 mod bulk;
 mod editing;
 mod migrations;
+mod moderation;
 mod queries;
 mod reputation;
 mod store_impl;

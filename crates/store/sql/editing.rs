@@ -109,17 +109,23 @@ impl Backend {
         edit: &PostEdit,
     ) -> StoreResult<i64> {
         self.count();
-        let found: Option<(String, Option<i64>, Option<i64>)> = sqlx::query_as(concat!(
-            "SELECT kind, parent_id, deleted_at FROM posts WHERE id = $1",
-            for_update!()
-        ))
-        .bind(edit.post.0)
-        .fetch_optional(&mut **tx)
-        .await
-        .map_err(db_error)?;
-        let Some((kind, parent, deleted_at)) = found else {
+        let found: Option<(String, Option<i64>, Option<i64>, Option<i64>)> =
+            sqlx::query_as(concat!(
+                "SELECT kind, parent_id, deleted_at, locked_at FROM posts WHERE id = $1",
+                for_update!()
+            ))
+            .bind(edit.post.0)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(db_error)?;
+        let Some((kind, parent, deleted_at, locked)) = found else {
             return Err(StoreError::not_found(format!("post {}", edit.post)));
         };
+        if locked.is_some() {
+            return Err(StoreError::Invalid(
+                "this post is locked; a moderator can unlock it".into(),
+            ));
+        }
         if deleted_at.is_some() {
             return Err(StoreError::Invalid(
                 "a deleted post cannot be edited; undelete it first".into(),
@@ -241,53 +247,64 @@ impl Backend {
         deleted: bool,
         at: i64,
     ) -> StoreResult<()> {
-        let mut tx = self.writer.begin().await.map_err(db_error)?;
+        let mut tx = self.begin().await?;
+        self.apply_deleted(&mut tx, post, deleted, at).await?;
+        self.commit(tx).await
+    }
+
+    /// Deletes or undeletes a post inside `tx`, moving the counters that count it and
+    /// logging the change; NotFound for no such post. Returns whether anything changed.
+    pub(crate) async fn apply_deleted(
+        &self,
+        tx: &mut crate::writes::Tx<'static>,
+        post: PostId,
+        deleted: bool,
+        at: i64,
+    ) -> StoreResult<bool> {
         self.count();
         let found: Option<(String, Option<i64>, Option<i64>)> = sqlx::query_as(concat!(
             "SELECT kind, parent_id, deleted_at FROM posts WHERE id = $1",
             for_update!()
         ))
         .bind(post.0)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await
         .map_err(db_error)?;
         let Some((kind, parent, deleted_at)) = found else {
             return Err(StoreError::not_found(format!("post {post}")));
         };
         if deleted_at.is_some() == deleted {
-            return Ok(());
+            return Ok(false);
         }
         let delta = if deleted { -1 } else { 1 };
         self.count();
         sqlx::query("UPDATE posts SET deleted_at = $2 WHERE id = $1")
             .bind(post.0)
             .bind(deleted.then_some(at))
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .map_err(db_error)?;
         if kind == "question" {
-            self.move_tag_counts(&mut tx, post.0, delta).await?;
+            self.move_tag_counts(tx, post.0, delta).await?;
         } else if let Some(question) = parent {
             self.count();
             sqlx::query("UPDATE posts SET answer_count = answer_count + $2 WHERE id = $1")
                 .bind(question)
                 .bind(delta)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await
                 .map_err(db_error)?;
         }
-        self.count();
-        sqlx::query("INSERT INTO changes (kind, entity_id, created_at) VALUES ($1, $2, $3)")
-            .bind(if deleted {
+        self.log_change(
+            tx,
+            if deleted {
                 "post.deleted"
             } else {
                 "post.undeleted"
-            })
-            .bind(post.0)
-            .bind(at)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        tx.commit().await.map_err(db_error)
+            },
+            post.0,
+        )
+        .await?;
+        Ok(true)
     }
 }

@@ -159,17 +159,20 @@ impl Backend {
         let at = vote.created_at;
         let mut tx = self.begin().await?;
         self.count();
-        let post: Option<(i64, String, i64)> = sqlx::query_as(concat!(
-            "SELECT author_id, kind, score FROM posts WHERE id = $1 AND deleted_at IS NULL",
+        let post: Option<(i64, String, i64, Option<i64>)> = sqlx::query_as(concat!(
+            "SELECT author_id, kind, score, locked_at FROM posts WHERE id = $1 AND deleted_at IS NULL",
             for_update!()
         ))
         .bind(vote.post.0)
         .fetch_optional(&mut *tx)
         .await
         .map_err(db_error)?;
-        let Some((author, kind, score)) = post else {
+        let Some((author, kind, score, locked)) = post else {
             return Err(StoreError::not_found(format!("post {}", vote.post)));
         };
+        if locked.is_some() {
+            return Err(StoreError::Invalid("this post is locked".into()));
+        }
         if author == vote.user.0 {
             return Err(StoreError::Invalid(
                 "you cannot vote on your own post".into(),
@@ -531,7 +534,8 @@ impl Backend {
         let mut tx = self.begin().await?;
         self.count();
         let found: Option<(i64, i64)> = sqlx::query_as(concat!(
-            "SELECT author_id, score FROM comments WHERE id = $1 AND deleted_at IS NULL",
+            "SELECT c.author_id, c.score FROM comments c JOIN posts p ON p.id = c.post_id \
+             WHERE c.id = $1 AND c.deleted_at IS NULL AND p.locked_at IS NULL",
             for_update!()
         ))
         .bind(comment.0)

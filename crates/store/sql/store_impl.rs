@@ -374,4 +374,121 @@ impl ponder_store::Store for Backend {
     async fn bulk_load(&self, batch: ponder_store::BulkBatch) -> StoreResult<()> {
         self.bulk_load_impl(batch).await
     }
+
+    async fn create_flag(&self, flag: ponder_store::NewFlag) -> StoreResult<bool> {
+        self.create_flag_impl(flag).await
+    }
+
+    async fn pending_flags(&self, limit: u32) -> StoreResult<Vec<ponder_store::FlagView>> {
+        self.pending_flags_impl(limit).await
+    }
+
+    async fn resolve_flag(
+        &self,
+        id: i64,
+        moderator: ponder_core::UserId,
+        helpful: bool,
+        at: i64,
+    ) -> StoreResult<()> {
+        self.resolve_flag_impl(id, moderator, helpful, at).await
+    }
+
+    async fn restore_hidden_post(
+        &self,
+        post: ponder_core::PostId,
+        moderator: ponder_core::UserId,
+        penalty: i64,
+        at: i64,
+    ) -> StoreResult<()> {
+        self.restore_hidden_post_impl(post, moderator, penalty, at)
+            .await
+    }
+
+    async fn cast_close_vote(&self, vote: ponder_store::NewCloseVote) -> StoreResult<(bool, i64)> {
+        self.cast_close_vote_impl(vote).await
+    }
+
+    async fn close_votes(&self, question: ponder_core::PostId) -> StoreResult<(i64, i64)> {
+        self.close_votes_impl(question).await
+    }
+
+    async fn set_locked(
+        &self,
+        post: ponder_core::PostId,
+        locked: bool,
+        at: i64,
+    ) -> StoreResult<()> {
+        self.set_locked_impl(post, locked, at).await
+    }
+
+    async fn set_protected(
+        &self,
+        question: ponder_core::PostId,
+        protected: bool,
+        at: i64,
+    ) -> StoreResult<()> {
+        self.set_protected_impl(question, protected, at).await
+    }
+
+    async fn set_suspension(
+        &self,
+        user: ponder_core::UserId,
+        until: Option<i64>,
+        reason: &str,
+    ) -> StoreResult<()> {
+        self.set_suspension_impl(user, until, reason).await
+    }
+
+    async fn log_moderation(
+        &self,
+        moderator: ponder_core::UserId,
+        action: &str,
+        target_kind: &str,
+        target_id: i64,
+        reason: &str,
+        at: i64,
+    ) -> StoreResult<()> {
+        self.log_moderation_impl(moderator, action, target_kind, target_id, reason, at)
+            .await
+    }
+
+    async fn moderation_log(
+        &self,
+        page: u32,
+    ) -> StoreResult<ponder_store::Page<ponder_store::ModerationEntry>> {
+        self.moderation_log_impl(page).await
+    }
+
+    async fn review_tasks(
+        &self,
+        reviewer: ponder_core::UserId,
+        limit: u32,
+    ) -> StoreResult<Vec<ponder_store::ReviewTask>> {
+        self.review_tasks_impl(reviewer, limit).await
+    }
+
+    async fn resolve_review(
+        &self,
+        id: i64,
+        reviewer: ponder_core::UserId,
+        approve: bool,
+        reason: &str,
+        at: i64,
+    ) -> StoreResult<()> {
+        self.resolve_review_impl(id, reviewer, approve, reason, at)
+            .await
+    }
+
+    async fn skip_review(
+        &self,
+        task_kind: &str,
+        id: i64,
+        reviewer: ponder_core::UserId,
+    ) -> StoreResult<()> {
+        self.skip_review_impl(task_kind, id, reviewer).await
+    }
+
+    async fn skipped_suggestions(&self, reviewer: ponder_core::UserId) -> StoreResult<Vec<i64>> {
+        self.skipped_suggestions_impl(reviewer).await
+    }
 }

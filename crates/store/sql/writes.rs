@@ -73,6 +73,8 @@ impl Backend {
             created_at: new.created_at,
             deleted: false,
             about_markdown: new.about.markdown().to_owned(),
+            suspended_until: None,
+            suspension_reason: String::new(),
         };
         self.log_change(&mut tx, "user.created", user.id.0).await?;
         self.commit(tx).await?;
@@ -157,6 +159,8 @@ impl Backend {
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
+        self.queue_first_post(&mut tx, new.author.0, id, new.created_at)
+            .await?;
         self.award_badge(
             &mut tx,
             new.author.0,
@@ -173,19 +177,28 @@ impl Backend {
     pub(crate) async fn create_answer_impl(&self, new: NewAnswer) -> StoreResult<PostId> {
         let mut tx = self.begin().await?;
         self.count();
-        let question: Option<(String,)> =
-            sqlx::query_as("SELECT kind FROM posts WHERE id = $1 AND deleted_at IS NULL")
-                .bind(new.question.0)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db_error)?;
+        let question: Option<(String, Option<i64>, Option<i64>)> = sqlx::query_as(
+            "SELECT kind, closed_at, locked_at FROM posts WHERE id = $1 AND deleted_at IS NULL",
+        )
+        .bind(new.question.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
         match question {
             None => return Err(StoreError::not_found(format!("question {}", new.question))),
-            Some((kind,)) if kind != "question" => {
+            Some((kind, _, _)) if kind != "question" => {
                 return Err(StoreError::Invalid(format!(
                     "post {} is an answer; answers go under questions",
                     new.question
                 )));
+            }
+            Some((_, Some(_), _)) => {
+                return Err(StoreError::Invalid(
+                    "this question is closed and takes no new answers".into(),
+                ));
+            }
+            Some((_, _, Some(_))) => {
+                return Err(StoreError::Invalid("this question is locked".into()));
             }
             Some(_) => {}
         }
@@ -224,6 +237,8 @@ impl Backend {
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
+        self.queue_first_post(&mut tx, new.author.0, id, new.created_at)
+            .await?;
         self.award_badge(
             &mut tx,
             new.author.0,
@@ -240,15 +255,19 @@ impl Backend {
     pub(crate) async fn create_comment_impl(&self, new: NewComment) -> StoreResult<CommentId> {
         let mut tx = self.begin().await?;
         self.count();
-        let post: Option<(Option<i64>,)> =
-            sqlx::query_as("SELECT parent_id FROM posts WHERE id = $1 AND deleted_at IS NULL")
-                .bind(new.post.0)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db_error)?;
-        let Some((parent,)) = post else {
+        let post: Option<(Option<i64>, Option<i64>)> = sqlx::query_as(
+            "SELECT parent_id, locked_at FROM posts WHERE id = $1 AND deleted_at IS NULL",
+        )
+        .bind(new.post.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let Some((parent, locked)) = post else {
             return Err(StoreError::not_found(format!("post {}", new.post)));
         };
+        if locked.is_some() {
+            return Err(StoreError::Invalid("this post is locked".into()));
+        }
         self.count();
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO comments (post_id, author_id, body_markdown, body_html, created_at) \

@@ -31,11 +31,11 @@ macro_rules! user_ref_columns {
     };
 }
 
-/// The columns of a [`User`] from the users table aliased `u` (9 columns).
+/// The columns of a [`User`] from the users table aliased `u` (11 columns).
 #[macro_export]
 macro_rules! user_columns {
     () => {
-        "u.id, u.handle, u.display_name, u.about_html, u.reputation, u.role, u.created_at, u.deleted_at, u.about_markdown"
+        "u.id, u.handle, u.display_name, u.about_html, u.reputation, u.role, u.created_at, u.deleted_at, u.about_markdown, u.suspended_until, u.suspension_reason"
     };
 }
 
@@ -48,7 +48,7 @@ macro_rules! category_columns {
 }
 
 /// The columns of a [`Post`] from posts aliased `p` joined to its author as `u`
-/// (15 post columns, then the 4 of [`user_ref_columns`]).
+/// (20 post columns, then the 4 of [`user_ref_columns`]).
 #[macro_export]
 macro_rules! post_columns {
     () => {
@@ -56,6 +56,7 @@ macro_rules! post_columns {
             "p.id, p.kind, p.title, p.body_markdown, p.body_html, p.score, p.created_at, ",
             "p.edited_at, p.last_activity_at, p.comment_count, p.answer_count, p.view_count, ",
             "p.accepted_answer_id, p.category_id, p.deleted_at, ",
+            "p.closed_at, p.close_reason, p.duplicate_of, p.locked_at, p.protected_at, ",
             $crate::user_ref_columns!()
         )
     };
@@ -111,6 +112,8 @@ pub fn user(row: &impl RowAccess) -> StoreResult<User> {
         created_at: row.int(6)?,
         deleted: row.opt_int(7)?.is_some(),
         about_markdown: row.text(8)?,
+        suspended_until: row.opt_int(9)?,
+        suspension_reason: row.text(10)?,
     })
 }
 
@@ -119,9 +122,9 @@ pub fn user(row: &impl RowAccess) -> StoreResult<User> {
 pub fn login_record(row: &impl RowAccess) -> StoreResult<LoginRecord> {
     Ok(LoginRecord {
         user: user(row)?,
-        email: row.opt_text(9)?,
-        email_verified: row.opt_int(10)?.is_some(),
-        password_hash: row.opt_text(11)?,
+        email: row.opt_text(11)?,
+        email_verified: row.opt_int(12)?.is_some(),
+        password_hash: row.opt_text(13)?,
     })
 }
 
@@ -129,8 +132,8 @@ pub fn login_record(row: &impl RowAccess) -> StoreResult<LoginRecord> {
 pub fn session_info(row: &impl RowAccess) -> StoreResult<SessionInfo> {
     Ok(SessionInfo {
         user: user(row)?,
-        csrf_token: row.text(9)?,
-        expires_at: row.int(10)?,
+        csrf_token: row.text(11)?,
+        expires_at: row.int(12)?,
     })
 }
 
@@ -173,7 +176,14 @@ pub fn post(row: &impl RowAccess) -> StoreResult<Post> {
         accepted_answer_id: row.opt_int(12)?.map(PostId),
         category_id: row.opt_int(13)?.map(CategoryId),
         deleted: row.opt_int(14)?.is_some(),
-        author: user_ref(row, 15)?,
+        closed_reason: match row.opt_int(15)? {
+            Some(_) => Some(row.text(16)?),
+            None => None,
+        },
+        duplicate_of: row.opt_int(17)?.map(PostId),
+        locked: row.opt_int(18)?.is_some(),
+        protected: row.opt_int(19)?.is_some(),
+        author: user_ref(row, 20)?,
     })
 }
 
