@@ -51,8 +51,15 @@ pub struct Privileges {
     pub comment_everywhere: i64,
     /// Downvote posts.
     pub vote_down: i64,
-    /// Edit others' posts directly; below it an edit becomes a suggestion.
+    /// Edit others' posts directly (and review suggestions and first posts); below
+    /// it an edit becomes a suggestion.
     pub edit_others: i64,
+    /// Flag posts and comments.
+    pub flag: i64,
+    /// Vote to close and reopen questions.
+    pub vote_to_close: i64,
+    /// Reputation earned on the site (above the starting 1) to answer a protected question.
+    pub answer_protected: i64,
 }
 
 impl Default for Privileges {
@@ -62,6 +69,9 @@ impl Default for Privileges {
             comment_everywhere: 50,
             vote_down: 125,
             edit_others: 2000,
+            flag: 15,
+            vote_to_close: 3000,
+            answer_protected: 10,
         }
     }
 }
@@ -121,9 +131,51 @@ impl Privileges {
                 ("comment_everywhere", &mut p.comment_everywhere),
                 ("vote_down", &mut p.vote_down),
                 ("edit_others", &mut p.edit_others),
+                ("flag", &mut p.flag),
+                ("vote_to_close", &mut p.vote_to_close),
+                ("answer_protected", &mut p.answer_protected),
             ],
         )?;
         Ok(p)
+    }
+}
+
+/// How moderation by the community works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModerationRules {
+    /// Votes that close (or reopen) a question; a moderator's one vote always does.
+    pub close_votes: i64,
+    /// Spam or rude flags that hide a post or comment; a moderator's one flag always does.
+    pub spam_flags: i64,
+    /// Reputation a post's author loses when flags hide it.
+    pub spam_penalty: i64,
+}
+
+impl Default for ModerationRules {
+    fn default() -> Self {
+        Self {
+            close_votes: 3,
+            spam_flags: 6,
+            spam_penalty: 100,
+        }
+    }
+}
+
+impl ModerationRules {
+    /// The defaults with `key=value,...` overrides, e.g. `close_votes=5`.
+    pub fn with_overrides(spec: &str) -> Result<Self, String> {
+        let mut m = Self::default();
+        apply_overrides(
+            spec,
+            &mut [
+                ("close_votes", &mut m.close_votes),
+                ("spam_flags", &mut m.spam_flags),
+                ("spam_penalty", &mut m.spam_penalty),
+            ],
+        )?;
+        m.close_votes = m.close_votes.max(1);
+        m.spam_flags = m.spam_flags.max(1);
+        Ok(m)
     }
 }
 

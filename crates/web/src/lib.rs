@@ -27,10 +27,21 @@ use auth::limits::{RateLimitConfig, RateLimits};
 use auth::mail::{LogMailer, Mailer};
 use axum::Router;
 use axum::routing::get;
-use ponder_core::reputation::{Privileges, ReputationRules};
+use ponder_core::reputation::{ModerationRules, Privileges, ReputationRules};
 use ponder_search::SearchIndex;
 use ponder_store::Store;
 use std::sync::Arc;
+
+/// The off-topic reasons a site starts with.
+pub fn default_off_topic_reasons() -> Vec<String> {
+    [
+        "it is not about the subjects this site covers",
+        "it asks for recommendations of books, tools or other resources",
+        "it is about a problem that can no longer be reproduced or is too local to help others",
+    ]
+    .map(str::to_owned)
+    .to_vec()
+}
 
 /// Settings that shape what the pages say about the site.
 #[derive(Debug, Clone)]
@@ -75,6 +86,10 @@ pub struct AppState {
     pub rules: ReputationRules,
     /// Reputation each privilege needs.
     pub privileges: Privileges,
+    /// Thresholds of community moderation.
+    pub moderation: ModerationRules,
+    /// The reasons a question can be off-topic on this site.
+    pub off_topic_reasons: Arc<Vec<String>>,
 }
 
 impl AppState {
@@ -89,7 +104,22 @@ impl AppState {
             mailer: Arc::new(LogMailer),
             rules: ReputationRules::default(),
             privileges: Privileges::default(),
+            moderation: ModerationRules::default(),
+            off_topic_reasons: Arc::new(default_off_topic_reasons()),
         }
+    }
+
+    /// The same state with these moderation thresholds and off-topic reasons.
+    pub fn with_moderation(
+        mut self,
+        rules: ModerationRules,
+        off_topic_reasons: Vec<String>,
+    ) -> Self {
+        self.moderation = rules;
+        if !off_topic_reasons.is_empty() {
+            self.off_topic_reasons = Arc::new(off_topic_reasons);
+        }
+        self
     }
 
     /// The same state with these reputation rules and privilege thresholds.
@@ -178,6 +208,23 @@ pub fn app(state: AppState) -> Router {
         .route("/suggested-edits/{id}", get(suggestions::show))
         .route("/suggested-edits/{id}/approve", post(suggestions::approve))
         .route("/suggested-edits/{id}/reject", post(suggestions::reject))
+        .route("/posts/{id}/flag", post(moderation::flag_post))
+        .route("/comments/{id}/flag", post(moderation::flag_comment))
+        .route("/posts/{id}/close", post(moderation::close))
+        .route("/posts/{id}/reopen", post(moderation::reopen))
+        .route("/posts/{id}/mod/{action}", post(moderation::post_action))
+        .route(
+            "/users/{id}/moderate/{action}",
+            post(moderation::suspension),
+        )
+        .route("/mod/flags", get(moderation::flags_page))
+        .route("/mod/flags/{id}/{verdict}", post(moderation::resolve_flag))
+        .route("/mod/log", get(moderation::log_page))
+        .route("/review", get(moderation::review_page))
+        .route(
+            "/review/{queue}/{id}/{action}",
+            post(moderation::review_action),
+        )
         .route("/posts/{id}/delete", post(editing::delete))
         .route("/posts/{id}/undelete", post(editing::undelete))
         .fallback(error::not_found_fallback)

@@ -42,6 +42,10 @@ pub struct Head {
     pub viewer: Option<Link>,
     /// Whether the viewer is an administrator.
     pub viewer_is_admin: bool,
+    /// Whether the viewer moderates.
+    pub viewer_is_moderator: bool,
+    /// The viewer's suspension, in words, if they are suspended.
+    pub suspension: Option<String>,
     /// The CSRF token for the header's log-out form.
     pub csrf: String,
     /// The `<title>`, without the site name.
@@ -73,6 +77,11 @@ impl Head {
             url: user_path(u.id, &u.display_name),
         });
         head.viewer_is_admin = ctx.is_admin();
+        head.viewer_is_moderator = ctx
+            .viewer
+            .as_ref()
+            .is_some_and(crate::auth::permissions::is_moderator);
+        head.suspension = ctx.viewer.as_ref().and_then(suspension_note);
         head.csrf = ctx.csrf.clone();
         head
     }
@@ -82,6 +91,8 @@ impl Head {
         Self {
             viewer: None,
             viewer_is_admin: false,
+            viewer_is_moderator: false,
+            suspension: None,
             csrf: String::new(),
             title: title.into(),
             description: description.into(),
@@ -98,6 +109,18 @@ impl Head {
         self.canonical = Some(format!("{base}{path}"));
         self
     }
+}
+
+/// A user's suspension in words, if it is in force.
+pub fn suspension_note(user: &ponder_store::User) -> Option<String> {
+    let until = user
+        .suspended_until
+        .filter(|_| user.is_suspended(ponder_core::time::now()))?;
+    Some(format!(
+        "Suspended until {} (UTC): {}",
+        DateTime::from_timestamp(until).human(),
+        user.suspension_reason
+    ))
 }
 
 /// A link with a label.
@@ -373,6 +396,10 @@ pub struct PostView {
     pub can_comment: bool,
     /// A suggested edit waiting for this viewer's review.
     pub pending_suggestion: Option<i64>,
+    /// Whether it is locked.
+    pub locked: bool,
+    /// Whether the viewer wrote it.
+    pub own: bool,
 }
 
 impl PostView {
@@ -409,6 +436,8 @@ impl PostView {
             can_accept: false,
             can_comment: false,
             pending_suggestion: None,
+            locked: post.locked,
+            own: false,
         }
     }
 }
@@ -457,6 +486,26 @@ pub struct QuestionPage {
     pub answer_preview: Option<String>,
     /// Questions like this one.
     pub related: Vec<Link>,
+    /// Why it was closed, if it is.
+    pub closed_reason: Option<String>,
+    /// The original, when closed as a duplicate.
+    pub duplicate_url: Option<String>,
+    /// Whether it is protected.
+    pub protected: bool,
+    /// Whether the viewer may answer it (not closed, not locked, not protected beyond them).
+    pub can_answer: bool,
+    /// Why the viewer may not answer, when logged in and refused.
+    pub answer_refusal: Option<String>,
+    /// Whether the viewer moderates.
+    pub moderator: bool,
+    /// Whether the viewer may flag.
+    pub can_flag: bool,
+    /// Whether the viewer may vote to close or reopen.
+    pub can_vote_close: bool,
+    /// Standing votes to close, and to reopen.
+    pub close_votes: (i64, i64),
+    /// The site's off-topic reasons, numbered.
+    pub off_topic: Vec<(usize, String)>,
 }
 
 /// `/categories`.
@@ -541,6 +590,12 @@ pub struct UserPage {
     pub answers: Vec<AnswerRow>,
     /// "1 answer".
     pub answers_label: String,
+    /// The user's id.
+    pub user_id: i64,
+    /// Their suspension, in words.
+    pub suspended: Option<String>,
+    /// Whether the viewer may suspend them.
+    pub can_suspend: bool,
     /// Badges earned, oldest first.
     pub badges: Vec<BadgeView>,
     /// The newest reputation changes.
@@ -938,4 +993,96 @@ pub struct SearchPage {
 pub struct SearchHelpPage {
     /// Head.
     pub head: Head,
+}
+
+/// A flag in the moderators' list.
+pub struct FlagItem {
+    /// Its id.
+    pub id: i64,
+    /// What it says, in words.
+    pub kind: &'static str,
+    /// The flagger's message.
+    pub message: String,
+    /// Who flagged.
+    pub flagger: AuthorCard,
+    /// When.
+    pub when: Moment,
+}
+
+/// The pending flags on one post or comment.
+pub struct FlagGroup {
+    /// The post.
+    pub post_id: i64,
+    /// The comment, if a comment was flagged.
+    pub comment_id: Option<i64>,
+    /// Where it is.
+    pub link: Link,
+    /// The start of its text.
+    pub excerpt: String,
+    /// Whether the post is deleted or hidden.
+    pub post_deleted: bool,
+    /// Its flags.
+    pub flags: Vec<FlagItem>,
+}
+
+/// `/mod/flags`.
+#[derive(Template)]
+#[template(path = "mod/flags.html")]
+pub struct ModerationFlagsPage {
+    /// Head.
+    pub head: Head,
+    /// Flags by post.
+    pub groups: Vec<FlagGroup>,
+}
+
+/// An entry of the moderation log.
+pub struct ModLogRow {
+    /// Who.
+    pub moderator: AuthorCard,
+    /// What.
+    pub action: String,
+    /// To what.
+    pub target: Link,
+    /// Why.
+    pub reason: String,
+    /// When.
+    pub when: Moment,
+}
+
+/// `/mod/log`.
+#[derive(Template)]
+#[template(path = "mod/log.html")]
+pub struct ModLogPage {
+    /// Head.
+    pub head: Head,
+    /// Entries, newest first.
+    pub rows: Vec<ModLogRow>,
+    /// Links to other pages.
+    pub pager: Pager,
+}
+
+/// An item of the review queue.
+pub struct ReviewItem {
+    /// The task's (or suggestion's) id.
+    pub id: i64,
+    /// What to look at.
+    pub link: Link,
+    /// The start of its text, or the suggester's summary.
+    pub excerpt: String,
+    /// Who wrote it.
+    pub author: AuthorCard,
+    /// When.
+    pub when: Moment,
+}
+
+/// `/review`.
+#[derive(Template)]
+#[template(path = "mod/review.html")]
+pub struct ReviewPage {
+    /// Head.
+    pub head: Head,
+    /// Suggested edits.
+    pub suggestions: Vec<ReviewItem>,
+    /// First posts of new users.
+    pub first_posts: Vec<ReviewItem>,
 }

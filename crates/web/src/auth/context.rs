@@ -53,6 +53,35 @@ impl RequestContext {
         })
     }
 
+    /// The logged-in user if they may write (post, edit, vote, comment, flag): a
+    /// visitor is sent to log in; a suspended user is refused with the reason and
+    /// the date it ends.
+    pub fn require_writer(&self, here: &str) -> Result<&User, AppError> {
+        let user = self.require_user(here)?;
+        if let (true, Some(until)) = (
+            user.is_suspended(ponder_core::time::now()),
+            user.suspended_until,
+        ) {
+            return Err(AppError::Forbidden(format!(
+                "Your account is suspended until {} (UTC): {}. You can read, but not post, edit, vote, comment or flag.",
+                ponder_core::time::DateTime::from_timestamp(until).human(),
+                user.suspension_reason
+            )));
+        }
+        Ok(user)
+    }
+
+    /// The logged-in user if they moderate; others are refused (visitors sent to log in).
+    pub fn require_moderator(&self, here: &str) -> Result<&User, AppError> {
+        let user = self.require_writer(here)?;
+        if !crate::auth::permissions::is_moderator(user) {
+            return Err(AppError::Forbidden(
+                "Only moderators can do this.".to_owned(),
+            ));
+        }
+        Ok(user)
+    }
+
     /// Whether the viewer is an administrator.
     pub fn is_admin(&self) -> bool {
         self.viewer.as_ref().is_some_and(|u| u.role == Role::Admin)

@@ -121,6 +121,8 @@ mod tests {
             role,
             created_at: 0,
             deleted: false,
+            suspended_until: None,
+            suspension_reason: String::new(),
         }
     }
 

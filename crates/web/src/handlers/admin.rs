@@ -114,5 +114,16 @@ pub async fn set_role(
         ));
     }
     state.store.set_role(id, role).await?;
+    if let Some(admin) = ctx.viewer.as_ref() {
+        super::moderation::audit(
+            &state,
+            admin,
+            &format!("role_{}", role.as_str()),
+            "user",
+            id.0,
+            "",
+        )
+        .await;
+    }
     Ok(see_other("/admin/users", None))
 }

@@ -39,7 +39,7 @@ async fn managed_post(
         .editable_post(id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("There is no post {id}.")))?;
-    let viewer = ctx.require_user(here)?;
+    let viewer = ctx.require_writer(here)?;
     if !can_manage(Some(viewer), post.author_id) {
         return Err(AppError::Forbidden(
             "Only the author and moderators can change this post.".into(),
@@ -88,7 +88,7 @@ async fn editable(
         .await?
         .filter(|p| !p.deleted || can_see_deleted(ctx.viewer.as_ref(), p.author_id))
         .ok_or_else(|| AppError::NotFound(format!("There is no post {id}.")))?;
-    ctx.require_user(here)?;
+    ctx.require_writer(here)?;
     Ok(post)
 }
 
@@ -111,7 +111,7 @@ pub async fn edit_form(
         .with("body", post.body_markdown.clone())
         .with("tags", post.tags.join(" "))
         .with("base_revision", post.latest_revision.to_string());
-    let viewer = ctx.require_user(&here)?;
+    let viewer = ctx.require_writer(&here)?;
     if !edits_directly(viewer, post.author_id, &state.privileges) {
         if let Some(pending) = state.store.pending_suggestion(post.id).await? {
             return Err(AppError::Conflict(format!(
@@ -148,7 +148,7 @@ pub async fn save_edit(
 ) -> Result<Response, AppError> {
     let here = format!("/posts/{id}/edit");
     let post = editable(&state, &ctx, &id, &here).await?;
-    let viewer = ctx.require_user(&here)?.clone();
+    let viewer = ctx.require_writer(&here)?.clone();
     let editor = viewer.id;
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(&input.csrf)?;
@@ -226,8 +226,12 @@ pub async fn save_edit(
         summary,
         at: ponder_core::time::now(),
     };
+    let summary = edit.summary.clone();
     match state.store.edit_post(edit).await {
-        Ok(_) => Ok(see_other(&post_url(&post), None)),
+        Ok(_) => {
+            audit_if_moderating(&state, &ctx, &post, "edit", &summary).await;
+            Ok(see_other(&post_url(&post), None))
+        }
         Err(StoreError::Stale { current }) => {
             form.general = Some(
                 "Someone else saved an edit of this post while you were editing. Your text is still below; \
@@ -329,7 +333,7 @@ pub async fn roll_back(
 ) -> Result<Response, AppError> {
     let here = format!("/posts/{id}/revisions");
     let post = managed_post(&state, &ctx, &id, &here).await?;
-    let editor = ctx.require_user(&here)?.id;
+    let editor = ctx.require_writer(&here)?.id;
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(input.csrf())?;
     let revision_id = parse_id(&revision, "revision")?;
@@ -374,7 +378,32 @@ async fn set_deleted(
         .store
         .set_post_deleted(post.id, deleted, ponder_core::time::now())
         .await?;
+    audit_if_moderating(
+        state,
+        ctx,
+        &post,
+        if deleted { "delete" } else { "undelete" },
+        "",
+    )
+    .await;
     Ok(see_other(&post_url(&post), None))
+}
+
+/// Logs the viewer's action on someone else's post when they act as a moderator.
+async fn audit_if_moderating(
+    state: &AppState,
+    ctx: &Ctx,
+    post: &EditablePost,
+    action: &str,
+    reason: &str,
+) {
+    if let Some(viewer) = ctx
+        .viewer
+        .as_ref()
+        .filter(|v| v.id != post.author_id && crate::auth::permissions::is_moderator(v))
+    {
+        super::moderation::audit(state, viewer, action, "post", post.id.0, reason).await;
+    }
 }
 
 /// `POST /posts/{id}/delete`: hides the post from everyone but its author and

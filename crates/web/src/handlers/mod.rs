@@ -9,6 +9,7 @@ pub mod client_ip;
 pub mod editing;
 pub mod email;
 pub mod health;
+pub mod moderation;
 pub mod posting;
 pub mod questions;
 pub mod search;

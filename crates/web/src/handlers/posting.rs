@@ -87,7 +87,7 @@ fn render_page<T: askama::Template>(page: &T) -> Response {
 
 /// `GET /ask`.
 pub async fn ask_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    ctx.require_user("/ask")?;
+    ctx.require_writer("/ask")?;
     ask_page(&state, &ctx, FormState::new(), None, StatusCode::OK).await
 }
 
@@ -109,7 +109,7 @@ pub async fn ask(
     ctx: Ctx,
     form: Result<Form<AskForm>, FormRejection>,
 ) -> Result<Response, AppError> {
-    let author = ctx.require_user("/ask")?.id;
+    let author = ctx.require_writer("/ask")?.id;
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(&input.csrf)?;
     let mut form = FormState::new()
@@ -192,7 +192,12 @@ pub async fn answer(
         .filter(|t| !t.question.deleted)
         .ok_or_else(|| AppError::NotFound(format!("There is no question {id} to answer.")))?;
     let path = question_path(id, &thread.question.title);
-    let author = ctx.require_user(&format!("{path}#your-answer"))?.id;
+    let author = ctx.require_writer(&format!("{path}#your-answer"))?.id;
+    if let Some(reason) =
+        super::questions::answer_refusal(&thread.question, ctx.viewer.as_ref(), &state.privileges)
+    {
+        return Err(AppError::Forbidden(reason));
+    }
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(&input.csrf)?;
     let mut forms = PageForms {
@@ -254,7 +259,7 @@ pub async fn comment(
     } else {
         format!("answer-{post}")
     };
-    let viewer = ctx.require_user(&format!("{path}#{anchor}"))?.clone();
+    let viewer = ctx.require_writer(&format!("{path}#{anchor}"))?.clone();
     let author = viewer.id;
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(&input.csrf)?;
@@ -318,7 +323,7 @@ pub async fn preview(
     ctx: Ctx,
     form: Result<Form<PreviewForm>, FormRejection>,
 ) -> Result<Response, AppError> {
-    ctx.require_user("/ask")?;
+    ctx.require_writer("/ask")?;
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(&input.csrf)?;
     if input.body.chars().count() > ponder_core::posts::BODY_MAX {

@@ -3,7 +3,9 @@
 use super::{ListParams, ListRequest, category_tree, parse_id, question_list};
 use crate::AppState;
 use crate::auth::Ctx;
-use crate::auth::permissions::{can_comment, can_manage, can_review, can_see_deleted};
+use crate::auth::permissions::{
+    can_comment, can_manage, can_review, can_see_deleted, is_moderator,
+};
 use crate::error::AppError;
 use crate::forms::FormState;
 use crate::views::{
@@ -138,22 +140,34 @@ pub struct ViewerExtras {
     privileges: ponder_core::reputation::Privileges,
     /// Questions like this one.
     pub related: Vec<Link>,
+    close_votes: (i64, i64),
+    off_topic: Vec<String>,
 }
 
 impl ViewerExtras {
     /// Loads them for the viewer in `ctx` (nothing for a visitor).
     pub async fn load(state: &AppState, ctx: &Ctx, question: PostId) -> Result<Self, AppError> {
+        let off_topic = state.off_topic_reasons.as_ref().clone();
         let Some(viewer) = ctx.viewer.as_ref() else {
             return Ok(Self {
                 privileges: state.privileges,
+                off_topic,
                 ..Self::default()
             });
         };
+        let may_vote_close =
+            is_moderator(viewer) || viewer.reputation >= state.privileges.vote_to_close;
         Ok(Self {
             votes: state.store.viewer_votes(viewer.id, question).await?,
             suggestions: state.store.pending_suggestions_in(question).await?,
             privileges: state.privileges,
             related: Vec::new(),
+            close_votes: if may_vote_close {
+                state.store.close_votes(question).await?
+            } else {
+                (0, 0)
+            },
+            off_topic,
         })
     }
 }
@@ -219,11 +233,12 @@ fn question_page(
         let mut view = PostView::new(post, comments, accepted, path, now);
         view.can_manage = can_manage(viewer, post.author.id);
         view.my_vote = extras.votes.on(post.id).as_i64();
-        view.can_vote = viewer.is_some_and(|v| v.id != post.author.id);
+        view.own = viewer.is_some_and(|v| v.id == post.author.id);
+        view.can_vote = !post.locked && viewer.is_some_and(|v| v.id != post.author.id);
         view.can_accept =
             post.kind == ponder_store::PostKind::Answer && viewer.is_some_and(|v| v.id == asker);
-        view.can_comment =
-            viewer.is_some_and(|v| can_comment(v, post.author.id, asker, &extras.privileges));
+        view.can_comment = !post.locked
+            && viewer.is_some_and(|v| can_comment(v, post.author.id, asker, &extras.privileges));
         view.pending_suggestion = extras
             .suggestions
             .iter()
@@ -244,6 +259,7 @@ fn question_page(
         .map(|a| view(a, q.accepted_answer_id == Some(a.id), &mut forms))
         .collect::<Vec<_>>();
     let live_answers = answers.iter().filter(|a| !a.deleted).count() as i64;
+    let answer_refusal = answer_refusal(q, viewer, &extras.privileges);
     let crumbs = category_crumbs(thread);
     let head = Head::new(ctx, q.title.clone(), plain_excerpt(&q.body_markdown, 160))
         .canonical(&ctx.site.base_url, path);
@@ -271,8 +287,46 @@ fn question_page(
         answer_form: forms.answer,
         answer_preview: forms.answer_preview,
         related: extras.related.clone(),
+        closed_reason: q.closed_reason.clone(),
+        duplicate_url: q.duplicate_of.map(|d| format!("/questions/{d}")),
+        protected: q.protected,
+        can_answer: answer_refusal.is_none(),
+        answer_refusal: answer_refusal.filter(|_| viewer.is_some()),
+        moderator: viewer.is_some_and(is_moderator),
+        can_flag: viewer.is_some_and(|v| is_moderator(v) || v.reputation >= extras.privileges.flag),
+        can_vote_close: viewer
+            .is_some_and(|v| is_moderator(v) || v.reputation >= extras.privileges.vote_to_close),
+        close_votes: extras.close_votes,
+        off_topic: extras.off_topic.iter().cloned().enumerate().collect(),
         question,
     }
+}
+
+/// Why the viewer may not answer this question, if they may not.
+pub fn answer_refusal(
+    question: &Post,
+    viewer: Option<&ponder_store::User>,
+    privileges: &ponder_core::reputation::Privileges,
+) -> Option<String> {
+    if question.closed_reason.is_some() {
+        return Some("This question is closed and takes no new answers.".into());
+    }
+    if question.locked {
+        return Some("This question is locked.".into());
+    }
+    let earned = viewer.map_or(0, |v| {
+        v.reputation - ponder_core::reputation::REPUTATION_FLOOR
+    });
+    if question.protected
+        && !viewer.is_some_and(is_moderator)
+        && earned < privileges.answer_protected
+    {
+        return Some(format!(
+            "This question is protected: answering it needs {} reputation earned on this site.",
+            privileges.answer_protected
+        ));
+    }
+    None
 }
 
 /// The breadcrumb of a thread's category path, each crumb linking to its category.

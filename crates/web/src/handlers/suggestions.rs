@@ -105,7 +105,7 @@ fn require_reviewer(
     post: &EditablePost,
     here: &str,
 ) -> Result<ponder_core::UserId, AppError> {
-    let viewer = ctx.require_user(here)?;
+    let viewer = ctx.require_writer(here)?;
     if viewer.id == suggestion.author.id {
         return Err(AppError::Forbidden(
             "You cannot review your own suggestion.".into(),

@@ -105,6 +105,13 @@ async fn show(
             })
             .collect(),
         answers_label: count(answers.total, "answer", "answers"),
+        user_id: user.id.0,
+        suspended: crate::views::suspension_note(&user),
+        can_suspend: ctx
+            .viewer
+            .as_ref()
+            .is_some_and(crate::auth::permissions::is_moderator)
+            && !crate::auth::permissions::is_moderator(&user),
         badges: badges
             .into_iter()
             .map(|b| BadgeView {

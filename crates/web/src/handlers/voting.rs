@@ -81,7 +81,7 @@ pub async fn vote(
 ) -> Result<Response, AppError> {
     let post = PostId(parse_id(&id, "post")?);
     let back = place_of(&state, post).await?;
-    let user = ctx.require_user(&back)?.clone();
+    let user = ctx.require_writer(&back)?.clone();
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(&input.csrf)?;
     let value = match input.value.as_str() {
@@ -126,7 +126,7 @@ pub async fn vote_comment(
     form: Result<Form<VoteForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let comment = CommentId(parse_id(&id, "comment")?);
-    let user = ctx.require_user("/")?.clone();
+    let user = ctx.require_writer("/")?.clone();
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(&input.csrf)?;
     if let Some(reason) = vote_refusal(&user, VoteValue::Up, &state.privileges) {
@@ -178,7 +178,7 @@ pub async fn accept(
         "{}#answer-{answer}",
         question_path(post.question_id, &post.question_title)
     );
-    let user = ctx.require_user(&back)?.clone();
+    let user = ctx.require_writer(&back)?.clone();
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(&input.csrf)?;
     let asker = state
