@@ -10,6 +10,9 @@ use ponder_store::revision_columns;
 use ponder_store::rows;
 use ponder_store::{EditablePost, PostEdit, PostKind, Revision, StoreError, StoreResult};
 
+/// kind, parent, deleted_at, locked_at: what an edit checks first.
+type EditTarget = (String, Option<i64>, Option<i64>, Option<i64>);
+
 /// kind, parent, author, title, body, deleted_at, question title, newest revision.
 type EditableRow = (
     String,
@@ -109,15 +112,14 @@ impl Backend {
         edit: &PostEdit,
     ) -> StoreResult<i64> {
         self.count();
-        let found: Option<(String, Option<i64>, Option<i64>, Option<i64>)> =
-            sqlx::query_as(concat!(
-                "SELECT kind, parent_id, deleted_at, locked_at FROM posts WHERE id = $1",
-                for_update!()
-            ))
-            .bind(edit.post.0)
-            .fetch_optional(&mut **tx)
-            .await
-            .map_err(db_error)?;
+        let found: Option<EditTarget> = sqlx::query_as(concat!(
+            "SELECT kind, parent_id, deleted_at, locked_at FROM posts WHERE id = $1",
+            for_update!()
+        ))
+        .bind(edit.post.0)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db_error)?;
         let Some((kind, parent, deleted_at, locked)) = found else {
             return Err(StoreError::not_found(format!("post {}", edit.post)));
         };
