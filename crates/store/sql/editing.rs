@@ -13,7 +13,8 @@ use ponder_store::{EditablePost, PostEdit, PostKind, Revision, StoreError, Store
 /// kind, parent, deleted_at, locked_at: what an edit checks first.
 type EditTarget = (String, Option<i64>, Option<i64>, Option<i64>);
 
-/// kind, parent, author, title, body, deleted_at, question title, newest revision.
+/// kind, parent, author, title, body, deleted_at, question title, newest revision,
+/// locked_at.
 type EditableRow = (
     String,
     Option<i64>,
@@ -23,6 +24,7 @@ type EditableRow = (
     Option<i64>,
     String,
     i64,
+    Option<i64>,
 );
 
 impl Backend {
@@ -34,14 +36,15 @@ impl Backend {
         let found: Option<EditableRow> = sqlx::query_as(
             "SELECT p.kind, p.parent_id, p.author_id, p.title, p.body_markdown, p.deleted_at, \
              coalesce(q.title, p.title), \
-             coalesce((SELECT max(r.id) FROM revisions r WHERE r.post_id = p.id), 0) \
+             coalesce((SELECT max(r.id) FROM revisions r WHERE r.post_id = p.id), 0), p.locked_at \
              FROM posts p LEFT JOIN posts q ON q.id = p.parent_id WHERE p.id = $1",
         )
         .bind(post.0)
         .fetch_optional(&self.readers)
         .await
         .map_err(db_error)?;
-        let Some((kind, parent, author, title, body, deleted_at, question_title, latest)) = found
+        let Some((kind, parent, author, title, body, deleted_at, question_title, latest, locked_at)) =
+            found
         else {
             return Ok(None);
         };
@@ -74,6 +77,7 @@ impl Backend {
             tags,
             latest_revision: latest,
             deleted: deleted_at.is_some(),
+            locked: locked_at.is_some(),
         }))
     }
 

@@ -533,18 +533,23 @@ impl Backend {
     ) -> StoreResult<(bool, i64)> {
         let mut tx = self.begin().await?;
         self.count();
-        let found: Option<(i64, i64)> = sqlx::query_as(concat!(
-            "SELECT c.author_id, c.score FROM comments c JOIN posts p ON p.id = c.post_id \
-             WHERE c.id = $1 AND c.deleted_at IS NULL AND p.locked_at IS NULL",
+        let found: Option<(i64, i64, Option<i64>)> = sqlx::query_as(concat!(
+            "SELECT c.author_id, c.score, p.locked_at FROM comments c JOIN posts p ON p.id = c.post_id \
+             WHERE c.id = $1 AND c.deleted_at IS NULL",
             for_update!()
         ))
         .bind(comment.0)
         .fetch_optional(&mut *tx)
         .await
         .map_err(db_error)?;
-        let Some((author, score)) = found else {
+        let Some((author, score, locked_at)) = found else {
             return Err(StoreError::not_found(format!("comment {comment}")));
         };
+        if locked_at.is_some() {
+            return Err(StoreError::Invalid(
+                "this post is locked; its comments take no votes".into(),
+            ));
+        }
         if author == user.0 {
             return Err(StoreError::Invalid(
                 "you cannot vote on your own comment".into(),

@@ -629,6 +629,8 @@ pub struct EditablePost {
     pub latest_revision: i64,
     /// Whether it was deleted.
     pub deleted: bool,
+    /// Whether a moderator locked it: no edits until it is unlocked.
+    pub locked: bool,
 }
 
 /// An edit of a post.

@@ -8,7 +8,7 @@ use super::auth::{CsrfOnly, see_other};
 use super::parse_id;
 use crate::AppState;
 use crate::auth::Ctx;
-use crate::auth::permissions::{can_manage, can_see_deleted, edits_directly};
+use crate::auth::permissions::{can_manage, can_see_deleted, edits_directly, is_moderator};
 use crate::error::AppError;
 use crate::forms::{FormState, form_error};
 use crate::views::{
@@ -88,7 +88,12 @@ async fn editable(
         .await?
         .filter(|p| !p.deleted || can_see_deleted(ctx.viewer.as_ref(), p.author_id))
         .ok_or_else(|| AppError::NotFound(format!("There is no post {id}.")))?;
-    ctx.require_writer(here)?;
+    let editor = ctx.require_writer(here)?;
+    if post.locked && !is_moderator(editor) {
+        return Err(AppError::Forbidden(
+            "This post is locked; a moderator can unlock it.".into(),
+        ));
+    }
     Ok(post)
 }
 

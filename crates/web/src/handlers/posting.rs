@@ -263,16 +263,18 @@ pub async fn comment(
     let author = viewer.id;
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(&input.csrf)?;
-    let post_author = if post == question {
-        Some(thread.question.author.id)
+    let target = if post == question {
+        Some(&thread.question)
     } else {
-        thread
-            .answers
-            .iter()
-            .find(|a| a.id == post && !a.deleted)
-            .map(|a| a.author.id)
+        thread.answers.iter().find(|a| a.id == post && !a.deleted)
     }
     .ok_or_else(|| AppError::NotFound(format!("There is no post {post} to comment on.")))?;
+    if target.locked {
+        return Err(AppError::Forbidden(
+            "This post is locked; it takes no new comments.".into(),
+        ));
+    }
+    let post_author = target.author.id;
     if !can_comment(
         &viewer,
         post_author,

@@ -6,6 +6,7 @@
 )]
 
 mod accounts;
+mod moderation;
 mod pages;
 mod posting;
 mod search;

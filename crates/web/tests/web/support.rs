@@ -24,6 +24,8 @@ pub struct TestApp {
     pub router: axum::Router,
     pub mail: Arc<CaptureMailer>,
     pub dir: tempfile::TempDir,
+    /// Keeps a PostgreSQL test database alive; dropped with the app.
+    pub _guard: Option<Box<dyn std::any::Any + Send>>,
 }
 
 /// Keeps sent mail for tests to read.
@@ -113,7 +115,34 @@ impl TestApp {
             router,
             mail,
             dir,
+            _guard: None,
         }
+    }
+
+    /// The app over a fresh store of `engine` ("sqlite" or "postgres"), or `None` when
+    /// no PostgreSQL server is configured (the test then says it was skipped).
+    pub async fn on(engine: &str, privileges: Privileges) -> Option<Self> {
+        if engine == "sqlite" {
+            return Some(Self::configured(Self::generous_limits(), privileges).await);
+        }
+        let fresh = ponder_store_postgres::testing::fresh_store().await?;
+        let mail = Arc::new(CaptureMailer::default());
+        let search = Arc::new(ponder_search::SearchIndex::in_memory().unwrap());
+        let router = Self::router_with(
+            fresh.store.clone(),
+            search.clone(),
+            Self::generous_limits(),
+            mail.clone(),
+            privileges,
+        );
+        Some(Self {
+            store: fresh.store,
+            search,
+            router,
+            mail,
+            dir: tempfile::tempdir().expect("temp dir"),
+            _guard: Some(fresh.guard),
+        })
     }
 
     pub fn router_over(
