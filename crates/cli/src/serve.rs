@@ -4,7 +4,7 @@
 use crate::{SiteArgs, demo, open_store, parse_addr};
 use anyhow::{Context, Result};
 use clap::Args;
-use ponder_core::reputation::{Privileges, ReputationRules};
+use ponder_core::reputation::{ModerationRules, Privileges, ReputationRules};
 use ponder_web::auth::limits::RateLimitConfig;
 use ponder_web::auth::mail::{LogMailer, Mailer, SmtpMailer};
 use ponder_web::{AppState, SiteConfig};
@@ -50,9 +50,18 @@ pub struct ServeArgs {
     #[arg(long, env = "PONDER_REPUTATION_RULES", default_value = "")]
     reputation_rules: String,
     /// Reputation each privilege needs, as key=value overrides, e.g. "vote_down=50".
-    /// Keys: vote_up, comment_everywhere, vote_down, edit_others.
+    /// Keys: vote_up, comment_everywhere, vote_down, edit_others (also opens the review
+    /// queue), flag, vote_to_close, answer_protected.
     #[arg(long, env = "PONDER_PRIVILEGES", default_value = "")]
     privileges: String,
+    /// Community moderation, as key=value overrides, e.g. "close_votes=5". Keys:
+    /// close_votes (votes that close or reopen), spam_flags (spam or rude flags that
+    /// hide a post), spam_penalty (reputation its author loses).
+    #[arg(long, env = "PONDER_MODERATION", default_value = "")]
+    moderation: String,
+    /// The site's off-topic close reasons, separated by "|"; empty keeps the defaults.
+    #[arg(long, env = "PONDER_OFF_TOPIC_REASONS", default_value = "")]
+    off_topic_reasons: String,
     /// SMTP server for verification and reset mail: smtp://host:25,
     /// smtp://user:pass@host:587?tls=required (STARTTLS) or smtps://user:pass@host.
     /// Without it, links are written to the log.
@@ -68,6 +77,21 @@ pub struct ServeArgs {
     /// Sign-ups allowed per hour from one IP address.
     #[arg(long, env = "PONDER_SIGNUPS_PER_IP_PER_HOUR", default_value_t = RateLimitConfig::default().signups_per_ip_per_hour)]
     signups_per_ip_per_hour: u32,
+}
+
+/// The off-topic reasons of `--off-topic-reasons`: "|"-separated, trimmed, each one
+/// short enough to read in a banner.
+fn off_topic_reasons(spec: &str) -> Result<Vec<String>> {
+    let reasons: Vec<String> = spec
+        .split('|')
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if let Some(long) = reasons.iter().find(|r| r.chars().count() > 200) {
+        anyhow::bail!("--off-topic-reasons: keep each reason under 200 characters: {long:?}");
+    }
+    Ok(reasons)
 }
 
 /// Runs the server.
@@ -91,6 +115,10 @@ pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
     let privileges = Privileges::with_overrides(&args.privileges)
         .map_err(anyhow::Error::msg)
         .context("--privileges")?;
+    let moderation = ModerationRules::with_overrides(&args.moderation)
+        .map_err(anyhow::Error::msg)
+        .context("--moderation")?;
+    let off_topic_reasons = off_topic_reasons(&args.off_topic_reasons)?;
     tokio::spawn(expire_sessions(store.clone()));
     let index = crate::search::open_index(site)?;
     crate::search::start_following(index.clone(), store.clone());
@@ -130,7 +158,8 @@ pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
         comments_per_user_per_minute: args.comments_per_user_per_minute,
     })
     .with_mailer(mailer)
-    .with_reputation(rules, privileges);
+    .with_reputation(rules, privileges)
+    .with_moderation(moderation, off_topic_reasons);
     // Spans name the method and path only: query strings can carry mailed tokens.
     let trace = TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
         tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
@@ -190,4 +219,22 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::off_topic_reasons;
+
+    #[test]
+    fn off_topic_reasons_are_split_trimmed_and_bounded() {
+        assert_eq!(
+            off_topic_reasons(" about pets | asks for shopping advice ||").ok(),
+            Some(vec![
+                "about pets".to_owned(),
+                "asks for shopping advice".to_owned()
+            ])
+        );
+        assert_eq!(off_topic_reasons("").ok(), Some(Vec::new()));
+        assert!(off_topic_reasons(&"x".repeat(201)).is_err());
+    }
 }

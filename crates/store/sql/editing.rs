@@ -43,8 +43,17 @@ impl Backend {
         .fetch_optional(&self.readers)
         .await
         .map_err(db_error)?;
-        let Some((kind, parent, author, title, body, deleted_at, question_title, latest, locked_at)) =
-            found
+        let Some((
+            kind,
+            parent,
+            author,
+            title,
+            body,
+            deleted_at,
+            question_title,
+            latest,
+            locked_at,
+        )) = found
         else {
             return Ok(None);
         };

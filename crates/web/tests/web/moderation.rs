@@ -326,7 +326,10 @@ async fn spam_flags_hide_posts_and_moderators_restore_them(engine: &str) {
     let raised = act(
         &flaggers[0],
         &on_question,
-        &[("kind", "needs_moderator"), ("message", "Copied from a blog")],
+        &[
+            ("kind", "needs_moderator"),
+            ("message", "Copied from a blog"),
+        ],
     )
     .await;
     assert_eq!(raised.status, StatusCode::SEE_OTHER);
@@ -361,11 +364,22 @@ async fn spam_flags_hide_posts_and_moderators_restore_them(engine: &str) {
 
     // One moderator flag hides a comment at once.
     fx::comment(&*app.store, q, sam.id, 5).await;
-    let comment = app.store.question_thread(q).await.unwrap().unwrap().comments[0].id;
+    let comment = app
+        .store
+        .question_thread(q)
+        .await
+        .unwrap()
+        .unwrap()
+        .comments[0]
+        .id;
     assert_eq!(
-        act(&moderator, &format!("/comments/{comment}/flag"), &[("kind", "spam")])
-            .await
-            .status,
+        act(
+            &moderator,
+            &format!("/comments/{comment}/flag"),
+            &[("kind", "spam")]
+        )
+        .await
+        .status,
         StatusCode::SEE_OTHER
     );
     let thread = app.store.question_thread(q).await.unwrap().unwrap();
@@ -455,7 +469,10 @@ async fn questions_close_by_votes_or_a_moderator_and_reopen(engine: &str) {
     );
 
     // Three votes close it as a duplicate.
-    let duplicate = [("reason", "duplicate"), ("duplicate_of", original_id.as_str())];
+    let duplicate = [
+        ("reason", "duplicate"),
+        ("duplicate_of", original_id.as_str()),
+    ];
     for (n, voter) in voters.iter().enumerate() {
         let page = act(voter, &close_uri, &duplicate).await;
         assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
@@ -513,7 +530,12 @@ async fn questions_close_by_votes_or_a_moderator_and_reopen(engine: &str) {
         StatusCode::SEE_OTHER
     );
     let (_, moderator) = member(&app, "mod", Role::Moderator, "10.22.1.1").await;
-    assert!(question_page(&moderator, copy).await.count(".banner.closed") == 1);
+    assert!(
+        question_page(&moderator, copy)
+            .await
+            .count(".banner.closed")
+            == 1
+    );
     assert_eq!(
         act(&moderator, &reopen_uri, &[]).await.status,
         StatusCode::SEE_OTHER
@@ -575,7 +597,14 @@ async fn locked_posts_refuse_edits_votes_answers_and_comments(engine: &str) {
     .await;
     let answer = fx::answer(&*app.store, q, bob_id, 1).await;
     fx::comment(&*app.store, q, bob_id, 2).await;
-    let comment = app.store.question_thread(q).await.unwrap().unwrap().comments[0].id;
+    let comment = app
+        .store
+        .question_thread(q)
+        .await
+        .unwrap()
+        .unwrap()
+        .comments[0]
+        .id;
 
     let lock = act(
         &moderator,
@@ -610,7 +639,11 @@ async fn locked_posts_refuse_edits_votes_answers_and_comments(engine: &str) {
             format!("/posts/{q}/comments"),
             &[("body", "A comment long enough to post")][..],
         ),
-        (&bob, format!("/questions/{q}/answers"), &[("body", ANSWER)][..]),
+        (
+            &bob,
+            format!("/questions/{q}/answers"),
+            &[("body", ANSWER)][..],
+        ),
         (
             &ann,
             format!("/comments/{comment}/vote"),
@@ -625,7 +658,10 @@ async fn locked_posts_refuse_edits_votes_answers_and_comments(engine: &str) {
             "{uri}: {}",
             page.text("main")
         );
-        assert!(page.text(".error-page .message").contains("locked"), "{uri}");
+        assert!(
+            page.text(".error-page .message").contains("locked"),
+            "{uri}"
+        );
     }
     let thread = app.store.question_thread(q).await.unwrap().unwrap();
     assert_eq!(thread.question.title, "Who drew the first world map");
@@ -699,7 +735,14 @@ async fn suspended_users_read_but_cannot_write(engine: &str) {
     )
     .await;
     fx::comment(&*app.store, q, ann_id, 2).await;
-    let comment = app.store.question_thread(q).await.unwrap().unwrap().comments[0].id;
+    let comment = app
+        .store
+        .question_thread(q)
+        .await
+        .unwrap()
+        .unwrap()
+        .comments[0]
+        .id;
 
     // Bad suspension forms change nothing.
     let suspend_uri = format!("/users/{bob_id}/moderate/suspend");
@@ -730,7 +773,15 @@ async fn suspended_users_read_but_cannot_write(engine: &str) {
         StatusCode::FORBIDDEN,
         "Moderators are not suspended",
     );
-    assert_eq!(app.store.user(bob_id).await.unwrap().unwrap().suspended_until, None);
+    assert_eq!(
+        app.store
+            .user(bob_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .suspended_until,
+        None
+    );
 
     let suspended = act(
         &moderator,
@@ -738,7 +789,12 @@ async fn suspended_users_read_but_cannot_write(engine: &str) {
         &[("days", "3"), ("reason", "Posting links to a shop")],
     )
     .await;
-    assert_eq!(suspended.status, StatusCode::SEE_OTHER, "{}", suspended.body);
+    assert_eq!(
+        suspended.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        suspended.body
+    );
 
     // They can log in and read, and see why and until when.
     let again = app.client("10.24.0.4");
@@ -840,7 +896,10 @@ async fn suspended_users_read_but_cannot_write(engine: &str) {
         ]
     );
     let shown = moderator.get("/mod/log").await;
-    assert_eq!(shown.texts(".mod-log td.action"), ["lift_suspension", "suspend"]);
+    assert_eq!(
+        shown.texts(".mod-log td.action"),
+        ["lift_suspension", "suspend"]
+    );
 }
 
 async fn forged_moderator_forms_are_refused_and_change_nothing(engine: &str) {
@@ -914,7 +973,10 @@ async fn forged_moderator_forms_are_refused_and_change_nothing(engine: &str) {
     assert_eq!(lock.status, StatusCode::SEE_OTHER);
     assert!(lock.location().starts_with("/login"));
     let tokenless = moderator
-        .post(&format!("/posts/{q}/mod/lock"), &[("csrf", "not-the-token")])
+        .post(
+            &format!("/posts/{q}/mod/lock"),
+            &[("csrf", "not-the-token")],
+        )
         .await;
     assert_eq!(tokenless.status, StatusCode::FORBIDDEN);
     let cross_site = moderator
@@ -929,9 +991,20 @@ async fn forged_moderator_forms_are_refused_and_change_nothing(engine: &str) {
     let thread = app.store.question_thread(q).await.unwrap().unwrap();
     assert!(!thread.question.locked);
     assert!(!thread.question.protected);
-    assert_eq!(app.store.user(ann_id).await.unwrap().unwrap().suspended_until, None);
+    assert_eq!(
+        app.store
+            .user(ann_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .suspended_until,
+        None
+    );
     assert_eq!(app.store.pending_flags(10).await.unwrap().len(), 1);
-    assert_eq!(app.store.review_tasks(UserId(0), 10).await.unwrap().len(), 1);
+    assert_eq!(
+        app.store.review_tasks(UserId(0), 10).await.unwrap().len(),
+        1
+    );
     assert!(log_actions(&app).await.is_empty());
 }
 
@@ -958,7 +1031,10 @@ async fn the_review_queue_approves_rejects_and_skips(engine: &str) {
         "/ask",
         &[
             ("title", "How did lighthouses keep their flames lit"),
-            ("body", "Oil, wicks, clockwork? What kept them burning at night?"),
+            (
+                "body",
+                "Oil, wicks, clockwork? What kept them burning at night?",
+            ),
             ("category", &category),
             ("tags", "lighthouses"),
             ("action", "post"),
@@ -974,9 +1050,8 @@ async fn the_review_queue_approves_rejects_and_skips(engine: &str) {
         .into_iter()
         .find(|t| t.author.id == nick_id)
         .expect("nick's first post is queued");
-    let pending_for_rita = |tasks: Vec<ponder_store::ReviewTask>| {
-        tasks.into_iter().map(|t| t.id).collect::<Vec<_>>()
-    };
+    let pending_for_rita =
+        |tasks: Vec<ponder_store::ReviewTask>| tasks.into_iter().map(|t| t.id).collect::<Vec<_>>();
     let before = pending_for_rita(app.store.review_tasks(rita_id, 50).await.unwrap());
     let answered = act(
         &nick,
@@ -994,7 +1069,10 @@ async fn the_review_queue_approves_rejects_and_skips(engine: &str) {
     let page = rita.get("/review").await;
     assert_eq!(page.status, StatusCode::OK);
     let item = format!("#task-{}", nick_q.id);
-    assert!(page.text(&item).contains("How did lighthouses keep their flames lit"));
+    assert!(
+        page.text(&item)
+            .contains("How did lighthouses keep their flames lit")
+    );
     assert_eq!(
         page.count(&format!("#task-{} form", nick_q.id)),
         3,
@@ -1027,7 +1105,10 @@ async fn the_review_queue_approves_rejects_and_skips(engine: &str) {
     let other = app.store.review_tasks(rita_id, 50).await.unwrap()[0].id;
     let skip = act(&rita, &format!("/review/first-posts/{other}/skip"), &[]).await;
     assert_eq!(skip.status, StatusCode::SEE_OTHER);
-    assert_eq!(rita.get("/review").await.count(&format!("#task-{other}")), 0);
+    assert_eq!(
+        rita.get("/review").await.count(&format!("#task-{other}")),
+        0
+    );
     let for_mod = moderator.get("/review").await;
     assert_eq!(for_mod.count(&format!("#task-{other}")), 1);
     let approved = act(
@@ -1037,7 +1118,13 @@ async fn the_review_queue_approves_rejects_and_skips(engine: &str) {
     )
     .await;
     assert_eq!(approved.status, StatusCode::SEE_OTHER);
-    assert_eq!(moderator.get("/review").await.count(&format!("#task-{other}")), 0);
+    assert_eq!(
+        moderator
+            .get("/review")
+            .await
+            .count(&format!("#task-{other}")),
+        0
+    );
 
     // Suggested edits are in the queue too, and skip the same way.
     let ann = fx::user(&*app.store, "ann").await;
@@ -1063,7 +1150,10 @@ async fn the_review_queue_approves_rejects_and_skips(engine: &str) {
         &format!("/posts/{q}/edit"),
         &[
             ("title", "Where did the magnetic compass come from"),
-            ("body", "A clearer body for the compass question, long enough."),
+            (
+                "body",
+                "A clearer body for the compass question, long enough.",
+            ),
             ("tags", "navigation"),
             ("base_revision", &base),
             ("summary", "clearer title"),
