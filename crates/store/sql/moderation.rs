@@ -153,7 +153,8 @@ impl Backend {
         self.count();
         let found = sqlx::query(concat!(
             "SELECT f.id, f.post_id, f.comment_id, coalesce(p.parent_id, p.id), coalesce(q.title, p.title), \
-             coalesce(c.body_markdown, p.body_markdown), f.kind, f.message, f.created_at, p.deleted_at, ",
+             coalesce(c.body_markdown, p.body_markdown), f.kind, f.message, f.created_at, \
+             CASE WHEN f.comment_id IS NULL THEN p.deleted_at ELSE c.deleted_at END, ",
             ponder_store::user_ref_columns!(),
             " FROM flags f JOIN posts p ON p.id = f.post_id LEFT JOIN posts q ON q.id = p.parent_id \
              LEFT JOIN comments c ON c.id = f.comment_id JOIN users u ON u.id = f.user_id \
@@ -177,7 +178,7 @@ impl Backend {
                     kind: row.text(6)?,
                     message: row.text(7)?,
                     created_at: row.int(8)?,
-                    post_deleted: row.opt_int(9)?.is_some(),
+                    target_deleted: row.opt_int(9)?.is_some(),
                     flagger: user_ref(&row, 10)?,
                 })
             })
@@ -206,6 +207,59 @@ impl Backend {
             return Err(StoreError::not_found(format!("pending flag {id}")));
         }
         Ok(())
+    }
+
+    pub(crate) async fn restore_hidden_comment_impl(&self, comment: CommentId) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        self.count();
+        let found: Option<(i64, Option<i64>)> = sqlx::query_as(concat!(
+            "SELECT post_id, deleted_at FROM comments WHERE id = $1",
+            for_update!()
+        ))
+        .bind(comment.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let Some((post, deleted_at)) = found else {
+            return Err(StoreError::not_found(format!("comment {comment}")));
+        };
+        self.count();
+        let (flags,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM flags WHERE comment_id = $1 AND kind IN ('spam', 'rude') \
+             AND status IN ('pending', 'helpful')",
+        )
+        .bind(comment.0)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if deleted_at.is_none() || flags == 0 {
+            return Err(StoreError::Invalid(
+                "this comment was not hidden by flags".into(),
+            ));
+        }
+        for (sql, id) in [
+            (
+                "UPDATE comments SET deleted_at = NULL WHERE id = $1",
+                comment.0,
+            ),
+            (
+                "UPDATE posts SET comment_count = comment_count + 1 WHERE id = $1",
+                post,
+            ),
+            (
+                "UPDATE flags SET status = 'declined' WHERE comment_id = $1 AND kind IN ('spam', 'rude') AND status IN ('pending', 'helpful')",
+                comment.0,
+            ),
+        ] {
+            self.count();
+            sqlx::query(sql)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        self.log_change(&mut tx, "comment.restored", post).await?;
+        self.commit(tx).await
     }
 
     pub(crate) async fn restore_hidden_post_impl(

@@ -404,6 +404,10 @@ impl ponder_store::Store for Backend {
             .await
     }
 
+    async fn restore_hidden_comment(&self, comment: ponder_core::CommentId) -> StoreResult<()> {
+        self.restore_hidden_comment_impl(comment).await
+    }
+
     async fn cast_close_vote(&self, vote: ponder_store::NewCloseVote) -> StoreResult<(bool, i64)> {
         self.cast_close_vote_impl(vote).await
     }

@@ -298,6 +298,10 @@ pub trait Store: Send + Sync + 'static {
         at: Timestamp,
     ) -> StoreResult<()>;
 
+    /// Reverses a comment's hiding by flags: shows it again and declines its spam and
+    /// rude flags. Refused when the comment is not hidden or was not hidden by flags.
+    async fn restore_hidden_comment(&self, comment: CommentId) -> StoreResult<()>;
+
     /// Records a vote to close or reopen; at `threshold` votes the question changes
     /// state and its votes of that kind are cleared. Returns whether it changed and
     /// how many votes there were.

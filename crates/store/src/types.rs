@@ -986,8 +986,8 @@ pub struct FlagView {
     pub flagger: UserRef,
     /// When.
     pub created_at: Timestamp,
-    /// Whether the post is deleted (or hidden by flags).
-    pub post_deleted: bool,
+    /// Whether the flagged post or comment is deleted (or hidden by flags).
+    pub target_deleted: bool,
 }
 
 /// A vote to close or reopen.

@@ -214,6 +214,10 @@ pub fn app(state: AppState) -> Router {
         .route("/posts/{id}/reopen", post(moderation::reopen))
         .route("/posts/{id}/mod/{action}", post(moderation::post_action))
         .route(
+            "/comments/{id}/mod/restore",
+            post(moderation::restore_comment),
+        )
+        .route(
             "/users/{id}/moderate/{action}",
             post(moderation::suspension),
         )

@@ -1020,7 +1020,7 @@ pub struct FlagGroup {
     /// The start of its text.
     pub excerpt: String,
     /// Whether the post is deleted or hidden.
-    pub post_deleted: bool,
+    pub target_deleted: bool,
     /// Its flags.
     pub flags: Vec<FlagItem>,
 }

@@ -354,6 +354,37 @@ pub async fn post_action(
     Ok(see_other(&back, None))
 }
 
+/// `POST /comments/{id}/mod/restore`: shows a comment that flags hid.
+pub async fn restore_comment(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: Result<Form<ReasonForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let moderator = ctx.require_moderator("/mod/flags")?.clone();
+    let Form(input) = form.map_err(form_error)?;
+    ctx.verify_csrf(&input.csrf)?;
+    let comment = CommentId(parse_id(&id, "comment")?);
+    state
+        .store
+        .restore_hidden_comment(comment)
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound { .. } => AppError::NotFound("There is no such comment.".into()),
+            other => refusal(other),
+        })?;
+    audit(
+        &state,
+        &moderator,
+        "restore_comment",
+        "comment",
+        comment.0,
+        input.reason.trim(),
+    )
+    .await;
+    Ok(see_other("/mod/flags", None))
+}
+
 /// `POST /users/{id}/suspend` (days, reason) and `/users/{id}/unsuspend`.
 pub async fn suspension(
     State(state): State<AppState>,
@@ -459,7 +490,7 @@ pub async fn flags_page(State(state): State<AppState>, ctx: Ctx) -> Result<Respo
                         url,
                     },
                     excerpt: plain_excerpt(&f.text, 300),
-                    post_deleted: f.post_deleted,
+                    target_deleted: f.target_deleted,
                     flags: vec![item],
                 });
             }

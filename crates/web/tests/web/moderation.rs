@@ -384,11 +384,44 @@ async fn spam_flags_hide_posts_and_moderators_restore_them(engine: &str) {
     );
     let thread = app.store.question_thread(q).await.unwrap().unwrap();
     assert!(thread.comments.is_empty(), "the comment is hidden");
+    assert_eq!(thread.question.comment_count, 0);
+
+    // ... and a moderator shows it again from the flags page.
+    let flags = moderator.get("/mod/flags").await;
+    let restore = format!("/comments/{comment}/mod/restore");
+    assert_eq!(
+        flags.attrs(".flag-group form[action*='/mod/restore']", "action"),
+        [restore.as_str()]
+    );
+    assert_eq!(
+        act(&moderator, &restore, &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let thread = app.store.question_thread(q).await.unwrap().unwrap();
+    assert_eq!(thread.comments.len(), 1);
+    assert_eq!(thread.question.comment_count, 1);
+    assert_eq!(moderator.get("/mod/flags").await.count(".flag-group"), 0);
+    refused(
+        &act(&moderator, &restore, &[]).await,
+        StatusCode::FORBIDDEN,
+        "not hidden by flags",
+    );
+    refused(
+        &act(&flaggers[0], &restore, &[]).await,
+        StatusCode::FORBIDDEN,
+        "Only moderators can do this.",
+    );
 
     let actions: Vec<String> = log_actions(&app).await.into_iter().map(|e| e.0).collect();
     assert_eq!(
         actions,
-        ["flag_spam", "flag_declined", "flag_helpful", "restore"],
+        [
+            "restore_comment",
+            "flag_spam",
+            "flag_declined",
+            "flag_helpful",
+            "restore"
+        ],
         "newest first; a moderator's flag is an action too"
     );
 }
