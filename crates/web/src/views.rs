@@ -334,8 +334,10 @@ pub struct CommentView {
     pub id: i64,
     /// Whether the viewer upvoted it.
     pub upvoted: bool,
-    /// Whether the viewer may upvote it (logged in, not theirs).
+    /// Whether the viewer may upvote it (logged in, not theirs, post not locked).
     pub can_vote: bool,
+    /// Whether the viewer wrote it (and so may not flag it).
+    pub own: bool,
 }
 
 impl CommentView {
@@ -350,6 +352,7 @@ impl CommentView {
             id: c.id.0,
             upvoted: false,
             can_vote: false,
+            own: false,
         }
     }
 }

@@ -226,7 +226,8 @@ fn question_page(
             .map(|c| {
                 let mut view = CommentView::new(c, now);
                 view.upvoted = extras.votes.comments.contains(&c.id);
-                view.can_vote = viewer.is_some_and(|v| v.id != c.author.id);
+                view.own = viewer.is_some_and(|v| v.id == c.author.id);
+                view.can_vote = !post.locked && viewer.is_some() && !view.own;
                 view
             })
             .collect();

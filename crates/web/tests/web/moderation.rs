@@ -372,14 +372,17 @@ async fn spam_flags_hide_posts_and_moderators_restore_them(engine: &str) {
         .unwrap()
         .comments[0]
         .id;
+    let comment_flag = format!("/comments/{comment}/flag");
     assert_eq!(
-        act(
-            &moderator,
-            &format!("/comments/{comment}/flag"),
-            &[("kind", "spam")]
-        )
-        .await
-        .status,
+        question_page(&flaggers[0], q)
+            .await
+            .attrs(&format!("#comment-{comment} form.flag-form"), "action"),
+        [comment_flag.as_str()]
+    );
+    assert_eq!(
+        act(&moderator, &comment_flag, &[("kind", "spam")])
+            .await
+            .status,
         StatusCode::SEE_OTHER
     );
     let thread = app.store.question_thread(q).await.unwrap().unwrap();
