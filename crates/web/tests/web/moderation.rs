@@ -70,6 +70,22 @@ async fn member(app: &TestApp, handle: &str, role: Role, ip: &str) -> (UserId, C
     (user.id, client)
 }
 
+/// The question's thread as the store has it now.
+async fn thread_of(app: &TestApp, q: PostId) -> ponder_store::QuestionThread {
+    app.store.question_thread(q).await.unwrap().unwrap()
+}
+
+/// The revision an edit of `post` must name.
+async fn base_revision(app: &TestApp, post: PostId) -> String {
+    app.store
+        .editable_post(post)
+        .await
+        .unwrap()
+        .unwrap()
+        .latest_revision
+        .to_string()
+}
+
 async fn reputation(app: &TestApp, user: UserId) -> i64 {
     app.store.user(user).await.unwrap().unwrap().reputation
 }
@@ -188,16 +204,7 @@ async fn privilege_thresholds_are_exact(engine: &str) {
     assert_eq!(voted.status, StatusCode::SEE_OTHER, "{}", voted.body);
     let tally = app.store.close_votes(q).await.unwrap();
     assert_eq!(tally, (1, 0), "one vote of three: still open");
-    assert_eq!(
-        app.store
-            .question_thread(q)
-            .await
-            .unwrap()
-            .unwrap()
-            .question
-            .closed_reason,
-        None
-    );
+    assert_eq!(thread_of(&app, q).await.question.closed_reason, None);
 
     // The review queue at 12.
     refused(
@@ -221,7 +228,7 @@ async fn privilege_thresholds_are_exact(engine: &str) {
     );
     let answered = act(&twelve, &answer_uri, &[("body", ANSWER)]).await;
     assert_eq!(answered.status, StatusCode::SEE_OTHER, "{}", answered.body);
-    let thread = app.store.question_thread(q).await.unwrap().unwrap();
+    let thread = thread_of(&app, q).await;
     assert_eq!(thread.answers.len(), 1);
     assert_eq!(thread.answers[0].author.id, twelve_id);
 }
@@ -364,14 +371,7 @@ async fn spam_flags_hide_posts_and_moderators_restore_them(engine: &str) {
 
     // One moderator flag hides a comment at once.
     fx::comment(&*app.store, q, sam.id, 5).await;
-    let comment = app
-        .store
-        .question_thread(q)
-        .await
-        .unwrap()
-        .unwrap()
-        .comments[0]
-        .id;
+    let comment = thread_of(&app, q).await.comments[0].id;
     let comment_flag = format!("/comments/{comment}/flag");
     assert_eq!(
         question_page(&flaggers[0], q)
@@ -385,7 +385,7 @@ async fn spam_flags_hide_posts_and_moderators_restore_them(engine: &str) {
             .status,
         StatusCode::SEE_OTHER
     );
-    let thread = app.store.question_thread(q).await.unwrap().unwrap();
+    let thread = thread_of(&app, q).await;
     assert!(thread.comments.is_empty(), "the comment is hidden");
     assert_eq!(thread.question.comment_count, 0);
 
@@ -400,7 +400,7 @@ async fn spam_flags_hide_posts_and_moderators_restore_them(engine: &str) {
         act(&moderator, &restore, &[]).await.status,
         StatusCode::SEE_OTHER
     );
-    let thread = app.store.question_thread(q).await.unwrap().unwrap();
+    let thread = thread_of(&app, q).await;
     assert_eq!(thread.comments.len(), 1);
     assert_eq!(thread.question.comment_count, 1);
     assert_eq!(moderator.get("/mod/flags").await.count(".flag-group"), 0);
@@ -512,15 +512,7 @@ async fn questions_close_by_votes_or_a_moderator_and_reopen(engine: &str) {
     for (n, voter) in voters.iter().enumerate() {
         let page = act(voter, &close_uri, &duplicate).await;
         assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-        let closed = app
-            .store
-            .question_thread(copy)
-            .await
-            .unwrap()
-            .unwrap()
-            .question
-            .closed_reason
-            .is_some();
+        let closed = thread_of(&app, copy).await.question.closed_reason.is_some();
         assert_eq!(closed, n == 2, "after vote {}", n + 1);
         if n == 0 {
             refused(
@@ -549,15 +541,7 @@ async fn questions_close_by_votes_or_a_moderator_and_reopen(engine: &str) {
         StatusCode::FORBIDDEN,
         "closed",
     );
-    assert!(
-        app.store
-            .question_thread(copy)
-            .await
-            .unwrap()
-            .unwrap()
-            .answers
-            .is_empty()
-    );
+    assert!(thread_of(&app, copy).await.answers.is_empty());
 
     // One reopen vote is not enough; a moderator reopens at once.
     let reopen_uri = format!("/posts/{copy}/reopen");
@@ -633,14 +617,7 @@ async fn locked_posts_refuse_edits_votes_answers_and_comments(engine: &str) {
     .await;
     let answer = fx::answer(&*app.store, q, bob_id, 1).await;
     fx::comment(&*app.store, q, bob_id, 2).await;
-    let comment = app
-        .store
-        .question_thread(q)
-        .await
-        .unwrap()
-        .unwrap()
-        .comments[0]
-        .id;
+    let comment = thread_of(&app, q).await.comments[0].id;
 
     let lock = act(
         &moderator,
@@ -653,14 +630,7 @@ async fn locked_posts_refuse_edits_votes_answers_and_comments(engine: &str) {
     assert!(page.text(".banner.locked").contains("Locked"));
     assert_eq!(page.count("#question form[data-vote] button"), 0);
 
-    let base = app
-        .store
-        .editable_post(q)
-        .await
-        .unwrap()
-        .unwrap()
-        .latest_revision
-        .to_string();
+    let base = base_revision(&app, q).await;
     let edit = [
         ("title", "Who drew the first map of the world"),
         ("body", "The author's own rewrite of the body, long enough."),
@@ -699,7 +669,7 @@ async fn locked_posts_refuse_edits_votes_answers_and_comments(engine: &str) {
             "{uri}"
         );
     }
-    let thread = app.store.question_thread(q).await.unwrap().unwrap();
+    let thread = thread_of(&app, q).await;
     assert_eq!(thread.question.title, "Who drew the first world map");
     assert_eq!(thread.question.score, 0);
     assert_eq!(thread.answers.len(), 1);
@@ -771,14 +741,7 @@ async fn suspended_users_read_but_cannot_write(engine: &str) {
     )
     .await;
     fx::comment(&*app.store, q, ann_id, 2).await;
-    let comment = app
-        .store
-        .question_thread(q)
-        .await
-        .unwrap()
-        .unwrap()
-        .comments[0]
-        .id;
+    let comment = thread_of(&app, q).await.comments[0].id;
 
     // Bad suspension forms change nothing.
     let suspend_uri = format!("/users/{bob_id}/moderate/suspend");
@@ -842,14 +805,7 @@ async fn suspended_users_read_but_cannot_write(engine: &str) {
     assert!(banner.contains("Suspended until"), "{banner}");
 
     // They cannot post, edit, vote, comment, flag or vote to close.
-    let base = app
-        .store
-        .editable_post(own)
-        .await
-        .unwrap()
-        .unwrap()
-        .latest_revision
-        .to_string();
+    let base = base_revision(&app, own).await;
     let category = cat.id.to_string();
     let attempts: Vec<(String, Vec<(&str, &str)>)> = vec![
         (
@@ -891,7 +847,7 @@ async fn suspended_users_read_but_cannot_write(engine: &str) {
             "{uri}"
         );
     }
-    let thread = app.store.question_thread(q).await.unwrap().unwrap();
+    let thread = thread_of(&app, q).await;
     assert!(thread.answers.is_empty());
     assert_eq!(thread.comments.len(), 1);
     assert_eq!(thread.comments[0].score, 0);
@@ -1024,7 +980,7 @@ async fn forged_moderator_forms_are_refused_and_change_nothing(engine: &str) {
         .await;
     assert_eq!(cross_site.status, StatusCode::FORBIDDEN);
 
-    let thread = app.store.question_thread(q).await.unwrap().unwrap();
+    let thread = thread_of(&app, q).await;
     assert!(!thread.question.locked);
     assert!(!thread.question.protected);
     assert_eq!(
@@ -1173,14 +1129,7 @@ async fn the_review_queue_approves_rejects_and_skips(engine: &str) {
         0,
     )
     .await;
-    let base = app
-        .store
-        .editable_post(q)
-        .await
-        .unwrap()
-        .unwrap()
-        .latest_revision
-        .to_string();
+    let base = base_revision(&app, q).await;
     let suggested = act(
         &low,
         &format!("/posts/{q}/edit"),
