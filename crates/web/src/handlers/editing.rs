@@ -405,7 +405,7 @@ async fn audit_if_moderating(
     if let Some(viewer) = ctx
         .viewer
         .as_ref()
-        .filter(|v| v.id != post.author_id && crate::auth::permissions::is_moderator(v))
+        .filter(|v| v.id != post.author_id && is_moderator(v))
     {
         super::moderation::audit(state, viewer, action, "post", post.id.0, reason).await;
     }
