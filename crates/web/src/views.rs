@@ -397,6 +397,8 @@ pub struct PostView {
     pub can_accept: bool,
     /// Whether the viewer may comment on it.
     pub can_comment: bool,
+    /// Why a logged-in viewer may not comment, when they may not.
+    pub comment_refusal: String,
     /// A suggested edit waiting for this viewer's review.
     pub pending_suggestion: Option<i64>,
     /// Whether it is locked.
@@ -438,6 +440,7 @@ impl PostView {
             can_vote: false,
             can_accept: false,
             can_comment: false,
+            comment_refusal: String::new(),
             pending_suggestion: None,
             locked: post.locked,
             own: false,

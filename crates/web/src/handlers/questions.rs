@@ -220,6 +220,9 @@ fn question_page(
     let now = ponder_core::time::now();
     let viewer = ctx.viewer.as_ref();
     let asker = thread.question.author.id;
+    // A suspended viewer reads the page as it is but is offered nothing to press.
+    let suspended = viewer.is_some_and(|v| v.is_suspended(now));
+    let writer = viewer.filter(|_| !suspended);
     let view = |post: &Post, accepted: bool, forms: &mut PageForms| {
         let comments = thread
             .comments_of(post.id)
@@ -227,7 +230,7 @@ fn question_page(
                 let mut view = CommentView::new(c, now);
                 view.upvoted = extras.votes.comments.contains(&c.id);
                 view.own = viewer.is_some_and(|v| v.id == c.author.id);
-                view.can_vote = !post.locked && viewer.is_some() && !view.own;
+                view.can_vote = !post.locked && writer.is_some() && !view.own;
                 view
             })
             .collect();
@@ -235,11 +238,18 @@ fn question_page(
         view.can_manage = can_manage(viewer, post.author.id);
         view.my_vote = extras.votes.on(post.id).as_i64();
         view.own = viewer.is_some_and(|v| v.id == post.author.id);
-        view.can_vote = !post.locked && viewer.is_some_and(|v| v.id != post.author.id);
+        view.can_vote = !post.locked && writer.is_some_and(|v| v.id != post.author.id);
         view.can_accept =
-            post.kind == ponder_store::PostKind::Answer && viewer.is_some_and(|v| v.id == asker);
+            post.kind == ponder_store::PostKind::Answer && writer.is_some_and(|v| v.id == asker);
         view.can_comment = !post.locked
-            && viewer.is_some_and(|v| can_comment(v, post.author.id, asker, &extras.privileges));
+            && writer.is_some_and(|v| can_comment(v, post.author.id, asker, &extras.privileges));
+        view.comment_refusal = if suspended {
+            "Your account is suspended: you can read, but not comment.".to_owned()
+        } else if post.locked {
+            "This post is locked; it takes no new comments.".to_owned()
+        } else {
+            "You need more reputation to comment on others' posts; you can always comment on your own posts and on answers to your questions.".to_owned()
+        };
         view.pending_suggestion = extras
             .suggestions
             .iter()
@@ -294,8 +304,8 @@ fn question_page(
         can_answer: answer_refusal.is_none(),
         answer_refusal: answer_refusal.filter(|_| viewer.is_some()),
         moderator: viewer.is_some_and(is_moderator),
-        can_flag: viewer.is_some_and(|v| is_moderator(v) || v.reputation >= extras.privileges.flag),
-        can_vote_close: viewer
+        can_flag: writer.is_some_and(|v| is_moderator(v) || v.reputation >= extras.privileges.flag),
+        can_vote_close: writer
             .is_some_and(|v| is_moderator(v) || v.reputation >= extras.privileges.vote_to_close),
         close_votes: extras.close_votes,
         off_topic: extras.off_topic.iter().cloned().enumerate().collect(),
@@ -314,6 +324,9 @@ pub fn answer_refusal(
     }
     if question.locked {
         return Some("This question is locked.".into());
+    }
+    if viewer.is_some_and(|v| v.is_suspended(ponder_core::time::now())) {
+        return Some("Your account is suspended: you can read, but not answer.".into());
     }
     let earned = viewer.map_or(0, |v| {
         v.reputation - ponder_core::reputation::REPUTATION_FLOOR

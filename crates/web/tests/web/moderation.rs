@@ -803,6 +803,14 @@ async fn suspended_users_read_but_cannot_write(engine: &str) {
     let banner = page.text(".banner.closed[role=alert]");
     assert!(banner.contains("Posting links to a shop"), "{banner}");
     assert!(banner.contains("Suspended until"), "{banner}");
+    assert_eq!(page.count("form[data-vote] button"), 0, "no votes offered");
+    assert_eq!(page.count("form.comment-form, form.flag-form"), 0);
+    assert_eq!(page.count("#your-answer textarea"), 0);
+    assert!(
+        page.texts(".hint")
+            .iter()
+            .any(|h| h.contains("suspended: you can read, but not comment"))
+    );
 
     // They cannot post, edit, vote, comment, flag or vote to close.
     let base = base_revision(&app, own).await;
@@ -867,7 +875,12 @@ async fn suspended_users_read_but_cannot_write(engine: &str) {
     assert_eq!(lifted.status, StatusCode::SEE_OTHER);
     let (uri, fields) = &attempts[3];
     assert_eq!(act(&bob, uri, fields).await.status, StatusCode::SEE_OTHER);
-    assert_eq!(question_page(&bob, q).await.count(".banner[role=alert]"), 0);
+    let page = question_page(&bob, q).await;
+    assert_eq!(page.count(".banner[role=alert]"), 0);
+    assert!(
+        page.count("form[data-vote] button") > 0,
+        "votes are offered again"
+    );
 
     let log = log_actions(&app).await;
     assert_eq!(
