@@ -52,10 +52,12 @@ impl Backend {
         .fetch_optional(&mut *tx)
         .await
         .map_err(db_error)?;
-        let Some((author, kind, deleted)) = post.filter(|p| p.2.is_none()) else {
+        let Some((author, kind, _)) = post.filter(|p| p.2.is_none()) else {
             return Err(StoreError::not_found(format!("post {}", flag.post)));
         };
-        let _ = deleted;
+        if flag.comment.is_none() && author == flag.user.0 {
+            return Err(StoreError::Invalid("you cannot flag your own post".into()));
+        }
         if flag.kind == FlagKind::NotAnAnswer && (kind != "answer" || flag.comment.is_some()) {
             return Err(StoreError::Invalid(
                 "only an answer can be flagged as not an answer".into(),
@@ -64,15 +66,21 @@ impl Backend {
         if let Some(comment) = flag.comment {
             self.count();
             let found: Option<(i64,)> = sqlx::query_as(
-                "SELECT id FROM comments WHERE id = $1 AND post_id = $2 AND deleted_at IS NULL",
+                "SELECT author_id FROM comments WHERE id = $1 AND post_id = $2 AND deleted_at IS NULL",
             )
             .bind(comment.0)
             .bind(flag.post.0)
             .fetch_optional(&mut *tx)
             .await
             .map_err(db_error)?;
-            if found.is_none() {
-                return Err(StoreError::not_found(format!("comment {comment}")));
+            match found {
+                None => return Err(StoreError::not_found(format!("comment {comment}"))),
+                Some((commenter,)) if commenter == flag.user.0 => {
+                    return Err(StoreError::Invalid(
+                        "you cannot flag your own comment".into(),
+                    ));
+                }
+                Some(_) => {}
             }
         }
         self.count();

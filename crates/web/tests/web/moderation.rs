@@ -261,8 +261,27 @@ async fn spam_flags_hide_posts_and_moderators_restore_them(engine: &str) {
     let visitor = app.client("10.21.0.99");
     let answer_anchor = format!("#answer-{spam}");
 
-    // Bad flags are refused with a reason.
-    let (_, first) = member(&app, "flagger0", Role::User, "10.21.0.0").await;
+    // Bad flags are refused with a reason: an unknown kind, a moderator's attention
+    // without a message, one's own post or comment.
+    let (first_id, first) = member(&app, "flagger0", Role::User, "10.21.0.0").await;
+    let own = fx::answer(&*app.store, q, first_id, 2).await;
+    refused(
+        &act(&first, &format!("/posts/{own}/flag"), &[("kind", "spam")]).await,
+        StatusCode::FORBIDDEN,
+        "You cannot flag your own post.",
+    );
+    fx::comment(&*app.store, own, first_id, 3).await;
+    let own_comment = thread_of(&app, q).await.comments[0].id;
+    refused(
+        &act(
+            &first,
+            &format!("/comments/{own_comment}/flag"),
+            &[("kind", "rude")],
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "You cannot flag your own comment.",
+    );
     let flag_uri = format!("/posts/{spam}/flag");
     refused(
         &act(&first, &flag_uri, &[("kind", "bogus")]).await,
@@ -371,7 +390,15 @@ async fn spam_flags_hide_posts_and_moderators_restore_them(engine: &str) {
 
     // One moderator flag hides a comment at once.
     fx::comment(&*app.store, q, sam.id, 5).await;
-    let comment = thread_of(&app, q).await.comments[0].id;
+    let on_question = |thread: &ponder_store::QuestionThread| {
+        thread
+            .comments
+            .iter()
+            .filter(|c| c.post_id == q)
+            .map(|c| c.id)
+            .collect::<Vec<_>>()
+    };
+    let comment = on_question(&thread_of(&app, q).await)[0];
     let comment_flag = format!("/comments/{comment}/flag");
     assert_eq!(
         question_page(&flaggers[0], q)
@@ -386,7 +413,7 @@ async fn spam_flags_hide_posts_and_moderators_restore_them(engine: &str) {
         StatusCode::SEE_OTHER
     );
     let thread = thread_of(&app, q).await;
-    assert!(thread.comments.is_empty(), "the comment is hidden");
+    assert!(on_question(&thread).is_empty(), "the comment is hidden");
     assert_eq!(thread.question.comment_count, 0);
 
     // ... and a moderator shows it again from the flags page.
@@ -401,7 +428,7 @@ async fn spam_flags_hide_posts_and_moderators_restore_them(engine: &str) {
         StatusCode::SEE_OTHER
     );
     let thread = thread_of(&app, q).await;
-    assert_eq!(thread.comments.len(), 1);
+    assert_eq!(on_question(&thread), [comment]);
     assert_eq!(thread.question.comment_count, 1);
     assert_eq!(moderator.get("/mod/flags").await.count(".flag-group"), 0);
     refused(
