@@ -121,6 +121,57 @@ pub fn plain_text(markdown: &str) -> String {
     raw.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The text of sanitized HTML (ours: tags are well formed, entities the usual ones),
+/// tags dropped, entities decoded and whitespace folded: for structured data and
+/// other places that want words, not markup.
+pub fn html_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find(['<', '&']) {
+        text.push_str(&rest[..start]);
+        rest = &rest[start..];
+        if rest.starts_with('<') {
+            let end = rest.find('>').map_or(rest.len(), |i| i + 1);
+            text.push(' ');
+            rest = &rest[end..];
+            continue;
+        }
+        let entity_end = rest.find(';').filter(|&i| i <= 10);
+        let decoded = entity_end.and_then(|end| decode_entity(&rest[1..end]));
+        match (decoded, entity_end) {
+            (Some(c), Some(end)) => {
+                text.push(c);
+                rest = &rest[end + 1..];
+            }
+            _ => {
+                text.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    text.push_str(rest);
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The character an entity name (between `&` and `;`) stands for.
+fn decode_entity(name: &str) -> Option<char> {
+    match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        "nbsp" => Some('\u{a0}'),
+        _ => {
+            let code = match name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => name.strip_prefix('#')?.parse().ok()?,
+            };
+            char::from_u32(code)
+        }
+    }
+}
+
 /// The plain text of a Markdown document, whitespace folded, cut at a word boundary
 /// to at most `max_chars` characters with an ellipsis when cut. For meta
 /// descriptions and list excerpts; not HTML (escape it when printing).
@@ -160,6 +211,22 @@ pub fn cut_at_word(text: &str, max_chars: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_text_drops_tags_and_decodes_entities() {
+        assert_eq!(
+            html_text("<p>Fish &amp; chips &lt;3</p>\n<p>&quot;x&quot; &#39;y&#x27; caf&#233;</p>"),
+            "Fish & chips <3 \"x\" 'y' café"
+        );
+        let rendered = render("A **bold** `x < y` claim & <script>alert(1)</script>");
+        assert_eq!(html_text(rendered.as_str()), "A bold x < y claim &");
+        assert_eq!(
+            html_text("a &unknown; b & c &#xZZ; d"),
+            "a &unknown; b & c &#xZZ; d"
+        );
+        assert_eq!(html_text("<br>"), "");
+        assert_eq!(html_text("unclosed <b"), "unclosed");
+    }
 
     #[test]
     fn renders_commonmark_with_tables_and_strikethrough() {

@@ -18,6 +18,7 @@ pub mod error;
 pub mod forms;
 pub mod handlers;
 pub mod headers;
+pub mod structured_data;
 pub mod tree;
 pub mod views;
 

@@ -468,6 +468,8 @@ pub struct QuestionListPage {
 pub struct QuestionPage {
     /// Head.
     pub head: Head,
+    /// schema.org QAPage JSON-LD, escaped for a script element.
+    pub structured_data: String,
     /// The category path, the top first.
     pub crumbs: Vec<Link>,
     /// The title.

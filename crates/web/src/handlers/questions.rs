@@ -276,6 +276,7 @@ fn question_page(
         .canonical(&ctx.site.base_url, path);
     QuestionPage {
         head,
+        structured_data: crate::structured_data::qa_page(thread, &ctx.site.base_url, path),
         crumbs,
         title: q.title.clone(),
         tags: thread

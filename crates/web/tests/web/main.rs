@@ -10,5 +10,6 @@ mod moderation;
 mod pages;
 mod posting;
 mod search;
+mod structured;
 mod support;
 mod voting;
