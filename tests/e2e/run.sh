@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs the browser tests against a real server: builds nothing (expects
+# target/debug/ponder), starts `ponder serve --demo` on a fresh folder with
+# privileges open to new users, runs story.mjs, stops the server.
+set -euo pipefail
+cd "$(dirname "$0")"
+root="$(cd ../.. && pwd)"
+port="${E2E_PORT:-8097}"
+data="$(mktemp -d)"
+pid=""
+trap 'kill "$pid" 2>/dev/null || true; rm -rf "$data"' EXIT
+"$root/target/debug/ponder" serve --demo --data "$data" --addr "127.0.0.1:$port" \
+  --privileges vote_up=1,comment_everywhere=1 >"$data/serve.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.1; done
+BASE_URL="http://127.0.0.1:$port" node story.mjs || { tail -n 40 "$data/serve.log"; exit 1; }

@@ -1,0 +1,174 @@
+// The whole story in a real browser: two people sign up, one asks in a two-level
+// category, the other answers, both comment, they vote, the asker accepts, an edit
+// shows in the history, search finds the question, and they log out. Every step
+// checks what the page shows. Screenshots of the main pages at 1280 and 375 px go
+// to $SCREENSHOTS (default tests/e2e/screenshots).
+//
+// Run by tests/e2e/run.sh, which starts the server; BASE_URL names it.
+import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+
+const base = process.env.BASE_URL ?? 'http://127.0.0.1:8097';
+const shots = process.env.SCREENSHOTS ?? new URL('./screenshots/', import.meta.url).pathname;
+mkdirSync(shots, { recursive: true });
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+
+const stamp = Date.now().toString(36);
+const title = `How did medieval masons square their stones ${stamp}`;
+let failures = 0;
+
+async function step(name, body) {
+  try {
+    await body();
+    console.log(`ok - ${name}`);
+  } catch (err) {
+    failures += 1;
+    console.log(`not ok - ${name}\n  ${String(err.stack ?? err).split('\n').join('\n  ')}`);
+    throw err;
+  }
+}
+
+async function shoot(page, name) {
+  for (const width of [1280, 375]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: `${shots}/${name}-${width}.png`, fullPage: true });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${name} at ${width} px scrolls sideways by ${overflow} px`);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+async function signUp(page, handle) {
+  await page.goto(`${base}/signup`);
+  await page.fill('#handle', handle);
+  await page.fill('#email', `${handle}@example.org`);
+  await page.fill('#password', 'a long password 1');
+  await page.click('main button[type=submit]');
+  await page.waitForLoadState();
+  assert.equal((await page.textContent('header a.viewer'))?.trim(), handle);
+}
+
+async function logOut(page) {
+  await page.click('header button:has-text("Log out")');
+  await page.waitForLoadState();
+  assert.equal(await page.locator('header a[href^="/login"]').count(), 1, 'a log-in link after logging out');
+}
+
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const asker = `asker${stamp}`;
+  const answerer = `helper${stamp}`;
+  let questionUrl = '';
+
+  await step('the home page lists questions', async () => {
+    await page.goto(base);
+    assert.ok(await page.locator('.question-row').count() > 0);
+    await shoot(page, 'home');
+  });
+
+  await step('the first user signs up', () => signUp(page, asker));
+
+  await step('they ask in a two-level category', async () => {
+    await page.goto(`${base}/ask`);
+    await shoot(page, 'ask');
+    await page.fill('#title', title);
+    await page.fill('#body', 'Without power tools, how did masons get flat faces and true right angles? I mean **cathedral** work.');
+    const nested = await page.locator('#category option', { hasText: '›' }).first().getAttribute('value');
+    await page.selectOption('#category', nested);
+    await page.fill('#tags', 'masonry history');
+    await page.click('button[name=action][value=post]');
+    await page.waitForLoadState();
+    assert.equal(await page.textContent('h1'), title);
+    assert.equal(await page.locator('.breadcrumb li').count(), 3, 'Categories › parent › child');
+    questionUrl = page.url();
+  });
+
+  await step('they log out and the second user signs up', async () => {
+    await logOut(page);
+    await signUp(page, answerer);
+  });
+
+  await step('the second user answers and comments', async () => {
+    await page.goto(questionUrl);
+    await page.fill('#answer-body', 'They used a straightedge, winding sticks and a mason\'s square, checking each face against the others.');
+    await page.click('button[name=action][value=post]');
+    await page.waitForLoadState();
+    assert.equal(await page.locator('article.answer').count(), 1);
+    assert.match(await page.textContent('#answers-heading'), /1 Answer/);
+    await page.fill('#question textarea[name=body]', 'Do you mean Gothic cathedrals in particular?');
+    await page.click('#question form.comment-form button[type=submit]');
+    await page.waitForLoadState();
+    assert.match(await page.textContent('#question .comment-list'), /Gothic cathedrals/);
+  });
+
+  await step('the second user votes the question up, without a page load', async () => {
+    await page.click('#question form[data-vote=up] button');
+    await page.waitForFunction(() => document.querySelector('#question .score')?.textContent.trim() === '1');
+    assert.equal(await page.getAttribute('#question form[data-vote=up] button', 'aria-pressed'), 'true');
+  });
+
+  await step('the asker comments, votes the answer up and accepts it', async () => {
+    await logOut(page);
+    await page.goto(`${base}/login`);
+    await page.fill('#login', asker);
+    await page.fill('#password', 'a long password 1');
+    await page.click('main button[type=submit]');
+    await page.waitForLoadState();
+    await page.goto(questionUrl);
+    await page.fill('article.answer textarea[name=body]', 'Thanks, winding sticks were new to me.');
+    await page.click('article.answer form.comment-form button[type=submit]');
+    await page.waitForLoadState();
+    await page.click('article.answer form[data-vote=up] button');
+    await page.waitForFunction(() => document.querySelector('article.answer .score')?.textContent.trim() === '1');
+    await page.click('article.answer form.accept-form button');
+    await page.waitForLoadState();
+    assert.equal(await page.locator('article.answer.accepted .accepted-label').count(), 1);
+    await shoot(page, 'question');
+  });
+
+  await step('the asker edits the question and the history shows both revisions', async () => {
+    await page.goto(questionUrl);
+    await page.click('#question a[href$="/edit"]');
+    await page.waitForLoadState();
+    await page.fill('#body', 'Without power tools, how did masons get flat faces and true right angles? I mean **Gothic cathedral** work.');
+    await page.click('main button[type=submit]');
+    await page.waitForLoadState();
+    assert.match(await page.textContent('#question'), /Gothic cathedral/);
+    await page.click('#question a[href$="/revisions"]');
+    await page.waitForLoadState();
+    assert.equal(await page.locator('.revision').count(), 2);
+    await shoot(page, 'revisions');
+  });
+
+  await step('search finds the question', async () => {
+    for (let tries = 0; tries < 40; tries += 1) {
+      await page.goto(`${base}/search?q=${encodeURIComponent(`masons ${stamp}`)}`);
+      if (await page.locator('.search-hit').count() > 0) break;
+      await page.waitForTimeout(250);
+    }
+    assert.match(await page.textContent('.search-hit'), new RegExp(stamp));
+    await shoot(page, 'search');
+  });
+
+  await step('the profile and log-in pages render, and the asker logs out', async () => {
+    await page.click('header a.viewer');
+    await page.waitForLoadState();
+    await shoot(page, 'profile');
+    await logOut(page);
+    await page.goto(`${base}/login`);
+    await shoot(page, 'login');
+  });
+} catch {
+  // Reported by step().
+} finally {
+  await browser.close();
+}
+console.log(failures === 0 ? 'e2e: the story passed' : `e2e: ${failures} step failed`);
+process.exit(failures === 0 ? 0 : 1);
