@@ -7,7 +7,10 @@
 // Run by tests/e2e/run.sh, which starts the server; BASE_URL names it.
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const base = process.env.BASE_URL ?? 'http://127.0.0.1:8097';
 const shots = process.env.SCREENSHOTS ?? new URL('./screenshots/', import.meta.url).pathname;
@@ -34,7 +37,21 @@ async function step(name, body) {
   }
 }
 
+// axe-core in the page (evaluated over the DevTools protocol, so the site's CSP stays
+// on): no serious or critical violation.
+async function accessible(page, name) {
+  await page.evaluate(axeSource);
+  const found = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`);
+  });
+  assert.deepEqual(found, [], `${name}: axe finds ${found.length} serious or critical violations`);
+}
+
 async function shoot(page, name) {
+  await accessible(page, name);
   for (const width of [1280, 375]) {
     await page.setViewportSize({ width, height: 900 });
     await page.screenshot({ path: `${shots}/${name}-${width}.png`, fullPage: true });
@@ -46,6 +63,7 @@ async function shoot(page, name) {
 
 async function signUp(page, handle) {
   await page.goto(`${base}/signup`);
+  await accessible(page, 'signup');
   await page.fill('#handle', handle);
   await page.fill('#email', `${handle}@example.org`);
   await page.fill('#password', 'a long password 1');
