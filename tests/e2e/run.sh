@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the browser tests against a real server: builds nothing (expects
 # target/debug/ponder), starts `ponder serve --demo` on a fresh folder with
-# privileges open to new users, runs story.mjs, stops the server.
+# privileges open to new users, runs story.mjs, checks the HTML it kept with the Nu
+# HTML Checker, stops the server.
 set -euo pipefail
 cd "$(dirname "$0")"
 root="$(cd ../.. && pwd)"
@@ -13,4 +14,9 @@ trap 'kill "$pid" 2>/dev/null || true; rm -rf "$data"' EXIT
   --privileges vote_up=1,comment_everywhere=1 >"$data/serve.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.1; done
-BASE_URL="http://127.0.0.1:$port" node story.mjs || { tail -n 40 "$data/serve.log"; exit 1; }
+shots="${SCREENSHOTS:-$PWD/screenshots}"
+rm -f "$shots"/*.html
+BASE_URL="http://127.0.0.1:$port" SCREENSHOTS="$shots" node story.mjs || { tail -n 40 "$data/serve.log"; exit 1; }
+# Valid HTML: the Nu HTML Checker on the server's HTML of every page the story kept.
+java -jar node_modules/vnu-jar/build/dist/vnu.jar --errors-only "$shots"/*.html
+echo "vnu: no errors in $(ls "$shots"/*.html | wc -l) pages"

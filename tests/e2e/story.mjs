@@ -7,7 +7,7 @@
 // Run by tests/e2e/run.sh, which starts the server; BASE_URL names it.
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -50,8 +50,15 @@ async function accessible(page, name) {
   assert.deepEqual(found, [], `${name}: axe finds ${found.length} violations`);
 }
 
+// The server's own HTML of the page, for the Nu HTML Checker that run.sh runs.
+async function keepHtml(page, name) {
+  const response = await page.context().request.get(page.url());
+  writeFileSync(`${shots}/${name}.html`, await response.text());
+}
+
 async function shoot(page, name) {
   await accessible(page, name);
+  await keepHtml(page, name);
   for (const width of [1280, 375]) {
     await page.setViewportSize({ width, height: 900 });
     await page.screenshot({ path: `${shots}/${name}-${width}.png`, fullPage: true });
@@ -61,9 +68,22 @@ async function shoot(page, name) {
   await page.setViewportSize({ width: 1280, height: 900 });
 }
 
+// Waits for `selector` to read `text`, polling from here: page-side polling would need
+// eval, which the site's CSP (rightly) forbids.
+async function waitForText(page, selector, text) {
+  let seen = null;
+  for (let tries = 0; tries < 50; tries += 1) {
+    seen = (await page.textContent(selector))?.trim();
+    if (seen === text) return;
+    await page.waitForTimeout(100);
+  }
+  assert.fail(`${selector} reads ${JSON.stringify(seen)}, not ${JSON.stringify(text)}`);
+}
+
 async function signUp(page, handle) {
   await page.goto(`${base}/signup`);
   await accessible(page, 'signup');
+  await keepHtml(page, 'signup');
   await page.fill('#handle', handle);
   await page.fill('#email', `${handle}@example.org`);
   await page.fill('#password', 'a long password 1');
@@ -128,7 +148,7 @@ try {
 
   await step('the second user votes the question up, without a page load', async () => {
     await page.click('#question form[data-vote=up] button');
-    await page.waitForFunction(() => document.querySelector('#question .score')?.textContent.trim() === '1');
+    await waitForText(page, '#question .score', '1');
     assert.equal(await page.getAttribute('#question form[data-vote=up] button', 'aria-pressed'), 'true');
   });
 
@@ -144,7 +164,7 @@ try {
     await page.click('article.answer form.comment-form button[type=submit]');
     await page.waitForLoadState();
     await page.click('article.answer form[data-vote=up] button');
-    await page.waitForFunction(() => document.querySelector('article.answer .score')?.textContent.trim() === '1');
+    await waitForText(page, 'article.answer .score', '1');
     await page.click('article.answer form.accept-form button');
     await page.waitForLoadState();
     assert.equal(await page.locator('article.answer.accepted .accepted-label').count(), 1);
