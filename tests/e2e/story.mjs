@@ -195,6 +195,33 @@ try {
     await shoot(page, 'search');
   });
 
+  await step('the keyboard alone logs in, and every focus is visible', async () => {
+    await logOut(page);
+    await page.goto(`${base}/login`);
+    // Tab from the top: each stop must show a focus ring until the log-in field.
+    const focusOf = () => page.evaluate(() => {
+      const el = document.activeElement;
+      const style = getComputedStyle(el);
+      return { id: el.id, tag: el.tagName, outline: style.outlineStyle, width: parseFloat(style.outlineWidth) };
+    });
+    let focused = null;
+    for (let tabs = 0; tabs < 30; tabs += 1) {
+      await page.keyboard.press('Tab');
+      focused = await focusOf();
+      assert.ok(focused.outline !== 'none' && focused.width >= 2,
+        `focus on ${focused.tag}#${focused.id} is not visible (${focused.outline} ${focused.width}px)`);
+      if (focused.id === 'login') break;
+    }
+    assert.equal(focused.id, 'login', 'Tab reaches the log-in field');
+    await page.keyboard.type(asker);
+    await page.keyboard.press('Tab');
+    assert.equal((await focusOf()).id, 'password');
+    await page.keyboard.type('a long password 1');
+    await page.keyboard.press('Enter');
+    await page.waitForLoadState();
+    await waitForText(page, 'header a.viewer', asker);
+  });
+
   await step('the profile and log-in pages render, and the asker logs out', async () => {
     await page.click('header a.viewer');
     await page.waitForLoadState();
