@@ -66,6 +66,11 @@ async function shoot(page, name) {
     assert.ok(overflow <= 0, `${name} at ${width} px scrolls sideways by ${overflow} px`);
   }
   await page.setViewportSize({ width: 1280, height: 900 });
+  // Dark mode must be as legible: the same checks, and a screenshot to look at.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await accessible(page, `${name} (dark)`);
+  await page.screenshot({ path: `${shots}/${name}-dark-1280.png`, fullPage: true });
+  await page.emulateMedia({ colorScheme: 'light' });
 }
 
 // Waits for `selector` to read `text`, polling from here: page-side polling would need
