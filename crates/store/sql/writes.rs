@@ -159,16 +159,28 @@ impl Backend {
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
-        self.queue_first_post(&mut tx, new.author.0, id, new.created_at)
-            .await?;
-        self.award_badge(
-            &mut tx,
+        self.finish_new_post(
+            tx,
             new.author.0,
+            id,
             ponder_core::badges::STUDENT,
-            None,
             new.created_at,
         )
-        .await?;
+        .await
+    }
+
+    /// What every new question and answer ends with: the review task for an author's
+    /// first post, the badge for posting it, the change log entry and the commit.
+    async fn finish_new_post(
+        &self,
+        mut tx: Tx<'static>,
+        author: i64,
+        id: i64,
+        badge: ponder_core::badges::BadgeKind,
+        at: i64,
+    ) -> StoreResult<PostId> {
+        self.queue_first_post(&mut tx, author, id, at).await?;
+        self.award_badge(&mut tx, author, badge, None, at).await?;
         self.log_change(&mut tx, "post.created", id).await?;
         self.commit(tx).await?;
         Ok(PostId(id))
@@ -237,19 +249,14 @@ impl Backend {
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
-        self.queue_first_post(&mut tx, new.author.0, id, new.created_at)
-            .await?;
-        self.award_badge(
-            &mut tx,
+        self.finish_new_post(
+            tx,
             new.author.0,
+            id,
             ponder_core::badges::TEACHER,
-            None,
             new.created_at,
         )
-        .await?;
-        self.log_change(&mut tx, "post.created", id).await?;
-        self.commit(tx).await?;
-        Ok(PostId(id))
+        .await
     }
 
     pub(crate) async fn create_comment_impl(&self, new: NewComment) -> StoreResult<CommentId> {
