@@ -367,6 +367,8 @@ pub async fn run(site: &SiteArgs, args: DemoArgs) -> Result<()> {
             reputation: 1 + rng.skewed(5_000) as i64,
             about: PostBody::from_markdown(""),
             created_at: now - span - 86_400,
+            last_seen_at: None,
+            deleted_at: None,
         })
         .collect();
     store
@@ -412,6 +414,11 @@ pub async fn run(site: &SiteArgs, args: DemoArgs) -> Result<()> {
                     accepted_answer_id: None,
                     created_at: asked + 3_600 * (k as i64 + 1),
                     last_activity_at: asked + 3_600 * (k as i64 + 1),
+                    edited_at: None,
+                    deleted_at: None,
+                    closed_at: None,
+                    close_reason: String::new(),
+                    duplicate_of: None,
                 });
             }
             let accepted = (!answers.is_empty() && rng.below(10) < 4).then(|| answers[0].id);
@@ -438,6 +445,11 @@ pub async fn run(site: &SiteArgs, args: DemoArgs) -> Result<()> {
                 accepted_answer_id: accepted,
                 created_at: asked,
                 last_activity_at: answers.last().map_or(asked, |a| a.created_at),
+                edited_at: None,
+                deleted_at: None,
+                closed_at: None,
+                close_reason: String::new(),
+                duplicate_of: None,
             };
             // About three comments a question, spread over it and its answers.
             for _ in 0..rng.between(0, 6) {
@@ -458,6 +470,7 @@ pub async fn run(site: &SiteArgs, args: DemoArgs) -> Result<()> {
                     },
                     score: rng.skewed(4) as i64,
                     created_at: post.created_at + 600,
+                    deleted_at: None,
                 });
                 next_comment += 1;
                 comments_made += 1;

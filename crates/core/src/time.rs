@@ -75,6 +75,41 @@ impl DateTime {
     }
 }
 
+impl DateTime {
+    /// The timestamp of this calendar time; `None` when a field is out of range.
+    pub fn to_timestamp(&self) -> Option<Timestamp> {
+        let valid = (1..=12).contains(&self.month)
+            && (1..=days_in_month(self.year, self.month)).contains(&self.day)
+            && self.hour < 24
+            && self.minute < 60
+            && self.second < 60;
+        valid.then(|| {
+            days_from_civil(self.year, self.month, self.day) * 86_400
+                + i64::from(self.hour * 3600 + self.minute * 60 + self.second)
+        })
+    }
+}
+
+fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 from year, month and day (the inverse of `civil_from_days`).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let year = year - i64::from(month <= 2);
+    let era = year.div_euclid(400);
+    let yoe = year.rem_euclid(400);
+    let mp = i64::from(if month > 2 { month - 3 } else { month + 9 });
+    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Year, month and day from days since 1970-01-01 (Howard Hinnant's civil algorithm).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -114,6 +149,34 @@ mod tests {
         assert_eq!(
             DateTime::from_timestamp(1_795_734_472).human(),
             "Nov 26, 2026 at 23:07"
+        );
+    }
+
+    #[test]
+    fn calendar_times_round_trip() {
+        for ts in [
+            0,
+            -1,
+            951_782_400,
+            1_795_734_472,
+            1_313_612_336,
+            -86_400 * 800,
+        ] {
+            assert_eq!(DateTime::from_timestamp(ts).to_timestamp(), Some(ts));
+        }
+        let bad = DateTime {
+            year: 2023,
+            month: 2,
+            day: 29,
+            hour: 0,
+            minute: 0,
+            second: 0,
+        };
+        assert_eq!(bad.to_timestamp(), None);
+        assert_eq!(DateTime { month: 13, ..bad }.to_timestamp(), None);
+        assert_eq!(
+            DateTime { year: 2024, ..bad }.to_timestamp(),
+            Some(1_709_164_800)
         );
     }
 }

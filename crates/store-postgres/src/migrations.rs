@@ -8,7 +8,10 @@ use ponder_store::StoreResult;
 use sqlx::{PgConnection, PgPool};
 
 /// The migrations, in order: version and SQL.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_initial.sql")),
+    (2, include_str!("../migrations/0002_imports.sql")),
+];
 
 /// The advisory lock key that serialises migrations across nodes.
 const MIGRATION_LOCK: i64 = 7_042_001;

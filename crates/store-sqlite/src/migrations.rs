@@ -6,7 +6,10 @@ use ponder_store::StoreResult;
 use sqlx::SqlitePool;
 
 /// The migrations, in order: version and SQL.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_initial.sql")),
+    (2, include_str!("../migrations/0002_imports.sql")),
+];
 
 /// Applies every migration not yet applied.
 pub(crate) async fn run(pool: &SqlitePool) -> StoreResult<()> {

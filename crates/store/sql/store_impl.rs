@@ -371,8 +371,71 @@ impl ponder_store::Store for Backend {
         self.last_change_id_impl().await
     }
 
-    async fn bulk_load(&self, batch: ponder_store::BulkBatch) -> StoreResult<()> {
+    async fn bulk_load(
+        &self,
+        batch: ponder_store::BulkBatch,
+    ) -> StoreResult<ponder_store::BulkLoaded> {
         self.bulk_load_impl(batch).await
+    }
+
+    async fn recount(&self) -> StoreResult<()> {
+        self.recount_impl().await
+    }
+
+    async fn content_counts(&self) -> StoreResult<(i64, i64)> {
+        self.content_counts_impl().await
+    }
+
+    async fn import_run(&self, source: &str) -> StoreResult<Option<ponder_store::ImportRun>> {
+        self.import_run_impl(source).await
+    }
+
+    async fn record_import(&self, source: &str, finished: bool, at: i64) -> StoreResult<()> {
+        self.record_import_impl(source, finished, at).await
+    }
+
+    async fn export_users(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<ponder_store::BulkUser>> {
+        self.export_users_impl(after, limit).await
+    }
+
+    async fn export_posts(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<ponder_store::BulkPost>> {
+        self.export_posts_impl(after, limit).await
+    }
+
+    async fn export_comments(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<ponder_store::BulkComment>> {
+        self.export_comments_impl(after, limit).await
+    }
+
+    async fn export_tags(&self, after: i64, limit: u32) -> StoreResult<Vec<ponder_store::BulkTag>> {
+        self.export_tags_impl(after, limit).await
+    }
+
+    async fn export_votes(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<ponder_store::BulkVote>> {
+        self.export_votes_impl(after, limit).await
+    }
+
+    async fn export_badges(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<ponder_store::BulkBadge>> {
+        self.export_badges_impl(after, limit).await
     }
 
     async fn create_flag(&self, flag: ponder_store::NewFlag) -> StoreResult<bool> {

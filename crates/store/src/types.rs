@@ -376,6 +376,23 @@ impl PostBody {
         Self { markdown, html }
     }
 
+    /// A body from another site's sanitized-on-arrival HTML: `html` goes through the
+    /// same sanitizer as our own posts; without a Markdown source the sanitized HTML
+    /// stands in for it (Markdown keeps HTML), so the post can still be edited.
+    pub fn imported(html: &str, markdown: Option<String>) -> Self {
+        let html = markdown::sanitize_html(html);
+        let markdown = markdown.unwrap_or_else(|| html.as_str().to_owned());
+        Self { markdown, html }
+    }
+
+    /// A body as stored: Markdown and the HTML sanitized when it was written.
+    pub fn from_storage(markdown: String, html: String) -> Self {
+        Self {
+            markdown,
+            html: SafeHtml::from_trusted_storage(html),
+        }
+    }
+
     /// The Markdown source.
     pub fn markdown(&self) -> &str {
         &self.markdown
@@ -830,6 +847,10 @@ pub struct BulkUser {
     pub about: PostBody,
     /// When the account was made.
     pub created_at: Timestamp,
+    /// When the user was last seen.
+    pub last_seen_at: Option<Timestamp>,
+    /// Set for a deleted account (or a placeholder for one).
+    pub deleted_at: Option<Timestamp>,
 }
 
 /// A post to load in bulk, with its id and counters as given.
@@ -865,6 +886,17 @@ pub struct BulkPost {
     pub created_at: Timestamp,
     /// When it last changed.
     pub last_activity_at: Timestamp,
+    /// When it was last edited.
+    pub edited_at: Option<Timestamp>,
+    /// When it was deleted.
+    pub deleted_at: Option<Timestamp>,
+    /// When it was closed (questions).
+    pub closed_at: Option<Timestamp>,
+    /// Why it was closed.
+    pub close_reason: String,
+    /// The question it duplicates (closed questions; read back by exports, loaded
+    /// through [`BulkBatch::duplicates`]).
+    pub duplicate_of: Option<PostId>,
 }
 
 /// A comment to load in bulk, with its id.
@@ -882,17 +914,115 @@ pub struct BulkComment {
     pub score: i64,
     /// When.
     pub created_at: Timestamp,
+    /// When it was deleted.
+    pub deleted_at: Option<Timestamp>,
 }
 
-/// Rows to load in one transaction, in this order: users, posts, comments.
+/// A tag to load in bulk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BulkTag {
+    /// The id to keep.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// Its short description.
+    pub description: String,
+    /// Questions carrying it (read back by exports; loading counts them itself).
+    pub question_count: i64,
+}
+
+/// A badge to load in bulk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BulkBadge {
+    /// The id to keep.
+    pub id: i64,
+    /// Who earned it.
+    pub user_id: UserId,
+    /// Its name.
+    pub name: String,
+    /// "bronze", "silver" or "gold".
+    pub class: String,
+    /// The post that earned it, if one did.
+    pub post_id: Option<PostId>,
+    /// When.
+    pub awarded_at: Timestamp,
+}
+
+/// A vote, as exports read it back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BulkVote {
+    /// Its id.
+    pub id: i64,
+    /// The post voted on.
+    pub post_id: PostId,
+    /// +1 or -1.
+    pub value: i64,
+    /// When.
+    pub created_at: Timestamp,
+}
+
+/// Rows to load in one transaction, in this order: users, tags, posts, comments,
+/// badges, then the updates. Rows whose id is already taken are left as they are, so
+/// loading a batch twice changes nothing.
 #[derive(Debug, Clone, Default)]
 pub struct BulkBatch {
     /// Users.
     pub users: Vec<BulkUser>,
+    /// Tags.
+    pub tags: Vec<BulkTag>,
     /// Posts, each question before its answers.
     pub posts: Vec<BulkPost>,
     /// Comments.
     pub comments: Vec<BulkComment>,
+    /// Badges.
+    pub badges: Vec<BulkBadge>,
+    /// Markdown sources for posts loaded earlier (their HTML stays as loaded).
+    pub sources: Vec<(PostId, String)>,
+    /// Why questions loaded earlier as closed were closed.
+    pub close_reasons: Vec<(PostId, String)>,
+    /// Tag descriptions by tag name.
+    pub tag_descriptions: Vec<(String, String)>,
+    /// Accepted answers: (question, answer); ignored unless the answer is the
+    /// question's.
+    pub accepted: Vec<(PostId, PostId)>,
+    /// Duplicates: (question, original); ignored unless both are questions.
+    pub duplicates: Vec<(PostId, PostId)>,
+}
+
+/// What a bulk load wrote: rows new to the site, and updates that found their row.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BulkLoaded {
+    /// Users added.
+    pub users: u64,
+    /// Tags added.
+    pub tags: u64,
+    /// Posts added.
+    pub posts: u64,
+    /// Comments added.
+    pub comments: u64,
+    /// Badges added.
+    pub badges: u64,
+    /// Markdown sources set.
+    pub sources: u64,
+    /// Close reasons set.
+    pub close_reasons: u64,
+    /// Tag descriptions set.
+    pub tag_descriptions: u64,
+    /// Accepted answers set.
+    pub accepted: u64,
+    /// Duplicate links set.
+    pub duplicates: u64,
+}
+
+/// A record of an import into this site, by source name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRun {
+    /// What was imported (the dump's folder name).
+    pub source: String,
+    /// When the first run started.
+    pub started_at: Timestamp,
+    /// When a run last finished, if one did.
+    pub finished_at: Option<Timestamp>,
 }
 
 /// What a flag says is wrong.

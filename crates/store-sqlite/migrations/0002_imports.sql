@@ -1,0 +1,8 @@
+-- Imports from other sites (a Stack Exchange data dump, say), by source name: an
+-- import may only add to a site that is empty or holds what earlier runs of the same
+-- import left, so that kept ids cannot collide with the site's own.
+CREATE TABLE imports (
+    source      TEXT PRIMARY KEY,
+    started_at  INTEGER NOT NULL,
+    finished_at INTEGER
+);
