@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 mod demo;
+mod exchange;
 mod generate;
 mod reputation;
 mod search;
@@ -56,6 +57,12 @@ enum Command {
     Reindex,
     /// Make a synthetic site at scale (for benchmarks) in an empty data folder.
     Demo(generate::DemoArgs),
+    /// Import another site's data.
+    #[command(subcommand)]
+    Import(exchange::ImportCommand),
+    /// Export the site's data.
+    #[command(subcommand)]
+    Export(exchange::ExportCommand),
     /// Manage users.
     #[command(subcommand)]
     User(users::UserCommand),
@@ -81,6 +88,8 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Reputation(command) => reputation::run(&cli.site, command).await,
         Command::Reindex => search::reindex(&cli.site).await,
         Command::Demo(args) => generate::run(&cli.site, args).await,
+        Command::Import(command) => exchange::import(&cli.site, command).await,
+        Command::Export(command) => exchange::export(&cli.site, command).await,
         Command::Migrate => {
             let store = open_store(&cli.site).await?;
             println!("the {} database is up to date", store.backend());

@@ -36,6 +36,7 @@ pub struct RowReader<R> {
     file: PathBuf,
     root: String,
     line: u64,
+    bytes: u64,
     buf: String,
     finished: bool,
 }
@@ -61,6 +62,7 @@ impl<R: BufRead> RowReader<R> {
             file: file.to_owned(),
             root: root.to_owned(),
             line: 0,
+            bytes: 0,
             buf: String::new(),
             finished: false,
         };
@@ -92,6 +94,16 @@ impl<R: BufRead> RowReader<R> {
         &self.file
     }
 
+    /// The line last read, from 1 (0 before the first).
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// How many bytes have been read so far (for progress).
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes
+    }
+
     fn next_line(&mut self) -> Result<Option<String>, DumpError> {
         self.buf.clear();
         let read = self.input.read_line(&mut self.buf).map_err(|e| DumpError {
@@ -102,6 +114,7 @@ impl<R: BufRead> RowReader<R> {
         if read == 0 {
             return Ok(None);
         }
+        self.bytes += read as u64;
         self.line += 1;
         Ok(Some(self.buf.trim_end_matches(['\n', '\r']).to_owned()))
     }

@@ -1,0 +1,98 @@
+//! `ponder import stackexchange` and `ponder export stackexchange`: the command-line
+//! side of moving a site in and out, with a progress bar and a summary.
+
+use crate::{SiteArgs, open_store};
+use anyhow::Result;
+use clap::{Args, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use ponder_exchange::{ImportOptions, Progress};
+use std::path::PathBuf;
+
+/// What to import.
+#[derive(Subcommand)]
+pub enum ImportCommand {
+    /// Import a Stack Exchange data dump folder (Users.xml, Posts.xml, ...), keeping ids.
+    Stackexchange(ImportArgs),
+}
+
+/// What to export.
+#[derive(Subcommand)]
+pub enum ExportCommand {
+    /// Write the site as a Stack Exchange data dump folder.
+    Stackexchange(ExportArgs),
+}
+
+/// `ponder import stackexchange` arguments.
+#[derive(Args)]
+pub struct ImportArgs {
+    /// The dump folder.
+    dir: PathBuf,
+    /// The category every imported question goes into (made if missing); by default
+    /// one named after the folder.
+    #[arg(long)]
+    category: Option<String>,
+    /// Rows per transaction.
+    #[arg(long, default_value_t = 5_000)]
+    batch: usize,
+}
+
+/// `ponder export stackexchange` arguments.
+#[derive(Args)]
+pub struct ExportArgs {
+    /// The folder to write (made if missing; files of the same names are replaced).
+    dir: PathBuf,
+}
+
+/// A progress bar for a job measured in bytes (imports) or rows (exports).
+struct Bar {
+    bar: ProgressBar,
+}
+
+impl Bar {
+    fn new(template: &str) -> Self {
+        let bar = ProgressBar::new(0).with_style(
+            ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        Self { bar }
+    }
+}
+
+impl Progress for Bar {
+    fn total(&self, units: u64) {
+        self.bar.set_length(units);
+    }
+
+    fn update(&self, file: &str, done: u64) {
+        self.bar.set_message(file.to_owned());
+        self.bar.set_position(done);
+    }
+}
+
+/// Runs `ponder import ...`.
+pub async fn import(site: &SiteArgs, command: ImportCommand) -> Result<()> {
+    let ImportCommand::Stackexchange(args) = command;
+    let store = open_store(site).await?;
+    let options = ImportOptions {
+        dir: args.dir,
+        category: args.category,
+        batch_rows: args.batch,
+    };
+    let bar = Bar::new("{bar:40} {bytes}/{total_bytes} {msg}, {bytes_per_sec}, {eta} left");
+    let result = ponder_exchange::import_stackexchange(store, &options, &bar).await;
+    bar.bar.finish_and_clear();
+    let summary = result?;
+    print!("{summary}");
+    crate::search::reindex(site).await
+}
+
+/// Runs `ponder export ...`.
+pub async fn export(site: &SiteArgs, command: ExportCommand) -> Result<()> {
+    let ExportCommand::Stackexchange(args) = command;
+    let store = open_store(site).await?;
+    let bar = Bar::new("{bar:40} {pos}/{len} users and posts, {msg}, {per_sec}, {eta} left");
+    let result = ponder_exchange::export_stackexchange(&*store, &args.dir, &bar).await;
+    bar.bar.finish_and_clear();
+    let summary = result?;
+    println!("exported to {}: {summary}", args.dir.display());
+    Ok(())
+}

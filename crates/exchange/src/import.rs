@@ -1,0 +1,811 @@
+//! The importer: reads a Stack Exchange dump folder file by file, one row at a time,
+//! and loads it into a store in batches, keeping ids.
+//!
+//! Order: Users, Tags, Posts, PostHistory, Comments, Votes, PostLinks, Badges, then
+//! accepted answers and duplicate links (whose targets may come later in Posts.xml)
+//! and a recount. Each batch is one transaction whose rows are skipped if their id is
+//! taken, so running an import again adds only what a stopped run had not. While one
+//! batch is written, the next is read and sanitized.
+
+use crate::Progress;
+use crate::dates;
+use crate::error::ExchangeError;
+use crate::id_set::IdSet;
+use crate::mapping;
+use crate::summary::{FileSummary, ImportSummary};
+use ponder_core::markdown;
+use ponder_core::{CategoryId, CommentId, PostId, UserId};
+use ponder_dump::{DumpError, Problem, Row, RowReader};
+use ponder_store::{
+    BulkBadge, BulkBatch, BulkComment, BulkLoaded, BulkPost, BulkTag, BulkUser, NewCategory,
+    PostBody, PostKind, Store, StoreResult,
+};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::task::JoinHandle;
+
+/// Files every dump has.
+const REQUIRED: [&str; 5] = [
+    "Users.xml",
+    "Posts.xml",
+    "Comments.xml",
+    "Tags.xml",
+    "Votes.xml",
+];
+/// The order files are read in: users and tags before the posts that name them,
+/// posts before what refers to them. PostHistory.xml, PostLinks.xml and Badges.xml
+/// are read when present.
+const ORDER: [&str; 8] = [
+    "Users.xml",
+    "Tags.xml",
+    "Posts.xml",
+    "PostHistory.xml",
+    "Comments.xml",
+    "Votes.xml",
+    "PostLinks.xml",
+    "Badges.xml",
+];
+/// The longest tag description kept from a tag wiki excerpt, in characters.
+const DESCRIPTION_CHARS: usize = 500;
+/// The user id standing for posts and comments whose author the dump does not name.
+const NO_OWNER: i64 = 0;
+
+/// What to import, and how.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// The dump folder.
+    pub dir: PathBuf,
+    /// The category for every imported question (made if missing); by default one
+    /// named after the folder.
+    pub category: Option<String>,
+    /// Rows per transaction.
+    pub batch_rows: usize,
+}
+
+impl ImportOptions {
+    /// Options for importing `dir` with the defaults.
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self {
+            dir: dir.into(),
+            category: None,
+            batch_rows: 5_000,
+        }
+    }
+}
+
+/// Imports the dump in `options.dir` into `store`, telling `progress` how far it has
+/// come; returns what it imported and skipped, and why.
+pub async fn import_stackexchange(
+    store: Arc<dyn Store>,
+    options: &ImportOptions,
+    progress: &dyn Progress,
+) -> Result<ImportSummary, ExchangeError> {
+    let started = Instant::now();
+    let dir = &options.dir;
+    let missing: Vec<&str> = REQUIRED
+        .iter()
+        .copied()
+        .filter(|f| !dir.join(f).is_file())
+        .collect();
+    if !missing.is_empty() {
+        return Err(ExchangeError::MissingFiles {
+            dir: dir.clone(),
+            missing: missing.join(", "),
+        });
+    }
+    let source = source_name(dir);
+    let (users, posts) = store.content_counts().await?;
+    if store.import_run(&source).await?.is_none() && (users > 0 || posts > 0) {
+        return Err(ExchangeError::NotEmpty { users, posts });
+    }
+    let files: Vec<&str> = ORDER
+        .iter()
+        .copied()
+        .filter(|f| dir.join(f).is_file())
+        .collect();
+    let total: u64 = files
+        .iter()
+        .filter_map(|f| std::fs::metadata(dir.join(f)).ok())
+        .map(|m| m.len())
+        .sum();
+    progress.total(total);
+    store
+        .record_import(&source, false, ponder_core::time::now())
+        .await?;
+    let category_name = options.category.clone().unwrap_or_else(|| source.clone());
+    let category = find_or_make_category(&*store, &category_name).await?;
+
+    let mut importer = Importer {
+        store: Arc::clone(&store),
+        dir: dir.clone(),
+        progress,
+        batch_rows: options.batch_rows.max(1),
+        category,
+        summary: ImportSummary::default(),
+        users: IdSet::default(),
+        placeholders: IdSet::default(),
+        posts: IdSet::default(),
+        questions: IdSet::default(),
+        accepted: Vec::new(),
+        duplicates: Vec::new(),
+        excerpts: HashMap::new(),
+        batch: BulkBatch::default(),
+        candidates: 0,
+        pending: None,
+        bytes_before: 0,
+        committed: false,
+    };
+    match importer.run(&files).await {
+        Ok(()) => {}
+        Err(cause) if importer.committed => {
+            let so_far = importer.so_far();
+            return Err(ExchangeError::Stopped {
+                cause: Box::new(cause),
+                so_far,
+            });
+        }
+        Err(cause) => return Err(cause),
+    }
+    store
+        .record_import(&source, true, ponder_core::time::now())
+        .await?;
+    let mut summary = importer.summary;
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+/// The name an import from `dir` is recorded under: the folder's name.
+fn source_name(dir: &Path) -> String {
+    let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_owned());
+    dir.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "imported".to_owned())
+}
+
+async fn find_or_make_category(store: &dyn Store, name: &str) -> Result<CategoryId, ExchangeError> {
+    let slug = ponder_core::slug::slugify(name);
+    let slug = if slug.is_empty() {
+        "imported".to_owned()
+    } else {
+        slug
+    };
+    if let Some(found) = store
+        .categories()
+        .await?
+        .into_iter()
+        .find(|c| c.parent_id.is_none() && c.slug == slug)
+    {
+        return Ok(found.id);
+    }
+    let made = store
+        .create_category(NewCategory {
+            parent: None,
+            slug,
+            name: name.to_owned(),
+            description: format!("Questions imported from {name}."),
+            position: 0,
+        })
+        .await?;
+    Ok(made.id)
+}
+
+/// What a batch holds, so that what it added is counted for the right file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Users,
+    Tags,
+    Posts,
+    History,
+    Comments,
+    Badges,
+    Links,
+}
+
+/// A batch being written.
+struct Pending {
+    handle: JoinHandle<StoreResult<BulkLoaded>>,
+    kind: Kind,
+    file: String,
+    line: u64,
+    candidates: u64,
+}
+
+struct Importer<'a> {
+    store: Arc<dyn Store>,
+    dir: PathBuf,
+    progress: &'a dyn Progress,
+    batch_rows: usize,
+    category: CategoryId,
+    summary: ImportSummary,
+    /// Users in the dump.
+    users: IdSet,
+    /// Placeholders made so far for users absent from it.
+    placeholders: IdSet,
+    /// Questions and answers imported.
+    posts: IdSet,
+    questions: IdSet,
+    accepted: Vec<(PostId, PostId)>,
+    duplicates: Vec<(PostId, PostId)>,
+    /// Tag wiki excerpt post id to tag name, from Tags.xml.
+    excerpts: HashMap<i64, String>,
+    batch: BulkBatch,
+    /// Rows in the batch that may add a row (not updates).
+    candidates: u64,
+    pending: Option<Pending>,
+    /// Bytes of the files already read.
+    bytes_before: u64,
+    /// Whether a batch has been committed.
+    committed: bool,
+}
+
+impl Importer<'_> {
+    async fn run(&mut self, files: &[&str]) -> Result<(), ExchangeError> {
+        for &file in files {
+            let mut summary = FileSummary::default();
+            let path = self.dir.join(file);
+            let root = root_of(file);
+            let mut reader = RowReader::open(&path, root)?;
+            let kind = match file {
+                "Users.xml" => Kind::Users,
+                "Tags.xml" => Kind::Tags,
+                "Posts.xml" => Kind::Posts,
+                "PostHistory.xml" => Kind::History,
+                "Comments.xml" => Kind::Comments,
+                "Badges.xml" => Kind::Badges,
+                _ => Kind::Links,
+            };
+            self.summary
+                .files
+                .push((file.to_owned(), FileSummary::default()));
+            let mut votes: HashMap<String, u64> = HashMap::new();
+            while let Some(row) = reader.next_row()? {
+                summary.read += 1;
+                let at = |problem| reader.error(problem);
+                match file {
+                    "Users.xml" => self.user(&row, at)?,
+                    "Tags.xml" => self.tag(&row, at)?,
+                    "Posts.xml" => self.post(&row, at, &mut summary)?,
+                    "PostHistory.xml" => self.history(&row, at, &mut summary)?,
+                    "Comments.xml" => self.comment(&row, at, &mut summary)?,
+                    "Votes.xml" => {
+                        required_int(&row, "Id", at)?;
+                        let kind = required(&row, "VoteTypeId", at)?;
+                        *votes.entry(kind.to_owned()).or_default() += 1;
+                    }
+                    "PostLinks.xml" => self.link(&row, at, &mut summary)?,
+                    _ => self.badge(&row, at, &mut summary)?,
+                }
+                if self.batch_len() >= self.batch_rows {
+                    self.flush(kind, file, row.line).await?;
+                }
+                if summary.read % 1024 == 0 {
+                    self.progress
+                        .update(file, self.bytes_before + reader.bytes_read());
+                }
+            }
+            self.flush(kind, file, reader.line()).await?;
+            self.settle().await?;
+            self.bytes_before += reader.bytes_read();
+            self.progress.update(file, self.bytes_before);
+            if file == "Votes.xml" {
+                summary.notes.push(votes_note(&votes));
+            }
+            self.merge_file_summary(file, summary);
+        }
+        self.link_posts().await
+    }
+
+    /// Rows waiting in the batch.
+    fn batch_len(&self) -> usize {
+        let b = &self.batch;
+        b.users.len()
+            + b.tags.len()
+            + b.posts.len()
+            + b.comments.len()
+            + b.badges.len()
+            + b.sources.len()
+            + b.close_reasons.len()
+            + b.tag_descriptions.len()
+    }
+
+    /// Sends the batch to the store once the one before it is in.
+    async fn flush(&mut self, kind: Kind, file: &str, line: u64) -> Result<(), ExchangeError> {
+        if self.batch_len() == 0 {
+            return Ok(());
+        }
+        self.settle().await?;
+        let batch = std::mem::take(&mut self.batch);
+        let store = Arc::clone(&self.store);
+        self.pending = Some(Pending {
+            handle: tokio::spawn(async move { store.bulk_load(batch).await }),
+            kind,
+            file: file.to_owned(),
+            line,
+            candidates: std::mem::take(&mut self.candidates),
+        });
+        Ok(())
+    }
+
+    /// Waits for the batch being written and counts what it added.
+    async fn settle(&mut self) -> Result<(), ExchangeError> {
+        let Some(pending) = self.pending.take() else {
+            return Ok(());
+        };
+        let failed = |source| ExchangeError::Store {
+            file: pending.file.clone(),
+            line: pending.line,
+            source,
+        };
+        let loaded = match pending.handle.await {
+            Ok(result) => result.map_err(failed)?,
+            Err(join) => {
+                return Err(failed(ponder_store::StoreError::Database(
+                    format!("the batch's task failed: {join}").into(),
+                )));
+            }
+        };
+        self.committed = true;
+        let added = match pending.kind {
+            Kind::Users => loaded.users,
+            Kind::Tags => loaded.tags,
+            Kind::Posts => {
+                self.summary.placeholders += loaded.users;
+                self.summary.posts_added += loaded.posts;
+                loaded.posts
+            }
+            Kind::History => loaded.sources + loaded.close_reasons,
+            Kind::Comments => {
+                self.summary.placeholders += loaded.users;
+                loaded.comments
+            }
+            Kind::Badges => loaded.badges,
+            Kind::Links => 0,
+        };
+        if let Some((_, s)) = self
+            .summary
+            .files
+            .iter_mut()
+            .find(|(name, _)| *name == pending.file)
+        {
+            s.added += added;
+            if pending.kind != Kind::History {
+                s.already += pending.candidates.saturating_sub(added);
+            }
+        }
+        Ok(())
+    }
+
+    fn merge_file_summary(&mut self, file: &str, read: FileSummary) {
+        if let Some((_, s)) = self.summary.files.iter_mut().find(|(n, _)| n == file) {
+            s.read = read.read;
+            s.skipped = read.skipped;
+            s.notes.extend(read.notes);
+        }
+    }
+
+    /// A user from Users.xml.
+    fn user(&mut self, row: &Row, at: impl Fn(Problem) -> DumpError) -> Result<(), DumpError> {
+        let id = required_int(row, "Id", &at)?;
+        let name = row
+            .get("DisplayName")
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map_or_else(|| format!("user{id}"), str::to_owned);
+        self.batch.users.push(BulkUser {
+            id: UserId(id),
+            handle: mapping::handle_for(&name, id),
+            display_name: name,
+            reputation: optional_int(row, "Reputation", &at)?.unwrap_or(1),
+            about: PostBody::imported(row.get("AboutMe").unwrap_or(""), None),
+            created_at: required_date(row, "CreationDate", &at)?,
+            last_seen_at: optional_date(row, "LastAccessDate", &at)?,
+            deleted_at: None,
+        });
+        self.candidates += 1;
+        self.users.insert(id);
+        Ok(())
+    }
+
+    /// The user a post or comment names, made a deleted-user placeholder if the dump
+    /// lacks them.
+    fn author(&mut self, id: Option<i64>, at: i64) -> UserId {
+        let id = id.unwrap_or(NO_OWNER);
+        if !self.users.contains(id) && !self.placeholders.contains(id) {
+            let (handle, display_name) = mapping::placeholder_names(id);
+            self.batch.users.push(BulkUser {
+                id: UserId(id),
+                handle,
+                display_name,
+                reputation: 1,
+                about: PostBody::from_markdown(""),
+                created_at: at,
+                last_seen_at: None,
+                deleted_at: Some(at),
+            });
+            self.placeholders.insert(id);
+        }
+        UserId(id)
+    }
+
+    /// A tag from Tags.xml.
+    fn tag(&mut self, row: &Row, at: impl Fn(Problem) -> DumpError) -> Result<(), DumpError> {
+        let id = required_int(row, "Id", &at)?;
+        let name = required(row, "TagName", &at)?.trim().to_lowercase();
+        if let Some(excerpt) = optional_int(row, "ExcerptPostId", &at)? {
+            self.excerpts.insert(excerpt, name.clone());
+        }
+        self.batch.tags.push(BulkTag {
+            id,
+            name,
+            description: String::new(),
+            question_count: 0,
+        });
+        self.candidates += 1;
+        Ok(())
+    }
+
+    /// A post from Posts.xml: questions and answers are imported; tag wiki excerpts
+    /// become tag descriptions; the rest is skipped.
+    fn post(
+        &mut self,
+        row: &Row,
+        at: impl Fn(Problem) -> DumpError,
+        summary: &mut FileSummary,
+    ) -> Result<(), DumpError> {
+        let id = required_int(row, "Id", &at)?;
+        let kind = required_int(row, "PostTypeId", &at)?;
+        let body = row.get("Body").unwrap_or("");
+        let parent = match kind {
+            1 => None,
+            2 => {
+                let parent = required_int(row, "ParentId", &at)?;
+                if !self.questions.contains(parent) {
+                    summary.skip("answer to a question not in the dump", row.line);
+                    return Ok(());
+                }
+                Some(PostId(parent))
+            }
+            4 => {
+                match self.excerpts.get(&id) {
+                    Some(tag) => {
+                        let text =
+                            markdown::cut_at_word(&markdown::html_text(body), DESCRIPTION_CHARS);
+                        self.batch.tag_descriptions.push((tag.clone(), text));
+                        summary.skip("tag wiki excerpt (became its tag's description)", row.line);
+                    }
+                    None => summary.skip("tag wiki excerpt of a tag not in Tags.xml", row.line),
+                }
+                return Ok(());
+            }
+            5 => {
+                summary.skip(
+                    "tag wiki (Ponder keeps a tag's short description only)",
+                    row.line,
+                );
+                return Ok(());
+            }
+            other => {
+                summary.skip(
+                    format!(
+                        "post type {other} (only questions, answers and tag excerpts are imported)"
+                    ),
+                    row.line,
+                );
+                return Ok(());
+            }
+        };
+        let created_at = required_date(row, "CreationDate", &at)?;
+        let author_id = self.author(optional_int(row, "OwnerUserId", &at)?, created_at);
+        let closed_at = optional_date(row, "ClosedDate", &at)?;
+        let is_question = parent.is_none();
+        if let (true, Some(answer)) = (is_question, optional_int(row, "AcceptedAnswerId", &at)?) {
+            self.accepted.push((PostId(id), PostId(answer)));
+        }
+        self.batch.posts.push(BulkPost {
+            id: PostId(id),
+            kind: if is_question {
+                PostKind::Question
+            } else {
+                PostKind::Answer
+            },
+            parent_id: parent,
+            category_id: is_question.then_some(self.category),
+            author_id,
+            title: if is_question {
+                row.get("Title").unwrap_or("").trim().to_owned()
+            } else {
+                String::new()
+            },
+            body: PostBody::imported(body, None),
+            tags: if is_question {
+                mapping::parse_tags(row.get("Tags").unwrap_or(""))
+            } else {
+                Vec::new()
+            },
+            score: optional_int(row, "Score", &at)?.unwrap_or(0),
+            answer_count: optional_int(row, "AnswerCount", &at)?.unwrap_or(0),
+            comment_count: optional_int(row, "CommentCount", &at)?.unwrap_or(0),
+            view_count: optional_int(row, "ViewCount", &at)?.unwrap_or(0),
+            accepted_answer_id: None,
+            created_at,
+            last_activity_at: optional_date(row, "LastActivityDate", &at)?.unwrap_or(created_at),
+            edited_at: optional_date(row, "LastEditDate", &at)?,
+            deleted_at: optional_date(row, "DeletionDate", &at)?,
+            closed_at: closed_at.filter(|_| is_question),
+            close_reason: if closed_at.is_some() && is_question {
+                "closed".to_owned()
+            } else {
+                String::new()
+            },
+            duplicate_of: None,
+        });
+        self.candidates += 1;
+        self.posts.insert(id);
+        if is_question {
+            self.questions.insert(id);
+        }
+        Ok(())
+    }
+
+    /// A row of PostHistory.xml: body revisions give the Markdown source, close
+    /// events the close reason; the rest of the history is not kept.
+    fn history(
+        &mut self,
+        row: &Row,
+        at: impl Fn(Problem) -> DumpError,
+        summary: &mut FileSummary,
+    ) -> Result<(), DumpError> {
+        required_int(row, "Id", &at)?;
+        let kind = required_int(row, "PostHistoryTypeId", &at)?;
+        let post = required_int(row, "PostId", &at)?;
+        if !matches!(kind, 2 | 5 | 8 | 10) {
+            summary.skip(
+                "other history (titles, tags, votes and the like: posts carry their current state)",
+                row.line,
+            );
+            return Ok(());
+        }
+        if !self.posts.contains(post) {
+            summary.skip("history of a post not imported", row.line);
+            return Ok(());
+        }
+        if kind == 10 {
+            let reason = mapping::close_reason(row.get("Comment").unwrap_or(""));
+            self.batch.close_reasons.push((PostId(post), reason));
+        } else if let Some(text) = row.get("Text") {
+            self.batch.sources.push((PostId(post), text.to_owned()));
+        } else {
+            summary.skip("body revision without its text", row.line);
+        }
+        Ok(())
+    }
+
+    /// A comment from Comments.xml.
+    fn comment(
+        &mut self,
+        row: &Row,
+        at: impl Fn(Problem) -> DumpError,
+        summary: &mut FileSummary,
+    ) -> Result<(), DumpError> {
+        let id = required_int(row, "Id", &at)?;
+        let post = required_int(row, "PostId", &at)?;
+        if !self.posts.contains(post) {
+            summary.skip("comment on a post not imported", row.line);
+            return Ok(());
+        }
+        let created_at = required_date(row, "CreationDate", &at)?;
+        let author_id = self.author(optional_int(row, "UserId", &at)?, created_at);
+        self.batch.comments.push(BulkComment {
+            id: CommentId(id),
+            post_id: PostId(post),
+            author_id,
+            body: PostBody::inline(row.get("Text").unwrap_or("")),
+            score: optional_int(row, "Score", &at)?.unwrap_or(0),
+            created_at,
+            deleted_at: optional_date(row, "DeletionDate", &at)?,
+        });
+        self.candidates += 1;
+        Ok(())
+    }
+
+    /// A row of PostLinks.xml: duplicate links are kept, related links are not.
+    fn link(
+        &mut self,
+        row: &Row,
+        at: impl Fn(Problem) -> DumpError,
+        summary: &mut FileSummary,
+    ) -> Result<(), DumpError> {
+        required_int(row, "Id", &at)?;
+        let post = required_int(row, "PostId", &at)?;
+        let related = required_int(row, "RelatedPostId", &at)?;
+        match required_int(row, "LinkTypeId", &at)? {
+            3 if self.questions.contains(post) && self.questions.contains(related) => {
+                self.duplicates.push((PostId(post), PostId(related)));
+            }
+            3 => summary.skip("duplicate link with a question not imported", row.line),
+            _ => summary.skip("related link (Ponder keeps duplicate links only)", row.line),
+        }
+        Ok(())
+    }
+
+    /// A badge from Badges.xml.
+    fn badge(
+        &mut self,
+        row: &Row,
+        at: impl Fn(Problem) -> DumpError,
+        summary: &mut FileSummary,
+    ) -> Result<(), DumpError> {
+        let id = required_int(row, "Id", &at)?;
+        let user = required_int(row, "UserId", &at)?;
+        let name = required(row, "Name", &at)?.trim().to_owned();
+        let class = required(row, "Class", &at)?;
+        let Some(class) = mapping::badge_class(class) else {
+            summary.skip("badge of an unknown class", row.line);
+            return Ok(());
+        };
+        if !self.users.contains(user) {
+            summary.skip("badge of a user not in the dump", row.line);
+            return Ok(());
+        }
+        self.batch.badges.push(BulkBadge {
+            id,
+            user_id: UserId(user),
+            name,
+            class: class.to_owned(),
+            post_id: None,
+            awarded_at: required_date(row, "Date", &at)?,
+        });
+        self.candidates += 1;
+        Ok(())
+    }
+
+    /// Accepted answers and duplicate links, once every post is in; then the counters.
+    async fn link_posts(&mut self) -> Result<(), ExchangeError> {
+        let accepted = std::mem::take(&mut self.accepted);
+        let duplicates = std::mem::take(&mut self.duplicates);
+        let (mut set_accepted, mut set_duplicates) = (0, 0);
+        for chunk in accepted.chunks(self.batch_rows) {
+            let loaded = self
+                .store
+                .bulk_load(BulkBatch {
+                    accepted: chunk.to_vec(),
+                    ..BulkBatch::default()
+                })
+                .await?;
+            set_accepted += loaded.accepted;
+        }
+        for chunk in duplicates.chunks(self.batch_rows) {
+            let loaded = self
+                .store
+                .bulk_load(BulkBatch {
+                    duplicates: chunk.to_vec(),
+                    ..BulkBatch::default()
+                })
+                .await?;
+            set_duplicates += loaded.duplicates;
+        }
+        if let Some((_, posts)) = self
+            .summary
+            .files
+            .iter_mut()
+            .find(|(n, _)| n == "Posts.xml")
+        {
+            let refused = accepted.len() as u64 - set_accepted;
+            if refused > 0 {
+                posts.notes.push(format!(
+                    "{refused} accepted answers not set: the answer is not in the dump or not an answer to that question"
+                ));
+            }
+        }
+        self.summary.links = (set_accepted, set_duplicates);
+        self.store.recount().await?;
+        Ok(())
+    }
+
+    /// What is in the site so far, for a message.
+    fn so_far(&self) -> String {
+        let parts: Vec<String> = self
+            .summary
+            .files
+            .iter()
+            .filter(|(_, s)| s.added > 0)
+            .map(|(name, s)| format!("{} rows of {name}", s.added))
+            .collect();
+        if parts.is_empty() {
+            "nothing yet".to_owned()
+        } else {
+            parts.join(", ")
+        }
+    }
+}
+
+/// The root element of a dump file: `Posts.xml` has `<posts>`.
+fn root_of(file: &str) -> &'static str {
+    match file {
+        "Users.xml" => "users",
+        "Posts.xml" => "posts",
+        "Comments.xml" => "comments",
+        "Tags.xml" => "tags",
+        "Votes.xml" => "votes",
+        "PostHistory.xml" => "posthistory",
+        "PostLinks.xml" => "postlinks",
+        _ => "badges",
+    }
+}
+
+/// A note on what Votes.xml held and why it adds no rows.
+fn votes_note(votes: &HashMap<String, u64>) -> String {
+    let count = |k: &str| votes.get(k).copied().unwrap_or(0);
+    let total: u64 = votes.values().sum();
+    format!(
+        "{total} votes read ({} up, {} down, {} accepts, {} others): scores come from Posts.xml, \
+         as the dump does not name voters; accepted answers come from Posts.xml's AcceptedAnswerId",
+        count("2"),
+        count("3"),
+        count("1"),
+        total - count("1") - count("2") - count("3")
+    )
+}
+
+fn required<'r>(
+    row: &'r Row,
+    name: &'static str,
+    at: impl Fn(Problem) -> DumpError,
+) -> Result<&'r str, DumpError> {
+    row.get(name).ok_or_else(|| at(Problem::Missing(name)))
+}
+
+fn optional_int(
+    row: &Row,
+    name: &'static str,
+    at: impl Fn(Problem) -> DumpError,
+) -> Result<Option<i64>, DumpError> {
+    row.get(name)
+        .map(|raw| {
+            raw.trim().parse::<i64>().map_err(|_| {
+                at(Problem::BadValue {
+                    name: name.to_owned(),
+                    value: raw.to_owned(),
+                    expected: "a whole number",
+                })
+            })
+        })
+        .transpose()
+}
+
+fn required_int(
+    row: &Row,
+    name: &'static str,
+    at: impl Fn(Problem) -> DumpError,
+) -> Result<i64, DumpError> {
+    optional_int(row, name, &at)?.ok_or_else(|| at(Problem::Missing(name)))
+}
+
+fn optional_date(
+    row: &Row,
+    name: &'static str,
+    at: impl Fn(Problem) -> DumpError,
+) -> Result<Option<i64>, DumpError> {
+    row.get(name)
+        .map(|raw| {
+            dates::parse(raw).ok_or_else(|| {
+                at(Problem::BadValue {
+                    name: name.to_owned(),
+                    value: raw.to_owned(),
+                    expected: "a date such as 2011-08-17T20:18:56.507",
+                })
+            })
+        })
+        .transpose()
+}
+
+fn required_date(
+    row: &Row,
+    name: &'static str,
+    at: impl Fn(Problem) -> DumpError,
+) -> Result<i64, DumpError> {
+    optional_date(row, name, &at)?.ok_or_else(|| at(Problem::Missing(name)))
+}

@@ -1,0 +1,107 @@
+//! What an import did, file by file: rows read, rows added, and rows skipped with why.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// How many example lines are kept for each reason a row was skipped.
+const EXAMPLES: usize = 3;
+
+/// What happened to one file's rows.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FileSummary {
+    /// Rows read.
+    pub read: u64,
+    /// Rows that added something new to the site.
+    pub added: u64,
+    /// Rows the site already had (an earlier run imported them).
+    pub already: u64,
+    /// Rows skipped, by reason: how many, and the first few lines.
+    pub skipped: BTreeMap<String, (u64, Vec<u64>)>,
+    /// Notes: what the file's rows became where that is not one row to one row.
+    pub notes: Vec<String>,
+}
+
+impl FileSummary {
+    /// Counts a skipped row.
+    pub(crate) fn skip(&mut self, reason: impl Into<String>, line: u64) {
+        let entry = self.skipped.entry(reason.into()).or_default();
+        entry.0 += 1;
+        if entry.1.len() < EXAMPLES {
+            entry.1.push(line);
+        }
+    }
+
+    /// Rows skipped in all.
+    pub fn skipped_count(&self) -> u64 {
+        self.skipped.values().map(|(n, _)| n).sum()
+    }
+
+    /// How many rows were skipped for `reason`.
+    pub fn skipped_for(&self, reason: &str) -> u64 {
+        self.skipped.get(reason).map_or(0, |(n, _)| *n)
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ImportSummary {
+    /// By file name, in the order read.
+    pub files: Vec<(String, FileSummary)>,
+    /// Placeholders made for users absent from the dump.
+    pub placeholders: u64,
+    /// Questions and answers added.
+    pub posts_added: u64,
+    /// Accepted answers and duplicate links set.
+    pub links: (u64, u64),
+    /// Seconds the import took.
+    pub seconds: f64,
+}
+
+impl ImportSummary {
+    /// The summary of `file`, if it was read.
+    pub fn file(&self, name: &str) -> Option<&FileSummary> {
+        self.files.iter().find(|(n, _)| n == name).map(|(_, s)| s)
+    }
+}
+
+impl fmt::Display for ImportSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (name, s) in &self.files {
+            write!(f, "{name}: {} rows read, {} added", s.read, s.added)?;
+            if s.already > 0 {
+                write!(f, ", {} already in the site", s.already)?;
+            }
+            if !s.skipped.is_empty() {
+                write!(f, ", {} skipped", s.skipped_count())?;
+            }
+            writeln!(f)?;
+            for (reason, (count, lines)) in &s.skipped {
+                let lines: Vec<String> = lines.iter().map(u64::to_string).collect();
+                let more = if *count > lines.len() as u64 {
+                    ", …"
+                } else {
+                    ""
+                };
+                writeln!(
+                    f,
+                    "  skipped {count}: {reason} (line {}{more})",
+                    lines.join(", ")
+                )?;
+            }
+            for note in &s.notes {
+                writeln!(f, "  {note}")?;
+            }
+        }
+        writeln!(
+            f,
+            "{} questions and answers added, {} placeholder users for users absent from the dump, \
+             {} accepted answers and {} duplicate links set, in {:.1} s ({:.0} posts/s)",
+            self.posts_added,
+            self.placeholders,
+            self.links.0,
+            self.links.1,
+            self.seconds,
+            self.posts_added as f64 / self.seconds.max(0.001)
+        )
+    }
+}

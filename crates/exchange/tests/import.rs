@@ -1,0 +1,322 @@
+//! Importing Stack Exchange dumps: a small hand-written dump arrives whole on both
+//! databases; the real sample's counts match its rows; a second run adds nothing;
+//! bad input is named by file and line, and a stopped import finishes when run again.
+
+mod support;
+
+use ponder_core::{CommentId, PostId, UserId};
+use ponder_dump::RowReader;
+use ponder_store::{PostKind, Store};
+use std::sync::Arc;
+use support::*;
+
+/// Runs an async check on a fresh SQLite store and, when configured, a PostgreSQL one.
+macro_rules! on_both_databases {
+    ($check:ident) => {
+        mod $check {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let t = super::store_on("sqlite").await.unwrap();
+                super::$check(t.store.clone()).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(t) = super::store_on("postgres").await {
+                    super::$check(t.store.clone()).await;
+                }
+            }
+        }
+    };
+}
+
+on_both_databases!(a_small_dump_arrives_whole);
+on_both_databases!(the_sample_arrives_with_its_counts);
+
+async fn a_small_dump_arrives_whole(store: Arc<dyn Store>) {
+    let dir = tempfile::tempdir().unwrap();
+    small_dump(dir.path());
+    let summary = import(&store, dir.path()).await.unwrap();
+
+    let posts = summary.file("Posts.xml").unwrap();
+    assert_eq!((posts.read, posts.added), (5, 3));
+    assert_eq!(
+        posts.skipped["answer to a question not in the dump"],
+        (1, vec![6])
+    );
+    let comments = summary.file("Comments.xml").unwrap();
+    assert_eq!(
+        comments.skipped["comment on a post not imported"],
+        (1, vec![5])
+    );
+    let badges = summary.file("Badges.xml").unwrap();
+    assert_eq!(badges.skipped_for("badge of a user not in the dump"), 1);
+    assert_eq!(
+        (badges.added, badges.already),
+        (1, 1),
+        "one badge of each name"
+    );
+    assert_eq!(summary.links, (1, 1));
+    assert_eq!(summary.placeholders, 2, "user 9 and the unnamed owner");
+
+    let thread = store.question_thread(PostId(1)).await.unwrap().unwrap();
+    let q = &thread.question;
+    assert_eq!(q.title, "Which verb goes here?");
+    assert_eq!((q.score, q.view_count, q.answer_count), (11, 295, 1));
+    assert_eq!(q.accepted_answer_id, Some(PostId(3)));
+    assert!(
+        q.body_html.as_str().contains("<b>verb</b>"),
+        "{:?}",
+        q.body_html
+    );
+    for bad in ["javascript", "onerror", "<script"] {
+        assert!(!q.body_html.as_str().contains(bad), "{:?}", q.body_html);
+    }
+    assert_eq!(q.body_markdown, "Which **verb**?\r\n\r\n![x](javascript:x)");
+    assert!(q.edited_at.is_some());
+    assert_eq!(q.closed_reason.as_deref(), Some("opinion-based"));
+    assert_eq!(thread.tags, ["grammar", "verbs"]);
+    assert_eq!(thread.answers[0].author.id, UserId(9));
+    assert!(
+        thread.answers[0].author.deleted,
+        "absent users are placeholders"
+    );
+    let comment = thread.comments_of(PostId(1)).next().unwrap();
+    assert_eq!(comment.id, CommentId(1));
+    assert!(comment.body_html.as_str().contains("<em>this</em>"));
+    assert!(!comment.body_html.as_str().contains("<b>"));
+
+    let dup = store
+        .question_thread(PostId(4))
+        .await
+        .unwrap()
+        .unwrap()
+        .question;
+    assert_eq!(
+        (dup.duplicate_of, dup.closed_reason.as_deref()),
+        (Some(PostId(1)), Some("duplicate"))
+    );
+    assert_eq!(dup.author.id, UserId(0));
+    assert!(store.question_thread(PostId(5)).await.unwrap().is_none());
+
+    let ann = store.user(UserId(2)).await.unwrap().unwrap();
+    assert_eq!((ann.handle.as_str(), ann.reputation), ("ann-asker-2", 101));
+    assert!(!ann.about_html.as_str().contains("script"));
+    assert_eq!(
+        store.user(UserId(9)).await.unwrap().unwrap().display_name,
+        "user9"
+    );
+    let grammar = store.tag("grammar").await.unwrap().unwrap();
+    assert_eq!(
+        (grammar.description.as_str(), grammar.question_count),
+        ("Questions on grammar & usage.", 2)
+    );
+    assert_eq!(store.badges(UserId(2)).await.unwrap().len(), 1);
+
+    // A second run adds nothing.
+    let again = import(&store, dir.path()).await.unwrap();
+    assert_eq!(again.posts_added, 0);
+    for (name, file) in &again.files {
+        assert_eq!(
+            file.added * u64::from(name != "PostHistory.xml"),
+            0,
+            "{name}"
+        );
+    }
+    assert_eq!(post_kinds(&*store).await, (2, 1));
+    assert_eq!(
+        store.tag("grammar").await.unwrap().unwrap().question_count,
+        2
+    );
+}
+
+async fn the_sample_arrives_with_its_counts(store: Arc<dyn Store>) {
+    let Some(dir) = sample() else { return };
+    let summary = import(&store, &dir).await.unwrap();
+    let rows = |file: &str| rows_in(&dir, file);
+    let posts = rows("Posts.xml");
+    let of_type = |t: &str| {
+        posts
+            .iter()
+            .filter(|r| r.contains(&format!("PostTypeId=\"{t}\"")))
+            .count()
+    };
+    assert_eq!(post_kinds(&*store).await, (of_type("1"), of_type("2")));
+    assert_eq!((of_type("1"), of_type("2")), (274, 487));
+    assert_eq!(live_users(&*store).await, rows("Users.xml").len());
+    assert_eq!(
+        store.export_comments(0, 10_000).await.unwrap().len(),
+        rows("Comments.xml").len()
+    );
+    assert_eq!(
+        store.export_tags(0, 10_000).await.unwrap().len(),
+        rows("Tags.xml").len()
+    );
+    assert_eq!(summary.posts_added, 761);
+
+    // Chosen posts: the latest body revision is the Markdown source; accepted answers,
+    // closing and scores as in Posts.xml.
+    let mut latest: std::collections::HashMap<i64, String> = Default::default();
+    let mut history = RowReader::open(&dir.join("PostHistory.xml"), "posthistory").unwrap();
+    while let Some(row) = history.next_row().unwrap() {
+        if matches!(row.get("PostHistoryTypeId"), Some("2" | "5" | "8")) {
+            let post: i64 = row.get("PostId").unwrap().parse().unwrap();
+            latest.insert(post, row.get("Text").unwrap_or("").to_owned());
+        }
+    }
+    let thread = store.question_thread(PostId(18)).await.unwrap().unwrap();
+    assert_eq!(
+        thread.question.title,
+        "Translating monolingual answers to \"important\" questions"
+    );
+    assert_eq!(
+        (thread.question.score, thread.question.view_count),
+        (13, 158)
+    );
+    assert_eq!(thread.question.accepted_answer_id, Some(PostId(27)));
+    assert_eq!(thread.answers[0].id, PostId(27), "accepted first");
+    assert_eq!(thread.question.body_markdown, latest[&18]);
+    assert_eq!(thread.tags, ["discussion", "language"]);
+    let closed = store
+        .question_thread(PostId(20))
+        .await
+        .unwrap()
+        .unwrap()
+        .question;
+    assert!(closed.closed_reason.is_some());
+    assert_eq!(closed.body_markdown, latest[&20]);
+    let answer = store.question_thread(PostId(1)).await.unwrap().unwrap();
+    let seven = answer.answers.iter().find(|a| a.id == PostId(7)).unwrap();
+    assert_eq!(seven.kind, PostKind::Answer);
+    assert_eq!(answer.comments_of(PostId(7)).count(), 9);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_files_are_named() {
+    let t = store_on("sqlite").await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    small_dump(dir.path());
+    std::fs::remove_file(dir.path().join("Votes.xml")).unwrap();
+    std::fs::remove_file(dir.path().join("Tags.xml")).unwrap();
+    let err = import(&t.store, dir.path()).await.unwrap_err();
+    assert!(err.contains("has no Tags.xml, Votes.xml"), "{err}");
+    assert_eq!(
+        t.store.content_counts().await.unwrap(),
+        (0, 0),
+        "nothing imported"
+    );
+    // Optional files may be absent.
+    small_dump(dir.path());
+    std::fs::remove_file(dir.path().join("PostHistory.xml")).unwrap();
+    std::fs::remove_file(dir.path().join("Badges.xml")).unwrap();
+    let summary = import(&t.store, dir.path()).await.unwrap();
+    assert!(summary.file("Badges.xml").is_none());
+    let q = t
+        .store
+        .question_thread(PostId(1))
+        .await
+        .unwrap()
+        .unwrap()
+        .question;
+    assert_eq!(
+        q.body_markdown,
+        q.body_html.as_str(),
+        "without history the HTML is the source"
+    );
+    assert_eq!(q.closed_reason.as_deref(), Some("closed"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_rows_are_named_by_file_and_line_and_nothing_is_imported() {
+    let cases: [(&str, &str, &str, &str); 4] = [
+        (
+            "Users.xml",
+            "users",
+            r#"<row Reputation="1" CreationDate="2011-08-17T18:34:28.000" />"#,
+            "Users.xml, line 3: the row has no Id attribute",
+        ),
+        (
+            "Users.xml",
+            "users",
+            r#"<row Id="x1" CreationDate="2011-08-17T18:34:28.000" />"#,
+            "Users.xml, line 3: Id=\"x1\" is not a whole number",
+        ),
+        (
+            "Users.xml",
+            "users",
+            r#"<row Id="1" CreationDate="last week" />"#,
+            "Users.xml, line 3: CreationDate=\"last week\" is not a date",
+        ),
+        (
+            "Users.xml",
+            "users",
+            r#"<row Id="1" DisplayName="a & b" />"#,
+            "Users.xml, line 3: malformed XML",
+        ),
+    ];
+    for (file, root, row, expected) in cases {
+        let t = store_on("sqlite").await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        small_dump(dir.path());
+        write_file(dir.path(), file, root, &[row]);
+        let err = import(&t.store, dir.path()).await.unwrap_err();
+        assert!(err.contains(expected), "{err}\nexpected {expected}");
+        assert!(!err.contains("stopped"), "nothing was committed: {err}");
+        assert_eq!(t.store.content_counts().await.unwrap(), (0, 0));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_import_says_so_and_finishes_when_run_again() {
+    let t = store_on("sqlite").await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    small_dump(dir.path());
+    let full = std::fs::read(dir.path().join("Comments.xml")).unwrap();
+    // Cut the file short in its second row, as an interrupted copy would.
+    let cut = full.iter().rposition(|b| *b == b'\n').unwrap() - 150;
+    std::fs::write(dir.path().join("Comments.xml"), &full[..cut]).unwrap();
+    let err = import(&t.store, dir.path()).await.unwrap_err();
+    assert!(err.contains("Comments.xml, line 4"), "{err}");
+    assert!(err.contains("The import stopped there"), "{err}");
+    assert!(err.contains("rows of Posts.xml"), "{err}");
+    assert_eq!(
+        post_kinds(&*t.store).await,
+        (2, 1),
+        "posts before the cut are in"
+    );
+
+    // The site is not empty now, but a run of the same import may go on.
+    std::fs::write(dir.path().join("Comments.xml"), &full).unwrap();
+    let summary = import(&t.store, dir.path()).await.unwrap();
+    assert_eq!(summary.posts_added, 0);
+    assert_eq!(summary.file("Comments.xml").unwrap().added, 2);
+    assert_eq!(t.store.export_comments(0, 10).await.unwrap().len(), 2);
+    let run = t
+        .store
+        .import_run(&summary_source(dir.path()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(run.finished_at.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_site_with_content_of_its_own_is_refused() {
+    let t = store_on("sqlite").await.unwrap();
+    ponder_store::conformance::user(&*t.store, "admin").await;
+    let dir = tempfile::tempdir().unwrap();
+    small_dump(dir.path());
+    let err = import(&t.store, dir.path()).await.unwrap_err();
+    assert!(err.contains("already has 1 users and 0 posts"), "{err}");
+    assert_eq!(t.store.content_counts().await.unwrap(), (1, 0));
+}
+
+/// The name an import of `dir` is recorded under.
+fn summary_source(dir: &std::path::Path) -> String {
+    dir.canonicalize()
+        .unwrap()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned()
+}
