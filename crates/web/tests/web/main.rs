@@ -6,6 +6,7 @@
 )]
 
 mod accounts;
+mod imported;
 mod moderation;
 mod pages;
 mod posting;
