@@ -244,6 +244,7 @@ struct Importer<'a> {
 impl Importer<'_> {
     async fn run(&mut self, files: &[&str]) -> Result<(), ExchangeError> {
         for &file in files {
+            let file_started = Instant::now();
             let mut summary = FileSummary::default();
             let path = self.dir.join(file);
             let root = root_of(file);
@@ -293,6 +294,7 @@ impl Importer<'_> {
             if file == "Votes.xml" {
                 summary.notes.push(votes_note(&votes));
             }
+            summary.millis = file_started.elapsed().as_millis() as u64;
             self.merge_file_summary(file, summary);
         }
         self.link_posts().await
@@ -381,6 +383,7 @@ impl Importer<'_> {
     fn merge_file_summary(&mut self, file: &str, read: FileSummary) {
         if let Some((_, s)) = self.summary.files.iter_mut().find(|(n, _)| n == file) {
             s.read = read.read;
+            s.millis = read.millis;
             s.skipped = read.skipped;
             s.notes.extend(read.notes);
         }

@@ -19,6 +19,8 @@ pub struct FileSummary {
     pub skipped: BTreeMap<String, (u64, Vec<u64>)>,
     /// Notes: what the file's rows became where that is not one row to one row.
     pub notes: Vec<String>,
+    /// Milliseconds spent on the file.
+    pub millis: u64,
 }
 
 impl FileSummary {
@@ -74,7 +76,7 @@ impl fmt::Display for ImportSummary {
             if !s.skipped.is_empty() {
                 write!(f, ", {} skipped", s.skipped_count())?;
             }
-            writeln!(f)?;
+            writeln!(f, " ({:.1} s)", s.millis as f64 / 1000.0)?;
             for (reason, (count, lines)) in &s.skipped {
                 let lines: Vec<String> = lines.iter().map(u64::to_string).collect();
                 let more = if *count > lines.len() as u64 {

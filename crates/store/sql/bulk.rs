@@ -2,231 +2,199 @@
 // counters as given, many to a transaction, for the demo generator, importers and
 // exporters. Loading skips rows whose id is taken, so a batch loaded twice adds nothing.
 
-use crate::{Backend, db_error};
+use crate::writes::Tx;
+use crate::{Backend, Db, db_error};
 use ponder_core::{CommentId, PostId, UserId};
 use ponder_store::{
     BulkBadge, BulkBatch, BulkComment, BulkLoaded, BulkPost, BulkTag, BulkUser, BulkVote,
     ImportRun, PostBody, PostKind, StoreResult,
 };
-use std::collections::HashMap;
+use sqlx::QueryBuilder;
+use std::collections::{HashMap, HashSet};
+
+/// Rows in one multi-row statement: few round trips to the database, well under
+/// SQLite's limit of bound parameters.
+const ROWS_PER_STATEMENT: usize = 100;
+
+/// The pairs with the last value given for each key, in the order keys first appear
+/// (one statement must not set a row twice).
+fn last_per_key<K: std::hash::Hash + Eq + Copy, V: Copy>(
+    pairs: impl Iterator<Item = (K, V)>,
+) -> Vec<(K, V)> {
+    let mut at: HashMap<K, usize> = HashMap::new();
+    let mut out: Vec<(K, V)> = Vec::new();
+    for (key, value) in pairs {
+        match at.get(&key) {
+            Some(&i) => out[i].1 = value,
+            None => {
+                at.insert(key, out.len());
+                out.push((key, value));
+            }
+        }
+    }
+    out
+}
 
 impl Backend {
     pub(crate) async fn bulk_load_impl(&self, batch: BulkBatch) -> StoreResult<BulkLoaded> {
         let mut loaded = BulkLoaded::default();
         let mut tx = self.begin().await?;
-        for u in &batch.users {
-            self.count();
-            loaded.users += sqlx::query(
+        for chunk in batch.users.chunks(ROWS_PER_STATEMENT) {
+            let mut q = QueryBuilder::<Db>::new(
                 "INSERT INTO users (id, handle, display_name, reputation, about_markdown, about_html, \
-                 created_at, last_seen_at, deleted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-                 ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(u.id.0)
-            .bind(&u.handle)
-            .bind(&u.display_name)
-            .bind(u.reputation)
-            .bind(u.about.markdown())
-            .bind(u.about.html())
-            .bind(u.created_at)
-            .bind(u.last_seen_at)
-            .bind(u.deleted_at)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?
-            .rows_affected();
+                 created_at, last_seen_at, deleted_at) ",
+            );
+            q.push_values(chunk, |mut b, u| {
+                b.push_bind(u.id.0)
+                    .push_bind(&u.handle)
+                    .push_bind(&u.display_name)
+                    .push_bind(u.reputation)
+                    .push_bind(u.about.markdown())
+                    .push_bind(u.about.html())
+                    .push_bind(u.created_at)
+                    .push_bind(u.last_seen_at)
+                    .push_bind(u.deleted_at);
+            });
+            q.push(" ON CONFLICT (id) DO NOTHING");
+            loaded.users += self.run(&mut tx, q).await?;
         }
-        for t in &batch.tags {
-            self.count();
-            loaded.tags += sqlx::query(
-                "INSERT INTO tags (id, name, description, question_count) VALUES ($1, $2, $3, 0) \
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(t.id)
-            .bind(&t.name)
-            .bind(&t.description)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?
-            .rows_affected();
+        for chunk in batch.tags.chunks(ROWS_PER_STATEMENT) {
+            let mut q = QueryBuilder::<Db>::new(
+                "INSERT INTO tags (id, name, description, question_count) ",
+            );
+            q.push_values(chunk, |mut b, t| {
+                b.push_bind(t.id)
+                    .push_bind(&t.name)
+                    .push_bind(&t.description)
+                    .push_bind(0i64);
+            });
+            q.push(" ON CONFLICT DO NOTHING");
+            loaded.tags += self.run(&mut tx, q).await?;
         }
-        let mut tag_ids: HashMap<String, i64> = HashMap::new();
-        for p in &batch.posts {
-            self.count();
-            let inserted = sqlx::query(
+        let mut inserted: HashSet<i64> = HashSet::new();
+        for chunk in batch.posts.chunks(ROWS_PER_STATEMENT) {
+            let mut q = QueryBuilder::<Db>::new(
                 "INSERT INTO posts (id, kind, parent_id, category_id, author_id, title, body_markdown, body_html, \
-                 score, answer_count, comment_count, view_count, accepted_answer_id, created_at, last_activity_at, \
-                 edited_at, deleted_at, closed_at, close_reason) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) \
-                 ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(p.id.0)
-            .bind(p.kind.as_str())
-            .bind(p.parent_id.map(|x| x.0))
-            .bind(p.category_id.map(|x| x.0))
-            .bind(p.author_id.0)
-            .bind(&p.title)
-            .bind(p.body.markdown())
-            .bind(p.body.html())
-            .bind(p.score)
-            .bind(p.answer_count)
-            .bind(p.comment_count)
-            .bind(p.view_count)
-            // Set below, once the answer it names is in: PostgreSQL checks the
-            // foreign key at once.
-            .bind(None::<i64>)
-            .bind(p.created_at)
-            .bind(p.last_activity_at)
-            .bind(p.edited_at)
-            .bind(p.deleted_at)
-            .bind(p.closed_at)
-            .bind(&p.close_reason)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?
-            .rows_affected();
-            loaded.posts += inserted;
-            if inserted == 0 {
-                continue;
-            }
-            for (position, name) in p.tags.iter().enumerate() {
-                let tag_id = match tag_ids.get(name) {
-                    Some(id) => {
-                        self.count();
-                        sqlx::query(
-                            "UPDATE tags SET question_count = question_count + 1 WHERE id = $1",
-                        )
-                        .bind(*id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_error)?;
-                        *id
-                    }
-                    None => {
-                        self.count();
-                        let (id,): (i64,) = sqlx::query_as(
-                            "INSERT INTO tags (name, question_count) VALUES ($1, 1) \
-                             ON CONFLICT (name) DO UPDATE SET question_count = tags.question_count + 1 RETURNING id",
-                        )
-                        .bind(name)
-                        .fetch_one(&mut *tx)
-                        .await
-                        .map_err(db_error)?;
-                        tag_ids.insert(name.clone(), id);
-                        id
-                    }
-                };
-                self.count();
-                sqlx::query(
-                    "INSERT INTO post_tags (post_id, tag_id, position) VALUES ($1, $2, $3) \
-                     ON CONFLICT DO NOTHING",
-                )
-                .bind(p.id.0)
-                .bind(tag_id)
-                .bind(position as i64)
-                .execute(&mut *tx)
+                 score, answer_count, comment_count, view_count, created_at, last_activity_at, \
+                 edited_at, deleted_at, closed_at, close_reason) ",
+            );
+            q.push_values(chunk, |mut b, p| {
+                b.push_bind(p.id.0)
+                    .push_bind(p.kind.as_str())
+                    .push_bind(p.parent_id.map(|x| x.0))
+                    .push_bind(p.category_id.map(|x| x.0))
+                    .push_bind(p.author_id.0)
+                    .push_bind(&p.title)
+                    .push_bind(p.body.markdown())
+                    .push_bind(p.body.html())
+                    .push_bind(p.score)
+                    .push_bind(p.answer_count)
+                    .push_bind(p.comment_count)
+                    .push_bind(p.view_count)
+                    .push_bind(p.created_at)
+                    .push_bind(p.last_activity_at)
+                    .push_bind(p.edited_at)
+                    .push_bind(p.deleted_at)
+                    .push_bind(p.closed_at)
+                    .push_bind(&p.close_reason);
+            });
+            // Accepted answers are set below, once the answer is in: PostgreSQL checks
+            // the foreign key at once.
+            q.push(" ON CONFLICT (id) DO NOTHING RETURNING id");
+            self.count();
+            let ids: Vec<(i64,)> = q
+                .build_query_as()
+                .fetch_all(&mut *tx)
                 .await
                 .map_err(db_error)?;
-            }
+            inserted.extend(ids.into_iter().map(|(id,)| id));
         }
-        for c in &batch.comments {
-            self.count();
-            loaded.comments += sqlx::query(
-                "INSERT INTO comments (id, post_id, author_id, body_markdown, body_html, score, created_at, deleted_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
+        loaded.posts = inserted.len() as u64;
+        self.load_post_tags(&mut tx, &batch.posts, &inserted)
+            .await?;
+        for chunk in batch.comments.chunks(ROWS_PER_STATEMENT) {
+            let mut q = QueryBuilder::<Db>::new(
+                "INSERT INTO comments (id, post_id, author_id, body_markdown, body_html, score, created_at, deleted_at) ",
+            );
+            q.push_values(chunk, |mut b, c| {
+                b.push_bind(c.id.0)
+                    .push_bind(c.post_id.0)
+                    .push_bind(c.author_id.0)
+                    .push_bind(c.body.markdown())
+                    .push_bind(c.body.html())
+                    .push_bind(c.score)
+                    .push_bind(c.created_at)
+                    .push_bind(c.deleted_at);
+            });
+            q.push(" ON CONFLICT (id) DO NOTHING");
+            loaded.comments += self.run(&mut tx, q).await?;
+        }
+        for chunk in batch.badges.chunks(ROWS_PER_STATEMENT) {
+            let mut q = QueryBuilder::<Db>::new(
+                "INSERT INTO badges (id, user_id, name, class, post_id, awarded_at) ",
+            );
+            q.push_values(chunk, |mut b, x| {
+                b.push_bind(x.id)
+                    .push_bind(x.user_id.0)
+                    .push_bind(&x.name)
+                    .push_bind(&x.class)
+                    .push_bind(x.post_id.map(|p| p.0))
+                    .push_bind(x.awarded_at);
+            });
+            q.push(" ON CONFLICT DO NOTHING");
+            loaded.badges += self.run(&mut tx, q).await?;
+        }
+        let sources = last_per_key(batch.sources.iter().map(|(p, md)| (p.0, md.as_str())));
+        loaded.sources = self
+            .update_from_values(&mut tx, &sources, "posts", "body_markdown", "", "")
+            .await?;
+        let reasons = last_per_key(batch.close_reasons.iter().map(|(p, r)| (p.0, r.as_str())));
+        loaded.close_reasons = self
+            .update_from_values(
+                &mut tx,
+                &reasons,
+                "posts",
+                "close_reason",
+                " AND closed_at IS NOT NULL",
+                "",
             )
-            .bind(c.id.0)
-            .bind(c.post_id.0)
-            .bind(c.author_id.0)
-            .bind(c.body.markdown())
-            .bind(c.body.html())
-            .bind(c.score)
-            .bind(c.created_at)
-            .bind(c.deleted_at)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?
-            .rows_affected();
-        }
-        for b in &batch.badges {
-            self.count();
-            loaded.badges += sqlx::query(
-                "INSERT INTO badges (id, user_id, name, class, post_id, awarded_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-            )
-            .bind(b.id)
-            .bind(b.user_id.0)
-            .bind(&b.name)
-            .bind(&b.class)
-            .bind(b.post_id.map(|x| x.0))
-            .bind(b.awarded_at)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?
-            .rows_affected();
-        }
-        for (post, markdown) in &batch.sources {
-            self.count();
-            loaded.sources += sqlx::query("UPDATE posts SET body_markdown = $2 WHERE id = $1")
-                .bind(post.0)
-                .bind(markdown)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?
-                .rows_affected();
-        }
-        for (post, reason) in &batch.close_reasons {
-            self.count();
-            loaded.close_reasons += sqlx::query(
-                "UPDATE posts SET close_reason = $2 WHERE id = $1 AND closed_at IS NOT NULL",
-            )
-            .bind(post.0)
-            .bind(reason)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?
-            .rows_affected();
-        }
-        for (name, description) in &batch.tag_descriptions {
-            self.count();
-            loaded.tag_descriptions +=
-                sqlx::query("UPDATE tags SET description = $2 WHERE name = $1")
-                    .bind(name)
-                    .bind(description)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_error)?
-                    .rows_affected();
-        }
+            .await?;
+        let descriptions = last_per_key(
+            batch
+                .tag_descriptions
+                .iter()
+                .map(|(n, d)| (n.as_str(), d.as_str())),
+        );
+        loaded.tag_descriptions = self
+            .update_from_values(&mut tx, &descriptions, "tags", "description", "", "name")
+            .await?;
         let accepted = batch
             .posts
             .iter()
-            .filter_map(|p| Some((p.id, p.accepted_answer_id?)));
-        for (question, answer) in accepted.chain(batch.accepted.iter().copied()) {
-            self.count();
-            loaded.accepted += sqlx::query(
-                "UPDATE posts SET accepted_answer_id = $2 WHERE id = $1 AND kind = 'question' \
-                 AND EXISTS (SELECT 1 FROM posts a WHERE a.id = $2 AND a.parent_id = $1)",
+            .filter_map(|p| Some((p.id.0, p.accepted_answer_id?.0)))
+            .chain(batch.accepted.iter().map(|(q, a)| (q.0, a.0)));
+        let accepted = last_per_key(accepted);
+        loaded.accepted = self
+            .update_from_values(
+                &mut tx,
+                &accepted,
+                "posts",
+                "accepted_answer_id",
+                " AND kind = 'question'",
+                " JOIN posts a ON a.id = v.value AND a.parent_id = v.key",
             )
-            .bind(question.0)
-            .bind(answer.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?
-            .rows_affected();
-        }
-        for (question, original) in &batch.duplicates {
-            self.count();
-            loaded.duplicates += sqlx::query(
-                "UPDATE posts SET duplicate_of = $2 WHERE id = $1 AND kind = 'question' AND id <> $2 \
-                 AND EXISTS (SELECT 1 FROM posts o WHERE o.id = $2 AND o.kind = 'question')",
+            .await?;
+        let duplicates = last_per_key(batch.duplicates.iter().map(|(q, o)| (q.0, o.0)));
+        loaded.duplicates = self
+            .update_from_values(
+                &mut tx,
+                &duplicates,
+                "posts",
+                "duplicate_of",
+                " AND kind = 'question'",
+                " JOIN posts o ON o.id = v.value AND o.kind = 'question' AND o.id <> v.key",
             )
-            .bind(question.0)
-            .bind(original.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?
-            .rows_affected();
-        }
+            .await?;
         self.log_change(&mut tx, "bulk.loaded", loaded.posts as i64)
             .await?;
         self.commit(tx).await?;
@@ -234,11 +202,114 @@ impl Backend {
         Ok(loaded)
     }
 
+    /// Runs a built statement and returns the rows it changed.
+    async fn run(&self, tx: &mut Tx<'_>, mut q: QueryBuilder<Db>) -> StoreResult<u64> {
+        self.count();
+        Ok(q.build()
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?
+            .rows_affected())
+    }
+
+    /// Tags for the questions this batch added: the tags made where missing, the
+    /// links, and the tags' counts raised.
+    async fn load_post_tags(
+        &self,
+        tx: &mut Tx<'_>,
+        posts: &[BulkPost],
+        inserted: &HashSet<i64>,
+    ) -> StoreResult<()> {
+        let links: Vec<(i64, &str, i64)> = posts
+            .iter()
+            .filter(|p| inserted.contains(&p.id.0))
+            .flat_map(|p| {
+                p.tags
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, t)| (p.id.0, t.as_str(), i as i64))
+            })
+            .collect();
+        let mut uses: HashMap<&str, i64> = HashMap::new();
+        for (_, name, _) in &links {
+            *uses.entry(name).or_default() += 1;
+        }
+        let uses: Vec<(&str, i64)> = uses.into_iter().collect();
+        for chunk in uses.chunks(ROWS_PER_STATEMENT) {
+            let mut q = QueryBuilder::<Db>::new("INSERT INTO tags (name, question_count) ");
+            q.push_values(chunk, |mut b, (name, _)| {
+                b.push_bind(*name).push_bind(0i64);
+            });
+            q.push(" ON CONFLICT (name) DO NOTHING");
+            self.run(tx, q).await?;
+            let mut q = QueryBuilder::<Db>::new("WITH v (name, n) AS (");
+            q.push_values(chunk, |mut b, (name, n)| {
+                b.push_bind(*name).push_bind(*n);
+            });
+            q.push(
+                ") UPDATE tags SET question_count = question_count + (SELECT v.n FROM v WHERE v.name = tags.name) \
+                 WHERE name IN (SELECT name FROM v)",
+            );
+            self.run(tx, q).await?;
+        }
+        for chunk in links.chunks(ROWS_PER_STATEMENT) {
+            let mut q = QueryBuilder::<Db>::new("WITH v (post_id, name, position) AS (");
+            q.push_values(chunk, |mut b, (post, name, position)| {
+                b.push_bind(*post).push_bind(*name).push_bind(*position);
+            });
+            q.push(
+                ") INSERT INTO post_tags (post_id, tag_id, position) \
+                 SELECT v.post_id, t.id, v.position FROM v JOIN tags t ON t.name = v.name WHERE true \
+                 ON CONFLICT DO NOTHING",
+            );
+            self.run(tx, q).await?;
+        }
+        Ok(())
+    }
+
+    /// Sets `column` of `table` from (key, value) pairs, many to a statement: the key
+    /// is the row's id, or `key_column` when given; `condition` narrows the rows
+    /// updated and `join` the pairs used (`v.key`, `v.value`). Returns the rows changed.
+    async fn update_from_values<K, V>(
+        &self,
+        tx: &mut Tx<'_>,
+        pairs: &[(K, V)],
+        table: &str,
+        column: &str,
+        condition: &str,
+        join_or_key: &str,
+    ) -> StoreResult<u64>
+    where
+        K: Copy + Send + Sync + for<'q> sqlx::Encode<'q, Db> + sqlx::Type<Db>,
+        V: Copy + Send + Sync + for<'q> sqlx::Encode<'q, Db> + sqlx::Type<Db>,
+    {
+        // A key column is given by name; a join starts with a space and " JOIN".
+        let (key_column, join) = if join_or_key.starts_with(" JOIN") || join_or_key.is_empty() {
+            ("id", join_or_key)
+        } else {
+            (join_or_key, "")
+        };
+        let mut changed = 0;
+        for chunk in pairs.chunks(ROWS_PER_STATEMENT) {
+            let mut q = QueryBuilder::<Db>::new("WITH v (key, value) AS (");
+            q.push_values(chunk, |mut b, (key, value)| {
+                b.push_bind(*key).push_bind(*value);
+            });
+            // The names are constants of this file; values travel as bound parameters.
+            q.push(format!(
+                ") UPDATE {table} SET {column} = (SELECT v.value FROM v WHERE v.key = {table}.{key_column}) \
+                 WHERE {key_column} IN (SELECT v.key FROM v{join}){condition}"
+            ));
+            changed += self.run(tx, q).await?;
+        }
+        Ok(changed)
+    }
+
     pub(crate) async fn recount_impl(&self) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         for sql in [
             "UPDATE posts SET answer_count = (SELECT count(*) FROM posts a \
-             WHERE a.parent_id = posts.id AND a.deleted_at IS NULL) WHERE kind = 'question'",
+             WHERE a.parent_id = posts.id AND a.kind = 'answer' AND a.deleted_at IS NULL) WHERE kind = 'question'",
             "UPDATE posts SET comment_count = (SELECT count(*) FROM comments c \
              WHERE c.post_id = posts.id AND c.deleted_at IS NULL)",
             "UPDATE tags SET question_count = (SELECT count(*) FROM post_tags pt \
