@@ -119,6 +119,7 @@ pub async fn import_stackexchange(
 
     let mut importer = Importer {
         store: Arc::clone(&store),
+        source: source.clone(),
         dir: dir.clone(),
         progress,
         batch_rows: options.batch_rows.max(1),
@@ -137,7 +138,16 @@ pub async fn import_stackexchange(
         bytes_before: 0,
         committed: false,
     };
-    match importer.run(&files).await {
+    // Secondary indexes are made once at the end rather than row by row; if the
+    // run fails they are made again at once, and a crash leaves their definitions
+    // for the next run.
+    store.suspend_indexes(&source).await?;
+    let result = importer.run(&files).await;
+    if result.is_err() {
+        importer.settle().await.ok();
+        store.restore_indexes(&source).await?;
+    }
+    match result {
         Ok(()) => {}
         Err(cause) if importer.committed => {
             let so_far = importer.so_far();
@@ -215,6 +225,8 @@ struct Pending {
 
 struct Importer<'a> {
     store: Arc<dyn Store>,
+    /// The name the import is recorded under.
+    source: String,
     dir: PathBuf,
     progress: &'a dyn Progress,
     batch_rows: usize,
@@ -297,6 +309,7 @@ impl Importer<'_> {
             summary.millis = file_started.elapsed().as_millis() as u64;
             self.merge_file_summary(file, summary);
         }
+        self.store.restore_indexes(&self.source).await?;
         self.link_posts().await
     }
 

@@ -4,5 +4,8 @@
 CREATE TABLE imports (
     source      TEXT PRIMARY KEY,
     started_at  BIGINT NOT NULL,
-    finished_at BIGINT
+    finished_at BIGINT,
+    -- The definitions of the indexes an import dropped while it loads, to be made
+    -- again when it ends (or by the next run, if it stopped).
+    suspended_indexes TEXT
 );

@@ -131,6 +131,10 @@ impl PgStore {
 type Backend = PgStore;
 /// The name `Store::backend` reports.
 const BACKEND_NAME: &str = "postgres";
+/// The non-unique indexes of posts and comments, which bulk loads may drop and make
+/// again: name and definition.
+const LOAD_INDEXES: &str = "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() \
+     AND tablename IN ('posts', 'comments') AND indexdef NOT LIKE 'CREATE UNIQUE%' ORDER BY indexname";
 type Db = sqlx::Postgres;
 type DbArgs = sqlx::postgres::PgArguments;
 type DbConnection = sqlx::PgConnection;

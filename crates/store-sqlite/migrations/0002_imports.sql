@@ -4,5 +4,8 @@
 CREATE TABLE imports (
     source      TEXT PRIMARY KEY,
     started_at  INTEGER NOT NULL,
-    finished_at INTEGER
+    finished_at INTEGER,
+    -- The definitions of the indexes an import dropped while it loads, to be made
+    -- again when it ends (or by the next run, if it stopped).
+    suspended_indexes TEXT
 );

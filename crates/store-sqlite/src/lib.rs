@@ -123,6 +123,10 @@ impl SqliteStore {
 type Backend = SqliteStore;
 /// The name `Store::backend` reports.
 const BACKEND_NAME: &str = "sqlite";
+/// The non-unique indexes of posts and comments, which bulk loads may drop and make
+/// again: name and definition.
+const LOAD_INDEXES: &str = "SELECT name, sql FROM sqlite_master WHERE type = 'index' \
+     AND tbl_name IN ('posts', 'comments') AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name";
 type Db = sqlx::Sqlite;
 type DbArgs = sqlx::sqlite::SqliteArguments;
 type DbConnection = sqlx::SqliteConnection;

@@ -307,17 +307,102 @@ impl Backend {
 
     pub(crate) async fn recount_impl(&self) -> StoreResult<()> {
         let mut tx = self.begin().await?;
-        for sql in [
-            "UPDATE posts SET answer_count = (SELECT count(*) FROM posts a \
-             WHERE a.parent_id = posts.id AND a.kind = 'answer' AND a.deleted_at IS NULL) WHERE kind = 'question'",
-            "UPDATE posts SET comment_count = (SELECT count(*) FROM comments c \
-             WHERE c.post_id = posts.id AND c.deleted_at IS NULL)",
-            "UPDATE tags SET question_count = (SELECT count(*) FROM post_tags pt \
-             JOIN posts p ON p.id = pt.post_id WHERE pt.tag_id = tags.id AND p.deleted_at IS NULL)",
+        // Only rows whose count is wrong are written: rewriting every post would
+        // cost as much as loading it.
+        for (table, column, count, narrow) in [
+            (
+                "posts",
+                "answer_count",
+                "SELECT count(*) FROM posts a WHERE a.parent_id = posts.id AND a.kind = 'answer' AND a.deleted_at IS NULL",
+                "kind = 'question' AND ",
+            ),
+            (
+                "posts",
+                "comment_count",
+                "SELECT count(*) FROM comments c WHERE c.post_id = posts.id AND c.deleted_at IS NULL",
+                "",
+            ),
+            (
+                "tags",
+                "question_count",
+                "SELECT count(*) FROM post_tags pt JOIN posts p ON p.id = pt.post_id \
+                 WHERE pt.tag_id = tags.id AND p.deleted_at IS NULL",
+                "",
+            ),
         ] {
+            let sql = format!("UPDATE {table} SET {column} = ({count}) WHERE {narrow}{column} <> ({count})");
             self.count();
-            sqlx::query(sql).execute(&mut *tx).await.map_err(db_error)?;
+            // Built from the constants above only.
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
         }
+        self.commit(tx).await
+    }
+
+    pub(crate) async fn suspend_indexes_impl(&self, source: &str) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        self.count();
+        let indexes: Vec<(String, String)> = sqlx::query_as(crate::LOAD_INDEXES)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if !indexes.is_empty() {
+            let definitions: Vec<&str> = indexes.iter().map(|(_, d)| d.as_str()).collect();
+            // Kept only if nothing is kept yet: a run after a crash finds the indexes
+            // gone and must not forget them.
+            self.count();
+            sqlx::query(
+                "UPDATE imports SET suspended_indexes = $2 WHERE source = $1 AND suspended_indexes IS NULL",
+            )
+            .bind(source)
+            .bind(definitions.join(";\n"))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        }
+        for (name, _) in &indexes {
+            self.count();
+            // Names read from the catalog just now, quoted.
+            let sql = format!("DROP INDEX IF EXISTS \"{}\"", name.replace('"', "\"\""));
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        self.commit(tx).await
+    }
+
+    pub(crate) async fn restore_indexes_impl(&self, source: &str) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        self.count();
+        let kept: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT suspended_indexes FROM imports WHERE source = $1")
+                .bind(source)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        let Some((Some(definitions),)) = kept else {
+            return self.commit(tx).await;
+        };
+        for definition in definitions.split(";\n") {
+            let Some(rest) = definition.strip_prefix("CREATE INDEX ") else {
+                continue;
+            };
+            self.count();
+            // Definitions the catalog gave when the indexes were dropped.
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE INDEX IF NOT EXISTS {rest}")))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        self.count();
+        sqlx::query("UPDATE imports SET suspended_indexes = NULL WHERE source = $1")
+            .bind(source)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
         self.commit(tx).await
     }
 

@@ -382,6 +382,14 @@ impl ponder_store::Store for Backend {
         self.recount_impl().await
     }
 
+    async fn suspend_indexes(&self, source: &str) -> StoreResult<()> {
+        self.suspend_indexes_impl(source).await
+    }
+
+    async fn restore_indexes(&self, source: &str) -> StoreResult<()> {
+        self.restore_indexes_impl(source).await
+    }
+
     async fn content_counts(&self) -> StoreResult<(i64, i64)> {
         self.content_counts_impl().await
     }

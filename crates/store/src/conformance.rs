@@ -1967,6 +1967,15 @@ pub async fn bulk_updates_link_and_exports_read_back(store: Arc<dyn Store>) {
     store.record_import("dump", true, at(9)).await.unwrap();
     let run = store.import_run("dump").await.unwrap().unwrap();
     assert_eq!((run.started_at, run.finished_at), (at(7), Some(at(9))));
+
+    // Without its secondary indexes the site still reads right; they come back.
+    store.suspend_indexes("dump").await.unwrap();
+    store.suspend_indexes("dump").await.unwrap();
+    let listed = store.list_questions(&QuestionQuery::default()).await.unwrap();
+    assert_eq!(listed.total, 2);
+    store.restore_indexes("dump").await.unwrap();
+    store.restore_indexes("dump").await.unwrap();
+    assert_eq!(store.list_questions(&QuestionQuery::default()).await.unwrap().total, 2);
 }
 
 fn flag(post: PostId, user: UserId, kind: FlagKind, threshold: i64) -> NewFlag {

@@ -275,6 +275,14 @@ pub trait Store: Send + Sync + 'static {
     /// whose counters may not add up (an import that skipped rows, say).
     async fn recount(&self) -> StoreResult<()>;
 
+    /// Drops the secondary indexes of posts and comments for a long bulk load, keeping
+    /// their definitions with the import record of `source` (which must exist), so
+    /// that [`Store::restore_indexes`] makes them again, even after a crash.
+    async fn suspend_indexes(&self, source: &str) -> StoreResult<()>;
+
+    /// Makes again the indexes [`Store::suspend_indexes`] dropped for `source`.
+    async fn restore_indexes(&self, source: &str) -> StoreResult<()>;
+
     /// How many users and posts the site has (to refuse imports into a site whose
     /// ids they would collide with).
     async fn content_counts(&self) -> StoreResult<(i64, i64)>;
