@@ -21,6 +21,11 @@ pub struct Row {
 }
 
 impl Row {
+    /// Parses one `<row .../>` line on its own (for a row found by its offset).
+    pub fn parse(text: &str, line: u64) -> Result<Row, Problem> {
+        parse_row(text.trim(), line)
+    }
+
     /// The value of `name`, if the row has it.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.attrs

@@ -12,6 +12,7 @@ use crate::dates;
 use crate::error::ExchangeError;
 use crate::id_set::IdSet;
 use crate::mapping;
+use crate::sources::Sources;
 use crate::summary::{FileSummary, ImportSummary};
 use ponder_core::markdown;
 use ponder_core::{CategoryId, CommentId, PostId, UserId};
@@ -132,6 +133,9 @@ pub async fn import_stackexchange(
         accepted: Vec::new(),
         duplicates: Vec::new(),
         excerpts: HashMap::new(),
+        sources: None,
+        sourced: IdSet::default(),
+        sourced_rows: 0,
         batch: BulkBatch::default(),
         candidates: 0,
         pending: None,
@@ -241,6 +245,12 @@ struct Importer<'a> {
     questions: IdSet,
     accepted: Vec<(PostId, PostId)>,
     duplicates: Vec<(PostId, PostId)>,
+    /// Where posts' Markdown sources are in PostHistory.xml, found ahead.
+    sources: Option<Sources>,
+    /// Posts inserted with their source, whose body revisions need no update.
+    sourced: IdSet,
+    /// Body revisions read with their posts.
+    sourced_rows: u64,
     /// Tag wiki excerpt post id to tag name, from Tags.xml.
     excerpts: HashMap<i64, String>,
     batch: BulkBatch,
@@ -261,6 +271,9 @@ impl Importer<'_> {
             let path = self.dir.join(file);
             let root = root_of(file);
             let mut reader = RowReader::open(&path, root)?;
+            if file == "Posts.xml" && files.contains(&"PostHistory.xml") {
+                self.sources = Sources::scan(&self.dir.join("PostHistory.xml"));
+            }
             let kind = match file {
                 "Users.xml" => Kind::Users,
                 "Tags.xml" => Kind::Tags,
@@ -305,6 +318,13 @@ impl Importer<'_> {
             self.progress.update(file, self.bytes_before);
             if file == "Votes.xml" {
                 summary.notes.push(votes_note(&votes));
+            }
+            if file == "Posts.xml" {
+                // Sources not taken belong to posts not imported.
+                self.sources = None;
+            }
+            if file == "PostHistory.xml" {
+                summary.added += self.sourced_rows;
             }
             summary.millis = file_started.elapsed().as_millis() as u64;
             self.merge_file_summary(file, summary);
@@ -396,6 +416,7 @@ impl Importer<'_> {
     fn merge_file_summary(&mut self, file: &str, read: FileSummary) {
         if let Some((_, s)) = self.summary.files.iter_mut().find(|(n, _)| n == file) {
             s.read = read.read;
+            s.added += read.added;
             s.millis = read.millis;
             s.skipped = read.skipped;
             s.notes.extend(read.notes);
@@ -517,6 +538,7 @@ impl Importer<'_> {
         let author_id = self.author(optional_int(row, "OwnerUserId", &at)?, created_at);
         let closed_at = optional_date(row, "ClosedDate", &at)?;
         let is_question = parent.is_none();
+        let source = self.source_of(id);
         if let (true, Some(answer)) = (is_question, optional_int(row, "AcceptedAnswerId", &at)?) {
             self.accepted.push((PostId(id), PostId(answer)));
         }
@@ -535,7 +557,7 @@ impl Importer<'_> {
             } else {
                 String::new()
             },
-            body: PostBody::imported(body, None),
+            body: PostBody::imported(body, source),
             tags: if is_question {
                 mapping::parse_tags(row.get("Tags").unwrap_or(""))
             } else {
@@ -566,6 +588,13 @@ impl Importer<'_> {
         Ok(())
     }
 
+    /// The Markdown source of a post, when the scan of PostHistory.xml found it.
+    fn source_of(&mut self, post: i64) -> Option<String> {
+        let source = self.sources.as_mut()?.take(post)?;
+        self.sourced.insert(post);
+        Some(source)
+    }
+
     /// A row of PostHistory.xml: body revisions give the Markdown source, close
     /// events the close reason; the rest of the history is not kept.
     fn history(
@@ -591,6 +620,8 @@ impl Importer<'_> {
         if kind == 10 {
             let reason = mapping::close_reason(row.get("Comment").unwrap_or(""));
             self.batch.close_reasons.push((PostId(post), reason));
+        } else if self.sourced.contains(post) {
+            self.sourced_rows += 1;
         } else if let Some(text) = row.get("Text") {
             self.batch.sources.push((PostId(post), text.to_owned()));
         } else {

@@ -12,6 +12,7 @@ mod export;
 mod id_set;
 mod import;
 mod mapping;
+mod sources;
 mod summary;
 
 pub use error::ExchangeError;
