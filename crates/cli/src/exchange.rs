@@ -82,7 +82,11 @@ pub async fn import(site: &SiteArgs, command: ImportCommand) -> Result<()> {
     bar.bar.finish_and_clear();
     let summary = result?;
     print!("{summary}");
-    crate::search::reindex(site).await
+    println!(
+        "the search index is rebuilt in the background when the site next starts \
+         (or now, with `ponder reindex`)"
+    );
+    Ok(())
 }
 
 /// Runs `ponder export ...`.

@@ -20,13 +20,17 @@ pub fn open_index(site: &SiteArgs) -> Result<Arc<SearchIndex>> {
     Ok(Arc::new(index))
 }
 
-/// Brings the index up to date in the background (rebuilding a new, empty index from
-/// the database, otherwise taking in the changes made while it was down), then
-/// follows the change log for as long as the server runs.
+/// Brings the index up to date in the background (rebuilding a new, empty index, or
+/// one that a bulk load such as an import has passed by, from the database;
+/// otherwise taking in the changes made while it was down), then follows the change
+/// log for as long as the server runs.
 pub fn start_following(index: Arc<SearchIndex>, store: Arc<dyn Store>) {
     tokio::spawn(async move {
         let started = std::time::Instant::now();
-        let result = if index.last_change() == 0 && index.num_docs() == 0 {
+        let bulk_loaded = store.last_change_of("bulk.loaded").await.unwrap_or(0);
+        let rebuild = (index.last_change() == 0 && index.num_docs() == 0)
+            || bulk_loaded > index.last_change();
+        let result = if rebuild {
             index
                 .rebuild(&*store, |_| {})
                 .await

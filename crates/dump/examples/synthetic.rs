@@ -163,10 +163,20 @@ fn write_posts(
     let mut votes = RowWriter::create(&out.join("Votes.xml"), "votes")?;
     let mut links = RowWriter::create(&out.join("PostLinks.xml"), "postlinks")?;
     let (mut id, mut comment_id, mut question) = (0u64, 0u64, 0u64);
+    // Answers still to write for the current question.
+    let mut answers_left = 0u64;
     while id < posts {
         id += 1;
-        // Questions are followed by their answers: 0 to 3, two on average.
-        let is_question = question == 0 || rng.below(3) == 0;
+        // Questions are followed by their answers: 0 to 4, two on average.
+        let is_question = answers_left == 0;
+        let answers = if is_question {
+            let n = rng.below(5).min(posts - id);
+            answers_left = n;
+            n
+        } else {
+            answers_left -= 1;
+            0
+        };
         let day = id * 1000 / posts.max(1);
         let created = date(day, id * 37);
         let owner = rng.between(1, users).to_string();
@@ -190,7 +200,7 @@ fn write_posts(
                 ("LastActivityDate", Some(&created)),
                 ("Title", Some(&title)),
                 ("Tags", Some(&tag_list)),
-                ("AnswerCount", Some("0")),
+                ("AnswerCount", Some(&answers.to_string())),
                 ("CommentCount", Some("1")),
                 ("ContentLicense", Some("CC BY-SA 4.0")),
             ])?;

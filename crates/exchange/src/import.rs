@@ -329,8 +329,11 @@ impl Importer<'_> {
             summary.millis = file_started.elapsed().as_millis() as u64;
             self.merge_file_summary(file, summary);
         }
+        let finishing = Instant::now();
         self.store.restore_indexes(&self.source).await?;
-        self.link_posts().await
+        self.link_posts().await?;
+        self.summary.finishing_seconds = finishing.elapsed().as_secs_f64();
+        Ok(())
     }
 
     /// Rows waiting in the batch.

@@ -57,6 +57,8 @@ pub struct ImportSummary {
     pub links: (u64, u64),
     /// Seconds the import took.
     pub seconds: f64,
+    /// Seconds of it spent after the files: indexes, links and counts.
+    pub finishing_seconds: f64,
 }
 
 impl ImportSummary {
@@ -94,6 +96,11 @@ impl fmt::Display for ImportSummary {
                 writeln!(f, "  {note}")?;
             }
         }
+        writeln!(
+            f,
+            "indexes made again, links set and counts checked in {:.1} s",
+            self.finishing_seconds
+        )?;
         writeln!(
             f,
             "{} questions and answers added, {} placeholder users for users absent from the dump, \

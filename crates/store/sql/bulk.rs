@@ -406,6 +406,17 @@ impl Backend {
         self.commit(tx).await
     }
 
+    pub(crate) async fn last_change_of_impl(&self, kind: &str) -> StoreResult<i64> {
+        self.count();
+        let row: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM changes WHERE kind = $1 ORDER BY id DESC LIMIT 1")
+                .bind(kind)
+                .fetch_optional(&self.readers)
+                .await
+                .map_err(db_error)?;
+        Ok(row.map_or(0, |(id,)| id))
+    }
+
     pub(crate) async fn content_counts_impl(&self) -> StoreResult<(i64, i64)> {
         self.count();
         sqlx::query_as("SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM posts)")
