@@ -66,7 +66,12 @@ fn body(rng: &mut Rng, lo: u64, hi: u64) -> (String, String) {
         html.push_str(&format!("<p>{text}.</p>\n\n"));
         markdown.push_str(&format!("{text}.\r\n\r\n"));
         if rng.below(4) == 0 {
-            let code = format!("let {} = {}({});", rng.words(1), rng.words(1), rng.below(1000));
+            let code = format!(
+                "let {} = {}({});",
+                rng.words(1),
+                rng.words(1),
+                rng.below(1000)
+            );
             html.push_str(&format!("<pre><code>{code}\n</code></pre>\n\n"));
             markdown.push_str(&format!("    {code}\r\n\r\n"));
         }
@@ -87,13 +92,22 @@ fn date(day: u64, second: u64) -> String {
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
     let s = second % 86_400;
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.000", s / 3600, s / 60 % 60, s % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.000",
+        s / 3600,
+        s / 60 % 60,
+        s % 60
+    )
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let out = PathBuf::from(args.next().ok_or("usage: synthetic OUT_DIR [POSTS]")?);
-    let posts: u64 = args.next().map(|p| p.parse()).transpose()?.unwrap_or(1_000_000);
+    let posts: u64 = args
+        .next()
+        .map(|p| p.parse())
+        .transpose()?
+        .unwrap_or(1_000_000);
     std::fs::create_dir_all(&out)?;
     let users = (posts / 10).max(10);
     let tags = 1_000u64;
@@ -101,7 +115,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     write_users(&out, users, &mut rng)?;
     write_tags(&out, tags)?;
     write_posts(&out, posts, users, tags, &mut rng)?;
-    println!("wrote {posts} posts, {users} users and {tags} tags to {}", out.display());
+    println!(
+        "wrote {posts} posts, {users} users and {tags} tags to {}",
+        out.display()
+    );
     Ok(())
 }
 
@@ -114,7 +131,10 @@ fn write_users(out: &Path, users: u64, rng: &mut Rng) -> Result<(), Box<dyn std:
         w.row(&[
             ("Id", Some(&id.to_string())),
             ("Reputation", Some(&rng.between(1, 5000).to_string())),
-            ("CreationDate", Some(&date(rng.below(100), rng.below(86_400)))),
+            (
+                "CreationDate",
+                Some(&date(rng.below(100), rng.below(86_400))),
+            ),
             ("DisplayName", Some(&name)),
             ("LastAccessDate", Some(&date(1000, rng.below(86_400)))),
             ("AboutMe", Some(&about)),
@@ -180,7 +200,11 @@ fn write_posts(
         let day = id * 1000 / posts.max(1);
         let created = date(day, id * 37);
         let owner = rng.between(1, users).to_string();
-        let (html, markdown) = if is_question { body(rng, 100, 400) } else { body(rng, 40, 250) };
+        let (html, markdown) = if is_question {
+            body(rng, 100, 400)
+        } else {
+            body(rng, 40, 250)
+        };
         let sid = id.to_string();
         if is_question {
             question = id;
@@ -209,7 +233,10 @@ fn write_posts(
                     ("Id", Some(&sid)),
                     ("CreationDate", Some(&created)),
                     ("PostId", Some(&sid)),
-                    ("RelatedPostId", Some(&rng.between(1, question - 1).to_string())),
+                    (
+                        "RelatedPostId",
+                        Some(&rng.between(1, question - 1).to_string()),
+                    ),
                     ("LinkTypeId", Some("1")),
                 ])?;
             }

@@ -134,8 +134,15 @@ mod tests {
         assert_eq!(sources.take(7).as_deref(), Some("new & better"));
         assert_eq!(sources.take(7), None, "taken once");
         assert_eq!(sources.take(8).map(|t| t.len()), Some(long.len()));
-        assert_eq!(sources.take(9), None, "a malformed row is left to the main pass");
+        assert_eq!(
+            sources.take(9),
+            None,
+            "a malformed row is left to the main pass"
+        );
         assert_eq!(sources.take(10), None);
-        assert_eq!(attribute(b"<row PostId=\"12\" />", b" PostId=\""), Some(&b"12"[..]));
+        assert_eq!(
+            attribute(b"<row PostId=\"12\" />", b" PostId=\""),
+            Some(&b"12"[..])
+        );
     }
 }

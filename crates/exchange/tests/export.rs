@@ -2,6 +2,11 @@
 //! and attribute orders, and a round trip (import, export, import into an empty site,
 //! export again) that gives the same files, on both databases.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers: a failed step should fail the test"
+)]
+
 mod support;
 
 use ponder_exchange::{NoProgress, export_stackexchange};

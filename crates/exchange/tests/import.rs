@@ -2,6 +2,11 @@
 //! databases; the real sample's counts match its rows; a second run adds nothing;
 //! bad input is named by file and line, and a stopped import finishes when run again.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers: a failed step should fail the test"
+)]
+
 mod support;
 
 use ponder_core::{CommentId, PostId, UserId};

@@ -22,10 +22,15 @@ async fn reopening_keeps_data_and_migrates_once() {
 #[tokio::test]
 async fn bulk_loads_drop_secondary_indexes_and_make_them_again() {
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("ponder.db")).await.unwrap();
-    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.path().join("ponder.db").display()))
+    let store = SqliteStore::open(&dir.path().join("ponder.db"))
         .await
         .unwrap();
+    let db = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("ponder.db").display()
+    ))
+    .await
+    .unwrap();
     let count = || async {
         let (n,): (i64,) = sqlx::query_as(
             "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('posts', 'comments') AND sql IS NOT NULL",
@@ -40,7 +45,11 @@ async fn bulk_loads_drop_secondary_indexes_and_make_them_again() {
     assert!(before >= 7, "{before}");
     store.record_import("dump", false, 1).await.unwrap();
     store.suspend_indexes("dump").await.unwrap();
-    assert_eq!(count().await, 0, "posts and comments have no unique indexes besides their keys");
+    assert_eq!(
+        count().await,
+        0,
+        "posts and comments have no unique indexes besides their keys"
+    );
     // A second suspension (a run after a crash) keeps the first's definitions.
     store.suspend_indexes("dump").await.unwrap();
     store.restore_indexes("dump").await.unwrap();

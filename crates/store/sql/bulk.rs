@@ -330,7 +330,9 @@ impl Backend {
                 "",
             ),
         ] {
-            let sql = format!("UPDATE {table} SET {column} = ({count}) WHERE {narrow}{column} <> ({count})");
+            let sql = format!(
+                "UPDATE {table} SET {column} = ({count}) WHERE {narrow}{column} <> ({count})"
+            );
             self.count();
             // Built from the constants above only.
             sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -392,10 +394,12 @@ impl Backend {
             };
             self.count();
             // Definitions the catalog gave when the indexes were dropped.
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE INDEX IF NOT EXISTS {rest}")))
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "CREATE INDEX IF NOT EXISTS {rest}"
+            )))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
         }
         self.count();
         sqlx::query("UPDATE imports SET suspended_indexes = NULL WHERE source = $1")

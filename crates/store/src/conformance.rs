@@ -1974,11 +1974,21 @@ pub async fn bulk_updates_link_and_exports_read_back(store: Arc<dyn Store>) {
     // Without its secondary indexes the site still reads right; they come back.
     store.suspend_indexes("dump").await.unwrap();
     store.suspend_indexes("dump").await.unwrap();
-    let listed = store.list_questions(&QuestionQuery::default()).await.unwrap();
+    let listed = store
+        .list_questions(&QuestionQuery::default())
+        .await
+        .unwrap();
     assert_eq!(listed.total, 2);
     store.restore_indexes("dump").await.unwrap();
     store.restore_indexes("dump").await.unwrap();
-    assert_eq!(store.list_questions(&QuestionQuery::default()).await.unwrap().total, 2);
+    assert_eq!(
+        store
+            .list_questions(&QuestionQuery::default())
+            .await
+            .unwrap()
+            .total,
+        2
+    );
 }
 
 fn flag(post: PostId, user: UserId, kind: FlagKind, threshold: i64) -> NewFlag {
