@@ -2,7 +2,7 @@
 # Runs the browser tests against a real server: builds nothing (expects
 # target/debug/ponder), starts `ponder serve --demo` on a fresh folder with
 # privileges open to new users, runs story.mjs, checks the HTML it kept with the Nu
-# HTML Checker, stops the server.
+# HTML Checker, runs Lighthouse on the home and question pages, stops the server.
 set -euo pipefail
 cd "$(dirname "$0")"
 root="$(cd ../.. && pwd)"
@@ -20,3 +20,6 @@ BASE_URL="http://127.0.0.1:$port" SCREENSHOTS="$shots" node story.mjs || { tail 
 # Valid HTML: the Nu HTML Checker on the server's HTML of every page the story kept.
 java -jar node_modules/vnu-jar/build/dist/vnu.jar --errors-only "$shots"/*.html
 echo "vnu: no errors in $(ls "$shots"/*.html | wc -l) pages"
+# Lighthouse on the home page and a question page at its canonical address.
+question="$(curl -s -o /dev/null -w '%{redirect_url}' "http://127.0.0.1:$port/questions/1")"
+SCREENSHOTS="$shots" node lighthouse.mjs "http://127.0.0.1:$port/" "$question"

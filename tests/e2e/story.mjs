@@ -227,6 +227,57 @@ try {
     await waitForText(page, 'header a.viewer', asker);
   });
 
+  await step('the keyboard alone asks, answers and comments, focus always visible', async () => {
+    // Tab forward until the focused element matches `selector`, checking each stop.
+    const tabTo = async (selector) => {
+      for (let tabs = 0; tabs < 250; tabs += 1) {
+        await page.keyboard.press('Tab');
+        const state = await page.evaluate((sel) => {
+          const el = document.activeElement;
+          const style = getComputedStyle(el);
+          return {
+            at: el.matches(sel),
+            what: `${el.tagName}#${el.id}.${el.className}`,
+            visible: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+          };
+        }, selector);
+        // Past the last stop focus leaves the page (the body) and comes back at the top.
+        if (state.what.startsWith('BODY')) continue;
+        assert.ok(state.visible, `focus on ${state.what} is not visible`);
+        if (state.at) return;
+      }
+      assert.fail(`Tab never reached ${selector}`);
+    };
+    // Enter on a form's button, waiting for the page it leads to.
+    const enter = () => Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    const keyboardTitle = `Keyboard only question ${stamp} about mortar`;
+    await page.goto(`${base}/ask`);
+    await tabTo('#title');
+    await page.keyboard.type(keyboardTitle);
+    await tabTo('#body');
+    await page.keyboard.type('How was lime mortar mixed and left to cure in medieval building work?');
+    await tabTo('#category');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await tabTo('#tags');
+    await page.keyboard.type('masonry');
+    await tabTo('button[name=action][value=post]');
+    await enter();
+    assert.equal(await page.textContent('h1'), keyboardTitle);
+
+    await tabTo('#answer-body');
+    await page.keyboard.type('Slaked lime and sand, turned often and kept damp for weeks while it set.');
+    await tabTo('form:has(#answer-body) button[name=action][value=post]');
+    await enter();
+    assert.equal(await page.locator('article.answer').count(), 1, 'the answer posted from the keyboard');
+
+    await tabTo('#question textarea[name=body]');
+    await page.keyboard.type('Asked and answered without a mouse.');
+    await tabTo('#question form.comment-form button[type=submit]');
+    await enter();
+    assert.match(await page.textContent('#question .comment-list'), /without a mouse/);
+  });
+
   await step('the profile and log-in pages render, and the asker logs out', async () => {
     await page.click('header a.viewer');
     await page.waitForLoadState();
