@@ -122,10 +122,11 @@ impl Backend {
         let base = " FROM posts p WHERE p.kind = 'question' AND p.deleted_at IS NULL";
         // Only constant fragments are joined here; every value is bound.
         let count_sql = format!("SELECT COUNT(*){base}{filter}{sort_filter}");
+        // The page's ids first, from the questions' indexes alone, then their rows:
+        // sorting whole rows would read every question of a category to show thirty.
         let list_sql = format!(
             "SELECT {} FROM posts p JOIN users u ON u.id = p.author_id \
-             WHERE p.kind = 'question' AND p.deleted_at IS NULL{filter}{sort_filter}{order} \
-             LIMIT {} OFFSET {}",
+             WHERE p.id IN (SELECT p.id{base}{filter}{sort_filter}{order} LIMIT {} OFFSET {}){order}",
             question_summary_columns!(),
             query.per_page,
             query.offset()
@@ -225,7 +226,7 @@ impl Backend {
             comment_columns!(),
             " FROM comments c JOIN users u ON u.id = c.author_id \
              WHERE c.deleted_at IS NULL AND c.post_id IN \
-             (SELECT id FROM posts WHERE id = $1 OR parent_id = $1) \
+             (SELECT CAST($1 AS BIGINT) UNION ALL SELECT id FROM posts WHERE parent_id = $1 AND kind = 'answer') \
              ORDER BY c.created_at, c.id"
         ))
         .bind(id.0)
