@@ -80,23 +80,12 @@ fn body(rng: &mut Rng, lo: u64, hi: u64) -> (String, String) {
 }
 
 fn date(day: u64, second: u64) -> String {
-    // Days from 2012-01-01 (15340 days after the epoch), as the dumps write dates.
-    let days = 15_340 + day as i64;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    let s = second % 86_400;
+    // Days from 2012-01-01, as the dumps write dates.
+    let ts = 1_325_376_000 + day as i64 * 86_400 + (second % 86_400) as i64;
+    let d = ponder_core::time::DateTime::from_timestamp(ts);
     format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.000",
-        s / 3600,
-        s / 60 % 60,
-        s % 60
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.000",
+        d.year, d.month, d.day, d.hour, d.minute, d.second
     )
 }
 

@@ -465,12 +465,26 @@ impl Backend {
         Ok(())
     }
 
+    /// Up to `limit` rows of a keyset-paged query whose `$1` is the id to start after
+    /// and `$2` the limit.
+    async fn page_after<T>(&self, sql: &'static str, after: i64, limit: u32) -> StoreResult<Vec<T>>
+    where
+        T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
+    {
+        self.count();
+        sqlx::query_as(sql)
+            .bind(after)
+            .bind(i64::from(limit))
+            .fetch_all(&self.readers)
+            .await
+            .map_err(db_error)
+    }
+
     pub(crate) async fn export_users_impl(
         &self,
         after: i64,
         limit: u32,
     ) -> StoreResult<Vec<BulkUser>> {
-        self.count();
         type UserRow = (
             i64,
             String,
@@ -482,15 +496,9 @@ impl Backend {
             Option<i64>,
             Option<i64>,
         );
-        let rows: Vec<UserRow> = sqlx::query_as(
-            "SELECT id, handle, display_name, reputation, about_markdown, about_html, created_at, \
-             last_seen_at, deleted_at FROM users WHERE id > $1 ORDER BY id LIMIT $2",
-        )
-        .bind(after)
-        .bind(i64::from(limit))
-        .fetch_all(&self.readers)
-        .await
-        .map_err(db_error)?;
+        let sql = "SELECT id, handle, display_name, reputation, about_markdown, about_html, \
+                   created_at, last_seen_at, deleted_at FROM users WHERE id > $1 ORDER BY id LIMIT $2";
+        let rows: Vec<UserRow> = self.page_after(sql, after, limit).await?;
         Ok(rows
             .into_iter()
             .map(
@@ -571,17 +579,10 @@ impl Backend {
         after: i64,
         limit: u32,
     ) -> StoreResult<Vec<BulkComment>> {
-        self.count();
         type CommentRow = (i64, i64, i64, String, String, i64, i64, Option<i64>);
-        let rows: Vec<CommentRow> = sqlx::query_as(
-            "SELECT id, post_id, author_id, body_markdown, body_html, score, created_at, deleted_at \
-             FROM comments WHERE id > $1 ORDER BY id LIMIT $2",
-        )
-        .bind(after)
-        .bind(i64::from(limit))
-        .fetch_all(&self.readers)
-        .await
-        .map_err(db_error)?;
+        let sql = "SELECT id, post_id, author_id, body_markdown, body_html, score, created_at, \
+                   deleted_at FROM comments WHERE id > $1 ORDER BY id LIMIT $2";
+        let rows: Vec<CommentRow> = self.page_after(sql, after, limit).await?;
         Ok(rows
             .into_iter()
             .map(
@@ -603,15 +604,13 @@ impl Backend {
         after: i64,
         limit: u32,
     ) -> StoreResult<Vec<BulkTag>> {
-        self.count();
-        let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
-            "SELECT id, name, description, question_count FROM tags WHERE id > $1 ORDER BY id LIMIT $2",
-        )
-        .bind(after)
-        .bind(i64::from(limit))
-        .fetch_all(&self.readers)
-        .await
-        .map_err(db_error)?;
+        let rows: Vec<(i64, String, String, i64)> = self
+            .page_after(
+                "SELECT id, name, description, question_count FROM tags WHERE id > $1 ORDER BY id LIMIT $2",
+                after,
+                limit,
+            )
+            .await?;
         Ok(rows
             .into_iter()
             .map(|(id, name, description, question_count)| BulkTag {
@@ -628,15 +627,13 @@ impl Backend {
         after: i64,
         limit: u32,
     ) -> StoreResult<Vec<BulkVote>> {
-        self.count();
-        let rows: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
-            "SELECT id, post_id, value, created_at FROM votes WHERE id > $1 ORDER BY id LIMIT $2",
-        )
-        .bind(after)
-        .bind(i64::from(limit))
-        .fetch_all(&self.readers)
-        .await
-        .map_err(db_error)?;
+        let rows: Vec<(i64, i64, i64, i64)> = self
+            .page_after(
+                "SELECT id, post_id, value, created_at FROM votes WHERE id > $1 ORDER BY id LIMIT $2",
+                after,
+                limit,
+            )
+            .await?;
         Ok(rows
             .into_iter()
             .map(|(id, post, value, created_at)| BulkVote {
@@ -653,15 +650,13 @@ impl Backend {
         after: i64,
         limit: u32,
     ) -> StoreResult<Vec<BulkBadge>> {
-        self.count();
-        let rows: Vec<(i64, i64, String, String, Option<i64>, i64)> = sqlx::query_as(
-            "SELECT id, user_id, name, class, post_id, awarded_at FROM badges WHERE id > $1 ORDER BY id LIMIT $2",
-        )
-        .bind(after)
-        .bind(i64::from(limit))
-        .fetch_all(&self.readers)
-        .await
-        .map_err(db_error)?;
+        let rows: Vec<(i64, i64, String, String, Option<i64>, i64)> = self
+            .page_after(
+                "SELECT id, user_id, name, class, post_id, awarded_at FROM badges WHERE id > $1 ORDER BY id LIMIT $2",
+                after,
+                limit,
+            )
+            .await?;
         Ok(rows
             .into_iter()
             .map(|(id, user, name, class, post, awarded_at)| BulkBadge {
