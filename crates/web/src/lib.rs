@@ -14,6 +14,7 @@
 
 pub mod assets;
 pub mod auth;
+pub mod conditional;
 pub mod error;
 pub mod forms;
 pub mod handlers;
@@ -237,6 +238,7 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             crate::auth::context::resolve,
         ))
+        .layer(axum::middleware::from_fn(conditional::etag_pages))
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES));
     let plain = Router::new()
         .route("/users/{id}/avatar", get(avatars::avatar))

@@ -6,6 +6,7 @@
 )]
 
 mod accounts;
+mod caching;
 mod imported;
 mod moderation;
 mod pages;
