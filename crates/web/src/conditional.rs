@@ -1,5 +1,5 @@
-//! Conditional GETs for pages: each HTML page answered 200 gets a strong ETag (a
-//! hash of its bytes) and `Cache-Control: no-cache`, so browsers keep it and ask
+//! Conditional GETs for pages: each HTML page answered 200 gets a weak ETag (a hash
+//! of its bytes, weak because compression may send other bytes) and `Cache-Control: no-cache`, so browsers keep it and ask
 //! again with `If-None-Match`; a page unchanged since answers 304 with no body. A
 //! write changes the page's bytes, so it is seen on the very next request.
 //!
@@ -30,7 +30,8 @@ pub async fn etag_pages(request: Request, next: Next) -> Response {
     };
     let digest = Sha256::digest(&bytes);
     let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
-    let Ok(etag) = HeaderValue::from_str(&format!("\"{hex}\"")) else {
+    // Weak: compression outside this layer sends other bytes of the same page.
+    let Ok(etag) = HeaderValue::from_str(&format!("W/\"{hex}\"")) else {
         return Response::from_parts(parts, Body::from(bytes));
     };
     let headers = &mut parts.headers;
@@ -63,7 +64,8 @@ fn matches(asked: &HeaderValue, etag: &HeaderValue) -> bool {
     let Ok(asked) = asked.to_str() else {
         return false;
     };
-    let etag = etag.to_str().unwrap_or_default();
+    // Weak comparison (RFC 9110): the opaque tags match, W/ or not.
+    let etag = etag.to_str().unwrap_or_default().trim_start_matches("W/");
     asked
         .split(',')
         .map(str::trim)
@@ -85,7 +87,7 @@ mod tests {
 
     #[test]
     fn if_none_match_lists_and_weak_forms_match() {
-        let etag = HeaderValue::from_static("\"abc\"");
+        let etag = HeaderValue::from_static("W/\"abc\"");
         for yes in ["\"abc\"", "\"x\", \"abc\"", "W/\"abc\"", "*"] {
             assert!(matches(&HeaderValue::from_static(yes), &etag), "{yes}");
         }

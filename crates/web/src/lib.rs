@@ -248,7 +248,10 @@ pub fn app(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/static/{name}", get(assets::serve_asset))
         .route("/favicon.ico", get(assets::favicon));
+    // Compression outermost, so pages, API answers and assets all go br or gzip to
+    // clients that accept it.
     headers::apply(plain.merge(pages).with_state(state))
+        .layer(tower_http::compression::CompressionLayer::new())
 }
 
 /// The largest form body accepted (the avatar upload has its own, larger limit).

@@ -4,7 +4,9 @@
 use crate::support::{Client, Page, TestApp};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
 use ponder_store::conformance as fx;
+use tower::ServiceExt;
 
 async fn get_if_none_match(browser: &Client, uri: &str, etag: &str) -> Page {
     let request = Request::get(uri)
@@ -32,7 +34,10 @@ async fn unchanged_pages_answer_304_and_a_write_changes_the_etag() {
         let page = browser.get(uri).await;
         assert_eq!(page.status, StatusCode::OK, "{uri}");
         let etag = page.header(header::ETAG);
-        assert!(etag.starts_with('"') && etag.len() == 34, "{uri}: {etag}");
+        assert!(
+            etag.starts_with("W/\"") && etag.len() == 36,
+            "{uri}: {etag}"
+        );
         assert_eq!(page.header(header::CACHE_CONTROL), "no-cache");
         assert_eq!(
             browser.get(uri).await.header(header::ETAG),
@@ -75,4 +80,34 @@ async fn errors_cookies_and_assets_keep_their_own_caching() {
     assert_eq!(asset.status, StatusCode::OK);
     assert!(asset.header(header::CACHE_CONTROL).contains("immutable"));
     assert!(asset.headers.get(header::ETAG).is_none());
+}
+
+#[tokio::test]
+async fn responses_are_compressed_for_clients_that_accept_it() {
+    let app = TestApp::new().await;
+    app.seeded().await;
+    let browser = app.client("10.0.0.2");
+    let plain = browser.get("/").await;
+    assert!(plain.headers.get(header::CONTENT_ENCODING).is_none());
+    for (accept, expected) in [("br, gzip", "br"), ("gzip", "gzip")] {
+        let request = Request::get("/")
+            .header(header::ACCEPT_ENCODING, accept)
+            .body(Body::empty())
+            .unwrap();
+        let response = app.router.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.headers()[header::CONTENT_ENCODING], expected);
+        assert!(
+            response.headers()[header::VARY]
+                .to_str()
+                .unwrap()
+                .contains("accept-encoding")
+        );
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        assert!(
+            bytes.len() * 2 < plain.body.len(),
+            "{expected}: {} of {}",
+            bytes.len(),
+            plain.body.len()
+        );
+    }
 }
