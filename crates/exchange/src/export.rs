@@ -15,7 +15,9 @@ use crate::error::ExchangeError;
 use crate::id_set::IdSet;
 use crate::mapping;
 use ponder_dump::RowWriter;
-use ponder_store::{PostKind, Store};
+use ponder_store::{PostKind, Store, StoreResult};
+use std::fs::File;
+use std::io::BufWriter;
 use std::path::Path;
 
 /// Rows read from the store at a time.
@@ -201,18 +203,47 @@ async fn export_posts(
     Ok(())
 }
 
+/// Writes one file from the pages `fetch` reads (each after the id of the last row
+/// of the one before, as `id_of` tells); `write` writes a row, or leaves it out by
+/// returning false. Records the file's row count in `summary`.
+async fn write_file<T, Fut>(
+    dir: &Path,
+    (file, root): (&str, &str),
+    summary: &mut ExportSummary,
+    mut fetch: impl FnMut(i64) -> Fut,
+    id_of: impl Fn(&T) -> i64,
+    mut write: impl FnMut(&mut RowWriter<BufWriter<File>>, &T) -> Result<bool, ExchangeError>,
+) -> Result<(), ExchangeError>
+where
+    Fut: Future<Output = StoreResult<Vec<T>>>,
+{
+    let mut out = RowWriter::create(&dir.join(file), root)?;
+    let (mut after, mut rows) = (i64::MIN, 0);
+    loop {
+        let page = fetch(after).await?;
+        let Some(last) = page.last() else { break };
+        after = id_of(last);
+        for row in &page {
+            rows += u64::from(write(&mut out, row)?);
+        }
+    }
+    out.finish()?;
+    summary.files.push((file.into(), rows));
+    Ok(())
+}
+
 async fn export_comments(
     store: &dyn Store,
     dir: &Path,
     summary: &mut ExportSummary,
 ) -> Result<(), ExchangeError> {
-    let mut out = RowWriter::create(&dir.join("Comments.xml"), "comments")?;
-    let (mut after, mut rows) = (i64::MIN, 0);
-    loop {
-        let page = store.export_comments(after, PAGE).await?;
-        let Some(last) = page.last() else { break };
-        after = last.id.0;
-        for c in &page {
+    write_file(
+        dir,
+        ("Comments.xml", "comments"),
+        summary,
+        |after| store.export_comments(after, PAGE),
+        |c| c.id.0,
+        |out, c| {
             out.row(&[
                 ("Id", Some(&c.id.0.to_string())),
                 ("PostId", Some(&c.post_id.0.to_string())),
@@ -222,12 +253,10 @@ async fn export_comments(
                 ("DeletionDate", c.deleted_at.map(dates::format).as_deref()),
                 ("UserId", Some(&c.author_id.0.to_string())),
             ])?;
-            rows += 1;
-        }
-    }
-    out.finish()?;
-    summary.files.push(("Comments.xml".into(), rows));
-    Ok(())
+            Ok(true)
+        },
+    )
+    .await
 }
 
 async fn export_tags(
@@ -235,24 +264,22 @@ async fn export_tags(
     dir: &Path,
     summary: &mut ExportSummary,
 ) -> Result<(), ExchangeError> {
-    let mut out = RowWriter::create(&dir.join("Tags.xml"), "tags")?;
-    let (mut after, mut rows) = (i64::MIN, 0);
-    loop {
-        let page = store.export_tags(after, PAGE).await?;
-        let Some(last) = page.last() else { break };
-        after = last.id;
-        for t in &page {
+    write_file(
+        dir,
+        ("Tags.xml", "tags"),
+        summary,
+        |after| store.export_tags(after, PAGE),
+        |t| t.id,
+        |out, t| {
             out.row(&[
                 ("Id", Some(&t.id.to_string())),
                 ("TagName", Some(&t.name)),
                 ("Count", Some(&t.question_count.to_string())),
             ])?;
-            rows += 1;
-        }
-    }
-    out.finish()?;
-    summary.files.push(("Tags.xml".into(), rows));
-    Ok(())
+            Ok(true)
+        },
+    )
+    .await
 }
 
 async fn export_votes(
@@ -260,25 +287,23 @@ async fn export_votes(
     dir: &Path,
     summary: &mut ExportSummary,
 ) -> Result<(), ExchangeError> {
-    let mut out = RowWriter::create(&dir.join("Votes.xml"), "votes")?;
-    let (mut after, mut rows) = (i64::MIN, 0);
-    loop {
-        let page = store.export_votes(after, PAGE).await?;
-        let Some(last) = page.last() else { break };
-        after = last.id;
-        for v in &page {
+    write_file(
+        dir,
+        ("Votes.xml", "votes"),
+        summary,
+        |after| store.export_votes(after, PAGE),
+        |v| v.id,
+        |out, v| {
             out.row(&[
                 ("Id", Some(&v.id.to_string())),
                 ("PostId", Some(&v.post_id.0.to_string())),
                 ("VoteTypeId", Some(if v.value > 0 { "2" } else { "3" })),
                 ("CreationDate", Some(&dates::format_day(v.created_at))),
             ])?;
-            rows += 1;
-        }
-    }
-    out.finish()?;
-    summary.files.push(("Votes.xml".into(), rows));
-    Ok(())
+            Ok(true)
+        },
+    )
+    .await
 }
 
 async fn export_badges(
@@ -287,13 +312,17 @@ async fn export_badges(
     users: &IdSet,
     summary: &mut ExportSummary,
 ) -> Result<(), ExchangeError> {
-    let mut out = RowWriter::create(&dir.join("Badges.xml"), "badges")?;
-    let (mut after, mut rows) = (i64::MIN, 0);
-    loop {
-        let page = store.export_badges(after, PAGE).await?;
-        let Some(last) = page.last() else { break };
-        after = last.id;
-        for b in page.iter().filter(|b| users.contains(b.user_id.0)) {
+    // Badges of accounts left out (deleted ones) are left out too.
+    write_file(
+        dir,
+        ("Badges.xml", "badges"),
+        summary,
+        |after| store.export_badges(after, PAGE),
+        |b| b.id,
+        |out, b| {
+            if !users.contains(b.user_id.0) {
+                return Ok(false);
+            }
             out.row(&[
                 ("Id", Some(&b.id.to_string())),
                 ("UserId", Some(&b.user_id.0.to_string())),
@@ -302,10 +331,8 @@ async fn export_badges(
                 ("Class", Some(mapping::badge_class_code(&b.class))),
                 ("TagBased", Some("False")),
             ])?;
-            rows += 1;
-        }
-    }
-    out.finish()?;
-    summary.files.push(("Badges.xml".into(), rows));
-    Ok(())
+            Ok(true)
+        },
+    )
+    .await
 }

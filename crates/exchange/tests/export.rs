@@ -188,8 +188,7 @@ async fn the_sample_round_trips(first: Arc<dyn Store>, second: Arc<dyn Store>) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_site_s_own_votes_and_deletions_are_exported() {
-    use ponder_core::PostId;
+async fn the_site_s_own_votes_are_exported_without_voters() {
     let t = store_on("sqlite").await.unwrap();
     let store = &*t.store;
     let ann = ponder_store::conformance::user(store, "ann").await;
@@ -214,5 +213,4 @@ async fn the_site_s_own_votes_and_deletions_are_exported() {
         "votes carry their day only"
     );
     assert!(!votes[0].contains("UserId"), "voters stay anonymous");
-    assert_eq!(PostId(q.0), q);
 }
