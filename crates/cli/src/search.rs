@@ -27,9 +27,12 @@ pub fn open_index(site: &SiteArgs) -> Result<Arc<SearchIndex>> {
 pub fn start_following(index: Arc<SearchIndex>, store: Arc<dyn Store>) {
     tokio::spawn(async move {
         let started = std::time::Instant::now();
-        let bulk_loaded = store.last_change_of("bulk.loaded").await.unwrap_or(0);
-        let rebuild = (index.last_change() == 0 && index.num_docs() == 0)
-            || bulk_loaded > index.last_change();
+        // Only the changes the index has not seen are read.
+        let bulk_loaded = store
+            .last_change_of("bulk.loaded", index.last_change())
+            .await
+            .unwrap_or(0);
+        let rebuild = (index.last_change() == 0 && index.num_docs() == 0) || bulk_loaded > 0;
         let result = if rebuild {
             index
                 .rebuild(&*store, |_| {})

@@ -299,7 +299,12 @@ impl Importer<'_> {
                     "Votes.xml" => {
                         required_int(&row, "Id", at)?;
                         let kind = required(&row, "VoteTypeId", at)?;
-                        *votes.entry(kind.to_owned()).or_default() += 1;
+                        match votes.get_mut(kind) {
+                            Some(count) => *count += 1,
+                            None => {
+                                votes.insert(kind.to_owned(), 1);
+                            }
+                        }
                     }
                     "PostLinks.xml" => self.link(&row, at, &mut summary)?,
                     _ => self.badge(&row, at, &mut summary)?,

@@ -16,6 +16,58 @@ use std::collections::{HashMap, HashSet};
 /// SQLite's limit of bound parameters.
 const ROWS_PER_STATEMENT: usize = 100;
 
+/// Where a batch's (key, value) updates go: `table.column`, in the rows whose `key`
+/// column holds the key; `condition` narrows the rows updated, `join` the pairs used
+/// (named `v.key` and `v.value`).
+struct UpdateTarget {
+    table: &'static str,
+    column: &'static str,
+    key: &'static str,
+    condition: &'static str,
+    join: &'static str,
+}
+
+/// Markdown sources of posts.
+const SET_SOURCES: UpdateTarget = UpdateTarget {
+    table: "posts",
+    column: "body_markdown",
+    key: "id",
+    condition: "",
+    join: "",
+};
+/// Close reasons, of closed questions only.
+const SET_CLOSE_REASONS: UpdateTarget = UpdateTarget {
+    table: "posts",
+    column: "close_reason",
+    key: "id",
+    condition: " AND closed_at IS NOT NULL",
+    join: "",
+};
+/// Tag descriptions, by tag name.
+const SET_TAG_DESCRIPTIONS: UpdateTarget = UpdateTarget {
+    table: "tags",
+    column: "description",
+    key: "name",
+    condition: "",
+    join: "",
+};
+/// Accepted answers: only an answer of the question itself.
+const SET_ACCEPTED: UpdateTarget = UpdateTarget {
+    table: "posts",
+    column: "accepted_answer_id",
+    key: "id",
+    condition: " AND kind = 'question'",
+    join: " JOIN posts a ON a.id = v.value AND a.parent_id = v.key",
+};
+/// Duplicate links: only between two different questions.
+const SET_DUPLICATES: UpdateTarget = UpdateTarget {
+    table: "posts",
+    column: "duplicate_of",
+    key: "id",
+    condition: " AND kind = 'question'",
+    join: " JOIN posts o ON o.id = v.value AND o.kind = 'question' AND o.id <> v.key",
+};
+
 /// The pairs with the last value given for each key, in the order keys first appear
 /// (one statement must not set a row twice).
 fn last_per_key<K: std::hash::Hash + Eq + Copy, V: Copy>(
@@ -146,18 +198,11 @@ impl Backend {
         }
         let sources = last_per_key(batch.sources.iter().map(|(p, md)| (p.0, md.as_str())));
         loaded.sources = self
-            .update_from_values(&mut tx, &sources, "posts", "body_markdown", "", "")
+            .update_from_values(&mut tx, &sources, &SET_SOURCES)
             .await?;
         let reasons = last_per_key(batch.close_reasons.iter().map(|(p, r)| (p.0, r.as_str())));
         loaded.close_reasons = self
-            .update_from_values(
-                &mut tx,
-                &reasons,
-                "posts",
-                "close_reason",
-                " AND closed_at IS NOT NULL",
-                "",
-            )
+            .update_from_values(&mut tx, &reasons, &SET_CLOSE_REASONS)
             .await?;
         let descriptions = last_per_key(
             batch
@@ -166,7 +211,7 @@ impl Backend {
                 .map(|(n, d)| (n.as_str(), d.as_str())),
         );
         loaded.tag_descriptions = self
-            .update_from_values(&mut tx, &descriptions, "tags", "description", "", "name")
+            .update_from_values(&mut tx, &descriptions, &SET_TAG_DESCRIPTIONS)
             .await?;
         let accepted = batch
             .posts
@@ -175,25 +220,11 @@ impl Backend {
             .chain(batch.accepted.iter().map(|(q, a)| (q.0, a.0)));
         let accepted = last_per_key(accepted);
         loaded.accepted = self
-            .update_from_values(
-                &mut tx,
-                &accepted,
-                "posts",
-                "accepted_answer_id",
-                " AND kind = 'question'",
-                " JOIN posts a ON a.id = v.value AND a.parent_id = v.key",
-            )
+            .update_from_values(&mut tx, &accepted, &SET_ACCEPTED)
             .await?;
         let duplicates = last_per_key(batch.duplicates.iter().map(|(q, o)| (q.0, o.0)));
         loaded.duplicates = self
-            .update_from_values(
-                &mut tx,
-                &duplicates,
-                "posts",
-                "duplicate_of",
-                " AND kind = 'question'",
-                " JOIN posts o ON o.id = v.value AND o.kind = 'question' AND o.id <> v.key",
-            )
+            .update_from_values(&mut tx, &duplicates, &SET_DUPLICATES)
             .await?;
         self.log_change(&mut tx, "bulk.loaded", loaded.posts as i64)
             .await?;
@@ -267,28 +298,25 @@ impl Backend {
         Ok(())
     }
 
-    /// Sets `column` of `table` from (key, value) pairs, many to a statement: the key
-    /// is the row's id, or `key_column` when given; `condition` narrows the rows
-    /// updated and `join` the pairs used (`v.key`, `v.value`). Returns the rows changed.
+    /// Sets a column from (key, value) pairs, many to a statement, as `target` says.
+    /// Returns the rows changed.
     async fn update_from_values<K, V>(
         &self,
         tx: &mut Tx<'_>,
         pairs: &[(K, V)],
-        table: &str,
-        column: &str,
-        condition: &str,
-        join_or_key: &str,
+        target: &UpdateTarget,
     ) -> StoreResult<u64>
     where
         K: Copy + Send + Sync + for<'q> sqlx::Encode<'q, Db> + sqlx::Type<Db>,
         V: Copy + Send + Sync + for<'q> sqlx::Encode<'q, Db> + sqlx::Type<Db>,
     {
-        // A key column is given by name; a join starts with a space and " JOIN".
-        let (key_column, join) = if join_or_key.starts_with(" JOIN") || join_or_key.is_empty() {
-            ("id", join_or_key)
-        } else {
-            (join_or_key, "")
-        };
+        let UpdateTarget {
+            table,
+            column,
+            key,
+            condition,
+            join,
+        } = target;
         let mut changed = 0;
         for chunk in pairs.chunks(ROWS_PER_STATEMENT) {
             let mut q = QueryBuilder::<Db>::new("WITH v (key, value) AS (");
@@ -297,8 +325,8 @@ impl Backend {
             });
             // The names are constants of this file; values travel as bound parameters.
             q.push(format!(
-                ") UPDATE {table} SET {column} = (SELECT v.value FROM v WHERE v.key = {table}.{key_column}) \
-                 WHERE {key_column} IN (SELECT v.key FROM v{join}){condition}"
+                ") UPDATE {table} SET {column} = (SELECT v.value FROM v WHERE v.key = {table}.{key}) \
+                 WHERE {key} IN (SELECT v.key FROM v{join}){condition}"
             ));
             changed += self.run(tx, q).await?;
         }
@@ -410,15 +438,16 @@ impl Backend {
         self.commit(tx).await
     }
 
-    pub(crate) async fn last_change_of_impl(&self, kind: &str) -> StoreResult<i64> {
+    pub(crate) async fn last_change_of_impl(&self, kind: &str, after: i64) -> StoreResult<i64> {
         self.count();
-        let row: Option<(i64,)> =
-            sqlx::query_as("SELECT id FROM changes WHERE kind = $1 ORDER BY id DESC LIMIT 1")
+        let (id,): (Option<i64>,) =
+            sqlx::query_as("SELECT max(id) FROM changes WHERE id > $2 AND kind = $1")
                 .bind(kind)
-                .fetch_optional(&self.readers)
+                .bind(after)
+                .fetch_one(&self.readers)
                 .await
                 .map_err(db_error)?;
-        Ok(row.map_or(0, |(id,)| id))
+        Ok(id.unwrap_or(0))
     }
 
     pub(crate) async fn content_counts_impl(&self) -> StoreResult<(i64, i64)> {

@@ -390,8 +390,8 @@ impl ponder_store::Store for Backend {
         self.restore_indexes_impl(source).await
     }
 
-    async fn last_change_of(&self, kind: &str) -> StoreResult<i64> {
-        self.last_change_of_impl(kind).await
+    async fn last_change_of(&self, kind: &str, after: i64) -> StoreResult<i64> {
+        self.last_change_of_impl(kind, after).await
     }
 
     async fn content_counts(&self) -> StoreResult<(i64, i64)> {

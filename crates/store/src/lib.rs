@@ -261,9 +261,10 @@ pub trait Store: Send + Sync + 'static {
     /// the index in batches.
     async fn question_ids_after(&self, after: PostId, limit: u32) -> StoreResult<Vec<PostId>>;
 
-    /// The newest change of `kind`'s id (0 when there is none): whether a bulk load
-    /// happened since the search index was built, say.
-    async fn last_change_of(&self, kind: &str) -> StoreResult<i64>;
+    /// The id of the newest change of `kind` after change `after` (0 when there is
+    /// none): whether a bulk load happened since the search index was built, say.
+    /// Reads only the changes after `after`.
+    async fn last_change_of(&self, kind: &str, after: i64) -> StoreResult<i64>;
 
     /// The newest change's id (0 when there is none).
     async fn last_change_id(&self) -> StoreResult<i64>;

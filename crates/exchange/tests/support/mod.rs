@@ -1,8 +1,6 @@
 //! Helpers for the import and export tests: stores on both engines, the sample dump,
 //! small hand-written dumps and counts read back from a store.
 
-#![allow(dead_code)]
-
 use ponder_exchange::{ImportOptions, ImportSummary, NoProgress, import_stackexchange};
 use ponder_store::conformance::TestStore;
 use ponder_store::{BulkPost, PostKind, Store};
