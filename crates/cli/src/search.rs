@@ -6,6 +6,7 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use ponder_search::SearchIndex;
 use ponder_store::{QuestionQuery, Store};
+use ponder_web::page_cache::PageCache;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,8 +24,10 @@ pub fn open_index(site: &SiteArgs) -> Result<Arc<SearchIndex>> {
 /// Brings the index up to date in the background (rebuilding a new, empty index, or
 /// one that a bulk load such as an import has passed by, from the database;
 /// otherwise taking in the changes made while it was down), then follows the change
-/// log for as long as the server runs.
-pub fn start_following(index: Arc<SearchIndex>, store: Arc<dyn Store>) {
+/// log for as long as the server runs. Each change taken in makes the `pages` kept
+/// for visitors stale, as writes made by other nodes or commands reach this node
+/// only through the log.
+pub fn start_following(index: Arc<SearchIndex>, store: Arc<dyn Store>, pages: Arc<PageCache>) {
     tokio::spawn(async move {
         let started = std::time::Instant::now();
         // Only the changes the index has not seen are read.
@@ -44,13 +47,14 @@ pub fn start_following(index: Arc<SearchIndex>, store: Arc<dyn Store>) {
                 .await
                 .map(|n| format!("caught up with {n} changes"))
         };
+        pages.invalidate();
         match result {
             Ok(what) => tracing::info!("search index {what} in {:.1?}", started.elapsed()),
             Err(err) => {
                 tracing::warn!(%err, "the search index could not catch up; it will keep trying")
             }
         }
-        ponder_search::follow(index, store, FOLLOW_INTERVAL).await;
+        ponder_search::follow(index, store, FOLLOW_INTERVAL, move || pages.invalidate()).await;
     });
 }
 

@@ -121,7 +121,6 @@ pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
     let off_topic_reasons = off_topic_reasons(&args.off_topic_reasons)?;
     tokio::spawn(expire_sessions(store.clone()));
     let index = crate::search::open_index(site)?;
-    crate::search::start_following(index.clone(), store.clone());
     let mailer: std::sync::Arc<dyn Mailer> = match args
         .smtp_url
         .as_deref()
@@ -160,6 +159,11 @@ pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
     .with_mailer(mailer)
     .with_reputation(rules, privileges)
     .with_moderation(moderation, off_topic_reasons);
+    crate::search::start_following(
+        state.search.clone(),
+        state.store.clone(),
+        state.pages.clone(),
+    );
     // Spans name the method and path only: query strings can carry mailed tokens.
     let trace = TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
         tracing::info_span!("request", method = %request.method(), path = %request.uri().path())

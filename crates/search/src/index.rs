@@ -710,18 +710,25 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Follows the change log until the process ends: polls every `interval`, and after
-/// a failure waits longer before trying again.
+/// Follows the change log until the process ends: polls every `interval`, calls
+/// `changed` after taking in any change (so that caches of what the index and the
+/// database show can drop it), and after a failure waits longer before trying again.
 pub async fn follow(
     index: std::sync::Arc<SearchIndex>,
     store: std::sync::Arc<dyn Store>,
     interval: std::time::Duration,
+    changed: impl Fn() + Send + 'static,
 ) {
     let mut wait = interval;
     loop {
         tokio::time::sleep(wait).await;
         match index.sync_once(&*store, 1_000).await {
-            Ok(_) => wait = interval,
+            Ok(taken) => {
+                if taken > 0 {
+                    changed();
+                }
+                wait = interval;
+            }
             Err(err) => {
                 tracing::warn!(%err, "the search index could not take in changes; retrying");
                 wait = (wait * 2).min(std::time::Duration::from_secs(30));

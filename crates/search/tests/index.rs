@@ -308,6 +308,7 @@ async fn the_follower_makes_new_posts_searchable_within_a_second(store: Arc<dyn 
         index.clone(),
         store.clone(),
         std::time::Duration::from_millis(100),
+        || {},
     ));
     let q = fx::ask(s, ann.id, cat.id, "Zeppelins over the harbour", &["x"], 0).await;
     let posted = std::time::Instant::now();

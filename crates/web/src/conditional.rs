@@ -28,12 +28,7 @@ pub async fn etag_pages(request: Request, next: Next) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let digest = Sha256::digest(&bytes);
-    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
-    // Weak: compression outside this layer sends other bytes of the same page.
-    let Ok(etag) = HeaderValue::from_str(&format!("W/\"{hex}\"")) else {
-        return Response::from_parts(parts, Body::from(bytes));
-    };
+    let etag = etag_of(&bytes);
     let headers = &mut parts.headers;
     headers.insert(header::ETAG, etag.clone());
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
@@ -59,8 +54,16 @@ fn is_plain_page(response: &Response) -> bool {
             .is_some_and(|v| v.starts_with("text/html"))
 }
 
+/// A weak ETag for a page's bytes: weak, because compression outside this layer
+/// sends other bytes of the same page.
+pub(crate) fn etag_of(bytes: &[u8]) -> HeaderValue {
+    let digest = Sha256::digest(bytes);
+    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    HeaderValue::from_str(&format!("W/\"{hex}\"")).unwrap_or(HeaderValue::from_static("W/\"\""))
+}
+
 /// Whether an If-None-Match value names `etag` (or is `*`).
-fn matches(asked: &HeaderValue, etag: &HeaderValue) -> bool {
+pub(crate) fn matches(asked: &HeaderValue, etag: &HeaderValue) -> bool {
     let Ok(asked) = asked.to_str() else {
         return false;
     };

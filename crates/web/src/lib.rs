@@ -7,6 +7,7 @@
 //! - [`error`]: [`AppError`], rendered as an HTML error page.
 //! - [`assets`]: the stylesheet and icon, embedded, served under content-hashed names.
 //! - [`headers`]: security headers on every response.
+//! - [`page_cache`]: rendered pages for visitors, kept until a write.
 //! - [`auth`]: passwords, sessions, CSRF, rate limits and mail.
 //! - [`forms`]: form state (values and messages per field) for re-rendering.
 //!
@@ -19,6 +20,7 @@ pub mod error;
 pub mod forms;
 pub mod handlers;
 pub mod headers;
+pub mod page_cache;
 pub mod structured_data;
 pub mod tree;
 pub mod views;
@@ -92,6 +94,9 @@ pub struct AppState {
     pub moderation: ModerationRules,
     /// The reasons a question can be off-topic on this site.
     pub off_topic_reasons: Arc<Vec<String>>,
+    /// Pages rendered for visitors; [`page_cache::PageCache::invalidate`] when
+    /// something changes that this node did not write itself.
+    pub pages: Arc<page_cache::PageCache>,
 }
 
 impl AppState {
@@ -108,6 +113,7 @@ impl AppState {
             privileges: Privileges::default(),
             moderation: ModerationRules::default(),
             off_topic_reasons: Arc::new(default_off_topic_reasons()),
+            pages: Arc::new(page_cache::PageCache::default()),
         }
     }
 
@@ -147,7 +153,8 @@ impl AppState {
 /// The whole application as a [`Router`], ready to serve or to drive in tests.
 ///
 /// Pages run behind [`auth::context::resolve`], which knows the viewer and guards
-/// writes; health checks, static files and avatars do not need it and skip it.
+/// writes, and behind the [`page_cache`], which answers visitors from memory; health
+/// checks, static files and avatars do not need either and skip them.
 pub fn app(state: AppState) -> Router {
     use axum::extract::DefaultBodyLimit;
     use axum::routing::post;
@@ -239,6 +246,14 @@ pub fn app(state: AppState) -> Router {
             crate::auth::context::resolve,
         ))
         .layer(axum::middleware::from_fn(conditional::etag_pages))
+        .layer(axum::middleware::from_fn_with_state(
+            state.pages.clone(),
+            page_cache::serve_cached,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.pages.clone(),
+            page_cache::count_writes,
+        ))
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES));
     let plain = Router::new()
         .route("/users/{id}/avatar", get(avatars::avatar))

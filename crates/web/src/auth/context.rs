@@ -182,8 +182,11 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
             }
         }
     };
-    request.extensions_mut().insert(Arc::new(context));
+    let context = Arc::new(context);
+    request.extensions_mut().insert(context.clone());
     let mut response = next.run(request).await;
+    // The page cache reads it back to tell a visitor's own page from anyone's.
+    response.extensions_mut().insert(context);
     if let Some(cookie) = new_csrf_cookie.and_then(|c| HeaderValue::try_from(c).ok()) {
         response.headers_mut().append(SET_COOKIE, cookie);
     }

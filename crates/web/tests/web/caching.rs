@@ -59,6 +59,7 @@ async fn unchanged_pages_answer_304_and_a_write_changes_the_etag() {
     // A comment changes the question page: the old ETag no longer matches.
     let before = browser.get(&path).await.header(header::ETAG);
     fx::comment(&*app.store, s.question, s.ann.id, 70).await;
+    app.index().await;
     let after = get_if_none_match(&browser, &path, &before).await;
     assert_eq!(after.status, StatusCode::OK);
     assert_ne!(after.header(header::ETAG), before);
@@ -100,6 +101,7 @@ async fn responses_are_compressed_for_clients_that_accept_it() {
             response.headers()[header::VARY]
                 .to_str()
                 .unwrap()
+                .to_ascii_lowercase()
                 .contains("accept-encoding")
         );
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
@@ -110,4 +112,136 @@ async fn responses_are_compressed_for_clients_that_accept_it() {
             plain.body.len()
         );
     }
+}
+
+/// Statements the store ran while `read` ran.
+async fn queries_during<F: std::future::Future<Output = Page>>(
+    app: &TestApp,
+    read: F,
+) -> (u64, Page) {
+    let before = app.store.queries_executed();
+    let page = read.await;
+    (app.store.queries_executed() - before, page)
+}
+
+#[tokio::test]
+async fn visitors_pages_come_from_memory_and_a_write_shows_on_the_next_read() {
+    let app = TestApp::new().await;
+    let s = app.seeded().await;
+    let path = app
+        .get(&format!("/questions/{}", s.question))
+        .await
+        .location();
+    let visitor = app.client("10.0.0.3");
+    let (queries, first) = queries_during(&app, visitor.get(&path)).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(queries > 0, "the first read renders");
+    for uri in [path.as_str(), "/", "/tags/germany", "/categories/history"] {
+        visitor.get(uri).await;
+        let (queries, again) = queries_during(&app, visitor.get(uri)).await;
+        assert_eq!(again.status, StatusCode::OK, "{uri}");
+        assert_eq!(queries, 0, "{uri}: served from memory");
+    }
+    // Another visitor, without cookies yet, gets the same page from memory.
+    let (queries, other) = queries_during(&app, app.get(&path)).await;
+    assert_eq!((queries, &other.body), (0, &first.body));
+
+    // A logged-in reader's page is their own, rendered each time.
+    app.account("writer", "correct horse battery", ponder_store::Role::User)
+        .await;
+    let writer = app.client("10.0.0.4");
+    writer.log_in("writer", "correct horse battery").await;
+    writer.get(&path).await;
+    let (queries, own) = queries_during(&app, writer.get(&path)).await;
+    assert!(queries > 0, "logged-in pages are not shared");
+    assert_eq!(own.count("form[action$='/answers']"), 1);
+    assert_eq!(first.count("form[action$='/answers']"), 0);
+
+    // The writer answers: the visitor's very next read shows it, on every page.
+    let home_before = visitor.get("/").await;
+    assert!(home_before.text(".stat.answered").contains("3 answers"));
+    let csrf = writer.csrf(&path).await;
+    let body = "Currency union first, then the vote of the Volkskammer sealed it.";
+    let posted = writer
+        .post(
+            &format!("/questions/{}/answers", s.question),
+            &[("csrf", &csrf), ("body", body)],
+        )
+        .await;
+    assert_eq!(posted.status, StatusCode::SEE_OTHER, "{}", posted.body);
+    let (queries, after) = queries_during(&app, visitor.get(&path)).await;
+    assert!(queries > 0);
+    assert!(after.body.contains("Volkskammer"));
+    assert_eq!(after.count(".answer"), first.count(".answer") + 1);
+    let home = visitor.get("/").await;
+    assert!(home.text(".stat.answered").contains("4 answers"));
+
+    // A refused write (an empty comment) changes nothing and empties nothing.
+    let (_, cached) = queries_during(&app, visitor.get(&path)).await;
+    let refused = writer
+        .post(
+            &format!("/posts/{}/comments", s.question),
+            &[("csrf", &csrf), ("body", "")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (queries, still) = queries_during(&app, visitor.get(&path)).await;
+    assert_eq!((queries, &still.body), (0, &cached.body));
+}
+
+#[tokio::test]
+async fn pages_that_carry_a_visitors_own_token_are_not_shared() {
+    let app = TestApp::new().await;
+    let first = app.client("10.0.0.5");
+    let second = app.client("10.0.0.6");
+    for browser in [&first, &second] {
+        for _ in 0..2 {
+            let form = browser.get("/login").await;
+            let token = form.attrs("input[name=csrf]", "value").remove(0);
+            assert_eq!(Some(token), browser.cookie("ponder_csrf"));
+        }
+    }
+    assert_ne!(first.cookie("ponder_csrf"), second.cookie("ponder_csrf"));
+}
+
+#[tokio::test]
+async fn kept_pages_go_compressed_and_answer_conditional_and_head_requests() {
+    let app = TestApp::new().await;
+    app.seeded().await;
+    let browser = app.client("10.0.0.7");
+    browser.get("/").await; // the CSRF cookie
+    let plain = browser.get("/").await;
+    let etag = plain.header(header::ETAG);
+    for (accept, expected) in [("gzip;q=1.0, br", "br"), ("gzip, br;q=0", "gzip")] {
+        let before = app.store.queries_executed();
+        let request = Request::get("/")
+            .header(header::ACCEPT_ENCODING, accept)
+            .body(Body::empty())
+            .unwrap();
+        let response = app.router.clone().oneshot(request).await.unwrap();
+        assert_eq!(
+            app.store.queries_executed(),
+            before,
+            "{accept}: from memory"
+        );
+        assert_eq!(response.headers()[header::CONTENT_ENCODING], expected);
+        assert_eq!(response.headers()[header::ETAG], etag.as_str());
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let mut page = Vec::new();
+        if expected == "br" {
+            brotli::BrotliDecompress(&mut &bytes[..], &mut page).unwrap();
+        } else {
+            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut page)
+                .unwrap();
+        }
+        assert_eq!(String::from_utf8(page).unwrap(), plain.body, "{expected}");
+    }
+    let same = get_if_none_match(&browser, "/", &etag).await;
+    assert_eq!(same.status, StatusCode::NOT_MODIFIED);
+    let head = browser
+        .send(Request::head("/").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(head.status, StatusCode::OK);
+    assert!(head.body.is_empty());
+    assert_eq!(head.header(header::ETAG), etag);
 }

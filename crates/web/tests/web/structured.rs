@@ -93,6 +93,7 @@ async fn question_pages_carry_a_complete_qa_page() {
         .set_post_deleted(s.low, true, fx::at(99))
         .await
         .unwrap();
+    app.index().await;
     let (_, data) = question_json(&app, s.question).await;
     let q = &data["mainEntity"];
     assert!(q.get("acceptedAnswer").is_none());

@@ -11,6 +11,7 @@ use ponder_store::conformance as fx;
 use ponder_store_sqlite::SqliteStore;
 use ponder_web::auth::limits::RateLimitConfig;
 use ponder_web::auth::mail::{Mail, Mailer};
+use ponder_web::page_cache::PageCache;
 use ponder_web::{AppState, SiteConfig, app};
 use scraper::{Html, Selector};
 use std::sync::Arc;
@@ -22,6 +23,8 @@ pub struct TestApp {
     pub store: Arc<dyn Store>,
     pub search: Arc<ponder_search::SearchIndex>,
     pub router: axum::Router,
+    /// The pages kept for visitors; [`TestApp::index`] makes them stale.
+    pub pages: Arc<PageCache>,
     pub mail: Arc<CaptureMailer>,
     pub dir: tempfile::TempDir,
     /// Keeps a PostgreSQL test database alive; dropped with the app.
@@ -102,9 +105,11 @@ impl TestApp {
         );
         let mail = Arc::new(CaptureMailer::default());
         let search = Arc::new(ponder_search::SearchIndex::in_memory().unwrap());
+        let pages = Arc::new(PageCache::default());
         let router = Self::router_with(
             store.clone(),
             search.clone(),
+            pages.clone(),
             limits,
             mail.clone(),
             privileges,
@@ -113,6 +118,7 @@ impl TestApp {
             store,
             search,
             router,
+            pages,
             mail,
             dir,
             _guard: None,
@@ -128,9 +134,11 @@ impl TestApp {
         let fresh = ponder_store_postgres::testing::fresh_store().await?;
         let mail = Arc::new(CaptureMailer::default());
         let search = Arc::new(ponder_search::SearchIndex::in_memory().unwrap());
+        let pages = Arc::new(PageCache::default());
         let router = Self::router_with(
             fresh.store.clone(),
             search.clone(),
+            pages.clone(),
             Self::generous_limits(),
             mail.clone(),
             privileges,
@@ -139,6 +147,7 @@ impl TestApp {
             store: fresh.store,
             search,
             router,
+            pages,
             mail,
             dir: tempfile::tempdir().expect("temp dir"),
             _guard: Some(fresh.guard),
@@ -151,17 +160,19 @@ impl TestApp {
         mail: Arc<CaptureMailer>,
     ) -> axum::Router {
         let search = Arc::new(ponder_search::SearchIndex::in_memory().unwrap());
-        Self::router_with(store, search, limits, mail, Self::open_privileges())
+        let pages = Arc::new(PageCache::default());
+        Self::router_with(store, search, pages, limits, mail, Self::open_privileges())
     }
 
     fn router_with(
         store: Arc<dyn Store>,
         search: Arc<ponder_search::SearchIndex>,
+        pages: Arc<PageCache>,
         limits: RateLimitConfig,
         mail: Arc<CaptureMailer>,
         privileges: Privileges,
     ) -> axum::Router {
-        let state = AppState::new(
+        let mut state = AppState::new(
             store,
             search,
             SiteConfig {
@@ -175,12 +186,16 @@ impl TestApp {
             ponder_core::reputation::ReputationRules::default(),
             privileges,
         );
+        state.pages = pages;
         app(state)
     }
 
-    /// Brings the search index up to date, as the follower does in a server.
+    /// Takes in the change log as the follower does in a server: the search index
+    /// catches up and the pages kept for visitors go stale. Tests that write to the
+    /// store directly, as another node or a command would, call it before reading.
     pub async fn index(&self) {
         self.search.catch_up(&*self.store).await.unwrap();
+        self.pages.invalidate();
     }
 
     /// A browser with its own cookies, coming from `ip`.

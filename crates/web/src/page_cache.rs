@@ -1,0 +1,377 @@
+//! The page cache: whole pages as visitors who are not logged in see them, kept in
+//! memory with their compressed forms, so that a page read often is rendered and
+//! compressed once.
+//!
+//! Only GET pages for requests without a session cookie are kept, and only when the
+//! page carries nothing of the visitor's own (their CSRF token, on pages with a
+//! form). Every entry is stamped with the site's *generation*: a counter that each
+//! write made on this node moves on ([`count_writes`]) and that the change-log
+//! follower moves on for writes made elsewhere ([`PageCache::invalidate`]). An entry
+//! of an older generation is never served, so a write is seen on the very next read.
+//!
+//! Entries answer conditional requests themselves (the ETag is kept with the page)
+//! and carry brotli and gzip forms, each made the first time a client asks for it.
+
+use crate::auth::context::RequestContext;
+use crate::conditional::{etag_of, matches};
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+/// The memory the cache may hold by default, in bytes.
+pub const DEFAULT_CAPACITY: u64 = 32 * 1024 * 1024;
+
+/// How long an entry may live even when nothing moves the generation on: pages say
+/// "3 minutes ago", and writes may reach the database without the change log.
+const TIME_TO_LIVE: Duration = Duration::from_secs(60);
+
+/// Request targets longer than this are not kept (they are searches nobody repeats).
+const MAX_KEY_BYTES: usize = 512;
+
+/// Rendered pages for visitors, by request target.
+pub struct PageCache {
+    entries: moka::sync::Cache<String, Arc<CachedPage>>,
+    generation: AtomicU64,
+}
+
+impl std::fmt::Debug for PageCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PageCache")
+            .field("entries", &self.entries.entry_count())
+            .field("generation", &self.generation())
+            .finish()
+    }
+}
+
+/// One page as rendered, with what a response of it needs.
+struct CachedPage {
+    generation: u64,
+    /// The handler's headers (content type and the like), without cookies.
+    headers: HeaderMap,
+    etag: HeaderValue,
+    identity: Bytes,
+    brotli: OnceLock<Bytes>,
+    gzip: OnceLock<Bytes>,
+}
+
+/// The encodings a cached page can be sent in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Encoding {
+    Brotli,
+    Gzip,
+    Identity,
+}
+
+impl PageCache {
+    /// An empty cache holding up to about `capacity` bytes of pages.
+    pub fn new(capacity: u64) -> Self {
+        let entries = moka::sync::Cache::builder()
+            .max_capacity(capacity)
+            // Compressed forms are made later; a quarter of the page each is ample.
+            .weigher(|key: &String, page: &Arc<CachedPage>| {
+                let bytes = key.len() + page.identity.len() * 3 / 2 + 512;
+                u32::try_from(bytes).unwrap_or(u32::MAX)
+            })
+            .time_to_live(TIME_TO_LIVE)
+            .build();
+        Self {
+            entries,
+            generation: AtomicU64::new(0),
+        }
+    }
+
+    /// The current generation; entries of earlier ones are stale.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Makes every page kept so far stale: something they may show has changed.
+    pub fn invalidate(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    fn current(&self, key: &str) -> Option<Arc<CachedPage>> {
+        let page = self.entries.get(key)?;
+        (page.generation == self.generation()).then_some(page)
+    }
+}
+
+impl Default for PageCache {
+    fn default() -> Self {
+        Self::new(DEFAULT_CAPACITY)
+    }
+}
+
+/// Middleware: answers visitors' page requests from the cache, and keeps the pages
+/// rendered for them.
+pub async fn serve_cached(
+    State(cache): State<Arc<PageCache>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let Some(key) = cache_key(&request) else {
+        return next.run(request).await;
+    };
+    let asked = request.headers().get(header::IF_NONE_MATCH).cloned();
+    let encoding = preferred_encoding(request.headers());
+    if let Some(page) = cache.current(&key) {
+        return page.response(encoding, asked.as_ref(), request.method() == Method::HEAD);
+    }
+    // The generation before rendering: a write during it leaves the entry stale.
+    let generation = cache.generation();
+    let head = request.method() == Method::HEAD;
+    // The page's own bytes are wanted, not a 304 from the layers within.
+    request.headers_mut().remove(header::IF_NONE_MATCH);
+    let response = next.run(request).await;
+    if head || !is_page(&response) {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let personal = parts
+        .extensions
+        .get::<Arc<RequestContext>>()
+        .is_none_or(|ctx| ctx.viewer.is_some() || contains(&bytes, ctx.csrf.as_bytes()));
+    if personal {
+        return Response::from_parts(parts, Body::from(bytes));
+    }
+    let mut headers = parts.headers;
+    let cookies: Vec<HeaderValue> = headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .cloned()
+        .collect();
+    for name in [
+        header::SET_COOKIE,
+        header::ETAG,
+        header::CACHE_CONTROL,
+        header::VARY,
+        header::CONTENT_LENGTH,
+    ] {
+        headers.remove(name);
+    }
+    let page = Arc::new(CachedPage {
+        generation,
+        headers,
+        etag: etag_of(&bytes),
+        identity: bytes,
+        brotli: OnceLock::new(),
+        gzip: OnceLock::new(),
+    });
+    cache.entries.insert(key, page.clone());
+    if cookies.is_empty() {
+        return page.response(encoding, asked.as_ref(), false);
+    }
+    // A response that sets a cookie goes without a validator: a 304 could not be
+    // relied on to hand the cookie over.
+    let mut response = page.response(encoding, None, false);
+    let headers = response.headers_mut();
+    headers.remove(header::ETAG);
+    for cookie in cookies {
+        headers.append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+/// Middleware: after a request that may have written (any method but GET, HEAD and
+/// OPTIONS) and did not fail, moves the generation on, before the answer is sent.
+pub async fn count_writes(
+    State(cache): State<Arc<PageCache>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let writes = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    let response = next.run(request).await;
+    let status = response.status();
+    if writes && (status.is_success() || status.is_redirection()) {
+        cache.invalidate();
+    }
+    response
+}
+
+/// The key of a request the cache may answer: a GET or HEAD without a session
+/// cookie, by path and query.
+fn cache_key(request: &Request) -> Option<String> {
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return None;
+    }
+    if crate::auth::cookies::get(request.headers(), crate::auth::cookies::SESSION).is_some() {
+        return None;
+    }
+    let target = request.uri().path_and_query()?.as_str();
+    (target.len() <= MAX_KEY_BYTES).then(|| target.to_owned())
+}
+
+/// A 200 HTML page.
+fn is_page(response: &Response) -> bool {
+    response.status() == StatusCode::OK
+        && response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"))
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The best encoding the request accepts: brotli, then gzip, else none.
+fn preferred_encoding(headers: &HeaderMap) -> Encoding {
+    let mut best = Encoding::Identity;
+    for value in headers.get_all(header::ACCEPT_ENCODING) {
+        let Ok(value) = value.to_str() else { continue };
+        for item in value.split(',') {
+            let mut fields = item.split(';');
+            let name = fields.next().unwrap_or_default().trim();
+            let refused = fields.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            if refused {
+                continue;
+            }
+            if name.eq_ignore_ascii_case("br") {
+                return Encoding::Brotli;
+            }
+            if name.eq_ignore_ascii_case("gzip") {
+                best = Encoding::Gzip;
+            }
+        }
+    }
+    best
+}
+
+impl CachedPage {
+    /// The page as a response in `encoding`, or a 304 when `asked` names it.
+    fn response(&self, encoding: Encoding, asked: Option<&HeaderValue>, head: bool) -> Response {
+        let mut headers = self.headers.clone();
+        headers.insert(header::ETAG, self.etag.clone());
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        headers.insert(
+            header::VARY,
+            HeaderValue::from_static("Cookie, Accept-Encoding"),
+        );
+        if asked.is_some_and(|a| matches(a, &self.etag)) {
+            let mut response = StatusCode::NOT_MODIFIED.into_response();
+            for name in [header::ETAG, header::CACHE_CONTROL, header::VARY] {
+                if let Some(value) = headers.remove(&name) {
+                    response.headers_mut().insert(name, value);
+                }
+            }
+            return response;
+        }
+        let body = match encoding {
+            Encoding::Brotli => self.brotli.get_or_init(|| compress_brotli(&self.identity)),
+            Encoding::Gzip => self.gzip.get_or_init(|| compress_gzip(&self.identity)),
+            Encoding::Identity => &self.identity,
+        };
+        if let Some(name) = match encoding {
+            Encoding::Brotli => Some("br"),
+            Encoding::Gzip => Some("gzip"),
+            Encoding::Identity => None,
+        } {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(name));
+        }
+        let mut response = if head {
+            Response::new(Body::empty())
+        } else {
+            Response::new(Body::from(body.clone()))
+        };
+        *response.headers_mut() = headers;
+        response
+    }
+}
+
+/// `bytes` compressed with brotli at a quality that pays for itself on a page
+/// served many times.
+fn compress_brotli(bytes: &[u8]) -> Bytes {
+    let mut out = Vec::with_capacity(bytes.len() / 4);
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 6,
+        lgwin: 22,
+        ..Default::default()
+    };
+    let mut input = bytes;
+    match brotli::BrotliCompress(&mut input, &mut out, &params) {
+        Ok(_) => Bytes::from(out),
+        // Writing to memory does not fail; should it, the page goes uncompressed.
+        Err(_) => Bytes::copy_from_slice(bytes),
+    }
+}
+
+/// `bytes` compressed with gzip at the default level.
+fn compress_gzip(bytes: &[u8]) -> Bytes {
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(bytes.len() / 3),
+        flate2::Compression::default(),
+    );
+    match encoder.write_all(bytes).and_then(|()| encoder.finish()) {
+        Ok(out) => Bytes::from(out),
+        Err(_) => Bytes::copy_from_slice(bytes),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(value: &'static str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static(value));
+        headers
+    }
+
+    #[test]
+    fn brotli_is_preferred_then_gzip_and_q_zero_refuses() {
+        assert_eq!(
+            preferred_encoding(&accept("gzip, deflate, br")),
+            Encoding::Brotli
+        );
+        assert_eq!(
+            preferred_encoding(&accept("gzip;q=0.5, br;q=0")),
+            Encoding::Gzip
+        );
+        assert_eq!(preferred_encoding(&accept("GZIP")), Encoding::Gzip);
+        assert_eq!(
+            preferred_encoding(&accept("identity, br;q=0.0")),
+            Encoding::Identity
+        );
+        assert_eq!(preferred_encoding(&HeaderMap::new()), Encoding::Identity);
+    }
+
+    #[test]
+    fn compressed_forms_decompress_to_the_page() {
+        let page = "<p>a page of some length</p>".repeat(200);
+        let gz = compress_gzip(page.as_bytes());
+        let mut out = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut out)
+            .unwrap_or_default();
+        assert_eq!(out, page);
+        let br = compress_brotli(page.as_bytes());
+        assert!(br.len() < page.len() / 10);
+        let mut out = Vec::new();
+        brotli::BrotliDecompress(&mut &br[..], &mut out).unwrap_or_default();
+        assert_eq!(out, page.as_bytes());
+    }
+
+    #[test]
+    fn the_token_is_found_only_where_it_is() {
+        assert!(contains(b"<input value=\"abc123\">", b"abc123"));
+        assert!(!contains(b"<input value=\"abc12\">", b"abc123"));
+        assert!(!contains(b"anything", b""));
+    }
+}
