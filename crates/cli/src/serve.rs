@@ -7,11 +7,11 @@ use clap::Args;
 use ponder_core::reputation::{ModerationRules, Privileges, ReputationRules};
 use ponder_web::auth::limits::RateLimitConfig;
 use ponder_web::auth::mail::{LogMailer, Mailer, SmtpMailer};
+use ponder_web::page_cache::PageCache;
 use ponder_web::{AppState, SiteConfig};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
-use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
 
 /// Options of `ponder serve`.
 #[derive(Args)]
@@ -29,6 +29,9 @@ pub struct ServeArgs {
     /// Fill an empty site with demo content (does nothing on a site with content).
     #[arg(long)]
     demo: bool,
+    /// Memory for pages kept for visitors who are not logged in, in MiB (0: none kept).
+    #[arg(long, env = "PONDER_PAGE_CACHE_MB", default_value_t = 32)]
+    page_cache_mb: u64,
     /// Log-in attempts allowed per minute from one IP address.
     #[arg(long, env = "PONDER_LOGIN_PER_IP_PER_MINUTE", default_value_t = RateLimitConfig::default().login_per_ip_per_minute)]
     login_per_ip_per_minute: u32,
@@ -158,22 +161,14 @@ pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
     })
     .with_mailer(mailer)
     .with_reputation(rules, privileges)
-    .with_moderation(moderation, off_topic_reasons);
+    .with_moderation(moderation, off_topic_reasons)
+    .with_page_cache(Arc::new(PageCache::new(args.page_cache_mb * 1024 * 1024)));
     crate::search::start_following(
         state.search.clone(),
         state.store.clone(),
         state.pages.clone(),
     );
-    // Spans name the method and path only: query strings can carry mailed tokens.
-    let trace = TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
-        tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
-    });
-    let app = ponder_web::app(state)
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ))
-        .layer(trace);
+    let app = ponder_web::app(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}; is another server using it?"))?;

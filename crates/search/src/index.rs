@@ -32,6 +32,9 @@ use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocum
 const SCHEMA_VERSION: &str = "1";
 /// The tokenizer for titles and bodies: lowercase, English stemming.
 const TEXT_TOKENIZER: &str = "en_stem";
+/// The search writer's memory budget, in bytes.
+const WRITER_MEMORY: usize = 24_000_000;
+
 /// How much a title match weighs against a body match.
 const TITLE_BOOST: f32 = 3.0;
 
@@ -211,7 +214,9 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let writer = index.writer_with_num_threads(1, 50_000_000)?;
+        // The writer's arena grows with the documents it holds before a commit; the
+        // follower commits a few at a time, and a rebuild commits as the budget fills.
+        let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
         let last = payload_change(&index).unwrap_or(0);
         Ok(Self {
             index,
@@ -424,12 +429,13 @@ impl SearchIndex {
         let mut hits = Vec::with_capacity(addresses.len());
         for address in addresses {
             let doc: TantivyDocument = searcher.doc(address)?;
-            hits.push(self.hit(&doc, &snippets));
+            hits.push(self.hit(&doc, Some(&snippets)));
         }
         Ok(SearchResults { hits, total })
     }
 
-    fn hit(&self, doc: &TantivyDocument, snippets: &SnippetGenerator) -> SearchHit {
+    /// The hit for a stored document; with `snippets`, a passage of its body too.
+    fn hit(&self, doc: &TantivyDocument, snippets: Option<&SnippetGenerator>) -> SearchHit {
         let f = &self.fields;
         let u64_of = |field: Field| {
             doc.get_first(field)
@@ -447,11 +453,12 @@ impl SearchIndex {
                 .unwrap_or_default()
                 .to_owned()
         };
-        let snippet = snippets.snippet_from_doc(doc);
-        let snippet_html = if snippet.fragment().is_empty() {
-            escape(&cut_at_word(&text_of(f.body), 240))
-        } else {
-            snippet.to_html()
+        let snippet_html = match snippets.map(|s| s.snippet_from_doc(doc)) {
+            None => String::new(),
+            Some(snippet) if snippet.fragment().is_empty() => {
+                escape(&cut_at_word(&text_of(f.body), 240))
+            }
+            Some(snippet) => snippet.to_html(),
         };
         let kind = if text_of(f.kind) == "answer" {
             PostKind::Answer
@@ -663,9 +670,52 @@ impl SearchIndex {
         top.into_iter()
             .map(|(_, address)| {
                 let doc: TantivyDocument = searcher.doc(address)?;
-                Ok(self.hit(&doc, &snippets))
+                Ok(self.hit(&doc, Some(&snippets)))
             })
             .collect()
+    }
+
+    /// Questions whose titles share words with `title`, best first, without
+    /// `exclude`, and without snippets: the question page's related list, read on
+    /// every page view. The query is a plain disjunction of title words, which
+    /// tantivy answers by skipping the blocks of documents that cannot reach the
+    /// top (block-max WAND), so its cost stays small as the index grows; only
+    /// questions carry a title, so no filter on the kind is needed.
+    pub fn related(
+        &self,
+        title: &str,
+        exclude: Option<PostId>,
+        limit: usize,
+    ) -> SearchResult<Vec<SearchHit>> {
+        let mut tokens = self.tokens(title)?;
+        tokens.sort_unstable();
+        tokens.dedup();
+        if tokens.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let words: Vec<(Occur, Box<dyn Query>)> = tokens
+            .iter()
+            .map(|t| {
+                let term = Term::from_field_text(self.fields.title, t);
+                let query: Box<dyn Query> =
+                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+                (Occur::Should, query)
+            })
+            .collect();
+        let searcher = self.reader.searcher();
+        let top = searcher.search(
+            &BooleanQuery::new(words),
+            &TopDocs::with_limit(limit + 1).order_by_score(),
+        )?;
+        let mut hits = Vec::with_capacity(limit);
+        for (_, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let hit = self.hit(&doc, None);
+            if Some(hit.id) != exclude && hits.len() < limit {
+                hits.push(hit);
+            }
+        }
+        Ok(hits)
     }
 }
 

@@ -226,6 +226,25 @@ async fn follows_the_change_log_and_applies_operators(store: Arc<dyn Store>) {
             .all(|h| h.id != wall)
     );
     assert!(index.similar("", None, 5).unwrap().is_empty());
+
+    // Related questions: by title words only, never answers, never the question itself.
+    let related = index
+        .related("Why did the wall come down", None, 5)
+        .unwrap();
+    assert_eq!(related[0].id, wall);
+    assert!(related.iter().all(|h| h.id == h.question_id));
+    let others = index
+        .related("Why did the wall come down", Some(wall), 5)
+        .unwrap();
+    assert!(others.iter().all(|h| h.id != wall));
+    assert_eq!(others.len(), related.len() - 1);
+    let one = index.related("wall wall wall", None, 1).unwrap();
+    assert_eq!(one.len(), 1);
+    assert!(index.related("", None, 5).unwrap().is_empty());
+    assert!(
+        index.related("moscow", None, 5).unwrap().is_empty(),
+        "words of bodies do not relate"
+    );
 }
 
 async fn survives_any_query(store: Arc<dyn Store>) {

@@ -73,9 +73,21 @@ impl Default for SiteConfig {
     }
 }
 
-/// What every handler shares.
+/// What every handler shares: one [`Shared`] behind an `Arc`, so that the clone
+/// each request makes of it is one counter increment.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The fields of [`AppState`].
+#[derive(Clone)]
+pub struct Shared {
     /// The database.
     pub store: Arc<dyn Store>,
     /// The search index.
@@ -103,7 +115,7 @@ impl AppState {
     /// State over `store` and `search` with `site` settings, default rate limits,
     /// and mail written to the log.
     pub fn new(store: Arc<dyn Store>, search: Arc<SearchIndex>, site: SiteConfig) -> Self {
-        Self {
+        Self(Arc::new(Shared {
             store,
             search,
             site: Arc::new(site),
@@ -114,7 +126,12 @@ impl AppState {
             moderation: ModerationRules::default(),
             off_topic_reasons: Arc::new(default_off_topic_reasons()),
             pages: Arc::new(page_cache::PageCache::default()),
-        }
+        }))
+    }
+
+    /// The fields, to change while the state is being built (copied if shared).
+    fn shared_mut(&mut self) -> &mut Shared {
+        Arc::make_mut(&mut self.0)
     }
 
     /// The same state with these moderation thresholds and off-topic reasons.
@@ -123,29 +140,37 @@ impl AppState {
         rules: ModerationRules,
         off_topic_reasons: Vec<String>,
     ) -> Self {
-        self.moderation = rules;
+        let shared = self.shared_mut();
+        shared.moderation = rules;
         if !off_topic_reasons.is_empty() {
-            self.off_topic_reasons = Arc::new(off_topic_reasons);
+            shared.off_topic_reasons = Arc::new(off_topic_reasons);
         }
         self
     }
 
     /// The same state with these reputation rules and privilege thresholds.
     pub fn with_reputation(mut self, rules: ReputationRules, privileges: Privileges) -> Self {
-        self.rules = rules;
-        self.privileges = privileges;
+        let shared = self.shared_mut();
+        shared.rules = rules;
+        shared.privileges = privileges;
         self
     }
 
     /// The same state with these rate limits.
     pub fn with_limits(mut self, config: RateLimitConfig) -> Self {
-        self.limits = Arc::new(RateLimits::new(config));
+        self.shared_mut().limits = Arc::new(RateLimits::new(config));
+        self
+    }
+
+    /// The same state keeping visitors' pages in `pages`.
+    pub fn with_page_cache(mut self, pages: Arc<page_cache::PageCache>) -> Self {
+        self.shared_mut().pages = pages;
         self
     }
 
     /// The same state sending mail with `mailer`.
     pub fn with_mailer(mut self, mailer: Arc<dyn Mailer>) -> Self {
-        self.mailer = mailer;
+        self.shared_mut().mailer = mailer;
         self
     }
 }
@@ -246,14 +271,6 @@ pub fn app(state: AppState) -> Router {
             crate::auth::context::resolve,
         ))
         .layer(axum::middleware::from_fn(conditional::etag_pages))
-        .layer(axum::middleware::from_fn_with_state(
-            state.pages.clone(),
-            page_cache::serve_cached,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.pages.clone(),
-            page_cache::count_writes,
-        ))
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES));
     let plain = Router::new()
         .route("/users/{id}/avatar", get(avatars::avatar))
@@ -263,11 +280,32 @@ pub fn app(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/static/{name}", get(assets::serve_asset))
         .route("/favicon.ico", get(assets::favicon));
-    // Compression outermost, so pages, API answers and assets all go br or gzip to
-    // clients that accept it.
+    // Spans name the method and path only: query strings can carry mailed tokens.
+    let trace = tower_http::trace::TraceLayer::new_for_http().make_span_with(
+        |request: &axum::http::Request<_>| {
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+        },
+    );
+    let cache = state.pages.clone();
+    // From the inside out: security headers on every response; a time limit and a
+    // span per request; the page cache, which answers visitors before any of that
+    // runs; compression outermost, so that pages, API answers and assets all go br
+    // or gzip to clients that accept it (the cache's own pages come encoded already).
     headers::apply(plain.merge(pages).with_state(state))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIME_LIMIT,
+        ))
+        .layer(trace)
+        .layer(axum::middleware::from_fn_with_state(
+            cache,
+            page_cache::serve,
+        ))
         .layer(tower_http::compression::CompressionLayer::new())
 }
+
+/// How long a request may take before it is answered 408.
+pub const REQUEST_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// The largest form body accepted (the avatar upload has its own, larger limit).
 pub const MAX_FORM_BYTES: usize = 64 * 1024;

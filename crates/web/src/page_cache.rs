@@ -5,7 +5,7 @@
 //! Only GET pages for requests without a session cookie are kept, and only when the
 //! page carries nothing of the visitor's own (their CSRF token, on pages with a
 //! form). Every entry is stamped with the site's *generation*: a counter that each
-//! write made on this node moves on ([`count_writes`]) and that the change-log
+//! write made on this node moves on (in [`serve`]) and that the change-log
 //! follower moves on for writes made elsewhere ([`PageCache::invalidate`]). An entry
 //! of an older generation is never served, so a write is seen on the very next read.
 //!
@@ -52,7 +52,8 @@ impl std::fmt::Debug for PageCache {
 /// One page as rendered, with what a response of it needs.
 struct CachedPage {
     generation: u64,
-    /// The handler's headers (content type and the like), without cookies.
+    /// The response's headers: the handler's (content type and the like) and the
+    /// security headers, without cookies, with the validator and caching rules.
     headers: HeaderMap,
     etag: HeaderValue,
     identity: Bytes,
@@ -108,13 +109,26 @@ impl Default for PageCache {
     }
 }
 
-/// Middleware: answers visitors' page requests from the cache, and keeps the pages
-/// rendered for them.
-pub async fn serve_cached(
+/// Middleware: answers visitors' page requests from the cache and keeps the pages
+/// rendered for them; after a request that may have written (any method but GET,
+/// HEAD and OPTIONS) and did not fail, moves the generation on before the answer
+/// is sent.
+pub async fn serve(
     State(cache): State<Arc<PageCache>>,
     mut request: Request,
     next: Next,
 ) -> Response {
+    if !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        let response = next.run(request).await;
+        let status = response.status();
+        if status.is_success() || status.is_redirection() {
+            cache.invalidate();
+        }
+        return response;
+    }
     let Some(key) = cache_key(&request) else {
         return next.run(request).await;
     };
@@ -158,10 +172,17 @@ pub async fn serve_cached(
     ] {
         headers.remove(name);
     }
+    let etag = etag_of(&bytes);
+    headers.insert(header::ETAG, etag.clone());
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    headers.insert(
+        header::VARY,
+        HeaderValue::from_static("Cookie, Accept-Encoding"),
+    );
     let page = Arc::new(CachedPage {
         generation,
         headers,
-        etag: etag_of(&bytes),
+        etag,
         identity: bytes,
         brotli: OnceLock::new(),
         gzip: OnceLock::new(),
@@ -177,25 +198,6 @@ pub async fn serve_cached(
     headers.remove(header::ETAG);
     for cookie in cookies {
         headers.append(header::SET_COOKIE, cookie);
-    }
-    response
-}
-
-/// Middleware: after a request that may have written (any method but GET, HEAD and
-/// OPTIONS) and did not fail, moves the generation on, before the answer is sent.
-pub async fn count_writes(
-    State(cache): State<Arc<PageCache>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let writes = !matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    );
-    let response = next.run(request).await;
-    let status = response.status();
-    if writes && (status.is_success() || status.is_redirection()) {
-        cache.invalidate();
     }
     response
 }
@@ -258,22 +260,16 @@ fn preferred_encoding(headers: &HeaderMap) -> Encoding {
 impl CachedPage {
     /// The page as a response in `encoding`, or a 304 when `asked` names it.
     fn response(&self, encoding: Encoding, asked: Option<&HeaderValue>, head: bool) -> Response {
-        let mut headers = self.headers.clone();
-        headers.insert(header::ETAG, self.etag.clone());
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-        headers.insert(
-            header::VARY,
-            HeaderValue::from_static("Cookie, Accept-Encoding"),
-        );
         if asked.is_some_and(|a| matches(a, &self.etag)) {
             let mut response = StatusCode::NOT_MODIFIED.into_response();
             for name in [header::ETAG, header::CACHE_CONTROL, header::VARY] {
-                if let Some(value) = headers.remove(&name) {
-                    response.headers_mut().insert(name, value);
+                if let Some(value) = self.headers.get(&name) {
+                    response.headers_mut().insert(name, value.clone());
                 }
             }
             return response;
         }
+        let mut headers = self.headers.clone();
         let body = match encoding {
             Encoding::Brotli => self.brotli.get_or_init(|| compress_brotli(&self.identity)),
             Encoding::Gzip => self.gzip.get_or_init(|| compress_gzip(&self.identity)),

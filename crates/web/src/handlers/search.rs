@@ -240,8 +240,15 @@ pub fn similar_links(
     exclude: Option<ponder_core::PostId>,
     limit: usize,
 ) -> Vec<Link> {
-    similar_questions(state, title, exclude, limit)
-        .iter()
+    let title: String = title.chars().take(300).collect();
+    let hits = state
+        .search
+        .related(&title, exclude, limit)
+        .unwrap_or_else(|err| {
+            tracing::warn!(%err, "related questions unavailable");
+            Vec::new()
+        });
+    hits.iter()
         .map(|h| Link {
             label: h.title.clone(),
             url: hit_url(h),

@@ -172,7 +172,7 @@ impl TestApp {
         mail: Arc<CaptureMailer>,
         privileges: Privileges,
     ) -> axum::Router {
-        let mut state = AppState::new(
+        let state = AppState::new(
             store,
             search,
             SiteConfig {
@@ -185,8 +185,8 @@ impl TestApp {
         .with_reputation(
             ponder_core::reputation::ReputationRules::default(),
             privileges,
-        );
-        state.pages = pages;
+        )
+        .with_page_cache(pages);
         app(state)
     }
 
