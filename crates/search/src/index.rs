@@ -35,6 +35,9 @@ const TEXT_TOKENIZER: &str = "en_stem";
 /// The search writer's memory budget, in bytes.
 const WRITER_MEMORY: usize = 24_000_000;
 
+/// Decompressed blocks of stored documents kept per segment.
+const DOC_STORE_CACHE_BLOCKS: usize = 8;
+
 /// How much a title match weighs against a body match.
 const TITLE_BOOST: f32 = 3.0;
 
@@ -213,10 +216,21 @@ impl SearchIndex {
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
+            // Each segment keeps this many decompressed blocks of stored documents;
+            // a page reads a handful of documents, and a large cache per segment
+            // costs megabytes while the follower's commits add segments.
+            .doc_store_cache_num_blocks(DOC_STORE_CACHE_BLOCKS)
             .try_into()?;
         // The writer's arena grows with the documents it holds before a commit; the
         // follower commits a few at a time, and a rebuild commits as the budget fills.
-        let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+        // One merge thread: merges are small and rare next to the site's own work.
+        let writer = index.writer_with_options(
+            tantivy::indexer::IndexWriterOptions::builder()
+                .memory_budget_per_thread(WRITER_MEMORY)
+                .num_worker_threads(1)
+                .num_merge_threads(1)
+                .build(),
+        )?;
         let last = payload_change(&index).unwrap_or(0);
         Ok(Self {
             index,
