@@ -29,7 +29,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term, doc};
 
 /// Changes to the schema bump this, and an index with another version is rebuilt.
-const SCHEMA_VERSION: &str = "1";
+const SCHEMA_VERSION: &str = "2";
 /// The tokenizer for titles and bodies: lowercase, English stemming.
 const TEXT_TOKENIZER: &str = "en_stem";
 /// The search writer's memory budget, in bytes.
@@ -79,13 +79,14 @@ struct Fields {
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let text = TextOptions::default()
-        .set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(TEXT_TOKENIZER)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        )
-        .set_stored();
+    // Indexed, not stored: bodies are most of a site's text, and snippets are cut
+    // from the database's copy (see `add_snippets`), so the index keeps only the
+    // small fields a hit shows.
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TEXT_TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
     let fields = Fields {
         id: b.add_u64_field("id", INDEXED | STORED | FAST),
         question_id: b.add_u64_field("question_id", STORED | FAST),
@@ -194,7 +195,11 @@ impl SearchIndex {
         std::fs::create_dir_all(dir)
             .map_err(|e| SearchError::Index(tantivy::TantivyError::from(e)))?;
         let (schema, fields) = schema();
-        let index = match Index::open_or_create(MmapDirectory::open(dir)?, schema.clone()) {
+        // Reads land on scattered documents and postings: without read-ahead each
+        // touches the pages it needs, not a window around them, so the resident
+        // part of the index stays near what pages actually use.
+        let directory = MmapDirectory::open_with_madvice(dir, tantivy::directory::Advice::Random)?;
+        let index = match Index::open_or_create(directory, schema.clone()) {
             Ok(index) if payload_version(&index).is_none_or(|v| v == SCHEMA_VERSION) => index,
             _ => {
                 tracing::warn!("the search index was made by another version; rebuilding it");
@@ -438,18 +443,57 @@ impl SearchIndex {
                 (total, top.into_iter().map(|(_, a)| a).collect())
             }
         };
-        let mut snippets = SnippetGenerator::create(&searcher, &*built, self.fields.body)?;
-        snippets.set_max_num_chars(240);
         let mut hits = Vec::with_capacity(addresses.len());
         for address in addresses {
             let doc: TantivyDocument = searcher.doc(address)?;
-            hits.push(self.hit(&doc, Some(&snippets)));
+            hits.push(self.hit(&doc));
         }
         Ok(SearchResults { hits, total })
     }
 
-    /// The hit for a stored document; with `snippets`, a passage of its body too.
-    fn hit(&self, doc: &TantivyDocument, snippets: Option<&SnippetGenerator>) -> SearchHit {
+    /// Gives `hits` (found by `query` in `category`) their snippets: a passage of
+    /// each body, read from `store`, with the query's words in `<b>`; a body
+    /// without them shows its beginning.
+    pub async fn add_snippets(
+        &self,
+        store: &dyn Store,
+        query: &SearchQuery,
+        category: Option<Option<CategoryId>>,
+        hits: &mut [SearchHit],
+    ) -> SearchResult<()> {
+        if hits.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<PostId> = hits.iter().map(|h| h.id).collect();
+        let bodies: HashMap<PostId, String> = store
+            .search_documents(&ids)
+            .await?
+            .into_iter()
+            .map(|doc| (doc.id, plain_text(&doc.body_markdown)))
+            .collect();
+        let generator = match self.build_query(query, category)? {
+            Some(built) => {
+                let searcher = self.reader.searcher();
+                let mut generator = SnippetGenerator::create(&searcher, &*built, self.fields.body)?;
+                generator.set_max_num_chars(240);
+                Some(generator)
+            }
+            None => None,
+        };
+        for hit in hits {
+            let Some(text) = bodies.get(&hit.id) else {
+                continue;
+            };
+            hit.snippet_html = match generator.as_ref().map(|g| g.snippet(text)) {
+                Some(snippet) if !snippet.fragment().is_empty() => snippet.to_html(),
+                _ => escape(&cut_at_word(text, 240)),
+            };
+        }
+        Ok(())
+    }
+
+    /// The hit for a stored document, without a snippet.
+    fn hit(&self, doc: &TantivyDocument) -> SearchHit {
         let f = &self.fields;
         let u64_of = |field: Field| {
             doc.get_first(field)
@@ -467,13 +511,6 @@ impl SearchIndex {
                 .unwrap_or_default()
                 .to_owned()
         };
-        let snippet_html = match snippets.map(|s| s.snippet_from_doc(doc)) {
-            None => String::new(),
-            Some(snippet) if snippet.fragment().is_empty() => {
-                escape(&cut_at_word(&text_of(f.body), 240))
-            }
-            Some(snippet) => snippet.to_html(),
-        };
         let kind = if text_of(f.kind) == "answer" {
             PostKind::Answer
         } else {
@@ -484,7 +521,7 @@ impl SearchIndex {
             question_id: PostId(u64_of(f.question_id) as i64),
             kind,
             title: text_of(f.question_title),
-            snippet_html,
+            snippet_html: String::new(),
             score: i64_of(f.score),
             answers: u64_of(f.answers),
             accepted: u64_of(f.accepted) == 1,
@@ -680,11 +717,10 @@ impl SearchIndex {
         let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
         let top = searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
-        let snippets = SnippetGenerator::create(&searcher, &query, f.body)?;
         top.into_iter()
             .map(|(_, address)| {
                 let doc: TantivyDocument = searcher.doc(address)?;
-                Ok(self.hit(&doc, Some(&snippets)))
+                Ok(self.hit(&doc))
             })
             .collect()
     }
@@ -724,7 +760,7 @@ impl SearchIndex {
         let mut hits = Vec::with_capacity(limit);
         for (_, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
-            let hit = self.hit(&doc, None);
+            let hit = self.hit(&doc);
             if Some(hit.id) != exclude && hits.len() < limit {
                 hits.push(hit);
             }

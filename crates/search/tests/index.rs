@@ -194,9 +194,14 @@ async fn follows_the_change_log_and_applies_operators(store: Arc<dyn Store>) {
     settle(&index, s).await;
     assert_eq!(ids(&index, "moscow"), [answer]);
 
-    // Snippets highlight, escape and page.
-    let results = index
+    // Snippets highlight, escape and page; they are cut from the database's bodies.
+    let mut results = index
         .search(&parse("moscow"), None, SearchSort::Relevance, 0, 10)
+        .unwrap();
+    assert_eq!(results.hits[0].snippet_html, "");
+    index
+        .add_snippets(s, &parse("moscow"), None, &mut results.hits)
+        .await
         .unwrap();
     assert_eq!(results.total, 1);
     assert!(

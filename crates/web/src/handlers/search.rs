@@ -100,10 +100,16 @@ pub async fn search_page(
     let tree = category_tree(&state).await?;
     let category = resolve_category(&tree, &mut query);
     let offset = (page as usize - 1) * PER_PAGE;
-    let results = state
+    let search_failed = |e| AppError::Internal(format!("search failed: {e}"));
+    let mut results = state
         .search
         .search(&query, category, sort, offset, PER_PAGE)
-        .map_err(|e| AppError::Internal(format!("search failed: {e}")))?;
+        .map_err(search_failed)?;
+    state
+        .search
+        .add_snippets(&*state.store, &query, category, &mut results.hits)
+        .await
+        .map_err(search_failed)?;
     let pages = results.total.div_ceil(PER_PAGE).max(1) as u32;
     if page > pages {
         return Err(AppError::NotFound(format!(
