@@ -35,6 +35,9 @@ const TEXT_TOKENIZER: &str = "en_stem";
 /// The search writer's memory budget, in bytes.
 const WRITER_MEMORY: usize = 24_000_000;
 
+/// How many of a title's words (the rarest) find its related questions.
+const RELATED_WORDS: usize = 4;
+
 /// Decompressed blocks of stored documents kept per segment.
 const DOC_STORE_CACHE_BLOCKS: usize = 8;
 
@@ -727,10 +730,10 @@ impl SearchIndex {
 
     /// Questions whose titles share words with `title`, best first, without
     /// `exclude`, and without snippets: the question page's related list, read on
-    /// every page view. The query is a plain disjunction of title words, which
-    /// tantivy answers by skipping the blocks of documents that cannot reach the
-    /// top (block-max WAND), so its cost stays small as the index grows; only
-    /// questions carry a title, so no filter on the kind is needed.
+    /// every page view. The query is a plain disjunction of the title's rarest
+    /// words, which tantivy answers by skipping the blocks of documents that cannot
+    /// reach the top (block-max WAND), so its cost stays small as the index grows;
+    /// only questions carry a title, so no filter on the kind is needed.
     pub fn related(
         &self,
         title: &str,
@@ -743,16 +746,30 @@ impl SearchIndex {
         if tokens.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
-        let words: Vec<(Occur, Box<dyn Query>)> = tokens
-            .iter()
-            .map(|t| {
-                let term = Term::from_field_text(self.fields.title, t);
+        let searcher = self.reader.searcher();
+        // The rarest words say the most about a title and have the shortest lists
+        // of documents to walk; common ones add cost and little else.
+        let mut terms = Vec::with_capacity(tokens.len());
+        for token in &tokens {
+            let term = Term::from_field_text(self.fields.title, token);
+            let frequency = searcher.doc_freq(&term)?;
+            if frequency > 0 {
+                terms.push((frequency, term));
+            }
+        }
+        terms.sort_by_key(|(frequency, _)| *frequency);
+        let words: Vec<(Occur, Box<dyn Query>)> = terms
+            .into_iter()
+            .take(RELATED_WORDS)
+            .map(|(_, term)| {
                 let query: Box<dyn Query> =
                     Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
                 (Occur::Should, query)
             })
             .collect();
-        let searcher = self.reader.searcher();
+        if words.is_empty() {
+            return Ok(Vec::new());
+        }
         let top = searcher.search(
             &BooleanQuery::new(words),
             &TopDocs::with_limit(limit + 1).order_by_score(),

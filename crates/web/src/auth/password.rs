@@ -1,46 +1,172 @@
 //! Password hashing with argon2id (the `argon2` crate's defaults: 19 MiB, two
-//! passes, one lane, as OWASP recommends). Hashing is slow on purpose, so it runs on
-//! the blocking pool, never on the async workers.
+//! passes, one lane, as OWASP recommends). Hashing is slow on purpose, so it never
+//! runs on the async workers. It needs 19 MiB a time: allocated and freed per
+//! hash, glibc's allocator soon serves such blocks from its heap, where smaller
+//! allocations split them and the next hash takes fresh memory (the resident size
+//! grew by 19 MiB with every log-in). So hashing runs on [`HASHING_THREADS`]
+//! threads of its own, each reusing one block of memory for every hash it makes.
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{Output, ParamsString, PasswordHash, Salt, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use rand_core::OsRng;
-use std::sync::LazyLock;
+use std::cell::RefCell;
+use std::sync::mpsc::{Sender, channel};
+use std::sync::{Arc, LazyLock, Mutex};
+
+/// Threads that hash passwords: log-ins and sign-ups wait their turn on them (a
+/// hash takes tens of milliseconds, and each thread keeps 19 MiB).
+pub const HASHING_THREADS: usize = 1;
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The queue of the hashing threads (`None` if none could be started).
+static HASHERS: LazyLock<Option<Sender<Job>>> = LazyLock::new(|| {
+    let (sender, receiver) = channel::<Job>();
+    let receiver = Arc::new(Mutex::new(receiver));
+    let started = (0..HASHING_THREADS)
+        .filter(|i| {
+            let receiver = receiver.clone();
+            std::thread::Builder::new()
+                .name(format!("ponder-hash-{i}"))
+                .spawn(move || {
+                    loop {
+                        // The lock is held only while waiting, not while hashing.
+                        let job = match receiver.lock() {
+                            Ok(queue) => queue.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return,
+                        }
+                    }
+                })
+                .is_ok()
+        })
+        .count();
+    (started > 0).then_some(sender)
+});
+
+/// Runs `work` on a hashing thread (on the blocking pool should none exist).
+async fn on_hashing_thread<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, String> {
+    let Some(hashers) = HASHERS.as_ref() else {
+        return tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| format!("password hashing task failed: {e}"));
+    };
+    let (done, result) = tokio::sync::oneshot::channel();
+    let job: Job = Box::new(move || {
+        // The caller may have gone away; then nobody wants the result.
+        let _ = done.send(work());
+    });
+    hashers
+        .send(job)
+        .map_err(|_| "the password hashing threads have stopped".to_owned())?;
+    result
+        .await
+        .map_err(|_| "password hashing task failed".to_owned())
+}
 
 /// A hash of a password nobody has, verified when a log-in names no account, so that
 /// an unknown account takes as long to refuse as a wrong password.
 static DUMMY_HASH: LazyLock<Option<String>> =
     LazyLock::new(|| hash_now("not a real password").ok());
 
+/// The most memory a stored hash may ask for (in 1 KiB blocks): 256 MiB.
+const MAX_BLOCKS: usize = 256 * 1024;
+
+thread_local! {
+    /// This thread's argon2 working memory, kept between hashes.
+    static MEMORY: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The output of argon2 with `algorithm`, `version` and `params` for `password` and
+/// `salt`, `len` bytes long, computed in this thread's kept memory.
+fn raw_hash(
+    password: &[u8],
+    salt: &Salt<'_>,
+    (algorithm, version, params): (Algorithm, Version, Params),
+    len: usize,
+) -> Result<Output, String> {
+    let blocks = params.block_count();
+    if blocks > MAX_BLOCKS {
+        return Err(format!("a password hash asks for {blocks} KiB of memory"));
+    }
+    let mut salt_buffer = [0u8; 64];
+    let salt = salt
+        .decode_b64(&mut salt_buffer)
+        .map_err(|e| format!("bad salt: {e}"))?;
+    let argon2 = Argon2::new(algorithm, version, params);
+    MEMORY.with_borrow_mut(|memory| {
+        if memory.len() < blocks {
+            memory.resize(blocks, Block::default());
+        }
+        Output::init_with(len, |out| {
+            argon2
+                .hash_password_into_with_memory(password, salt, out, &mut memory[..blocks])
+                .map_err(|_| argon2::password_hash::Error::Crypto)
+        })
+        .map_err(|e| format!("password hashing failed: {e}"))
+    })
+}
+
 fn hash_now(password: &str) -> Result<String, String> {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| format!("password hashing failed: {e}"))
+    let params = Params::default();
+    let settings = (Algorithm::Argon2id, Version::V0x13, params.clone());
+    let output = raw_hash(
+        password.as_bytes(),
+        &salt.as_salt(),
+        settings,
+        Params::DEFAULT_OUTPUT_LEN,
+    )?;
+    let phc = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(&params).map_err(|e| e.to_string())?,
+        salt: Some(salt.as_salt()),
+        hash: Some(output),
+    };
+    Ok(phc.to_string())
 }
 
 fn verify_now(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
+    let check = || -> Result<bool, String> {
+        let parsed = PasswordHash::new(hash).map_err(|e| e.to_string())?;
+        let algorithm = Algorithm::try_from(parsed.algorithm).map_err(|e| e.to_string())?;
+        let version = parsed
+            .version
+            .map(Version::try_from)
+            .transpose()
+            .map_err(|e| e.to_string())?
+            .unwrap_or_default();
+        let params = Params::try_from(&parsed).map_err(|e| e.to_string())?;
+        let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+            return Ok(false);
+        };
+        let computed = raw_hash(
+            password.as_bytes(),
+            &salt,
+            (algorithm, version, params),
+            expected.len(),
+        )?;
+        // Output compares in constant time.
+        Ok(computed == expected)
+    };
+    check().unwrap_or(false)
 }
 
 /// Hashes a password into a PHC string (`$argon2id$v=19$...`).
 pub async fn hash(password: String) -> Result<String, String> {
-    tokio::task::spawn_blocking(move || hash_now(&password))
-        .await
-        .map_err(|e| format!("password hashing task failed: {e}"))?
+    on_hashing_thread(move || hash_now(&password)).await?
 }
 
 /// Checks a password against a stored hash; with no hash (an unknown account, or one
 /// that cannot log in) it spends the same time and answers false.
 pub async fn verify(password: String, hash: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || match hash {
+    on_hashing_thread(move || match hash {
         Some(hash) => verify_now(&password, &hash),
         None => {
             if let Some(dummy) = DUMMY_HASH.as_deref() {
@@ -67,5 +193,37 @@ mod tests {
         assert!(!verify("correct horsE".into(), Some(a)).await);
         assert!(!verify("anything".into(), None).await);
         assert!(!verify("anything".into(), Some("not a hash".into())).await);
+    }
+
+    #[test]
+    fn hashes_agree_with_the_argon2_crates_own_hasher_both_ways() {
+        use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+        let ours = hash_now("tr0ub4dor&3").unwrap_or_default();
+        let parsed = PasswordHash::new(&ours).expect("a PHC string");
+        assert!(
+            Argon2::default()
+                .verify_password(b"tr0ub4dor&3", &parsed)
+                .is_ok()
+        );
+        assert!(
+            Argon2::default()
+                .verify_password(b"tr0ub4dor&4", &parsed)
+                .is_err()
+        );
+        let salt = SaltString::generate(&mut OsRng);
+        let theirs = Argon2::default()
+            .hash_password(b"tr0ub4dor&3", &salt)
+            .expect("hash")
+            .to_string();
+        assert!(verify_now("tr0ub4dor&3", &theirs));
+        assert!(!verify_now("tr0ub4dor&", &theirs));
+        // Other parameters, as an older site's hashes may carry.
+        let params = Params::new(8 * 1024, 3, 1, None).expect("params");
+        let older = Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+            .hash_password(b"pw", &salt)
+            .expect("hash")
+            .to_string();
+        assert!(verify_now("pw", &older));
+        assert!(!verify_now("pw", &older.replace("t=3", "t=2")));
     }
 }
