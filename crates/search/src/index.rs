@@ -748,12 +748,14 @@ impl SearchIndex {
         }
         let searcher = self.reader.searcher();
         // The rarest words say the most about a title and have the shortest lists
-        // of documents to walk; common ones add cost and little else.
+        // of documents to walk; common ones add cost and little else. A word found
+        // in no other title than the excluded question's own relates nothing.
+        let least = if exclude.is_some() { 2 } else { 1 };
         let mut terms = Vec::with_capacity(tokens.len());
         for token in &tokens {
             let term = Term::from_field_text(self.fields.title, token);
             let frequency = searcher.doc_freq(&term)?;
-            if frequency > 0 {
+            if frequency >= least {
                 terms.push((frequency, term));
             }
         }
