@@ -1,7 +1,7 @@
 //! Conditional GETs: pages carry an ETag, an unchanged page answers 304 with no body,
 //! a write is seen on the very next request, and what must not be cached is not.
 
-use crate::support::{Client, Page, TestApp};
+use crate::support::{Client, Page, Seeded, TestApp};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
@@ -16,14 +16,20 @@ async fn get_if_none_match(browser: &Client, uri: &str, etag: &str) -> Page {
     browser.send(request).await
 }
 
-#[tokio::test]
-async fn unchanged_pages_answer_304_and_a_write_changes_the_etag() {
-    let app = TestApp::new().await;
+/// The seeded site, and its question's canonical path.
+async fn seeded_question(app: &TestApp) -> (Seeded, String) {
     let s = app.seeded().await;
     let path = app
         .get(&format!("/questions/{}", s.question))
         .await
         .location();
+    (s, path)
+}
+
+#[tokio::test]
+async fn unchanged_pages_answer_304_and_a_write_changes_the_etag() {
+    let app = TestApp::new().await;
+    let (s, path) = seeded_question(&app).await;
     // A browser that has its CSRF cookie already (the first visit sets it, and a
     // response that sets a cookie gets no ETag).
     let browser = app.client("10.0.0.1");
@@ -127,11 +133,7 @@ async fn queries_during<F: std::future::Future<Output = Page>>(
 #[tokio::test]
 async fn visitors_pages_come_from_memory_and_a_write_shows_on_the_next_read() {
     let app = TestApp::new().await;
-    let s = app.seeded().await;
-    let path = app
-        .get(&format!("/questions/{}", s.question))
-        .await
-        .location();
+    let (s, path) = seeded_question(&app).await;
     let visitor = app.client("10.0.0.3");
     let (queries, first) = queries_during(&app, visitor.get(&path)).await;
     assert_eq!(first.status, StatusCode::OK);
