@@ -76,7 +76,7 @@ pub(crate) fn matches(asked: &HeaderValue, etag: &HeaderValue) -> bool {
 }
 
 /// The headers a 304 repeats from the full response.
-fn copy_validators(from: &HeaderMap, to: &mut HeaderMap) {
+pub(crate) fn copy_validators(from: &HeaderMap, to: &mut HeaderMap) {
     for name in [header::ETAG, header::CACHE_CONTROL, header::VARY] {
         for value in from.get_all(&name) {
             to.append(name.clone(), value.clone());

@@ -13,7 +13,7 @@
 //! and carry brotli and gzip forms, each made the first time a client asks for it.
 
 use crate::auth::context::RequestContext;
-use crate::conditional::{etag_of, matches};
+use crate::conditional::{copy_validators, etag_of, matches};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -155,6 +155,15 @@ pub async fn serve(
         .get::<Arc<RequestContext>>()
         .is_none_or(|ctx| ctx.viewer.is_some() || contains(&bytes, ctx.csrf.as_bytes()));
     if personal {
+        // Not kept, but still answered 304 when the browser's copy is this one.
+        let etag = parts.headers.get(header::ETAG);
+        if let (Some(asked), Some(etag)) = (asked.as_ref(), etag)
+            && matches(asked, etag)
+        {
+            let mut response = StatusCode::NOT_MODIFIED.into_response();
+            copy_validators(&parts.headers, response.headers_mut());
+            return response;
+        }
         return Response::from_parts(parts, Body::from(bytes));
     }
     let mut headers = parts.headers;

@@ -204,6 +204,17 @@ async fn pages_that_carry_a_visitors_own_token_are_not_shared() {
         }
     }
     assert_ne!(first.cookie("ponder_csrf"), second.cookie("ponder_csrf"));
+    // Not shared, but still validated: the same browser's copy answers 304.
+    let etag = first.get("/login").await.header(header::ETAG);
+    assert!(etag.starts_with("W/\""), "{etag}");
+    let same = get_if_none_match(&first, "/login", &etag).await;
+    assert_eq!(same.status, StatusCode::NOT_MODIFIED);
+    let other = get_if_none_match(&second, "/login", &etag).await;
+    assert_eq!(
+        other.status,
+        StatusCode::OK,
+        "another visitor's token, another page"
+    );
 }
 
 #[tokio::test]
