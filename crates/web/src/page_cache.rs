@@ -4,10 +4,16 @@
 //!
 //! Only GET pages for requests without a session cookie are kept, and only when the
 //! page carries nothing of the visitor's own (their CSRF token, on pages with a
-//! form). Every entry is stamped with the site's *generation*: a counter that each
-//! write made on this node moves on (in [`serve`]) and that the change-log
-//! follower moves on for writes made elsewhere ([`PageCache::invalidate`]). An entry
-//! of an older generation is never served, so a write is seen on the very next read.
+//! form). Every entry is stamped with the site's *generation*, a counter that the
+//! change-log follower moves on for writes made elsewhere ([`PageCache::invalidate`])
+//! and each write made on this node moves on (in [`serve`]), and with a version of
+//! what it shows: a question page, its question's; any other page, the lists'. An
+//! entry whose stamps are not the current ones is never served, so a write is seen
+//! on the very next read. The writes of a thread (an answer, a comment, a vote, an
+//! acceptance, an edit, whose answer sends the writer back to the question) move on
+//! only that question's version and the lists', so that the other question pages
+//! stay: what they show of it (a related title, an author's reputation) may lag by up
+//! to the entries' minute of life.
 //!
 //! Entries answer conditional requests themselves (the ETag is kept with the page)
 //! and carry brotli and gzip forms, each made the first time a client asks for it.
@@ -19,9 +25,10 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::Duration;
 
 /// The memory the cache may hold by default, in bytes.
@@ -34,10 +41,30 @@ const TIME_TO_LIVE: Duration = Duration::from_secs(60);
 /// Request targets longer than this are not kept (they are searches nobody repeats).
 const MAX_KEY_BYTES: usize = 512;
 
+/// Questions whose versions are remembered; past this, all are forgotten at once
+/// and the generation moves on.
+const MAX_THREAD_VERSIONS: usize = 100_000;
+
 /// Rendered pages for visitors, by request target.
 pub struct PageCache {
     entries: moka::sync::Cache<String, Arc<CachedPage>>,
     generation: AtomicU64,
+    /// The version of every list page (home, categories, tags, users, search).
+    lists: AtomicU64,
+    /// Versions of the questions written to since the generation last moved on;
+    /// a question absent has version 0.
+    threads: RwLock<HashMap<i64, u64>>,
+    /// Hands out thread versions: each is new, so a forgotten one never comes back.
+    clock: AtomicU64,
+}
+
+/// What a page shows, besides what the generation covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// A question page.
+    Thread(i64),
+    /// Any other page.
+    Lists,
 }
 
 impl std::fmt::Debug for PageCache {
@@ -52,6 +79,9 @@ impl std::fmt::Debug for PageCache {
 /// One page as rendered, with what a response of it needs.
 struct CachedPage {
     generation: u64,
+    scope: Scope,
+    /// The scope's version when the page was rendered.
+    version: u64,
     /// The response's headers: the handler's (content type and the like) and the
     /// security headers, without cookies, with the validator and caching rules.
     headers: HeaderMap,
@@ -84,6 +114,9 @@ impl PageCache {
         Self {
             entries,
             generation: AtomicU64::new(0),
+            lists: AtomicU64::new(0),
+            threads: RwLock::new(HashMap::new()),
+            clock: AtomicU64::new(0),
         }
     }
 
@@ -97,9 +130,36 @@ impl PageCache {
         self.generation.fetch_add(1, Ordering::AcqRel);
     }
 
+    /// Makes the pages of question `question` and every list page stale: it was
+    /// answered, commented on, voted on or edited.
+    pub fn touch_thread(&self, question: i64) {
+        let version = self.clock.fetch_add(1, Ordering::AcqRel) + 1;
+        let mut threads = self.threads.write().unwrap_or_else(|e| e.into_inner());
+        if threads.len() >= MAX_THREAD_VERSIONS {
+            // Forgotten versions read as 0, which pages rendered before may carry.
+            threads.clear();
+            self.invalidate();
+        }
+        threads.insert(question, version);
+        drop(threads);
+        self.lists.fetch_add(1, Ordering::AcqRel);
+    }
+
+    fn version(&self, scope: Scope) -> u64 {
+        match scope {
+            Scope::Lists => self.lists.load(Ordering::Acquire),
+            Scope::Thread(question) => {
+                let threads = self.threads.read().unwrap_or_else(|e| e.into_inner());
+                threads.get(&question).copied().unwrap_or(0)
+            }
+        }
+    }
+
     fn current(&self, key: &str) -> Option<Arc<CachedPage>> {
         let page = self.entries.get(key)?;
-        (page.generation == self.generation()).then_some(page)
+        let current =
+            page.generation == self.generation() && page.version == self.version(page.scope);
+        current.then_some(page)
     }
 }
 
@@ -122,10 +182,14 @@ pub async fn serve(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     ) {
+        let path = request.uri().path().to_owned();
         let response = next.run(request).await;
         let status = response.status();
         if status.is_success() || status.is_redirection() {
-            cache.invalidate();
+            match written_thread(&path, &response) {
+                Some(question) => cache.touch_thread(question),
+                None => cache.invalidate(),
+            }
         }
         return response;
     }
@@ -137,8 +201,10 @@ pub async fn serve(
     if let Some(page) = cache.current(&key) {
         return page.response(encoding, asked.as_ref(), request.method() == Method::HEAD);
     }
-    // The generation before rendering: a write during it leaves the entry stale.
+    // The stamps before rendering: a write during it leaves the entry stale.
     let generation = cache.generation();
+    let scope = scope_of(&key);
+    let version = cache.version(scope);
     let head = request.method() == Method::HEAD;
     // The page's own bytes are wanted, not a 304 from the layers within.
     request.headers_mut().remove(header::IF_NONE_MATCH);
@@ -190,6 +256,8 @@ pub async fn serve(
     );
     let page = Arc::new(CachedPage {
         generation,
+        scope,
+        version,
         headers,
         etag,
         identity: bytes,
@@ -209,6 +277,41 @@ pub async fn serve(
         headers.append(header::SET_COOKIE, cookie);
     }
     response
+}
+
+/// The question a page shows, from its path: `/questions/{id}/{slug}`.
+fn scope_of(target: &str) -> Scope {
+    let path = target.split('?').next().unwrap_or_default();
+    let mut segments = path.split('/').skip(1);
+    match (segments.next(), segments.next(), segments.next()) {
+        (Some("questions"), Some(id), Some(_)) => id.parse().map_or(Scope::Lists, Scope::Thread),
+        _ => Scope::Lists,
+    }
+}
+
+/// The question a successful write to `path` changed, when it is one of a thread's
+/// writes (answer, comment, vote, accept, edit) and its answer sends the writer back
+/// to the question's page; `None` for every other write.
+fn written_thread(path: &str, response: &Response) -> Option<i64> {
+    let mut segments = path.split('/').skip(1);
+    let thread_write = matches!(
+        (segments.next(), segments.nth(1), segments.next()),
+        (Some("questions"), Some("answers"), None)
+            | (
+                Some("posts"),
+                Some("comments" | "vote" | "accept" | "edit"),
+                None
+            )
+            | (Some("comments"), Some("vote"), None)
+    );
+    if !thread_write {
+        return None;
+    }
+    let location = response.headers().get(header::LOCATION)?.to_str().ok()?;
+    match scope_of(location.split('#').next().unwrap_or_default()) {
+        Scope::Thread(question) => Some(question),
+        Scope::Lists => None,
+    }
 }
 
 /// The key of a request the cache may answer: a GET or HEAD without a session
@@ -371,6 +474,75 @@ mod tests {
         let mut out = Vec::new();
         brotli::BrotliDecompress(&mut &br[..], &mut out).unwrap_or_default();
         assert_eq!(out, page.as_bytes());
+    }
+
+    #[test]
+    fn question_pages_are_scoped_to_their_question() {
+        assert_eq!(scope_of("/questions/12/a-slug"), Scope::Thread(12));
+        assert_eq!(scope_of("/questions/12/a-slug?x=1"), Scope::Thread(12));
+        for lists in [
+            "/",
+            "/questions?page=2",
+            "/questions/12",
+            "/questions/x/y",
+            "/tags/a",
+        ] {
+            assert_eq!(scope_of(lists), Scope::Lists, "{lists}");
+        }
+    }
+
+    #[test]
+    fn thread_writes_are_known_by_path_and_where_they_send_the_writer() {
+        let back = |location: &'static str| {
+            let mut response = StatusCode::SEE_OTHER.into_response();
+            response
+                .headers_mut()
+                .insert(header::LOCATION, HeaderValue::from_static(location));
+            response
+        };
+        let to_question = back("/questions/7/slug#answer-9");
+        for path in [
+            "/questions/7/answers",
+            "/posts/9/comments",
+            "/posts/9/vote",
+            "/posts/9/accept",
+            "/comments/3/vote",
+            "/posts/9/edit",
+        ] {
+            assert_eq!(written_thread(path, &to_question), Some(7), "{path}");
+        }
+        for path in [
+            "/posts/9/delete",
+            "/posts/9/close",
+            "/settings/profile",
+            "/ask",
+        ] {
+            assert_eq!(written_thread(path, &to_question), None, "{path}");
+        }
+        assert_eq!(
+            written_thread("/posts/9/vote", &back("/login?next=/x")),
+            None
+        );
+        let json = StatusCode::OK.into_response();
+        assert_eq!(written_thread("/posts/9/vote", &json), None);
+    }
+
+    #[test]
+    fn a_thread_write_leaves_other_questions_and_moves_the_lists_on() {
+        let cache = PageCache::new(1024 * 1024);
+        let (seven, eight) = (Scope::Thread(7), Scope::Thread(8));
+        let before = [
+            cache.version(seven),
+            cache.version(eight),
+            cache.version(Scope::Lists),
+        ];
+        cache.touch_thread(7);
+        assert_ne!(cache.version(seven), before[0]);
+        assert_eq!(cache.version(eight), before[1]);
+        assert_ne!(cache.version(Scope::Lists), before[2]);
+        let generation = cache.generation();
+        cache.invalidate();
+        assert_ne!(cache.generation(), generation);
     }
 
     #[test]

@@ -258,3 +258,68 @@ async fn kept_pages_go_compressed_and_answer_conditional_and_head_requests() {
     assert!(head.body.is_empty());
     assert_eq!(head.header(header::ETAG), etag);
 }
+
+#[tokio::test]
+async fn a_write_to_one_thread_keeps_the_other_question_pages() {
+    let app = TestApp::new().await;
+    let (s, path) = seeded_question(&app).await;
+    let other = fx::ask(
+        &*app.store,
+        s.bob.id,
+        s.history.id,
+        "What ended the Thirty Years War",
+        &["germany"],
+        80,
+    )
+    .await;
+    app.index().await;
+    let other_path = app.get(&format!("/questions/{other}")).await.location();
+    // Logging in is a write outside threads too: done before the pages are kept.
+    app.account("writer", "correct horse battery", ponder_store::Role::User)
+        .await;
+    let writer = app.client("10.0.0.9");
+    writer.log_in("writer", "correct horse battery").await;
+    let csrf = writer.csrf(&path).await;
+    let visitor = app.client("10.0.0.8");
+    for uri in [path.as_str(), other_path.as_str(), "/"] {
+        visitor.get(uri).await;
+        let (queries, _) = queries_during(&app, visitor.get(uri)).await;
+        assert_eq!(queries, 0, "{uri}: kept");
+    }
+    let posted = writer
+        .post(
+            &format!("/questions/{}/answers", s.question),
+            &[
+                ("csrf", &csrf),
+                ("body", "The Peace of Westphalia is another story."),
+            ],
+        )
+        .await;
+    assert_eq!(posted.status, StatusCode::SEE_OTHER, "{}", posted.body);
+
+    let (queries, page) = queries_during(&app, visitor.get(&path)).await;
+    assert!(
+        queries > 0 && page.body.contains("Westphalia"),
+        "the written thread"
+    );
+    let (queries, _) = queries_during(&app, visitor.get("/")).await;
+    assert!(queries > 0, "the lists");
+    let (queries, _) = queries_during(&app, visitor.get(&other_path)).await;
+    assert_eq!(queries, 0, "another question's page stays");
+
+    // A write outside threads (a profile) makes every page stale.
+    let csrf = writer.csrf("/settings").await;
+    let saved = writer
+        .post(
+            "/settings/profile",
+            &[
+                ("csrf", &csrf),
+                ("display_name", "Writer Two"),
+                ("about", ""),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let (queries, _) = queries_during(&app, visitor.get(&other_path)).await;
+    assert!(queries > 0, "everything after a write outside threads");
+}
