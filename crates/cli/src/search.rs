@@ -24,9 +24,9 @@ pub fn open_index(site: &SiteArgs) -> Result<Arc<SearchIndex>> {
 /// Brings the index up to date in the background (rebuilding a new, empty index, or
 /// one that a bulk load such as an import has passed by, from the database;
 /// otherwise taking in the changes made while it was down), then follows the change
-/// log for as long as the server runs. Each change taken in makes the `pages` kept
-/// for visitors stale, as writes made by other nodes or commands reach this node
-/// only through the log.
+/// log for as long as the server runs. What it takes in makes `pages` kept for
+/// visitors stale (see [`PageCache::followed`]), as writes made by other nodes or
+/// commands reach this node only through the log.
 pub fn start_following(index: Arc<SearchIndex>, store: Arc<dyn Store>, pages: Arc<PageCache>) {
     tokio::spawn(async move {
         let started = std::time::Instant::now();
@@ -54,7 +54,11 @@ pub fn start_following(index: Arc<SearchIndex>, store: Arc<dyn Store>, pages: Ar
                 tracing::warn!(%err, "the search index could not catch up; it will keep trying")
             }
         }
-        ponder_search::follow(index, store, FOLLOW_INTERVAL, move || pages.invalidate()).await;
+        ponder_search::follow(index, store, FOLLOW_INTERVAL, move |synced| {
+            let questions: Vec<i64> = synced.questions.iter().map(|q| q.0).collect();
+            pages.followed(&questions);
+        })
+        .await;
     });
 }
 

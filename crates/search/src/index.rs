@@ -320,9 +320,14 @@ impl SearchIndex {
     /// Takes in the changes after the index's position (at most `batch` of them);
     /// returns how many changes it read.
     pub async fn sync_once(&self, store: &dyn Store, batch: u32) -> SearchResult<usize> {
+        Ok(self.sync_batch(store, batch).await?.changes)
+    }
+
+    /// [`SearchIndex::sync_once`], telling also which questions' threads changed.
+    pub async fn sync_batch(&self, store: &dyn Store, batch: u32) -> SearchResult<Synced> {
         let changes = store.changes_since(self.last_change(), batch).await?;
         let Some(last) = changes.last().map(|c| c.id) else {
-            return Ok(0);
+            return Ok(Synced::default());
         };
         let mut posts: Vec<PostId> = changes
             .iter()
@@ -348,7 +353,13 @@ impl SearchIndex {
             store.categories().await?
         };
         self.write(&docs, &categories, last)?;
-        Ok(changes.len())
+        let mut questions: Vec<PostId> = docs.iter().map(|d| d.question_id).collect();
+        questions.sort_unstable();
+        questions.dedup();
+        Ok(Synced {
+            changes: changes.len(),
+            questions,
+        })
     }
 
     /// Takes in every change there is, batch by batch.
@@ -829,22 +840,33 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Follows the change log until the process ends: polls every `interval`, calls
-/// `changed` after taking in any change (so that caches of what the index and the
-/// database show can drop it), and after a failure waits longer before trying again.
+/// What one pass over the change log took in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Synced {
+    /// How many changes it read.
+    pub changes: usize,
+    /// The questions whose threads (the question or an answer) were posted, edited,
+    /// deleted, voted on or accepted in them.
+    pub questions: Vec<PostId>,
+}
+
+/// Follows the change log until the process ends: polls every `interval`, hands
+/// `changed` what each pass took in, when it took in anything (so that caches of
+/// what the index and the database show can drop it), and after a failure waits
+/// longer before trying again.
 pub async fn follow(
     index: std::sync::Arc<SearchIndex>,
     store: std::sync::Arc<dyn Store>,
     interval: std::time::Duration,
-    changed: impl Fn() + Send + 'static,
+    changed: impl Fn(&Synced) + Send + 'static,
 ) {
     let mut wait = interval;
     loop {
         tokio::time::sleep(wait).await;
-        match index.sync_once(&*store, 1_000).await {
-            Ok(taken) => {
-                if taken > 0 {
-                    changed();
+        match index.sync_batch(&*store, 1_000).await {
+            Ok(synced) => {
+                if synced.changes > 0 {
+                    changed(&synced);
                 }
                 wait = interval;
             }

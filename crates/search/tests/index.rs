@@ -332,7 +332,7 @@ async fn the_follower_makes_new_posts_searchable_within_a_second(store: Arc<dyn 
         index.clone(),
         store.clone(),
         std::time::Duration::from_millis(100),
-        || {},
+        |_| {},
     ));
     let q = fx::ask(s, ann.id, cat.id, "Zeppelins over the harbour", &["x"], 0).await;
     let posted = std::time::Instant::now();
@@ -367,6 +367,32 @@ async fn run(
     test(test_store.store.clone()).await;
 }
 
+async fn each_pass_names_the_questions_whose_threads_changed(store: Arc<dyn Store>) {
+    let s = &*store;
+    let ann = fx::user(s, "ann").await;
+    let cat = fx::category(s, None, "general").await;
+    let index = SearchIndex::in_memory().unwrap();
+    let q = fx::ask(s, ann.id, cat.id, "Lighthouses of the Baltic", &["x"], 0).await;
+    let other = fx::ask(s, ann.id, cat.id, "Canals of the Rhine", &["x"], 1).await;
+    let first = index.sync_batch(s, 1_000).await.unwrap();
+    assert!(first.changes >= 2);
+    assert_eq!(first.questions, [q, other]);
+    let answer = fx::answer(s, q, ann.id, 2).await;
+    let answered = index.sync_batch(s, 1_000).await.unwrap();
+    assert_eq!(answered.questions, [q], "an answer names its question");
+    fx::comment(s, answer, ann.id, 3).await;
+    let commented = index.sync_batch(s, 1_000).await.unwrap();
+    assert_eq!(commented.changes, 1);
+    assert!(
+        commented.questions.is_empty(),
+        "a comment names no question"
+    );
+    assert_eq!(
+        index.sync_batch(s, 1_000).await.unwrap(),
+        Default::default()
+    );
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {
         mod sqlite {
@@ -392,5 +418,6 @@ on_both!(
     the_follower_makes_new_posts_searchable_within_a_second,
     follows_the_change_log_and_applies_operators,
     survives_any_query,
-    catches_up_after_a_restart_and_rebuilds
+    catches_up_after_a_restart_and_rebuilds,
+    each_pass_names_the_questions_whose_threads_changed
 );

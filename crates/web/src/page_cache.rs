@@ -4,12 +4,12 @@
 //!
 //! Only GET pages for requests without a session cookie are kept, and only when the
 //! page carries nothing of the visitor's own (their CSRF token, on pages with a
-//! form). Every entry is stamped with the site's *generation*, a counter that the
-//! change-log follower moves on for writes made elsewhere ([`PageCache::invalidate`])
-//! and each write made on this node moves on (in [`serve`]), and with a version of
+//! form). Every entry is stamped with the site's *generation* and with a version of
 //! what it shows: a question page, its question's; any other page, the lists'. An
-//! entry whose stamps are not the current ones is never served, so a write is seen
-//! on the very next read. The writes of a thread (an answer, a comment, a vote, an
+//! entry whose stamps are not the current ones is never served. Each write made on
+//! this node moves them on before its answer is sent (in [`serve`]), so it is seen
+//! on the very next read; the change-log follower moves them on for what it takes in
+//! ([`PageCache::followed`]), which is how writes made elsewhere arrive. The writes of a thread (an answer, a comment, a vote, an
 //! acceptance, an edit, whose answer sends the writer back to the question) move on
 //! only that question's version and the lists', so that the other question pages
 //! stay: what they show of it (a related title, an author's reputation) may lag by up
@@ -128,6 +128,19 @@ impl PageCache {
     /// Makes every page kept so far stale: something they may show has changed.
     pub fn invalidate(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// What the change-log follower took in: the threads of `questions` changed,
+    /// and so, perhaps, did what list pages show (new posts, scores, a search index
+    /// that has just taken them in). Other changes in the log (comments, accounts,
+    /// moderation) name no question; made on this node they were applied when they
+    /// were written, and made elsewhere they reach question pages within the
+    /// entries' minute of life.
+    pub fn followed(&self, questions: &[i64]) {
+        for &question in questions {
+            self.touch_thread(question);
+        }
+        self.lists.fetch_add(1, Ordering::AcqRel);
     }
 
     /// Makes the pages of question `question` and every list page stale: it was
@@ -543,6 +556,13 @@ mod tests {
         let generation = cache.generation();
         cache.invalidate();
         assert_ne!(cache.generation(), generation);
+        // The follower: the questions it names, and the lists even when it names none.
+        let (eight_before, lists_before) = (cache.version(eight), cache.version(Scope::Lists));
+        cache.followed(&[]);
+        assert_eq!(cache.version(eight), eight_before);
+        assert_ne!(cache.version(Scope::Lists), lists_before);
+        cache.followed(&[8]);
+        assert_ne!(cache.version(eight), eight_before);
     }
 
     #[test]
