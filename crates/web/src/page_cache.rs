@@ -408,6 +408,8 @@ impl CachedPage {
             headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(name));
         }
         let mut response = if head {
+            // No body, but the length a GET would send.
+            headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
             Response::new(Body::empty())
         } else {
             Response::new(Body::from(body.clone()))

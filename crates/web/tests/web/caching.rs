@@ -256,6 +256,10 @@ async fn kept_pages_go_compressed_and_answer_conditional_and_head_requests() {
         .await;
     assert_eq!(head.status, StatusCode::OK);
     assert!(head.body.is_empty());
+    assert_eq!(
+        head.header(header::CONTENT_LENGTH),
+        plain.body.len().to_string()
+    );
     assert_eq!(head.header(header::ETAG), etag);
 }
 
