@@ -480,10 +480,10 @@ impl SearchIndex {
         }
         let ids: Vec<PostId> = hits.iter().map(|h| h.id).collect();
         let bodies: HashMap<PostId, String> = store
-            .search_documents(&ids)
+            .post_bodies(&ids)
             .await?
             .into_iter()
-            .map(|doc| (doc.id, plain_text(&doc.body_markdown)))
+            .map(|(id, markdown)| (id, plain_text(&markdown)))
             .collect();
         let generator = match self.build_query(query, category)? {
             Some(built) => {

@@ -315,6 +315,31 @@ impl Backend {
         Ok(found.map(PostId))
     }
 
+    pub(crate) async fn post_bodies_impl(
+        &self,
+        posts: &[PostId],
+    ) -> StoreResult<Vec<(PostId, String)>> {
+        if posts.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.count();
+        let rows: Vec<(i64, String)> = bind_ids(
+            sqlx::query_as(concat!(
+                "SELECT id, body_markdown FROM posts WHERE id IN (",
+                id_list!(),
+                ")"
+            )),
+            posts.iter().map(|p| p.0).collect(),
+        )
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, body)| (PostId(id), body))
+            .collect())
+    }
+
     pub(crate) async fn search_documents_impl(
         &self,
         posts: &[PostId],

@@ -359,6 +359,13 @@ impl ponder_store::Store for Backend {
         self.search_documents_impl(posts).await
     }
 
+    async fn post_bodies(
+        &self,
+        posts: &[ponder_core::PostId],
+    ) -> StoreResult<Vec<(ponder_core::PostId, String)>> {
+        self.post_bodies_impl(posts).await
+    }
+
     async fn question_ids_after(
         &self,
         after: ponder_core::PostId,

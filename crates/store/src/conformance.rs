@@ -298,6 +298,16 @@ pub async fn a_question_thread_holds_everything_its_page_shows(store: Arc<dyn St
     comment(&*store, a, bob.id, 40).await;
 
     let thread = store.question_thread(q).await.unwrap().expect("thread");
+    // The bodies search snippets are cut from: those that exist, whatever order.
+    let mut bodies = store.post_bodies(&[a, PostId(999_999), q]).await.unwrap();
+    bodies.sort();
+    let expected: Vec<(PostId, String)> = [q, a]
+        .iter()
+        .zip([&thread.question, &thread.answers[0]])
+        .map(|(id, post)| (*id, post.body_markdown.clone()))
+        .collect();
+    assert_eq!(bodies, expected);
+    assert!(store.post_bodies(&[]).await.unwrap().is_empty());
     assert_eq!(thread.question.id, q);
     assert_eq!(thread.question.kind, PostKind::Question);
     assert_eq!(thread.question.title, "Why did it happen?");

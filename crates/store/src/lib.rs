@@ -257,6 +257,10 @@ pub trait Store: Send + Sync + 'static {
     /// Two statements for any number of posts.
     async fn search_documents(&self, posts: &[PostId]) -> StoreResult<Vec<SearchDoc>>;
 
+    /// The Markdown source of each of `posts` that exists (deleted ones too), in no
+    /// particular order: one statement, for cutting search snippets.
+    async fn post_bodies(&self, posts: &[PostId]) -> StoreResult<Vec<(PostId, String)>>;
+
     /// The ids of up to `limit` questions after `after`, in id order, for rebuilding
     /// the index in batches.
     async fn question_ids_after(&self, after: PostId, limit: u32) -> StoreResult<Vec<PostId>>;

@@ -137,24 +137,29 @@ impl PageCache {
     /// were written, and made elsewhere they reach question pages within the
     /// entries' minute of life.
     pub fn followed(&self, questions: &[i64]) {
-        for &question in questions {
-            self.touch_thread(question);
-        }
-        self.lists.fetch_add(1, Ordering::AcqRel);
+        self.touch_threads(questions);
     }
 
     /// Makes the pages of question `question` and every list page stale: it was
     /// answered, commented on, voted on or edited.
     pub fn touch_thread(&self, question: i64) {
-        let version = self.clock.fetch_add(1, Ordering::AcqRel) + 1;
-        let mut threads = self.threads.write().unwrap_or_else(|e| e.into_inner());
-        if threads.len() >= MAX_THREAD_VERSIONS {
-            // Forgotten versions read as 0, which pages rendered before may carry.
-            threads.clear();
-            self.invalidate();
+        self.touch_threads(&[question]);
+    }
+
+    /// Moves on the versions of `questions` and of the lists.
+    fn touch_threads(&self, questions: &[i64]) {
+        if !questions.is_empty() {
+            let mut threads = self.threads.write().unwrap_or_else(|e| e.into_inner());
+            if threads.len() + questions.len() > MAX_THREAD_VERSIONS {
+                // Forgotten versions read as 0, which pages rendered before may carry.
+                threads.clear();
+                self.invalidate();
+            }
+            for &question in questions {
+                let version = self.clock.fetch_add(1, Ordering::AcqRel) + 1;
+                threads.insert(question, version);
+            }
         }
-        threads.insert(question, version);
-        drop(threads);
         self.lists.fetch_add(1, Ordering::AcqRel);
     }
 
@@ -246,6 +251,11 @@ pub async fn serve(
         return Response::from_parts(parts, Body::from(bytes));
     }
     let mut headers = parts.headers;
+    // The layer within gave the page its ETag unless the page sets a cookie.
+    let etag = headers
+        .get(header::ETAG)
+        .cloned()
+        .unwrap_or_else(|| etag_of(&bytes));
     let cookies: Vec<HeaderValue> = headers
         .get_all(header::SET_COOKIE)
         .iter()
@@ -260,7 +270,6 @@ pub async fn serve(
     ] {
         headers.remove(name);
     }
-    let etag = etag_of(&bytes);
     headers.insert(header::ETAG, etag.clone());
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     headers.insert(
