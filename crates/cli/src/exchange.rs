@@ -1,11 +1,12 @@
 //! `ponder import stackexchange` and `ponder export stackexchange`: the command-line
 //! side of moving a site in and out, with a progress bar and a summary.
 
-use crate::{SiteArgs, open_store};
+use crate::{SiteArgs, open_store, open_store_with};
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use ponder_exchange::{ImportOptions, Progress};
+use ponder_store_sqlite::WriteMode;
 use std::path::PathBuf;
 
 /// What to import.
@@ -71,7 +72,15 @@ impl Progress for Bar {
 /// Runs `ponder import ...`.
 pub async fn import(site: &SiteArgs, command: ImportCommand) -> Result<()> {
     let ImportCommand::Stackexchange(args) = command;
-    let store = open_store(site).await?;
+    // An SQLite file is loaded without its log when nothing else has it open; with a
+    // server reading it, the import shares it as usual (and goes slower).
+    let store = match open_store_with(site, WriteMode::BulkLoad).await {
+        Ok(store) => store,
+        Err(bulk) => {
+            tracing::warn!("loading with the write-ahead log on: {bulk:#}");
+            open_store(site).await?
+        }
+    };
     let options = ImportOptions {
         dir: args.dir,
         category: args.category,

@@ -3,6 +3,7 @@
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use ponder_store::Store;
+use ponder_store_sqlite::{SqliteStore, WriteMode};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -110,6 +111,12 @@ fn init_logging() {
 
 /// Opens the site's store, creating and migrating the database when needed.
 async fn open_store(site: &SiteArgs) -> Result<Arc<dyn Store>> {
+    open_store_with(site, WriteMode::Shared).await
+}
+
+/// Opens the site's store as [`open_store`] does; an SQLite file is written in
+/// `mode` (PostgreSQL has one way).
+async fn open_store_with(site: &SiteArgs, mode: WriteMode) -> Result<Arc<dyn Store>> {
     match site
         .database_url
         .as_deref()
@@ -126,7 +133,7 @@ async fn open_store(site: &SiteArgs) -> Result<Arc<dyn Store>> {
             let path = url
                 .trim_start_matches("sqlite://")
                 .trim_start_matches("sqlite:");
-            open_sqlite(PathBuf::from(path)).await
+            open_sqlite(PathBuf::from(path), mode).await
         }
         Some(other) => {
             let scheme = other.split(':').next().unwrap_or(other);
@@ -139,13 +146,13 @@ async fn open_store(site: &SiteArgs) -> Result<Arc<dyn Store>> {
             std::fs::create_dir_all(&site.data).with_context(|| {
                 format!("cannot create the data folder {}", site.data.display())
             })?;
-            open_sqlite(site.data.join("ponder.db")).await
+            open_sqlite(site.data.join("ponder.db"), mode).await
         }
     }
 }
 
-async fn open_sqlite(path: PathBuf) -> Result<Arc<dyn Store>> {
-    let store = ponder_store_sqlite::SqliteStore::open(&path)
+async fn open_sqlite(path: PathBuf, mode: WriteMode) -> Result<Arc<dyn Store>> {
+    let store = SqliteStore::open_with(&path, mode)
         .await
         .with_context(|| format!("cannot open the SQLite database {}", path.display()))?;
     Ok(Arc::new(store))

@@ -11,6 +11,7 @@ use sqlx::{PgConnection, PgPool};
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_initial.sql")),
     (2, include_str!("../migrations/0002_imports.sql")),
+    (3, include_str!("../migrations/0003_post_bodies.sql")),
 ];
 
 /// The advisory lock key that serialises migrations across nodes.

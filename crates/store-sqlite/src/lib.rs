@@ -73,6 +73,22 @@ const WRITER_CACHE: &str = "-4000";
 /// would hold them again per connection.
 const READER_CACHE: &str = "-4000";
 
+/// How a store writes its database file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WriteMode {
+    /// A write-ahead log, synced at checkpoints: readers never wait for the writer,
+    /// and a power cut loses at most the last transactions. What a site runs on.
+    #[default]
+    Shared,
+    /// For one bulk loader with the file to itself (an import into a new site): a
+    /// rollback journal, which writes appended pages once where the log writes them
+    /// twice (into the log, then into the file), and no waiting for the disk. A
+    /// stopped load rolls back to its last committed batch when the file is next
+    /// opened; a power cut during the load may leave the file damaged. The next
+    /// store opened in [`WriteMode::Shared`] turns the log back on.
+    BulkLoad,
+}
+
 /// The SQLite store.
 pub struct SqliteStore {
     writer: SqlitePool,
@@ -84,11 +100,22 @@ impl SqliteStore {
     /// Opens (creating if needed) the database file at `path` and brings its schema
     /// up to date.
     pub async fn open(path: &Path) -> StoreResult<Self> {
+        Self::open_with(path, WriteMode::Shared).await
+    }
+
+    /// Opens the database file at `path` as [`SqliteStore::open`] does, writing it in
+    /// `mode`. Turning the log off needs the file to itself: with another process
+    /// reading it, this fails as busy.
+    pub async fn open_with(path: &Path, mode: WriteMode) -> StoreResult<Self> {
+        let (journal, synchronous) = match mode {
+            WriteMode::Shared => (SqliteJournalMode::Wal, SqliteSynchronous::Normal),
+            WriteMode::BulkLoad => (SqliteJournalMode::Delete, SqliteSynchronous::Off),
+        };
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .journal_mode(journal)
+            .synchronous(synchronous)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
             .pragma("temp_store", "memory");
@@ -109,6 +136,12 @@ impl SqliteStore {
             readers,
             queries: Arc::new(AtomicU64::new(0)),
         })
+    }
+
+    /// Closes every connection, waiting for them to finish what they are doing.
+    pub async fn close(&self) {
+        self.readers.close().await;
+        self.writer.close().await;
     }
 
     /// Counts one statement about to run (see `Store::queries_executed`).

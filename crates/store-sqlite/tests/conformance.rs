@@ -57,3 +57,80 @@ async fn bulk_loads_drop_secondary_indexes_and_make_them_again() {
     store.restore_indexes("dump").await.unwrap();
     assert_eq!(count().await, before);
 }
+
+#[tokio::test]
+async fn a_site_made_before_bodies_had_their_own_table_keeps_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ponder.db");
+    {
+        // The schema as it stood at version 2, with one question in it.
+        let db = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=rwc", path.display()))
+            .await
+            .unwrap();
+        sqlx::raw_sql(concat!(
+            include_str!("../migrations/0001_initial.sql"),
+            include_str!("../migrations/0002_imports.sql"),
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL);
+             INSERT INTO schema_migrations VALUES (1, 0), (2, 0);
+             INSERT INTO users (id, handle, display_name, created_at) VALUES (7, 'ann', 'Ann', 0);
+             INSERT INTO categories (id, slug, name) VALUES (3, 'general', 'General');
+             INSERT INTO posts (id, kind, category_id, author_id, title, body_markdown, body_html,
+                 created_at, last_activity_at)
+                 VALUES (11, 'question', 3, 7, 'Kept?', 'A *kept* body', '<p>A <em>kept</em> body</p>', 0, 0);"
+        ))
+        .execute(&db)
+        .await
+        .unwrap();
+        db.close().await;
+    }
+    let store = SqliteStore::open(&path).await.unwrap();
+    use ponder_store::Store;
+    let thread = store
+        .question_thread(ponder_core::PostId(11))
+        .await
+        .unwrap()
+        .expect("the question is still there");
+    assert_eq!(thread.question.body_markdown, "A *kept* body");
+    assert_eq!(
+        thread.question.body_html.as_str(),
+        "<p>A <em>kept</em> body</p>"
+    );
+}
+
+#[tokio::test]
+async fn a_bulk_load_writes_without_the_log_until_the_site_opens_again() {
+    use ponder_store_sqlite::WriteMode;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ponder.db");
+    let journal = || async {
+        let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+        db.close().await;
+        mode
+    };
+    {
+        let store = SqliteStore::open_with(&path, WriteMode::BulkLoad)
+            .await
+            .unwrap();
+        ponder_store::conformance::user(&store, "ann").await;
+        store.close().await;
+    }
+    assert_eq!(journal().await, "delete");
+    let store = SqliteStore::open(&path).await.unwrap();
+    assert_eq!(journal().await, "wal");
+    // With the site open elsewhere, the log cannot be turned off: opening for a bulk
+    // load says so instead of taking the file from under it.
+    ponder_store::conformance::user(&store, "bob").await;
+    let busy = SqliteStore::open_with(&path, WriteMode::BulkLoad).await;
+    assert!(
+        busy.is_err(),
+        "opened for a bulk load beside a shared store"
+    );
+    use ponder_store::Store;
+    assert!(!store.is_empty().await.unwrap());
+}

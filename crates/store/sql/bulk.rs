@@ -29,9 +29,9 @@ struct UpdateTarget {
 
 /// Markdown sources of posts.
 const SET_SOURCES: UpdateTarget = UpdateTarget {
-    table: "posts",
+    table: "post_bodies",
     column: "body_markdown",
-    key: "id",
+    key: "post_id",
     condition: "",
     join: "",
 };
@@ -126,7 +126,7 @@ impl Backend {
         let mut inserted: HashSet<i64> = HashSet::new();
         for chunk in batch.posts.chunks(ROWS_PER_STATEMENT) {
             let mut q = QueryBuilder::<Db>::new(
-                "INSERT INTO posts (id, kind, parent_id, category_id, author_id, title, body_markdown, body_html, \
+                "INSERT INTO posts (id, kind, parent_id, category_id, author_id, title, \
                  score, answer_count, comment_count, view_count, created_at, last_activity_at, \
                  edited_at, deleted_at, closed_at, close_reason) ",
             );
@@ -137,8 +137,6 @@ impl Backend {
                     .push_bind(p.category_id.map(|x| x.0))
                     .push_bind(p.author_id.0)
                     .push_bind(&p.title)
-                    .push_bind(p.body.markdown())
-                    .push_bind(p.body.html())
                     .push_bind(p.score)
                     .push_bind(p.answer_count)
                     .push_bind(p.comment_count)
@@ -162,6 +160,25 @@ impl Backend {
             inserted.extend(ids.into_iter().map(|(id,)| id));
         }
         loaded.posts = inserted.len() as u64;
+        let new_posts: Vec<&BulkPost> = batch
+            .posts
+            .iter()
+            .filter(|p| inserted.contains(&p.id.0))
+            .collect();
+        for chunk in new_posts.chunks(ROWS_PER_STATEMENT) {
+            let mut q = QueryBuilder::<Db>::new(
+                "INSERT INTO post_bodies (post_id, body_markdown, body_html) ",
+            );
+            q.push_values(chunk, |mut b, p| {
+                b.push_bind(p.id.0)
+                    .push_bind(p.body.markdown())
+                    .push_bind(p.body.html());
+            });
+            // A post given twice in one batch keeps its first body, as it keeps its
+            // first row.
+            q.push(" ON CONFLICT (post_id) DO NOTHING");
+            self.run(&mut tx, q).await?;
+        }
         self.load_post_tags(&mut tx, &batch.posts, &inserted)
             .await?;
         for chunk in batch.comments.chunks(ROWS_PER_STATEMENT) {
@@ -563,10 +580,11 @@ impl Backend {
         let mut conn = self.readers.acquire().await.map_err(db_error)?;
         self.count();
         let rows = sqlx::query(
-            "SELECT id, kind, parent_id, category_id, author_id, title, body_markdown, body_html, score, \
-             answer_count, comment_count, view_count, accepted_answer_id, created_at, last_activity_at, \
-             edited_at, deleted_at, closed_at, close_reason, duplicate_of \
-             FROM posts WHERE id > $1 ORDER BY id LIMIT $2",
+            "SELECT p.id, p.kind, p.parent_id, p.category_id, p.author_id, p.title, b.body_markdown, \
+             b.body_html, p.score, p.answer_count, p.comment_count, p.view_count, p.accepted_answer_id, \
+             p.created_at, p.last_activity_at, p.edited_at, p.deleted_at, p.closed_at, p.close_reason, \
+             p.duplicate_of FROM posts p JOIN post_bodies b ON b.post_id = p.id \
+             WHERE p.id > $1 ORDER BY p.id LIMIT $2",
         )
         .bind(after)
         .bind(i64::from(limit))

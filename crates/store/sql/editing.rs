@@ -34,10 +34,11 @@ impl Backend {
     ) -> StoreResult<Option<EditablePost>> {
         self.count();
         let found: Option<EditableRow> = sqlx::query_as(
-            "SELECT p.kind, p.parent_id, p.author_id, p.title, p.body_markdown, p.deleted_at, \
+            "SELECT p.kind, p.parent_id, p.author_id, p.title, b.body_markdown, p.deleted_at, \
              coalesce(q.title, p.title), \
              coalesce((SELECT max(r.id) FROM revisions r WHERE r.post_id = p.id), 0), p.locked_at \
-             FROM posts p LEFT JOIN posts q ON q.id = p.parent_id WHERE p.id = $1",
+             FROM posts p JOIN post_bodies b ON b.post_id = p.id LEFT JOIN posts q ON q.id = p.parent_id \
+             WHERE p.id = $1",
         )
         .bind(post.0)
         .fetch_optional(&self.readers)
@@ -160,19 +161,24 @@ impl Backend {
         let title = if is_question { edit.title.as_str() } else { "" };
         self.count();
         sqlx::query(concat!(
-            "UPDATE posts SET title = $2, body_markdown = $3, body_html = $4, edited_at = $5, \
-             last_activity_at = ",
+            "UPDATE posts SET title = $2, edited_at = $3, last_activity_at = ",
             greatest!(),
-            "(last_activity_at, $5) WHERE id = $1"
+            "(last_activity_at, $3) WHERE id = $1"
         ))
         .bind(edit.post.0)
         .bind(title)
-        .bind(edit.body.markdown())
-        .bind(edit.body.html())
         .bind(edit.at)
         .execute(&mut **tx)
         .await
         .map_err(db_error)?;
+        self.count();
+        sqlx::query("UPDATE post_bodies SET body_markdown = $2, body_html = $3 WHERE post_id = $1")
+            .bind(edit.post.0)
+            .bind(edit.body.markdown())
+            .bind(edit.body.html())
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
         if is_question {
             self.move_tag_counts(tx, edit.post.0, -1).await?;
             self.count();

@@ -161,11 +161,11 @@ impl Backend {
         self.count();
         let found = sqlx::query(concat!(
             "SELECT f.id, f.post_id, f.comment_id, coalesce(p.parent_id, p.id), coalesce(q.title, p.title), \
-             coalesce(c.body_markdown, p.body_markdown), f.kind, f.message, f.created_at, \
+             coalesce(c.body_markdown, b.body_markdown), f.kind, f.message, f.created_at, \
              CASE WHEN f.comment_id IS NULL THEN p.deleted_at ELSE c.deleted_at END, ",
             ponder_store::user_ref_columns!(),
-            " FROM flags f JOIN posts p ON p.id = f.post_id LEFT JOIN posts q ON q.id = p.parent_id \
-             LEFT JOIN comments c ON c.id = f.comment_id JOIN users u ON u.id = f.user_id \
+            " FROM flags f JOIN posts p ON p.id = f.post_id JOIN post_bodies b ON b.post_id = p.id \
+             LEFT JOIN posts q ON q.id = p.parent_id LEFT JOIN comments c ON c.id = f.comment_id JOIN users u ON u.id = f.user_id \
              WHERE f.status = 'pending' ORDER BY f.post_id, f.comment_id, f.id LIMIT $1"
         ))
         .bind(i64::from(limit))
@@ -599,9 +599,9 @@ impl Backend {
     ) -> StoreResult<Vec<ReviewTask>> {
         self.count();
         let found = sqlx::query(concat!(
-            "SELECT t.id, p.id, coalesce(p.parent_id, p.id), coalesce(q.title, p.title), p.body_markdown, p.created_at, ",
+            "SELECT t.id, p.id, coalesce(p.parent_id, p.id), coalesce(q.title, p.title), b.body_markdown, p.created_at, ",
             ponder_store::user_ref_columns!(),
-            " FROM review_tasks t JOIN posts p ON p.id = t.post_id LEFT JOIN posts q ON q.id = p.parent_id \
+            " FROM review_tasks t JOIN posts p ON p.id = t.post_id JOIN post_bodies b ON b.post_id = p.id LEFT JOIN posts q ON q.id = p.parent_id \
              JOIN users u ON u.id = p.author_id \
              WHERE t.status = 'pending' AND p.deleted_at IS NULL AND p.author_id <> $1 \
              AND NOT EXISTS (SELECT 1 FROM review_skips s WHERE s.task_kind = 'first_post' AND s.task_id = t.id AND s.user_id = $1) \

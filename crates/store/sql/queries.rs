@@ -190,7 +190,7 @@ impl Backend {
         let Some(row) = sqlx::query(concat!(
             "SELECT ",
             post_columns!(),
-            " FROM posts p JOIN users u ON u.id = p.author_id \
+            " FROM posts p JOIN post_bodies b ON b.post_id = p.id JOIN users u ON u.id = p.author_id \
              WHERE p.id = $1 AND p.kind = 'question'"
         ))
         .bind(id.0)
@@ -206,7 +206,7 @@ impl Backend {
         let answer_rows = sqlx::query(concat!(
             "SELECT ",
             post_columns!(),
-            " FROM posts p JOIN users u ON u.id = p.author_id \
+            " FROM posts p JOIN post_bodies b ON b.post_id = p.id JOIN users u ON u.id = p.author_id \
              WHERE p.parent_id = $1 AND p.kind = 'answer' \
              ORDER BY (p.id = $2) DESC, p.score DESC, p.created_at, p.id"
         ))
@@ -325,7 +325,7 @@ impl Backend {
         self.count();
         let rows: Vec<(i64, String)> = bind_ids(
             sqlx::query_as(concat!(
-                "SELECT id, body_markdown FROM posts WHERE id IN (",
+                "SELECT post_id, body_markdown FROM post_bodies WHERE post_id IN (",
                 id_list!(),
                 ")"
             )),
@@ -358,9 +358,9 @@ impl Backend {
                 id_list!(),
                 ")), thread (id) AS (SELECT qid FROM wanted UNION ALL SELECT a.id FROM posts a \
                  WHERE a.kind = 'answer' AND a.parent_id IN (SELECT qid FROM wanted)) \
-                 SELECT p.id, q.id, p.kind, q.title, p.body_markdown, p.author_id, q.category_id, p.score, \
+                 SELECT p.id, q.id, p.kind, q.title, b.body_markdown, p.author_id, q.category_id, p.score, \
                  q.answer_count, q.accepted_answer_id, p.created_at, p.deleted_at, q.deleted_at \
-                 FROM thread t JOIN posts p ON p.id = t.id JOIN posts q ON q.id = coalesce(p.parent_id, p.id) \
+                 FROM thread t JOIN posts p ON p.id = t.id JOIN post_bodies b ON b.post_id = p.id JOIN posts q ON q.id = coalesce(p.parent_id, p.id) \
                  ORDER BY p.id"
             )),
             ids.clone(),

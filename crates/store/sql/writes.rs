@@ -8,8 +8,8 @@ use crate::{Backend, Db, db_error};
 use ponder_core::markdown::SafeHtml;
 use ponder_core::{CategoryId, CommentId, PostId, UserId};
 use ponder_store::{
-    Category, NewAnswer, NewCategory, NewComment, NewQuestion, NewUser, StoreError, StoreResult,
-    User,
+    Category, NewAnswer, NewCategory, NewComment, NewQuestion, NewUser, PostBody, StoreError,
+    StoreResult, User,
 };
 use sqlx::Transaction;
 
@@ -110,22 +110,36 @@ impl Backend {
         Ok(category)
     }
 
+    /// Stores the body of the post just inserted as `post`.
+    async fn insert_body(&self, tx: &mut Tx<'_>, post: i64, body: &PostBody) -> StoreResult<()> {
+        self.count();
+        sqlx::query(
+            "INSERT INTO post_bodies (post_id, body_markdown, body_html) VALUES ($1, $2, $3)",
+        )
+        .bind(post)
+        .bind(body.markdown())
+        .bind(body.html())
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
     pub(crate) async fn create_question_impl(&self, new: NewQuestion) -> StoreResult<PostId> {
         let mut tx = self.begin().await?;
         self.count();
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO posts (kind, category_id, author_id, title, body_markdown, body_html, \
-             created_at, last_activity_at) VALUES ('question', $1, $2, $3, $4, $5, $6, $6) RETURNING id",
+            "INSERT INTO posts (kind, category_id, author_id, title, created_at, last_activity_at) \
+             VALUES ('question', $1, $2, $3, $4, $4) RETURNING id",
         )
         .bind(new.category.0)
         .bind(new.author.0)
         .bind(&new.title)
-        .bind(new.body.markdown())
-        .bind(new.body.html())
         .bind(new.created_at)
         .fetch_one(&mut *tx)
         .await
         .map_err(db_error)?;
+        self.insert_body(&mut tx, id, &new.body).await?;
         for (position, name) in new.tags.iter().enumerate() {
             self.count();
             let (tag_id,): (i64,) = sqlx::query_as(
@@ -216,17 +230,16 @@ impl Backend {
         }
         self.count();
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO posts (kind, parent_id, author_id, body_markdown, body_html, created_at, \
-             last_activity_at) VALUES ('answer', $1, $2, $3, $4, $5, $5) RETURNING id",
+            "INSERT INTO posts (kind, parent_id, author_id, created_at, last_activity_at) \
+             VALUES ('answer', $1, $2, $3, $3) RETURNING id",
         )
         .bind(new.question.0)
         .bind(new.author.0)
-        .bind(new.body.markdown())
-        .bind(new.body.html())
         .bind(new.created_at)
         .fetch_one(&mut *tx)
         .await
         .map_err(db_error)?;
+        self.insert_body(&mut tx, id, &new.body).await?;
         self.count();
         sqlx::query(concat!(
             "UPDATE posts SET answer_count = answer_count + 1, last_activity_at = ",

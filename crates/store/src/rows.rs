@@ -47,13 +47,13 @@ macro_rules! category_columns {
     };
 }
 
-/// The columns of a [`Post`] from posts aliased `p` joined to its author as `u`
-/// (20 post columns, then the 4 of [`user_ref_columns`]).
+/// The columns of a [`Post`] from posts aliased `p` joined to its body in
+/// post_bodies as `b` and to its author as `u` (20 post columns, then the 4 of [`user_ref_columns`]).
 #[macro_export]
 macro_rules! post_columns {
     () => {
         concat!(
-            "p.id, p.kind, p.title, p.body_markdown, p.body_html, p.score, p.created_at, ",
+            "p.id, p.kind, p.title, b.body_markdown, b.body_html, p.score, p.created_at, ",
             "p.edited_at, p.last_activity_at, p.comment_count, p.answer_count, p.view_count, ",
             "p.accepted_answer_id, p.category_id, p.deleted_at, ",
             "p.closed_at, p.close_reason, p.duplicate_of, p.locked_at, p.protected_at, ",
