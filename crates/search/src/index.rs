@@ -7,6 +7,7 @@
 //! the whole thread of every post a change touched (a new answer changes its
 //! question's answer count; a deleted question takes its answers with it).
 
+use crate::directory::ReadDirectory;
 use crate::query::{PostKindFilter, SearchQuery};
 use ponder_core::markdown::{cut_at_word, plain_text};
 use ponder_core::{CategoryId, PostId};
@@ -17,7 +18,6 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicI64, Ordering};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::directory::MmapDirectory;
 use tantivy::query::{
     BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
 };
@@ -26,7 +26,9 @@ use tantivy::schema::{
     TextOptions, Value,
 };
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term, doc};
+use tantivy::{
+    Index, IndexReader, IndexSettings, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term, doc,
+};
 
 /// Changes to the schema bump this, and an index with another version is rebuilt.
 const SCHEMA_VERSION: &str = "2";
@@ -198,17 +200,14 @@ impl SearchIndex {
         std::fs::create_dir_all(dir)
             .map_err(|e| SearchError::Index(tantivy::TantivyError::from(e)))?;
         let (schema, fields) = schema();
-        // Reads land on scattered documents and postings: without read-ahead each
-        // touches the pages it needs, not a window around them, so the resident
-        // part of the index stays near what pages actually use.
-        let directory = MmapDirectory::open_with_madvice(dir, tantivy::directory::Advice::Random)?;
+        let directory = ReadDirectory::open(dir)?;
         let index = match Index::open_or_create(directory, schema.clone()) {
             Ok(index) if payload_version(&index).is_none_or(|v| v == SCHEMA_VERSION) => index,
             _ => {
                 tracing::warn!("the search index was made by another version; rebuilding it");
                 std::fs::remove_dir_all(dir).map_err(|e| SearchError::Index(e.into()))?;
                 std::fs::create_dir_all(dir).map_err(|e| SearchError::Index(e.into()))?;
-                Index::create_in_dir(dir, schema)?
+                Index::create(ReadDirectory::open(dir)?, schema, IndexSettings::default())?
             }
         };
         Self::from_index(index, fields)

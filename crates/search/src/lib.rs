@@ -7,7 +7,11 @@
 //!
 //! - [`index`]: the tantivy index in `<data>/index`, one document per visible post,
 //!   kept in step with the database by following its change log.
+//!
+//! - `directory`: the index folder as tantivy reads it, with `pread` instead of a
+//!   mapping, so that the index's pages stay out of the server's resident memory.
 
+mod directory;
 pub mod index;
 pub mod query;
 

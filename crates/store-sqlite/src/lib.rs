@@ -51,6 +51,7 @@ pub mod testing;
 
 use ponder_store::rows::RowAccess;
 use ponder_store::{StoreError, StoreResult};
+use sqlx::ConnectOptions as _;
 use sqlx::Row as _;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
@@ -119,6 +120,12 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
             .pragma("temp_store", "memory");
+        // A bulk load's index builds and recounts are slow by nature: not worth a
+        // warning each.
+        let options = match mode {
+            WriteMode::Shared => options,
+            WriteMode::BulkLoad => options.disable_statement_logging(),
+        };
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)

@@ -24,11 +24,15 @@ impl Backend {
         at: i64,
     ) -> StoreResult<()> {
         self.count();
-        let (posts,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM posts WHERE author_id = $1")
-            .bind(author)
-            .fetch_one(&mut **tx)
-            .await
-            .map_err(db_error)?;
+        // Whether the post just made is the author's only one: two rows tell, however
+        // many the author has written.
+        let (posts,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM posts WHERE author_id = $1 LIMIT 2) AS first",
+        )
+        .bind(author)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(db_error)?;
         if posts == 1 {
             self.count();
             sqlx::query("INSERT INTO review_tasks (post_id, created_at) VALUES ($1, $2)")

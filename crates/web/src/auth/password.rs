@@ -1,10 +1,14 @@
-//! Password hashing with argon2id (the `argon2` crate's defaults: 19 MiB, two
-//! passes, one lane, as OWASP recommends). Hashing is slow on purpose, so it never
-//! runs on the async workers. It needs 19 MiB a time: allocated and freed per
-//! hash, glibc's allocator soon serves such blocks from its heap, where smaller
-//! allocations split them and the next hash takes fresh memory (the resident size
-//! grew by 19 MiB with every log-in). So hashing runs on [`HASHING_THREADS`]
-//! threads of its own, each reusing one block of memory for every hash it makes.
+//! Password hashing with argon2id: 7 MiB, five passes, one lane, the least memory of
+//! the settings OWASP lists as equally strong (19 MiB with two passes is another).
+//! Hashing is slow on purpose, so it never runs on the async workers. Allocated and
+//! freed per hash, glibc's allocator soon serves such blocks from its heap, where
+//! smaller allocations split them and the next hash takes fresh memory (the resident
+//! size grew with every log-in). So hashing runs on [`HASHING_THREADS`] threads of
+//! its own, each reusing one block of memory for every hash it makes. Hashes made
+//! with other settings (older sites used the 19 MiB ones) still verify, growing the
+//! kept block to their size until the server restarts (memory taken for one hash
+//! alone stayed with glibc all the same), and are made again at the next log-in
+//! ([`needs_rehash`]).
 
 use argon2::password_hash::{Output, ParamsString, PasswordHash, Salt, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
@@ -77,6 +81,16 @@ static DUMMY_HASH: LazyLock<Option<String>> =
 /// The most memory a stored hash may ask for (in 1 KiB blocks): 256 MiB.
 const MAX_BLOCKS: usize = 256 * 1024;
 
+/// Memory of a new hash, in KiB.
+const MEMORY_KIB: u32 = 7 * 1024;
+/// Passes of a new hash over its memory.
+const PASSES: u32 = 5;
+
+/// The settings new hashes are made with.
+fn current_params() -> Params {
+    Params::new(MEMORY_KIB, PASSES, 1, None).unwrap_or_default()
+}
+
 thread_local! {
     /// This thread's argon2 working memory, kept between hashes.
     static MEMORY: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
@@ -112,9 +126,27 @@ fn raw_hash(
     })
 }
 
+/// Whether `hash` was made with other settings than new hashes are (or another
+/// algorithm or version), so that it should be made again from the password that
+/// just matched it. A string that is not a hash at all needs nothing: it matches
+/// no password.
+pub fn needs_rehash(hash: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let current = current_params();
+    let same = Algorithm::try_from(parsed.algorithm).ok() == Some(Algorithm::Argon2id)
+        && parsed.version == Some(Version::V0x13.into())
+        && Params::try_from(&parsed).is_ok_and(|p| {
+            (p.m_cost(), p.t_cost(), p.p_cost())
+                == (current.m_cost(), current.t_cost(), current.p_cost())
+        });
+    !same
+}
+
 fn hash_now(password: &str) -> Result<String, String> {
     let salt = SaltString::generate(&mut OsRng);
-    let params = Params::default();
+    let params = current_params();
     let settings = (Algorithm::Argon2id, Version::V0x13, params.clone());
     let output = raw_hash(
         password.as_bytes(),
@@ -187,7 +219,7 @@ mod tests {
     async fn hashes_are_argon2id_salted_and_verify() {
         let a = hash("correct horse".into()).await.unwrap();
         let b = hash("correct horse".into()).await.unwrap();
-        assert!(a.starts_with("$argon2id$v=19$"), "{a}");
+        assert!(a.starts_with("$argon2id$v=19$m=7168,t=5,p=1$"), "{a}");
         assert_ne!(a, b, "salted");
         assert!(verify("correct horse".into(), Some(a.clone())).await);
         assert!(!verify("correct horsE".into(), Some(a)).await);
@@ -200,6 +232,7 @@ mod tests {
         use argon2::password_hash::{PasswordHasher, PasswordVerifier};
         let ours = hash_now("tr0ub4dor&3").unwrap_or_default();
         let parsed = PasswordHash::new(&ours).expect("a PHC string");
+        // The crate's verifier takes the settings from the string.
         assert!(
             Argon2::default()
                 .verify_password(b"tr0ub4dor&3", &parsed)
@@ -210,13 +243,17 @@ mod tests {
                 .verify_password(b"tr0ub4dor&4", &parsed)
                 .is_err()
         );
+        assert!(!needs_rehash(&ours));
         let salt = SaltString::generate(&mut OsRng);
         let theirs = Argon2::default()
             .hash_password(b"tr0ub4dor&3", &salt)
             .expect("hash")
             .to_string();
+        // The crate's defaults (19 MiB, two passes): what older sites stored.
         assert!(verify_now("tr0ub4dor&3", &theirs));
         assert!(!verify_now("tr0ub4dor&", &theirs));
+        assert!(needs_rehash(&theirs));
+        assert!(!needs_rehash("not a hash"));
         // Other parameters, as an older site's hashes may carry.
         let params = Params::new(8 * 1024, 3, 1, None).expect("params");
         let older = Argon2::new(Algorithm::Argon2id, Version::V0x13, params)

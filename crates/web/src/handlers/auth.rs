@@ -255,14 +255,36 @@ pub async fn login(
         None
     };
     let hash = record.as_ref().and_then(|r| r.password_hash.clone());
-    let matches = password::verify(input.password, hash).await;
+    let stale = hash.as_deref().is_some_and(password::needs_rehash);
+    let matches = password::verify(input.password.clone(), hash).await;
     let Some(record) = record.filter(|_| matches) else {
         form.general =
             Some("That handle or email and password do not match an account.".to_owned());
         return Ok(login_page(&ctx, form, StatusCode::UNAUTHORIZED));
     };
+    if stale {
+        rehash(&state, record.user.id, input.password).await;
+    }
     let cookie = start_session(&state, record.user.id, ctx.session_hash.as_deref()).await?;
     Ok(see_other(&next, Some(cookie)))
+}
+
+/// Stores a new hash, made with today's settings, of the password that just matched
+/// a hash made with older ones. The log-in goes on if this fails: the old hash
+/// still works.
+async fn rehash(state: &AppState, user: UserId, typed: String) {
+    let renewed = match password::hash(typed).await {
+        Ok(hash) => state
+            .store
+            .set_password_hash(user, &hash)
+            .await
+            .err()
+            .map(|e| e.to_string()),
+        Err(e) => Some(e),
+    };
+    if let Some(error) = renewed {
+        tracing::warn!(user = user.0, "the password hash was not renewed: {error}");
+    }
 }
 
 /// The log-out form: only its token.

@@ -283,6 +283,50 @@ async fn log_in_rotates_the_session_and_log_out_ends_it() {
 }
 
 #[tokio::test]
+async fn a_hash_made_with_older_settings_is_renewed_at_log_in() {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    let app = TestApp::new().await;
+    let ann = app.account("ann", "password1", Role::User).await;
+    // What a site made before the settings changed stored: the argon2 crate's own
+    // defaults (19 MiB, two passes).
+    let salt = SaltString::from_b64("c29tZXNhbHRzb21lc2FsdA").unwrap();
+    let older = argon2::Argon2::default()
+        .hash_password(b"password1", &salt)
+        .unwrap()
+        .to_string();
+    assert!(older.contains("$m=19456,t=2,p=1$"), "{older}");
+    app.store.set_password_hash(ann.id, &older).await.unwrap();
+    let stored = || async {
+        app.store
+            .login_record("ann")
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash
+            .unwrap()
+    };
+
+    // A wrong password changes nothing.
+    let browser = app.client("10.0.0.7");
+    let csrf = browser.csrf("/login").await;
+    let page = browser
+        .post(
+            "/login",
+            &[("csrf", &csrf), ("login", "ann"), ("password", "password2")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(stored().await, older);
+
+    browser.log_in("ann", "password1").await;
+    let renewed = stored().await;
+    assert!(renewed.contains("$m=7168,t=5,p=1$"), "{renewed}");
+    // The renewed hash is of the same password.
+    app.client("10.0.0.8").log_in("ann", "password1").await;
+    assert_eq!(stored().await, renewed, "made once, not at every log-in");
+}
+
+#[tokio::test]
 async fn sessions_survive_a_restart_and_expire() {
     let app = TestApp::new().await;
     app.account("ann", "password1", Role::User).await;
