@@ -24,24 +24,18 @@ impl Backend {
         at: i64,
     ) -> StoreResult<()> {
         self.count();
-        // Whether the post just made is the author's only one: two rows tell, however
-        // many the author has written.
-        let (posts,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM posts WHERE author_id = $1 LIMIT 2) AS first",
+        // Only the author's first post: whether it is, two rows tell, however many the
+        // author has written.
+        sqlx::query(
+            "INSERT INTO review_tasks (post_id, created_at) SELECT $1, $2 \
+             WHERE (SELECT COUNT(*) FROM (SELECT 1 FROM posts WHERE author_id = $3 LIMIT 2) AS first) = 1",
         )
+        .bind(post)
+        .bind(at)
         .bind(author)
-        .fetch_one(&mut **tx)
+        .execute(&mut **tx)
         .await
         .map_err(db_error)?;
-        if posts == 1 {
-            self.count();
-            sqlx::query("INSERT INTO review_tasks (post_id, created_at) VALUES ($1, $2)")
-                .bind(post)
-                .bind(at)
-                .execute(&mut **tx)
-                .await
-                .map_err(db_error)?;
-        }
         Ok(())
     }
 

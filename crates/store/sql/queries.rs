@@ -10,7 +10,7 @@ use ponder_store::{
     AnswerSummary, Category, Change, Page, QuestionFilter, QuestionQuery, QuestionSummary,
     QuestionThread, StoreResult, Tag, User,
 };
-use ponder_store::{PostKind, SearchDoc};
+use ponder_store::{Post, PostKind, SearchDoc};
 use ponder_store::{category_columns, comment_columns, post_columns, question_summary_columns};
 use sqlx::{AssertSqlSafe, Row as _};
 
@@ -273,6 +273,21 @@ impl Backend {
             answers,
             comments,
         }))
+    }
+
+    pub(crate) async fn post_impl(&self, id: PostId) -> StoreResult<Option<Post>> {
+        self.count();
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            post_columns!(),
+            " FROM posts p JOIN post_bodies b ON b.post_id = p.id JOIN users u ON u.id = p.author_id \
+             WHERE p.id = $1"
+        ))
+        .bind(id.0)
+        .fetch_optional(&self.readers)
+        .await
+        .map_err(db_error)?;
+        row.map(|r| rows::post(&Cols(&r))).transpose()
     }
 
     pub(crate) async fn question_of_impl(&self, post: PostId) -> StoreResult<Option<PostId>> {

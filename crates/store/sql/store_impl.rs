@@ -103,6 +103,10 @@ impl ponder_store::Store for Backend {
         self.question_of_impl(post).await
     }
 
+    async fn post(&self, id: ponder_core::PostId) -> StoreResult<Option<ponder_store::Post>> {
+        self.post_impl(id).await
+    }
+
     async fn tag(&self, name: &str) -> StoreResult<Option<ponder_store::Tag>> {
         self.tag_impl(name).await
     }

@@ -45,6 +45,7 @@ macro_rules! conformance_tests {
             question_page_queries_do_not_grow_with_content,
             user_answers_are_listed,
             question_of_resolves_answers,
+            a_post_reads_alone_as_in_its_thread,
             concurrent_votes_are_all_counted,
             accounts_are_found_by_handle_or_email,
             sessions_expire_and_end,
@@ -835,6 +836,33 @@ pub async fn question_of_resolves_answers(store: Arc<dyn Store>) {
     assert_eq!(store.question_of(q).await.unwrap(), Some(q));
     assert_eq!(store.question_of(a).await.unwrap(), Some(q));
     assert_eq!(store.question_of(PostId(a.0 + 100)).await.unwrap(), None);
+}
+
+/// One post read alone: the same as in its thread, deleted ones marked.
+pub async fn a_post_reads_alone_as_in_its_thread(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let bob = user(&*store, "bob").await;
+    let cat = category(&*store, None, "general").await;
+    let q = ask(
+        &*store,
+        ann.id,
+        cat.id,
+        "Read me without my answers",
+        &[],
+        0,
+    )
+    .await;
+    let a = answer(&*store, q, bob.id, 1).await;
+    let thread = store.question_thread(q).await.unwrap().unwrap();
+    let question = store.post(q).await.unwrap().expect("the question");
+    assert_eq!(question, thread.question);
+    let alone = store.post(a).await.unwrap().expect("the answer");
+    assert_eq!(alone, thread.answers[0]);
+    assert_eq!(alone.kind, PostKind::Answer);
+    assert_eq!(alone.author.id, bob.id);
+    store.set_post_deleted(a, true, 5).await.unwrap();
+    assert!(store.post(a).await.unwrap().unwrap().deleted);
+    assert_eq!(store.post(PostId(a.0 + 100)).await.unwrap(), None);
 }
 
 /// Many users voting on one post at once: every vote counts, exactly once.

@@ -94,6 +94,10 @@ pub trait Store: Send + Sync + 'static {
     /// an answer; `None` for an unknown or deleted post.
     async fn question_of(&self, post: PostId) -> StoreResult<Option<PostId>>;
 
+    /// One question or answer with its author, without the rest of its thread;
+    /// `None` if there is no such post. Deleted posts are returned, marked so.
+    async fn post(&self, id: PostId) -> StoreResult<Option<Post>>;
+
     /// The most used tags, most used first, at most `limit`.
     async fn popular_tags(&self, limit: u32) -> StoreResult<Vec<Tag>>;
 

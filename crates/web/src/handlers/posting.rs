@@ -24,7 +24,7 @@ use axum::response::{IntoResponse, Response};
 use ponder_core::markdown::render as render_markdown;
 use ponder_core::posts::{validate_body, validate_comment, validate_tags, validate_title};
 use ponder_core::{CategoryId, PostId};
-use ponder_store::{NewAnswer, NewComment, NewQuestion, PostBody};
+use ponder_store::{NewAnswer, NewComment, NewQuestion, PostBody, PostKind};
 use serde::Deserialize;
 
 /// Every category, depth first, labelled with its path, for the ask form's menu.
@@ -185,16 +185,17 @@ pub async fn answer(
     form: Result<Form<AnswerForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let id = PostId(super::parse_id(&id, "question")?);
-    let thread = state
+    // The question alone: its whole thread is read only if the form comes back.
+    let question = state
         .store
-        .question_thread(id)
+        .post(id)
         .await?
-        .filter(|t| !t.question.deleted)
+        .filter(|q| q.kind == PostKind::Question && !q.deleted)
         .ok_or_else(|| AppError::NotFound(format!("There is no question {id} to answer.")))?;
-    let path = question_path(id, &thread.question.title);
+    let path = question_path(id, &question.title);
     let author = ctx.require_writer(&format!("{path}#your-answer"))?.id;
     if let Some(reason) =
-        super::questions::answer_refusal(&thread.question, ctx.viewer.as_ref(), &state.privileges)
+        super::questions::answer_refusal(&question, ctx.viewer.as_ref(), &state.privileges)
     {
         return Err(AppError::Forbidden(reason));
     }
@@ -211,8 +212,7 @@ pub async fn answer(
         forms.answer_preview = Some(render_markdown(&input.body).into_string());
     }
     let (Some(body), None) = (body, forms.answer_preview.as_ref()) else {
-        let extras = ViewerExtras::load(&state, &ctx, id).await?;
-        return question_response(&ctx, thread, forms, &extras);
+        return form_again(&state, &ctx, id, forms).await;
     };
     state.limits.check_posting(PostingKind::Answer, author)?;
     let answer = state
@@ -243,17 +243,22 @@ pub async fn comment(
     form: Result<Form<CommentForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let post = PostId(super::parse_id(&id, "post")?);
-    let question = state
-        .store
-        .question_of(post)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("There is no post {post} to comment on.")))?;
-    let thread = state
-        .store
-        .question_thread(question)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("There is no post {post} to comment on.")))?;
-    let path = question_path(question, &thread.question.title);
+    let missing = || AppError::NotFound(format!("There is no post {post} to comment on."));
+    let question = state.store.question_of(post).await?.ok_or_else(missing)?;
+    // The question and the post commented on: the whole thread is read only if the
+    // form comes back.
+    let question_post = state.store.post(question).await?.ok_or_else(missing)?;
+    let target = if post == question {
+        question_post.clone()
+    } else {
+        state
+            .store
+            .post(post)
+            .await?
+            .filter(|a| !a.deleted)
+            .ok_or_else(missing)?
+    };
+    let path = question_path(question, &question_post.title);
     let anchor = if post == question {
         "question".to_owned()
     } else {
@@ -263,12 +268,6 @@ pub async fn comment(
     let author = viewer.id;
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(&input.csrf)?;
-    let target = if post == question {
-        Some(&thread.question)
-    } else {
-        thread.answers.iter().find(|a| a.id == post && !a.deleted)
-    }
-    .ok_or_else(|| AppError::NotFound(format!("There is no post {post} to comment on.")))?;
     if target.locked {
         return Err(AppError::Forbidden(
             "This post is locked; it takes no new comments.".into(),
@@ -278,7 +277,7 @@ pub async fn comment(
     if !can_comment(
         &viewer,
         post_author,
-        thread.question.author.id,
+        question_post.author.id,
         &state.privileges,
     ) {
         return Err(AppError::Forbidden(format!(
@@ -295,8 +294,7 @@ pub async fn comment(
                 comment: Some((post, form)),
                 ..PageForms::default()
             };
-            let extras = ViewerExtras::load(&state, &ctx, question).await?;
-            return question_response(&ctx, thread, forms, &extras);
+            return form_again(&state, &ctx, question, forms).await;
         }
     };
     state.limits.check_posting(PostingKind::Comment, author)?;
@@ -310,6 +308,22 @@ pub async fn comment(
         })
         .await?;
     Ok(see_other(&format!("{path}#comment-{comment}"), None))
+}
+
+/// The question page again, with `forms` as they were sent and their messages.
+async fn form_again(
+    state: &AppState,
+    ctx: &Ctx,
+    question: PostId,
+    forms: PageForms,
+) -> Result<Response, AppError> {
+    let thread = state
+        .store
+        .question_thread(question)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("There is no question {question}.")))?;
+    let extras = ViewerExtras::load(state, ctx, question).await?;
+    question_response(ctx, thread, forms, &extras)
 }
 
 /// The preview request: Markdown to render.
