@@ -691,8 +691,9 @@ impl SearchIndex {
         Ok(Some(Box::new(BooleanQuery::new(clauses))))
     }
 
-    /// Questions like `title`, best first, without `exclude`: for the ask page and
-    /// the related list on a question page.
+    /// Questions whose titles or bodies share words with `title`, best first,
+    /// without `exclude`: the similar-questions API (the question page's related
+    /// list and the ask preview use [`SearchIndex::related`], by titles alone).
     pub fn similar(
         &self,
         title: &str,
@@ -788,9 +789,12 @@ impl SearchIndex {
         )?;
         let mut hits = Vec::with_capacity(limit);
         for (_, address) in top {
+            if hits.len() == limit {
+                break;
+            }
             let doc: TantivyDocument = searcher.doc(address)?;
             let hit = self.hit(&doc);
-            if Some(hit.id) != exclude && hits.len() < limit {
+            if Some(hit.id) != exclude {
                 hits.push(hit);
             }
         }

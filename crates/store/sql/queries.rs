@@ -11,7 +11,9 @@ use ponder_store::{
     QuestionThread, StoreResult, Tag, User,
 };
 use ponder_store::{Post, PostKind, SearchDoc};
-use ponder_store::{category_columns, comment_columns, post_columns, question_summary_columns};
+use ponder_store::{
+    category_columns, comment_columns, post_columns, post_tables, question_summary_columns,
+};
 use sqlx::{AssertSqlSafe, Row as _};
 
 /// id, question, kind, title, body, author, category, score, answers, accepted,
@@ -190,8 +192,8 @@ impl Backend {
         let Some(row) = sqlx::query(concat!(
             "SELECT ",
             post_columns!(),
-            " FROM posts p JOIN post_bodies b ON b.post_id = p.id JOIN users u ON u.id = p.author_id \
-             WHERE p.id = $1 AND p.kind = 'question'"
+            post_tables!(),
+            " WHERE p.id = $1 AND p.kind = 'question'"
         ))
         .bind(id.0)
         .fetch_optional(&mut *conn)
@@ -206,8 +208,8 @@ impl Backend {
         let answer_rows = sqlx::query(concat!(
             "SELECT ",
             post_columns!(),
-            " FROM posts p JOIN post_bodies b ON b.post_id = p.id JOIN users u ON u.id = p.author_id \
-             WHERE p.parent_id = $1 AND p.kind = 'answer' \
+            post_tables!(),
+            " WHERE p.parent_id = $1 AND p.kind = 'answer' \
              ORDER BY (p.id = $2) DESC, p.score DESC, p.created_at, p.id"
         ))
         .bind(id.0)
@@ -280,8 +282,8 @@ impl Backend {
         let row = sqlx::query(concat!(
             "SELECT ",
             post_columns!(),
-            " FROM posts p JOIN post_bodies b ON b.post_id = p.id JOIN users u ON u.id = p.author_id \
-             WHERE p.id = $1"
+            post_tables!(),
+            " WHERE p.id = $1"
         ))
         .bind(id.0)
         .fetch_optional(&self.readers)

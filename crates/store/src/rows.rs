@@ -62,6 +62,15 @@ macro_rules! post_columns {
     };
 }
 
+/// What [`post_columns`] reads from: posts as `p`, joined to its body as `b` and to
+/// its author as `u`.
+#[macro_export]
+macro_rules! post_tables {
+    () => {
+        " FROM posts p JOIN post_bodies b ON b.post_id = p.id JOIN users u ON u.id = p.author_id"
+    };
+}
+
 /// The columns of a [`QuestionSummary`] (without tags) from posts aliased `p`
 /// joined to its author as `u` (9 columns, then the 4 of [`user_ref_columns`]).
 #[macro_export]

@@ -396,11 +396,7 @@ impl CachedPage {
     fn response(&self, encoding: Encoding, asked: Option<&HeaderValue>, head: bool) -> Response {
         if asked.is_some_and(|a| matches(a, &self.etag)) {
             let mut response = StatusCode::NOT_MODIFIED.into_response();
-            for name in [header::ETAG, header::CACHE_CONTROL, header::VARY] {
-                if let Some(value) = self.headers.get(&name) {
-                    response.headers_mut().insert(name, value.clone());
-                }
-            }
+            copy_validators(&self.headers, response.headers_mut());
             return response;
         }
         let mut headers = self.headers.clone();

@@ -18,7 +18,7 @@ use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, LazyLock, Mutex};
 
 /// Threads that hash passwords: log-ins and sign-ups wait their turn on them (a
-/// hash takes tens of milliseconds, and each thread keeps 19 MiB).
+/// hash takes tens of milliseconds, and each thread keeps its argon2 memory).
 pub const HASHING_THREADS: usize = 1;
 
 type Job = Box<dyn FnOnce() + Send>;

@@ -202,21 +202,28 @@ pub struct SimilarQuestion {
     pub accepted: bool,
 }
 
-/// Questions whose titles and bodies share words with `title`, for the ask form.
+/// Questions whose titles and bodies share words with `title`, for the API.
 pub fn similar_questions(
     state: &AppState,
     title: &str,
     exclude: Option<ponder_core::PostId>,
     limit: usize,
 ) -> Vec<SearchHit> {
+    by_title(title, |t| state.search.similar(t, exclude, limit))
+}
+
+/// The questions `find` gives for `title` (cut to its first 300 characters: a title
+/// is shorter, and a longer one asks nothing more); none if the index fails, which
+/// is logged, as these lists only help the page they are on.
+fn by_title(
+    title: &str,
+    find: impl FnOnce(&str) -> ponder_search::index::SearchResult<Vec<SearchHit>>,
+) -> Vec<SearchHit> {
     let title: String = title.chars().take(300).collect();
-    state
-        .search
-        .similar(&title, exclude, limit)
-        .unwrap_or_else(|err| {
-            tracing::warn!(%err, "similar questions unavailable");
-            Vec::new()
-        })
+    find(&title).unwrap_or_else(|err| {
+        tracing::warn!(%err, "questions like a title unavailable");
+        Vec::new()
+    })
 }
 
 /// `GET /api/v1/questions/similar?title=`: up to 8 questions like the title.
@@ -246,15 +253,8 @@ pub fn similar_links(
     exclude: Option<ponder_core::PostId>,
     limit: usize,
 ) -> Vec<Link> {
-    let title: String = title.chars().take(300).collect();
-    let hits = state
-        .search
-        .related(&title, exclude, limit)
-        .unwrap_or_else(|err| {
-            tracing::warn!(%err, "related questions unavailable");
-            Vec::new()
-        });
-    hits.iter()
+    by_title(title, |t| state.search.related(t, exclude, limit))
+        .iter()
         .map(|h| Link {
             label: h.title.clone(),
             url: hit_url(h),
