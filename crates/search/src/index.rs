@@ -373,6 +373,29 @@ impl SearchIndex {
         }
     }
 
+    /// Takes in every change up to the newest one in the log when called, waiting
+    /// (polling every 20 ms, up to `patience`) for changes the store still holds
+    /// back: PostgreSQL shows a committed change only once every older transaction
+    /// has ended. Returns whether the index got there.
+    pub async fn catch_up_settled(
+        &self,
+        store: &dyn Store,
+        patience: std::time::Duration,
+    ) -> SearchResult<bool> {
+        let target = store.last_change_id().await?;
+        let started = std::time::Instant::now();
+        loop {
+            self.catch_up(store).await?;
+            if self.last_change() >= target {
+                return Ok(true);
+            }
+            if started.elapsed() >= patience {
+                return Ok(false);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     /// Rebuilds the index from the database; `progress` hears the number of
     /// questions done after each batch. Readers keep seeing the old index until the
     /// single commit at the end.

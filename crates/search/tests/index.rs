@@ -17,15 +17,25 @@ use std::sync::Arc;
 /// Takes in every change, waiting (up to five seconds) for changes PostgreSQL still
 /// holds back while older transactions of other tests run.
 async fn settle(index: &SearchIndex, store: &dyn Store) {
-    let target = store.last_change_id().await.unwrap();
+    let settled = index
+        .catch_up_settled(store, std::time::Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert!(settled, "the index did not reach the newest change");
+}
+
+/// Waits (up to five seconds) until the newest change in the log is visible, so a
+/// single pass of the follower reads everything written so far. This test's
+/// writes come one after another, so when the newest is visible all are.
+async fn newest_change_visible(store: &dyn Store) {
+    let newest = store.last_change_id().await.unwrap();
     for _ in 0..250 {
-        index.catch_up(store).await.unwrap();
-        if index.last_change() >= target {
+        if !store.changes_since(newest - 1, 1).await.unwrap().is_empty() {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    panic!("the index did not reach change {target}");
+    panic!("change {newest} stayed hidden");
 }
 
 fn ids(index: &SearchIndex, q: &str) -> Vec<PostId> {
@@ -374,13 +384,16 @@ async fn each_pass_names_the_questions_whose_threads_changed(store: Arc<dyn Stor
     let index = SearchIndex::in_memory().unwrap();
     let q = fx::ask(s, ann.id, cat.id, "Lighthouses of the Baltic", &["x"], 0).await;
     let other = fx::ask(s, ann.id, cat.id, "Canals of the Rhine", &["x"], 1).await;
+    newest_change_visible(s).await;
     let first = index.sync_batch(s, 1_000).await.unwrap();
     assert!(first.changes >= 2);
     assert_eq!(first.questions, [q, other]);
     let answer = fx::answer(s, q, ann.id, 2).await;
+    newest_change_visible(s).await;
     let answered = index.sync_batch(s, 1_000).await.unwrap();
     assert_eq!(answered.questions, [q], "an answer names its question");
     fx::comment(s, answer, ann.id, 3).await;
+    newest_change_visible(s).await;
     let commented = index.sync_batch(s, 1_000).await.unwrap();
     assert_eq!(commented.changes, 1);
     assert!(

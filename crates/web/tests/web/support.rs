@@ -191,10 +191,16 @@ impl TestApp {
     }
 
     /// Takes in the change log as the follower does in a server: the search index
-    /// catches up and the pages kept for visitors go stale. Tests that write to the
+    /// catches up (waiting for changes PostgreSQL holds back while other tests'
+    /// transactions run) and the pages kept for visitors go stale. Tests that write to the
     /// store directly, as another node or a command would, call it before reading.
     pub async fn index(&self) {
-        self.search.catch_up(&*self.store).await.unwrap();
+        let settled = self
+            .search
+            .catch_up_settled(&*self.store, std::time::Duration::from_secs(5))
+            .await
+            .unwrap();
+        assert!(settled, "the search index did not reach the newest change");
         self.pages.invalidate();
     }
 
