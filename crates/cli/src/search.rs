@@ -55,8 +55,7 @@ pub fn start_following(index: Arc<SearchIndex>, store: Arc<dyn Store>, pages: Ar
             }
         }
         ponder_search::follow(index, store, FOLLOW_INTERVAL, move |synced| {
-            let questions: Vec<i64> = synced.questions.iter().map(|q| q.0).collect();
-            pages.followed(&questions);
+            pages.followed(synced);
         })
         .await;
     });

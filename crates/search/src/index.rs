@@ -328,36 +328,21 @@ impl SearchIndex {
         let Some(last) = changes.last().map(|c| c.id) else {
             return Ok(Synced::default());
         };
-        let mut posts: Vec<PostId> = changes
-            .iter()
-            .filter(|c| {
-                matches!(
-                    c.kind.as_str(),
-                    "post.created"
-                        | "post.edited"
-                        | "post.deleted"
-                        | "post.undeleted"
-                        | "vote.cast"
-                        | "answer.accepted"
-                )
-            })
-            .map(|c| PostId(c.entity_id))
-            .collect();
-        posts.sort_unstable();
-        posts.dedup();
-        let docs = store.search_documents(&posts).await?;
+        let gathered = crate::changes::gather(&changes);
+        let docs = store.search_documents(&gathered.indexed).await?;
         let categories = if docs.is_empty() {
             Vec::new()
         } else {
             store.categories().await?
         };
         self.write(&docs, &categories, last)?;
-        let mut questions: Vec<PostId> = docs.iter().map(|d| d.question_id).collect();
-        questions.sort_unstable();
-        questions.dedup();
+        let questions = store
+            .thread_questions(&gathered.posts, &gathered.comments)
+            .await?;
         Ok(Synced {
             changes: changes.len(),
             questions,
+            everything: gathered.everything,
         })
     }
 
@@ -871,9 +856,13 @@ fn escape(text: &str) -> String {
 pub struct Synced {
     /// How many changes it read.
     pub changes: usize,
-    /// The questions whose threads (the question or an answer) were posted, edited,
-    /// deleted, voted on or accepted in them.
+    /// The questions whose threads changed: a post in them was written, edited,
+    /// deleted, voted on, accepted, flagged, closed, locked or protected, or a
+    /// comment in them written, voted on or restored.
     pub questions: Vec<PostId>,
+    /// Whether something every page may show changed (a user's name, the category
+    /// tree, a bulk load), so that no kept page should be trusted.
+    pub everything: bool,
 }
 
 /// Follows the change log until the process ends: polls every `interval`, hands

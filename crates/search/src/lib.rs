@@ -8,9 +8,12 @@
 //! - [`index`]: the tantivy index in `<data>/index`, one document per visible post,
 //!   kept in step with the database by following its change log.
 //!
+//! - `changes`: what each kind of change-log entry asks of the follower.
+//!
 //! - `directory`: the index folder as tantivy reads it, with `pread` instead of a
 //!   mapping, so that the index's pages stay out of the server's resident memory.
 
+mod changes;
 mod directory;
 pub mod index;
 pub mod query;

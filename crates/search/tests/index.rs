@@ -396,14 +396,72 @@ async fn each_pass_names_the_questions_whose_threads_changed(store: Arc<dyn Stor
     newest_change_visible(s).await;
     let commented = index.sync_batch(s, 1_000).await.unwrap();
     assert_eq!(commented.changes, 1);
+    assert_eq!(
+        commented.questions,
+        [q],
+        "a comment on an answer names the answer's question"
+    );
+    assert!(!commented.everything);
+    s.set_locked(other, true, fx::at(4)).await.unwrap();
+    newest_change_visible(s).await;
+    let locked = index.sync_batch(s, 1_000).await.unwrap();
+    assert_eq!(locked.questions, [other], "locking names the question");
+    assert!(!locked.everything);
+    s.set_role(ann.id, ponder_store::Role::Moderator)
+        .await
+        .unwrap();
+    newest_change_visible(s).await;
+    let promoted = index.sync_batch(s, 1_000).await.unwrap();
+    assert!(promoted.questions.is_empty());
     assert!(
-        commented.questions.is_empty(),
-        "a comment names no question"
+        promoted.everything,
+        "a user's role shows beside everything they wrote"
     );
     assert_eq!(
         index.sync_batch(s, 1_000).await.unwrap(),
         Default::default()
     );
+}
+
+/// Spam flags hide a post: it leaves the index with the flag that hid it, and
+/// comes back when a moderator restores it.
+async fn posts_hidden_by_flags_leave_the_index_until_restored(store: Arc<dyn Store>) {
+    let s = &*store;
+    let ann = fx::user(s, "ann").await;
+    let cat = fx::category(s, None, "general").await;
+    let index = SearchIndex::in_memory().unwrap();
+    let q = fx::ask(s, ann.id, cat.id, "Cheap replica sundials", &["x"], 0).await;
+    settle(&index, s).await;
+    assert_eq!(ids(&index, "sundials"), [q]);
+    let mut hid = false;
+    for name in ["f1", "f2", "f3"] {
+        let flagger = fx::user(s, name).await;
+        hid = s
+            .create_flag(ponder_store::NewFlag {
+                post: q,
+                comment: None,
+                user: flagger.id,
+                kind: ponder_store::FlagKind::Spam,
+                message: String::new(),
+                at: fx::at(10),
+                hide_threshold: 3,
+                hide_penalty: 100,
+            })
+            .await
+            .unwrap();
+    }
+    assert!(hid, "the third flag hides the question");
+    settle(&index, s).await;
+    assert!(
+        ids(&index, "sundials").is_empty(),
+        "hidden spam is not found"
+    );
+    let moderator = fx::user(s, "moderator").await;
+    s.restore_hidden_post(q, moderator.id, 100, fx::at(20))
+        .await
+        .unwrap();
+    settle(&index, s).await;
+    assert_eq!(ids(&index, "sundials"), [q], "restored, it is found again");
 }
 
 macro_rules! on_both {
@@ -432,5 +490,6 @@ on_both!(
     follows_the_change_log_and_applies_operators,
     survives_any_query,
     catches_up_after_a_restart_and_rebuilds,
-    each_pass_names_the_questions_whose_threads_changed
+    each_pass_names_the_questions_whose_threads_changed,
+    posts_hidden_by_flags_leave_the_index_until_restored
 );

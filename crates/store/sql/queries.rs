@@ -332,6 +332,52 @@ impl Backend {
         Ok(found.map(PostId))
     }
 
+    pub(crate) async fn thread_questions_impl(
+        &self,
+        posts: &[PostId],
+        comments: &[ponder_core::CommentId],
+    ) -> StoreResult<Vec<PostId>> {
+        let mut found = self
+            .ids_for_ids(
+                concat!(
+                    "SELECT coalesce(parent_id, id) FROM posts WHERE id IN (",
+                    id_list!(),
+                    ")"
+                ),
+                posts.iter().map(|p| p.0).collect(),
+            )
+            .await?;
+        found.extend(
+            self.ids_for_ids(
+                concat!(
+                    "SELECT coalesce(p.parent_id, p.id) FROM comments c \
+                     JOIN posts p ON p.id = c.post_id WHERE c.id IN (",
+                    id_list!(),
+                    ")"
+                ),
+                comments.iter().map(|c| c.0).collect(),
+            )
+            .await?,
+        );
+        found.sort_unstable();
+        found.dedup();
+        Ok(found.into_iter().map(PostId).collect())
+    }
+
+    /// Runs `sql`, which reads one column of ids for the list of `ids` it is bound;
+    /// no query for no ids.
+    async fn ids_for_ids(&self, sql: &'static str, ids: Vec<i64>) -> StoreResult<Vec<i64>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.count();
+        let found: Vec<(i64,)> = bind_ids(sqlx::query_as(sql), ids)
+            .fetch_all(&self.readers)
+            .await
+            .map_err(db_error)?;
+        Ok(found.into_iter().map(|(id,)| id).collect())
+    }
+
     pub(crate) async fn post_bodies_impl(
         &self,
         posts: &[PostId],

@@ -349,6 +349,14 @@ impl ponder_store::Store for Backend {
         self.comment_post_impl(comment).await
     }
 
+    async fn thread_questions(
+        &self,
+        posts: &[ponder_core::PostId],
+        comments: &[ponder_core::CommentId],
+    ) -> StoreResult<Vec<ponder_core::PostId>> {
+        self.thread_questions_impl(posts, comments).await
+    }
+
     async fn pending_suggestions_in(
         &self,
         question: ponder_core::PostId,

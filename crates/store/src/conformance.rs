@@ -45,6 +45,7 @@ macro_rules! conformance_tests {
             question_page_queries_do_not_grow_with_content,
             user_answers_are_listed,
             question_of_resolves_answers,
+            thread_questions_name_the_questions_of_posts_and_comments,
             a_post_reads_alone_as_in_its_thread,
             concurrent_votes_are_all_counted,
             accounts_are_found_by_handle_or_email,
@@ -836,6 +837,66 @@ pub async fn question_of_resolves_answers(store: Arc<dyn Store>) {
     assert_eq!(store.question_of(q).await.unwrap(), Some(q));
     assert_eq!(store.question_of(a).await.unwrap(), Some(q));
     assert_eq!(store.question_of(PostId(a.0 + 100)).await.unwrap(), None);
+}
+
+/// A follower's lookup: the questions of posts and comments, deleted ones too, in
+/// two queries at most however many ids, and none for none.
+pub async fn thread_questions_name_the_questions_of_posts_and_comments(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let cat = category(&*store, None, "general").await;
+    let first = ask(&*store, ann.id, cat.id, "Which thread is this", &[], 0).await;
+    let second = ask(&*store, ann.id, cat.id, "Another thread again", &[], 1).await;
+    let answer_id = answer(&*store, first, ann.id, 2).await;
+    let mut comments = Vec::new();
+    for (post, offset) in [(answer_id, 3), (second, 4), (answer_id, 5)] {
+        comments.push(
+            store
+                .create_comment(NewComment {
+                    post,
+                    author: ann.id,
+                    body: PostBody::from_markdown(format!("Comment number {offset} here.")),
+                    created_at: at(offset),
+                })
+                .await
+                .unwrap(),
+        );
+    }
+    let before = store.queries_executed();
+    assert_eq!(store.thread_questions(&[], &[]).await.unwrap(), []);
+    assert_eq!(store.queries_executed(), before, "no ids, no query");
+    assert_eq!(
+        store.thread_questions(&[answer_id], &[]).await.unwrap(),
+        [first]
+    );
+    assert_eq!(
+        store
+            .thread_questions(&[], &[comments[0], comments[2]])
+            .await
+            .unwrap(),
+        [first]
+    );
+    let before = store.queries_executed();
+    assert_eq!(
+        store
+            .thread_questions(&[second, answer_id, PostId(second.0 + 1_000)], &comments)
+            .await
+            .unwrap(),
+        [first, second],
+        "each question once, in id order; unknown ids name nothing"
+    );
+    assert_eq!(store.queries_executed() - before, 2);
+    store
+        .set_post_deleted(answer_id, true, at(6))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .thread_questions(&[answer_id], &[comments[0]])
+            .await
+            .unwrap(),
+        [first],
+        "a deleted post's thread still changed"
+    );
 }
 
 /// One post read alone: the same as in its thread, deleted ones marked.

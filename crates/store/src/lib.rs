@@ -195,6 +195,15 @@ pub trait Store: Send + Sync + 'static {
     /// The post a comment is under.
     async fn comment_post(&self, comment: CommentId) -> StoreResult<Option<PostId>>;
 
+    /// The questions whose threads hold any of `posts` or `comments`, deleted or
+    /// not, in id order and each once: what a change-log follower must refresh.
+    /// Two queries at most, whatever the number of ids.
+    async fn thread_questions(
+        &self,
+        posts: &[PostId],
+        comments: &[CommentId],
+    ) -> StoreResult<Vec<PostId>>;
+
     /// A user's reputation ledger, newest first, at most `limit` rows.
     async fn reputation_events(
         &self,

@@ -25,6 +25,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use ponder_search::index::Synced;
 use std::collections::HashMap;
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -130,14 +131,19 @@ impl PageCache {
         self.generation.fetch_add(1, Ordering::AcqRel);
     }
 
-    /// What the change-log follower took in: the threads of `questions` changed,
-    /// and so, perhaps, did what list pages show (new posts, scores, a search index
-    /// that has just taken them in). Other changes in the log (comments, accounts,
-    /// moderation) name no question; made on this node they were applied when they
-    /// were written, and made elsewhere they reach question pages within the
-    /// entries' minute of life.
-    pub fn followed(&self, questions: &[i64]) {
-        self.touch_threads(questions);
+    /// What the change-log follower took in: the threads of its questions changed
+    /// (posts, votes, comments, moderation), and so, perhaps, did what list pages
+    /// show (new posts, scores, a search index that has just taken them in); when
+    /// it says everything may have changed, every page is stale. Writes made on
+    /// this node were applied when they were written; this is how those of other
+    /// nodes and commands arrive.
+    pub fn followed(&self, synced: &Synced) {
+        if synced.everything {
+            self.invalidate();
+        } else {
+            let questions: Vec<i64> = synced.questions.iter().map(|q| q.0).collect();
+            self.touch_threads(&questions);
+        }
     }
 
     /// Makes the pages of question `question` and every list page stale: it was
@@ -456,6 +462,7 @@ fn compress_gzip(bytes: &[u8]) -> Bytes {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ponder_core::PostId;
 
     fn accept(value: &'static str) -> HeaderMap {
         let mut headers = HeaderMap::new();
@@ -565,11 +572,20 @@ mod tests {
         assert_ne!(cache.generation(), generation);
         // The follower: the questions it names, and the lists even when it names none.
         let (eight_before, lists_before) = (cache.version(eight), cache.version(Scope::Lists));
-        cache.followed(&[]);
+        let pass = |questions: &[i64], everything| Synced {
+            changes: 1,
+            questions: questions.iter().copied().map(PostId).collect(),
+            everything,
+        };
+        cache.followed(&pass(&[], false));
         assert_eq!(cache.version(eight), eight_before);
         assert_ne!(cache.version(Scope::Lists), lists_before);
-        cache.followed(&[8]);
+        cache.followed(&pass(&[8], false));
         assert_ne!(cache.version(eight), eight_before);
+        let (eight_before, generation) = (cache.version(eight), cache.generation());
+        cache.followed(&pass(&[], true));
+        assert_eq!(cache.version(eight), eight_before);
+        assert_ne!(cache.generation(), generation, "everything is stale");
     }
 
     #[test]

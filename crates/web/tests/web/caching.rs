@@ -130,6 +130,16 @@ async fn queries_during<F: std::future::Future<Output = Page>>(
     (app.store.queries_executed() - before, page)
 }
 
+/// Reads each of `uris` twice as `visitor`, so that the cache keeps it, and checks
+/// that the second read was served from memory.
+async fn keep_pages(app: &TestApp, visitor: &Client, uris: &[&str]) {
+    for uri in uris {
+        visitor.get(uri).await;
+        let (queries, _) = queries_during(app, visitor.get(uri)).await;
+        assert_eq!(queries, 0, "{uri}: kept");
+    }
+}
+
 #[tokio::test]
 async fn visitors_pages_come_from_memory_and_a_write_shows_on_the_next_read() {
     let app = TestApp::new().await;
@@ -285,11 +295,7 @@ async fn a_write_to_one_thread_keeps_the_other_question_pages() {
     writer.log_in("writer", "correct horse battery").await;
     let csrf = writer.csrf(&path).await;
     let visitor = app.client("10.0.0.8");
-    for uri in [path.as_str(), other_path.as_str(), "/"] {
-        visitor.get(uri).await;
-        let (queries, _) = queries_during(&app, visitor.get(uri)).await;
-        assert_eq!(queries, 0, "{uri}: kept");
-    }
+    keep_pages(&app, &visitor, &[&path, &other_path, "/"]).await;
     let posted = writer
         .post(
             &format!("/questions/{}/answers", s.question),
@@ -326,4 +332,53 @@ async fn a_write_to_one_thread_keeps_the_other_question_pages() {
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     let (queries, _) = queries_during(&app, visitor.get(&other_path)).await;
     assert!(queries > 0, "everything after a write outside threads");
+}
+
+#[tokio::test]
+async fn writes_from_other_nodes_reach_kept_pages_through_the_change_log() {
+    let app = TestApp::new().await;
+    let (s, path) = seeded_question(&app).await;
+    let other = fx::ask(
+        &*app.store,
+        s.bob.id,
+        s.history.id,
+        "What ended the Thirty Years War",
+        &["germany"],
+        80,
+    )
+    .await;
+    app.index().await;
+    let other_path = app.get(&format!("/questions/{other}")).await.location();
+    let visitor = app.client("10.0.0.12");
+    keep_pages(&app, &visitor, &[&path, &other_path]).await;
+
+    // Another node comments on the seeded question: only its page goes stale.
+    fx::comment(&*app.store, s.question, s.bob.id, 90).await;
+    app.follow().await;
+    let (queries, page) = queries_during(&app, visitor.get(&path)).await;
+    assert!(queries > 0, "the commented thread is rendered again");
+    assert!(page.body.contains("Comment at 90"), "the comment shows");
+    let (queries, _) = queries_during(&app, visitor.get(&other_path)).await;
+    assert_eq!(queries, 0, "another question's page stays");
+
+    // Another node locks the other question: its page shows it on the next read.
+    keep_pages(&app, &visitor, &[&path, &other_path]).await;
+    app.store.set_locked(other, true, fx::at(91)).await.unwrap();
+    app.follow().await;
+    let (queries, _) = queries_during(&app, visitor.get(&other_path)).await;
+    assert!(queries > 0, "the locked question is rendered again");
+    let (queries, _) = queries_during(&app, visitor.get(&path)).await;
+    assert_eq!(queries, 0, "the commented question's page stays");
+
+    // Another node makes a user a moderator: every page may show their badge.
+    keep_pages(&app, &visitor, &[&path, &other_path]).await;
+    app.store
+        .set_role(s.bob.id, ponder_store::Role::Moderator)
+        .await
+        .unwrap();
+    app.follow().await;
+    for uri in [path.as_str(), other_path.as_str()] {
+        let (queries, _) = queries_during(&app, visitor.get(uri)).await;
+        assert!(queries > 0, "{uri}: stale after a role change");
+    }
 }

@@ -204,6 +204,26 @@ impl TestApp {
         self.pages.invalidate();
     }
 
+    /// Takes in the change log as the server's follower does, pass by pass, handing
+    /// each pass to the page cache: how writes made on other nodes reach this one.
+    /// Waits (up to five seconds) for changes PostgreSQL holds back.
+    pub async fn follow(&self) {
+        let newest = self.store.last_change_id().await.unwrap();
+        for _ in 0..250 {
+            let synced = self.search.sync_batch(&*self.store, 1_000).await.unwrap();
+            if synced.changes > 0 {
+                self.pages.followed(&synced);
+            }
+            if self.search.last_change() >= newest {
+                return;
+            }
+            if synced.changes == 0 {
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+        }
+        panic!("the follower did not reach change {newest}");
+    }
+
     /// A browser with its own cookies, coming from `ip`.
     pub fn client(&self, ip: &str) -> Client {
         Client {
