@@ -335,10 +335,12 @@ impl SearchIndex {
         } else {
             store.categories().await?
         };
-        self.write(&docs, &categories, last)?;
+        // Read before the index moves past these changes: a failure here leaves
+        // them to be read again, so no page misses hearing of them.
         let questions = store
             .thread_questions(&gathered.posts, &gathered.comments)
             .await?;
+        self.write(&docs, &categories, last)?;
         Ok(Synced {
             changes: changes.len(),
             questions,
