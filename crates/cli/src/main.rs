@@ -114,8 +114,9 @@ async fn open_store(site: &SiteArgs) -> Result<Arc<dyn Store>> {
     open_store_with(site, WriteMode::Shared).await
 }
 
-/// Opens the site's store as [`open_store`] does; an SQLite file is written in
-/// `mode` (PostgreSQL has one way).
+/// Opens the site's store as [`open_store`] does, written in `mode`: for a bulk
+/// load, an SQLite file without its log, PostgreSQL connections whose commits do
+/// not wait for the disk.
 async fn open_store_with(site: &SiteArgs, mode: WriteMode) -> Result<Arc<dyn Store>> {
     match site
         .database_url
@@ -124,9 +125,13 @@ async fn open_store_with(site: &SiteArgs, mode: WriteMode) -> Result<Arc<dyn Sto
         .filter(|u| !u.is_empty())
     {
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-            let store = ponder_store_postgres::PgStore::connect(url, 16)
-                .await
-                .context("cannot open the PostgreSQL database given by --database-url")?;
+            let store = match mode {
+                WriteMode::Shared => ponder_store_postgres::PgStore::connect(url, 16).await,
+                WriteMode::BulkLoad => {
+                    ponder_store_postgres::PgStore::connect_for_bulk_load(url, 16).await
+                }
+            }
+            .context("cannot open the PostgreSQL database given by --database-url")?;
             Ok(Arc::new(store))
         }
         Some(url) if url.starts_with("sqlite:") => {

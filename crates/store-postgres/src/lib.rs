@@ -54,6 +54,7 @@ pub mod testing;
 
 use ponder_store::rows::RowAccess;
 use ponder_store::{StoreError, StoreResult};
+use sqlx::ConnectOptions as _;
 use sqlx::Row as _;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use std::str::FromStr;
@@ -75,6 +76,23 @@ impl PgStore {
     /// to date. `max_connections` bounds this node's share of the server.
     pub async fn connect(url: &str, max_connections: u32) -> StoreResult<Self> {
         let options = PgConnectOptions::from_str(url).map_err(db_error)?;
+        Self::connect_with(options, max_connections).await
+    }
+
+    /// Connects as [`PgStore::connect`] does, for one bulk loader (an import): its
+    /// commits do not wait for the server's disk (`synchronous_commit` off, for
+    /// these connections only: a crash may lose the last batches, which the import
+    /// adds again when run again, and never damages the database), and its slow
+    /// statements (index builds, recounts, slow by nature) are not logged.
+    pub async fn connect_for_bulk_load(url: &str, max_connections: u32) -> StoreResult<Self> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(db_error)?
+            .options([("synchronous_commit", "off")])
+            .disable_statement_logging();
+        Self::connect_with(options, max_connections).await
+    }
+
+    async fn connect_with(options: PgConnectOptions, max_connections: u32) -> StoreResult<Self> {
         let pool = PgPoolOptions::new()
             .max_connections(max_connections.max(1))
             .acquire_timeout(Duration::from_secs(10))

@@ -75,8 +75,25 @@ pub fn with_database(url: &str, db: &str) -> String {
 }
 
 /// A fresh, empty, migrated store in a database of its own, or `None` (with the
-/// reason printed) when no server is configured outside CI.
+/// reason printed) when no server is configured outside CI. Tests that use it run
+/// on a multi-threaded runtime: the guard drops the database from a thread of its
+/// own, which a single-threaded runtime blocked in the drop would starve.
 pub async fn fresh_store() -> Option<TestStore> {
+    fresh_pg_store().await.map(|(_, test_store)| test_store)
+}
+
+/// [`fresh_store`], with the store also as a [`PgStore`], for tests of what only
+/// PostgreSQL has.
+pub async fn fresh_pg_store() -> Option<(Arc<PgStore>, TestStore)> {
+    fresh_database(false).await
+}
+
+/// [`fresh_pg_store`], connected as a bulk loader ([`PgStore::connect_for_bulk_load`]).
+pub async fn fresh_bulk_load_store() -> Option<(Arc<PgStore>, TestStore)> {
+    fresh_database(true).await
+}
+
+async fn fresh_database(bulk_load: bool) -> Option<(Arc<PgStore>, TestStore)> {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let admin_url = server_url()?;
     let name = format!(
@@ -93,17 +110,51 @@ pub async fn fresh_store() -> Option<TestStore> {
         .await
         .expect("create test database");
     admin.close().await.ok();
-    let store = Arc::new(
-        PgStore::connect(&with_database(&admin_url, &name), 8)
+    let url = with_database(&admin_url, &name);
+    let connected = if bulk_load {
+        PgStore::connect_for_bulk_load(&url, 8).await
+    } else {
+        PgStore::connect(&url, 8).await
+    };
+    let store = Arc::new(connected.expect("connect to test database"));
+    Some((
+        store.clone(),
+        TestStore {
+            store: store.clone(),
+            guard: Box::new(DropDatabase {
+                admin_url,
+                name,
+                store,
+            }),
+        },
+    ))
+}
+
+impl PgStore {
+    /// The value of the server setting `name` on one of the store's connections.
+    pub async fn setting(&self, name: &str) -> ponder_store::StoreResult<String> {
+        sqlx::query_scalar("SELECT current_setting($1)")
+            .bind(name)
+            .fetch_one(&self.readers)
             .await
-            .expect("connect to test database"),
-    );
-    Some(TestStore {
-        store: store.clone(),
-        guard: Box::new(DropDatabase {
-            admin_url,
-            name,
-            store,
-        }),
-    })
+            .map_err(crate::db_error)
+    }
+
+    /// How new values of `table.column` are compressed when stored out of line:
+    /// `"lz4"`, `"pglz"`, or `""` for the server's default.
+    pub async fn column_compression(
+        &self,
+        table: &str,
+        column: &str,
+    ) -> ponder_store::StoreResult<String> {
+        sqlx::query_scalar(
+            "SELECT CASE attcompression WHEN 'l' THEN 'lz4' WHEN 'p' THEN 'pglz' ELSE '' END \
+             FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = $2",
+        )
+        .bind(table)
+        .bind(column)
+        .fetch_one(&self.readers)
+        .await
+        .map_err(crate::db_error)
+    }
 }
