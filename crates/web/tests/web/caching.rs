@@ -130,6 +130,24 @@ async fn queries_during<F: std::future::Future<Output = Page>>(
     (app.store.queries_executed() - before, page)
 }
 
+/// The seeded site with a second question: the seeded question's path, the other
+/// question's id and its path.
+async fn two_questions(app: &TestApp) -> (Seeded, String, ponder_core::PostId, String) {
+    let (s, path) = seeded_question(app).await;
+    let other = fx::ask(
+        &*app.store,
+        s.bob.id,
+        s.history.id,
+        "What ended the Thirty Years War",
+        &["germany"],
+        80,
+    )
+    .await;
+    app.index().await;
+    let other_path = app.get(&format!("/questions/{other}")).await.location();
+    (s, path, other, other_path)
+}
+
 /// Reads each of `uris` twice as `visitor`, so that the cache keeps it, and checks
 /// that the second read was served from memory.
 async fn keep_pages(app: &TestApp, visitor: &Client, uris: &[&str]) {
@@ -276,18 +294,7 @@ async fn kept_pages_go_compressed_and_answer_conditional_and_head_requests() {
 #[tokio::test]
 async fn a_write_to_one_thread_keeps_the_other_question_pages() {
     let app = TestApp::new().await;
-    let (s, path) = seeded_question(&app).await;
-    let other = fx::ask(
-        &*app.store,
-        s.bob.id,
-        s.history.id,
-        "What ended the Thirty Years War",
-        &["germany"],
-        80,
-    )
-    .await;
-    app.index().await;
-    let other_path = app.get(&format!("/questions/{other}")).await.location();
+    let (s, path, _, other_path) = two_questions(&app).await;
     // Logging in is a write outside threads too: done before the pages are kept.
     app.account("writer", "correct horse battery", ponder_store::Role::User)
         .await;
@@ -337,18 +344,7 @@ async fn a_write_to_one_thread_keeps_the_other_question_pages() {
 #[tokio::test]
 async fn writes_from_other_nodes_reach_kept_pages_through_the_change_log() {
     let app = TestApp::new().await;
-    let (s, path) = seeded_question(&app).await;
-    let other = fx::ask(
-        &*app.store,
-        s.bob.id,
-        s.history.id,
-        "What ended the Thirty Years War",
-        &["germany"],
-        80,
-    )
-    .await;
-    app.index().await;
-    let other_path = app.get(&format!("/questions/{other}")).await.location();
+    let (s, path, other, other_path) = two_questions(&app).await;
     let visitor = app.client("10.0.0.12");
     keep_pages(&app, &visitor, &[&path, &other_path]).await;
 
