@@ -5,7 +5,8 @@
 //! accepted answers and duplicate links (whose targets may come later in Posts.xml)
 //! and a recount. Each batch is one transaction whose rows are skipped if their id is
 //! taken, so running an import again adds only what a stopped run had not. While one
-//! batch is written, the next is read and sanitized.
+//! batch is written, up to two more are read and sanitized: the store takes them in
+//! order, one after another, each after the one before it succeeded.
 
 use crate::Progress;
 use crate::dates;
@@ -21,11 +22,17 @@ use ponder_store::{
     BulkBadge, BulkBatch, BulkComment, BulkLoaded, BulkPost, BulkTag, BulkUser, NewCategory,
     PostBody, PostKind, Store, StoreResult,
 };
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
+use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+
+/// Batches handed to the store and not yet counted: one being written and one
+/// waiting for it, while the reader fills the next. Deeper than one so that a batch
+/// slower to read than to write (or the other way round) leaves neither side idle.
+const IN_FLIGHT: usize = 2;
 
 /// Files every dump has.
 const REQUIRED: [&str; 5] = [
@@ -138,7 +145,8 @@ pub async fn import_stackexchange(
         sourced_rows: 0,
         batch: BulkBatch::default(),
         candidates: 0,
-        pending: None,
+        pending: VecDeque::new(),
+        written: None,
         bytes_before: 0,
         committed: false,
     };
@@ -148,7 +156,7 @@ pub async fn import_stackexchange(
     store.suspend_indexes(&source).await?;
     let result = importer.run(&files).await;
     if result.is_err() {
-        importer.settle().await.ok();
+        importer.drain().await;
         store.restore_indexes(&source).await?;
     }
     match result {
@@ -256,7 +264,11 @@ struct Importer<'a> {
     batch: BulkBatch,
     /// Rows in the batch that may add a row (not updates).
     candidates: u64,
-    pending: Option<Pending>,
+    /// Batches handed to the store, oldest first.
+    pending: VecDeque<Pending>,
+    /// Says when the newest batch handed to the store is written, and whether it
+    /// succeeded: the next one waits for it.
+    written: Option<oneshot::Receiver<bool>>,
     /// Bytes of the files already read.
     bytes_before: u64,
     /// Whether a batch has been committed.
@@ -354,16 +366,38 @@ impl Importer<'_> {
             + b.tag_descriptions.len()
     }
 
-    /// Sends the batch to the store once the one before it is in.
+    /// Hands the batch to the store, to be written after the ones before it; first
+    /// counts the oldest batch in flight when [`IN_FLIGHT`] are.
     async fn flush(&mut self, kind: Kind, file: &str, line: u64) -> Result<(), ExchangeError> {
         if self.batch_len() == 0 {
             return Ok(());
         }
-        self.settle().await?;
+        while self.pending.len() >= IN_FLIGHT {
+            self.settle_oldest().await?;
+        }
         let batch = std::mem::take(&mut self.batch);
         let store = Arc::clone(&self.store);
-        self.pending = Some(Pending {
-            handle: tokio::spawn(async move { store.bulk_load(batch).await }),
+        let (done, written) = oneshot::channel();
+        let before = self.written.replace(written);
+        let handle = tokio::spawn(async move {
+            // A batch whose predecessor failed is not written: the import stops at
+            // the first failure, and what it reports as loaded must be all there is.
+            let ready = match before {
+                Some(before) => before.await.unwrap_or(false),
+                None => true,
+            };
+            let result = if ready {
+                store.bulk_load(batch).await
+            } else {
+                Err(ponder_store::StoreError::Database(
+                    "not written: an earlier batch failed".into(),
+                ))
+            };
+            let _ = done.send(result.is_ok());
+            result
+        });
+        self.pending.push_back(Pending {
+            handle,
             kind,
             file: file.to_owned(),
             line,
@@ -372,9 +406,27 @@ impl Importer<'_> {
         Ok(())
     }
 
-    /// Waits for the batch being written and counts what it added.
+    /// Waits for every batch in flight and counts what each added.
     async fn settle(&mut self) -> Result<(), ExchangeError> {
-        let Some(pending) = self.pending.take() else {
+        while !self.pending.is_empty() {
+            self.settle_oldest().await?;
+        }
+        Ok(())
+    }
+
+    /// Waits for every batch in flight after a failure, counting what those that
+    /// were written added, so that nothing is still writing when the import reports
+    /// what it left in the site.
+    async fn drain(&mut self) {
+        while !self.pending.is_empty() {
+            let _ = self.settle_oldest().await;
+        }
+        self.written = None;
+    }
+
+    /// Waits for the oldest batch in flight and counts what it added.
+    async fn settle_oldest(&mut self) -> Result<(), ExchangeError> {
+        let Some(pending) = self.pending.pop_front() else {
             return Ok(());
         };
         let failed = |source| ExchangeError::Store {

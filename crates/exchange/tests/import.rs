@@ -11,6 +11,7 @@ mod support;
 
 use ponder_core::{CommentId, PostId, UserId};
 use ponder_dump::RowReader;
+use ponder_exchange::ImportOptions;
 use ponder_store::{PostKind, Store};
 use std::sync::Arc;
 use support::*;
@@ -37,6 +38,7 @@ macro_rules! on_both_databases {
 
 on_both_databases!(a_small_dump_arrives_whole);
 on_both_databases!(the_sample_arrives_with_its_counts);
+on_both_databases!(the_sample_arrives_the_same_in_small_batches);
 
 async fn a_small_dump_arrives_whole(store: Arc<dyn Store>) {
     let dir = tempfile::tempdir().unwrap();
@@ -136,8 +138,18 @@ async fn a_small_dump_arrives_whole(store: Arc<dyn Store>) {
 }
 
 async fn the_sample_arrives_with_its_counts(store: Arc<dyn Store>) {
+    sample_arrives(store, ImportOptions::new("").batch_rows).await;
+}
+
+/// Seven rows a batch: over a hundred batches, with several in flight at once,
+/// leave the same site as one batch a file.
+async fn the_sample_arrives_the_same_in_small_batches(store: Arc<dyn Store>) {
+    sample_arrives(store, 7).await;
+}
+
+async fn sample_arrives(store: Arc<dyn Store>, batch_rows: usize) {
     let Some(dir) = sample() else { return };
-    let summary = import(&store, &dir).await.unwrap();
+    let summary = import_in_batches(&store, &dir, batch_rows).await.unwrap();
     let rows = |file: &str| rows_in(&dir, file);
     let posts = rows("Posts.xml");
     let of_type = |t: &str| {
@@ -303,6 +315,27 @@ async fn a_stopped_import_says_so_and_finishes_when_run_again() {
         .unwrap()
         .unwrap();
     assert!(run.finished_at.is_some());
+}
+
+/// One row a batch, so that batches are still being written when the reader meets
+/// the cut: the import waits for them, and what it says it left in the site is
+/// what is there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_import_counts_the_batches_it_had_in_flight() {
+    let t = store_on("sqlite").await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    small_dump(dir.path());
+    let full = std::fs::read(dir.path().join("Comments.xml")).unwrap();
+    let cut = full.iter().rposition(|b| *b == b'\n').unwrap() - 150;
+    std::fs::write(dir.path().join("Comments.xml"), &full[..cut]).unwrap();
+    let err = import_in_batches(&t.store, dir.path(), 1)
+        .await
+        .unwrap_err();
+    assert!(err.contains("Comments.xml, line 4"), "{err}");
+    let comments = t.store.export_comments(0, 10).await.unwrap().len();
+    assert_eq!(comments, 1, "the comment before the cut is in");
+    assert!(err.contains("1 rows of Comments.xml"), "{err}");
+    assert!(err.contains("3 rows of Posts.xml"), "{err}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -30,7 +30,21 @@ pub fn sample() -> Option<PathBuf> {
 
 /// Imports `dir` with default options.
 pub async fn import(store: &Arc<dyn Store>, dir: &Path) -> Result<ImportSummary, String> {
-    import_stackexchange(Arc::clone(store), &ImportOptions::new(dir), &NoProgress)
+    import_in_batches(store, dir, ImportOptions::new(dir).batch_rows).await
+}
+
+/// [`import`] with `batch_rows` rows a batch: small ones keep several batches in
+/// flight at once.
+pub async fn import_in_batches(
+    store: &Arc<dyn Store>,
+    dir: &Path,
+    batch_rows: usize,
+) -> Result<ImportSummary, String> {
+    let options = ImportOptions {
+        batch_rows,
+        ..ImportOptions::new(dir)
+    };
+    import_stackexchange(Arc::clone(store), &options, &NoProgress)
         .await
         .map_err(|e| e.to_string())
 }
