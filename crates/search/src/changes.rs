@@ -15,7 +15,7 @@ pub(crate) enum Touches {
     Thread(PostId),
     /// A comment, shown on its question's page.
     Comment(CommentId),
-    /// Something many pages show (a user's name or avatar, the category tree, a
+    /// Something many pages show (a user's name or role, the category tree, a
     /// bulk load): every page may be stale.
     Everything,
     /// Nothing on a page but lists, if that (accounts, suggestions waiting for review).
