@@ -343,7 +343,24 @@ async fn a_write_to_one_thread_keeps_the_other_question_pages() {
 
 #[tokio::test]
 async fn writes_from_other_nodes_reach_kept_pages_through_the_change_log() {
-    let app = TestApp::new().await;
+    writes_from_other_nodes_reach_kept_pages("sqlite").await;
+}
+
+// Two workers: the test database is dropped while the runtime's thread waits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writes_from_other_nodes_reach_kept_pages_through_the_change_log_on_postgres() {
+    writes_from_other_nodes_reach_kept_pages("postgres").await;
+}
+
+/// A comment, a lock and a role change written to the store directly, as another
+/// node would, reach this node's kept pages through its follower: the commented
+/// and the locked question's pages are rendered again and no other, and a role
+/// change makes every page stale.
+async fn writes_from_other_nodes_reach_kept_pages(engine: &str) {
+    let Some(app) = TestApp::on(engine, ponder_core::reputation::Privileges::default()).await
+    else {
+        return;
+    };
     let (s, path, other, other_path) = two_questions(&app).await;
     let visitor = app.client("10.0.0.12");
     keep_pages(&app, &visitor, &[&path, &other_path]).await;
