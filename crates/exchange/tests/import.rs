@@ -283,15 +283,21 @@ async fn bad_rows_are_named_by_file_and_line_and_nothing_is_imported() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_stopped_import_says_so_and_finishes_when_run_again() {
-    let t = store_on("sqlite").await.unwrap();
+/// The small dump with Comments.xml cut short in its second row, as an interrupted
+/// copy would leave it; and the whole file, to put back.
+fn small_dump_with_comments_cut() -> (tempfile::TempDir, Vec<u8>) {
     let dir = tempfile::tempdir().unwrap();
     small_dump(dir.path());
     let full = std::fs::read(dir.path().join("Comments.xml")).unwrap();
-    // Cut the file short in its second row, as an interrupted copy would.
     let cut = full.iter().rposition(|b| *b == b'\n').unwrap() - 150;
     std::fs::write(dir.path().join("Comments.xml"), &full[..cut]).unwrap();
+    (dir, full)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_import_says_so_and_finishes_when_run_again() {
+    let t = store_on("sqlite").await.unwrap();
+    let (dir, full) = small_dump_with_comments_cut();
     let err = import(&t.store, dir.path()).await.unwrap_err();
     assert!(err.contains("Comments.xml, line 4"), "{err}");
     assert!(err.contains("The import stopped there"), "{err}");
@@ -323,11 +329,7 @@ async fn a_stopped_import_says_so_and_finishes_when_run_again() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stopped_import_counts_the_batches_it_had_in_flight() {
     let t = store_on("sqlite").await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    small_dump(dir.path());
-    let full = std::fs::read(dir.path().join("Comments.xml")).unwrap();
-    let cut = full.iter().rposition(|b| *b == b'\n').unwrap() - 150;
-    std::fs::write(dir.path().join("Comments.xml"), &full[..cut]).unwrap();
+    let (dir, _) = small_dump_with_comments_cut();
     let err = import_in_batches(&t.store, dir.path(), 1)
         .await
         .unwrap_err();
