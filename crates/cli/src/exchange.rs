@@ -73,13 +73,17 @@ impl Progress for Bar {
 pub async fn import(site: &SiteArgs, command: ImportCommand) -> Result<()> {
     let ImportCommand::Stackexchange(args) = command;
     // An SQLite file is loaded without its log when nothing else has it open; with a
-    // server reading it, the import shares it as usual (and goes slower).
+    // server reading it, the import shares it as usual (and goes slower). PostgreSQL
+    // has no such fallback: what fails there fails the same either way.
     let store = match open_store_with(site, WriteMode::BulkLoad).await {
         Ok(store) => store,
-        Err(bulk) => {
-            tracing::warn!("loading with the write-ahead log on: {bulk:#}");
+        Err(bulk) if !site.on_postgres() => {
+            tracing::warn!(
+                "cannot open the database file for a bulk load ({bulk:#});                  loading with the write-ahead log on instead"
+            );
             open_store(site).await?
         }
+        Err(failed) => return Err(failed),
     };
     let options = ImportOptions {
         dir: args.dir,

@@ -48,6 +48,22 @@ struct SiteArgs {
     database_url: Option<String>,
 }
 
+impl SiteArgs {
+    /// The database URL given, if any, trimmed.
+    fn url(&self) -> Option<&str> {
+        self.database_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+    }
+
+    /// Whether the site is on PostgreSQL.
+    fn on_postgres(&self) -> bool {
+        self.url()
+            .is_some_and(|u| u.starts_with("postgres://") || u.starts_with("postgresql://"))
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve the site over HTTP.
@@ -118,13 +134,8 @@ async fn open_store(site: &SiteArgs) -> Result<Arc<dyn Store>> {
 /// load, an SQLite file without its log, PostgreSQL connections whose commits do
 /// not wait for the disk.
 async fn open_store_with(site: &SiteArgs, mode: WriteMode) -> Result<Arc<dyn Store>> {
-    match site
-        .database_url
-        .as_deref()
-        .map(str::trim)
-        .filter(|u| !u.is_empty())
-    {
-        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+    match site.url() {
+        Some(url) if site.on_postgres() => {
             let store = match mode {
                 WriteMode::Shared => ponder_store_postgres::PgStore::connect(url, 16).await,
                 WriteMode::BulkLoad => {

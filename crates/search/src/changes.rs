@@ -39,14 +39,15 @@ pub(crate) fn touches(change: &Change) -> Touches {
     }
 }
 
-/// What a batch of changes touches, gathered: posts to index again, posts and
-/// comments whose threads changed, and whether every page may be stale.
+/// What a batch of changes touches, gathered: posts to index again (whose
+/// documents name their questions), other posts and comments whose threads
+/// changed, and whether every page may be stale.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Gathered {
     /// Posts to index again, in id order, each once.
     pub indexed: Vec<PostId>,
-    /// Posts (the indexed ones among them) whose threads changed, in id order.
-    pub posts: Vec<PostId>,
+    /// Posts not indexed again whose threads changed, in id order.
+    pub threads: Vec<PostId>,
     /// Comments whose threads changed, in id order.
     pub comments: Vec<CommentId>,
     /// Whether some change touches what every page may show.
@@ -58,17 +59,14 @@ pub(crate) fn gather(changes: &[Change]) -> Gathered {
     let mut gathered = Gathered::default();
     for change in changes {
         match touches(change) {
-            Touches::IndexedPost(post) => {
-                gathered.indexed.push(post);
-                gathered.posts.push(post);
-            }
-            Touches::Thread(post) => gathered.posts.push(post),
+            Touches::IndexedPost(post) => gathered.indexed.push(post),
+            Touches::Thread(post) => gathered.threads.push(post),
             Touches::Comment(comment) => gathered.comments.push(comment),
             Touches::Everything => gathered.everything = true,
             Touches::Nothing => {}
         }
     }
-    for ids in [&mut gathered.indexed, &mut gathered.posts] {
+    for ids in [&mut gathered.indexed, &mut gathered.threads] {
         ids.sort_unstable();
         ids.dedup();
     }
@@ -125,7 +123,7 @@ mod tests {
             change("post.created", 5),
         ]);
         assert_eq!(gathered.indexed, [PostId(5), PostId(7)]);
-        assert_eq!(gathered.posts, [PostId(3), PostId(5), PostId(7)]);
+        assert_eq!(gathered.threads, [PostId(3)]);
         assert_eq!(gathered.comments, [CommentId(12)]);
         assert!(!gathered.everything);
         assert!(gather(&[change("category.created", 1)]).everything);

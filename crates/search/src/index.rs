@@ -335,11 +335,16 @@ impl SearchIndex {
         } else {
             store.categories().await?
         };
-        // Read before the index moves past these changes: a failure here leaves
-        // them to be read again, so no page misses hearing of them.
-        let questions = store
-            .thread_questions(&gathered.posts, &gathered.comments)
+        // The documents name their questions; the other posts' and the comments'
+        // are looked up (no query when there are none). Read before the index moves
+        // past these changes: a failure here leaves them to be read again, so no
+        // page misses hearing of them.
+        let mut questions = store
+            .thread_questions(&gathered.threads, &gathered.comments)
             .await?;
+        questions.extend(docs.iter().map(|d| d.question_id));
+        questions.sort_unstable();
+        questions.dedup();
         self.write(&docs, &categories, last)?;
         Ok(Synced {
             changes: changes.len(),

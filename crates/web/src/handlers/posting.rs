@@ -248,16 +248,13 @@ pub async fn comment(
     // The question and the post commented on: the whole thread is read only if the
     // form comes back.
     let question_post = state.store.post(question).await?.ok_or_else(missing)?;
-    let target = if post == question {
-        question_post.clone()
+    let answer = if post == question {
+        None
     } else {
-        state
-            .store
-            .post(post)
-            .await?
-            .filter(|a| !a.deleted)
-            .ok_or_else(missing)?
+        let found = state.store.post(post).await?.filter(|a| !a.deleted);
+        Some(found.ok_or_else(missing)?)
     };
+    let target = answer.as_ref().unwrap_or(&question_post);
     let path = question_path(question, &question_post.title);
     let anchor = if post == question {
         "question".to_owned()

@@ -308,13 +308,7 @@ async fn a_hash_made_with_older_settings_is_renewed_at_log_in() {
 
     // A wrong password changes nothing.
     let browser = app.client("10.0.0.7");
-    let csrf = browser.csrf("/login").await;
-    let page = browser
-        .post(
-            "/login",
-            &[("csrf", &csrf), ("login", "ann"), ("password", "password2")],
-        )
-        .await;
+    let page = browser.try_log_in("ann", "password2").await;
     assert_eq!(page.status, StatusCode::UNAUTHORIZED);
     assert_eq!(stored().await, older);
 

@@ -463,20 +463,24 @@ impl Client {
             .unwrap_or_else(|| panic!("no csrf field on {uri}: {}", page.status))
     }
 
-    /// Logs in through the form; panics unless it works.
-    pub async fn log_in(&self, login: &str, password: &str) {
+    /// Sends the log-in form with `login` and `password`; the answer, whatever it is.
+    pub async fn try_log_in(&self, login: &str, password: &str) -> Page {
         // A logged-in browser is sent away from the log-in page; its token is on every page.
         let form = self.get("/login").await;
         let csrf = match form.attrs("input[name=csrf]", "value").into_iter().next() {
             Some(token) => token,
             None => self.csrf("/settings").await,
         };
-        let page = self
-            .post(
-                "/login",
-                &[("csrf", &csrf), ("login", login), ("password", password)],
-            )
-            .await;
+        self.post(
+            "/login",
+            &[("csrf", &csrf), ("login", login), ("password", password)],
+        )
+        .await
+    }
+
+    /// Logs in through the form; panics unless it works.
+    pub async fn log_in(&self, login: &str, password: &str) {
+        let page = self.try_log_in(login, password).await;
         assert_eq!(
             page.status,
             StatusCode::SEE_OTHER,
