@@ -47,6 +47,9 @@ pub struct ServeArgs {
     /// Comments allowed per minute from one user.
     #[arg(long, env = "PONDER_COMMENTS_PER_USER_PER_MINUTE", default_value_t = RateLimitConfig::default().comments_per_user_per_minute)]
     comments_per_user_per_minute: u32,
+    /// Previews (live or by the Preview button) allowed per minute from one user.
+    #[arg(long, env = "PONDER_PREVIEWS_PER_USER_PER_MINUTE", default_value_t = RateLimitConfig::default().previews_per_user_per_minute)]
+    previews_per_user_per_minute: u32,
     /// Reputation points, as key=value overrides of Stack Exchange's defaults, e.g.
     /// "daily_vote_cap=300,answer_accepted=20". Keys: question_upvoted, answer_upvoted,
     /// downvoted, downvoting_answer, answer_accepted, accepting, edit_approved, daily_vote_cap.
@@ -158,6 +161,7 @@ pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
         questions_per_user_per_hour: args.questions_per_user_per_hour,
         answers_per_user_per_hour: args.answers_per_user_per_hour,
         comments_per_user_per_minute: args.comments_per_user_per_minute,
+        previews_per_user_per_minute: args.previews_per_user_per_minute,
     })
     .with_mailer(mailer)
     .with_reputation(rules, privileges)

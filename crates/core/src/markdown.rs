@@ -6,8 +6,21 @@
 //! links and images point only at http(s) (and links also at mailto), and marks every
 //! link `rel="nofollow ugc noopener"`. Raw HTML in the source is parsed as HTML and
 //! sanitized with the same rules, so nothing a user writes reaches a page unchecked.
+//!
+//! Before the sanitizer sees it, the parser's output is bounded ([`nesting`]: no
+//! more than [`MAX_DEPTH`] containers deep) and its raw HTML split ([`raw_html`]):
+//! tags outside the allowed set show as the text the user typed instead of taking
+//! the following text with them, and no more than [`MAX_OPEN_TAGS`] stay open. Both
+//! keep the sanitizer's work linear in the length of the text.
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+mod nesting;
+mod raw_html;
+
+pub use nesting::MAX_DEPTH;
+pub use raw_html::MAX_OPEN_TAGS;
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use raw_html::{Piece, RawHtml};
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
@@ -59,11 +72,60 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     builder
 });
 
+/// The tags the sanitizer keeps; raw HTML with any other shows as text.
+static ALLOWED_TAGS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| SANITIZER.clone_tags());
+
+/// The parser's events for `markdown`, nesting bounded and raw HTML split into
+/// markup we keep and text shown as typed.
+fn events(markdown: &str) -> impl Iterator<Item = Event<'_>> {
+    let mut raw = RawHtml::new(&ALLOWED_TAGS);
+    // An HTML block arrives a line at a time; a tag may span lines, so the block is
+    // split whole.
+    let mut block: Option<String> = None;
+    nesting::bounded(Parser::new_ext(markdown, parser_options())).flat_map(move |event| match event
+    {
+        Event::Start(Tag::HtmlBlock) => {
+            block = Some(String::new());
+            vec![event]
+        }
+        Event::Html(line) if block.is_some() => {
+            if let Some(text) = block.as_mut() {
+                text.push_str(&line);
+            }
+            Vec::new()
+        }
+        Event::End(TagEnd::HtmlBlock) => {
+            let text = block.take().unwrap_or_default();
+            let mut out = split_events(&mut raw, &text, Event::Html);
+            out.push(event);
+            out
+        }
+        Event::Html(html) | Event::InlineHtml(html) => {
+            split_events(&mut raw, &html, Event::InlineHtml)
+        }
+        other => vec![other],
+    })
+}
+
+/// The events of raw `html`: `markup` for what is kept, text for the rest.
+fn split_events<'a>(
+    raw: &mut RawHtml<'_>,
+    html: &str,
+    markup: impl Fn(CowStr<'a>) -> Event<'a>,
+) -> Vec<Event<'a>> {
+    raw.split(html)
+        .into_iter()
+        .map(|piece| match piece {
+            Piece::Markup(s) => markup(CowStr::from(s.to_owned())),
+            Piece::Text(s) => Event::Text(CowStr::from(s.to_owned())),
+        })
+        .collect()
+}
+
 /// Renders post Markdown to sanitized HTML.
 pub fn render(markdown: &str) -> SafeHtml {
-    let parser = Parser::new_ext(markdown, parser_options());
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut raw, parser);
+    pulldown_cmark::html::push_html(&mut raw, events(markdown));
     sanitize_html(&raw)
 }
 
@@ -81,20 +143,23 @@ static INLINE_SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| 
 /// strikethrough, links). Block structure (headings, lists, quotes, code blocks,
 /// images, raw HTML) is flattened to its text, so a comment stays one short run.
 pub fn render_inline(markdown: &str) -> SafeHtml {
-    use pulldown_cmark::CowStr;
-    let events = Parser::new_ext(markdown, parser_options()).filter_map(|event| match event {
-        Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })
-        | Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link)
-        | Event::Text(_)
-        | Event::Code(_) => Some(event),
-        Event::SoftBreak | Event::HardBreak => Some(Event::Text(CowStr::Borrowed(" "))),
-        Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock) => {
-            Some(Event::Text(CowStr::Borrowed(" ")))
-        }
-        // Raw HTML shows as the text it is.
-        Event::Html(html) | Event::InlineHtml(html) => Some(Event::Text(html)),
-        _ => None,
-    });
+    let events = nesting::bounded(Parser::new_ext(markdown, parser_options())).filter_map(
+        |event| match event {
+            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })
+            | Event::End(
+                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link,
+            )
+            | Event::Text(_)
+            | Event::Code(_) => Some(event),
+            Event::SoftBreak | Event::HardBreak => Some(Event::Text(CowStr::Borrowed(" "))),
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock,
+            ) => Some(Event::Text(CowStr::Borrowed(" "))),
+            // Raw HTML shows as the text it is.
+            Event::Html(html) | Event::InlineHtml(html) => Some(Event::Text(html)),
+            _ => None,
+        },
+    );
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut raw, events);
     SafeHtml(INLINE_SANITIZER.clean(raw.trim()).to_string())
@@ -109,7 +174,7 @@ pub fn sanitize_html(html: &str) -> SafeHtml {
 /// indexes.
 pub fn plain_text(markdown: &str) -> String {
     let mut raw = String::with_capacity(markdown.len());
-    for event in Parser::new_ext(markdown, parser_options()) {
+    for event in events(markdown) {
         match event {
             Event::Text(t) | Event::Code(t) => raw.push_str(&t),
             Event::SoftBreak | Event::HardBreak => raw.push(' '),
@@ -177,7 +242,7 @@ fn decode_entity(name: &str) -> Option<char> {
 /// descriptions and list excerpts; not HTML (escape it when printing).
 pub fn plain_excerpt(markdown: &str, max_chars: usize) -> String {
     let mut raw = String::new();
-    for event in Parser::new_ext(markdown, parser_options()) {
+    for event in events(markdown) {
         match event {
             Event::Text(t) | Event::Code(t) => raw.push_str(&t),
             Event::SoftBreak | Event::HardBreak => raw.push(' '),
@@ -219,7 +284,11 @@ mod tests {
             "Fish & chips <3 \"x\" 'y' café"
         );
         let rendered = render("A **bold** `x < y` claim & <script>alert(1)</script>");
-        assert_eq!(html_text(rendered.as_str()), "A bold x < y claim &");
+        // The script shows as the text it was typed as; nothing of it runs.
+        assert_eq!(
+            html_text(rendered.as_str()),
+            "A bold x < y claim & <script>alert(1)</script>"
+        );
         assert_eq!(
             html_text("a &unknown; b & c &#xZZ; d"),
             "a &unknown; b & c &#xZZ; d"
@@ -415,6 +484,160 @@ mod tests {
         for input in &inputs {
             assert_harmless(render(input).as_str(), input);
             assert_harmless(render_inline(input).as_str(), input);
+        }
+    }
+
+    /// Elements whose content an HTML parser reads as raw text, or holds apart
+    /// from the page, and tags no HTML has.
+    const SWALLOWING: &[&str] = &[
+        "style",
+        "script",
+        "template",
+        "textarea",
+        "title",
+        "xmp",
+        "iframe",
+        "noembed",
+        "noframes",
+        "noscript",
+        "plaintext",
+        "svg",
+        "math",
+        "select",
+        "object",
+        "my-widget",
+        "foo",
+    ];
+
+    #[test]
+    fn tags_outside_the_allowed_set_show_as_typed_and_keep_what_follows() {
+        for tag in SWALLOWING {
+            let prose =
+                format!("Why does the <{tag}> tag in my page head not apply? The rest stays.");
+            let html = render(&prose);
+            let html = html.as_str();
+            assert!(html.contains("The rest stays."), "<{tag}> in prose: {html}");
+            assert!(
+                html.contains(&format!("&lt;{tag}&gt;")),
+                "<{tag}> shown: {html}"
+            );
+            assert_eq!(
+                html_text(html),
+                format!("Why does the <{tag}> tag in my page head not apply? The rest stays.")
+            );
+
+            let list = format!("- first <{tag}> item\n- second item\n\nAfter the list.");
+            let html = render(&list);
+            let html = html.as_str();
+            assert!(
+                html.contains("second item") && html.contains("After the list."),
+                "<{tag}> in a list: {html}"
+            );
+            assert_eq!(html.matches("<li>").count(), 2, "{html}");
+
+            let block = format!("<{tag}>\n\nAfter the block.\n\n</{tag}> and more");
+            let html = render(&block);
+            assert!(
+                html.as_str().contains("After the block.") && html.as_str().contains("and more"),
+                "<{tag}> opening a block: {}",
+                html.as_str()
+            );
+
+            let closed = format!("Before <{tag} class=\"x\">inside</{tag}> after.");
+            let html = render(&closed);
+            assert!(
+                html.as_str().contains("inside") && html.as_str().contains("after."),
+                "<{tag}> closed: {}",
+                html.as_str()
+            );
+            assert_harmless(html.as_str(), &closed);
+        }
+    }
+
+    #[test]
+    fn excerpts_and_search_text_say_what_the_page_shows() {
+        let body = "Why does the <style> tag not apply?";
+        assert_eq!(plain_text(body), "Why does the <style> tag not apply?");
+        assert_eq!(
+            plain_excerpt(body, 200),
+            "Why does the <style> tag not apply?"
+        );
+        assert_eq!(plain_text("a <b>bold</b> word"), "a bold word");
+    }
+
+    #[test]
+    fn odd_markup_shows_as_text() {
+        for (source, shown) in [
+            ("Run <?php echo 1; ?> here.", "&lt;?php echo 1; ?&gt; here."),
+            ("A <!DOCTYPE html> line.", "&lt;!DOCTYPE html&gt; line."),
+            ("Open <!-- comment and more.", "&lt;!-- comment and more."),
+        ] {
+            let html = render(source);
+            assert!(html.as_str().contains(shown), "{source}: {}", html.as_str());
+        }
+        let hidden = render("Seen <!-- hidden note --> seen.");
+        assert!(
+            !hidden.as_str().contains("hidden note"),
+            "{}",
+            hidden.as_str()
+        );
+        let kept = render("A <b>bold</b> and <kbd>Ctrl</kbd> word.");
+        assert!(kept.as_str().contains("<b>bold</b>") && kept.as_str().contains("<kbd>Ctrl</kbd>"));
+    }
+
+    #[test]
+    fn nesting_past_the_bound_is_flattened_not_dropped() {
+        let quotes = render(&format!("{}deep text", "> ".repeat(200)));
+        assert_eq!(quotes.as_str().matches("<blockquote>").count(), MAX_DEPTH);
+        assert_eq!(quotes.as_str().matches("</blockquote>").count(), MAX_DEPTH);
+        assert!(quotes.as_str().contains("deep text"));
+
+        let lists = render(&format!("{}item", "1. ".repeat(200)));
+        assert_eq!(
+            lists.as_str().matches("<ol>").count(),
+            MAX_DEPTH,
+            "{}",
+            lists.as_str()
+        );
+        assert_eq!(lists.as_str().matches("<li>").count(), MAX_DEPTH);
+        assert!(lists.as_str().contains("item"));
+
+        let emphasis = render(&format!("{}x{}", "*a ".repeat(100), " b*".repeat(100)));
+        assert!(emphasis.as_str().matches("<em>").count() <= MAX_DEPTH);
+        assert_eq!(emphasis.as_str().matches('a').count(), 100);
+
+        let shallow = render("> > one\n\n- a\n  - b\n\n*x **y** z*");
+        assert_eq!(shallow.as_str().matches("<blockquote>").count(), 2);
+        assert_eq!(shallow.as_str().matches("<ul>").count(), 2);
+        assert!(shallow.as_str().contains("<em>x <strong>y</strong> z</em>"));
+
+        let html = "<div>".repeat(100) + "inside";
+        let divs = render(&html);
+        assert_eq!(
+            divs.as_str().matches("<div>").count(),
+            MAX_OPEN_TAGS,
+            "{}",
+            divs.as_str()
+        );
+        assert!(divs.as_str().contains("inside"));
+    }
+
+    #[test]
+    fn the_worst_shapes_render_at_the_body_limit() {
+        use crate::posts::BODY_MAX;
+        for unit in [
+            ">", "> ", "1. ", "+ ", "*a", "<div>", "<b>", "<style>", "[", "![", "<i><b>",
+        ] {
+            let body = unit.repeat(BODY_MAX / unit.len());
+            let html = render(&body);
+            assert!(html.as_str().matches("<blockquote>").count() <= MAX_DEPTH);
+            assert!(html.as_str().matches("<div>").count() <= MAX_OPEN_TAGS);
+            assert!(
+                html.as_str().len() < 40 * BODY_MAX,
+                "{unit}: {} bytes",
+                html.as_str().len()
+            );
+            assert_harmless(render_inline(&body).as_str(), &body);
         }
     }
 

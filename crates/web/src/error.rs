@@ -33,6 +33,12 @@ pub enum AppError {
         /// Seconds until the next attempt is allowed.
         retry_after_secs: u64,
     },
+    /// The server is too busy for this request now; try again after this many seconds.
+    #[error("busy")]
+    Busy {
+        /// Seconds to wait before trying again.
+        retry_after_secs: u64,
+    },
     /// The thing changed under the request (another editor saved first).
     #[error("{0}")]
     Conflict(String),
@@ -84,22 +90,25 @@ impl IntoResponse for AppError {
             }
             Self::Forbidden(message) => (StatusCode::FORBIDDEN, "Not allowed", message.clone()),
             Self::RateLimited { retry_after_secs } => {
-                let page = ErrorPage::new(
-                    429,
-                    "Too many attempts",
-                    format!(
-                        "You have tried this too often in a short time. Wait {} and try again.",
-                        ponder_core::text::count(*retry_after_secs as i64, "second", "seconds")
-                    ),
+                let message = format!(
+                    "You have tried this too often in a short time. Wait {} and try again.",
+                    ponder_core::text::count(*retry_after_secs as i64, "second", "seconds")
                 );
-                let mut response = render(&page).into_response();
-                *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
-                if let Ok(value) = axum::http::HeaderValue::try_from(retry_after_secs.to_string()) {
-                    response
-                        .headers_mut()
-                        .insert(axum::http::header::RETRY_AFTER, value);
-                }
-                return response;
+                return retry_later(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "Too many attempts",
+                    message,
+                    *retry_after_secs,
+                );
+            }
+            Self::Busy { retry_after_secs } => {
+                return retry_later(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Busy",
+                    "The server is busy right now. Try again shortly; nothing you sent was saved."
+                        .to_owned(),
+                    *retry_after_secs,
+                );
             }
             Self::TooLarge(message) => {
                 (StatusCode::PAYLOAD_TOO_LARGE, "Too large", message.clone())
@@ -126,6 +135,19 @@ impl IntoResponse for AppError {
         *response.status_mut() = status;
         response
     }
+}
+
+/// The error page with `status` and a `Retry-After` of `secs`.
+fn retry_later(status: StatusCode, title: &str, message: String, secs: u64) -> Response {
+    let page = ErrorPage::new(status.as_u16(), title, message);
+    let mut response = render(&page).into_response();
+    *response.status_mut() = status;
+    if let Ok(value) = axum::http::HeaderValue::try_from(secs.to_string()) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, value);
+    }
+    response
 }
 
 /// The answer to any URL no route knows.

@@ -8,6 +8,7 @@
 //! - [`assets`]: the stylesheet and icon, embedded, served under content-hashed names.
 //! - [`headers`]: security headers on every response.
 //! - [`page_cache`]: rendered pages for visitors, kept until a write.
+//! - [`rendering`]: Markdown rendered off the async workers, a few at a time.
 //! - [`auth`]: passwords, sessions, CSRF, rate limits and mail.
 //! - [`forms`]: form state (values and messages per field) for re-rendering.
 //!
@@ -21,6 +22,7 @@ pub mod forms;
 pub mod handlers;
 pub mod headers;
 pub mod page_cache;
+pub mod rendering;
 pub mod structured_data;
 pub mod tree;
 pub mod views;
@@ -182,6 +184,7 @@ impl AppState {
 /// checks, static files and avatars do not need either and skip them.
 pub fn app(state: AppState) -> Router {
     use axum::extract::DefaultBodyLimit;
+    use axum::handler::Handler;
     use axum::routing::post;
     use handlers::*;
     let pages = Router::new()
@@ -223,13 +226,19 @@ pub fn app(state: AppState) -> Router {
         .route("/search/help", get(search::help_page))
         .route("/admin/users", get(admin::list_users))
         .route("/admin/users/{id}/role", post(admin::set_role))
-        .route("/ask", get(posting::ask_form).post(posting::ask))
-        .route("/preview", post(posting::preview))
-        .route("/questions/{id}/answers", post(posting::answer))
+        .route(
+            "/ask",
+            get(posting::ask_form).post(posting::ask.layer(post_body_limit())),
+        )
+        .route("/preview", post(posting::preview.layer(post_body_limit())))
+        .route(
+            "/questions/{id}/answers",
+            post(posting::answer.layer(post_body_limit())),
+        )
         .route("/posts/{id}/comments", post(posting::comment))
         .route(
             "/posts/{id}/edit",
-            get(editing::edit_form).post(editing::save_edit),
+            get(editing::edit_form).post(editing::save_edit.layer(post_body_limit())),
         )
         .route("/posts/{id}/revisions", get(editing::revisions))
         .route(
@@ -304,8 +313,20 @@ pub fn app(state: AppState) -> Router {
         .layer(tower_http::compression::CompressionLayer::new())
 }
 
+/// The body limit of the forms that carry a post's body.
+fn post_body_limit() -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(MAX_POST_FORM_BYTES)
+}
+
 /// How long a request may take before it is answered 408.
 pub const REQUEST_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// The largest form body accepted (the avatar upload has its own, larger limit).
+/// The largest form body accepted by most forms (the avatar upload and the forms
+/// that carry a post's body have their own, larger limits).
 pub const MAX_FORM_BYTES: usize = 64 * 1024;
+
+/// The largest form body accepted where a post's body is written (ask, answer,
+/// edit, preview): a body at its length limit in four-byte characters, each byte
+/// percent-encoded as browsers send it (12 bytes a character), and room for the
+/// other fields.
+pub const MAX_POST_FORM_BYTES: usize = 12 * ponder_core::posts::BODY_MAX + 64 * 1024;

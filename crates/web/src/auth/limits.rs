@@ -22,6 +22,9 @@ pub struct RateLimitConfig {
     pub answers_per_user_per_hour: u32,
     /// Comments per minute from one user.
     pub comments_per_user_per_minute: u32,
+    /// Previews per minute from one user (the live preview asks at most every
+    /// 350 ms while the writer types).
+    pub previews_per_user_per_minute: u32,
 }
 
 impl Default for RateLimitConfig {
@@ -33,6 +36,7 @@ impl Default for RateLimitConfig {
             questions_per_user_per_hour: 10,
             answers_per_user_per_hour: 30,
             comments_per_user_per_minute: 6,
+            previews_per_user_per_minute: 60,
         }
     }
 }
@@ -45,6 +49,7 @@ pub struct RateLimits {
     questions: DefaultKeyedRateLimiter<String>,
     answers: DefaultKeyedRateLimiter<String>,
     comments: DefaultKeyedRateLimiter<String>,
+    previews: DefaultKeyedRateLimiter<String>,
 }
 
 /// What a user is posting, for its rate limit.
@@ -56,6 +61,8 @@ pub enum PostingKind {
     Answer,
     /// A comment.
     Comment,
+    /// A preview of a question or an answer (rendered, not saved).
+    Preview,
 }
 
 fn at_least_one(n: u32) -> NonZeroU32 {
@@ -84,6 +91,9 @@ impl RateLimits {
             comments: RateLimiter::keyed(Quota::per_minute(at_least_one(
                 config.comments_per_user_per_minute,
             ))),
+            previews: RateLimiter::keyed(Quota::per_minute(at_least_one(
+                config.previews_per_user_per_minute,
+            ))),
         }
     }
 
@@ -103,6 +113,7 @@ impl RateLimits {
             PostingKind::Question => &self.questions,
             PostingKind::Answer => &self.answers,
             PostingKind::Comment => &self.comments,
+            PostingKind::Preview => &self.previews,
         };
         check(limiter, &user.to_string())
     }
@@ -138,6 +149,7 @@ mod tests {
             login_per_account_per_minute: 2,
             signups_per_ip_per_hour: 1,
             comments_per_user_per_minute: 2,
+            previews_per_user_per_minute: 1,
             ..RateLimitConfig::default()
         });
         assert!(limits.check_login("1.1.1.1", "ann").is_ok());
@@ -169,5 +181,7 @@ mod tests {
                 .check_posting(PostingKind::Comment, ponder_core::UserId(2))
                 .is_ok()
         );
+        assert!(limits.check_posting(PostingKind::Preview, ann).is_ok());
+        assert!(limits.check_posting(PostingKind::Preview, ann).is_err());
     }
 }

@@ -23,7 +23,7 @@ use axum::response::Response;
 use ponder_core::PostId;
 use ponder_core::diff::{Piece, words};
 use ponder_core::posts::{validate_body, validate_summary, validate_tags, validate_title};
-use ponder_store::{EditablePost, NewSuggestedEdit, PostBody, PostEdit, PostKind, StoreError};
+use ponder_store::{EditablePost, NewSuggestedEdit, PostEdit, PostKind, StoreError};
 use serde::Deserialize;
 
 /// The post, if it exists and the viewer may manage it.
@@ -226,7 +226,7 @@ pub async fn save_edit(
         editor,
         base_revision: base,
         title,
-        body: PostBody::from_markdown(body),
+        body: crate::rendering::post_body(body).await?,
         tags,
         summary,
         at: ponder_core::time::now(),
@@ -354,7 +354,7 @@ pub async fn roll_back(
         editor,
         base_revision: post.latest_revision,
         title: target.title.clone(),
-        body: PostBody::from_markdown(target.body_markdown.clone()),
+        body: crate::rendering::post_body(target.body_markdown.clone()).await?,
         tags: target.tags.clone(),
         summary: format!("Rolled back to revision {}", target.number),
         at: ponder_core::time::now(),

@@ -21,8 +21,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
-use ponder_core::markdown::render as render_markdown;
-use ponder_core::posts::{validate_body, validate_comment, validate_tags, validate_title};
+use ponder_core::posts::{
+    BODY_MAX, validate_body, validate_comment, validate_tags, validate_title,
+};
 use ponder_core::{CategoryId, PostId};
 use ponder_store::{NewAnswer, NewComment, NewQuestion, PostBody, PostKind};
 use serde::Deserialize;
@@ -137,7 +138,11 @@ pub async fn ask(
     if category.is_none() {
         form.error("category", "choose the category the question belongs in");
     }
-    let preview = (input.action == "preview").then(|| render_markdown(&input.body).into_string());
+    let preview = if input.action == "preview" {
+        preview_of(&state, author, &input.body).await?
+    } else {
+        None
+    };
     let (Some(title), Some(body), Some(tags), Some(category), false, None) = (
         title,
         body,
@@ -160,7 +165,7 @@ pub async fn ask(
             author,
             category,
             title: title.clone(),
-            body: PostBody::from_markdown(body),
+            body: crate::rendering::post_body(body).await?,
             tags,
             created_at: ponder_core::time::now(),
         })
@@ -209,7 +214,7 @@ pub async fn answer(
         .map_err(|m| forms.answer.error("body", m))
         .ok();
     if input.action == "preview" {
-        forms.answer_preview = Some(render_markdown(&input.body).into_string());
+        forms.answer_preview = preview_of(&state, author, &input.body).await?;
     }
     let (Some(body), None) = (body, forms.answer_preview.as_ref()) else {
         return form_again(&state, &ctx, id, forms).await;
@@ -220,7 +225,7 @@ pub async fn answer(
         .create_answer(NewAnswer {
             question: id,
             author,
-            body: PostBody::from_markdown(body),
+            body: crate::rendering::post_body(body).await?,
             created_at: ponder_core::time::now(),
         })
         .await?;
@@ -323,6 +328,25 @@ async fn form_again(
     question_response(ctx, thread, forms, &extras)
 }
 
+/// The preview of `body` for a form sent with its Preview button: rendered when it
+/// is within the length limit (the field's message says what to do otherwise), and
+/// counted against the writer's preview allowance.
+async fn preview_of(
+    state: &AppState,
+    author: ponder_core::UserId,
+    body: &str,
+) -> Result<Option<String>, AppError> {
+    if body.chars().count() > BODY_MAX {
+        return Ok(None);
+    }
+    state.limits.check_posting(PostingKind::Preview, author)?;
+    Ok(Some(
+        crate::rendering::preview(body.to_owned())
+            .await?
+            .into_string(),
+    ))
+}
+
 /// The preview request: Markdown to render.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -333,20 +357,18 @@ pub struct PreviewForm {
 
 /// `POST /preview`: the live preview's HTML fragment, for logged-in writers.
 pub async fn preview(
+    State(state): State<AppState>,
     ctx: Ctx,
     form: Result<Form<PreviewForm>, FormRejection>,
 ) -> Result<Response, AppError> {
-    ctx.require_writer("/ask")?;
+    let author = ctx.require_writer("/ask")?.id;
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(&input.csrf)?;
-    if input.body.chars().count() > ponder_core::posts::BODY_MAX {
-        return Err(AppError::TooLarge(
-            "The text is over 30,000 characters.".into(),
-        ));
-    }
-    Ok((
-        [(CONTENT_TYPE, "text/html; charset=utf-8")],
-        render_markdown(&input.body).into_string(),
-    )
-        .into_response())
+    let Some(html) = preview_of(&state, author, &input.body).await? else {
+        return Err(AppError::TooLarge(format!(
+            "The text is over {} characters.",
+            ponder_core::text::thousands(BODY_MAX as i64)
+        )));
+    };
+    Ok(([(CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
 }

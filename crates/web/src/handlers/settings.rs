@@ -15,7 +15,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use ponder_core::accounts::{validate_about, validate_display_name, validate_password};
-use ponder_store::{PostBody, ProfileEdit, User};
+use ponder_store::{ProfileEdit, User};
 use serde::Deserialize;
 
 /// Which form a re-rendered page is about, so only its messages show.
@@ -145,7 +145,7 @@ pub async fn save_profile(
             user.id,
             ProfileEdit {
                 display_name,
-                about: PostBody::from_markdown(input.about.trim()),
+                about: crate::rendering::post_body(input.about.trim().to_owned()).await?,
             },
         )
         .await?;

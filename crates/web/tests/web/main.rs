@@ -7,6 +7,7 @@
 
 mod accounts;
 mod caching;
+mod hardening;
 mod imported;
 mod moderation;
 mod pages;

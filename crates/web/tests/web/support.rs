@@ -93,6 +93,7 @@ impl TestApp {
             questions_per_user_per_hour: 1000,
             answers_per_user_per_hour: 1000,
             comments_per_user_per_minute: 1000,
+            previews_per_user_per_minute: 1000,
         }
     }
 

@@ -1,0 +1,116 @@
+//! Regression tests for issue 16: the defects found by trying Ponder from outside
+//! (bounded work per request, moderation the author cannot undo, lost text).
+
+use crate::support::TestApp;
+use axum::http::StatusCode;
+use ponder_core::markdown::MAX_DEPTH;
+use ponder_core::posts::BODY_MAX;
+use ponder_store::Role;
+use ponder_store::conformance as fx;
+use ponder_web::auth::limits::RateLimitConfig;
+
+#[tokio::test]
+async fn issue16_previews_check_length_before_rendering_and_are_rate_limited() {
+    let app = TestApp::with_limits(RateLimitConfig {
+        previews_per_user_per_minute: 3,
+        ..RateLimitConfig::default()
+    })
+    .await;
+    app.account("ann", "password1", Role::User).await;
+    let ann = app.client("10.16.1.1");
+    ann.log_in("ann", "password1").await;
+    let csrf = ann.csrf("/ask").await;
+
+    // The worst shape known, at the limit: nesting past the bound is flattened.
+    let quotes = format!("{}deep", ">".repeat(BODY_MAX - 4));
+    let preview = ann
+        .post("/preview", &[("csrf", &csrf), ("body", &quotes)])
+        .await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert_eq!(preview.body.matches("<blockquote>").count(), MAX_DEPTH);
+    assert!(preview.body.contains("deep"));
+
+    // A body at the limit in characters of three bytes fits in a form.
+    let wide = "漢".repeat(BODY_MAX);
+    let preview = ann
+        .post("/preview", &[("csrf", &csrf), ("body", &wide)])
+        .await;
+    assert_eq!(preview.status, StatusCode::OK);
+
+    // Over the limit: refused before rendering, and not counted.
+    let long = "a".repeat(BODY_MAX + 1);
+    let refused = ann
+        .post("/preview", &[("csrf", &csrf), ("body", &long)])
+        .await;
+    assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // The Preview button with an over-long body: the message beside the field,
+    // the text kept, no preview.
+    let form = ann
+        .post(
+            "/ask",
+            &[
+                ("csrf", &csrf),
+                ("title", "A title that is long enough"),
+                ("body", &long),
+                ("tags", "x"),
+                ("action", "preview"),
+            ],
+        )
+        .await;
+    assert_eq!(form.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(form.count(".preview"), 0);
+    assert!(
+        form.text("#body-error").contains("at most 30000"),
+        "{}",
+        form.text("#body-error")
+    );
+    assert_eq!(form.text("#body").len(), long.len());
+
+    // One more makes three; the fourth is over the allowance.
+    for _ in 0..1 {
+        let ok = ann
+            .post("/preview", &[("csrf", &csrf), ("body", "*hi*")])
+            .await;
+        assert_eq!(ok.status, StatusCode::OK);
+    }
+    let limited = ann
+        .post("/preview", &[("csrf", &csrf), ("body", "*hi*")])
+        .await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn issue16_a_tag_named_in_prose_does_not_swallow_the_rest_of_the_post() {
+    let app = TestApp::new().await;
+    let web = fx::category(&*app.store, None, "web").await;
+    app.account("dee", "password1", Role::User).await;
+    let dee = app.client("10.16.2.1");
+    dee.log_in("dee", "password1").await;
+    let csrf = dee.csrf("/ask").await;
+    let body = "Why does the <style> tag in my page head not apply? Everything after it matters.\n\n- a <script> item\n- the next item";
+    let posted = dee
+        .post(
+            "/ask",
+            &[
+                ("csrf", &csrf),
+                ("title", "Why does my style tag not apply?"),
+                ("body", body),
+                ("category", &web.id.to_string()),
+                ("tags", "html"),
+            ],
+        )
+        .await;
+    assert_eq!(posted.status, StatusCode::SEE_OTHER, "{}", posted.body);
+    let page = dee.get(&posted.location()).await;
+    let prose = page.text("#question .prose");
+    assert!(
+        prose.contains(
+            "Why does the <style> tag in my page head not apply? Everything after it matters."
+        ),
+        "{prose}"
+    );
+    assert_eq!(
+        page.texts("#question .prose li"),
+        ["a <script> item", "the next item"]
+    );
+}
