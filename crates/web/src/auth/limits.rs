@@ -25,6 +25,8 @@ pub struct RateLimitConfig {
     /// Previews per minute from one user (the live preview asks at most every
     /// 350 ms while the writer types).
     pub previews_per_user_per_minute: u32,
+    /// Avatar uploads per hour from one user.
+    pub avatars_per_user_per_hour: u32,
 }
 
 impl Default for RateLimitConfig {
@@ -37,6 +39,7 @@ impl Default for RateLimitConfig {
             answers_per_user_per_hour: 30,
             comments_per_user_per_minute: 6,
             previews_per_user_per_minute: 60,
+            avatars_per_user_per_hour: 20,
         }
     }
 }
@@ -50,6 +53,7 @@ pub struct RateLimits {
     answers: DefaultKeyedRateLimiter<String>,
     comments: DefaultKeyedRateLimiter<String>,
     previews: DefaultKeyedRateLimiter<String>,
+    avatars: DefaultKeyedRateLimiter<String>,
 }
 
 /// What a user is posting, for its rate limit.
@@ -63,6 +67,8 @@ pub enum PostingKind {
     Comment,
     /// A preview of a question or an answer (rendered, not saved).
     Preview,
+    /// An avatar upload.
+    Avatar,
 }
 
 fn at_least_one(n: u32) -> NonZeroU32 {
@@ -94,6 +100,9 @@ impl RateLimits {
             previews: RateLimiter::keyed(Quota::per_minute(at_least_one(
                 config.previews_per_user_per_minute,
             ))),
+            avatars: RateLimiter::keyed(Quota::per_hour(at_least_one(
+                config.avatars_per_user_per_hour,
+            ))),
         }
     }
 
@@ -114,6 +123,7 @@ impl RateLimits {
             PostingKind::Answer => &self.answers,
             PostingKind::Comment => &self.comments,
             PostingKind::Preview => &self.previews,
+            PostingKind::Avatar => &self.avatars,
         };
         check(limiter, &user.to_string())
     }

@@ -5,6 +5,12 @@
 //! JPEG, WebP or GIF, the same kind its part declares, within 2 MB and 4096 pixels a
 //! side; it is then scaled to fit 256 pixels and re-encoded as PNG, so nothing the
 //! user sent (metadata, trailing bytes, a polyglot file) is ever served back.
+//!
+//! A small file can describe a huge picture (a 130 KB PNG of 4096×4096 in 16-bit
+//! colour decodes into 128 MiB), so its header is read first and a picture whose
+//! pixels would take more than [`MAX_DECODED_BYTES`] is refused before any is
+//! decoded; at most [`DECODES_AT_ONCE`] decodes run at once, and each user has an
+//! hourly allowance of uploads.
 
 use super::auth::see_other;
 use super::parse_id;
@@ -29,6 +35,15 @@ pub const MAX_AVATAR_BYTES: usize = 2 * 1024 * 1024;
 const AVATAR_SIDE: u32 = 256;
 /// The largest side of an image accepted for decoding.
 const MAX_INPUT_SIDE: u32 = 4096;
+/// The most memory the decoded pixels of an upload may take: 4096×4096 in 8-bit
+/// colour with transparency.
+pub const MAX_DECODED_BYTES: u64 = 64 * 1024 * 1024;
+/// Uploads decoded at the same time; others wait for a turn.
+pub const DECODES_AT_ONCE: usize = 2;
+
+/// Turns to decode an upload.
+static DECODE_TURNS: std::sync::LazyLock<tokio::sync::Semaphore> =
+    std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(DECODES_AT_ONCE));
 
 /// Why an upload was refused, in words for the field.
 fn refuse(message: &str) -> Result<Vec<u8>, String> {
@@ -65,18 +80,29 @@ pub fn process_avatar(bytes: &[u8], declared_type: Option<&str>) -> Result<Vec<u
             );
         }
     }
+    let too_large = "that picture is too large; use one at most 4096 pixels a side";
+    let unreadable = "that picture could not be read; it may be damaged";
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_INPUT_SIDE);
     limits.max_image_height = Some(MAX_INPUT_SIDE);
-    limits.max_alloc = Some(128 * 1024 * 1024);
+    limits.max_alloc = Some(MAX_DECODED_BYTES);
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     reader.limits(limits);
-    let image = match reader.decode() {
+    // The header alone: sides and colour depth say what decoding would take.
+    let decoder = match reader.into_decoder() {
+        Ok(decoder) => decoder,
+        Err(image::ImageError::Limits(_)) => return refuse(too_large),
+        Err(_) => return refuse(unreadable),
+    };
+    if image::ImageDecoder::total_bytes(&decoder) > MAX_DECODED_BYTES {
+        return refuse(
+            "that picture takes too much memory to read (over 64 MiB decoded); save it smaller or with 8-bit colour",
+        );
+    }
+    let image = match image::DynamicImage::from_decoder(decoder) {
         Ok(image) => image,
-        Err(image::ImageError::Limits(_)) => {
-            return refuse("that picture is too large; use one at most 4096 pixels a side");
-        }
-        Err(_) => return refuse("that picture could not be read; it may be damaged"),
+        Err(image::ImageError::Limits(_)) => return refuse(too_large),
+        Err(_) => return refuse(unreadable),
     };
     let image = if image.width() > AVATAR_SIDE || image.height() > AVATAR_SIDE {
         image.thumbnail(AVATAR_SIDE, AVATAR_SIDE)
@@ -96,7 +122,7 @@ pub async fn upload_avatar(
     ctx: Ctx,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require_user("/settings")?.clone();
+    let user = ctx.require_writer("/settings")?.clone();
     let mut multipart = multipart.map_err(|e| {
         AppError::BadRequest(format!("The upload could not be read ({}).", e.body_text()))
     })?;
@@ -146,6 +172,15 @@ pub async fn upload_avatar(
         ));
     }
     let (bytes, declared) = upload.unwrap_or_default();
+    state
+        .limits
+        .check_posting(crate::auth::limits::PostingKind::Avatar, user.id)?;
+    let _turn = tokio::time::timeout(crate::rendering::WAIT, DECODE_TURNS.acquire())
+        .await
+        .map_err(|_| AppError::Busy {
+            retry_after_secs: 5,
+        })?
+        .map_err(|_| AppError::Internal("the avatar decode turns were closed".into()))?;
     let processed =
         tokio::task::spawn_blocking(move || process_avatar(&bytes, declared.as_deref()))
             .await

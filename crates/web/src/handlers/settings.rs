@@ -126,7 +126,7 @@ pub async fn save_profile(
     ctx: Ctx,
     form: Result<Form<ProfileForm>, FormRejection>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require_user("/settings")?.clone();
+    let user = ctx.require_writer("/settings")?.clone();
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(&input.csrf)?;
     let mut form = FormState::new()

@@ -668,7 +668,12 @@ async fn deleting_an_account_keeps_posts_under_a_placeholder() {
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
 }
 
-fn multipart(csrf: &str, filename: &str, content_type: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+pub fn multipart(
+    csrf: &str,
+    filename: &str,
+    content_type: &str,
+    bytes: &[u8],
+) -> (String, Vec<u8>) {
     let boundary = "XBOUNDARYX";
     let mut body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"avatar\"; filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n"
@@ -679,7 +684,7 @@ fn multipart(csrf: &str, filename: &str, content_type: &str, bytes: &[u8]) -> (S
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-fn png(width: u32, height: u32) -> Vec<u8> {
+pub fn png(width: u32, height: u32) -> Vec<u8> {
     let img = image::RgbImage::from_pixel(width, height, image::Rgb([200, 30, 30]));
     let mut out = Vec::new();
     image::DynamicImage::ImageRgb8(img)

@@ -114,3 +114,90 @@ async fn issue16_a_tag_named_in_prose_does_not_swallow_the_rest_of_the_post() {
         ["a <script> item", "the next item"]
     );
 }
+
+/// The CRC-32 of PNG chunks.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffffu32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// A small PNG whose header claims `width`×`height` at `depth` bits and colour
+/// `kind` (6: RGBA, 2: RGB); its pixel data is that of a 1×1 picture, so only a
+/// decoder that believes the header allocates for it.
+fn lying_png(width: u32, height: u32, depth: u8, kind: u8) -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(1, 1, image::Rgb([1, 2, 3]));
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    // Signature (8), length (4), then "IHDR" and its 13 bytes, then their CRC.
+    let mut header = b"IHDR".to_vec();
+    header.extend_from_slice(&width.to_be_bytes());
+    header.extend_from_slice(&height.to_be_bytes());
+    header.extend_from_slice(&[depth, kind, 0, 0, 0]);
+    png[12..29].copy_from_slice(&header);
+    png[29..33].copy_from_slice(&crc32(&header).to_be_bytes());
+    png
+}
+
+#[tokio::test]
+async fn issue16_avatars_that_would_decode_into_too_much_memory_are_refused_beside_the_field() {
+    let app = TestApp::with_limits(RateLimitConfig {
+        avatars_per_user_per_hour: 4,
+        ..RateLimitConfig::default()
+    })
+    .await;
+    let account = app.account("ann", "password1", Role::User).await;
+    let ann = app.client("10.16.3.1");
+    ann.log_in("ann", "password1").await;
+    let csrf = ann.csrf("/settings").await;
+    let same_origin = [("sec-fetch-site", "same-origin")];
+    for (name, bytes, words) in [
+        // 4096×4096 in 16-bit colour: 128 MiB decoded, from a file under 1 KB.
+        ("deep.png", lying_png(4096, 4096, 16, 6), "too much memory"),
+        // A decompression bomb: 60,000 pixels a side.
+        ("bomb.png", lying_png(60_000, 60_000, 8, 2), "at most 4096"),
+        // Within every bound by its header, but its pixels are missing.
+        (
+            "short.png",
+            lying_png(4096, 4096, 8, 6),
+            "could not be read",
+        ),
+    ] {
+        assert!(bytes.len() < 1024);
+        let (content_type, body) = crate::accounts::multipart(&csrf, name, "image/png", &bytes);
+        let page = ann
+            .post_raw("/settings/avatar", &content_type, body, &same_origin)
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+        let message = page.text("#avatar-error");
+        assert!(message.contains(words), "{name}: {message}");
+    }
+    assert!(app.store.avatar(account.id).await.unwrap().is_none());
+    // The fourth upload this hour is allowed, the fifth is not.
+    let (content_type, body) =
+        crate::accounts::multipart(&csrf, "ok.png", "image/png", &crate::accounts::png(8, 8));
+    let ok = ann
+        .post_raw(
+            "/settings/avatar",
+            &content_type,
+            body.clone(),
+            &same_origin,
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let limited = ann
+        .post_raw("/settings/avatar", &content_type, body, &same_origin)
+        .await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+}

@@ -94,6 +94,7 @@ impl TestApp {
             answers_per_user_per_hour: 1000,
             comments_per_user_per_minute: 1000,
             previews_per_user_per_minute: 1000,
+            avatars_per_user_per_hour: 1000,
         }
     }
 
