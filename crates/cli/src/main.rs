@@ -67,7 +67,7 @@ impl SiteArgs {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the site over HTTP.
-    Serve(serve::ServeArgs),
+    Serve(Box<serve::ServeArgs>),
     /// Create or update the database schema, then exit.
     Migrate,
     /// Rebuild the search index in <data>/index from the database.
@@ -100,7 +100,7 @@ fn main() -> Result<()> {
 
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Serve(args) => serve::run(&cli.site, args).await,
+        Command::Serve(args) => serve::run(&cli.site, *args).await,
         Command::User(command) => users::run(&cli.site, command).await,
         Command::Reputation(command) => reputation::run(&cli.site, command).await,
         Command::Reindex => search::reindex(&cli.site).await,
