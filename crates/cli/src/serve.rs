@@ -8,8 +8,8 @@ use ponder_core::reputation::{ModerationRules, Privileges, ReputationRules};
 use ponder_web::auth::limits::RateLimitConfig;
 use ponder_web::auth::mail::{LogMailer, Mailer, SmtpMailer};
 use ponder_web::page_cache::PageCache;
+use ponder_web::server::ConnectionLimits;
 use ponder_web::{AppState, SiteConfig};
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -83,6 +83,16 @@ pub struct ServeArgs {
         default_value = "Ponder <noreply@localhost>"
     )]
     smtp_from: String,
+    /// Most connections open at once; more are answered 503 and closed at once.
+    #[arg(long, env = "PONDER_MAX_CONNECTIONS", default_value_t = ConnectionLimits::default().max_connections)]
+    max_connections: usize,
+    /// Seconds a client may take to send a request's headers, and a kept-alive
+    /// connection may wait quietly for its next request.
+    #[arg(long, env = "PONDER_HEADER_TIMEOUT_SECS", default_value_t = ConnectionLimits::default().header_timeout.as_secs())]
+    header_timeout_secs: u64,
+    /// Seconds a connection may go without a byte read or written.
+    #[arg(long, env = "PONDER_IDLE_TIMEOUT_SECS", default_value_t = ConnectionLimits::default().idle_timeout.as_secs())]
+    idle_timeout_secs: u64,
     /// Sign-ups allowed per hour from one IP address.
     #[arg(long, env = "PONDER_SIGNUPS_PER_IP_PER_HOUR", default_value_t = RateLimitConfig::default().signups_per_ip_per_hour)]
     signups_per_ip_per_hour: u32,
@@ -181,13 +191,14 @@ pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on {addr}; is another server using it?"))?;
     tracing::info!("serving on http://{addr}");
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .context("the server stopped with an error")
+    let limits = ConnectionLimits {
+        max_connections: args.max_connections.max(1),
+        header_timeout: Duration::from_secs(args.header_timeout_secs.max(1)),
+        idle_timeout: Duration::from_secs(args.idle_timeout_secs.max(1)),
+    };
+    ponder_web::server::serve(listener, app, limits, shutdown_signal())
+        .await
+        .context("the server stopped with an error")
 }
 
 /// Removes expired sessions at start and then hourly.

@@ -9,6 +9,7 @@
 //! - [`headers`]: security headers on every response.
 //! - [`page_cache`]: rendered pages for visitors, kept until a write.
 //! - [`rendering`]: Markdown rendered off the async workers, a few at a time.
+//! - [`server`]: serving over TCP with bounded connections and timeouts.
 //! - [`auth`]: passwords, sessions, CSRF, rate limits and mail.
 //! - [`forms`]: form state (values and messages per field) for re-rendering.
 //!
@@ -23,6 +24,7 @@ pub mod handlers;
 pub mod headers;
 pub mod page_cache;
 pub mod rendering;
+pub mod server;
 pub mod structured_data;
 pub mod tree;
 pub mod views;

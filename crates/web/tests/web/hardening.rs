@@ -201,3 +201,76 @@ async fn issue16_avatars_that_would_decode_into_too_much_memory_are_refused_besi
         .await;
     assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
 }
+
+/// Sends `request` on a new connection to `addr` and reads until the server closes
+/// it (for at most five seconds).
+async fn exchange(addr: std::net::SocketAddr, request: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request).await.unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        stream.read_to_end(&mut answer),
+    )
+    .await;
+    assert!(read.is_ok(), "the server kept the connection open");
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+const HEALTH: &[u8] = b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue16_connections_are_capped_and_slow_or_idle_ones_closed() {
+    use ponder_web::server::{ConnectionLimits, serve};
+    use std::time::Duration;
+    let app = TestApp::new().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let limits = ConnectionLimits {
+        max_connections: 3,
+        header_timeout: Duration::from_millis(400),
+        idle_timeout: Duration::from_millis(800),
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(serve(listener, app.router.clone(), limits, async move {
+        let _ = stopped.await;
+    }));
+
+    assert!(exchange(addr, HEALTH).await.starts_with("HTTP/1.1 200"));
+
+    // Headers sent a piece at a time, never finished: closed after the header
+    // timeout, with nothing answered.
+    assert_eq!(
+        exchange(addr, b"GET /healthz HTTP/1.1\r\nHost: loc").await,
+        ""
+    );
+
+    // A body promised and never sent: closed once the connection has been idle.
+    let stalled = exchange(
+        addr,
+        b"POST /login HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\nlogin=",
+    )
+    .await;
+    assert!(!stalled.starts_with("HTTP/1.1 2"), "{stalled}");
+
+    // Three silent connections fill the server; a fourth is refused at once.
+    let mut silent = Vec::new();
+    for _ in 0..3 {
+        silent.push(tokio::net::TcpStream::connect(addr).await.unwrap());
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let refused = exchange(addr, HEALTH).await;
+    assert!(refused.starts_with("HTTP/1.1 503"), "{refused}");
+    // The silent ones are closed by the header timeout, and the server answers again.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(exchange(addr, HEALTH).await.starts_with("HTTP/1.1 200"));
+    drop(silent);
+
+    let _ = stop.send(());
+    tokio::time::timeout(Duration::from_secs(5), server)
+        .await
+        .expect("the server stops")
+        .unwrap()
+        .unwrap();
+}
