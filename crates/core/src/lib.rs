@@ -1,6 +1,7 @@
 //! Ponder's domain: the types and rules every other crate shares, with no I/O.
 //!
 //! - [`accounts`]: what handles, names, emails and passwords may be.
+//! - [`mail_allowance`]: how often a link may be mailed to one account.
 //! - [`posts`]: what titles, bodies, tags and comments may be.
 //! - [`diff`]: word-level differences between revisions.
 //! - [`badges`]: the badges and what earns each.
@@ -18,6 +19,7 @@ pub mod badges;
 pub mod diff;
 pub mod identicon;
 pub mod ids;
+pub mod mail_allowance;
 pub mod markdown;
 pub mod paging;
 pub mod posts;

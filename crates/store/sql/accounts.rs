@@ -177,6 +177,48 @@ impl Backend {
         .await
     }
 
+    pub(crate) async fn change_password_impl(
+        &self,
+        user: UserId,
+        hash: &str,
+        at: i64,
+    ) -> StoreResult<()> {
+        let mut tx = self.writer.begin().await.map_err(db_error)?;
+        self.count();
+        let done =
+            sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1 AND deleted_at IS NULL")
+                .bind(user.0)
+                .bind(hash)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::not_found(format!("user {user}")));
+        }
+        self.count();
+        sqlx::query(
+            "UPDATE email_tokens SET used_at = $2 \
+             WHERE user_id = $1 AND purpose = $3 AND used_at IS NULL",
+        )
+        .bind(user.0)
+        .bind(at)
+        .bind(TokenPurpose::ResetPassword.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        self.count();
+        sqlx::query(
+            "INSERT INTO changes (kind, entity_id, created_at) \
+             VALUES ('user.password_changed', $1, $2)",
+        )
+        .bind(user.0)
+        .bind(at)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)
+    }
+
     pub(crate) async fn set_role_impl(&self, user: UserId, role: Role) -> StoreResult<()> {
         self.update_user(
             user,
@@ -268,6 +310,16 @@ impl Backend {
     }
 
     pub(crate) async fn create_email_token_impl(&self, token: NewEmailToken) -> StoreResult<()> {
+        let mut tx = self.writer.begin().await.map_err(db_error)?;
+        self.insert_email_token(&mut tx, &token).await?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn insert_email_token(
+        &self,
+        tx: &mut sqlx::Transaction<'_, Db>,
+        token: &NewEmailToken,
+    ) -> StoreResult<()> {
         self.count();
         sqlx::query(
             "INSERT INTO email_tokens (token_hash, user_id, purpose, email, created_at, expires_at) \
@@ -279,10 +331,53 @@ impl Backend {
         .bind(&token.email)
         .bind(token.created_at)
         .bind(token.expires_at)
-        .execute(&self.writer)
+        .execute(&mut **tx)
         .await
         .map_err(db_error)?;
         Ok(())
+    }
+
+    pub(crate) async fn create_email_token_within_impl(
+        &self,
+        token: NewEmailToken,
+        allowance: ponder_core::mail_allowance::MailAllowance,
+    ) -> StoreResult<Result<(), i64>> {
+        let mut tx = self.writer.begin().await.map_err(db_error)?;
+        // The user's row, locked where the engine needs it, queues racing requests.
+        self.count();
+        let found: Option<(i64,)> = sqlx::query_as(concat!(
+            "SELECT id FROM users WHERE id = $1 AND deleted_at IS NULL",
+            for_update!()
+        ))
+        .bind(token.user.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if found.is_none() {
+            return Err(StoreError::not_found(format!("user {}", token.user)));
+        }
+        self.count();
+        let (count, first_at, last_at): (i64, Option<i64>, Option<i64>) = sqlx::query_as(
+            "SELECT COUNT(*), MIN(created_at), MAX(created_at) FROM email_tokens \
+             WHERE user_id = $1 AND purpose = $2 AND created_at > $3",
+        )
+        .bind(token.user.0)
+        .bind(token.purpose.as_str())
+        .bind(token.created_at - ponder_core::mail_allowance::DAY)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let sent = ponder_core::mail_allowance::MailsSent {
+            count: u32::try_from(count).unwrap_or(u32::MAX),
+            first_at,
+            last_at,
+        };
+        if let Err(wait) = allowance.check(sent, token.created_at) {
+            return Ok(Err(wait));
+        }
+        self.insert_email_token(&mut tx, &token).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(Ok(()))
     }
 
     pub(crate) async fn use_email_token_impl(

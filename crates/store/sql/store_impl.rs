@@ -182,6 +182,15 @@ impl ponder_store::Store for Backend {
         self.set_password_hash_impl(user, hash).await
     }
 
+    async fn change_password(
+        &self,
+        user: ponder_core::UserId,
+        hash: &str,
+        at: i64,
+    ) -> StoreResult<()> {
+        self.change_password_impl(user, hash, at).await
+    }
+
     async fn set_role(
         &self,
         user: ponder_core::UserId,
@@ -200,6 +209,14 @@ impl ponder_store::Store for Backend {
 
     async fn set_email_verified(&self, user: ponder_core::UserId, at: i64) -> StoreResult<()> {
         self.set_email_verified_impl(user, at).await
+    }
+
+    async fn create_email_token_within(
+        &self,
+        token: ponder_store::NewEmailToken,
+        allowance: ponder_core::mail_allowance::MailAllowance,
+    ) -> StoreResult<Result<(), i64>> {
+        self.create_email_token_within_impl(token, allowance).await
     }
 
     async fn create_email_token(&self, token: ponder_store::NewEmailToken) -> StoreResult<()> {

@@ -53,6 +53,8 @@ macro_rules! conformance_tests {
             profiles_roles_and_passwords_change,
             deleting_an_account_keeps_what_they_wrote,
             email_tokens_work_once_and_expire,
+            a_chosen_password_ends_every_reset_link,
+            the_mail_allowance_holds_against_racing_requests,
             avatars_are_stored_and_replaced,
             edits_make_revisions_and_stale_edits_are_refused,
             concurrent_edits_let_exactly_one_win,
@@ -1190,6 +1192,134 @@ pub async fn email_tokens_work_once_and_expire(store: Arc<dyn Store>) {
         }
     }
     assert_eq!(uses, 1, "a token raced by eight requests works once");
+}
+
+/// A password chosen by a reset link or in settings ends every other reset link
+/// of the account (issue 16); a verification link, another account's reset link and
+/// the same password hashed anew end nothing.
+pub async fn a_chosen_password_ends_every_reset_link(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let bob = user(&*store, "bob").await;
+    for (hash, owner, purpose) in [
+        ("r1", ann.id, TokenPurpose::ResetPassword),
+        ("r2", ann.id, TokenPurpose::ResetPassword),
+        ("v1", ann.id, TokenPurpose::VerifyEmail),
+        ("b1", bob.id, TokenPurpose::ResetPassword),
+    ] {
+        store
+            .create_email_token(token(hash, owner, purpose, at(100)))
+            .await
+            .unwrap();
+    }
+    let used = store
+        .use_email_token("r1", TokenPurpose::ResetPassword, at(1))
+        .await
+        .unwrap();
+    assert_eq!(used.map(|(user, _)| user), Some(ann.id));
+    store
+        .change_password(ann.id, "$argon2id$new", at(2))
+        .await
+        .unwrap();
+    let record = store.login_record_by_id(ann.id).await.unwrap().unwrap();
+    assert_eq!(record.password_hash.as_deref(), Some("$argon2id$new"));
+    let use_token = |hash: &'static str, purpose| {
+        let store = store.clone();
+        async move { store.use_email_token(hash, purpose, at(3)).await.unwrap() }
+    };
+    assert_eq!(use_token("r2", TokenPurpose::ResetPassword).await, None);
+    assert!(use_token("v1", TokenPurpose::VerifyEmail).await.is_some());
+    assert!(use_token("b1", TokenPurpose::ResetPassword).await.is_some());
+
+    store
+        .create_email_token(token("r3", ann.id, TokenPurpose::ResetPassword, at(100)))
+        .await
+        .unwrap();
+    store
+        .set_password_hash(ann.id, "$argon2id$rehashed")
+        .await
+        .unwrap();
+    assert!(use_token("r3", TokenPurpose::ResetPassword).await.is_some());
+    assert!(matches!(
+        store.change_password(UserId(999_999), "x", at(4)).await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+/// Tokens made within an allowance: a pause after each, a cap a day, counted per
+/// purpose, and eight racing requests store one (issue 16).
+pub async fn the_mail_allowance_holds_against_racing_requests(store: Arc<dyn Store>) {
+    use ponder_core::mail_allowance::{DAY, MailAllowance};
+    let ann = user(&*store, "ann").await;
+    let allowance = MailAllowance {
+        cooldown_secs: 60,
+        per_day: 2,
+    };
+    let made_at = |hash: &str, purpose, created: i64| NewEmailToken {
+        created_at: created,
+        ..token(hash, ann.id, purpose, created + 3_600)
+    };
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let store = store.clone();
+        let token = made_at(&format!("race{i}"), TokenPurpose::ResetPassword, at(0));
+        tasks.push(tokio::spawn(async move {
+            store.create_email_token_within(token, allowance).await
+        }));
+    }
+    let mut stored = 0;
+    for task in tasks {
+        match task.await.unwrap().unwrap() {
+            Ok(()) => stored += 1,
+            Err(wait) => assert_eq!(wait, 60),
+        }
+    }
+    assert_eq!(stored, 1, "racing requests store one token");
+    let within = |hash: &'static str, purpose, created| {
+        let store = store.clone();
+        let token = made_at(hash, purpose, created);
+        async move {
+            store
+                .create_email_token_within(token, allowance)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        within("soon", TokenPurpose::ResetPassword, at(30)).await,
+        Err(30)
+    );
+    assert_eq!(
+        within("other", TokenPurpose::VerifyEmail, at(30)).await,
+        Ok(())
+    );
+    assert_eq!(
+        within("second", TokenPurpose::ResetPassword, at(60)).await,
+        Ok(())
+    );
+    assert_eq!(
+        within("third", TokenPurpose::ResetPassword, at(600)).await,
+        Err(DAY - 600),
+        "two a day"
+    );
+    assert_eq!(
+        within("next-day", TokenPurpose::ResetPassword, at(DAY)).await,
+        Ok(())
+    );
+    assert!(
+        store
+            .use_email_token("next-day", TokenPurpose::ResetPassword, at(DAY + 1))
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(
+        store
+            .use_email_token("third", TokenPurpose::ResetPassword, at(601))
+            .await
+            .unwrap(),
+        None,
+        "a refused token is not stored"
+    );
 }
 
 /// Avatars are stored, replaced, and gone with their account.

@@ -143,8 +143,13 @@ pub trait Store: Send + Sync + 'static {
     /// Changes a user's display name and about text.
     async fn update_profile(&self, user: UserId, edit: ProfileEdit) -> StoreResult<()>;
 
-    /// Replaces a user's password hash.
+    /// Replaces a user's password hash (the same password hashed anew, say).
     async fn set_password_hash(&self, user: UserId, hash: &str) -> StoreResult<()>;
+
+    /// Sets a password the user chose (by a reset link or in settings): replaces
+    /// the hash and ends every unused reset link of the user, in one transaction,
+    /// so that no link mailed before the change still works.
+    async fn change_password(&self, user: UserId, hash: &str, at: Timestamp) -> StoreResult<()>;
 
     /// Changes a user's role.
     async fn set_role(&self, user: UserId, role: Role) -> StoreResult<()>;
@@ -159,6 +164,17 @@ pub trait Store: Send + Sync + 'static {
 
     /// Marks a user's email as verified.
     async fn set_email_verified(&self, user: UserId, at: Timestamp) -> StoreResult<()>;
+
+    /// Stores a single-use token if the user's `allowance` for its purpose has room
+    /// at its `created_at` (counting the tokens of that purpose made in the day
+    /// before); otherwise stores nothing and answers the seconds until it has.
+    /// Checking and storing are one transaction, so racing requests cannot both
+    /// pass the check.
+    async fn create_email_token_within(
+        &self,
+        token: NewEmailToken,
+        allowance: ponder_core::mail_allowance::MailAllowance,
+    ) -> StoreResult<Result<(), i64>>;
 
     /// Stores a single-use token.
     async fn create_email_token(&self, token: NewEmailToken) -> StoreResult<()>;

@@ -1,7 +1,12 @@
 //! Email verification and password reset. Each sends a single-use link (the token
 //! itself is only in the mail; the database keeps its hash). The reset request
 //! answers the same whether or not an account uses the address, so it cannot be
-//! used to find out who has an account.
+//! used to find out who has an account: the account is looked up and the mail sent
+//! after the answer has gone, so that its timing says nothing either.
+//!
+//! Each kind of link has an allowance per account ([`MailAllowance`]: a pause
+//! after each mail and a daily cap), counted from the tokens the database keeps,
+//! so it holds across nodes and restarts.
 
 use super::auth::{CsrfOnly, see_other};
 use super::client_ip::ClientIp;
@@ -19,6 +24,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use ponder_core::UserId;
 use ponder_core::accounts::{validate_email, validate_password};
+use ponder_core::mail_allowance::MailAllowance;
 use ponder_core::time::now;
 use ponder_store::{NewEmailToken, TokenPurpose};
 use serde::Deserialize;
@@ -51,13 +57,15 @@ const RESET: LinkMail = LinkMail {
     path: "/reset-password/new",
 };
 
-/// Makes a token for `user` and mails its link to `email`.
+/// Makes a token for `user` and mails its link to `email`, if the account's
+/// allowance for this kind of link has room; if not, sends nothing and answers the
+/// seconds until it has.
 async fn mail_token(
     state: &AppState,
     user: UserId,
     email: &str,
     kind: &LinkMail,
-) -> Result<(), AppError> {
+) -> Result<Result<(), i64>, AppError> {
     let LinkMail {
         purpose,
         lifetime,
@@ -67,17 +75,24 @@ async fn mail_token(
     } = *kind;
     let token = random_token();
     let at = now();
-    state
+    let stored = state
         .store
-        .create_email_token(NewEmailToken {
-            token_hash: sha256_hex(&token),
-            user,
-            purpose,
-            email: email.to_owned(),
-            created_at: at,
-            expires_at: at + lifetime,
-        })
+        .create_email_token_within(
+            NewEmailToken {
+                token_hash: sha256_hex(&token),
+                user,
+                purpose,
+                email: email.to_owned(),
+                created_at: at,
+                expires_at: at + lifetime,
+            },
+            MailAllowance::default(),
+        )
         .await?;
+    if let Err(wait) = stored {
+        tracing::info!(%user, "{subject}: mail not sent, over the account's allowance");
+        return Ok(Err(wait));
+    }
     let link = format!("{}{link_path}?token={token}", state.site.base_url);
     let body = format!(
         "{intro}\n\n{link}\n\nThe link works once and expires in {}. If you did not ask for this, ignore this message.\n\n{}\n",
@@ -93,24 +108,27 @@ async fn mail_token(
         .mailer
         .send(mail)
         .await
-        .map_err(|e| AppError::Internal(format!("mail not sent: {e}")))
+        .map_err(|e| AppError::Internal(format!("mail not sent: {e}")))?;
+    Ok(Ok(()))
+}
+
+/// Sends `user` a link that verifies their email, if the account has an address
+/// that is not verified yet and its allowance has room (if not, the seconds until
+/// it has).
+async fn mail_verification(state: &AppState, user: UserId) -> Result<Result<(), i64>, AppError> {
+    let Some(record) = state.store.login_record_by_id(user).await? else {
+        return Ok(Ok(()));
+    };
+    let (Some(email), false) = (record.email, record.email_verified) else {
+        return Ok(Ok(()));
+    };
+    mail_token(state, user, &email, &VERIFY).await
 }
 
 /// Sends `user` a link that verifies their email. A failure is logged, not shown:
 /// the account works without it and the link can be sent again from settings.
 pub async fn send_verification(state: &AppState, user: UserId) {
-    let record = match state.store.login_record_by_id(user).await {
-        Ok(Some(record)) => record,
-        Ok(None) => return,
-        Err(err) => {
-            tracing::warn!(%err, "cannot read the account to verify");
-            return;
-        }
-    };
-    let (Some(email), false) = (record.email, record.email_verified) else {
-        return;
-    };
-    if let Err(err) = mail_token(state, user, &email, &VERIFY).await {
+    if let Err(err) = mail_verification(state, user).await {
         tracing::warn!(%err, "verification mail not sent");
     }
 }
@@ -180,7 +198,11 @@ pub async fn resend_verification(
     let user = ctx.require_user("/settings")?.id;
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(input.csrf())?;
-    send_verification(&state, user).await;
+    if let Err(wait) = mail_verification(&state, user).await? {
+        return Err(AppError::RateLimited {
+            retry_after_secs: u64::try_from(wait).unwrap_or(1),
+        });
+    }
     Ok(see_other("/settings?saved=verification", None))
 }
 
@@ -235,18 +257,32 @@ pub async fn reset_request(
         }
     };
     state.limits.check_login(&ip, &email)?;
-    let record = state.store.login_record(&email).await?;
-    if let Some(record) = record.filter(|r| {
-        r.email
-            .as_deref()
-            .is_some_and(|e| e.eq_ignore_ascii_case(&email))
-    }) {
-        mail_token(&state, record.user.id, &email, &RESET).await?;
-    }
+    tokio::spawn(mail_reset_link(state.clone(), email.clone()));
     form.success = Some(format!(
         "If an account uses {email}, a link to reset its password is on its way. Check your inbox."
     ));
     Ok(reset_page(&ctx, form, "sent", StatusCode::OK))
+}
+
+/// Mails a reset link to `email` if an account uses it and its allowance has room;
+/// runs after the request is answered, so failures go to the log.
+async fn mail_reset_link(state: AppState, email: String) {
+    let outcome = async {
+        let record = state.store.login_record(&email).await?;
+        let Some(record) = record.filter(|r| {
+            r.email
+                .as_deref()
+                .is_some_and(|e| e.eq_ignore_ascii_case(&email))
+        }) else {
+            return Ok(());
+        };
+        mail_token(&state, record.user.id, &email, &RESET)
+            .await
+            .map(|_| ())
+    };
+    if let Err(err) = outcome.await {
+        tracing::warn!(%err, "reset mail not sent");
+    }
 }
 
 /// `GET /reset-password/new?token=`: the form for the new password.
@@ -310,7 +346,7 @@ pub async fn reset(
     let hash = password::hash(input.password)
         .await
         .map_err(AppError::Internal)?;
-    state.store.set_password_hash(user, &hash).await?;
+    state.store.change_password(user, &hash, now()).await?;
     state.store.delete_user_sessions(user, None).await?;
     Ok(see_other("/login?reset=done", None))
 }

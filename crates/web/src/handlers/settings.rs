@@ -188,7 +188,10 @@ pub async fn change_password(
     let new_hash = password::hash(input.new_password)
         .await
         .map_err(AppError::Internal)?;
-    state.store.set_password_hash(user.id, &new_hash).await?;
+    state
+        .store
+        .change_password(user.id, &new_hash, ponder_core::time::now())
+        .await?;
     state
         .store
         .delete_user_sessions(user.id, ctx.session_hash.as_deref())

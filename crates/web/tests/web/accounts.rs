@@ -57,7 +57,7 @@ async fn signing_up_logs_in_with_a_safe_cookie_and_mails_a_link() {
     let record = app.store.login_record("ann").await.unwrap().unwrap();
     assert!(record.password_hash.unwrap().starts_with("$argon2id$"));
     assert!(!record.email_verified);
-    let link = app.mail.last_link_to("Ann@Example.org");
+    let link = app.mail.last_link_to("Ann@Example.org").await;
     assert!(link.starts_with("/verify-email?token="), "{link}");
     let verified = browser.get(&link).await;
     assert_eq!(verified.status, StatusCode::OK);
@@ -889,7 +889,7 @@ async fn passwords_reset_by_mailed_link() {
         .await;
     assert_eq!(bad_email.status, StatusCode::UNPROCESSABLE_ENTITY);
 
-    let link = app.mail.last_link_to("ann@example.org");
+    let link = app.mail.last_link_to("ann@example.org").await;
     assert!(link.starts_with("/reset-password/new?token="), "{link}");
     let form = browser.get(&link).await;
     let token = form.attrs("input[name=token]", "value").remove(0);

@@ -274,3 +274,121 @@ async fn issue16_connections_are_capped_and_slow_or_idle_ones_closed() {
         .unwrap()
         .unwrap();
 }
+
+#[tokio::test]
+async fn issue16_a_new_password_ends_every_outstanding_reset_link() {
+    use ponder_store::{NewEmailToken, TokenPurpose};
+    let app = TestApp::new().await;
+    let ann = app.account("ann", "password1", Role::User).await;
+    // A link mailed earlier, still within its hour.
+    let earlier = "e".repeat(64);
+    app.store
+        .create_email_token(NewEmailToken {
+            token_hash: ponder_web::auth::tokens::sha256_hex(&earlier),
+            user: ann.id,
+            purpose: TokenPurpose::ResetPassword,
+            email: "ann@example.org".into(),
+            created_at: ponder_core::time::now() - 120,
+            expires_at: ponder_core::time::now() + 3_000,
+        })
+        .await
+        .unwrap();
+    let browser = app.client("10.16.4.1");
+    let csrf = browser.csrf("/reset-password").await;
+    browser
+        .post(
+            "/reset-password",
+            &[("csrf", &csrf), ("email", "ann@example.org")],
+        )
+        .await;
+    let link = app.mail.last_link_to("ann@example.org").await;
+    let token = link
+        .trim_start_matches("/reset-password/new?token=")
+        .to_owned();
+    let reset = |token: String, password: &'static str| {
+        let browser = &browser;
+        let csrf = csrf.clone();
+        async move {
+            browser
+                .post(
+                    "/reset-password/new",
+                    &[("csrf", &csrf), ("token", &token), ("password", password)],
+                )
+                .await
+                .status
+        }
+    };
+    assert_eq!(reset(token, "password9").await, StatusCode::SEE_OTHER);
+    assert_eq!(
+        reset(earlier.clone(), "password8").await,
+        StatusCode::BAD_REQUEST,
+        "the earlier link died with the one used"
+    );
+
+    // The same for a password changed in settings.
+    let later = "f".repeat(64);
+    app.store
+        .create_email_token(NewEmailToken {
+            token_hash: ponder_web::auth::tokens::sha256_hex(&later),
+            user: ann.id,
+            purpose: TokenPurpose::ResetPassword,
+            email: "ann@example.org".into(),
+            created_at: ponder_core::time::now(),
+            expires_at: ponder_core::time::now() + 3_600,
+        })
+        .await
+        .unwrap();
+    let session = app.client("10.16.4.2");
+    session.log_in("ann", "password9").await;
+    let settings_csrf = session.csrf("/settings").await;
+    let changed = session
+        .post(
+            "/settings/password",
+            &[
+                ("csrf", &settings_csrf),
+                ("current_password", "password9"),
+                ("new_password", "password7"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
+    assert_eq!(reset(later, "password6").await, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn issue16_verification_and_reset_mail_have_a_pause_and_a_daily_cap() {
+    let app = TestApp::new().await;
+    app.account("ann", "password1", Role::User).await;
+    let ann = app.client("10.16.5.1");
+    ann.log_in("ann", "password1").await;
+    let csrf = ann.csrf("/settings").await;
+    let first = ann.post("/settings/verify-email", &[("csrf", &csrf)]).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER);
+    app.mail.last_link_to("ann@example.org").await;
+    for _ in 0..5 {
+        let again = ann.post("/settings/verify-email", &[("csrf", &csrf)]).await;
+        assert_eq!(again.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(!again.header(axum::http::header::RETRY_AFTER).is_empty());
+    }
+    assert_eq!(app.mail.count_to("ann@example.org"), 1);
+
+    // Reset requests answer the same every time, but one mail goes.
+    let visitor = app.client("10.16.5.2");
+    let csrf = visitor.csrf("/reset-password").await;
+    for _ in 0..4 {
+        let asked = visitor
+            .post(
+                "/reset-password",
+                &[("csrf", &csrf), ("email", "ann@example.org")],
+            )
+            .await;
+        assert_eq!(asked.status, StatusCode::OK);
+    }
+    app.mail.links_to("ann@example.org", 2).await;
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    assert_eq!(
+        app.mail.count_to("ann@example.org"),
+        2,
+        "one verification, one reset"
+    );
+}

@@ -46,18 +46,45 @@ impl Mailer for CaptureMailer {
 }
 
 impl CaptureMailer {
-    /// The link in the last mail sent to `to`.
-    pub fn last_link_to(&self, to: &str) -> String {
-        let sent = self.sent.lock().unwrap();
-        let mail = sent
+    /// The link in the last mail sent to `to`, waiting (up to five seconds) for
+    /// one: some mail goes out after the request that asked for it is answered.
+    pub async fn last_link_to(&self, to: &str) -> String {
+        self.links_to(to, 1).await.pop().unwrap()
+    }
+
+    /// The links in the mails sent to `to`, oldest first, once there are at least
+    /// `count` of them (waiting up to five seconds).
+    pub async fn links_to(&self, to: &str, count: usize) -> Vec<String> {
+        for _ in 0..500 {
+            let links: Vec<String> = self
+                .sent
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|m| m.to == to)
+                .map(|mail| {
+                    let start = mail.body.find("https://").expect("a link");
+                    let link = mail.body[start..].split_whitespace().next().unwrap();
+                    link.trim_start_matches("https://ask.example.org")
+                        .to_owned()
+                })
+                .collect();
+            if links.len() >= count {
+                return links;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("fewer than {count} mails to {to}");
+    }
+
+    /// How many mails went to `to`.
+    pub fn count_to(&self, to: &str) -> usize {
+        self.sent
+            .lock()
+            .unwrap()
             .iter()
-            .rev()
-            .find(|m| m.to == to)
-            .unwrap_or_else(|| panic!("no mail to {to}"));
-        let start = mail.body.find("https://").expect("a link");
-        let link = mail.body[start..].split_whitespace().next().unwrap();
-        link.trim_start_matches("https://ask.example.org")
-            .to_owned()
+            .filter(|m| m.to == to)
+            .count()
     }
 }
 
