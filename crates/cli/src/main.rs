@@ -22,6 +22,16 @@ mod users;
 struct Cli {
     #[command(flatten)]
     site: SiteArgs,
+    /// How the log on standard error is written: text (coloured only when standard
+    /// error is a terminal) or json (one object a line, for log collectors).
+    #[arg(
+        long,
+        global = true,
+        env = "PONDER_LOG_FORMAT",
+        value_enum,
+        default_value_t = LogFormat::Text
+    )]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
 }
@@ -64,6 +74,15 @@ impl SiteArgs {
     }
 }
 
+/// How the log is written.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    /// Lines for people.
+    Text,
+    /// One JSON object a line.
+    Json,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve the site over HTTP.
@@ -90,7 +109,7 @@ enum Command {
 
 fn main() -> Result<()> {
     let cli = Cli::parse();
-    init_logging();
+    init_logging(cli.log_format);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -115,14 +134,21 @@ async fn run(cli: Cli) -> Result<()> {
     }
 }
 
-fn init_logging() {
+/// Logs to standard error, filtered by `PONDER_LOG`; colour codes only where a
+/// terminal shows them, never into a file or a pipe.
+fn init_logging(format: LogFormat) {
+    use std::io::IsTerminal;
     use tracing_subscriber::EnvFilter;
     let filter =
         EnvFilter::try_from_env("PONDER_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    tracing_subscriber::fmt()
+    let log = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
-        .init();
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => log.with_ansi(std::io::stderr().is_terminal()).init(),
+        LogFormat::Json => log.json().with_ansi(false).init(),
+    }
 }
 
 /// Opens the site's store, creating and migrating the database when needed.

@@ -190,7 +190,8 @@ pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}; is another server using it?"))?;
-    tracing::info!("serving on http://{addr}");
+    let bound = listener.local_addr().unwrap_or(addr);
+    tracing::info!("serving on http://{bound}");
     let limits = ConnectionLimits {
         max_connections: args.max_connections.max(1),
         header_timeout: Duration::from_secs(args.header_timeout_secs.max(1)),
