@@ -40,6 +40,12 @@ pub enum Problem {
     /// The file ended before the root element was closed.
     #[error("the file ends before </{0}>: it may have been cut short")]
     Truncated(String),
+    /// A line is longer than any row of a real dump.
+    #[error("the line is over {} MiB long; a dump keeps one row a line, far shorter", limit / (1024 * 1024))]
+    LineTooLong {
+        /// The longest line read, in bytes.
+        limit: u64,
+    },
     /// A row lacks an attribute it must have.
     #[error("the row has no {0} attribute")]
     Missing(&'static str),

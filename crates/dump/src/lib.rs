@@ -12,5 +12,5 @@ mod read;
 mod write;
 
 pub use error::{DumpError, Problem};
-pub use read::{Row, RowReader};
+pub use read::{MAX_LINE_BYTES, Row, RowReader};
 pub use write::RowWriter;

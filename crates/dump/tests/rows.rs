@@ -120,7 +120,14 @@ fn what_is_written_reads_back_the_same() {
 #[test]
 fn bad_files_are_named_with_their_line() {
     let head = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<posts>\n";
-    let cases: [(String, u64, &str); 7] = [
+    let endless = "a".repeat(ponder_dump::MAX_LINE_BYTES as usize);
+    let cases: [(String, u64, &str); 8] = [
+        // Issue 16: a line is never read into memory past the cap.
+        (
+            format!("{head}  <row Id=\"1\" />\n  <row Id=\"2\" Body=\"{endless}\" />\n</posts>"),
+            4,
+            "over 16 MiB long",
+        ),
         ("<posts>\n</posts>".to_owned(), 1, "XML declaration"),
         (
             "<?xml version=\"1.0\"?>\n<users>\n</users>".to_owned(),

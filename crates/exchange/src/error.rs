@@ -13,7 +13,7 @@ pub enum ExchangeError {
     /// The folder lacks files every dump has.
     #[error(
         "{} has no {missing}: a Stack Exchange dump folder holds Users.xml, Posts.xml, \
-         Comments.xml, Tags.xml and Votes.xml (PostHistory.xml, PostLinks.xml and Badges.xml \
+         Comments.xml and Votes.xml (Tags.xml, PostHistory.xml, PostLinks.xml and Badges.xml \
          are read when present)",
         dir.display()
     )]

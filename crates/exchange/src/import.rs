@@ -34,17 +34,12 @@ use tokio::task::JoinHandle;
 /// slower to read than to write (or the other way round) leaves neither side idle.
 const IN_FLIGHT: usize = 2;
 
-/// Files every dump has.
-const REQUIRED: [&str; 5] = [
-    "Users.xml",
-    "Posts.xml",
-    "Comments.xml",
-    "Tags.xml",
-    "Votes.xml",
-];
+/// Files every dump has had since 2009.
+const REQUIRED: [&str; 4] = ["Users.xml", "Posts.xml", "Comments.xml", "Votes.xml"];
 /// The order files are read in: users and tags before the posts that name them,
-/// posts before what refers to them. PostHistory.xml, PostLinks.xml and Badges.xml
-/// are read when present.
+/// posts before what refers to them. Tags.xml (from 2014 on), PostHistory.xml,
+/// PostLinks.xml and Badges.xml are read when present; without Tags.xml the tags
+/// are made from the questions' own.
 const ORDER: [&str; 8] = [
     "Users.xml",
     "Tags.xml",
@@ -479,6 +474,7 @@ impl Importer<'_> {
             s.added += read.added;
             s.millis = read.millis;
             s.skipped = read.skipped;
+            s.defaulted = read.defaulted;
             s.notes.extend(read.notes);
         }
     }
@@ -748,8 +744,18 @@ impl Importer<'_> {
         let id = required_int(row, "Id", &at)?;
         let user = required_int(row, "UserId", &at)?;
         let name = required(row, "Name", &at)?.trim().to_owned();
-        let class = required(row, "Class", &at)?;
-        let Some(class) = mapping::badge_class(class) else {
+        // Dumps before 2014 have no Class.
+        let class = match row.get("Class") {
+            Some(class) => mapping::badge_class(class),
+            None => {
+                summary.defaulted(
+                    "badges without a Class (an older dump): gold or silver for the badges \
+                     Stack Exchange awards as such, by name; bronze for the rest",
+                );
+                Some(mapping::badge_class_by_name(&name))
+            }
+        };
+        let Some(class) = class else {
             summary.skip("badge of an unknown class", row.line);
             return Ok(());
         };

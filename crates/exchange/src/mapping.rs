@@ -64,6 +64,61 @@ pub(crate) fn badge_class(code: &str) -> Option<&'static str> {
     }
 }
 
+/// The class of a badge named `name`, for dumps that do not say (before 2014):
+/// Stack Exchange's gold and silver badges by name, bronze for every other (most
+/// badges, and tag badges, whose class the name does not tell).
+pub(crate) fn badge_class_by_name(name: &str) -> &'static str {
+    const GOLD: &[&str] = &[
+        "Copy Editor",
+        "Electorate",
+        "Famous Question",
+        "Fanatic",
+        "Great Answer",
+        "Great Question",
+        "Illuminator",
+        "Legendary",
+        "Marshal",
+        "Populist",
+        "Publicist",
+        "Reversal",
+        "Socratic",
+        "Stellar Question",
+        "Steward",
+        "Unsung Hero",
+    ];
+    const SILVER: &[&str] = &[
+        "Announcer",
+        "Archaeologist",
+        "Booster",
+        "Civic Duty",
+        "Convention",
+        "Deputy",
+        "Enthusiast",
+        "Epic",
+        "Favorite Question",
+        "Generalist",
+        "Good Answer",
+        "Good Question",
+        "Guru",
+        "Inquisitive",
+        "Necromancer",
+        "Notable Question",
+        "Pundit",
+        "Refiner",
+        "Strunk & White",
+        "Tag Editor",
+        "Taxonomist",
+        "Yearling",
+    ];
+    if GOLD.contains(&name) {
+        "gold"
+    } else if SILVER.contains(&name) {
+        "silver"
+    } else {
+        "bronze"
+    }
+}
+
 /// The dump's Class for one of Ponder's badge classes.
 pub(crate) fn badge_class_code(class: &str) -> &'static str {
     match class {

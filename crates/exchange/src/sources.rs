@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::os::unix::fs::FileExt;
 use std::path::Path;
 
@@ -34,9 +34,16 @@ impl Sources {
         let (mut line, mut offset) = (Vec::new(), 0u64);
         loop {
             line.clear();
-            let read = reader.read_until(b'\n', &mut line).ok()?;
+            let read = (&mut reader)
+                .take(ponder_dump::MAX_LINE_BYTES + 1)
+                .read_until(b'\n', &mut line)
+                .ok()?;
             if read == 0 {
                 break;
+            }
+            if read as u64 > ponder_dump::MAX_LINE_BYTES {
+                // The main pass refuses the line, naming it.
+                return None;
             }
             if let Some(post) = body_revision_of(&line)
                 && (offsets.len() < MAX_POSTS || offsets.contains_key(&post))
@@ -78,6 +85,9 @@ impl Sources {
             } else {
                 WINDOW
             };
+            if width as u64 > 2 * ponder_dump::MAX_LINE_BYTES {
+                return None;
+            }
             self.window.resize(width, 0);
             let read = self.file.read_at(&mut self.window, offset).ok()?;
             self.window.truncate(read);

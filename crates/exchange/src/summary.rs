@@ -19,6 +19,9 @@ pub struct FileSummary {
     pub skipped: BTreeMap<String, (u64, Vec<u64>)>,
     /// Notes: what the file's rows became where that is not one row to one row.
     pub notes: Vec<String>,
+    /// Rows that lacked an attribute older dumps do not have, by what was assumed
+    /// instead: how many.
+    pub defaulted: BTreeMap<String, u64>,
     /// Milliseconds spent on the file.
     pub millis: u64,
 }
@@ -30,6 +33,17 @@ impl FileSummary {
         entry.0 += 1;
         if entry.1.len() < EXAMPLES {
             entry.1.push(line);
+        }
+    }
+
+    /// Counts a row that took a default for an attribute it lacked; the summary
+    /// says so once, with the count.
+    pub(crate) fn defaulted(&mut self, what: &str) {
+        match self.defaulted.get_mut(what) {
+            Some(count) => *count += 1,
+            None => {
+                self.defaulted.insert(what.to_owned(), 1);
+            }
         }
     }
 
@@ -91,6 +105,9 @@ impl fmt::Display for ImportSummary {
                     "  skipped {count}: {reason} (line {}{more})",
                     lines.join(", ")
                 )?;
+            }
+            for (what, count) in &s.defaulted {
+                writeln!(f, "  {count} {what}")?;
             }
             for note in &s.notes {
                 writeln!(f, "  {note}")?;

@@ -37,8 +37,77 @@ macro_rules! on_both_databases {
 }
 
 on_both_databases!(a_small_dump_arrives_whole);
+on_both_databases!(issue16_a_dump_in_the_2014_format_arrives);
 on_both_databases!(the_sample_arrives_with_its_counts);
 on_both_databases!(the_sample_arrives_the_same_in_small_batches);
+
+/// A dump as Stack Exchange made them before 2014: no Tags.xml, no PostHistory.xml,
+/// badges without Class or TagBased.
+async fn issue16_a_dump_in_the_2014_format_arrives(store: Arc<dyn Store>) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path();
+    write_file(
+        path,
+        "Users.xml",
+        "users",
+        &[
+            r#"<row Id="1" Reputation="500" CreationDate="2010-01-01T00:00:00.000" DisplayName="Old Timer" />"#,
+        ],
+    );
+    write_file(
+        path,
+        "Posts.xml",
+        "posts",
+        &[
+            r#"<row Id="1" PostTypeId="1" CreationDate="2010-01-02T00:00:00.000" Score="3" Body="&lt;p&gt;An old question.&lt;/p&gt;" OwnerUserId="1" Title="A question from 2010" Tags="&lt;history&gt;&lt;old&gt;" AnswerCount="0" />"#,
+        ],
+    );
+    write_file(path, "Comments.xml", "comments", &[]);
+    write_file(path, "Votes.xml", "votes", &[]);
+    write_file(
+        path,
+        "Badges.xml",
+        "badges",
+        &[
+            r#"<row Id="1" UserId="1" Name="Great Answer" Date="2010-03-01T00:00:00.000" />"#,
+            r#"<row Id="2" UserId="1" Name="Yearling" Date="2011-01-01T00:00:00.000" />"#,
+            r#"<row Id="3" UserId="1" Name="Teacher" Date="2010-01-05T00:00:00.000" />"#,
+        ],
+    );
+    let summary = import(&store, path).await.unwrap();
+    let badges = summary.file("Badges.xml").unwrap();
+    assert_eq!((badges.read, badges.added), (3, 3));
+    assert_eq!(badges.defaulted.values().sum::<u64>(), 3);
+    let printed = summary.to_string();
+    assert_eq!(
+        printed.matches("badges without a Class").count(),
+        1,
+        "said once: {printed}"
+    );
+    assert!(printed.contains("3 badges without a Class"), "{printed}");
+    let mut classes: Vec<(String, String)> = store
+        .badges(UserId(1))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|b| (b.name, b.class))
+        .collect();
+    classes.sort();
+    assert_eq!(
+        classes,
+        [
+            ("Great Answer".to_owned(), "gold".to_owned()),
+            ("Teacher".to_owned(), "bronze".to_owned()),
+            ("Yearling".to_owned(), "silver".to_owned()),
+        ]
+    );
+    let thread = store.question_thread(PostId(1)).await.unwrap().unwrap();
+    assert_eq!(
+        thread.tags,
+        ["history", "old"],
+        "tags made from the question's own"
+    );
+}
 
 async fn a_small_dump_arrives_whole(store: Arc<dyn Store>) {
     let dir = tempfile::tempdir().unwrap();
@@ -214,9 +283,9 @@ async fn missing_files_are_named() {
     let dir = tempfile::tempdir().unwrap();
     small_dump(dir.path());
     std::fs::remove_file(dir.path().join("Votes.xml")).unwrap();
-    std::fs::remove_file(dir.path().join("Tags.xml")).unwrap();
+    std::fs::remove_file(dir.path().join("Comments.xml")).unwrap();
     let err = import(&t.store, dir.path()).await.unwrap_err();
-    assert!(err.contains("has no Tags.xml, Votes.xml"), "{err}");
+    assert!(err.contains("has no Comments.xml, Votes.xml"), "{err}");
     assert_eq!(
         t.store.content_counts().await.unwrap(),
         (0, 0),
