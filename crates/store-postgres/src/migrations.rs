@@ -13,6 +13,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../migrations/0002_imports.sql")),
     (3, include_str!("../migrations/0003_post_bodies.sql")),
     (4, include_str!("../migrations/0004_lz4_bodies.sql")),
+    (5, include_str!("../migrations/0005_post_deletions.sql")),
 ];
 
 /// The advisory lock key that serialises migrations across nodes.

@@ -10,6 +10,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_initial.sql")),
     (2, include_str!("../migrations/0002_imports.sql")),
     (3, include_str!("../migrations/0003_post_bodies.sql")),
+    (4, include_str!("../migrations/0004_post_deletions.sql")),
 ];
 
 /// Applies every migration not yet applied.

@@ -273,6 +273,68 @@ impl Backend {
         self.commit(tx).await
     }
 
+    pub(crate) async fn change_post_deletion_impl(
+        &self,
+        change: ponder_store::PostDeletion,
+    ) -> StoreResult<()> {
+        let post = change.post;
+        let mut tx = self.begin().await?;
+        self.count();
+        let found: Option<(i64, Option<i64>, i64, Option<i64>, i64)> = sqlx::query_as(concat!(
+            "SELECT author_id, deleted_at, hidden_by_flags, locked_at, deleted_by_moderator \
+             FROM posts WHERE id = $1",
+            for_update!()
+        ))
+        .bind(post.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let Some((author, deleted_at, hidden, locked_at, by_moderator)) = found else {
+            return Err(StoreError::not_found(format!("post {post}")));
+        };
+        if locked_at.is_some() && !change.moderator {
+            return Err(StoreError::Invalid(
+                "this post is locked: only a moderator can delete or undelete it".into(),
+            ));
+        }
+        if !change.delete && deleted_at.is_some() {
+            if hidden != 0 {
+                return Err(StoreError::Invalid(
+                    "flags hid this post: only a moderator can bring it back, with Restore, which also gives back its author's reputation".into(),
+                ));
+            }
+            if by_moderator != 0 && !change.moderator {
+                return Err(StoreError::Invalid(
+                    "a moderator deleted this post: only a moderator can undelete it".into(),
+                ));
+            }
+        }
+        if !self
+            .apply_deleted(&mut tx, post, change.delete, change.at)
+            .await?
+        {
+            return self.commit(tx).await;
+        }
+        let as_moderator = change.moderator && change.by.0 != author;
+        self.count();
+        sqlx::query(
+            "UPDATE posts SET deleted_by = $2, deleted_by_moderator = $3, deletion_reason = $4 \
+             WHERE id = $1",
+        )
+        .bind(post.0)
+        .bind(change.delete.then_some(change.by.0))
+        .bind(i64::from(change.delete && as_moderator))
+        .bind(if change.delete {
+            change.reason.as_str()
+        } else {
+            ""
+        })
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        self.commit(tx).await
+    }
+
     /// Deletes or undeletes a post inside `tx`, moving the counters that count it and
     /// logging the change; NotFound for no such post. Returns whether anything changed.
     pub(crate) async fn apply_deleted(

@@ -271,6 +271,10 @@ impl ponder_store::Store for Backend {
         self.set_post_deleted_impl(post, deleted, at).await
     }
 
+    async fn change_post_deletion(&self, change: ponder_store::PostDeletion) -> StoreResult<()> {
+        self.change_post_deletion_impl(change).await
+    }
+
     async fn popular_tags(&self, limit: u32) -> StoreResult<Vec<ponder_store::Tag>> {
         self.popular_tags_impl(limit).await
     }

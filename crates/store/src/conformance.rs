@@ -68,6 +68,7 @@ macro_rules! conformance_tests {
             flags_hide_spam_at_the_threshold_and_moderators_restore,
             close_votes_close_and_reopen,
             locked_posts_refuse_changes,
+            authors_cannot_undo_what_moderators_and_flags_did,
             suspensions_and_the_moderation_log,
             first_posts_wait_for_review
         );
@@ -2232,6 +2233,136 @@ fn flag(post: PostId, user: UserId, kind: FlagKind, threshold: i64) -> NewFlag {
         hide_threshold: threshold,
         hide_penalty: 100,
     }
+}
+
+/// Deletion records who asked: an author cannot undelete what a moderator deleted
+/// or flags hid, and a locked post takes neither from its author (issue 16).
+pub async fn authors_cannot_undo_what_moderators_and_flags_did(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let moderator = user(&*store, "mod").await;
+    let cat = category(&*store, None, "general").await;
+    let q = ask(&*store, ann.id, cat.id, "A question to moderate", &["x"], 0).await;
+    let change = |delete: bool, by: UserId, moderator: bool| PostDeletion {
+        post: q,
+        delete,
+        by,
+        moderator,
+        reason: if moderator {
+            "off topic".into()
+        } else {
+            String::new()
+        },
+        at: at(10),
+    };
+    let deleted = |store: Arc<dyn Store>| async move {
+        store.editable_post(q).await.unwrap().unwrap().deleted
+    };
+    // Her own deletion she may undo.
+    store
+        .change_post_deletion(change(true, ann.id, false))
+        .await
+        .unwrap();
+    assert!(deleted(store.clone()).await);
+    store
+        .change_post_deletion(change(false, ann.id, false))
+        .await
+        .unwrap();
+    assert!(!deleted(store.clone()).await);
+
+    // A moderator's she may not; the moderator may.
+    store
+        .change_post_deletion(change(true, moderator.id, true))
+        .await
+        .unwrap();
+    let refused = store
+        .change_post_deletion(change(false, ann.id, false))
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Invalid(_))),
+        "{refused:?}"
+    );
+    assert!(deleted(store.clone()).await);
+    store
+        .change_post_deletion(change(false, moderator.id, true))
+        .await
+        .unwrap();
+    assert!(!deleted(store.clone()).await);
+    // A moderator deleting their own post deletes it as its author.
+    let own = ask(
+        &*store,
+        moderator.id,
+        cat.id,
+        "A moderator's own question",
+        &["x"],
+        1,
+    )
+    .await;
+    store
+        .change_post_deletion(PostDeletion {
+            post: own,
+            ..change(true, moderator.id, true)
+        })
+        .await
+        .unwrap();
+    store
+        .change_post_deletion(PostDeletion {
+            post: own,
+            ..change(false, moderator.id, false)
+        })
+        .await
+        .unwrap();
+
+    // Locked: neither from her, both from a moderator.
+    store.set_locked(q, true, at(11)).await.unwrap();
+    for delete in [true, false] {
+        let refused = store
+            .change_post_deletion(change(delete, ann.id, false))
+            .await;
+        assert!(
+            matches!(refused, Err(StoreError::Invalid(_))),
+            "{refused:?}"
+        );
+    }
+    assert!(!deleted(store.clone()).await);
+    store
+        .change_post_deletion(change(true, moderator.id, true))
+        .await
+        .unwrap();
+    store
+        .change_post_deletion(change(false, moderator.id, true))
+        .await
+        .unwrap();
+    store.set_locked(q, false, at(12)).await.unwrap();
+
+    // Hidden by flags: only the moderator's restore brings it back.
+    let flaggers = [user(&*store, "f1").await.id, user(&*store, "f2").await.id];
+    for f in flaggers {
+        store
+            .create_flag(flag(q, f, FlagKind::Spam, 2))
+            .await
+            .unwrap();
+    }
+    assert!(deleted(store.clone()).await, "hidden by two spam flags");
+    for moderating in [false, true] {
+        let by = if moderating { moderator.id } else { ann.id };
+        let refused = store
+            .change_post_deletion(change(false, by, moderating))
+            .await;
+        assert!(
+            matches!(refused, Err(StoreError::Invalid(_))),
+            "{refused:?}"
+        );
+    }
+    assert!(deleted(store.clone()).await);
+    assert!(matches!(
+        store
+            .change_post_deletion(PostDeletion {
+                post: PostId(q.0 + 1_000),
+                ..change(true, ann.id, false)
+            })
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
 }
 
 /// Spam flags hide a post at the threshold and cost its author 100; a moderator

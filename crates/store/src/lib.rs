@@ -205,6 +205,10 @@ pub trait Store: Send + Sync + 'static {
     async fn set_post_deleted(&self, post: PostId, deleted: bool, at: Timestamp)
     -> StoreResult<()>;
 
+    /// Deletes or undeletes a post as someone asks, recording who deleted it and
+    /// why; refuses (`Invalid`) what [`PostDeletion`]'s rules do not allow.
+    async fn change_post_deletion(&self, change: PostDeletion) -> StoreResult<()>;
+
     /// A post's score (deleted or not).
     async fn post_score(&self, post: PostId) -> StoreResult<Option<i64>>;
 

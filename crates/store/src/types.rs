@@ -566,6 +566,26 @@ pub struct SessionInfo {
     pub expires_at: Timestamp,
 }
 
+/// Someone deleting or undeleting a post, with the rules the store enforces: a
+/// locked post is deleted and undeleted only by a moderator; a post a moderator
+/// deleted is undeleted only by a moderator; a post flags hid comes back only
+/// through the moderator's restore, which also gives back its author's reputation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostDeletion {
+    /// The post.
+    pub post: PostId,
+    /// Delete (true) or undelete (false).
+    pub delete: bool,
+    /// Who asks.
+    pub by: UserId,
+    /// Whether they moderate the site.
+    pub moderator: bool,
+    /// Why, as the moderator said (empty for an author's own deletion).
+    pub reason: String,
+    /// When.
+    pub at: Timestamp,
+}
+
 /// A change to a user's public profile.
 #[derive(Debug, Clone)]
 pub struct ProfileEdit {

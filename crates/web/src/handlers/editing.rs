@@ -23,7 +23,7 @@ use axum::response::Response;
 use ponder_core::PostId;
 use ponder_core::diff::{Piece, words};
 use ponder_core::posts::{validate_body, validate_summary, validate_tags, validate_title};
-use ponder_store::{EditablePost, NewSuggestedEdit, PostEdit, PostKind, StoreError};
+use ponder_store::{EditablePost, NewSuggestedEdit, PostDeletion, PostEdit, PostKind, StoreError};
 use serde::Deserialize;
 
 /// The post, if it exists and the viewer may manage it.
@@ -379,10 +379,24 @@ async fn set_deleted(
     let post = managed_post(state, ctx, id, "/").await?;
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(input.csrf())?;
-    state
-        .store
-        .set_post_deleted(post.id, deleted, ponder_core::time::now())
-        .await?;
+    let viewer = ctx.require_writer("/")?;
+    let change = PostDeletion {
+        post: post.id,
+        delete: deleted,
+        by: viewer.id,
+        moderator: is_moderator(viewer),
+        reason: String::new(),
+        at: ponder_core::time::now(),
+    };
+    match state.store.change_post_deletion(change).await {
+        Ok(()) => {}
+        Err(StoreError::Invalid(message)) => {
+            return Err(AppError::Forbidden(super::moderation::capitalised(
+                &message,
+            )));
+        }
+        Err(other) => return Err(other.into()),
+    }
     audit_if_moderating(
         state,
         ctx,

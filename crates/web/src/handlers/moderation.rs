@@ -60,7 +60,8 @@ fn refusal(err: StoreError) -> AppError {
     }
 }
 
-fn capitalised(message: &str) -> String {
+/// A store's refusal (lowercase, no full stop) as a sentence for a page.
+pub(crate) fn capitalised(message: &str) -> String {
     let mut chars = message.chars();
     chars.next().map_or_else(String::new, |c| {
         c.to_uppercase().chain(chars).collect::<String>() + "."

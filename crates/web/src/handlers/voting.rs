@@ -39,16 +39,11 @@ fn wants_json(headers: &HeaderMap) -> bool {
 /// Store refusals as the reader should see them.
 fn refusal(err: StoreError) -> AppError {
     match err {
-        StoreError::Invalid(message) => AppError::Forbidden(capitalise(&message)),
+        StoreError::Invalid(message) => {
+            AppError::Forbidden(super::moderation::capitalised(&message))
+        }
         other => other.into(),
     }
-}
-
-fn capitalise(message: &str) -> String {
-    let mut chars = message.chars();
-    chars.next().map_or_else(String::new, |c| {
-        c.to_uppercase().chain(chars).collect::<String>() + "."
-    })
 }
 
 /// Where a post sits: its question's page and its anchor there.

@@ -392,3 +392,36 @@ async fn issue16_verification_and_reset_mail_have_a_pause_and_a_daily_cap() {
         "one verification, one reset"
     );
 }
+
+#[tokio::test]
+async fn issue16_an_author_cannot_undo_a_moderators_deletion_or_touch_a_locked_post() {
+    let app = TestApp::new().await;
+    let cat = fx::category(&*app.store, None, "general").await;
+    let ann = app.account("ann", "password1", Role::User).await;
+    app.account("mo", "password1", Role::Moderator).await;
+    let q = fx::ask(&*app.store, ann.id, cat.id, "A question to moderate", &["x"], 0).await;
+    let author = app.client("10.16.6.1");
+    author.log_in("ann", "password1").await;
+    let moderator = app.client("10.16.6.2");
+    moderator.log_in("mo", "password1").await;
+    let post = |client: &'static str, action: &'static str| {
+        let who = if client == "ann" { &author } else { &moderator };
+        async move {
+            let csrf = who.csrf("/settings").await;
+            who.post(&format!("/posts/{q}/{action}"), &[("csrf", &csrf)])
+                .await
+        }
+    };
+    assert_eq!(post("mo", "delete").await.status, StatusCode::SEE_OTHER);
+    let refused = post("ann", "undelete").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.body.contains("only a moderator can undelete it"), "{}", refused.body);
+    assert!(app.store.editable_post(q).await.unwrap().unwrap().deleted);
+    assert_eq!(post("mo", "undelete").await.status, StatusCode::SEE_OTHER);
+
+    app.store.set_locked(q, true, fx::at(5)).await.unwrap();
+    let refused = post("ann", "delete").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.body.contains("locked"), "{}", refused.body);
+    assert!(!app.store.editable_post(q).await.unwrap().unwrap().deleted);
+}
