@@ -280,7 +280,9 @@ impl Backend {
         let post = change.post;
         let mut tx = self.begin().await?;
         self.count();
-        let found: Option<(i64, Option<i64>, i64, Option<i64>, i64)> = sqlx::query_as(concat!(
+        // author_id, deleted_at, hidden_by_flags, locked_at, deleted_by_moderator
+        type DeletionState = (i64, Option<i64>, i64, Option<i64>, i64);
+        let found: Option<DeletionState> = sqlx::query_as(concat!(
             "SELECT author_id, deleted_at, hidden_by_flags, locked_at, deleted_by_moderator \
              FROM posts WHERE id = $1",
             for_update!()
