@@ -53,6 +53,10 @@ pub struct ServeArgs {
     /// Avatar uploads allowed per hour from one user.
     #[arg(long, env = "PONDER_AVATARS_PER_USER_PER_HOUR", default_value_t = RateLimitConfig::default().avatars_per_user_per_hour)]
     avatars_per_user_per_hour: u32,
+    /// Password checks in settings (password change, account deletion) allowed per
+    /// minute from one user.
+    #[arg(long, env = "PONDER_PASSWORD_CHECKS_PER_USER_PER_MINUTE", default_value_t = RateLimitConfig::default().password_checks_per_user_per_minute)]
+    password_checks_per_user_per_minute: u32,
     /// Reputation points, as key=value overrides of Stack Exchange's defaults, e.g.
     /// "daily_vote_cap=300,answer_accepted=20". Keys: question_upvoted, answer_upvoted,
     /// downvoted, downvoting_answer, answer_accepted, accepting, edit_approved, daily_vote_cap.
@@ -176,6 +180,7 @@ pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
         comments_per_user_per_minute: args.comments_per_user_per_minute,
         previews_per_user_per_minute: args.previews_per_user_per_minute,
         avatars_per_user_per_hour: args.avatars_per_user_per_hour,
+        password_checks_per_user_per_minute: args.password_checks_per_user_per_minute,
     })
     .with_mailer(mailer)
     .with_reputation(rules, privileges)

@@ -69,9 +69,7 @@ async fn create(site: &SiteArgs, args: CreateArgs, password: String) -> Result<(
     } else {
         Role::User
     };
-    let hash = ponder_web::auth::password::hash(password)
-        .await
-        .map_err(anyhow::Error::msg)?;
+    let hash = ponder_web::auth::password::hash(password).await?;
     let store = open_store(site).await?;
     let user = store
         .create_user(NewUser {
@@ -142,7 +140,9 @@ mod tests {
         let record = store.login_record("root").await.unwrap().expect("created");
         assert_eq!(record.user.role, Role::Admin);
         assert!(
-            ponder_web::auth::password::verify("correct horse".into(), record.password_hash).await
+            ponder_web::auth::password::verify("correct horse".into(), record.password_hash)
+                .await
+                .unwrap()
         );
 
         let dup = create(

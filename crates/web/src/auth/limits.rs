@@ -27,6 +27,9 @@ pub struct RateLimitConfig {
     pub previews_per_user_per_minute: u32,
     /// Avatar uploads per hour from one user.
     pub avatars_per_user_per_hour: u32,
+    /// Password checks in settings (changing the password, deleting the account)
+    /// per minute from one user.
+    pub password_checks_per_user_per_minute: u32,
 }
 
 impl Default for RateLimitConfig {
@@ -40,6 +43,7 @@ impl Default for RateLimitConfig {
             comments_per_user_per_minute: 6,
             previews_per_user_per_minute: 60,
             avatars_per_user_per_hour: 20,
+            password_checks_per_user_per_minute: 5,
         }
     }
 }
@@ -48,12 +52,14 @@ impl Default for RateLimitConfig {
 pub struct RateLimits {
     login_ip: DefaultKeyedRateLimiter<String>,
     login_account: DefaultKeyedRateLimiter<String>,
+    login_account_total: DefaultKeyedRateLimiter<String>,
     signup_ip: DefaultKeyedRateLimiter<String>,
     questions: DefaultKeyedRateLimiter<String>,
     answers: DefaultKeyedRateLimiter<String>,
     comments: DefaultKeyedRateLimiter<String>,
     previews: DefaultKeyedRateLimiter<String>,
     avatars: DefaultKeyedRateLimiter<String>,
+    password_checks: DefaultKeyedRateLimiter<String>,
 }
 
 /// What a user is posting, for its rate limit.
@@ -69,6 +75,8 @@ pub enum PostingKind {
     Preview,
     /// An avatar upload.
     Avatar,
+    /// A password checked in settings.
+    PasswordCheck,
 }
 
 fn at_least_one(n: u32) -> NonZeroU32 {
@@ -84,6 +92,9 @@ impl RateLimits {
             ))),
             login_account: RateLimiter::keyed(Quota::per_minute(at_least_one(
                 config.login_per_account_per_minute,
+            ))),
+            login_account_total: RateLimiter::keyed(Quota::per_minute(at_least_one(
+                config.login_per_account_per_minute.saturating_mul(10),
             ))),
             signup_ip: RateLimiter::keyed(Quota::per_hour(at_least_one(
                 config.signups_per_ip_per_hour,
@@ -103,13 +114,26 @@ impl RateLimits {
             avatars: RateLimiter::keyed(Quota::per_hour(at_least_one(
                 config.avatars_per_user_per_hour,
             ))),
+            password_checks: RateLimiter::keyed(Quota::per_minute(at_least_one(
+                config.password_checks_per_user_per_minute,
+            ))),
         }
     }
 
-    /// Counts a log-in attempt from `ip` naming `account`.
-    pub fn check_login(&self, ip: &str, account: &str) -> Result<(), AppError> {
-        check(&self.login_ip, ip)?;
-        check(&self.login_account, &account.trim().to_lowercase())
+    /// Counts a log-in attempt from `ip` (before the account is looked up).
+    pub fn check_login_ip(&self, ip: &str) -> Result<(), AppError> {
+        check(&self.login_ip, ip)
+    }
+
+    /// Counts an attempt on `account` from `ip`. `account` names the account found
+    /// (its id, so that its handle and its email share one allowance), or what was
+    /// typed when none was. Each client has the configured allowance on an
+    /// account, so a stranger's wrong guesses do not lock its owner out; all
+    /// clients together have ten times that, which bounds guessing spread over
+    /// many addresses.
+    pub fn check_login_account(&self, account: &str, ip: &str) -> Result<(), AppError> {
+        check(&self.login_account, &format!("{account} from {ip}"))?;
+        check(&self.login_account_total, account)
     }
 
     /// Counts a post of this kind by `user`.
@@ -124,6 +148,7 @@ impl RateLimits {
             PostingKind::Comment => &self.comments,
             PostingKind::Preview => &self.previews,
             PostingKind::Avatar => &self.avatars,
+            PostingKind::PasswordCheck => &self.password_checks,
         };
         check(limiter, &user.to_string())
     }
@@ -162,17 +187,28 @@ mod tests {
             previews_per_user_per_minute: 1,
             ..RateLimitConfig::default()
         });
-        assert!(limits.check_login("1.1.1.1", "ann").is_ok());
-        assert!(limits.check_login("1.1.1.1", "ANN ").is_ok());
-        match limits.check_login("2.2.2.2", "ann") {
+        assert!(limits.check_login_account("user:1", "1.1.1.1").is_ok());
+        assert!(limits.check_login_account("user:1", "1.1.1.1").is_ok());
+        match limits.check_login_account("user:1", "1.1.1.1") {
             Err(AppError::RateLimited { retry_after_secs }) => {
                 assert!((1..=60).contains(&retry_after_secs))
             }
             other => panic!("account limit not applied: {other:?}"),
         }
-        assert!(limits.check_login("1.1.1.1", "bob").is_ok());
+        // Another client still has its own tries on the account...
+        for ip in 2..=10 {
+            let ip = format!("{ip}.{ip}.{ip}.{ip}");
+            assert!(limits.check_login_account("user:1", &ip).is_ok(), "{ip}");
+            assert!(limits.check_login_account("user:1", &ip).is_ok(), "{ip}");
+        }
+        // ...until all clients together have made ten times the allowance.
+        assert!(limits.check_login_account("user:1", "10.0.0.1").is_err());
+        assert!(limits.check_login_account("user:2", "10.0.0.1").is_ok());
+        for _ in 0..3 {
+            assert!(limits.check_login_ip("1.1.1.1").is_ok());
+        }
         assert!(
-            limits.check_login("1.1.1.1", "cy").is_err(),
+            limits.check_login_ip("1.1.1.1").is_err(),
             "the IP's fourth attempt"
         );
         assert!(limits.check_signup("3.3.3.3").is_ok());

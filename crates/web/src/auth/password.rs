@@ -3,8 +3,10 @@
 //! Hashing is slow on purpose, so it never runs on the async workers. Allocated and
 //! freed per hash, glibc's allocator soon serves such blocks from its heap, where
 //! smaller allocations split them and the next hash takes fresh memory (the resident
-//! size grew with every log-in). So hashing runs on [`HASHING_THREADS`] threads of
-//! its own, each reusing one block of memory for every hash it makes. Hashes made
+//! size grew with every log-in). So hashing runs on threads of its own, one a core,
+//! each reusing one block of memory for every hash it makes. Their queue is bounded
+//! ([`QUEUE_PER_THREAD`]): past it a request is told to try again shortly rather
+//! than wait behind a flood of checks, and a check whose caller has gone is dropped. Hashes made
 //! with other settings (older sites used the 19 MiB ones) still verify, growing the
 //! kept block to their size until the server restarts (memory taken for one hash
 //! alone stayed with glibc all the same), and are made again at the next log-in
@@ -14,64 +16,112 @@ use argon2::password_hash::{Output, ParamsString, PasswordHash, Salt, SaltString
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use rand_core::OsRng;
 use std::cell::RefCell;
-use std::sync::mpsc::{Sender, channel};
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, LazyLock, Mutex};
 
-/// Threads that hash passwords: log-ins and sign-ups wait their turn on them (a
-/// hash takes tens of milliseconds, and each thread keeps its argon2 memory).
-pub const HASHING_THREADS: usize = 1;
+/// Hashes waiting for a thread, per thread, before more are refused as busy: at
+/// tens of milliseconds a hash, a full queue is a second or so of work.
+pub const QUEUE_PER_THREAD: usize = 32;
+
+/// Why a password could not be hashed or checked.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum HashError {
+    /// Every hashing thread is busy and the queue is full: try again shortly.
+    #[error("the password hashing queue is full")]
+    Busy,
+    /// Hashing failed.
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl From<HashError> for crate::AppError {
+    fn from(err: HashError) -> Self {
+        match err {
+            HashError::Busy => Self::Busy {
+                retry_after_secs: 2,
+            },
+            HashError::Failed(cause) => Self::Internal(cause),
+        }
+    }
+}
 
 type Job = Box<dyn FnOnce() + Send>;
 
-/// The queue of the hashing threads (`None` if none could be started).
-static HASHERS: LazyLock<Option<Sender<Job>>> = LazyLock::new(|| {
-    let (sender, receiver) = channel::<Job>();
-    let receiver = Arc::new(Mutex::new(receiver));
-    let started = (0..HASHING_THREADS)
-        .filter(|i| {
-            let receiver = receiver.clone();
-            std::thread::Builder::new()
-                .name(format!("ponder-hash-{i}"))
-                .spawn(move || {
-                    loop {
-                        // The lock is held only while waiting, not while hashing.
-                        let job = match receiver.lock() {
-                            Ok(queue) => queue.recv(),
-                            Err(_) => return,
-                        };
-                        match job {
-                            Ok(job) => job(),
-                            Err(_) => return,
-                        }
-                    }
-                })
-                .is_ok()
-        })
-        .count();
-    (started > 0).then_some(sender)
-});
-
-/// Runs `work` on a hashing thread (on the blocking pool should none exist).
-async fn on_hashing_thread<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, String> {
-    let Some(hashers) = HASHERS.as_ref() else {
-        return tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|e| format!("password hashing task failed: {e}"));
-    };
-    let (done, result) = tokio::sync::oneshot::channel();
-    let job: Job = Box::new(move || {
-        // The caller may have gone away; then nobody wants the result.
-        let _ = done.send(work());
-    });
-    hashers
-        .send(job)
-        .map_err(|_| "the password hashing threads have stopped".to_owned())?;
-    result
-        .await
-        .map_err(|_| "password hashing task failed".to_owned())
+/// Threads that hash passwords, each keeping its argon2 memory, fed from a bounded
+/// queue.
+pub struct HashingPool {
+    queue: Option<SyncSender<Job>>,
 }
+
+impl HashingPool {
+    /// `threads` hashing threads with room for `waiting` jobs in their queue.
+    pub fn new(threads: usize, waiting: usize) -> Self {
+        let (sender, receiver) = sync_channel::<Job>(waiting);
+        let receiver = Arc::new(Mutex::new(receiver));
+        let started = (0..threads.max(1))
+            .filter(|i| {
+                let receiver = receiver.clone();
+                std::thread::Builder::new()
+                    .name(format!("ponder-hash-{i}"))
+                    .spawn(move || work_on(&receiver))
+                    .is_ok()
+            })
+            .count();
+        Self {
+            queue: (started > 0).then_some(sender),
+        }
+    }
+
+    /// Runs `work` on a hashing thread; refuses at once when the queue is full.
+    /// Work whose caller has gone away by its turn is dropped undone.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, HashError> {
+        let Some(queue) = self.queue.as_ref() else {
+            return Err(HashError::Failed(
+                "no password hashing thread could be started".into(),
+            ));
+        };
+        let (done, result) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
+            if done.is_closed() {
+                return;
+            }
+            let _ = done.send(work());
+        });
+        queue.try_send(job).map_err(|e| match e {
+            TrySendError::Full(_) => HashError::Busy,
+            TrySendError::Disconnected(_) => {
+                HashError::Failed("the password hashing threads have stopped".into())
+            }
+        })?;
+        result
+            .await
+            .map_err(|_| HashError::Failed("password hashing task failed".into()))
+    }
+}
+
+/// A hashing thread's loop: take a job, run it, until the queue closes.
+fn work_on(receiver: &Mutex<Receiver<Job>>) {
+    loop {
+        // The lock is held only while waiting, not while hashing.
+        let job = match receiver.lock() {
+            Ok(queue) => queue.recv(),
+            Err(_) => return,
+        };
+        match job {
+            Ok(job) => job(),
+            Err(_) => return,
+        }
+    }
+}
+
+/// The pool every hash goes through: a thread a core.
+static HASHERS: LazyLock<HashingPool> = LazyLock::new(|| {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    HashingPool::new(threads, threads * QUEUE_PER_THREAD)
+});
 
 /// A hash of a password nobody has, verified when a log-in names no account, so that
 /// an unknown account takes as long to refuse as a wrong password.
@@ -191,24 +241,27 @@ fn verify_now(password: &str, hash: &str) -> bool {
 }
 
 /// Hashes a password into a PHC string (`$argon2id$v=19$...`).
-pub async fn hash(password: String) -> Result<String, String> {
-    on_hashing_thread(move || hash_now(&password)).await?
+pub async fn hash(password: String) -> Result<String, HashError> {
+    HASHERS
+        .run(move || hash_now(&password))
+        .await?
+        .map_err(HashError::Failed)
 }
 
 /// Checks a password against a stored hash; with no hash (an unknown account, or one
 /// that cannot log in) it spends the same time and answers false.
-pub async fn verify(password: String, hash: Option<String>) -> bool {
-    on_hashing_thread(move || match hash {
-        Some(hash) => verify_now(&password, &hash),
-        None => {
-            if let Some(dummy) = DUMMY_HASH.as_deref() {
-                verify_now(&password, dummy);
+pub async fn verify(password: String, hash: Option<String>) -> Result<bool, HashError> {
+    HASHERS
+        .run(move || match hash {
+            Some(hash) => verify_now(&password, &hash),
+            None => {
+                if let Some(dummy) = DUMMY_HASH.as_deref() {
+                    verify_now(&password, dummy);
+                }
+                false
             }
-            false
-        }
-    })
-    .await
-    .unwrap_or(false)
+        })
+        .await
 }
 
 #[cfg(test)]
@@ -221,10 +274,62 @@ mod tests {
         let b = hash("correct horse".into()).await.unwrap();
         assert!(a.starts_with("$argon2id$v=19$m=7168,t=5,p=1$"), "{a}");
         assert_ne!(a, b, "salted");
-        assert!(verify("correct horse".into(), Some(a.clone())).await);
-        assert!(!verify("correct horsE".into(), Some(a)).await);
-        assert!(!verify("anything".into(), None).await);
-        assert!(!verify("anything".into(), Some("not a hash".into())).await);
+        assert_eq!(
+            verify("correct horse".into(), Some(a.clone())).await,
+            Ok(true)
+        );
+        assert_eq!(verify("correct horsE".into(), Some(a)).await, Ok(false));
+        assert_eq!(verify("anything".into(), None).await, Ok(false));
+        assert_eq!(
+            verify("anything".into(), Some("not a hash".into())).await,
+            Ok(false)
+        );
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_is_refused_at_once_and_abandoned_work_is_dropped() {
+        let pool = Arc::new(HashingPool::new(1, 1));
+        let (release, blocked) = std::sync::mpsc::channel::<()>();
+        let (started, running) = tokio::sync::oneshot::channel::<()>();
+        let busy = {
+            let pool = pool.clone();
+            tokio::spawn(async move {
+                pool.run(move || {
+                    let _ = started.send(());
+                    let _ = blocked.recv();
+                })
+                .await
+            })
+        };
+        running.await.unwrap();
+        // The thread is busy; one job fits in the queue, the next does not.
+        let ran = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let queued = {
+            let pool = pool.clone();
+            let ran = ran.clone();
+            tokio::spawn(async move {
+                pool.run(move || ran.store(true, std::sync::atomic::Ordering::SeqCst))
+                    .await
+            })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        assert_eq!(pool.run(|| ()).await, Err(HashError::Busy));
+        // The queued job's caller gives up; its work is not done.
+        queued.abort();
+        let _ = queued.await;
+        release.send(()).unwrap();
+        busy.await.unwrap().unwrap();
+        // The thread takes the abandoned job off the queue, then has room again.
+        let mut answer = Err(HashError::Busy);
+        for _ in 0..100 {
+            answer = pool.run(|| 7).await;
+            if answer != Err(HashError::Busy) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        assert_eq!(answer, Ok(7));
+        assert!(!ran.load(std::sync::atomic::Ordering::SeqCst));
     }
 
     #[test]

@@ -168,9 +168,7 @@ pub async fn signup(
     let (Some(handle), Some(email), false) = (handle, email, form.has_errors()) else {
         return Ok(signup_page(&ctx, form, StatusCode::UNPROCESSABLE_ENTITY));
     };
-    let hash = password::hash(input.password)
-        .await
-        .map_err(AppError::Internal)?;
+    let hash = password::hash(input.password).await?;
     let created = state
         .store
         .create_user(NewUser {
@@ -248,15 +246,20 @@ pub async fn login(
     if form.has_errors() {
         return Ok(login_page(&ctx, form, StatusCode::UNPROCESSABLE_ENTITY));
     }
-    state.limits.check_login(&ip, &input.login)?;
+    state.limits.check_login_ip(&ip)?;
     let record = if input.login.chars().count() <= 254 {
         state.store.login_record(&input.login).await?
     } else {
         None
     };
+    let account = record.as_ref().map_or_else(
+        || format!("name:{}", input.login.trim().to_lowercase()),
+        |r| format!("user:{}", r.user.id),
+    );
+    state.limits.check_login_account(&account, &ip)?;
     let hash = record.as_ref().and_then(|r| r.password_hash.clone());
     let stale = hash.as_deref().is_some_and(password::needs_rehash);
-    let matches = password::verify(input.password.clone(), hash).await;
+    let matches = password::verify(input.password.clone(), hash).await?;
     let Some(record) = record.filter(|_| matches) else {
         form.general =
             Some("That handle or email and password do not match an account.".to_owned());
@@ -280,7 +283,7 @@ async fn rehash(state: &AppState, user: UserId, typed: String) {
             .await
             .err()
             .map(|e| e.to_string()),
-        Err(e) => Some(e),
+        Err(e) => Some(e.to_string()),
     };
     if let Some(error) = renewed {
         tracing::warn!(user = user.0, "the password hash was not renewed: {error}");

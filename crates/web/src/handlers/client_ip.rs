@@ -1,12 +1,16 @@
-//! The client's IP address, for rate limits. It is the TCP peer's address; behind a
-//! reverse proxy every client shares the proxy's, so limits then apply per proxy.
+//! The client's address as rate limits count it. It is the TCP peer's address;
+//! behind a reverse proxy every client shares the proxy's, so limits then apply per
+//! proxy. An IPv6 client is counted by its /64 network: one host is routinely given
+//! a whole /64, and counting its addresses one by one would give it billions of
+//! allowances.
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use std::convert::Infallible;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
-/// The peer's IP address as text, or `unknown` when the server was started without
+/// The client's rate-limit key: an IPv4 address, an IPv6 /64 network
+/// (`2001:db8:1:2::/64`), or `unknown` when the server was started without
 /// connection info (as in in-process tests that do not set it).
 #[derive(Debug, Clone)]
 pub struct ClientIp(pub String);
@@ -19,7 +23,37 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
             parts
                 .extensions
                 .get::<ConnectInfo<SocketAddr>>()
-                .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string()),
+                .map_or_else(|| "unknown".to_owned(), |info| limit_key(info.0.ip())),
         ))
+    }
+}
+
+/// The key rate limits count `ip` under.
+pub fn limit_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::limit_key;
+
+    #[test]
+    fn ipv6_clients_count_by_their_64_and_ipv4_by_address() {
+        let key = |s: &str| limit_key(s.parse().unwrap_or_else(|_| panic!("{s}")));
+        assert_eq!(key("2001:db8:1:2::1"), "2001:db8:1:2::/64");
+        assert_eq!(key("2001:db8:1:2:ffff:1:2:3"), "2001:db8:1:2::/64");
+        assert_ne!(key("2001:db8:1:3::1"), key("2001:db8:1:2::1"));
+        assert_eq!(key("::ffff:192.0.2.7"), "192.0.2.7");
+        assert_eq!(key("192.0.2.7"), "192.0.2.7");
+        assert_ne!(key("192.0.2.8"), key("192.0.2.7"));
     }
 }

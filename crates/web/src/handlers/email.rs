@@ -256,7 +256,10 @@ pub async fn reset_request(
             ));
         }
     };
-    state.limits.check_login(&ip, &email)?;
+    state.limits.check_login_ip(&ip)?;
+    state
+        .limits
+        .check_login_account(&format!("reset:{}", email.to_lowercase()), &ip)?;
     tokio::spawn(mail_reset_link(state.clone(), email.clone()));
     form.success = Some(format!(
         "If an account uses {email}, a link to reset its password is on its way. Check your inbox."
@@ -310,6 +313,7 @@ pub struct ResetForm {
 pub async fn reset(
     State(state): State<AppState>,
     ctx: Ctx,
+    ClientIp(ip): ClientIp,
     form: Result<Form<ResetForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(input) = form.map_err(form_error)?;
@@ -324,6 +328,10 @@ pub async fn reset(
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     }
+    // Hashed before the token is used, so that a busy server does not cost the
+    // link; counted like a log-in, since a wrong token costs a hash too.
+    state.limits.check_login_ip(&ip)?;
+    let hash = password::hash(input.password).await?;
     // Only a valid password uses the token up, so a typo does not cost the link.
     let used = if is_token_shaped(input.token.trim()) {
         state
@@ -343,9 +351,6 @@ pub async fn reset(
         );
         return Ok(reset_page(&ctx, form, "choose", StatusCode::BAD_REQUEST));
     };
-    let hash = password::hash(input.password)
-        .await
-        .map_err(AppError::Internal)?;
     state.store.change_password(user, &hash, now()).await?;
     state.store.delete_user_sessions(user, None).await?;
     Ok(see_other("/login?reset=done", None))

@@ -5,6 +5,7 @@
 
 use super::auth::see_other;
 use crate::AppState;
+use crate::auth::limits::PostingKind;
 use crate::auth::{Ctx, cookies, password};
 use crate::error::AppError;
 use crate::forms::{FormState, form_error};
@@ -179,15 +180,13 @@ pub async fn change_password(
         .and_then(|r| r.password_hash);
     if input.current_password.is_empty() {
         form.error("current_password", "enter your current password");
-    } else if !password::verify(input.current_password, hash).await {
+    } else if !checked_password(&state, user.id, input.current_password, hash).await? {
         form.error("current_password", "that is not your current password");
     }
     if form.has_errors() {
         return settings_page(&state, &ctx, &user, Some((Section::Password, form)), None).await;
     }
-    let new_hash = password::hash(input.new_password)
-        .await
-        .map_err(AppError::Internal)?;
+    let new_hash = password::hash(input.new_password).await?;
     state
         .store
         .change_password(user.id, &new_hash, ponder_core::time::now())
@@ -197,6 +196,21 @@ pub async fn change_password(
         .delete_user_sessions(user.id, ctx.session_hash.as_deref())
         .await?;
     Ok(see_other("/settings?saved=password", None))
+}
+
+/// Whether `typed` is the password of `hash`, counted against the user's allowance
+/// of password checks: settings ask for the password too, and unlimited they would
+/// let one account keep the hashing threads from everyone's log-ins.
+async fn checked_password(
+    state: &AppState,
+    user: ponder_core::UserId,
+    typed: String,
+    hash: Option<String>,
+) -> Result<bool, AppError> {
+    state
+        .limits
+        .check_posting(PostingKind::PasswordCheck, user)?;
+    Ok(password::verify(typed, hash).await?)
 }
 
 /// The delete form.
@@ -230,7 +244,7 @@ pub async fn delete_account(
         .login_record_by_id(user.id)
         .await?
         .and_then(|r| r.password_hash);
-    if !password::verify(input.password, hash).await {
+    if !checked_password(&state, user.id, input.password, hash).await? {
         form.error("password", "that is not your password");
     }
     if form.has_errors() {

@@ -399,7 +399,15 @@ async fn issue16_an_author_cannot_undo_a_moderators_deletion_or_touch_a_locked_p
     let cat = fx::category(&*app.store, None, "general").await;
     let ann = app.account("ann", "password1", Role::User).await;
     app.account("mo", "password1", Role::Moderator).await;
-    let q = fx::ask(&*app.store, ann.id, cat.id, "A question to moderate", &["x"], 0).await;
+    let q = fx::ask(
+        &*app.store,
+        ann.id,
+        cat.id,
+        "A question to moderate",
+        &["x"],
+        0,
+    )
+    .await;
     let author = app.client("10.16.6.1");
     author.log_in("ann", "password1").await;
     let moderator = app.client("10.16.6.2");
@@ -415,7 +423,11 @@ async fn issue16_an_author_cannot_undo_a_moderators_deletion_or_touch_a_locked_p
     assert_eq!(post("mo", "delete").await.status, StatusCode::SEE_OTHER);
     let refused = post("ann", "undelete").await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    assert!(refused.body.contains("only a moderator can undelete it"), "{}", refused.body);
+    assert!(
+        refused.body.contains("only a moderator can undelete it"),
+        "{}",
+        refused.body
+    );
     assert!(app.store.editable_post(q).await.unwrap().unwrap().deleted);
     assert_eq!(post("mo", "undelete").await.status, StatusCode::SEE_OTHER);
 
@@ -424,4 +436,46 @@ async fn issue16_an_author_cannot_undo_a_moderators_deletion_or_touch_a_locked_p
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert!(refused.body.contains("locked"), "{}", refused.body);
     assert!(!app.store.editable_post(q).await.unwrap().unwrap().deleted);
+}
+
+#[tokio::test]
+async fn issue16_password_checks_in_settings_are_limited_per_user() {
+    let app = TestApp::with_limits(RateLimitConfig {
+        password_checks_per_user_per_minute: 3,
+        ..RateLimitConfig::default()
+    })
+    .await;
+    app.account("ann", "password1", Role::User).await;
+    let ann = app.client("10.16.7.1");
+    ann.log_in("ann", "password1").await;
+    let csrf = ann.csrf("/settings").await;
+    let wrong_change = [
+        ("csrf", csrf.as_str()),
+        ("current_password", "wrong-one"),
+        ("new_password", "password2"),
+    ];
+    for _ in 0..2 {
+        let page = ann.post("/settings/password", &wrong_change).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let wrong_delete = [
+        ("csrf", csrf.as_str()),
+        ("password", "wrong-one"),
+        ("confirm", "yes"),
+    ];
+    let third = ann.post("/settings/delete", &wrong_delete).await;
+    assert_eq!(third.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The fourth check, of either kind, waits; even with the right password.
+    let limited = ann
+        .post(
+            "/settings/password",
+            &[
+                ("csrf", csrf.as_str()),
+                ("current_password", "password1"),
+                ("new_password", "password2"),
+            ],
+        )
+        .await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(!limited.header(axum::http::header::RETRY_AFTER).is_empty());
 }

@@ -122,6 +122,7 @@ impl TestApp {
             comments_per_user_per_minute: 1000,
             previews_per_user_per_minute: 1000,
             avatars_per_user_per_hour: 1000,
+            password_checks_per_user_per_minute: 1000,
         }
     }
 
