@@ -57,6 +57,10 @@ pub struct ServeArgs {
     /// minute from one user.
     #[arg(long, env = "PONDER_PASSWORD_CHECKS_PER_USER_PER_MINUTE", default_value_t = RateLimitConfig::default().password_checks_per_user_per_minute)]
     password_checks_per_user_per_minute: u32,
+    /// Searches allowed per minute from one client (pages answered from the page
+    /// cache are not counted).
+    #[arg(long, env = "PONDER_SEARCHES_PER_IP_PER_MINUTE", default_value_t = RateLimitConfig::default().searches_per_ip_per_minute)]
+    searches_per_ip_per_minute: u32,
     /// Reputation points, as key=value overrides of Stack Exchange's defaults, e.g.
     /// "daily_vote_cap=300,answer_accepted=20". Keys: question_upvoted, answer_upvoted,
     /// downvoted, downvoting_answer, answer_accepted, accepting, edit_approved, daily_vote_cap.
@@ -181,6 +185,7 @@ pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
         previews_per_user_per_minute: args.previews_per_user_per_minute,
         avatars_per_user_per_hour: args.avatars_per_user_per_hour,
         password_checks_per_user_per_minute: args.password_checks_per_user_per_minute,
+        searches_per_ip_per_minute: args.searches_per_ip_per_minute,
     })
     .with_mailer(mailer)
     .with_reputation(rules, privileges)

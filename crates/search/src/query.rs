@@ -19,7 +19,9 @@
 
 /// The longest query read, in characters; the rest is ignored (with a note).
 pub const MAX_QUERY_CHARS: usize = 500;
-/// The most words, phrases and exclusions kept; more are ignored (with a note).
+/// The most terms kept: words, exclusions, the words of phrases and tags; more are
+/// ignored (with a note). A phrase costs the index a position check per word, so
+/// its words count one by one.
 pub const MAX_TERMS: usize = 32;
 
 /// Which kind of post a search is limited to.
@@ -83,13 +85,33 @@ impl SearchQuery {
         }
     }
 
+    /// Terms kept so far, as [`MAX_TERMS`] counts them.
+    fn terms(&self) -> usize {
+        self.words.len()
+            + self.excluded.len()
+            + self.tags.len()
+            + self
+                .phrases
+                .iter()
+                .map(|p| p.split(' ').count())
+                .sum::<usize>()
+    }
+
+    /// Whether `more` terms still fit; notes it when they do not.
+    fn room_for(&mut self, more: usize) -> bool {
+        if self.terms() + more > MAX_TERMS {
+            self.note(format!("only the first {MAX_TERMS} words were used"));
+            return false;
+        }
+        true
+    }
+
     fn push_word(&mut self, word: &str, excluded: bool) {
         let word = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '#' && c != '+');
         if word.is_empty() {
             return;
         }
-        if self.words.len() + self.phrases.len() + self.excluded.len() >= MAX_TERMS {
-            self.note(format!("only the first {MAX_TERMS} words were used"));
+        if !self.room_for(1) {
             return;
         }
         let list = if excluded {
@@ -174,9 +196,9 @@ pub fn parse(input: &str) -> SearchQuery {
                     0 => {}
                     1 => query.push_word(&words[0], excluded),
                     _ if excluded => words.iter().for_each(|w| query.push_word(w, true)),
-                    _ => {
+                    n => {
                         let phrase = words.join(" ");
-                        if !query.phrases.contains(&phrase) {
+                        if !query.phrases.contains(&phrase) && query.room_for(n) {
                             query.phrases.push(phrase);
                         }
                     }
@@ -191,7 +213,7 @@ pub fn parse(input: &str) -> SearchQuery {
 fn bare_token(query: &mut SearchQuery, text: &str) {
     if let Some(rest) = text.strip_prefix('[') {
         let tag = rest.trim_end_matches(']').trim().to_lowercase();
-        if !tag.is_empty() && !query.tags.contains(&tag) {
+        if !tag.is_empty() && !query.tags.contains(&tag) && query.room_for(1) {
             query.tags.push(tag);
         }
         return;
@@ -348,6 +370,27 @@ mod tests {
                 .iter()
                 .any(|n| n.contains("only the first 32 words"))
         );
+
+        // Issue 16: phrases count word by word, and tags count too.
+        let phrases: String = (0..46).map(|i| format!("\"a{i} b{i}\" ")).collect();
+        let q = parse(&phrases);
+        assert_eq!(q.phrases.len(), MAX_TERMS / 2, "{q:?}");
+        assert!(q.notes.iter().any(|n| n.contains("only the first 32")));
+        let mixed = format!(
+            "{} \"x y z\"",
+            (0..30)
+                .map(|i| format!("w{i}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        let q = parse(&mixed);
+        assert_eq!(
+            (q.words.len(), q.phrases.len()),
+            (30, 0),
+            "a phrase that does not fit is left out"
+        );
+        let tags: String = (0..40).map(|i| format!("[t{i}] ")).collect();
+        assert_eq!(parse(&tags).tags.len(), MAX_TERMS);
 
         for only_operators in ["", "   ", "[] -", "- - -", ":::", "\"\"", "[", "]"] {
             let q = parse(only_operators);

@@ -7,6 +7,7 @@
 //! - [`error`]: [`AppError`], rendered as an HTML error page.
 //! - [`assets`]: the stylesheet and icon, embedded, served under content-hashed names.
 //! - [`headers`]: security headers on every response.
+//! - [`offload`]: CPU-heavy work on the blocking pool, a bounded number at once.
 //! - [`page_cache`]: rendered pages for visitors, kept until a write.
 //! - [`rendering`]: Markdown rendered off the async workers, a few at a time.
 //! - [`server`]: serving over TCP with bounded connections and timeouts.
@@ -22,6 +23,7 @@ pub mod error;
 pub mod forms;
 pub mod handlers;
 pub mod headers;
+pub mod offload;
 pub mod page_cache;
 pub mod rendering;
 pub mod server;
@@ -113,6 +115,8 @@ pub struct Shared {
     /// Pages rendered for visitors; [`page_cache::PageCache::invalidate`] when
     /// something changes that this node did not write itself.
     pub pages: Arc<page_cache::PageCache>,
+    /// Answers of `/api/v1/questions/similar` by normalised title, for a minute.
+    pub similar: Arc<moka::sync::Cache<String, Arc<serde_json::Value>>>,
 }
 
 impl AppState {
@@ -130,6 +134,12 @@ impl AppState {
             moderation: ModerationRules::default(),
             off_topic_reasons: Arc::new(default_off_topic_reasons()),
             pages: Arc::new(page_cache::PageCache::default()),
+            similar: Arc::new(
+                moka::sync::Cache::builder()
+                    .max_capacity(10_000)
+                    .time_to_live(std::time::Duration::from_secs(60))
+                    .build(),
+            ),
         }))
     }
 

@@ -30,6 +30,9 @@ pub struct RateLimitConfig {
     /// Password checks in settings (changing the password, deleting the account)
     /// per minute from one user.
     pub password_checks_per_user_per_minute: u32,
+    /// Searches (and similar-title look-ups) per minute from one client; pages the
+    /// page cache answers are not counted.
+    pub searches_per_ip_per_minute: u32,
 }
 
 impl Default for RateLimitConfig {
@@ -44,6 +47,7 @@ impl Default for RateLimitConfig {
             previews_per_user_per_minute: 60,
             avatars_per_user_per_hour: 20,
             password_checks_per_user_per_minute: 5,
+            searches_per_ip_per_minute: 120,
         }
     }
 }
@@ -60,6 +64,7 @@ pub struct RateLimits {
     previews: DefaultKeyedRateLimiter<String>,
     avatars: DefaultKeyedRateLimiter<String>,
     password_checks: DefaultKeyedRateLimiter<String>,
+    searches: DefaultKeyedRateLimiter<String>,
 }
 
 /// What a user is posting, for its rate limit.
@@ -117,6 +122,9 @@ impl RateLimits {
             password_checks: RateLimiter::keyed(Quota::per_minute(at_least_one(
                 config.password_checks_per_user_per_minute,
             ))),
+            searches: RateLimiter::keyed(Quota::per_minute(at_least_one(
+                config.searches_per_ip_per_minute,
+            ))),
         }
     }
 
@@ -134,6 +142,11 @@ impl RateLimits {
     pub fn check_login_account(&self, account: &str, ip: &str) -> Result<(), AppError> {
         check(&self.login_account, &format!("{account} from {ip}"))?;
         check(&self.login_account_total, account)
+    }
+
+    /// Counts a search from `ip`.
+    pub fn check_search(&self, ip: &str) -> Result<(), AppError> {
+        check(&self.searches, ip)
     }
 
     /// Counts a post of this kind by `user`.

@@ -175,7 +175,7 @@ pub async fn upload_avatar(
     state
         .limits
         .check_posting(crate::auth::limits::PostingKind::Avatar, user.id)?;
-    let _turn = tokio::time::timeout(crate::rendering::WAIT, DECODE_TURNS.acquire())
+    let _turn = tokio::time::timeout(crate::offload::WAIT, DECODE_TURNS.acquire())
         .await
         .map_err(|_| AppError::Busy {
             retry_after_secs: 5,

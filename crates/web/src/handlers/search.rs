@@ -2,9 +2,11 @@
 //! list of similar questions that the ask page shows as the title is typed.
 
 use super::category_tree;
+use super::client_ip::ClientIp;
 use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::AppError;
+use crate::offload::Turns;
 use crate::tree::CategoryTree;
 use crate::views::{
     Head, Link, Moment, Pager, SearchHelpPage, SearchHitView, SearchPage, SortTab, question_path,
@@ -20,6 +22,7 @@ use ponder_core::text::count;
 use ponder_search::{SearchHit, SearchQuery, SearchSort, parse};
 use ponder_store::PostKind;
 use serde::{Deserialize, Serialize};
+use std::sync::LazyLock;
 
 /// Results per page.
 const PER_PAGE: usize = 20;
@@ -85,10 +88,14 @@ fn search_url(q: &str, sort: SearchSort, page: u32) -> String {
     url
 }
 
+/// Turns to search: one a core, off the async workers.
+static TURNS: LazyLock<Turns> = LazyLock::new(Turns::per_core);
+
 /// `GET /search?q=&sort=&page=`.
 pub async fn search_page(
     State(state): State<AppState>,
     ctx: Ctx,
+    ClientIp(ip): ClientIp,
     params: Result<Query<SearchParams>, QueryRejection>,
 ) -> Result<Response, AppError> {
     let Query(params) = params.map_err(|e| AppError::BadRequest(e.body_text()))?;
@@ -101,10 +108,17 @@ pub async fn search_page(
     let category = resolve_category(&tree, &mut query);
     let offset = (page as usize - 1) * PER_PAGE;
     let search_failed = |e| AppError::Internal(format!("search failed: {e}"));
-    let mut results = state
-        .search
-        .search(&query, category, sort, offset, PER_PAGE)
-        .map_err(search_failed)?;
+    let mut results = if query.is_empty() {
+        ponder_search::SearchResults::default()
+    } else {
+        state.limits.check_search(&ip)?;
+        let index = state.search.clone();
+        let asked = query.clone();
+        TURNS
+            .run(move || index.search(&asked, category, sort, offset, PER_PAGE))
+            .await?
+            .map_err(search_failed)?
+    };
     state
         .search
         .add_snippets(&*state.store, &query, category, &mut results.hits)
@@ -227,12 +241,29 @@ fn by_title(
 }
 
 /// `GET /api/v1/questions/similar?title=`: up to 8 questions like the title.
+/// Answers for a title are kept for a minute (the ask page asks as the title is
+/// typed, and many ask alike); the rest count against the client's searches.
 pub async fn similar(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     params: Result<Query<SimilarParams>, QueryRejection>,
-) -> Response {
+) -> Result<Response, AppError> {
     let title = params.ok().and_then(|q| q.0.title).unwrap_or_default();
-    let hits = similar_questions(&state, &title, None, 8);
+    let key: String = title
+        .split_whitespace()
+        .take(60)
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    if let Some(kept) = state.similar.get(&key) {
+        return Ok(Json(&*kept).into_response());
+    }
+    state.limits.check_search(&ip)?;
+    let worker = state.clone();
+    let asked = key.clone();
+    let hits = TURNS
+        .run(move || similar_questions(&worker, &asked, None, 8))
+        .await?;
     let list: Vec<SimilarQuestion> = hits
         .iter()
         .map(|h| SimilarQuestion {
@@ -243,7 +274,9 @@ pub async fn similar(
             accepted: h.accepted,
         })
         .collect();
-    Json(serde_json::json!({ "questions": list })).into_response()
+    let answer = std::sync::Arc::new(serde_json::json!({ "questions": list }));
+    state.similar.insert(key, answer.clone());
+    Ok(Json(&*answer).into_response())
 }
 
 /// Links to questions like `title` (for the related list and the ask preview).

@@ -479,3 +479,63 @@ async fn issue16_password_checks_in_settings_are_limited_per_user() {
     assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(!limited.header(axum::http::header::RETRY_AFTER).is_empty());
 }
+
+#[tokio::test]
+async fn issue16_searches_are_rate_limited_per_client_and_similar_titles_kept() {
+    let app = TestApp::with_limits(RateLimitConfig {
+        searches_per_ip_per_minute: 3,
+        ..RateLimitConfig::default()
+    })
+    .await;
+    app.seeded().await;
+    app.index().await;
+    let visitor = app.client("10.16.8.1");
+    let similar = |title: &'static str| {
+        let visitor = &visitor;
+        async move {
+            visitor
+                .get(&format!("/api/v1/questions/similar?title={title}"))
+                .await
+        }
+    };
+    let first = similar("wall+fall").await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(
+        first.body.contains("Why did the wall fall"),
+        "{}",
+        first.body
+    );
+    // The same title again is answered from memory and not counted.
+    assert_eq!(similar("Wall++FALL").await.body, first.body);
+    for q in ["wall", "fall"] {
+        let page = visitor.get(&format!("/search?q={q}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{q}");
+    }
+    let limited = visitor.get("/search?q=1989").await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(similar("wall+fall").await.status, StatusCode::OK);
+    assert_eq!(
+        similar("another+title").await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // The search form without a query costs nothing.
+    assert_eq!(visitor.get("/search").await.status, StatusCode::OK);
+    // Another client has its own allowance.
+    assert_eq!(
+        app.client("10.16.8.2").get("/search?q=1989").await.status,
+        StatusCode::OK
+    );
+
+    // Phrases count toward the term limit, word by word.
+    let phrases: String = (0..46).map(|i| format!("%22a{i}+b{i}%22+")).collect();
+    let page = app
+        .client("10.16.8.3")
+        .get(&format!("/search?q={phrases}"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("only the first 32 words were used"),
+        "{}",
+        page.body
+    );
+}

@@ -123,6 +123,7 @@ impl TestApp {
             previews_per_user_per_minute: 1000,
             avatars_per_user_per_hour: 1000,
             password_checks_per_user_per_minute: 1000,
+            searches_per_ip_per_minute: 1000,
         }
     }
 
