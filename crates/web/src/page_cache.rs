@@ -193,6 +193,17 @@ impl Default for PageCache {
     }
 }
 
+/// Marks a successful answer to a non-GET request that changed nothing a visitor's
+/// page shows (a preview, a log-in, a reset request): the cache keeps its pages.
+#[derive(Debug, Clone, Copy)]
+pub struct NothingStale;
+
+/// `response`, marked as changing nothing the kept pages show.
+pub fn nothing_stale(mut response: Response) -> Response {
+    response.extensions_mut().insert(NothingStale);
+    response
+}
+
 /// Middleware: answers visitors' page requests from the cache and keeps the pages
 /// rendered for them; after a request that may have written (any method but GET,
 /// HEAD and OPTIONS) and did not fail, moves the generation on before the answer
@@ -209,7 +220,8 @@ pub async fn serve(
         let path = request.uri().path().to_owned();
         let response = next.run(request).await;
         let status = response.status();
-        if status.is_success() || status.is_redirection() {
+        let wrote = response.extensions().get::<NothingStale>().is_none();
+        if wrote && (status.is_success() || status.is_redirection()) {
             match written_thread(&path, &response) {
                 Some(question) => cache.touch_thread(question),
                 None => cache.invalidate(),

@@ -11,6 +11,7 @@ use crate::auth::{Ctx, cookies, password};
 use crate::error::AppError;
 use crate::forms::{FormState, form_error};
 use crate::handlers::email::send_verification;
+use crate::page_cache::nothing_stale;
 use crate::views::{AuthPage, Head, render};
 use axum::Form;
 use axum::extract::rejection::{FormRejection, QueryRejection};
@@ -269,7 +270,7 @@ pub async fn login(
         rehash(&state, record.user.id, input.password).await;
     }
     let cookie = start_session(&state, record.user.id, ctx.session_hash.as_deref()).await?;
-    Ok(see_other(&next, Some(cookie)))
+    Ok(nothing_stale(see_other(&next, Some(cookie))))
 }
 
 /// Stores a new hash, made with today's settings, of the password that just matched
@@ -315,13 +316,13 @@ pub async fn logout(
     if let Some(hash) = ctx.session_hash.as_deref() {
         state.store.delete_session(hash).await?;
     }
-    Ok(see_other(
+    Ok(nothing_stale(see_other(
         "/",
         Some(cookies::clear(
             cookies::SESSION,
             state.site.secure_cookies(),
         )),
-    ))
+    )))
 }
 
 #[cfg(test)]

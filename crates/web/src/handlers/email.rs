@@ -16,6 +16,7 @@ use crate::auth::tokens::{is_token_shaped, random_token, sha256_hex};
 use crate::auth::{Ctx, password};
 use crate::error::AppError;
 use crate::forms::{FormState, form_error};
+use crate::page_cache::nothing_stale;
 use crate::views::{Head, Link, NoticePage, ResetPage, render};
 use axum::Form;
 use axum::extract::rejection::{FormRejection, QueryRejection};
@@ -203,7 +204,10 @@ pub async fn resend_verification(
             retry_after_secs: u64::try_from(wait).unwrap_or(1),
         });
     }
-    Ok(see_other("/settings?saved=verification", None))
+    Ok(nothing_stale(see_other(
+        "/settings?saved=verification",
+        None,
+    )))
 }
 
 fn reset_page(ctx: &Ctx, form: FormState, step: &'static str, status: StatusCode) -> Response {
@@ -264,7 +268,12 @@ pub async fn reset_request(
     form.success = Some(format!(
         "If an account uses {email}, a link to reset its password is on its way. Check your inbox."
     ));
-    Ok(reset_page(&ctx, form, "sent", StatusCode::OK))
+    Ok(nothing_stale(reset_page(
+        &ctx,
+        form,
+        "sent",
+        StatusCode::OK,
+    )))
 }
 
 /// Mails a reset link to `email` if an account uses it and its allowance has room;
@@ -353,5 +362,5 @@ pub async fn reset(
     };
     state.store.change_password(user, &hash, now()).await?;
     state.store.delete_user_sessions(user, None).await?;
-    Ok(see_other("/login?reset=done", None))
+    Ok(nothing_stale(see_other("/login?reset=done", None)))
 }

@@ -13,6 +13,7 @@ use crate::auth::limits::PostingKind;
 use crate::auth::permissions::can_comment;
 use crate::error::AppError;
 use crate::forms::{FormState, form_error};
+use crate::page_cache::nothing_stale;
 use crate::tree::CategoryTree;
 use crate::views::{AskPage, CategoryOption, Head, question_path};
 use axum::Form;
@@ -156,7 +157,9 @@ pub async fn ask(
         } else {
             StatusCode::OK
         };
-        return ask_page(&state, &ctx, form, preview, status).await;
+        return ask_page(&state, &ctx, form, preview, status)
+            .await
+            .map(nothing_stale);
     };
     state.limits.check_posting(PostingKind::Question, author)?;
     let id = state
@@ -217,7 +220,7 @@ pub async fn answer(
         forms.answer_preview = preview_of(&state, author, &input.body).await?;
     }
     let (Some(body), None) = (body, forms.answer_preview.as_ref()) else {
-        return form_again(&state, &ctx, id, forms).await;
+        return form_again(&state, &ctx, id, forms).await.map(nothing_stale);
     };
     state.limits.check_posting(PostingKind::Answer, author)?;
     let answer = state
@@ -370,5 +373,7 @@ pub async fn preview(
             ponder_core::text::thousands(BODY_MAX as i64)
         )));
     };
-    Ok(([(CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
+    Ok(nothing_stale(
+        ([(CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
+    ))
 }

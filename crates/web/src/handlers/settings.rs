@@ -195,7 +195,10 @@ pub async fn change_password(
         .store
         .delete_user_sessions(user.id, ctx.session_hash.as_deref())
         .await?;
-    Ok(see_other("/settings?saved=password", None))
+    Ok(crate::page_cache::nothing_stale(see_other(
+        "/settings?saved=password",
+        None,
+    )))
 }
 
 /// Whether `typed` is the password of `hash`, counted against the user's allowance

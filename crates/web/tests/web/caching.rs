@@ -395,3 +395,62 @@ async fn writes_from_other_nodes_reach_kept_pages(engine: &str) {
         assert!(queries > 0, "{uri}: stale after a role change");
     }
 }
+
+#[tokio::test]
+async fn issue16_posts_that_write_nothing_keep_the_pages() {
+    let app = TestApp::new().await;
+    let (s, path) = seeded_question(&app).await;
+    app.account("writer", "correct horse battery", ponder_store::Role::User)
+        .await;
+    let visitor = app.client("10.0.9.1");
+    let pages = [path.as_str(), "/", "/tags/germany"];
+    keep_pages(&app, &visitor, &pages).await;
+
+    let writer = app.client("10.0.9.2");
+    writer.log_in("writer", "correct horse battery").await;
+    let csrf = writer.csrf("/ask").await;
+    let answer_url = format!("/questions/{}/answers", s.question);
+    let previews = [
+        writer
+            .post("/preview", &[("csrf", &csrf), ("body", "*a preview*")])
+            .await,
+        writer
+            .post(
+                &answer_url,
+                &[
+                    ("csrf", &csrf),
+                    ("body", "A previewed answer, long enough to post."),
+                    ("action", "preview"),
+                ],
+            )
+            .await,
+    ];
+    for preview in previews {
+        assert_eq!(preview.status, StatusCode::OK);
+    }
+    let reset_csrf = visitor.csrf("/reset-password").await;
+    let asked = visitor
+        .post(
+            "/reset-password",
+            &[("csrf", &reset_csrf), ("email", "writer@example.org")],
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::OK);
+    for uri in pages {
+        let (queries, _) = queries_during(&app, visitor.get(uri)).await;
+        assert_eq!(queries, 0, "{uri}: still kept");
+    }
+    // A real write still stales them.
+    let posted = writer
+        .post(
+            &answer_url,
+            &[
+                ("csrf", &csrf),
+                ("body", "A posted answer, long enough to count."),
+            ],
+        )
+        .await;
+    assert_eq!(posted.status, StatusCode::SEE_OTHER);
+    let (queries, _) = queries_during(&app, visitor.get(&path)).await;
+    assert!(queries > 0);
+}
