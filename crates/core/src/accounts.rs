@@ -56,6 +56,15 @@ pub fn validate_display_name(raw: &str) -> Result<String, String> {
     if name.chars().any(char::is_control) {
         return Err("a name cannot contain control characters".into());
     }
+    if name.chars().any(is_format_character) {
+        return Err(
+            "a name cannot contain invisible formatting characters (direction marks, zero-width characters and the like)"
+                .into(),
+        );
+    }
+    if name.chars().any(is_moderator_mark) {
+        return Err("the diamond marks moderators; choose a name without one".into());
+    }
     let len = name.chars().count();
     if len > DISPLAY_NAME_MAX {
         return Err(format!(
@@ -63,6 +72,42 @@ pub fn validate_display_name(raw: &str) -> Result<String, String> {
         ));
     }
     Ok(name.to_owned())
+}
+
+/// Characters that change how text around them is shown without showing
+/// themselves (Unicode's format characters, general category Cf, and the
+/// bidirectional controls among them): in a name they reorder or hide what others
+/// read beside it.
+fn is_format_character(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}'
+            | '\u{600}'..='\u{605}'
+            | '\u{61c}'
+            | '\u{6dd}'
+            | '\u{70f}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+            | '\u{110bd}'
+            | '\u{1bca0}'..='\u{1bca3}'
+            | '\u{1d173}'..='\u{1d17a}'
+            | '\u{e0001}'
+            | '\u{e0020}'..='\u{e007f}'
+    )
+}
+
+/// Diamonds, which pages print beside moderators' names.
+fn is_moderator_mark(c: char) -> bool {
+    matches!(
+        c,
+        '\u{2662}' | '\u{2666}' | '\u{25c6}' | '\u{25c7}' | '\u{25c8}' | '\u{2b25}'..='\u{2b29}'
+            | '\u{1f537}'..='\u{1f539}' | '\u{1f48e}'
+    )
 }
 
 /// Checks an email address's shape (not that it exists): `local@domain.tld`, no
@@ -160,6 +205,27 @@ mod tests {
         );
         for bad in ["", "    ", "a\u{0}b", &"x".repeat(61)] {
             assert!(validate_display_name(bad).is_err(), "{bad:?} accepted");
+        }
+        // Issue 16: nothing that reorders or hides text, and no moderator's diamond.
+        for bad in [
+            "ann\u{202e}nimda",
+            "ann\u{2066}x\u{2069}",
+            "a\u{200b}dmin",
+            "ann\u{200f}",
+            "\u{feff}ann",
+            "ann\u{e0041}",
+            "ann \u{2666}",
+            "ann\u{25c6}",
+            "\u{1f537} ann",
+        ] {
+            let refused = validate_display_name(bad).unwrap_err();
+            assert!(
+                refused.contains("invisible") || refused.contains("diamond"),
+                "{bad:?}: {refused}"
+            );
+        }
+        for fine in ["Zoë ♥", "José María", "李小龍", "عبد الله", "ann (she/her)"] {
+            assert_eq!(validate_display_name(fine), Ok(fine.to_owned()), "{fine:?}");
         }
     }
 

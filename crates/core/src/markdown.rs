@@ -56,6 +56,8 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .link_rel(Some("nofollow ugc noopener"))
         .url_schemes(HashSet::from(["http", "https", "mailto"]))
         .add_tag_attributes("img", ["width", "height"])
+        // Images may come from any host; that host learns no page address.
+        .set_tag_attribute_value("img", "referrerpolicy", "no-referrer")
         .add_tag_attributes("th", ["align", "style"])
         .add_tag_attributes("td", ["align", "style"])
         .filter_style_properties(HashSet::from(["text-align"]))
@@ -348,6 +350,14 @@ mod tests {
         let html = render("![ok](https://e.com/a.png) ![bad](mailto:a@b.c) ![rel](/local.png)");
         let html = html.as_str();
         assert!(html.contains(r#"src="https://e.com/a.png""#), "{html}");
+        assert!(html.contains(r#"referrerpolicy="no-referrer""#), "{html}");
+        let forged = render(r#"<img src="https://e.com/b.png" referrerpolicy="unsafe-url">"#);
+        assert!(
+            forged.as_str().contains(r#"referrerpolicy="no-referrer""#)
+                && !forged.as_str().contains("unsafe-url"),
+            "{}",
+            forged.as_str()
+        );
         assert!(!html.contains("mailto"), "{html}");
         assert!(!html.contains("/local.png"), "{html}");
     }

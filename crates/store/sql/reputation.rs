@@ -424,8 +424,13 @@ impl Backend {
         limit: u32,
     ) -> StoreResult<Vec<ReputationEvent>> {
         self.count();
+        // The question is named only while the post and its question are visible:
+        // the history is public, and a deleted post's title is not.
         let found = sqlx::query(
-            "SELECT e.id, e.kind, e.amount, e.post_id, coalesce(q.id, p.id), coalesce(q.title, p.title), e.created_at \
+            "SELECT e.id, e.kind, e.amount, e.post_id, \
+             CASE WHEN p.deleted_at IS NULL AND q.deleted_at IS NULL THEN coalesce(q.id, p.id) END, \
+             CASE WHEN p.deleted_at IS NULL AND q.deleted_at IS NULL THEN coalesce(q.title, p.title) END, \
+             e.created_at \
              FROM reputation_events e LEFT JOIN posts p ON p.id = e.post_id LEFT JOIN posts q ON q.id = p.parent_id \
              WHERE e.user_id = $1 ORDER BY e.id DESC LIMIT $2",
         )

@@ -69,6 +69,7 @@ macro_rules! conformance_tests {
             close_votes_close_and_reopen,
             locked_posts_refuse_changes,
             authors_cannot_undo_what_moderators_and_flags_did,
+            reputation_history_names_no_deleted_post,
             suspensions_and_the_moderation_log,
             first_posts_wait_for_review
         );
@@ -2233,6 +2234,49 @@ fn flag(post: PostId, user: UserId, kind: FlagKind, threshold: i64) -> NewFlag {
         hide_threshold: threshold,
         hide_penalty: 100,
     }
+}
+
+/// The public reputation history names a question only while it and the post the
+/// points came from are visible (issue 16).
+pub async fn reputation_history_names_no_deleted_post(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let bob = user(&*store, "bob").await;
+    let cat = category(&*store, None, "general").await;
+    let q = ask(
+        &*store,
+        ann.id,
+        cat.id,
+        "A title that will go away",
+        &["x"],
+        0,
+    )
+    .await;
+    let a = answer(&*store, q, ann.id, 1).await;
+    vote(&*store, q, bob.id, VoteValue::Up).await;
+    vote(&*store, a, bob.id, VoteValue::Up).await;
+    let named = |store: Arc<dyn Store>| async move {
+        store
+            .reputation_events(ann.id, 10)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.question.map(|(id, title)| (id, title)))
+            .collect::<Vec<_>>()
+    };
+    let title = "A title that will go away".to_owned();
+    assert_eq!(
+        named(store.clone()).await,
+        [Some((q, title.clone())), Some((q, title.clone()))]
+    );
+    store.set_post_deleted(a, true, at(5)).await.unwrap();
+    assert_eq!(named(store.clone()).await, [None, Some((q, title))]);
+    store.set_post_deleted(a, false, at(6)).await.unwrap();
+    store.set_post_deleted(q, true, at(7)).await.unwrap();
+    assert_eq!(
+        named(store.clone()).await,
+        [None, None],
+        "the answer's question is gone too"
+    );
 }
 
 /// Deletion records who asked: an author cannot undelete what a moderator deleted

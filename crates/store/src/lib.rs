@@ -224,7 +224,8 @@ pub trait Store: Send + Sync + 'static {
         comments: &[CommentId],
     ) -> StoreResult<Vec<PostId>>;
 
-    /// A user's reputation ledger, newest first, at most `limit` rows.
+    /// A user's reputation ledger, newest first, at most `limit` rows; an event
+    /// names its question only while the post and the question are not deleted.
     async fn reputation_events(
         &self,
         user: UserId,

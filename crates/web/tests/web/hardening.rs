@@ -539,3 +539,62 @@ async fn issue16_searches_are_rate_limited_per_client_and_similar_titles_kept() 
         page.body
     );
 }
+
+#[tokio::test]
+async fn issue16_a_suspended_user_cannot_change_name_about_or_avatar() {
+    let app = TestApp::new().await;
+    let ann = app.account("ann", "password1", Role::User).await;
+    let client = app.client("10.16.9.1");
+    client.log_in("ann", "password1").await;
+    let csrf = client.csrf("/settings").await;
+    app.store
+        .set_suspension(ann.id, Some(ponder_core::time::now() + 86_400), "spamming")
+        .await
+        .unwrap();
+    let renamed = client
+        .post(
+            "/settings/profile",
+            &[
+                ("csrf", &csrf),
+                ("display_name", "Someone Else"),
+                ("about", "Buy now"),
+            ],
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::FORBIDDEN);
+    assert!(renamed.body.contains("suspended"), "{}", renamed.body);
+    let (content_type, body) =
+        crate::accounts::multipart(&csrf, "me.png", "image/png", &crate::accounts::png(8, 8));
+    let uploaded = client
+        .post_raw(
+            "/settings/avatar",
+            &content_type,
+            body,
+            &[("sec-fetch-site", "same-origin")],
+        )
+        .await;
+    assert_eq!(uploaded.status, StatusCode::FORBIDDEN);
+    let stored = app.store.user(ann.id).await.unwrap().unwrap();
+    assert_eq!(stored.display_name, "ann");
+    assert!(app.store.avatar(ann.id).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn issue16_display_names_that_hide_text_or_wear_a_diamond_are_refused() {
+    let app = TestApp::new().await;
+    app.account("ann", "password1", Role::User).await;
+    let client = app.client("10.16.10.1");
+    client.log_in("ann", "password1").await;
+    let csrf = client.csrf("/settings").await;
+    for name in ["nimda\u{202e}", "ann \u{2666}"] {
+        let page = client
+            .post(
+                "/settings/profile",
+                &[("csrf", &csrf), ("display_name", name), ("about", "")],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{name:?}");
+        assert_eq!(page.count("#display_name-error"), 1, "{name:?}");
+        assert_eq!(page.attrs("#display_name", "value"), [name]);
+    }
+}
