@@ -2260,7 +2260,7 @@ pub async fn reputation_history_names_no_deleted_post(store: Arc<dyn Store>) {
             .await
             .unwrap()
             .into_iter()
-            .map(|e| e.question.map(|(id, title)| (id, title)))
+            .map(|e| e.question)
             .collect::<Vec<_>>()
     };
     let title = "A title that will go away".to_owned();
