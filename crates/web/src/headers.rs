@@ -10,8 +10,21 @@ const CSP: &str = "default-src 'self'; img-src 'self' https: http:; style-src 's
                    script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
                    frame-ancestors 'none'";
 
-/// Wraps `router` so that every response carries the security headers.
-pub fn apply(router: Router) -> Router {
+/// Tells browsers to use https for this host alone for a year: set only when the
+/// site is served over https, where it is a promise the site keeps.
+const HSTS: &str = "max-age=31536000";
+
+/// Wraps `router` so that every response carries the security headers, and on a
+/// site served over `https` the Strict-Transport-Security header too.
+pub fn apply(router: Router, https: bool) -> Router {
+    let router = if https {
+        router.layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        ))
+    } else {
+        router
+    };
     let fixed = [
         (header::CONTENT_SECURITY_POLICY, CSP),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),

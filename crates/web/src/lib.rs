@@ -312,7 +312,8 @@ pub fn app(state: AppState) -> Router {
     // span per request; the page cache, which answers visitors before any of that
     // runs; compression outermost, so that pages, API answers and assets all go br
     // or gzip to clients that accept it (the cache's own pages come encoded already).
-    headers::apply(plain.merge(pages).with_state(state))
+    let https = state.site.secure_cookies();
+    headers::apply(plain.merge(pages).with_state(state), https)
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIME_LIMIT,

@@ -360,7 +360,8 @@ fn cache_key(request: &Request) -> Option<String> {
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
         return None;
     }
-    if crate::auth::cookies::get(request.headers(), crate::auth::cookies::SESSION).is_some() {
+    use crate::auth::cookies::{HOST_SESSION, SESSION, get};
+    if get(request.headers(), SESSION).is_some() || get(request.headers(), HOST_SESSION).is_some() {
         return None;
     }
     let target = request.uri().path_and_query()?.as_str();

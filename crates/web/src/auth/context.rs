@@ -144,7 +144,8 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
         .into_response();
     }
     let now = ponder_core::time::now();
-    let session_cookie = cookies::get(request.headers(), cookies::SESSION)
+    let secure = state.site.secure_cookies();
+    let session_cookie = cookies::get(request.headers(), cookies::session_name(secure))
         .filter(|v| is_token_shaped(v))
         .map(sha256_hex);
     let session = match session_cookie {
@@ -154,7 +155,6 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
         },
         None => None,
     };
-    let secure = state.site.secure_cookies();
     let mut new_csrf_cookie = None;
     let context = match session {
         Some((hash, info)) => RequestContext {
@@ -164,13 +164,18 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
             session_hash: Some(hash),
         },
         None => {
-            let csrf = match cookies::get(request.headers(), cookies::CSRF)
+            let csrf = match cookies::get(request.headers(), cookies::csrf_name(secure))
                 .filter(|v| is_token_shaped(v))
             {
                 Some(existing) => existing.to_owned(),
                 None => {
                     let fresh = random_token();
-                    new_csrf_cookie = Some(cookies::set(cookies::CSRF, &fresh, None, secure));
+                    new_csrf_cookie = Some(cookies::set(
+                        cookies::csrf_name(secure),
+                        &fresh,
+                        None,
+                        secure,
+                    ));
                     fresh
                 }
             };

@@ -3,10 +3,27 @@
 use axum::http::HeaderMap;
 use axum::http::header::COOKIE;
 
-/// The session cookie: its value is the session id, known only to the browser.
+/// The session cookie on an http site: its value is the session id, known only to
+/// the browser.
 pub const SESSION: &str = "ponder_session";
-/// The CSRF cookie of visitors who are not logged in.
+/// The CSRF cookie of visitors who are not logged in, on an http site.
 pub const CSRF: &str = "ponder_csrf";
+/// The session cookie on an https site. Browsers keep a `__Host-` cookie only when
+/// it is Secure, for this host alone and for every path, so a neighbouring
+/// subdomain or a plain-http page cannot plant one.
+pub const HOST_SESSION: &str = "__Host-ponder_session";
+/// The CSRF cookie on an https site.
+pub const HOST_CSRF: &str = "__Host-ponder_csrf";
+
+/// The session cookie's name on a site that is (`secure`) or is not on https.
+pub fn session_name(secure: bool) -> &'static str {
+    if secure { HOST_SESSION } else { SESSION }
+}
+
+/// The CSRF cookie's name on a site that is (`secure`) or is not on https.
+pub fn csrf_name(secure: bool) -> &'static str {
+    if secure { HOST_CSRF } else { CSRF }
+}
 
 /// The value of cookie `name`, if the request sent it.
 pub fn get<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -54,6 +71,19 @@ mod tests {
         assert_eq!(get(&headers, SESSION), Some("abc"));
         assert_eq!(get(&headers, CSRF), Some("xyz"));
         assert_eq!(get(&headers, "missing"), None);
+    }
+
+    #[test]
+    fn https_sites_use_host_prefixed_names() {
+        assert_eq!(session_name(true), "__Host-ponder_session");
+        assert_eq!(csrf_name(true), "__Host-ponder_csrf");
+        assert_eq!((session_name(false), csrf_name(false)), (SESSION, CSRF));
+        let cookie = set(session_name(true), "v", None, true);
+        assert!(
+            cookie.contains("; Path=/")
+                && cookie.contains("; Secure")
+                && !cookie.contains("Domain")
+        );
     }
 
     #[test]

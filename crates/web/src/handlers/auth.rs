@@ -86,7 +86,7 @@ pub async fn start_session(
         })
         .await?;
     Ok(cookies::set(
-        cookies::SESSION,
+        cookies::session_name(state.site.secure_cookies()),
         &id,
         Some(SESSION_SECONDS),
         state.site.secure_cookies(),
@@ -319,7 +319,7 @@ pub async fn logout(
     Ok(nothing_stale(see_other(
         "/",
         Some(cookies::clear(
-            cookies::SESSION,
+            cookies::session_name(state.site.secure_cookies()),
             state.site.secure_cookies(),
         )),
     )))

@@ -263,7 +263,7 @@ pub async fn delete_account(
     Ok(see_other(
         "/?account=deleted",
         Some(cookies::clear(
-            cookies::SESSION,
+            cookies::session_name(state.site.secure_cookies()),
             state.site.secure_cookies(),
         )),
     ))

@@ -39,7 +39,7 @@ async fn signing_up_logs_in_with_a_safe_cookie_and_mails_a_link() {
         .get_all(header::SET_COOKIE)
         .iter()
         .map(|v| v.to_str().unwrap().to_owned())
-        .find(|c| c.starts_with("ponder_session="))
+        .find(|c| c.starts_with("__Host-ponder_session="))
         .expect("session cookie");
     for part in [
         "HttpOnly",
@@ -235,7 +235,7 @@ async fn wrong_password_and_unknown_account_read_the_same() {
         messages.push(page.text(".flash.error"));
     }
     assert!(messages.windows(2).all(|w| w[0] == w[1]), "{messages:?}");
-    assert!(browser.cookie("ponder_session").is_none());
+    assert!(browser.cookie("__Host-ponder_session").is_none());
     let csrf = browser.csrf("/login").await;
     let empty = browser.post("/login", &[("csrf", &csrf)]).await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -253,12 +253,12 @@ async fn log_in_rotates_the_session_and_log_out_ends_it() {
     app.account("ann", "password1", Role::User).await;
     let browser = app.client("10.0.0.4");
     browser.log_in("ann", "password1").await;
-    let first = browser.cookie("ponder_session").unwrap();
+    let first = browser.cookie("__Host-ponder_session").unwrap();
     browser.log_in("ann", "password1").await;
-    let second = browser.cookie("ponder_session").unwrap();
+    let second = browser.cookie("__Host-ponder_session").unwrap();
     assert_ne!(first, second, "a new id at each log-in");
     let stale = app.client("10.0.0.5");
-    stale.set_cookie("ponder_session", &first);
+    stale.set_cookie("__Host-ponder_session", &first);
     assert!(
         stale.get("/").await.texts(".viewer").is_empty(),
         "the old session ended"
@@ -275,7 +275,7 @@ async fn log_in_rotates_the_session_and_log_out_ends_it() {
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     assert!(browser.get("/").await.texts(".viewer").is_empty());
     let replay = app.client("10.0.0.6");
-    replay.set_cookie("ponder_session", &second);
+    replay.set_cookie("__Host-ponder_session", &second);
     assert!(
         replay.get("/").await.texts(".viewer").is_empty(),
         "the logged-out id is dead"
@@ -326,7 +326,7 @@ async fn sessions_survive_a_restart_and_expire() {
     app.account("ann", "password1", Role::User).await;
     let browser = app.client("10.0.0.7");
     browser.log_in("ann", "password1").await;
-    let id = browser.cookie("ponder_session").unwrap();
+    let id = browser.cookie("__Host-ponder_session").unwrap();
     // A new process: a new store over the same file, a new router.
     let reopened: std::sync::Arc<dyn ponder_store::Store> = std::sync::Arc::new(
         ponder_store_sqlite::SqliteStore::open(&app.dir.path().join("ponder.db"))
@@ -341,7 +341,7 @@ async fn sessions_survive_a_restart_and_expire() {
     let page = tower::ServiceExt::oneshot(
         restarted,
         axum::http::Request::get("/")
-            .header(header::COOKIE, format!("ponder_session={id}"))
+            .header(header::COOKIE, format!("__Host-ponder_session={id}"))
             .body(axum::body::Body::empty())
             .unwrap(),
     )

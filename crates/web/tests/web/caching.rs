@@ -228,10 +228,13 @@ async fn pages_that_carry_a_visitors_own_token_are_not_shared() {
         for _ in 0..2 {
             let form = browser.get("/login").await;
             let token = form.attrs("input[name=csrf]", "value").remove(0);
-            assert_eq!(Some(token), browser.cookie("ponder_csrf"));
+            assert_eq!(Some(token), browser.cookie("__Host-ponder_csrf"));
         }
     }
-    assert_ne!(first.cookie("ponder_csrf"), second.cookie("ponder_csrf"));
+    assert_ne!(
+        first.cookie("__Host-ponder_csrf"),
+        second.cookie("__Host-ponder_csrf")
+    );
     // Not shared, but still validated: the same browser's copy answers 304.
     let etag = first.get("/login").await.header(header::ETAG);
     assert!(etag.starts_with("W/\""), "{etag}");

@@ -598,3 +598,49 @@ async fn issue16_display_names_that_hide_text_or_wear_a_diamond_are_refused() {
         assert_eq!(page.attrs("#display_name", "value"), [name]);
     }
 }
+
+#[tokio::test]
+async fn issue16_https_sites_send_hsts_and_host_prefixed_cookies_http_sites_neither() {
+    use axum::http::{Request, header};
+    use tower::ServiceExt;
+    let app = TestApp::new().await;
+    let https = app.get("/").await;
+    assert_eq!(
+        https.header(header::STRICT_TRANSPORT_SECURITY),
+        "max-age=31536000"
+    );
+    let cookie = https.header(header::SET_COOKIE);
+    assert!(
+        cookie.starts_with("__Host-ponder_csrf=")
+            && cookie.contains("; Secure")
+            && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+
+    let plain = ponder_web::app(ponder_web::AppState::new(
+        app.store.clone(),
+        app.search.clone(),
+        ponder_web::SiteConfig {
+            name: "Plain".into(),
+            base_url: "http://127.0.0.1:8080".into(),
+        },
+    ));
+    let response = plain
+        .oneshot(Request::get("/").body(axum::body::Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert!(
+        response
+            .headers()
+            .get(header::STRICT_TRANSPORT_SECURITY)
+            .is_none()
+    );
+    let cookie = response.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        cookie.starts_with("ponder_csrf=") && !cookie.contains("Secure"),
+        "{cookie}"
+    );
+}

@@ -551,6 +551,11 @@ async fn health_assets_and_headers() {
             page.header(header::REFERRER_POLICY),
             "strict-origin-when-cross-origin"
         );
+        // The test site is on https: browsers are told to keep to it (issue 16).
+        assert_eq!(
+            page.header(header::STRICT_TRANSPORT_SECURITY),
+            "max-age=31536000"
+        );
     }
 }
 
