@@ -153,7 +153,27 @@ pub fn validate_password(raw: &str) -> Result<(), String> {
     if len > PASSWORD_MAX {
         return Err(format!("use at most {PASSWORD_MAX} characters"));
     }
+    if is_common_password(raw) {
+        return Err(
+            "that password is one of the most common, and the first an attacker tries; choose another (a few unrelated words work well)"
+                .into(),
+        );
+    }
     Ok(())
+}
+
+/// The most common passwords of eight characters or more (the shorter ones are
+/// refused for their length), one a line, lowercase, as leaked-password counts
+/// rank them year after year; shipped with the binary so that no request goes out.
+const COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
+
+/// Whether `password` is a common one, without regard to case or the spaces
+/// around it, or one character repeated.
+fn is_common_password(password: &str) -> bool {
+    let lower = password.trim().to_lowercase();
+    let mut chars = lower.chars();
+    let repeated = chars.next().is_some_and(|first| chars.all(|c| c == first));
+    repeated || COMMON_PASSWORDS.lines().any(|common| common == lower)
 }
 
 /// Checks an "about me" text's length.
@@ -195,6 +215,35 @@ mod tests {
             validate_handle("ab").unwrap_err(),
             "use 3 to 30 characters (this has 2)"
         );
+    }
+
+    #[test]
+    fn common_passwords_are_refused() {
+        for common in [
+            "password1",
+            "Password1",
+            " 12345678 ",
+            "QWERTYUIOP",
+            "iloveyou",
+            "zzzzzzzzzz",
+        ] {
+            let refused = validate_password(common).unwrap_err();
+            assert!(refused.contains("most common"), "{common:?}: {refused}");
+        }
+        for fine in ["maple tree 1", "correct horse battery", "Tr0ub4dor&3x"] {
+            assert_eq!(validate_password(fine), Ok(()), "{fine:?}");
+        }
+        // The list holds what the length rule lets through, lowercase, once each.
+        let mut seen = std::collections::HashSet::new();
+        for line in COMMON_PASSWORDS.lines() {
+            assert!(
+                line.chars().count() >= PASSWORD_MIN,
+                "{line:?} is refused for its length"
+            );
+            assert_eq!(line, line.trim().to_lowercase(), "{line:?}");
+            assert!(seen.insert(line), "{line:?} twice");
+        }
+        assert!(seen.len() > 150);
     }
 
     #[test]
@@ -257,8 +306,8 @@ mod tests {
 
     #[test]
     fn passwords() {
-        assert!(validate_password("12345678").is_ok());
-        assert!(validate_password(&"p".repeat(1024)).is_ok());
+        assert!(validate_password("kf8#Lq2m").is_ok());
+        assert!(validate_password(&"pq".repeat(512)).is_ok());
         assert_eq!(
             validate_password("1234567").unwrap_err(),
             "use at least 8 characters"
@@ -268,7 +317,7 @@ mod tests {
             "use at most 1024 characters"
         );
         assert!(
-            validate_password("éééééééé").is_ok(),
+            validate_password("éèéèéèéè").is_ok(),
             "characters, not bytes"
         );
     }

@@ -77,28 +77,28 @@ async fn signing_up_logs_in_with_a_safe_cookie_and_mails_a_link() {
 #[tokio::test]
 async fn bad_sign_ups_come_back_with_messages_and_values() {
     let app = TestApp::new().await;
-    app.account("taken", "password1", Role::User).await;
+    app.account("taken", "maple tree 1", Role::User).await;
     let browser = app.client("10.0.0.2");
     let long_password = "p".repeat(1025);
     let cases: Vec<(&str, &str, &str, &str, StatusCode)> = vec![
         (
             "TAKEN",
             "new@example.org",
-            "password1",
+            "maple tree 1",
             "handle",
             StatusCode::CONFLICT,
         ),
         (
             "fresh",
             "TAKEN@example.org",
-            "password1",
+            "maple tree 1",
             "email",
             StatusCode::CONFLICT,
         ),
         (
             "fresh",
             "not-an-email",
-            "password1",
+            "maple tree 1",
             "email",
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
@@ -119,28 +119,28 @@ async fn bad_sign_ups_come_back_with_messages_and_values() {
         (
             "",
             "fresh@example.org",
-            "password1",
+            "maple tree 1",
             "handle",
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         (
             "     ",
             "fresh@example.org",
-            "password1",
+            "maple tree 1",
             "handle",
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         (
             "an\u{7}n",
             "fresh@example.org",
-            "password1",
+            "maple tree 1",
             "handle",
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         (
             "fresh",
             "",
-            "password1",
+            "maple tree 1",
             "email",
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
@@ -211,12 +211,12 @@ async fn bad_sign_ups_come_back_with_messages_and_values() {
 #[tokio::test]
 async fn wrong_password_and_unknown_account_read_the_same() {
     let app = TestApp::new().await;
-    app.account("ann", "password1", Role::User).await;
+    app.account("ann", "maple tree 1", Role::User).await;
     let browser = app.client("10.0.0.3");
     let mut messages = Vec::new();
     for (login, password) in [
         ("ann", "wrong-password"),
-        ("nobody", "password1"),
+        ("nobody", "maple tree 1"),
         ("ann@example.org", "Password1"),
     ] {
         let csrf = browser.csrf("/login").await;
@@ -243,18 +243,18 @@ async fn wrong_password_and_unknown_account_read_the_same() {
         empty.count("#login-error") + empty.count("#password-error"),
         2
     );
-    browser.log_in("ANN@example.org", "password1").await;
+    browser.log_in("ANN@example.org", "maple tree 1").await;
     assert_eq!(browser.get("/").await.text(".viewer"), "ann");
 }
 
 #[tokio::test]
 async fn log_in_rotates_the_session_and_log_out_ends_it() {
     let app = TestApp::new().await;
-    app.account("ann", "password1", Role::User).await;
+    app.account("ann", "maple tree 1", Role::User).await;
     let browser = app.client("10.0.0.4");
-    browser.log_in("ann", "password1").await;
+    browser.log_in("ann", "maple tree 1").await;
     let first = browser.cookie("__Host-ponder_session").unwrap();
-    browser.log_in("ann", "password1").await;
+    browser.log_in("ann", "maple tree 1").await;
     let second = browser.cookie("__Host-ponder_session").unwrap();
     assert_ne!(first, second, "a new id at each log-in");
     let stale = app.client("10.0.0.5");
@@ -286,12 +286,12 @@ async fn log_in_rotates_the_session_and_log_out_ends_it() {
 async fn a_hash_made_with_older_settings_is_renewed_at_log_in() {
     use argon2::password_hash::{PasswordHasher, SaltString};
     let app = TestApp::new().await;
-    let ann = app.account("ann", "password1", Role::User).await;
+    let ann = app.account("ann", "maple tree 1", Role::User).await;
     // What a site made before the settings changed stored: the argon2 crate's own
     // defaults (19 MiB, two passes).
     let salt = SaltString::from_b64("c29tZXNhbHRzb21lc2FsdA").unwrap();
     let older = argon2::Argon2::default()
-        .hash_password(b"password1", &salt)
+        .hash_password(b"maple tree 1", &salt)
         .unwrap()
         .to_string();
     assert!(older.contains("$m=19456,t=2,p=1$"), "{older}");
@@ -308,24 +308,24 @@ async fn a_hash_made_with_older_settings_is_renewed_at_log_in() {
 
     // A wrong password changes nothing.
     let browser = app.client("10.0.0.7");
-    let page = browser.try_log_in("ann", "password2").await;
+    let page = browser.try_log_in("ann", "maple tree 2").await;
     assert_eq!(page.status, StatusCode::UNAUTHORIZED);
     assert_eq!(stored().await, older);
 
-    browser.log_in("ann", "password1").await;
+    browser.log_in("ann", "maple tree 1").await;
     let renewed = stored().await;
     assert!(renewed.contains("$m=7168,t=5,p=1$"), "{renewed}");
     // The renewed hash is of the same password.
-    app.client("10.0.0.8").log_in("ann", "password1").await;
+    app.client("10.0.0.8").log_in("ann", "maple tree 1").await;
     assert_eq!(stored().await, renewed, "made once, not at every log-in");
 }
 
 #[tokio::test]
 async fn sessions_survive_a_restart_and_expire() {
     let app = TestApp::new().await;
-    app.account("ann", "password1", Role::User).await;
+    app.account("ann", "maple tree 1", Role::User).await;
     let browser = app.client("10.0.0.7");
-    browser.log_in("ann", "password1").await;
+    browser.log_in("ann", "maple tree 1").await;
     let id = browser.cookie("__Host-ponder_session").unwrap();
     // A new process: a new store over the same file, a new router.
     let reopened: std::sync::Arc<dyn ponder_store::Store> = std::sync::Arc::new(
@@ -368,9 +368,9 @@ async fn sessions_survive_a_restart_and_expire() {
 #[tokio::test]
 async fn forged_cross_site_posts_change_nothing() {
     let app = TestApp::new().await;
-    let ann = app.account("ann", "password1", Role::User).await;
+    let ann = app.account("ann", "maple tree 1", Role::User).await;
     let browser = app.client("10.0.0.8");
-    browser.log_in("ann", "password1").await;
+    browser.log_in("ann", "maple tree 1").await;
     let csrf = browser.csrf("/settings").await;
     let fields = [
         ("csrf", csrf.as_str()),
@@ -444,7 +444,7 @@ async fn log_ins_and_sign_ups_are_rate_limited() {
         ..RateLimitConfig::default()
     })
     .await;
-    app.account("ann", "password1", Role::User).await;
+    app.account("ann", "maple tree 1", Role::User).await;
     let attacker = app.client("10.1.0.1");
     let csrf = attacker.csrf("/login").await;
     for _ in 0..2 {
@@ -484,7 +484,7 @@ async fn log_ins_and_sign_ups_are_rate_limited() {
             &[
                 ("csrf", &csrf2),
                 ("login", "ANN"),
-                ("password", "password1"),
+                ("password", "maple tree 1"),
             ],
         )
         .await;
@@ -492,14 +492,14 @@ async fn log_ins_and_sign_ups_are_rate_limited() {
 
     let signer = app.client("10.1.0.3");
     assert_eq!(
-        sign_up(&signer, "first", "first@example.org", "password1")
+        sign_up(&signer, "first", "first@example.org", "maple tree 1")
             .await
             .status,
         StatusCode::SEE_OTHER
     );
     let second = app.client("10.1.0.3");
     assert_eq!(
-        sign_up(&second, "second", "second@example.org", "password1")
+        sign_up(&second, "second", "second@example.org", "maple tree 1")
             .await
             .status,
         StatusCode::TOO_MANY_REQUESTS
@@ -509,16 +509,16 @@ async fn log_ins_and_sign_ups_are_rate_limited() {
 #[tokio::test]
 async fn settings_change_the_profile_and_the_password() {
     let app = TestApp::new().await;
-    let ann = app.account("ann", "password1", Role::User).await;
+    let ann = app.account("ann", "maple tree 1", Role::User).await;
     let anonymous = app.client("10.2.0.1");
     let redirect = anonymous.get("/settings").await;
     assert_eq!(redirect.status, StatusCode::SEE_OTHER);
     assert_eq!(redirect.location(), "/login?next=/settings");
 
     let browser = app.client("10.2.0.2");
-    browser.log_in("ann", "password1").await;
+    browser.log_in("ann", "maple tree 1").await;
     let laptop = app.client("10.2.0.3");
-    laptop.log_in("ann", "password1").await;
+    laptop.log_in("ann", "maple tree 1").await;
     let csrf = browser.csrf("/settings").await;
 
     let bad = browser
@@ -561,7 +561,7 @@ async fn settings_change_the_profile_and_the_password() {
             &[
                 ("csrf", &csrf),
                 ("current_password", "nope-nope"),
-                ("new_password", "password2"),
+                ("new_password", "maple tree 2"),
             ],
         )
         .await;
@@ -572,7 +572,7 @@ async fn settings_change_the_profile_and_the_password() {
             "/settings/password",
             &[
                 ("csrf", &csrf),
-                ("current_password", "password1"),
+                ("current_password", "maple tree 1"),
                 ("new_password", "short"),
             ],
         )
@@ -583,8 +583,8 @@ async fn settings_change_the_profile_and_the_password() {
             "/settings/password",
             &[
                 ("csrf", &csrf),
-                ("current_password", "password1"),
-                ("new_password", "password2"),
+                ("current_password", "maple tree 1"),
+                ("new_password", "maple tree 2"),
             ],
         )
         .await;
@@ -598,13 +598,13 @@ async fn settings_change_the_profile_and_the_password() {
         laptop.get("/").await.texts(".viewer").is_empty(),
         "other sessions end"
     );
-    laptop.log_in("ann", "password2").await;
+    laptop.log_in("ann", "maple tree 2").await;
 }
 
 #[tokio::test]
 async fn deleting_an_account_keeps_posts_under_a_placeholder() {
     let app = TestApp::new().await;
-    let ann = app.account("ann", "password1", Role::User).await;
+    let ann = app.account("ann", "maple tree 1", Role::User).await;
     let cat = ponder_store::conformance::category(&*app.store, None, "general").await;
     let q = ponder_store::conformance::ask(
         &*app.store,
@@ -616,12 +616,12 @@ async fn deleting_an_account_keeps_posts_under_a_placeholder() {
     )
     .await;
     let browser = app.client("10.3.0.1");
-    browser.log_in("ann", "password1").await;
+    browser.log_in("ann", "maple tree 1").await;
     let csrf = browser.csrf("/settings").await;
     let unconfirmed = browser
         .post(
             "/settings/delete",
-            &[("csrf", &csrf), ("password", "password1")],
+            &[("csrf", &csrf), ("password", "maple tree 1")],
         )
         .await;
     assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -643,7 +643,7 @@ async fn deleting_an_account_keeps_posts_under_a_placeholder() {
             "/settings/delete",
             &[
                 ("csrf", &csrf),
-                ("password", "password1"),
+                ("password", "maple tree 1"),
                 ("confirm", "yes"),
             ],
         )
@@ -668,7 +668,11 @@ async fn deleting_an_account_keeps_posts_under_a_placeholder() {
     let refused = again
         .post(
             "/login",
-            &[("csrf", &csrf), ("login", "ann"), ("password", "password1")],
+            &[
+                ("csrf", &csrf),
+                ("login", "ann"),
+                ("password", "maple tree 1"),
+            ],
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
@@ -702,7 +706,7 @@ pub fn png(width: u32, height: u32) -> Vec<u8> {
 #[tokio::test]
 async fn avatars_upload_and_liars_are_refused() {
     let app = TestApp::new().await;
-    let ann = app.account("ann", "password1", Role::User).await;
+    let ann = app.account("ann", "maple tree 1", Role::User).await;
     let browser = app.client("10.4.0.1");
     let before = browser.get(&format!("/users/{}/avatar", ann.id)).await;
     assert_eq!(
@@ -710,7 +714,7 @@ async fn avatars_upload_and_liars_are_refused() {
         "image/svg+xml",
         "the identicon by default"
     );
-    browser.log_in("ann", "password1").await;
+    browser.log_in("ann", "maple tree 1").await;
     let csrf = browser.csrf("/settings").await;
     let same_origin = [("sec-fetch-site", "same-origin")];
 
@@ -761,9 +765,9 @@ async fn avatars_upload_and_liars_are_refused() {
 #[tokio::test]
 async fn administrators_manage_moderators() {
     let app = TestApp::new().await;
-    app.account("root", "password1", Role::Admin).await;
-    let bob = app.account("bob", "password1", Role::User).await;
-    let other_admin = app.account("chief", "password1", Role::Admin).await;
+    app.account("root", "maple tree 1", Role::Admin).await;
+    let bob = app.account("bob", "maple tree 1", Role::User).await;
+    let other_admin = app.account("chief", "maple tree 1", Role::Admin).await;
 
     let anonymous = app.client("10.5.0.1");
     assert_eq!(
@@ -771,7 +775,7 @@ async fn administrators_manage_moderators() {
         StatusCode::SEE_OTHER
     );
     let user = app.client("10.5.0.2");
-    user.log_in("bob", "password1").await;
+    user.log_in("bob", "maple tree 1").await;
     assert_eq!(user.get("/admin/users").await.status, StatusCode::FORBIDDEN);
     let csrf = user.csrf("/settings").await;
     let forged = user
@@ -791,7 +795,7 @@ async fn administrators_manage_moderators() {
     );
 
     let admin = app.client("10.5.0.3");
-    admin.log_in("root", "password1").await;
+    admin.log_in("root", "maple tree 1").await;
     let list = admin.get("/admin/users").await;
     assert_eq!(list.status, StatusCode::OK);
     assert_eq!(list.text(".total"), "3 users");
@@ -851,9 +855,9 @@ async fn administrators_manage_moderators() {
 #[tokio::test]
 async fn passwords_reset_by_mailed_link() {
     let app = TestApp::new().await;
-    app.account("ann", "password1", Role::User).await;
+    app.account("ann", "maple tree 1", Role::User).await;
     let old_session = app.client("10.6.0.1");
-    old_session.log_in("ann", "password1").await;
+    old_session.log_in("ann", "maple tree 1").await;
 
     let browser = app.client("10.6.0.2");
     let csrf = browser.csrf("/reset-password").await;
@@ -913,7 +917,7 @@ async fn passwords_reset_by_mailed_link() {
             &[
                 ("csrf", &csrf),
                 ("token", &token),
-                ("password", "password9"),
+                ("password", "maple tree 9"),
             ],
         )
         .await;
@@ -934,7 +938,7 @@ async fn passwords_reset_by_mailed_link() {
             &[
                 ("csrf", &csrf),
                 ("token", &token),
-                ("password", "password8"),
+                ("password", "maple tree 8"),
             ],
         )
         .await;
@@ -945,12 +949,12 @@ async fn passwords_reset_by_mailed_link() {
             &[
                 ("csrf", &csrf),
                 ("token", "nonsense"),
-                ("password", "password8"),
+                ("password", "maple tree 8"),
             ],
         )
         .await;
     assert_eq!(forged.status, StatusCode::BAD_REQUEST);
-    browser.log_in("ann", "password9").await;
+    browser.log_in("ann", "maple tree 9").await;
 }
 
 #[tokio::test]
@@ -996,7 +1000,7 @@ async fn verification_mail_goes_through_smtp() {
         .unwrap()
         .to_owned();
     let csrf = cookie.split_once('=').unwrap().1.to_owned();
-    let body = format!("csrf={csrf}&handle=mailme&email=mailme%40example.org&password=password1");
+    let body = format!("csrf={csrf}&handle=mailme&email=mailme%40example.org&password=maple+tree+1");
     let response = request(
         axum::http::Request::post("/signup")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")

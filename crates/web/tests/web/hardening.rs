@@ -16,9 +16,9 @@ async fn issue16_previews_check_length_before_rendering_and_are_rate_limited() {
         ..RateLimitConfig::default()
     })
     .await;
-    app.account("ann", "password1", Role::User).await;
+    app.account("ann", "maple tree 1", Role::User).await;
     let ann = app.client("10.16.1.1");
-    ann.log_in("ann", "password1").await;
+    ann.log_in("ann", "maple tree 1").await;
     let csrf = ann.csrf("/ask").await;
 
     // The worst shape known, at the limit: nesting past the bound is flattened.
@@ -83,9 +83,9 @@ async fn issue16_previews_check_length_before_rendering_and_are_rate_limited() {
 async fn issue16_a_tag_named_in_prose_does_not_swallow_the_rest_of_the_post() {
     let app = TestApp::new().await;
     let web = fx::category(&*app.store, None, "web").await;
-    app.account("dee", "password1", Role::User).await;
+    app.account("dee", "maple tree 1", Role::User).await;
     let dee = app.client("10.16.2.1");
-    dee.log_in("dee", "password1").await;
+    dee.log_in("dee", "maple tree 1").await;
     let csrf = dee.csrf("/ask").await;
     let body = "Why does the <style> tag in my page head not apply? Everything after it matters.\n\n- a <script> item\n- the next item";
     let posted = dee
@@ -157,9 +157,9 @@ async fn issue16_avatars_that_would_decode_into_too_much_memory_are_refused_besi
         ..RateLimitConfig::default()
     })
     .await;
-    let account = app.account("ann", "password1", Role::User).await;
+    let account = app.account("ann", "maple tree 1", Role::User).await;
     let ann = app.client("10.16.3.1");
-    ann.log_in("ann", "password1").await;
+    ann.log_in("ann", "maple tree 1").await;
     let csrf = ann.csrf("/settings").await;
     let same_origin = [("sec-fetch-site", "same-origin")];
     for (name, bytes, words) in [
@@ -279,7 +279,7 @@ async fn issue16_connections_are_capped_and_slow_or_idle_ones_closed() {
 async fn issue16_a_new_password_ends_every_outstanding_reset_link() {
     use ponder_store::{NewEmailToken, TokenPurpose};
     let app = TestApp::new().await;
-    let ann = app.account("ann", "password1", Role::User).await;
+    let ann = app.account("ann", "maple tree 1", Role::User).await;
     // A link mailed earlier, still within its hour.
     let earlier = "e".repeat(64);
     app.store
@@ -318,9 +318,9 @@ async fn issue16_a_new_password_ends_every_outstanding_reset_link() {
                 .status
         }
     };
-    assert_eq!(reset(token, "password9").await, StatusCode::SEE_OTHER);
+    assert_eq!(reset(token, "maple tree 9").await, StatusCode::SEE_OTHER);
     assert_eq!(
-        reset(earlier.clone(), "password8").await,
+        reset(earlier.clone(), "maple tree 8").await,
         StatusCode::BAD_REQUEST,
         "the earlier link died with the one used"
     );
@@ -339,28 +339,28 @@ async fn issue16_a_new_password_ends_every_outstanding_reset_link() {
         .await
         .unwrap();
     let session = app.client("10.16.4.2");
-    session.log_in("ann", "password9").await;
+    session.log_in("ann", "maple tree 9").await;
     let settings_csrf = session.csrf("/settings").await;
     let changed = session
         .post(
             "/settings/password",
             &[
                 ("csrf", &settings_csrf),
-                ("current_password", "password9"),
-                ("new_password", "password7"),
+                ("current_password", "maple tree 9"),
+                ("new_password", "maple tree 7"),
             ],
         )
         .await;
     assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
-    assert_eq!(reset(later, "password6").await, StatusCode::BAD_REQUEST);
+    assert_eq!(reset(later, "maple tree 6").await, StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]
 async fn issue16_verification_and_reset_mail_have_a_pause_and_a_daily_cap() {
     let app = TestApp::new().await;
-    app.account("ann", "password1", Role::User).await;
+    app.account("ann", "maple tree 1", Role::User).await;
     let ann = app.client("10.16.5.1");
-    ann.log_in("ann", "password1").await;
+    ann.log_in("ann", "maple tree 1").await;
     let csrf = ann.csrf("/settings").await;
     let first = ann.post("/settings/verify-email", &[("csrf", &csrf)]).await;
     assert_eq!(first.status, StatusCode::SEE_OTHER);
@@ -397,8 +397,8 @@ async fn issue16_verification_and_reset_mail_have_a_pause_and_a_daily_cap() {
 async fn issue16_an_author_cannot_undo_a_moderators_deletion_or_touch_a_locked_post() {
     let app = TestApp::new().await;
     let cat = fx::category(&*app.store, None, "general").await;
-    let ann = app.account("ann", "password1", Role::User).await;
-    app.account("mo", "password1", Role::Moderator).await;
+    let ann = app.account("ann", "maple tree 1", Role::User).await;
+    app.account("mo", "maple tree 1", Role::Moderator).await;
     let q = fx::ask(
         &*app.store,
         ann.id,
@@ -409,9 +409,9 @@ async fn issue16_an_author_cannot_undo_a_moderators_deletion_or_touch_a_locked_p
     )
     .await;
     let author = app.client("10.16.6.1");
-    author.log_in("ann", "password1").await;
+    author.log_in("ann", "maple tree 1").await;
     let moderator = app.client("10.16.6.2");
-    moderator.log_in("mo", "password1").await;
+    moderator.log_in("mo", "maple tree 1").await;
     let post = |client: &'static str, action: &'static str| {
         let who = if client == "ann" { &author } else { &moderator };
         async move {
@@ -445,14 +445,14 @@ async fn issue16_password_checks_in_settings_are_limited_per_user() {
         ..RateLimitConfig::default()
     })
     .await;
-    app.account("ann", "password1", Role::User).await;
+    app.account("ann", "maple tree 1", Role::User).await;
     let ann = app.client("10.16.7.1");
-    ann.log_in("ann", "password1").await;
+    ann.log_in("ann", "maple tree 1").await;
     let csrf = ann.csrf("/settings").await;
     let wrong_change = [
         ("csrf", csrf.as_str()),
         ("current_password", "wrong-one"),
-        ("new_password", "password2"),
+        ("new_password", "maple tree 2"),
     ];
     for _ in 0..2 {
         let page = ann.post("/settings/password", &wrong_change).await;
@@ -471,8 +471,8 @@ async fn issue16_password_checks_in_settings_are_limited_per_user() {
             "/settings/password",
             &[
                 ("csrf", csrf.as_str()),
-                ("current_password", "password1"),
-                ("new_password", "password2"),
+                ("current_password", "maple tree 1"),
+                ("new_password", "maple tree 2"),
             ],
         )
         .await;
@@ -543,9 +543,9 @@ async fn issue16_searches_are_rate_limited_per_client_and_similar_titles_kept() 
 #[tokio::test]
 async fn issue16_a_suspended_user_cannot_change_name_about_or_avatar() {
     let app = TestApp::new().await;
-    let ann = app.account("ann", "password1", Role::User).await;
+    let ann = app.account("ann", "maple tree 1", Role::User).await;
     let client = app.client("10.16.9.1");
-    client.log_in("ann", "password1").await;
+    client.log_in("ann", "maple tree 1").await;
     let csrf = client.csrf("/settings").await;
     app.store
         .set_suspension(ann.id, Some(ponder_core::time::now() + 86_400), "spamming")
@@ -582,9 +582,9 @@ async fn issue16_a_suspended_user_cannot_change_name_about_or_avatar() {
 #[tokio::test]
 async fn issue16_display_names_that_hide_text_or_wear_a_diamond_are_refused() {
     let app = TestApp::new().await;
-    app.account("ann", "password1", Role::User).await;
+    app.account("ann", "maple tree 1", Role::User).await;
     let client = app.client("10.16.10.1");
-    client.log_in("ann", "password1").await;
+    client.log_in("ann", "maple tree 1").await;
     let csrf = client.csrf("/settings").await;
     for name in ["nimda\u{202e}", "ann \u{2666}"] {
         let page = client

@@ -64,9 +64,9 @@ async fn site(engine: &str, privileges: Privileges) -> Option<(TestApp, Category
 
 /// A logged-in browser for a new account with `role`.
 async fn member(app: &TestApp, handle: &str, role: Role, ip: &str) -> (UserId, Client) {
-    let user = app.account(handle, "password1", role).await;
+    let user = app.account(handle, "maple tree 1", role).await;
     let client = app.client(ip);
-    client.log_in(handle, "password1").await;
+    client.log_in(handle, "maple tree 1").await;
     (user.id, client)
 }
 
@@ -824,7 +824,7 @@ async fn suspended_users_read_but_cannot_write(engine: &str) {
 
     // They can log in and read, and see why and until when.
     let again = app.client("10.24.0.4");
-    again.log_in("bob", "password1").await;
+    again.log_in("bob", "maple tree 1").await;
     let page = question_page(&again, q).await;
     assert_eq!(page.status, StatusCode::OK);
     let banner = page.text(".banner.closed[role=alert]");

@@ -31,9 +31,9 @@ async fn asking_needs_an_account_and_previews_without_posting() {
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     assert_eq!(page.location(), "/login?next=/ask");
 
-    app.account("ann", "password1", Role::User).await;
+    app.account("ann", "maple tree 1", Role::User).await;
     let ann = app.client("10.9.0.2");
-    ann.log_in("ann", "password1").await;
+    ann.log_in("ann", "maple tree 1").await;
     let form = ann.get("/ask").await;
     assert_eq!(form.status, StatusCode::OK);
     assert_eq!(
@@ -105,9 +105,9 @@ async fn asking_needs_an_account_and_previews_without_posting() {
 #[tokio::test]
 async fn every_ask_field_is_checked_at_its_bounds() {
     let (app, modern) = setup().await;
-    app.account("ann", "password1", Role::User).await;
+    app.account("ann", "maple tree 1", Role::User).await;
     let ann = app.client("10.9.1.1");
-    ann.log_in("ann", "password1").await;
+    ann.log_in("ann", "maple tree 1").await;
     let category = modern.id.to_string();
     let (t14, t15, t150, t151) = (
         "t".repeat(14),
@@ -192,8 +192,8 @@ async fn every_ask_field_is_checked_at_its_bounds() {
 #[tokio::test]
 async fn answers_and_comments_post_from_the_question_page() {
     let (app, modern) = setup().await;
-    let asker = app.account("ann", "password1", Role::User).await;
-    app.account("bob", "password1", Role::User).await;
+    let asker = app.account("ann", "maple tree 1", Role::User).await;
+    app.account("bob", "maple tree 1", Role::User).await;
     let q = fx::ask(
         &*app.store,
         asker.id,
@@ -221,7 +221,7 @@ async fn answers_and_comments_post_from_the_question_page() {
     );
 
     let bob = app.client("10.9.2.2");
-    bob.log_in("bob", "password1").await;
+    bob.log_in("bob", "maple tree 1").await;
     let page = bob.get(&path).await;
     assert_eq!(
         page.count("form[action$='/answers'] textarea[name=body]"),
@@ -351,9 +351,9 @@ async fn answers_and_comments_post_from_the_question_page() {
 #[tokio::test]
 async fn only_authors_and_moderators_edit_and_edits_keep_history() {
     let (app, modern) = setup().await;
-    let ann = app.account("ann", "password1", Role::User).await;
-    app.account("bob", "password1", Role::User).await;
-    app.account("mod", "password1", Role::Moderator).await;
+    let ann = app.account("ann", "maple tree 1", Role::User).await;
+    app.account("bob", "maple tree 1", Role::User).await;
+    app.account("mod", "maple tree 1", Role::Moderator).await;
     let q = fx::ask(
         &*app.store,
         ann.id,
@@ -365,7 +365,7 @@ async fn only_authors_and_moderators_edit_and_edits_keep_history() {
     .await;
 
     let bob = app.client("10.9.3.1");
-    bob.log_in("bob", "password1").await;
+    bob.log_in("bob", "maple tree 1").await;
     let suggesting = bob.get(&format!("/posts/{q}/edit")).await;
     assert_eq!(suggesting.status, StatusCode::OK);
     assert!(
@@ -414,7 +414,7 @@ async fn only_authors_and_moderators_edit_and_edits_keep_history() {
     );
 
     let author = app.client("10.9.3.2");
-    author.log_in("ann", "password1").await;
+    author.log_in("ann", "maple tree 1").await;
     let form = author.get(&format!("/posts/{q}/edit")).await;
     assert_eq!(form.status, StatusCode::OK);
     assert_eq!(
@@ -453,7 +453,7 @@ async fn only_authors_and_moderators_edit_and_edits_keep_history() {
 
     // The moderator started from the old revision: told, and their text kept.
     let moderator = app.client("10.9.3.3");
-    moderator.log_in("mod", "password1").await;
+    moderator.log_in("mod", "maple tree 1").await;
     let mod_csrf = moderator.csrf("/settings").await;
     let stale = moderator
         .post(
@@ -551,9 +551,9 @@ async fn only_authors_and_moderators_edit_and_edits_keep_history() {
 #[tokio::test]
 async fn deleted_posts_show_only_to_their_author_and_moderators() {
     let (app, modern) = setup().await;
-    let ann = app.account("ann", "password1", Role::User).await;
-    let bob_user = app.account("bob", "password1", Role::User).await;
-    app.account("mod", "password1", Role::Moderator).await;
+    let ann = app.account("ann", "maple tree 1", Role::User).await;
+    let bob_user = app.account("bob", "maple tree 1", Role::User).await;
+    app.account("mod", "maple tree 1", Role::Moderator).await;
     let q = fx::ask(
         &*app.store,
         ann.id,
@@ -567,7 +567,7 @@ async fn deleted_posts_show_only_to_their_author_and_moderators() {
     let path = format!("/questions/{q}/a-question-with-answers");
 
     let bob = app.client("10.9.4.1");
-    bob.log_in("bob", "password1").await;
+    bob.log_in("bob", "maple tree 1").await;
     let csrf = bob.csrf("/settings").await;
     let deleted = bob
         .post(&format!("/posts/{a}/delete"), &[("csrf", &csrf)])
@@ -584,7 +584,7 @@ async fn deleted_posts_show_only_to_their_author_and_moderators() {
     let page = reader.get(&path).await;
     assert_eq!(page.count(&format!("#answer-{a}")), 0, "others do not");
     let moderator = app.client("10.9.4.3");
-    moderator.log_in("mod", "password1").await;
+    moderator.log_in("mod", "maple tree 1").await;
     assert_eq!(
         moderator
             .get(&path)
@@ -598,7 +598,7 @@ async fn deleted_posts_show_only_to_their_author_and_moderators() {
     );
 
     let author = app.client("10.9.4.4");
-    author.log_in("ann", "password1").await;
+    author.log_in("ann", "maple tree 1").await;
     let acsrf = author.csrf("/settings").await;
     assert_eq!(
         author
@@ -653,7 +653,7 @@ async fn posting_is_rate_limited_per_user() {
     })
     .await;
     let cat = fx::category(&*app.store, None, "general").await;
-    let ann = app.account("ann", "password1", Role::User).await;
+    let ann = app.account("ann", "maple tree 1", Role::User).await;
     let q = fx::ask(
         &*app.store,
         ann.id,
@@ -664,7 +664,7 @@ async fn posting_is_rate_limited_per_user() {
     )
     .await;
     let client = app.client("10.9.5.1");
-    client.log_in("ann", "password1").await;
+    client.log_in("ann", "maple tree 1").await;
     let csrf = client.csrf("/settings").await;
     for _ in 0..2 {
         let ok = client
@@ -688,7 +688,7 @@ async fn posting_is_rate_limited_per_user() {
 #[tokio::test]
 async fn the_live_preview_needs_a_writer_and_sanitizes() {
     let app = TestApp::new().await;
-    app.account("ann", "password1", Role::User).await;
+    app.account("ann", "maple tree 1", Role::User).await;
     let anonymous = app.client("10.9.6.1");
     let csrf = anonymous.csrf("/login").await;
     assert_eq!(
@@ -699,7 +699,7 @@ async fn the_live_preview_needs_a_writer_and_sanitizes() {
         StatusCode::SEE_OTHER
     );
     let ann = app.client("10.9.6.2");
-    ann.log_in("ann", "password1").await;
+    ann.log_in("ann", "maple tree 1").await;
     let csrf = ann.csrf("/settings").await;
     let html = ann
         .post(

@@ -201,7 +201,7 @@ async fn hostile_queries_get_an_answer_never_a_500() {
 async fn similar_and_related_questions() {
     let app = TestApp::new().await;
     let s = &*app.store;
-    let ann = app.account("ann", "password1", Role::User).await;
+    let ann = app.account("ann", "maple tree 1", Role::User).await;
     let cat = fx::category(s, None, "general").await;
     let wall = fx::ask(
         s,
@@ -251,7 +251,7 @@ async fn similar_and_related_questions() {
     );
 
     let client = app.client("10.7.0.1");
-    client.log_in("ann", "password1").await;
+    client.log_in("ann", "maple tree 1").await;
     let csrf = client.csrf("/ask").await;
     let preview = client
         .post(

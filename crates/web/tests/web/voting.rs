@@ -20,8 +20,8 @@ async fn vote(client: &Client, post: ponder_core::PostId, value: &str) -> crate:
 #[tokio::test]
 async fn votes_move_scores_and_refuse_what_they_should() {
     let app = TestApp::new().await;
-    let ann = app.account("ann", "password1", Role::User).await;
-    app.account("bob", "password1", Role::User).await;
+    let ann = app.account("ann", "maple tree 1", Role::User).await;
+    app.account("bob", "maple tree 1", Role::User).await;
     let cat = fx::category(&*app.store, None, "general").await;
     let q = fx::ask(
         &*app.store,
@@ -34,7 +34,7 @@ async fn votes_move_scores_and_refuse_what_they_should() {
     .await;
     let path = format!("/questions/{q}/a-question-to-vote-on");
     let bob = app.client("10.8.0.1");
-    bob.log_in("bob", "password1").await;
+    bob.log_in("bob", "maple tree 1").await;
 
     let up = vote(&bob, q, "up").await;
     assert_eq!(up.status, StatusCode::SEE_OTHER);
@@ -73,7 +73,7 @@ async fn votes_move_scores_and_refuse_what_they_should() {
     assert_eq!(body, serde_json::json!({ "score": -1, "vote": "down" }));
 
     let ann_client = app.client("10.8.0.2");
-    ann_client.log_in("ann", "password1").await;
+    ann_client.log_in("ann", "maple tree 1").await;
     let own = vote(&ann_client, q, "up").await;
     assert_eq!(own.status, StatusCode::FORBIDDEN);
     assert!(own.text(".error-page .message").contains("your own post"));
@@ -131,8 +131,8 @@ async fn votes_move_scores_and_refuse_what_they_should() {
 #[tokio::test]
 async fn privileges_are_checked_on_the_server() {
     let app = TestApp::with_privileges(Privileges::default()).await;
-    let ann = app.account("ann", "password1", Role::User).await;
-    let newcomer = app.account("new", "password1", Role::User).await;
+    let ann = app.account("ann", "maple tree 1", Role::User).await;
+    let newcomer = app.account("new", "maple tree 1", Role::User).await;
     let cat = fx::category(&*app.store, None, "general").await;
     let q = fx::ask(
         &*app.store,
@@ -154,7 +154,7 @@ async fn privileges_are_checked_on_the_server() {
     .await;
     let answer_to_theirs = fx::answer(&*app.store, theirs, ann.id, 1).await;
     let client = app.client("10.8.1.1");
-    client.log_in("new", "password1").await;
+    client.log_in("new", "maple tree 1").await;
 
     // Reputation 1: below 15 to vote up and below 125 to vote down.
     let refused = vote(&client, q, "up").await;
@@ -196,7 +196,7 @@ async fn privileges_are_checked_on_the_server() {
     );
 
     // Fifteen reputation: upvotes are allowed, downvotes still not.
-    let voter = app.account("voter", "password1", Role::User).await;
+    let voter = app.account("voter", "maple tree 1", Role::User).await;
     fx::vote(&*app.store, theirs, voter.id, VoteValue::Up).await; // new: 1 + 10
     fx::vote(&*app.store, answer_to_theirs, newcomer.id, VoteValue::Up).await; // ann +10, irrelevant
     let other_q = fx::ask(
@@ -208,7 +208,7 @@ async fn privileges_are_checked_on_the_server() {
         2,
     )
     .await;
-    let second_voter = app.account("voter2", "password1", Role::User).await;
+    let second_voter = app.account("voter2", "maple tree 1", Role::User).await;
     fx::vote(&*app.store, other_q, second_voter.id, VoteValue::Up).await; // new: 21
     assert_eq!(
         app.store
@@ -229,9 +229,9 @@ async fn privileges_are_checked_on_the_server() {
     assert_eq!(app.store.post_score(q).await.unwrap(), Some(1));
 
     // A moderator holds every privilege at reputation 1.
-    app.account("mod", "password1", Role::Moderator).await;
+    app.account("mod", "maple tree 1", Role::Moderator).await;
     let moderator = app.client("10.8.1.2");
-    moderator.log_in("mod", "password1").await;
+    moderator.log_in("mod", "maple tree 1").await;
     assert_eq!(
         vote(&moderator, q, "down").await.status,
         StatusCode::SEE_OTHER
@@ -241,8 +241,8 @@ async fn privileges_are_checked_on_the_server() {
 #[tokio::test]
 async fn the_asker_accepts_one_answer_shown_first() {
     let app = TestApp::new().await;
-    let ann = app.account("ann", "password1", Role::User).await;
-    let bob = app.account("bob", "password1", Role::User).await;
+    let ann = app.account("ann", "maple tree 1", Role::User).await;
+    let bob = app.account("bob", "maple tree 1", Role::User).await;
     let cat = fx::category(&*app.store, None, "general").await;
     let q = fx::ask(
         &*app.store,
@@ -269,7 +269,7 @@ async fn the_asker_accepts_one_answer_shown_first() {
     let path = format!("/questions/{q}/which-answer-is-right");
 
     let bob_client = app.client("10.8.2.1");
-    bob_client.log_in("bob", "password1").await;
+    bob_client.log_in("bob", "maple tree 1").await;
     let csrf = bob_client.csrf("/settings").await;
     let refused = bob_client
         .post(
@@ -285,7 +285,7 @@ async fn the_asker_accepts_one_answer_shown_first() {
     assert_eq!(bob_client.get(&path).await.count("form.accept-form"), 0);
 
     let asker = app.client("10.8.2.2");
-    asker.log_in("ann", "password1").await;
+    asker.log_in("ann", "maple tree 1").await;
     assert_eq!(asker.get(&path).await.count("form.accept-form"), 2);
     let csrf = asker.csrf("/settings").await;
     let accepted = asker
@@ -365,8 +365,8 @@ async fn the_asker_accepts_one_answer_shown_first() {
 #[tokio::test]
 async fn comment_upvotes_toggle_from_the_page() {
     let app = TestApp::new().await;
-    let ann = app.account("ann", "password1", Role::User).await;
-    app.account("bob", "password1", Role::User).await;
+    let ann = app.account("ann", "maple tree 1", Role::User).await;
+    app.account("bob", "maple tree 1", Role::User).await;
     let cat = fx::category(&*app.store, None, "general").await;
     let q = fx::ask(
         &*app.store,
@@ -387,7 +387,7 @@ async fn comment_upvotes_toggle_from_the_page() {
         .comments[0]
         .id;
     let bob = app.client("10.8.3.1");
-    bob.log_in("bob", "password1").await;
+    bob.log_in("bob", "maple tree 1").await;
     let csrf = bob.csrf("/settings").await;
     let page = bob
         .post(&format!("/comments/{c}/vote"), &[("csrf", &csrf)])
@@ -417,7 +417,7 @@ async fn comment_upvotes_toggle_from_the_page() {
         serde_json::json!({ "score": 0, "voted": false })
     );
     let ann_client = app.client("10.8.3.2");
-    ann_client.log_in("ann", "password1").await;
+    ann_client.log_in("ann", "maple tree 1").await;
     let csrf = ann_client.csrf("/settings").await;
     assert_eq!(
         ann_client
@@ -438,9 +438,9 @@ async fn comment_upvotes_toggle_from_the_page() {
 #[tokio::test]
 async fn suggested_edits_wait_for_the_author() {
     let app = TestApp::new().await;
-    let ann = app.account("ann", "password1", Role::User).await;
-    let bob_user = app.account("bob", "password1", Role::User).await;
-    app.account("cy", "password1", Role::User).await;
+    let ann = app.account("ann", "maple tree 1", Role::User).await;
+    let bob_user = app.account("bob", "maple tree 1", Role::User).await;
+    app.account("cy", "maple tree 1", Role::User).await;
     let cat = fx::category(&*app.store, None, "general").await;
     let q = fx::ask(
         &*app.store,
@@ -462,7 +462,7 @@ async fn suggested_edits_wait_for_the_author() {
         .to_string();
 
     let bob = app.client("10.8.4.1");
-    bob.log_in("bob", "password1").await;
+    bob.log_in("bob", "maple tree 1").await;
     let csrf = bob.csrf("/settings").await;
     let fields = [
         ("csrf", csrf.as_str()),
@@ -492,7 +492,7 @@ async fn suggested_edits_wait_for_the_author() {
 
     let id = page_url.rsplit('/').next().unwrap();
     let cy = app.client("10.8.4.2");
-    cy.log_in("cy", "password1").await;
+    cy.log_in("cy", "maple tree 1").await;
     let ccsrf = cy.csrf("/settings").await;
     assert_eq!(
         cy.post(
@@ -514,7 +514,7 @@ async fn suggested_edits_wait_for_the_author() {
     );
 
     let author = app.client("10.8.4.3");
-    author.log_in("ann", "password1").await;
+    author.log_in("ann", "maple tree 1").await;
     let question_page = author.get(&path).await;
     assert_eq!(
         question_page.attrs(".pending-edit", "href"),
@@ -584,8 +584,8 @@ async fn suggested_edits_wait_for_the_author() {
 #[tokio::test]
 async fn profiles_show_badges_and_reputation_history() {
     let app = TestApp::new().await;
-    let ann = app.account("ann", "password1", Role::User).await;
-    let bob = app.account("bob", "password1", Role::User).await;
+    let ann = app.account("ann", "maple tree 1", Role::User).await;
+    let bob = app.account("bob", "maple tree 1", Role::User).await;
     let cat = fx::category(&*app.store, None, "general").await;
     let q = fx::ask(
         &*app.store,
