@@ -14,6 +14,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/0003_post_bodies.sql")),
     (4, include_str!("../migrations/0004_lz4_bodies.sql")),
     (5, include_str!("../migrations/0005_post_deletions.sql")),
+    (6, include_str!("../migrations/0006_session_devices.sql")),
 ];
 
 /// The advisory lock key that serialises migrations across nodes.

@@ -11,6 +11,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../migrations/0002_imports.sql")),
     (3, include_str!("../migrations/0003_post_bodies.sql")),
     (4, include_str!("../migrations/0004_post_deletions.sql")),
+    (5, include_str!("../migrations/0005_session_devices.sql")),
 ];
 
 /// Applies every migration not yet applied.

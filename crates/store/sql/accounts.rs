@@ -49,14 +49,20 @@ impl Backend {
     pub(crate) async fn create_session_impl(&self, new: NewSession) -> StoreResult<()> {
         self.count();
         sqlx::query(
-            "INSERT INTO sessions (id, user_id, csrf_token, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO sessions (id, user_id, csrf_token, created_at, expires_at, user_agent, last_seen_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $4)",
         )
         .bind(&new.id_hash)
         .bind(new.user.0)
         .bind(&new.csrf_token)
         .bind(new.created_at)
         .bind(new.expires_at)
+        .bind(
+            new.user_agent
+                .chars()
+                .take(ponder_store::USER_AGENT_MAX)
+                .collect::<String>(),
+        )
         .execute(&self.writer)
         .await
         .map_err(db_error)?;
@@ -72,7 +78,8 @@ impl Backend {
         let row = sqlx::query(concat!(
             "SELECT ",
             user_columns!(),
-            ", s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id \
+            ", s.csrf_token, s.expires_at, coalesce(s.last_seen_at, s.created_at) \
+             FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.id = $1 AND s.expires_at > $2 AND u.deleted_at IS NULL"
         ))
         .bind(id_hash)
@@ -91,6 +98,64 @@ impl Backend {
             .await
             .map_err(db_error)?;
         Ok(())
+    }
+
+    pub(crate) async fn user_sessions_impl(
+        &self,
+        user: UserId,
+        now: i64,
+    ) -> StoreResult<Vec<ponder_store::SessionSummary>> {
+        self.count();
+        let found: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(
+            "SELECT id, user_agent, created_at, coalesce(last_seen_at, created_at), expires_at \
+             FROM sessions WHERE user_id = $1 AND expires_at > $2 \
+             ORDER BY coalesce(last_seen_at, created_at) DESC, id LIMIT 100",
+        )
+        .bind(user.0)
+        .bind(now)
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_error)?;
+        Ok(found
+            .into_iter()
+            .map(
+                |(id_hash, user_agent, created_at, last_seen_at, expires_at)| {
+                    ponder_store::SessionSummary {
+                        id_hash,
+                        user_agent,
+                        created_at,
+                        last_seen_at,
+                        expires_at,
+                    }
+                },
+            )
+            .collect())
+    }
+
+    pub(crate) async fn touch_session_impl(&self, id_hash: &str, at: i64) -> StoreResult<()> {
+        self.count();
+        sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id = $1")
+            .bind(id_hash)
+            .bind(at)
+            .execute(&self.writer)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    pub(crate) async fn end_user_session_impl(
+        &self,
+        user: UserId,
+        id_hash: &str,
+    ) -> StoreResult<bool> {
+        self.count();
+        let done = sqlx::query("DELETE FROM sessions WHERE id = $1 AND user_id = $2")
+            .bind(id_hash)
+            .bind(user.0)
+            .execute(&self.writer)
+            .await
+            .map_err(db_error)?;
+        Ok(done.rows_affected() > 0)
     }
 
     pub(crate) async fn delete_user_sessions_impl(

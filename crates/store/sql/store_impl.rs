@@ -154,6 +154,22 @@ impl ponder_store::Store for Backend {
         self.session_impl(id_hash, now).await
     }
 
+    async fn user_sessions(
+        &self,
+        user: ponder_core::UserId,
+        now: i64,
+    ) -> StoreResult<Vec<ponder_store::SessionSummary>> {
+        self.user_sessions_impl(user, now).await
+    }
+
+    async fn touch_session(&self, id_hash: &str, at: i64) -> StoreResult<()> {
+        self.touch_session_impl(id_hash, at).await
+    }
+
+    async fn end_user_session(&self, user: ponder_core::UserId, id_hash: &str) -> StoreResult<bool> {
+        self.end_user_session_impl(user, id_hash).await
+    }
+
     async fn delete_session(&self, id_hash: &str) -> StoreResult<()> {
         self.delete_session_impl(id_hash).await
     }

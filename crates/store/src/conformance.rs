@@ -50,6 +50,7 @@ macro_rules! conformance_tests {
             concurrent_votes_are_all_counted,
             accounts_are_found_by_handle_or_email,
             sessions_expire_and_end,
+            sessions_are_listed_touched_and_ended_one_by_one,
             profiles_roles_and_passwords_change,
             deleting_an_account_keeps_what_they_wrote,
             email_tokens_work_once_and_expire,
@@ -967,6 +968,60 @@ pub async fn concurrent_votes_are_all_counted(store: Arc<dyn Store>) {
     assert!(store.recompute_reputation(false).await.unwrap().is_empty());
 }
 
+/// A user's sessions, with their browsers and last use, newest use first; one
+/// ended by its owner only (issue 16).
+pub async fn sessions_are_listed_touched_and_ended_one_by_one(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let bob = user(&*store, "bob").await;
+    for (id, owner, expires) in [
+        ("s1", ann.id, 100),
+        ("s2", ann.id, 100),
+        ("old", ann.id, 5),
+        ("b1", bob.id, 100),
+    ] {
+        store
+            .create_session(session(id, owner, at(expires)))
+            .await
+            .unwrap();
+    }
+    let long = NewSession {
+        user_agent: "x".repeat(1_000),
+        ..session("long", bob.id, at(100))
+    };
+    store.create_session(long).await.unwrap();
+    store.touch_session("s2", at(20)).await.unwrap();
+    let listed = store.user_sessions(ann.id, at(10)).await.unwrap();
+    let ids: Vec<&str> = listed.iter().map(|s| s.id_hash.as_str()).collect();
+    assert_eq!(ids, ["s2", "s1"], "unexpired, last used first");
+    assert_eq!(listed[0].user_agent, "Browser s2");
+    assert_eq!(
+        (listed[0].last_seen_at, listed[1].last_seen_at),
+        (at(20), at(0))
+    );
+    assert_eq!(listed[0].created_at, at(0));
+    assert_eq!(
+        store
+            .session("s2", at(30))
+            .await
+            .unwrap()
+            .unwrap()
+            .last_seen_at,
+        at(20)
+    );
+    let bobs = store.user_sessions(bob.id, at(10)).await.unwrap();
+    let long = bobs.iter().find(|s| s.id_hash == "long").unwrap();
+    assert_eq!(long.user_agent.chars().count(), USER_AGENT_MAX);
+
+    assert!(
+        !store.end_user_session(bob.id, "s1").await.unwrap(),
+        "not bob's"
+    );
+    assert!(store.session("s1", at(30)).await.unwrap().is_some());
+    assert!(store.end_user_session(ann.id, "s1").await.unwrap());
+    assert_eq!(store.session("s1", at(30)).await.unwrap(), None);
+    assert!(!store.end_user_session(ann.id, "s1").await.unwrap(), "once");
+}
+
 /// Log-in finds an account by handle or email, without regard to case.
 pub async fn accounts_are_found_by_handle_or_email(store: Arc<dyn Store>) {
     let ann = user(&*store, "Ann").await;
@@ -1007,6 +1062,7 @@ fn session(id_hash: &str, user: UserId, expires_at: i64) -> NewSession {
         csrf_token: format!("csrf-{id_hash}"),
         created_at: at(0),
         expires_at,
+        user_agent: format!("Browser {id_hash}"),
     }
 }
 
@@ -1070,7 +1126,11 @@ pub async fn profiles_roles_and_passwords_change(store: Arc<dyn Store>) {
     store.set_role(ann.id, Role::Moderator).await.unwrap();
     let read = store.user(ann.id).await.unwrap().unwrap();
     assert_eq!(read.display_name, "Ann Smith");
-    assert_eq!(read.about_html.as_str(), "<p>Hi <em>there</em></p>\n");
+    // The script shows as the text typed (issue 16); nothing of it runs.
+    assert_eq!(
+        read.about_html.as_str(),
+        "<p>Hi &lt;script&gt;x&lt;/script&gt;<em>there</em></p>\n"
+    );
     assert_eq!(read.role, Role::Moderator);
     let missing = UserId(ann.id.0 + 100);
     assert!(matches!(

@@ -133,6 +133,16 @@ pub trait Store: Send + Sync + 'static {
     /// Ends one session.
     async fn delete_session(&self, id_hash: &str) -> StoreResult<()>;
 
+    /// The unexpired sessions of `user` at `now`, most recently used first.
+    async fn user_sessions(&self, user: UserId, now: Timestamp)
+    -> StoreResult<Vec<SessionSummary>>;
+
+    /// Records that a session was used at `at`.
+    async fn touch_session(&self, id_hash: &str, at: Timestamp) -> StoreResult<()>;
+
+    /// Ends the session `id_hash` if it is one of `user`'s; whether it was.
+    async fn end_user_session(&self, user: UserId, id_hash: &str) -> StoreResult<bool>;
+
     /// Ends every session of `user` except `keep` (the current one, after a password
     /// change); returns how many ended.
     async fn delete_user_sessions(&self, user: UserId, keep: Option<&str>) -> StoreResult<u64>;

@@ -553,6 +553,26 @@ pub struct NewSession {
     pub created_at: Timestamp,
     /// When it stops working.
     pub expires_at: Timestamp,
+    /// The browser's User-Agent header, cut to [`USER_AGENT_MAX`] characters.
+    pub user_agent: String,
+}
+
+/// The most characters of a User-Agent header kept with a session.
+pub const USER_AGENT_MAX: usize = 300;
+
+/// A session as its owner sees it in their settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionSummary {
+    /// The SHA-256 (hex) of its cookie's value: what names it in a form.
+    pub id_hash: String,
+    /// The browser's User-Agent header.
+    pub user_agent: String,
+    /// When it began.
+    pub created_at: Timestamp,
+    /// When it was last used (a few minutes stale at most).
+    pub last_seen_at: Timestamp,
+    /// When it stops working.
+    pub expires_at: Timestamp,
 }
 
 /// A live session and its user.
@@ -564,6 +584,8 @@ pub struct SessionInfo {
     pub csrf_token: String,
     /// When it stops working.
     pub expires_at: Timestamp,
+    /// When it was last used, as last recorded.
+    pub last_seen_at: Timestamp,
 }
 
 /// Someone deleting or undeleting a post, with the rules the store enforces: a

@@ -228,6 +228,11 @@ pub fn app(state: AppState) -> Router {
         .route("/settings/profile", post(settings::save_profile))
         .route("/settings/password", post(settings::change_password))
         .route("/settings/delete", post(settings::delete_account))
+        .route("/settings/sessions/end", post(settings::end_session))
+        .route(
+            "/settings/sessions/end-others",
+            post(settings::end_other_sessions),
+        )
         .route("/settings/verify-email", post(email::resend_verification))
         .route(
             "/settings/avatar",

@@ -751,6 +751,22 @@ pub struct SettingsPage {
     pub delete: crate::forms::FormState,
     /// The avatar form.
     pub avatar: crate::forms::FormState,
+    /// The user's sessions, most recently used first.
+    pub sessions: Vec<SessionRow>,
+}
+
+/// One of a user's sessions on their settings page.
+pub struct SessionRow {
+    /// What names it in the form that ends it.
+    pub id: String,
+    /// The browser it began in, e.g. "Firefox on Linux".
+    pub device: String,
+    /// When it began.
+    pub started: Moment,
+    /// When it was last used.
+    pub last_used: Moment,
+    /// Whether it is the one this page was asked for in.
+    pub current: bool,
 }
 
 /// A user in the administrators' list.

@@ -131,6 +131,9 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
     origin == "null" || !origin_host.eq_ignore_ascii_case(host)
 }
 
+/// How stale a session's recorded last use may grow before a request updates it.
+pub const TOUCH_EVERY_SECS: i64 = 300;
+
 /// Middleware: builds the [`RequestContext`] and refuses cross-site writes.
 pub async fn resolve(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let unsafe_method = !matches!(
@@ -156,6 +159,19 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
         None => None,
     };
     let mut new_csrf_cookie = None;
+    if let Some((hash, info)) = session.as_ref()
+        && now - info.last_seen_at >= TOUCH_EVERY_SECS
+    {
+        // Noted in the background, at most every few minutes a session: the
+        // settings page shows when each was last used, and no request waits for it.
+        let store = state.store.clone();
+        let hash = hash.clone();
+        tokio::spawn(async move {
+            if let Err(err) = store.touch_session(&hash, now).await {
+                tracing::debug!(%err, "session use not recorded");
+            }
+        });
+    }
     let context = match session {
         Some((hash, info)) => RequestContext {
             site: state.site.clone(),

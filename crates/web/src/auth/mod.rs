@@ -3,6 +3,7 @@
 
 pub mod context;
 pub mod cookies;
+pub mod device;
 pub mod limits;
 pub mod mail;
 pub mod password;

@@ -4,7 +4,7 @@
 //! time. A log-in starts a new session (a new id, so a session fixed by an attacker
 //! before log-in is worthless) and ends the one the browser had.
 
-use super::client_ip::ClientIp;
+use super::client_ip::{ClientIp, UserAgent};
 use crate::AppState;
 use crate::auth::tokens::{random_token, sha256_hex};
 use crate::auth::{Ctx, cookies, password};
@@ -69,6 +69,7 @@ pub async fn start_session(
     state: &AppState,
     user: UserId,
     previous: Option<&str>,
+    user_agent: &str,
 ) -> Result<String, AppError> {
     if let Some(old) = previous {
         state.store.delete_session(old).await?;
@@ -83,6 +84,7 @@ pub async fn start_session(
             csrf_token: random_token(),
             created_at: now,
             expires_at: now + SESSION_SECONDS,
+            user_agent: user_agent.to_owned(),
         })
         .await?;
     Ok(cookies::set(
@@ -149,6 +151,7 @@ pub async fn signup(
     State(state): State<AppState>,
     ctx: Ctx,
     ClientIp(ip): ClientIp,
+    UserAgent(agent): UserAgent,
     form: Result<Form<SignupForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(input) = form.map_err(form_error)?;
@@ -198,7 +201,7 @@ pub async fn signup(
         Err(other) => return Err(other.into()),
     };
     send_verification(&state, user.id).await;
-    let cookie = start_session(&state, user.id, ctx.session_hash.as_deref()).await?;
+    let cookie = start_session(&state, user.id, ctx.session_hash.as_deref(), &agent).await?;
     Ok(see_other(&next, Some(cookie)))
 }
 
@@ -230,6 +233,7 @@ pub async fn login(
     State(state): State<AppState>,
     ctx: Ctx,
     ClientIp(ip): ClientIp,
+    UserAgent(agent): UserAgent,
     form: Result<Form<LoginForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(input) = form.map_err(form_error)?;
@@ -269,7 +273,7 @@ pub async fn login(
     if stale {
         rehash(&state, record.user.id, input.password).await;
     }
-    let cookie = start_session(&state, record.user.id, ctx.session_hash.as_deref()).await?;
+    let cookie = start_session(&state, record.user.id, ctx.session_hash.as_deref(), &agent).await?;
     Ok(nothing_stale(see_other(&next, Some(cookie))))
 }
 

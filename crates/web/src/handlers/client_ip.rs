@@ -28,6 +28,26 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     }
 }
 
+/// The browser's User-Agent header (empty without one), to tell a user's sessions
+/// apart on their settings page.
+#[derive(Debug, Clone, Default)]
+pub struct UserAgent(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for UserAgent {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        Ok(Self(
+            parts
+                .headers
+                .get(axum::http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.chars().take(ponder_store::USER_AGENT_MAX).collect())
+                .unwrap_or_default(),
+        ))
+    }
+}
+
 /// The key rate limits count `ip` under.
 pub fn limit_key(ip: IpAddr) -> String {
     match ip {

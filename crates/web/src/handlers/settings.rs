@@ -5,11 +5,12 @@
 
 use super::auth::see_other;
 use crate::AppState;
+use crate::auth::device;
 use crate::auth::limits::PostingKind;
 use crate::auth::{Ctx, cookies, password};
 use crate::error::AppError;
 use crate::forms::{FormState, form_error};
-use crate::views::{Head, SettingsPage, render};
+use crate::views::{Head, Moment, SessionRow, SettingsPage, render};
 use axum::Form;
 use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Query, State};
@@ -76,8 +77,24 @@ pub async fn settings_page(
         Some("password") => Some("Your password was changed. Your other sessions were logged out."),
         Some("verification") => Some("A new confirmation link is on its way to your inbox."),
         Some("avatar") => Some("Your picture was saved."),
+        Some("session") => Some("That session was ended; its browser is logged out."),
+        Some("sessions") => Some("Every other session was ended."),
         _ => None,
     };
+    let now = ponder_core::time::now();
+    let sessions = state
+        .store
+        .user_sessions(user.id, now)
+        .await?
+        .into_iter()
+        .map(|s| SessionRow {
+            current: ctx.session_hash.as_deref() == Some(s.id_hash.as_str()),
+            device: device::describe(&s.user_agent),
+            started: Moment::new(s.created_at, now),
+            last_used: Moment::new(s.last_seen_at, now),
+            id: s.id_hash,
+        })
+        .collect();
     let page = SettingsPage {
         head: Head::new(ctx, "Settings", "Your profile, password and account."),
         handle: user.handle.clone(),
@@ -89,6 +106,7 @@ pub async fn settings_page(
         password: password_form,
         delete: delete_form,
         avatar: avatar_form,
+        sessions,
     };
     let mut response = render(&page);
     *response.status_mut() = status;
@@ -267,4 +285,56 @@ pub async fn delete_account(
             state.site.secure_cookies(),
         )),
     ))
+}
+
+/// The form that ends one session.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct EndSessionForm {
+    csrf: String,
+    session: String,
+}
+
+/// `POST /settings/sessions/end`: ends one of the user's sessions (another
+/// browser's; ending this one is logging out).
+pub async fn end_session(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    form: Result<Form<EndSessionForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let user = ctx.require_user("/settings")?.id;
+    let Form(input) = form.map_err(form_error)?;
+    ctx.verify_csrf(&input.csrf)?;
+    let id = input.session.trim();
+    if ctx.session_hash.as_deref() == Some(id) {
+        return Err(AppError::BadRequest(
+            "That is the session you are using; log out to end it.".into(),
+        ));
+    }
+    if !state.store.end_user_session(user, id).await? {
+        return Err(AppError::NotFound("That session has ended already.".into()));
+    }
+    Ok(crate::page_cache::nothing_stale(see_other(
+        "/settings?saved=session#sessions-heading",
+        None,
+    )))
+}
+
+/// `POST /settings/sessions/end-others`: ends every session but this one.
+pub async fn end_other_sessions(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    form: Result<Form<crate::handlers::auth::CsrfOnly>, FormRejection>,
+) -> Result<Response, AppError> {
+    let user = ctx.require_user("/settings")?.id;
+    let Form(input) = form.map_err(form_error)?;
+    ctx.verify_csrf(input.csrf())?;
+    state
+        .store
+        .delete_user_sessions(user, ctx.session_hash.as_deref())
+        .await?;
+    Ok(crate::page_cache::nothing_stale(see_other(
+        "/settings?saved=sessions#sessions-heading",
+        None,
+    )))
 }

@@ -1000,7 +1000,8 @@ async fn verification_mail_goes_through_smtp() {
         .unwrap()
         .to_owned();
     let csrf = cookie.split_once('=').unwrap().1.to_owned();
-    let body = format!("csrf={csrf}&handle=mailme&email=mailme%40example.org&password=maple+tree+1");
+    let body =
+        format!("csrf={csrf}&handle=mailme&email=mailme%40example.org&password=maple+tree+1");
     let response = request(
         axum::http::Request::post("/signup")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")

@@ -644,3 +644,70 @@ async fn issue16_https_sites_send_hsts_and_host_prefixed_cookies_http_sites_neit
         "{cookie}"
     );
 }
+
+#[tokio::test]
+async fn issue16_users_see_their_sessions_and_end_them() {
+    let app = TestApp::new().await;
+    app.account("ann", "maple tree 1", Role::User).await;
+    let laptop = app.client("10.16.11.1");
+    laptop.log_in("ann", "maple tree 1").await;
+    let phone = app.client("10.16.11.2");
+    let csrf = phone.csrf("/login").await;
+    let firefox = "Mozilla/5.0 (Android 14; Mobile; rv:133.0) Gecko/133.0 Firefox/133.0";
+    let logged_in = phone
+        .post_with(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("login", "ann"),
+                ("password", "maple tree 1"),
+            ],
+            &[("sec-fetch-site", "same-origin"), ("user-agent", firefox)],
+        )
+        .await;
+    assert_eq!(logged_in.status, StatusCode::SEE_OTHER);
+
+    let settings = laptop.get("/settings").await;
+    let rows = settings.texts(".sessions li strong");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows.contains(&"Firefox on Android".to_owned()), "{rows:?}");
+    assert_eq!(settings.texts(".sessions .badge"), ["this browser"]);
+    // The laptop ends the phone's session; the phone is logged out.
+    let phone_session = settings.attrs(".sessions input[name=session]", "value");
+    assert_eq!(phone_session.len(), 1, "no button for the session in use");
+    let csrf = laptop.csrf("/settings").await;
+    let ended = laptop
+        .post(
+            "/settings/sessions/end",
+            &[("csrf", &csrf), ("session", &phone_session[0])],
+        )
+        .await;
+    assert_eq!(ended.status, StatusCode::SEE_OTHER);
+    assert_eq!(phone.get("/settings").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        laptop
+            .get("/settings")
+            .await
+            .texts(".sessions li strong")
+            .len(),
+        1
+    );
+    // Someone else's session, or one ended already, is not found.
+    let again = laptop
+        .post(
+            "/settings/sessions/end",
+            &[("csrf", &csrf), ("session", &phone_session[0])],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+
+    // End every other session.
+    let tablet = app.client("10.16.11.3");
+    tablet.log_in("ann", "maple tree 1").await;
+    let all = laptop
+        .post("/settings/sessions/end-others", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(all.status, StatusCode::SEE_OTHER);
+    assert_eq!(tablet.get("/settings").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(laptop.get("/settings").await.status, StatusCode::OK);
+}
