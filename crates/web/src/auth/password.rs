@@ -16,6 +16,7 @@ use argon2::password_hash::{Output, ParamsString, PasswordHash, Salt, SaltString
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use rand_core::OsRng;
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, LazyLock, Mutex};
 
@@ -48,28 +49,68 @@ impl From<HashError> for crate::AppError {
 type Job = Box<dyn FnOnce() + Send>;
 
 /// Threads that hash passwords, each keeping its argon2 memory, fed from a bounded
-/// queue.
+/// queue. One starts with the pool; more start, up to the pool's size, only when
+/// hashes wait while every thread is busy, so a quiet site keeps one thread's
+/// memory and a busy one uses every core.
 pub struct HashingPool {
     queue: Option<SyncSender<Job>>,
+    receiver: Arc<Mutex<Receiver<Job>>>,
+    counts: Arc<Counts>,
+    max_threads: usize,
+}
+
+/// What the pool's threads are doing, to know when another would help.
+#[derive(Default)]
+struct Counts {
+    /// Threads started.
+    started: AtomicUsize,
+    /// Jobs hashing now.
+    busy: AtomicUsize,
+    /// Jobs queued and not yet taken.
+    waiting: AtomicUsize,
 }
 
 impl HashingPool {
-    /// `threads` hashing threads with room for `waiting` jobs in their queue.
+    /// Up to `threads` hashing threads with room for `waiting` jobs in their queue.
     pub fn new(threads: usize, waiting: usize) -> Self {
         let (sender, receiver) = sync_channel::<Job>(waiting);
-        let receiver = Arc::new(Mutex::new(receiver));
-        let started = (0..threads.max(1))
-            .filter(|i| {
-                let receiver = receiver.clone();
-                std::thread::Builder::new()
-                    .name(format!("ponder-hash-{i}"))
-                    .spawn(move || work_on(&receiver))
-                    .is_ok()
-            })
-            .count();
-        Self {
-            queue: (started > 0).then_some(sender),
+        let pool = Self {
+            queue: Some(sender),
+            receiver: Arc::new(Mutex::new(receiver)),
+            counts: Arc::new(Counts::default()),
+            max_threads: threads.max(1),
+        };
+        if !pool.start_thread() {
+            return Self {
+                queue: None,
+                ..pool
+            };
         }
+        pool
+    }
+
+    /// Starts one more thread unless the pool has its size; whether one started.
+    fn start_thread(&self) -> bool {
+        let started = &self.counts.started;
+        let mut now = started.load(Ordering::SeqCst);
+        loop {
+            if now >= self.max_threads {
+                return false;
+            }
+            match started.compare_exchange(now, now + 1, Ordering::SeqCst, Ordering::SeqCst) {
+                Ok(_) => break,
+                Err(actual) => now = actual,
+            }
+        }
+        let receiver = self.receiver.clone();
+        let spawned = std::thread::Builder::new()
+            .name(format!("ponder-hash-{now}"))
+            .spawn(move || work_on(&receiver));
+        if spawned.is_err() {
+            started.fetch_sub(1, Ordering::SeqCst);
+            return false;
+        }
+        true
     }
 
     /// Runs `work` on a hashing thread; refuses at once when the queue is full.
@@ -84,21 +125,40 @@ impl HashingPool {
             ));
         };
         let (done, result) = tokio::sync::oneshot::channel();
+        let counts = self.counts.clone();
         let job: Job = Box::new(move || {
+            counts.waiting.fetch_sub(1, Ordering::SeqCst);
             if done.is_closed() {
                 return;
             }
+            counts.busy.fetch_add(1, Ordering::SeqCst);
             let _ = done.send(work());
+            counts.busy.fetch_sub(1, Ordering::SeqCst);
         });
-        queue.try_send(job).map_err(|e| match e {
-            TrySendError::Full(_) => HashError::Busy,
-            TrySendError::Disconnected(_) => {
-                HashError::Failed("the password hashing threads have stopped".into())
-            }
-        })?;
+        self.counts.waiting.fetch_add(1, Ordering::SeqCst);
+        if let Err(e) = queue.try_send(job) {
+            self.counts.waiting.fetch_sub(1, Ordering::SeqCst);
+            return Err(match e {
+                TrySendError::Full(_) => HashError::Busy,
+                TrySendError::Disconnected(_) => {
+                    HashError::Failed("the password hashing threads have stopped".into())
+                }
+            });
+        }
+        let counts = &self.counts;
+        if counts.busy.load(Ordering::SeqCst) + counts.waiting.load(Ordering::SeqCst)
+            > counts.started.load(Ordering::SeqCst)
+        {
+            self.start_thread();
+        }
         result
             .await
             .map_err(|_| HashError::Failed("password hashing task failed".into()))
+    }
+
+    /// Threads started so far.
+    pub fn threads(&self) -> usize {
+        self.counts.started.load(Ordering::SeqCst)
     }
 }
 
@@ -117,7 +177,7 @@ fn work_on(receiver: &Mutex<Receiver<Job>>) {
     }
 }
 
-/// The pool every hash goes through: a thread a core.
+/// The pool every hash goes through: up to a thread a core.
 static HASHERS: LazyLock<HashingPool> = LazyLock::new(|| {
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     HashingPool::new(threads, threads * QUEUE_PER_THREAD)
@@ -284,6 +344,34 @@ mod tests {
             verify("anything".into(), Some("not a hash".into())).await,
             Ok(false)
         );
+    }
+
+    #[tokio::test]
+    async fn threads_start_only_when_hashes_wait() {
+        let pool = Arc::new(HashingPool::new(2, 8));
+        for _ in 0..3 {
+            assert_eq!(pool.run(|| 1).await, Ok(1));
+        }
+        assert_eq!(pool.threads(), 1, "one after one: one thread");
+        let (release, blocked) = std::sync::mpsc::channel::<()>();
+        let (started, running) = tokio::sync::oneshot::channel::<()>();
+        let busy = {
+            let pool = pool.clone();
+            tokio::spawn(async move {
+                pool.run(move || {
+                    let _ = started.send(());
+                    let _ = blocked.recv();
+                })
+                .await
+            })
+        };
+        running.await.unwrap();
+        // The thread is busy: a second hash starts a second thread and is done
+        // while the first still waits.
+        assert_eq!(pool.run(|| 2).await, Ok(2));
+        assert_eq!(pool.threads(), 2);
+        release.send(()).unwrap();
+        busy.await.unwrap().unwrap();
     }
 
     #[tokio::test]
