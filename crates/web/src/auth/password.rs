@@ -3,185 +3,28 @@
 //! Hashing is slow on purpose, so it never runs on the async workers. Allocated and
 //! freed per hash, glibc's allocator soon serves such blocks from its heap, where
 //! smaller allocations split them and the next hash takes fresh memory (the resident
-//! size grew with every log-in). So hashing runs on threads of its own, one a core,
-//! each reusing one block of memory for every hash it makes. Their queue is bounded
-//! ([`QUEUE_PER_THREAD`]): past it a request is told to try again shortly rather
-//! than wait behind a flood of checks, and a check whose caller has gone is dropped. Hashes made
-//! with other settings (older sites used the 19 MiB ones) still verify, growing the
+//! size grew with every log-in). So hashing runs on a [`WorkerPool`] of its own (up
+//! to a thread a core, started as hashes wait), each thread reusing one block of
+//! memory for every hash it makes. Its queue is bounded: past it a request is told
+//! to try again shortly rather than wait behind a flood of checks, and a check whose
+//! caller has gone is dropped. Hashes made with other settings (older sites used the 19 MiB ones) still verify, growing the
 //! kept block to their size until the server restarts (memory taken for one hash
 //! alone stayed with glibc all the same), and are made again at the next log-in
 //! ([`needs_rehash`]).
 
+use crate::offload::{Refused, WorkerPool};
 use argon2::password_hash::{Output, ParamsString, PasswordHash, Salt, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use rand_core::OsRng;
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
-use std::sync::{Arc, LazyLock, Mutex};
-
-/// Hashes waiting for a thread, per thread, before more are refused as busy: at
-/// tens of milliseconds a hash, a full queue is a second or so of work.
-pub const QUEUE_PER_THREAD: usize = 32;
+use std::sync::LazyLock;
 
 /// Why a password could not be hashed or checked.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum HashError {
-    /// Every hashing thread is busy and the queue is full: try again shortly.
-    #[error("the password hashing queue is full")]
-    Busy,
-    /// Hashing failed.
-    #[error("{0}")]
-    Failed(String),
-}
+pub type HashError = Refused;
 
-impl From<HashError> for crate::AppError {
-    fn from(err: HashError) -> Self {
-        match err {
-            HashError::Busy => Self::Busy {
-                retry_after_secs: 2,
-            },
-            HashError::Failed(cause) => Self::Internal(cause),
-        }
-    }
-}
-
-type Job = Box<dyn FnOnce() + Send>;
-
-/// Threads that hash passwords, each keeping its argon2 memory, fed from a bounded
-/// queue. One starts with the pool; more start, up to the pool's size, only when
-/// hashes wait while every thread is busy, so a quiet site keeps one thread's
-/// memory and a busy one uses every core.
-pub struct HashingPool {
-    queue: Option<SyncSender<Job>>,
-    receiver: Arc<Mutex<Receiver<Job>>>,
-    counts: Arc<Counts>,
-    max_threads: usize,
-}
-
-/// What the pool's threads are doing, to know when another would help.
-#[derive(Default)]
-struct Counts {
-    /// Threads started.
-    started: AtomicUsize,
-    /// Jobs hashing now.
-    busy: AtomicUsize,
-    /// Jobs queued and not yet taken.
-    waiting: AtomicUsize,
-}
-
-impl HashingPool {
-    /// Up to `threads` hashing threads with room for `waiting` jobs in their queue.
-    pub fn new(threads: usize, waiting: usize) -> Self {
-        let (sender, receiver) = sync_channel::<Job>(waiting);
-        let pool = Self {
-            queue: Some(sender),
-            receiver: Arc::new(Mutex::new(receiver)),
-            counts: Arc::new(Counts::default()),
-            max_threads: threads.max(1),
-        };
-        if !pool.start_thread() {
-            return Self {
-                queue: None,
-                ..pool
-            };
-        }
-        pool
-    }
-
-    /// Starts one more thread unless the pool has its size; whether one started.
-    fn start_thread(&self) -> bool {
-        let started = &self.counts.started;
-        let mut now = started.load(Ordering::SeqCst);
-        loop {
-            if now >= self.max_threads {
-                return false;
-            }
-            match started.compare_exchange(now, now + 1, Ordering::SeqCst, Ordering::SeqCst) {
-                Ok(_) => break,
-                Err(actual) => now = actual,
-            }
-        }
-        let receiver = self.receiver.clone();
-        let spawned = std::thread::Builder::new()
-            .name(format!("ponder-hash-{now}"))
-            .spawn(move || work_on(&receiver));
-        if spawned.is_err() {
-            started.fetch_sub(1, Ordering::SeqCst);
-            return false;
-        }
-        true
-    }
-
-    /// Runs `work` on a hashing thread; refuses at once when the queue is full.
-    /// Work whose caller has gone away by its turn is dropped undone.
-    pub async fn run<T: Send + 'static>(
-        &self,
-        work: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T, HashError> {
-        let Some(queue) = self.queue.as_ref() else {
-            return Err(HashError::Failed(
-                "no password hashing thread could be started".into(),
-            ));
-        };
-        let (done, result) = tokio::sync::oneshot::channel();
-        let counts = self.counts.clone();
-        let job: Job = Box::new(move || {
-            counts.waiting.fetch_sub(1, Ordering::SeqCst);
-            if done.is_closed() {
-                return;
-            }
-            counts.busy.fetch_add(1, Ordering::SeqCst);
-            let _ = done.send(work());
-            counts.busy.fetch_sub(1, Ordering::SeqCst);
-        });
-        self.counts.waiting.fetch_add(1, Ordering::SeqCst);
-        if let Err(e) = queue.try_send(job) {
-            self.counts.waiting.fetch_sub(1, Ordering::SeqCst);
-            return Err(match e {
-                TrySendError::Full(_) => HashError::Busy,
-                TrySendError::Disconnected(_) => {
-                    HashError::Failed("the password hashing threads have stopped".into())
-                }
-            });
-        }
-        let counts = &self.counts;
-        if counts.busy.load(Ordering::SeqCst) + counts.waiting.load(Ordering::SeqCst)
-            > counts.started.load(Ordering::SeqCst)
-        {
-            self.start_thread();
-        }
-        result
-            .await
-            .map_err(|_| HashError::Failed("password hashing task failed".into()))
-    }
-
-    /// Threads started so far.
-    pub fn threads(&self) -> usize {
-        self.counts.started.load(Ordering::SeqCst)
-    }
-}
-
-/// A hashing thread's loop: take a job, run it, until the queue closes.
-fn work_on(receiver: &Mutex<Receiver<Job>>) {
-    loop {
-        // The lock is held only while waiting, not while hashing.
-        let job = match receiver.lock() {
-            Ok(queue) => queue.recv(),
-            Err(_) => return,
-        };
-        match job {
-            Ok(job) => job(),
-            Err(_) => return,
-        }
-    }
-}
-
-/// The pool every hash goes through: up to a thread a core.
-static HASHERS: LazyLock<HashingPool> = LazyLock::new(|| {
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    HashingPool::new(threads, threads * QUEUE_PER_THREAD)
-});
+/// The pool every hash goes through: up to a thread a core, each keeping its argon2
+/// memory.
+static HASHERS: LazyLock<WorkerPool> = LazyLock::new(|| WorkerPool::per_core("ponder-hash"));
 
 /// A hash of a password nobody has, verified when a log-in names no account, so that
 /// an unknown account takes as long to refuse as a wrong password.
@@ -305,7 +148,7 @@ pub async fn hash(password: String) -> Result<String, HashError> {
     HASHERS
         .run(move || hash_now(&password))
         .await?
-        .map_err(HashError::Failed)
+        .map_err(Refused::Failed)
 }
 
 /// Checks a password against a stored hash; with no hash (an unknown account, or one
@@ -344,80 +187,6 @@ mod tests {
             verify("anything".into(), Some("not a hash".into())).await,
             Ok(false)
         );
-    }
-
-    #[tokio::test]
-    async fn threads_start_only_when_hashes_wait() {
-        let pool = Arc::new(HashingPool::new(2, 8));
-        for _ in 0..3 {
-            assert_eq!(pool.run(|| 1).await, Ok(1));
-        }
-        assert_eq!(pool.threads(), 1, "one after one: one thread");
-        let (release, blocked) = std::sync::mpsc::channel::<()>();
-        let (started, running) = tokio::sync::oneshot::channel::<()>();
-        let busy = {
-            let pool = pool.clone();
-            tokio::spawn(async move {
-                pool.run(move || {
-                    let _ = started.send(());
-                    let _ = blocked.recv();
-                })
-                .await
-            })
-        };
-        running.await.unwrap();
-        // The thread is busy: a second hash starts a second thread and is done
-        // while the first still waits.
-        assert_eq!(pool.run(|| 2).await, Ok(2));
-        assert_eq!(pool.threads(), 2);
-        release.send(()).unwrap();
-        busy.await.unwrap().unwrap();
-    }
-
-    #[tokio::test]
-    async fn a_full_queue_is_refused_at_once_and_abandoned_work_is_dropped() {
-        let pool = Arc::new(HashingPool::new(1, 1));
-        let (release, blocked) = std::sync::mpsc::channel::<()>();
-        let (started, running) = tokio::sync::oneshot::channel::<()>();
-        let busy = {
-            let pool = pool.clone();
-            tokio::spawn(async move {
-                pool.run(move || {
-                    let _ = started.send(());
-                    let _ = blocked.recv();
-                })
-                .await
-            })
-        };
-        running.await.unwrap();
-        // The thread is busy; one job fits in the queue, the next does not.
-        let ran = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let queued = {
-            let pool = pool.clone();
-            let ran = ran.clone();
-            tokio::spawn(async move {
-                pool.run(move || ran.store(true, std::sync::atomic::Ordering::SeqCst))
-                    .await
-            })
-        };
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        assert_eq!(pool.run(|| ()).await, Err(HashError::Busy));
-        // The queued job's caller gives up; its work is not done.
-        queued.abort();
-        let _ = queued.await;
-        release.send(()).unwrap();
-        busy.await.unwrap().unwrap();
-        // The thread takes the abandoned job off the queue, then has room again.
-        let mut answer = Err(HashError::Busy);
-        for _ in 0..100 {
-            answer = pool.run(|| 7).await;
-            if answer != Err(HashError::Busy) {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-        }
-        assert_eq!(answer, Ok(7));
-        assert!(!ran.load(std::sync::atomic::Ordering::SeqCst));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use super::client_ip::ClientIp;
 use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::AppError;
-use crate::offload::Turns;
+use crate::offload::WorkerPool;
 use crate::tree::CategoryTree;
 use crate::views::{
     Head, Link, Moment, Pager, SearchHelpPage, SearchHitView, SearchPage, SortTab, question_path,
@@ -88,8 +88,8 @@ fn search_url(q: &str, sort: SearchSort, page: u32) -> String {
     url
 }
 
-/// Turns to search: one a core, off the async workers.
-static TURNS: LazyLock<Turns> = LazyLock::new(Turns::per_core);
+/// The threads that search: up to one a core, off the async workers.
+static SEARCHERS: LazyLock<WorkerPool> = LazyLock::new(|| WorkerPool::per_core("ponder-search"));
 
 /// `GET /search?q=&sort=&page=`.
 pub async fn search_page(
@@ -114,7 +114,7 @@ pub async fn search_page(
         state.limits.check_search(&ip)?;
         let index = state.search.clone();
         let asked = query.clone();
-        TURNS
+        SEARCHERS
             .run(move || index.search(&asked, category, sort, offset, PER_PAGE))
             .await?
             .map_err(search_failed)?
@@ -261,7 +261,7 @@ pub async fn similar(
     state.limits.check_search(&ip)?;
     let worker = state.clone();
     let asked = key.clone();
-    let hits = TURNS
+    let hits = SEARCHERS
         .run(move || similar_questions(&worker, &asked, None, 8))
         .await?;
     let list: Vec<SimilarQuestion> = hits
