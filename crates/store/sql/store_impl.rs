@@ -166,7 +166,11 @@ impl ponder_store::Store for Backend {
         self.touch_session_impl(id_hash, at).await
     }
 
-    async fn end_user_session(&self, user: ponder_core::UserId, id_hash: &str) -> StoreResult<bool> {
+    async fn end_user_session(
+        &self,
+        user: ponder_core::UserId,
+        id_hash: &str,
+    ) -> StoreResult<bool> {
         self.end_user_session_impl(user, id_hash).await
     }
 
