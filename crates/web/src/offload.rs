@@ -13,9 +13,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
 
-/// How long an avatar upload waits for a decode turn before it is refused as busy.
-pub const WAIT: std::time::Duration = std::time::Duration::from_secs(5);
-
 /// Jobs waiting for a thread, per thread, before more are refused as busy: at tens
 /// of milliseconds a password hash, a full queue is a second or so of work.
 pub const QUEUE_PER_THREAD: usize = 32;

@@ -41,6 +41,9 @@ pub const MAX_DECODED_BYTES: u64 = 64 * 1024 * 1024;
 /// Uploads decoded at the same time; others wait for a turn.
 pub const DECODES_AT_ONCE: usize = 2;
 
+/// How long an upload waits for a decode turn before it is refused as busy.
+const DECODE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Turns to decode an upload.
 static DECODE_TURNS: std::sync::LazyLock<tokio::sync::Semaphore> =
     std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(DECODES_AT_ONCE));
@@ -175,7 +178,7 @@ pub async fn upload_avatar(
     state
         .limits
         .check_posting(crate::auth::limits::PostingKind::Avatar, user.id)?;
-    let _turn = tokio::time::timeout(crate::offload::WAIT, DECODE_TURNS.acquire())
+    let _turn = tokio::time::timeout(DECODE_WAIT, DECODE_TURNS.acquire())
         .await
         .map_err(|_| AppError::Busy {
             retry_after_secs: 5,
