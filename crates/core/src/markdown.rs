@@ -621,6 +621,16 @@ mod tests {
         assert_eq!(shallow.as_str().matches("<ul>").count(), 2);
         assert!(shallow.as_str().contains("<em>x <strong>y</strong> z</em>"));
 
+        // The bound is on depth, not on count: containers one after another all stay.
+        let side_by_side = render(&"> a quote\n\nprose\n\n".repeat(3 * MAX_DEPTH));
+        assert_eq!(
+            side_by_side.as_str().matches("<blockquote>").count(),
+            3 * MAX_DEPTH
+        );
+        let emphasis = render(&"*a* **b** ".repeat(2 * MAX_DEPTH));
+        assert_eq!(emphasis.as_str().matches("<em>").count(), 2 * MAX_DEPTH);
+        assert_eq!(emphasis.as_str().matches("<strong>").count(), 2 * MAX_DEPTH);
+
         let html = "<div>".repeat(100) + "inside";
         let divs = render(&html);
         assert_eq!(

@@ -255,6 +255,40 @@ mod tests {
     }
 
     #[test]
+    fn quoted_values_hide_brackets_and_only_a_closed_quote_ends_a_tag() {
+        // A tag inside a value is part of the value.
+        for whole in [
+            "<b title=\"a><style>\"c>",
+            "<b title=\"x> <style> y\">z",
+            "<b title='x> <style> y'>z",
+            "<b title=\"xy> <style> z\">w",
+            "<b title=\"a>\"<style>",
+            // A quote after a value that ended opens nothing.
+            "<b a=1 c\"d>e",
+            // A comment hides what is in it, up to its very end.
+            "<!--<x>-->y",
+        ] {
+            assert_eq!(pieces(whole), vec![Piece::Markup(whole)], "{whole}");
+        }
+        // A value whose quote never closes leaves the tag unfinished: text.
+        for open in ["<b title=\"x>y", "<b title= \"x>y"] {
+            assert_eq!(
+                pieces(open),
+                vec![Piece::Text("<"), Piece::Markup(&open[1..])],
+                "{open}"
+            );
+        }
+    }
+
+    #[test]
+    fn stray_end_tags_close_nothing() {
+        let html = format!("<b></b></b></b>{}", "<i>".repeat(MAX_OPEN_TAGS + 1));
+        let split = pieces(&html);
+        assert_eq!(split.last(), Some(&Piece::Text("<i>")), "{split:?}");
+        assert_eq!(split.len(), 2);
+    }
+
+    #[test]
     fn open_tags_are_bounded_and_void_ones_not_counted() {
         let html = "<b>".repeat(MAX_OPEN_TAGS + 3);
         let split = pieces(&html);
