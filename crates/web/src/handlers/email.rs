@@ -337,28 +337,27 @@ pub async fn reset(
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     }
-    // Hashed before the token is used, so that a busy server does not cost the
-    // link; counted like a log-in, since a wrong token costs a hash too.
-    state.limits.check_login_ip(&ip)?;
-    let hash = password::hash(input.password).await?;
-    // Only a valid password uses the token up, so a typo does not cost the link.
-    let used = if is_token_shaped(input.token.trim()) {
-        state
-            .store
-            .use_email_token(
-                &sha256_hex(input.token.trim()),
-                TokenPurpose::ResetPassword,
-                now(),
-            )
-            .await?
-    } else {
-        None
-    };
-    let Some((user, _)) = used else {
+    let token = input.token.trim();
+    let refused = |mut form: FormState| {
         form.general = Some(
             "This reset link is wrong, was used already, or has expired. Ask for a new one.".into(),
         );
-        return Ok(reset_page(&ctx, form, "choose", StatusCode::BAD_REQUEST));
+        reset_page(&ctx, form, "choose", StatusCode::BAD_REQUEST)
+    };
+    if !is_token_shaped(token) {
+        return Ok(refused(form));
+    }
+    // Hashed before the token is used, so that a busy server does not cost the
+    // link; counted like a log-in, since a wrong token costs a hash too. Only a
+    // valid password uses the token up, so a typo does not cost the link either.
+    state.limits.check_login_ip(&ip)?;
+    let hash = password::hash(input.password).await?;
+    let used = state
+        .store
+        .use_email_token(&sha256_hex(token), TokenPurpose::ResetPassword, now())
+        .await?;
+    let Some((user, _)) = used else {
+        return Ok(refused(form));
     };
     state.store.change_password(user, &hash, now()).await?;
     state.store.delete_user_sessions(user, None).await?;
