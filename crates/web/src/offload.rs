@@ -135,8 +135,11 @@ impl WorkerPool {
                 return;
             }
             counts.busy.fetch_add(1, Ordering::SeqCst);
-            let _ = done.send(work());
+            let out = work();
+            // Counted idle before the caller wakes, so that its next job does not
+            // look as if it waited behind this one.
             counts.busy.fetch_sub(1, Ordering::SeqCst);
+            let _ = done.send(out);
         });
         self.counts.waiting.fetch_add(1, Ordering::SeqCst);
         if let Err(e) = queue.try_send(job) {
