@@ -187,6 +187,27 @@ fn work_on(receiver: &Mutex<Receiver<Job>>) {
 mod tests {
     use super::*;
 
+    /// Gives `pool` a job that runs until `release` is sent; returns once it runs.
+    async fn occupy(
+        pool: &Arc<WorkerPool>,
+    ) -> (
+        std::sync::mpsc::Sender<()>,
+        tokio::task::JoinHandle<Result<(), Refused>>,
+    ) {
+        let (release, blocked) = std::sync::mpsc::channel::<()>();
+        let (started, running) = tokio::sync::oneshot::channel::<()>();
+        let pool = pool.clone();
+        let busy = tokio::spawn(async move {
+            pool.run(move || {
+                let _ = started.send(());
+                let _ = blocked.recv();
+            })
+            .await
+        });
+        running.await.unwrap();
+        (release, busy)
+    }
+
     #[tokio::test]
     async fn threads_start_only_when_hashes_wait() {
         let pool = Arc::new(WorkerPool::new("test", 2, 8));
@@ -194,19 +215,7 @@ mod tests {
             assert_eq!(pool.run(|| 1).await, Ok(1));
         }
         assert_eq!(pool.threads(), 1, "one after one: one thread");
-        let (release, blocked) = std::sync::mpsc::channel::<()>();
-        let (started, running) = tokio::sync::oneshot::channel::<()>();
-        let busy = {
-            let pool = pool.clone();
-            tokio::spawn(async move {
-                pool.run(move || {
-                    let _ = started.send(());
-                    let _ = blocked.recv();
-                })
-                .await
-            })
-        };
-        running.await.unwrap();
+        let (release, busy) = occupy(&pool).await;
         // The thread is busy: a second hash starts a second thread and is done
         // while the first still waits.
         assert_eq!(pool.run(|| 2).await, Ok(2));
@@ -218,19 +227,7 @@ mod tests {
     #[tokio::test]
     async fn a_full_queue_is_refused_at_once_and_abandoned_work_is_dropped() {
         let pool = Arc::new(WorkerPool::new("test", 1, 1));
-        let (release, blocked) = std::sync::mpsc::channel::<()>();
-        let (started, running) = tokio::sync::oneshot::channel::<()>();
-        let busy = {
-            let pool = pool.clone();
-            tokio::spawn(async move {
-                pool.run(move || {
-                    let _ = started.send(());
-                    let _ = blocked.recv();
-                })
-                .await
-            })
-        };
-        running.await.unwrap();
+        let (release, busy) = occupy(&pool).await;
         // The thread is busy; one job fits in the queue, the next does not.
         let ran = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let queued = {

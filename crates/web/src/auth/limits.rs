@@ -88,43 +88,31 @@ fn at_least_one(n: u32) -> NonZeroU32 {
     NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN)
 }
 
+/// A keyed limiter allowing `n` a minute (a zero counts as one).
+fn per_minute(n: u32) -> DefaultKeyedRateLimiter<String> {
+    RateLimiter::keyed(Quota::per_minute(at_least_one(n)))
+}
+
+/// A keyed limiter allowing `n` an hour (a zero counts as one).
+fn per_hour(n: u32) -> DefaultKeyedRateLimiter<String> {
+    RateLimiter::keyed(Quota::per_hour(at_least_one(n)))
+}
+
 impl RateLimits {
     /// Limiters with these allowances (a zero counts as one).
     pub fn new(config: RateLimitConfig) -> Self {
         Self {
-            login_ip: RateLimiter::keyed(Quota::per_minute(at_least_one(
-                config.login_per_ip_per_minute,
-            ))),
-            login_account: RateLimiter::keyed(Quota::per_minute(at_least_one(
-                config.login_per_account_per_minute,
-            ))),
-            login_account_total: RateLimiter::keyed(Quota::per_minute(at_least_one(
-                config.login_per_account_per_minute.saturating_mul(10),
-            ))),
-            signup_ip: RateLimiter::keyed(Quota::per_hour(at_least_one(
-                config.signups_per_ip_per_hour,
-            ))),
-            questions: RateLimiter::keyed(Quota::per_hour(at_least_one(
-                config.questions_per_user_per_hour,
-            ))),
-            answers: RateLimiter::keyed(Quota::per_hour(at_least_one(
-                config.answers_per_user_per_hour,
-            ))),
-            comments: RateLimiter::keyed(Quota::per_minute(at_least_one(
-                config.comments_per_user_per_minute,
-            ))),
-            previews: RateLimiter::keyed(Quota::per_minute(at_least_one(
-                config.previews_per_user_per_minute,
-            ))),
-            avatars: RateLimiter::keyed(Quota::per_hour(at_least_one(
-                config.avatars_per_user_per_hour,
-            ))),
-            password_checks: RateLimiter::keyed(Quota::per_minute(at_least_one(
-                config.password_checks_per_user_per_minute,
-            ))),
-            searches: RateLimiter::keyed(Quota::per_minute(at_least_one(
-                config.searches_per_ip_per_minute,
-            ))),
+            login_ip: per_minute(config.login_per_ip_per_minute),
+            login_account: per_minute(config.login_per_account_per_minute),
+            login_account_total: per_minute(config.login_per_account_per_minute.saturating_mul(10)),
+            signup_ip: per_hour(config.signups_per_ip_per_hour),
+            questions: per_hour(config.questions_per_user_per_hour),
+            answers: per_hour(config.answers_per_user_per_hour),
+            comments: per_minute(config.comments_per_user_per_minute),
+            previews: per_minute(config.previews_per_user_per_minute),
+            avatars: per_hour(config.avatars_per_user_per_hour),
+            password_checks: per_minute(config.password_checks_per_user_per_minute),
+            searches: per_minute(config.searches_per_ip_per_minute),
         }
     }
 

@@ -19,6 +19,7 @@ use crate::auth::Ctx;
 use crate::auth::tokens::constant_time_eq;
 use crate::error::AppError;
 use crate::forms::FormState;
+use crate::offload::WorkerPool;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, State};
 use axum::http::header;
@@ -38,15 +39,13 @@ const MAX_INPUT_SIDE: u32 = 4096;
 /// The most memory the decoded pixels of an upload may take: 4096×4096 in 8-bit
 /// colour with transparency.
 pub const MAX_DECODED_BYTES: u64 = 64 * 1024 * 1024;
-/// Uploads decoded at the same time; others wait for a turn.
+/// Uploads decoded at the same time; others wait in a short queue.
 pub const DECODES_AT_ONCE: usize = 2;
 
-/// How long an upload waits for a decode turn before it is refused as busy.
-const DECODE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
-
-/// Turns to decode an upload.
-static DECODE_TURNS: std::sync::LazyLock<tokio::sync::Semaphore> =
-    std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(DECODES_AT_ONCE));
+/// The threads that decode uploads; a full queue answers "try again shortly".
+static DECODERS: std::sync::LazyLock<WorkerPool> = std::sync::LazyLock::new(|| {
+    WorkerPool::new("ponder-avatar", DECODES_AT_ONCE, 4 * DECODES_AT_ONCE)
+});
 
 /// Why an upload was refused, in words for the field.
 fn refuse(message: &str) -> Result<Vec<u8>, String> {
@@ -178,16 +177,9 @@ pub async fn upload_avatar(
     state
         .limits
         .check_posting(crate::auth::limits::PostingKind::Avatar, user.id)?;
-    let _turn = tokio::time::timeout(DECODE_WAIT, DECODE_TURNS.acquire())
-        .await
-        .map_err(|_| AppError::Busy {
-            retry_after_secs: 5,
-        })?
-        .map_err(|_| AppError::Internal("the avatar decode turns were closed".into()))?;
-    let processed =
-        tokio::task::spawn_blocking(move || process_avatar(&bytes, declared.as_deref()))
-            .await
-            .map_err(|e| AppError::Internal(format!("avatar task failed: {e}")))?;
+    let processed = DECODERS
+        .run(move || process_avatar(&bytes, declared.as_deref()))
+        .await?;
     match processed {
         Ok(png) => {
             state
