@@ -16,7 +16,7 @@ pid=$!
 for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.1; done
 shots="${SCREENSHOTS:-$PWD/screenshots}"
 rm -f "$shots"/*.html
-BASE_URL="http://127.0.0.1:$port" SCREENSHOTS="$shots" node story.mjs || { tail -n 40 "$data/serve.log"; exit 1; }
+BASE_URL="http://127.0.0.1:$port" SCREENSHOTS="$shots" SERVE_LOG="$data/serve.log" node story.mjs || { tail -n 40 "$data/serve.log"; exit 1; }
 # Valid HTML: the Nu HTML Checker on the server's HTML of every page the story kept.
 java -jar node_modules/vnu-jar/build/dist/vnu.jar --errors-only "$shots"/*.html
 echo "vnu: no errors in $(ls "$shots"/*.html | wc -l) pages"

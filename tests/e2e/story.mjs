@@ -1,4 +1,5 @@
-// The whole story in a real browser: two people sign up, one asks in a two-level
+// The whole story in a real browser: two people sign up (each by the link the
+// server mails), one asks in a two-level
 // category, the other answers, both comment, they vote, the asker accepts, an edit
 // shows in the history, search finds the question, and they log out. Every step
 // checks what the page shows. Screenshots of the main pages at 1280 and 375 px go
@@ -85,13 +86,35 @@ async function waitForText(page, selector, text) {
   assert.fail(`${selector} reads ${JSON.stringify(seen)}, not ${JSON.stringify(text)}`);
 }
 
+// The links the server mailed to finish sign-ups: with no SMTP configured, as in
+// the demo, it writes each mail to its log, which run.sh names in SERVE_LOG.
+function finishLinks() {
+  const log = readFileSync(process.env.SERVE_LOG, 'utf8');
+  return [...log.matchAll(/\/signup\/finish\?token=[A-Za-z0-9_-]+/g)].map((found) => found[0]);
+}
+
+// Signs up, then opens the mailed link and makes the account, as a new user would.
 async function signUp(page, handle) {
+  const before = finishLinks().length;
   await page.goto(`${base}/signup`);
   await accessible(page, 'signup');
   await keepHtml(page, 'signup');
   await page.fill('#handle', handle);
   await page.fill('#email', `${handle}@example.org`);
   await page.fill('#password', 'a long password 1');
+  await page.click('main button[type=submit]');
+  await page.waitForLoadState();
+  assert.equal((await page.textContent('h1'))?.trim(), 'Check your inbox');
+  let links = finishLinks();
+  for (let tries = 0; links.length <= before && tries < 50; tries += 1) {
+    await page.waitForTimeout(100);
+    links = finishLinks();
+  }
+  assert.ok(links.length > before, 'the link to finish signing up was mailed');
+  await page.goto(`${base}${links.at(-1)}`);
+  await accessible(page, 'signup-finish');
+  await keepHtml(page, 'signup-finish');
+  assert.equal(await page.inputValue('#handle'), handle);
   await page.click('main button[type=submit]');
   await page.waitForLoadState();
   assert.equal((await page.textContent('header a.viewer'))?.trim(), handle);

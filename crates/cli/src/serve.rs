@@ -162,7 +162,7 @@ pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
         }
         None => {
             tracing::info!(
-                "SMTP is not configured: verification and reset links will be written to this log"
+                "SMTP is not configured: sign-up, verification and reset links will be written to this log"
             );
             std::sync::Arc::new(LogMailer)
         }

@@ -38,6 +38,13 @@ macro_rules! id_list {
     };
 }
 
+/// Serialises the transactions that lock the text bound as `$1`, until they end.
+macro_rules! lock_text {
+    () => {
+        "SELECT pg_advisory_xact_lock(hashtext($1))"
+    };
+}
+
 mod accounts;
 mod bulk;
 mod editing;
@@ -45,6 +52,7 @@ mod migrations;
 mod moderation;
 mod queries;
 mod reputation;
+mod signups;
 mod store_impl;
 mod suggestions;
 mod writes;

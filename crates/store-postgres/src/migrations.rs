@@ -15,6 +15,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/0004_lz4_bodies.sql")),
     (5, include_str!("../migrations/0005_post_deletions.sql")),
     (6, include_str!("../migrations/0006_session_devices.sql")),
+    (7, include_str!("../migrations/0007_signups.sql")),
 ];
 
 /// The advisory lock key that serialises migrations across nodes.

@@ -35,6 +35,14 @@ macro_rules! id_list {
     };
 }
 
+/// Serialises the transactions that lock the text bound as `$1`: SQLite's single
+/// writer does so already, so the statement does nothing there.
+macro_rules! lock_text {
+    () => {
+        "SELECT $1"
+    };
+}
+
 mod accounts;
 mod bulk;
 mod editing;
@@ -42,6 +50,7 @@ mod migrations;
 mod moderation;
 mod queries;
 mod reputation;
+mod signups;
 mod store_impl;
 mod suggestions;
 mod writes;

@@ -12,6 +12,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/0003_post_bodies.sql")),
     (4, include_str!("../migrations/0004_post_deletions.sql")),
     (5, include_str!("../migrations/0005_session_devices.sql")),
+    (6, include_str!("../migrations/0006_signups.sql")),
 ];
 
 /// Applies every migration not yet applied.

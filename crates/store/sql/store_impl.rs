@@ -239,6 +239,31 @@ impl ponder_store::Store for Backend {
         self.create_email_token_within_impl(token, allowance).await
     }
 
+    async fn create_signup_within(
+        &self,
+        signup: ponder_store::NewSignup,
+        allowance: ponder_core::mail_allowance::MailAllowance,
+    ) -> StoreResult<Result<(), i64>> {
+        self.create_signup_within_impl(signup, allowance).await
+    }
+
+    async fn pending_signup(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> StoreResult<Option<ponder_store::PendingSignup>> {
+        self.pending_signup_impl(token_hash, now).await
+    }
+
+    async fn finish_signup(
+        &self,
+        token_hash: &str,
+        handle: &str,
+        now: i64,
+    ) -> StoreResult<Option<ponder_store::User>> {
+        self.finish_signup_impl(token_hash, handle, now).await
+    }
+
     async fn create_email_token(&self, token: ponder_store::NewEmailToken) -> StoreResult<()> {
         self.create_email_token_impl(token).await
     }

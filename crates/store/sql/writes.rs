@@ -47,6 +47,13 @@ impl Backend {
 
     pub(crate) async fn create_user_impl(&self, new: NewUser) -> StoreResult<User> {
         let mut tx = self.begin().await?;
+        let user = self.insert_user(&mut tx, new).await?;
+        self.commit(tx).await?;
+        Ok(user)
+    }
+
+    /// Inserts an account inside `tx` and logs its creation.
+    pub(crate) async fn insert_user(&self, tx: &mut Tx<'_>, new: NewUser) -> StoreResult<User> {
         self.count();
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO users (handle, display_name, email, password_hash, role, about_markdown, \
@@ -60,7 +67,7 @@ impl Backend {
         .bind(new.about.markdown())
         .bind(new.about.html())
         .bind(new.created_at)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await
         .map_err(db_error)?;
         let user = User {
@@ -76,8 +83,7 @@ impl Backend {
             suspended_until: None,
             suspension_reason: String::new(),
         };
-        self.log_change(&mut tx, "user.created", user.id.0).await?;
-        self.commit(tx).await?;
+        self.log_change(tx, "user.created", user.id.0).await?;
         Ok(user)
     }
 

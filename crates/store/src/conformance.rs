@@ -56,6 +56,8 @@ macro_rules! conformance_tests {
             email_tokens_work_once_and_expire,
             a_chosen_password_ends_every_reset_link,
             the_mail_allowance_holds_against_racing_requests,
+            a_signup_link_makes_one_account,
+            the_signup_allowance_holds_per_address_against_racing_requests,
             avatars_are_stored_and_replaced,
             edits_make_revisions_and_stale_edits_are_refused,
             concurrent_edits_let_exactly_one_win,
@@ -1382,6 +1384,136 @@ pub async fn the_mail_allowance_holds_against_racing_requests(store: Arc<dyn Sto
         None,
         "a refused token is not stored"
     );
+}
+
+fn signup(token_hash: &str, handle: &str, email: &str, created: i64) -> NewSignup {
+    NewSignup {
+        token_hash: token_hash.into(),
+        handle: handle.into(),
+        email: email.into(),
+        password_hash: "$argon2id$signup".into(),
+        next_path: "/questions".into(),
+        created_at: created,
+        expires_at: created + 3 * 86_400,
+    }
+}
+
+/// A sign-up makes no account until its link is opened; then one, verified, under
+/// the handle given then, and the link works once, before it expires (issue 16).
+pub async fn a_signup_link_makes_one_account(store: Arc<dyn Store>) {
+    use ponder_core::mail_allowance::MailAllowance;
+    let allowance = MailAllowance::default();
+    let new = signup("t1", "ann", "Ann@Example.org", at(0));
+    assert_eq!(
+        store.create_signup_within(new, allowance).await.unwrap(),
+        Ok(())
+    );
+    assert_eq!(store.login_record("ann@example.org").await.unwrap(), None);
+    assert_eq!(
+        store.pending_signup("t1", at(3 * 86_400)).await.unwrap(),
+        None
+    );
+    assert_eq!(store.pending_signup("nope", at(1)).await.unwrap(), None);
+    assert_eq!(
+        store.pending_signup("t1", at(1)).await.unwrap(),
+        Some(PendingSignup {
+            handle: "ann".into(),
+            email: "Ann@Example.org".into(),
+            next_path: "/questions".into(),
+        })
+    );
+    // Opened after the handle was taken: refused, and the link still works.
+    user(&*store, "bob").await;
+    assert!(matches!(
+        store.finish_signup("t1", "BOB", at(2)).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert!(store.pending_signup("t1", at(2)).await.unwrap().is_some());
+    let made = store
+        .finish_signup("t1", "annie", at(3))
+        .await
+        .unwrap()
+        .expect("the account");
+    assert_eq!(made.handle, "annie");
+    assert_eq!(made.display_name, "annie");
+    assert_eq!(made.role, Role::User);
+    let record = store
+        .login_record("ANN@example.org")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(record.user.id, made.id);
+    assert!(record.email_verified);
+    assert_eq!(record.password_hash.as_deref(), Some("$argon2id$signup"));
+    assert_eq!(store.finish_signup("t1", "ann", at(4)).await.unwrap(), None);
+    assert_eq!(store.pending_signup("t1", at(4)).await.unwrap(), None);
+
+    // A second sign-up for the address, opened once it has an account: refused.
+    let again = signup("t2", "ann2", "ann@example.ORG", at(100));
+    assert_eq!(
+        store.create_signup_within(again, allowance).await.unwrap(),
+        Ok(())
+    );
+    assert!(matches!(
+        store.finish_signup("t2", "ann2", at(101)).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    // An expired link makes nothing.
+    let late = signup("t3", "cat", "cat@example.org", at(0));
+    assert_eq!(
+        store.create_signup_within(late, allowance).await.unwrap(),
+        Ok(())
+    );
+    assert_eq!(
+        store
+            .finish_signup("t3", "cat", at(3 * 86_400))
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(store.login_record("cat").await.unwrap(), None);
+    assert_eq!(store.list_users(1).await.unwrap().total, 2);
+}
+
+/// Sign-ups mailed to one address get a pause and a daily cap, whatever case the
+/// address is typed in, and eight racing sign-ups store one (issue 16).
+pub async fn the_signup_allowance_holds_per_address_against_racing_requests(store: Arc<dyn Store>) {
+    use ponder_core::mail_allowance::{DAY, MailAllowance};
+    let allowance = MailAllowance {
+        cooldown_secs: 60,
+        per_day: 2,
+    };
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let store = store.clone();
+        let new = signup(&format!("race{i}"), "ann", "ann@example.org", at(0));
+        tasks.push(tokio::spawn(async move {
+            store.create_signup_within(new, allowance).await
+        }));
+    }
+    let mut stored = 0;
+    for task in tasks {
+        match task.await.unwrap().unwrap() {
+            Ok(()) => stored += 1,
+            Err(wait) => assert_eq!(wait, 60),
+        }
+    }
+    assert_eq!(stored, 1, "racing sign-ups store one");
+    let within = |hash: &str, email: &str, created: i64| {
+        let store = store.clone();
+        let new = signup(hash, "ann", email, created);
+        async move { store.create_signup_within(new, allowance).await.unwrap() }
+    };
+    assert_eq!(within("soon", "ANN@example.org", at(59)).await, Err(1));
+    assert_eq!(within("other", "bob@example.org", at(59)).await, Ok(()));
+    assert_eq!(within("second", "Ann@Example.org", at(60)).await, Ok(()));
+    assert_eq!(
+        within("third", "ann@example.org", at(600)).await,
+        Err(DAY - 600),
+        "two a day"
+    );
+    assert_eq!(store.pending_signup("third", at(601)).await.unwrap(), None);
+    assert_eq!(within("next-day", "ann@example.org", at(DAY)).await, Ok(()));
 }
 
 /// Avatars are stored, replaced, and gone with their account.

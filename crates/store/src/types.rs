@@ -653,6 +653,37 @@ pub struct NewEmailToken {
     pub expires_at: Timestamp,
 }
 
+/// A sign-up waiting for the link mailed to its address: the account is made when
+/// the link is opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSignup {
+    /// The SHA-256 (hex) of the link's token; the token itself is only in the mail.
+    pub token_hash: String,
+    /// The handle asked for (checked again when the account is made).
+    pub handle: String,
+    /// The address the link goes to; the account's email once it is opened.
+    pub email: String,
+    /// Argon2id hash of the chosen password.
+    pub password_hash: String,
+    /// The local path to go to once the account is made.
+    pub next_path: String,
+    /// When the sign-up was sent.
+    pub created_at: Timestamp,
+    /// When its link stops working.
+    pub expires_at: Timestamp,
+}
+
+/// A sign-up found by its token: what the finishing page shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingSignup {
+    /// The handle asked for.
+    pub handle: String,
+    /// The address the link was mailed to.
+    pub email: String,
+    /// The local path to go to once the account is made.
+    pub next_path: String,
+}
+
 /// An uploaded avatar image.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Avatar {

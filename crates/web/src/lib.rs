@@ -212,7 +212,11 @@ pub fn app(state: AppState) -> Router {
         .route("/tags/{name}", get(tags::show_tag))
         .route("/users/{id}", get(users::show_user_without_slug))
         .route("/users/{id}/{slug}", get(users::show_user))
-        .route("/signup", get(auth::signup_form).post(auth::signup))
+        .route("/signup", get(signup::signup_form).post(signup::signup))
+        .route(
+            "/signup/finish",
+            get(signup::finish_form).post(signup::finish),
+        )
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))
         .route("/verify-email", get(email::verify_email))

@@ -702,7 +702,7 @@ pub struct AuthPage {
     pub heading: &'static str,
     /// Where the form posts.
     pub action: &'static str,
-    /// `signup` or `login`.
+    /// `signup`, `finish` (the page a sign-up's link opens) or `login`.
     pub mode: &'static str,
     /// Values and messages.
     pub form: crate::forms::FormState,

@@ -1,4 +1,4 @@
-//! Sign-up, log-in and log-out.
+//! Log-in, log-out and the sessions they start (sign-up is in `signup`).
 //!
 //! A wrong password and an unknown account get the same message and take the same
 //! time. A log-in starts a new session (a new id, so a session fixed by an attacker
@@ -10,7 +10,6 @@ use crate::auth::tokens::{random_token, sha256_hex};
 use crate::auth::{Ctx, cookies, password};
 use crate::error::AppError;
 use crate::forms::{FormState, form_error};
-use crate::handlers::email::send_verification;
 use crate::page_cache::nothing_stale;
 use crate::views::{AuthPage, Head, render};
 use axum::Form;
@@ -20,8 +19,7 @@ use axum::http::StatusCode;
 use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::response::{IntoResponse, Response};
 use ponder_core::UserId;
-use ponder_core::accounts::{validate_email, validate_handle, validate_password};
-use ponder_store::{NewSession, NewUser, PostBody, Role, StoreError};
+use ponder_store::NewSession;
 use serde::Deserialize;
 
 /// How long a session lasts.
@@ -50,7 +48,8 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn next_of(query: &Result<Query<NextParam>, QueryRejection>) -> String {
+/// Where the page's `next` parameter says to go back to, made safe.
+pub fn next_of(query: &Result<Query<NextParam>, QueryRejection>) -> String {
     safe_next(query.as_ref().ok().and_then(|q| q.next.as_deref()))
 }
 
@@ -95,23 +94,6 @@ pub async fn start_session(
     ))
 }
 
-fn signup_page(ctx: &Ctx, form: FormState, status: StatusCode) -> Response {
-    let page = AuthPage {
-        head: Head::new(
-            ctx,
-            "Sign up",
-            "Create an account to ask, answer and comment.",
-        ),
-        heading: "Create your account",
-        action: "/signup",
-        mode: "signup",
-        form,
-    };
-    let mut response = render(&page);
-    *response.status_mut() = status;
-    response
-}
-
 fn login_page(ctx: &Ctx, form: FormState, status: StatusCode) -> Response {
     let page = AuthPage {
         head: Head::new(ctx, "Log in", "Log in to ask, answer and comment."),
@@ -123,86 +105,6 @@ fn login_page(ctx: &Ctx, form: FormState, status: StatusCode) -> Response {
     let mut response = render(&page);
     *response.status_mut() = status;
     response
-}
-
-/// `GET /signup`.
-pub async fn signup_form(ctx: Ctx, query: Result<Query<NextParam>, QueryRejection>) -> Response {
-    let next = next_of(&query);
-    if ctx.viewer.is_some() {
-        return see_other(&next, None);
-    }
-    signup_page(&ctx, FormState::new().with("next", next), StatusCode::OK)
-}
-
-/// The sign-up form as posted. Every field defaults to empty, so a missing field
-/// gets the same message as an empty one.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct SignupForm {
-    csrf: String,
-    handle: String,
-    email: String,
-    password: String,
-    next: String,
-}
-
-/// `POST /signup`.
-pub async fn signup(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    ClientIp(ip): ClientIp,
-    UserAgent(agent): UserAgent,
-    form: Result<Form<SignupForm>, FormRejection>,
-) -> Result<Response, AppError> {
-    let Form(input) = form.map_err(form_error)?;
-    ctx.verify_csrf(&input.csrf)?;
-    state.limits.check_signup(&ip)?;
-    let next = safe_next(Some(&input.next));
-    let mut form = FormState::new()
-        .with("handle", input.handle.trim())
-        .with("email", input.email.trim())
-        .with("next", next.clone());
-    let handle = validate_handle(&input.handle)
-        .map_err(|m| form.error("handle", m))
-        .ok();
-    let email = validate_email(&input.email)
-        .map_err(|m| form.error("email", m))
-        .ok();
-    let _ = validate_password(&input.password).map_err(|m| form.error("password", m));
-    let (Some(handle), Some(email), false) = (handle, email, form.has_errors()) else {
-        return Ok(signup_page(&ctx, form, StatusCode::UNPROCESSABLE_ENTITY));
-    };
-    let hash = password::hash(input.password).await?;
-    let created = state
-        .store
-        .create_user(NewUser {
-            display_name: handle.clone(),
-            handle,
-            email: Some(email),
-            password_hash: Some(hash),
-            role: Role::User,
-            about: PostBody::from_markdown(""),
-            created_at: ponder_core::time::now(),
-        })
-        .await;
-    let user = match created {
-        Ok(user) => user,
-        Err(StoreError::Conflict { constraint }) => {
-            if constraint.contains("email") {
-                form.error(
-                    "email",
-                    "an account with this email exists already; log in instead",
-                );
-            } else {
-                form.error("handle", "that handle is taken; choose another");
-            }
-            return Ok(signup_page(&ctx, form, StatusCode::CONFLICT));
-        }
-        Err(other) => return Err(other.into()),
-    };
-    send_verification(&state, user.id).await;
-    let cookie = start_session(&state, user.id, ctx.session_hash.as_deref(), &agent).await?;
-    Ok(see_other(&next, Some(cookie)))
 }
 
 /// `GET /login`.

@@ -1,12 +1,13 @@
-//! Email verification and password reset. Each sends a single-use link (the token
-//! itself is only in the mail; the database keeps its hash). The reset request
-//! answers the same whether or not an account uses the address, so it cannot be
-//! used to find out who has an account: the account is looked up and the mail sent
-//! after the answer has gone, so that its timing says nothing either.
+//! Email verification, password reset and the link that finishes a sign-up. Each
+//! sends a single-use link (the token itself is only in the mail; the database
+//! keeps its hash). The reset request answers the same whether or not an account
+//! uses the address, so it cannot be used to find out who has an account: the
+//! account is looked up and the mail sent after the answer has gone, so that its
+//! timing says nothing either. Sign-up does the same (see `signup`).
 //!
-//! Each kind of link has an allowance per account ([`MailAllowance`]: a pause
-//! after each mail and a daily cap), counted from the tokens the database keeps,
-//! so it holds across nodes and restarts.
+//! Each kind of link has an allowance per account, or per address for a sign-up
+//! ([`MailAllowance`]: a pause after each mail and a daily cap), counted from what
+//! the database keeps, so it holds across nodes and restarts.
 
 use super::auth::{CsrfOnly, see_other};
 use super::client_ip::ClientIp;
@@ -27,7 +28,7 @@ use ponder_core::UserId;
 use ponder_core::accounts::{validate_email, validate_password};
 use ponder_core::mail_allowance::MailAllowance;
 use ponder_core::time::now;
-use ponder_store::{NewEmailToken, TokenPurpose};
+use ponder_store::{NewEmailToken, NewSignup, TokenPurpose};
 use serde::Deserialize;
 
 /// One kind of mailed link.
@@ -58,6 +59,26 @@ const RESET: LinkMail = LinkMail {
     path: "/reset-password/new",
 };
 
+/// The link that finishes a sign-up. It is not an account's token (there is no
+/// account yet, so `purpose` is unused): the sign-up itself keeps its hash.
+const SIGNUP: LinkMail = LinkMail {
+    purpose: TokenPurpose::VerifyEmail,
+    lifetime: 3 * 86_400,
+    subject: "finish making your account",
+    intro: "Open this link to confirm that this address is yours and finish making your account:",
+    path: "/signup/finish",
+};
+
+/// What someone who signs up with an address that has an account gets: the
+/// owner learns of the attempt and can choose a new password.
+const ACCOUNT_EXISTS: LinkMail = LinkMail {
+    purpose: TokenPurpose::ResetPassword,
+    lifetime: 3_600,
+    subject: "you have an account already",
+    intro: "Someone, perhaps you, tried to sign up with this address, but it has an account already: log in with it instead. If you have forgotten its password, open this link to choose a new one:",
+    path: "/reset-password/new",
+};
+
 /// Makes a token for `user` and mails its link to `email`, if the account's
 /// allowance for this kind of link has room; if not, sends nothing and answers the
 /// seconds until it has.
@@ -71,8 +92,7 @@ async fn mail_token(
         purpose,
         lifetime,
         subject,
-        intro,
-        path: link_path,
+        ..
     } = *kind;
     let token = random_token();
     let at = now();
@@ -94,23 +114,86 @@ async fn mail_token(
         tracing::info!(%user, "{subject}: mail not sent, over the account's allowance");
         return Ok(Err(wait));
     }
-    let link = format!("{}{link_path}?token={token}", state.site.base_url);
+    mail_link(state, email, &token, kind).await?;
+    Ok(Ok(()))
+}
+
+/// Mails `to` the link that opens `kind`'s page with `token`.
+async fn mail_link(
+    state: &AppState,
+    to: &str,
+    token: &str,
+    kind: &LinkMail,
+) -> Result<(), AppError> {
+    let link = format!("{}{}?token={token}", state.site.base_url, kind.path);
     let body = format!(
-        "{intro}\n\n{link}\n\nThe link works once and expires in {}. If you did not ask for this, ignore this message.\n\n{}\n",
-        ponder_core::text::count(lifetime / 3_600, "hour", "hours"),
+        "{}\n\n{link}\n\nThe link works once and expires in {}. If you did not ask for this, ignore this message.\n\n{}\n",
+        kind.intro,
+        ponder_core::text::count(kind.lifetime / 3_600, "hour", "hours"),
         state.site.name
     );
     let mail = Mail {
-        to: email.to_owned(),
-        subject: format!("{}: {subject}", state.site.name),
+        to: to.to_owned(),
+        subject: format!("{}: {}", state.site.name, kind.subject),
         body,
     };
     state
         .mailer
         .send(mail)
         .await
-        .map_err(|e| AppError::Internal(format!("mail not sent: {e}")))?;
-    Ok(Ok(()))
+        .map_err(|e| AppError::Internal(format!("mail not sent: {e}")))
+}
+
+/// What a sign-up asks for, checked and with its password hashed.
+pub struct SignupRequest {
+    /// The handle asked for.
+    pub handle: String,
+    /// The address to mail the link to.
+    pub email: String,
+    /// Argon2id hash of the chosen password.
+    pub password_hash: String,
+    /// The local path to go to once the account is made.
+    pub next_path: String,
+}
+
+/// Makes a pending sign-up and mails its link to its address, if the address's
+/// allowance has room (logged if not: the sign-up form has answered already).
+pub async fn mail_signup_link(state: &AppState, request: SignupRequest) -> Result<(), AppError> {
+    let token = random_token();
+    let at = now();
+    let stored = state
+        .store
+        .create_signup_within(
+            NewSignup {
+                token_hash: sha256_hex(&token),
+                handle: request.handle,
+                email: request.email.clone(),
+                password_hash: request.password_hash,
+                next_path: request.next_path,
+                created_at: at,
+                expires_at: at + SIGNUP.lifetime,
+            },
+            MailAllowance::default(),
+        )
+        .await?;
+    if stored.is_err() {
+        tracing::info!("sign-up link not sent, over the address's allowance");
+        return Ok(());
+    }
+    mail_link(state, &request.email, &token, &SIGNUP).await
+}
+
+/// Tells the owner of `user`, whose address someone tried to sign up with, that
+/// they have an account, with a link to choose a new password (within the
+/// account's allowance for reset links).
+pub async fn mail_account_exists(
+    state: &AppState,
+    user: UserId,
+    email: &str,
+) -> Result<(), AppError> {
+    mail_token(state, user, email, &ACCOUNT_EXISTS)
+        .await
+        .map(|_| ())
 }
 
 /// Sends `user` a link that verifies their email, if the account has an address
@@ -126,21 +209,14 @@ async fn mail_verification(state: &AppState, user: UserId) -> Result<Result<(), 
     mail_token(state, user, &email, &VERIFY).await
 }
 
-/// Sends `user` a link that verifies their email. A failure is logged, not shown:
-/// the account works without it and the link can be sent again from settings.
-pub async fn send_verification(state: &AppState, user: UserId) {
-    if let Err(err) = mail_verification(state, user).await {
-        tracing::warn!(%err, "verification mail not sent");
-    }
-}
-
 /// A link's query string.
 #[derive(Debug, Default, Deserialize)]
 pub struct TokenParam {
     token: Option<String>,
 }
 
-fn token_of(query: Result<Query<TokenParam>, QueryRejection>) -> Option<String> {
+/// The link's token, if it has the shape of one.
+pub fn token_of(query: Result<Query<TokenParam>, QueryRejection>) -> Option<String> {
     query
         .ok()
         .and_then(|q| q.0.token)

@@ -14,6 +14,7 @@ pub mod posting;
 pub mod questions;
 pub mod search;
 pub mod settings;
+pub mod signup;
 pub mod suggestions;
 pub mod tags;
 pub mod users;

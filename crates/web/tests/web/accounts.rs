@@ -27,14 +27,52 @@ async fn sign_up(
         .await
 }
 
+/// Opens the sign-up link last mailed to `email` and presses its button with
+/// `handle`; the answer.
+async fn finish_sign_up(
+    app: &TestApp,
+    client: &Client,
+    email: &str,
+    handle: &str,
+) -> crate::support::Page {
+    let link = app.mail.last_link_to(email).await;
+    assert!(link.starts_with("/signup/finish?token="), "{link}");
+    let form = client.get(&link).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    let csrf = form.attrs("input[name=csrf]", "value").remove(0);
+    let token = form.attrs("input[name=token]", "value").remove(0);
+    client
+        .post(
+            "/signup/finish",
+            &[("csrf", &csrf), ("token", &token), ("handle", handle)],
+        )
+        .await
+}
+
 #[tokio::test]
-async fn signing_up_logs_in_with_a_safe_cookie_and_mails_a_link() {
+async fn signing_up_mails_a_link_that_makes_the_account_and_logs_in() {
     let app = TestApp::new().await;
     let browser = app.client("10.0.0.1");
     let page = sign_up(&browser, "ann", "Ann@Example.org", "correct horse").await;
-    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-    assert_eq!(page.location(), "/questions");
-    let cookie = page
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(page.text("h1"), "Check your inbox");
+    assert!(page.text("main").contains("Ann@Example.org"));
+    assert!(browser.cookie("__Host-ponder_session").is_none());
+    assert_eq!(app.store.login_record("ann").await.unwrap(), None);
+
+    // Opening the link makes nothing yet (a mail scanner may open it): the page
+    // shows the handle asked for and a button.
+    let link = app.mail.last_link_to("Ann@Example.org").await;
+    let form = browser.get(&link).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert_eq!(form.attrs("#handle", "value"), ["ann"]);
+    assert!(form.text("main").contains("Ann@Example.org"));
+    assert_eq!(app.store.login_record("ann").await.unwrap(), None);
+
+    let made = finish_sign_up(&app, &browser, "Ann@Example.org", "ann").await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    assert_eq!(made.location(), "/questions");
+    let cookie = made
         .headers
         .get_all(header::SET_COOKIE)
         .iter()
@@ -56,22 +94,149 @@ async fn signing_up_logs_in_with_a_safe_cookie_and_mails_a_link() {
 
     let record = app.store.login_record("ann").await.unwrap().unwrap();
     assert!(record.password_hash.unwrap().starts_with("$argon2id$"));
-    assert!(!record.email_verified);
-    let link = app.mail.last_link_to("Ann@Example.org").await;
-    assert!(link.starts_with("/verify-email?token="), "{link}");
-    let verified = browser.get(&link).await;
-    assert_eq!(verified.status, StatusCode::OK);
-    assert_eq!(verified.text("h1"), "Email confirmed");
-    assert!(
-        app.store
-            .login_record("ann")
-            .await
-            .unwrap()
-            .unwrap()
-            .email_verified
+    assert!(record.email_verified, "the link proved the address");
+    assert_eq!(record.email.as_deref(), Some("Ann@Example.org"));
+    browser.log_in("ann@example.org", "correct horse").await;
+
+    // The link works once.
+    let again = app.client("10.0.0.9");
+    let used = again.get(&link).await;
+    assert_eq!(used.status, StatusCode::BAD_REQUEST);
+    assert_eq!(used.text("h1"), "This link does not work");
+    assert_eq!(app.store.list_users(1).await.unwrap().total, 1);
+}
+
+/// Sign-up says nothing of whether an address has an account: the same answer,
+/// the same status, no account made; its owner gets a note with a reset link
+/// instead of a sign-up link (issue 16).
+#[tokio::test]
+async fn issue16_signing_up_with_a_taken_address_reads_as_a_new_one() {
+    let app = TestApp::new().await;
+    app.account("taken", "maple tree 1", Role::User).await;
+    let browser = app.client("10.0.0.2");
+    let fresh = sign_up(&browser, "fresh", "fresh@example.org", "maple tree 1").await;
+    let taken = sign_up(&browser, "other", "TAKEN@example.org", "maple tree 1").await;
+    assert_eq!(fresh.status, StatusCode::OK);
+    assert_eq!(taken.status, fresh.status);
+    assert_eq!(taken.text("h1"), fresh.text("h1"));
+    assert_eq!(
+        taken.text("main").replace("TAKEN@example.org", "ADDRESS"),
+        fresh.text("main").replace("fresh@example.org", "ADDRESS")
     );
-    let again = browser.get(&link).await;
-    assert_eq!(again.status, StatusCode::BAD_REQUEST, "a link works once");
+    assert_eq!(app.store.login_record("other").await.unwrap(), None);
+
+    let note = app.mail.last_link_to("TAKEN@example.org").await;
+    assert!(note.starts_with("/reset-password/new?token="), "{note}");
+    let mail = app
+        .mail
+        .sent
+        .lock()
+        .unwrap()
+        .iter()
+        .find(|m| m.to == "TAKEN@example.org")
+        .cloned()
+        .unwrap();
+    assert!(mail.subject.ends_with("you have an account already"));
+    assert!(
+        mail.body.contains("log in with it instead"),
+        "{}",
+        mail.body
+    );
+    assert!(
+        !mail.body.contains("maple tree"),
+        "the password typed is never mailed"
+    );
+    // The note's link chooses a new password for the account that has the address.
+    let csrf = browser.csrf(&note).await;
+    let token = note.trim_start_matches("/reset-password/new?token=");
+    let reset = browser
+        .post(
+            "/reset-password/new",
+            &[
+                ("csrf", &csrf),
+                ("token", token),
+                ("password", "maple tree 7"),
+            ],
+        )
+        .await;
+    assert_eq!(reset.status, StatusCode::SEE_OTHER, "{}", reset.body);
+    browser.log_in("taken", "maple tree 7").await;
+    // A flood of sign-ups with the address mails its owner within the reset
+    // allowance, not once each.
+    let flood = app.client("10.0.0.3");
+    for _ in 0..3 {
+        sign_up(&flood, "other", "taken@example.org", "maple tree 1").await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(app.mail.count_to("taken@example.org"), 0);
+    assert_eq!(app.mail.count_to("TAKEN@example.org"), 1, "one a minute");
+}
+
+/// The finishing page refuses what it must with a message beside the field and
+/// the handle kept: a bad handle, a handle taken since the sign-up, a link that
+/// does not work, an address that got an account meanwhile.
+#[tokio::test]
+async fn finishing_a_sign_up_refuses_with_messages() {
+    let app = TestApp::new().await;
+    let browser = app.client("10.0.0.4");
+    sign_up(&browser, "bea", "bea@example.org", "maple tree 1").await;
+    let link = app.mail.last_link_to("bea@example.org").await;
+    let token = link.trim_start_matches("/signup/finish?token=").to_owned();
+    let csrf = browser.csrf(&link).await;
+    let finish = |handle: &'static str, token: String| {
+        let csrf = csrf.clone();
+        let browser = &browser;
+        async move {
+            browser
+                .post(
+                    "/signup/finish",
+                    &[("csrf", &csrf), ("token", &token), ("handle", handle)],
+                )
+                .await
+        }
+    };
+    let bad = finish("no spaces", token.clone()).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.count("#handle-error"), 1);
+    assert_eq!(bad.attrs("#handle", "value"), ["no spaces"]);
+    assert_eq!(bad.attrs("input[name=token]", "value"), [token.as_str()]);
+
+    app.account("beatrix", "maple tree 2", Role::User).await;
+    let taken = finish("BEATRIX", token.clone()).await;
+    assert_eq!(taken.status, StatusCode::CONFLICT);
+    assert!(taken.text("#handle-error").contains("taken"));
+    assert_eq!(taken.attrs("#handle", "value"), ["BEATRIX"]);
+
+    for forged in ["nonsense".to_owned(), "a".repeat(64)] {
+        let dead = finish("bea2", forged).await;
+        assert_eq!(dead.status, StatusCode::BAD_REQUEST);
+        assert_eq!(dead.text("h1"), "This link does not work");
+    }
+    let no_csrf = browser
+        .post("/signup/finish", &[("token", &token), ("handle", "bea2")])
+        .await;
+    assert_eq!(no_csrf.status, StatusCode::FORBIDDEN);
+
+    let made = finish("bea2", token.clone()).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    assert_eq!(made.location(), "/questions");
+    assert_eq!(browser.get("/").await.text(".viewer"), "bea2");
+
+    // An address that got an account between the sign-up and the link.
+    let other = app.client("10.0.0.5");
+    sign_up(&other, "dan", "dup@example.org", "maple tree 1").await;
+    let link = app.mail.last_link_to("dup@example.org").await;
+    app.account("dup", "maple tree 3", Role::User).await;
+    let late = finish_sign_up(&app, &other, "dup@example.org", "dan").await;
+    assert_eq!(late.status, StatusCode::CONFLICT);
+    assert_eq!(late.text("h1"), "You have an account already");
+    assert!(other.cookie("__Host-ponder_session").is_none());
+    assert_eq!(
+        other.get(&link).await.status,
+        StatusCode::OK,
+        "nothing used up"
+    );
+    assert_eq!(app.store.list_users(1).await.unwrap().total, 3);
 }
 
 #[tokio::test]
@@ -86,13 +251,6 @@ async fn bad_sign_ups_come_back_with_messages_and_values() {
             "new@example.org",
             "maple tree 1",
             "handle",
-            StatusCode::CONFLICT,
-        ),
-        (
-            "fresh",
-            "TAKEN@example.org",
-            "maple tree 1",
-            "email",
             StatusCode::CONFLICT,
         ),
         (
@@ -495,7 +653,7 @@ async fn log_ins_and_sign_ups_are_rate_limited() {
         sign_up(&signer, "first", "first@example.org", "maple tree 1")
             .await
             .status,
-        StatusCode::SEE_OTHER
+        StatusCode::OK
     );
     let second = app.client("10.1.0.3");
     assert_eq!(
@@ -958,7 +1116,7 @@ async fn passwords_reset_by_mailed_link() {
 }
 
 #[tokio::test]
-async fn verification_mail_goes_through_smtp() {
+async fn sign_up_mail_goes_through_smtp() {
     use crate::support::FakeSmtp;
     let smtp = FakeSmtp::start().await;
     let dir = tempfile::tempdir().unwrap();
@@ -1010,36 +1168,41 @@ async fn verification_mail_goes_through_smtp() {
             .unwrap(),
     )
     .await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let messages = smtp.messages.lock().unwrap().clone();
+    assert_eq!(response.status(), StatusCode::OK);
+    // The mail goes after the answer: wait for it, up to five seconds.
+    let mut messages = Vec::new();
+    for _ in 0..500 {
+        messages = smtp.messages.lock().unwrap().clone();
+        if !messages.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
     assert_eq!(messages.len(), 1, "one message delivered over SMTP");
     // Long lines travel quoted-printable: undo its soft breaks and escapes.
     let message = &messages[0].replace("=\n", "").replace("=3D", "=");
     assert!(message.contains("To: mailme@example.org"), "{message}");
     assert!(
-        message.contains("Subject: Testing Site: confirm your email address"),
+        message.contains("Subject: Testing Site: finish making your account"),
         "{message}"
     );
-    let link_start = message
-        .find("https://ask.example.org/verify-email?token=")
-        .expect("the link");
+    let prefix = "https://ask.example.org/signup/finish?token=";
+    let link_start = message.find(prefix).expect("the link");
     let token: String = message[link_start..]
         .chars()
-        .skip("https://ask.example.org/verify-email?token=".len())
+        .skip(prefix.len())
         .take(64)
         .collect();
-    let user = store.login_record("mailme").await.unwrap().unwrap().user.id;
-    let used = store
-        .use_email_token(
+    let pending = store
+        .pending_signup(
             &ponder_web::auth::tokens::sha256_hex(&token),
-            ponder_store::TokenPurpose::VerifyEmail,
             ponder_core::time::now(),
         )
         .await
         .unwrap();
     assert_eq!(
-        used.map(|(u, _)| u),
-        Some(user),
+        pending.map(|p| p.handle).as_deref(),
+        Some("mailme"),
         "the mailed token is the stored one"
     );
 }

@@ -1,0 +1,130 @@
+// Sign-ups waiting for their mailed link, shared by both backends. The account is
+// made only when the link is opened (`finish_signup_impl`), in the transaction that
+// removes the sign-up, so one link makes one account at most.
+
+use crate::{Backend, db_error};
+use ponder_core::mail_allowance::{DAY, MailAllowance, MailsSent};
+use ponder_store::{NewSignup, NewUser, PendingSignup, PostBody, Role, StoreResult, User};
+
+impl Backend {
+    pub(crate) async fn create_signup_within_impl(
+        &self,
+        signup: NewSignup,
+        allowance: MailAllowance,
+    ) -> StoreResult<Result<(), i64>> {
+        let mut tx = self.begin().await?;
+        // Racing sign-ups for one address queue here (PostgreSQL; SQLite's single
+        // writer serialises them anyway), so they cannot both pass the allowance.
+        self.count();
+        sqlx::query(lock_text!())
+            .bind(signup.email.to_lowercase())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        self.count();
+        sqlx::query("DELETE FROM signups WHERE expires_at <= $1")
+            .bind(signup.created_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        self.count();
+        let (count, first_at, last_at): (i64, Option<i64>, Option<i64>) = sqlx::query_as(
+            "SELECT COUNT(*), MIN(created_at), MAX(created_at) FROM signups \
+             WHERE lower(email) = $1 AND created_at > $2",
+        )
+        .bind(signup.email.to_lowercase())
+        .bind(signup.created_at - DAY)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let sent = MailsSent {
+            count: u32::try_from(count).unwrap_or(u32::MAX),
+            first_at,
+            last_at,
+        };
+        if let Err(wait) = allowance.check(sent, signup.created_at) {
+            return Ok(Err(wait));
+        }
+        self.count();
+        sqlx::query(
+            "INSERT INTO signups (token_hash, handle, email, password_hash, next_path, \
+             created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&signup.token_hash)
+        .bind(&signup.handle)
+        .bind(&signup.email)
+        .bind(&signup.password_hash)
+        .bind(&signup.next_path)
+        .bind(signup.created_at)
+        .bind(signup.expires_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        self.commit(tx).await?;
+        Ok(Ok(()))
+    }
+
+    pub(crate) async fn pending_signup_impl(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> StoreResult<Option<PendingSignup>> {
+        self.count();
+        let found: Option<(String, String, String)> = sqlx::query_as(
+            "SELECT handle, email, next_path FROM signups WHERE token_hash = $1 AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.writer)
+        .await
+        .map_err(db_error)?;
+        Ok(found.map(|(handle, email, next_path)| PendingSignup {
+            handle,
+            email,
+            next_path,
+        }))
+    }
+
+    pub(crate) async fn finish_signup_impl(
+        &self,
+        token_hash: &str,
+        handle: &str,
+        now: i64,
+    ) -> StoreResult<Option<User>> {
+        let mut tx = self.begin().await?;
+        self.count();
+        // Removing it first claims it: a second opening of the link finds nothing,
+        // or (PostgreSQL) waits for this transaction and then finds nothing.
+        let found: Option<(String, String)> = sqlx::query_as(
+            "DELETE FROM signups WHERE token_hash = $1 AND expires_at > $2 \
+             RETURNING email, password_hash",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let Some((email, password_hash)) = found else {
+            return Ok(None);
+        };
+        let new = NewUser {
+            handle: handle.to_owned(),
+            display_name: handle.to_owned(),
+            email: Some(email),
+            password_hash: Some(password_hash),
+            role: Role::User,
+            about: PostBody::from_markdown(""),
+            created_at: now,
+        };
+        let user = self.insert_user(&mut tx, new).await?;
+        self.count();
+        sqlx::query("UPDATE users SET email_verified_at = $2 WHERE id = $1")
+            .bind(user.id.0)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        self.commit(tx).await?;
+        Ok(Some(user))
+    }
+}
