@@ -11,6 +11,7 @@ use std::sync::Arc;
 mod demo;
 mod exchange;
 mod generate;
+mod render;
 mod reputation;
 mod search;
 mod serve;
@@ -91,6 +92,9 @@ enum Command {
     Migrate,
     /// Rebuild the search index in <data>/index from the database.
     Reindex,
+    /// Render every stored post, comment and about-me text again from its
+    /// Markdown (after an upgrade that changed the renderer).
+    Render,
     /// Make a synthetic site at scale (for benchmarks) in an empty data folder.
     Demo(generate::DemoArgs),
     /// Import another site's data.
@@ -123,6 +127,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::User(command) => users::run(&cli.site, command).await,
         Command::Reputation(command) => reputation::run(&cli.site, command).await,
         Command::Reindex => search::reindex(&cli.site).await,
+        Command::Render => render::run(&cli.site).await,
         Command::Demo(args) => generate::run(&cli.site, args).await,
         Command::Import(command) => exchange::import(&cli.site, command).await,
         Command::Export(command) => exchange::export(&cli.site, command).await,

@@ -51,6 +51,7 @@ mod editing;
 mod migrations;
 mod moderation;
 mod queries;
+mod rendered;
 mod reputation;
 mod signups;
 mod store_impl;

@@ -264,6 +264,26 @@ impl ponder_store::Store for Backend {
         self.finish_signup_impl(token_hash, handle, now).await
     }
 
+    async fn stored_texts(
+        &self,
+        kind: ponder_store::RenderedText,
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<ponder_store::StoredText>> {
+        self.stored_texts_impl(kind, after, limit).await
+    }
+
+    async fn replace_rendered_html(
+        &self,
+        kind: ponder_store::RenderedText,
+        id: i64,
+        markdown: &str,
+        html: &ponder_core::markdown::SafeHtml,
+    ) -> StoreResult<bool> {
+        self.replace_rendered_html_impl(kind, id, markdown, html)
+            .await
+    }
+
     async fn create_email_token(&self, token: ponder_store::NewEmailToken) -> StoreResult<()> {
         self.create_email_token_impl(token).await
     }

@@ -57,6 +57,7 @@ macro_rules! conformance_tests {
             a_chosen_password_ends_every_reset_link,
             the_mail_allowance_holds_against_racing_requests,
             a_signup_link_makes_one_account,
+            stored_texts_are_read_in_pages_and_rendered_anew_unless_edited,
             the_signup_allowance_holds_per_address_against_racing_requests,
             avatars_are_stored_and_replaced,
             edits_make_revisions_and_stale_edits_are_refused,
@@ -1514,6 +1515,100 @@ pub async fn the_signup_allowance_holds_per_address_against_racing_requests(stor
     );
     assert_eq!(store.pending_signup("third", at(601)).await.unwrap(), None);
     assert_eq!(within("next-day", "ann@example.org", at(DAY)).await, Ok(()));
+}
+
+/// Every kind of rendered text is read in id order after a given id, and its HTML
+/// is replaced only while its Markdown is the one read (issue 16: posts stored by
+/// an older renderer can be rendered again).
+pub async fn stored_texts_are_read_in_pages_and_rendered_anew_unless_edited(store: Arc<dyn Store>) {
+    use ponder_core::markdown::SafeHtml;
+    let ann = user(&*store, "ann").await;
+    let bob = user(&*store, "bob").await;
+    let cat = category(&*store, None, "general").await;
+    let first = ask(&*store, ann.id, cat.id, "First", &[], 1).await;
+    let second = ask(&*store, ann.id, cat.id, "Second", &[], 2).await;
+    let reply = answer(&*store, first, bob.id, 3).await;
+    comment(&*store, reply, ann.id, 4).await;
+
+    let bodies = store
+        .stored_texts(RenderedText::PostBody, 0, 2)
+        .await
+        .unwrap();
+    assert_eq!(
+        bodies.iter().map(|t| t.id).collect::<Vec<_>>(),
+        [first.0, second.0]
+    );
+    assert_eq!(bodies[0].markdown, "Body of *First*, long enough to read.");
+    assert_eq!(
+        bodies[0].html,
+        "<p>Body of <em>First</em>, long enough to read.</p>\n"
+    );
+    let rest = store
+        .stored_texts(RenderedText::PostBody, second.0, 10)
+        .await
+        .unwrap();
+    assert_eq!(rest.iter().map(|t| t.id).collect::<Vec<_>>(), [reply.0]);
+    let comments = store
+        .stored_texts(RenderedText::Comment, 0, 10)
+        .await
+        .unwrap();
+    assert_eq!(comments.len(), 1);
+    assert_eq!(comments[0].markdown, format!("Comment at 4 by {}.", ann.id));
+    let abouts = store
+        .stored_texts(RenderedText::About, 0, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        abouts
+            .iter()
+            .map(|t| (t.id, t.markdown.as_str()))
+            .collect::<Vec<_>>(),
+        [(ann.id.0, "I am **ann**."), (bob.id.0, "I am **bob**.")]
+    );
+
+    let html = SafeHtml::from_trusted_storage("<p>anew</p>".to_owned());
+    for (kind, text) in [
+        (RenderedText::PostBody, &bodies[0]),
+        (RenderedText::Comment, &comments[0]),
+        (RenderedText::About, &abouts[1]),
+    ] {
+        let edited = format!("{} (edited)", text.markdown);
+        assert!(
+            !store
+                .replace_rendered_html(kind, text.id, &edited, &html)
+                .await
+                .unwrap(),
+            "{kind:?}: an edit since the read wins"
+        );
+        let unchanged = store.stored_texts(kind, text.id - 1, 1).await.unwrap();
+        assert_eq!(unchanged[0].html, text.html, "{kind:?}");
+        assert!(
+            store
+                .replace_rendered_html(kind, text.id, &text.markdown, &html)
+                .await
+                .unwrap(),
+            "{kind:?}"
+        );
+        let renewed = store.stored_texts(kind, text.id - 1, 1).await.unwrap();
+        assert_eq!(renewed[0].html, "<p>anew</p>", "{kind:?}");
+        assert_eq!(renewed[0].markdown, text.markdown, "{kind:?}");
+    }
+    assert!(
+        !store
+            .replace_rendered_html(RenderedText::PostBody, 999_999, "x", &html)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store
+            .user(bob.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .about_html
+            .as_str(),
+        "<p>anew</p>"
+    );
 }
 
 /// Avatars are stored, replaced, and gone with their account.

@@ -215,6 +215,24 @@ pub trait Store: Send + Sync + 'static {
         now: Timestamp,
     ) -> StoreResult<Option<User>>;
 
+    /// Up to `limit` stored texts of `kind` with ids above `after`, in id order.
+    async fn stored_texts(
+        &self,
+        kind: RenderedText,
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<StoredText>>;
+
+    /// Replaces the stored HTML of the text of `kind` with this id, if its Markdown
+    /// is still `markdown` (an edit since it was read wins); whether it did.
+    async fn replace_rendered_html(
+        &self,
+        kind: RenderedText,
+        id: i64,
+        markdown: &str,
+        html: &ponder_core::markdown::SafeHtml,
+    ) -> StoreResult<bool>;
+
     /// Stores a single-use token.
     async fn create_email_token(&self, token: NewEmailToken) -> StoreResult<()>;
 

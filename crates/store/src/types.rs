@@ -684,6 +684,43 @@ pub struct PendingSignup {
     pub next_path: String,
 }
 
+/// A kind of text the store keeps as Markdown with its rendered HTML, for
+/// rendering all of them again when the renderer changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RenderedText {
+    /// Question and answer bodies (full Markdown).
+    PostBody,
+    /// Comments (inline Markdown).
+    Comment,
+    /// Users' "about me" texts (full Markdown).
+    About,
+}
+
+impl RenderedText {
+    /// Every kind, in the order a re-render goes through them.
+    pub const ALL: [Self; 3] = [Self::PostBody, Self::Comment, Self::About];
+
+    /// What it is called in messages, plural.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::PostBody => "post bodies",
+            Self::Comment => "comments",
+            Self::About => "about-me texts",
+        }
+    }
+}
+
+/// One stored text and the HTML stored for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredText {
+    /// The id of its post, comment or user.
+    pub id: i64,
+    /// The Markdown as written.
+    pub markdown: String,
+    /// The HTML stored for it.
+    pub html: String,
+}
+
 /// An uploaded avatar image.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Avatar {
