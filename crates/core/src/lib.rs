@@ -6,6 +6,8 @@
 //! - [`diff`]: word-level differences between revisions.
 //! - [`badges`]: the badges and what earns each.
 //! - [`reputation`]: points per event and the reputation each privilege needs.
+//! - [`rules`]: roles, privileges and the checks of who may do what.
+//! - [`refusal`]: why a write was refused, with a stable code and a sentence.
 //! - [`ids`]: typed ids, so that a user id is never passed where a post id belongs.
 //! - [`markdown`]: Markdown to sanitized HTML, and plain-text excerpts.
 //! - [`slug`]: URL slugs from titles and names.
@@ -23,7 +25,9 @@ pub mod mail_allowance;
 pub mod markdown;
 pub mod paging;
 pub mod posts;
+pub mod refusal;
 pub mod reputation;
+pub mod rules;
 pub mod slug;
 pub mod text;
 pub mod time;

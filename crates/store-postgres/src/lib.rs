@@ -18,10 +18,13 @@ macro_rules! greatest {
         "GREATEST"
     };
 }
-/// A read-then-write locks the row it read, so concurrent writers queue on it.
+/// A read-then-write locks the row it read, so concurrent writers queue on it. The
+/// lock is the one an update of non-key columns takes: it does not block another
+/// transaction's foreign-key check on the row (an accept's reputation entry naming
+/// an answer that is being deleted), which `FOR UPDATE` would, into a deadlock.
 macro_rules! for_update {
     () => {
-        " FOR UPDATE"
+        " FOR NO KEY UPDATE"
     };
 }
 /// Only changes whose transaction is older than every one still running: a
@@ -182,6 +185,13 @@ pub(crate) fn db_error(err: sqlx::Error) -> StoreError {
     {
         let constraint = db.constraint().unwrap_or("unknown").to_owned();
         return StoreError::Conflict { constraint };
+    }
+    // Deadlock detected, serialization failure: the engine gave up on this
+    // transaction for another's sake; nothing of it was written.
+    if let sqlx::Error::Database(db) = &err
+        && matches!(db.code().as_deref(), Some("40P01" | "40001"))
+    {
+        return StoreError::Contention(Box::new(err));
     }
     StoreError::Database(Box::new(err))
 }

@@ -5,6 +5,7 @@
 // revision with the post's full new state, so history is never rewritten.
 
 use crate::{Backend, Cols, db_error};
+use ponder_core::refusal::Refusal;
 use ponder_core::{PostId, UserId};
 use ponder_store::revision_columns;
 use ponder_store::rows;
@@ -138,14 +139,10 @@ impl Backend {
             return Err(StoreError::not_found(format!("post {}", edit.post)));
         };
         if locked.is_some() {
-            return Err(StoreError::Invalid(
-                "this post is locked; a moderator can unlock it".into(),
-            ));
+            return Err(StoreError::Refused(Refusal::PostLockedForEdits));
         }
         if deleted_at.is_some() {
-            return Err(StoreError::Invalid(
-                "a deleted post cannot be edited; undelete it first".into(),
-            ));
+            return Err(StoreError::Refused(Refusal::PostDeleted));
         }
         self.count();
         let (latest,): (i64,) =
@@ -295,20 +292,14 @@ impl Backend {
             return Err(StoreError::not_found(format!("post {post}")));
         };
         if locked_at.is_some() && !change.moderator {
-            return Err(StoreError::Invalid(
-                "this post is locked: only a moderator can delete or undelete it".into(),
-            ));
+            return Err(StoreError::Refused(Refusal::PostLockedForDeletion));
         }
         if !change.delete && deleted_at.is_some() {
             if hidden != 0 {
-                return Err(StoreError::Invalid(
-                    "flags hid this post: only a moderator can bring it back, with Restore, which also gives back its author's reputation".into(),
-                ));
+                return Err(StoreError::Refused(Refusal::HiddenByFlags));
             }
             if by_moderator != 0 && !change.moderator {
-                return Err(StoreError::Invalid(
-                    "a moderator deleted this post: only a moderator can undelete it".into(),
-                ));
+                return Err(StoreError::Refused(Refusal::DeletedByModerator));
             }
         }
         if !self

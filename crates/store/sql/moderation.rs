@@ -7,6 +7,7 @@ use crate::reputation::Ledger;
 use crate::writes::Tx;
 use crate::{Backend, Cols, db_error};
 use ponder_core::paging::PER_PAGE;
+use ponder_core::refusal::Refusal;
 use ponder_core::{CommentId, PostId, UserId};
 use ponder_store::rows::{RowAccess, user_ref};
 use ponder_store::{
@@ -54,12 +55,10 @@ impl Backend {
             return Err(StoreError::not_found(format!("post {}", flag.post)));
         };
         if flag.comment.is_none() && author == flag.user.0 {
-            return Err(StoreError::Invalid("you cannot flag your own post".into()));
+            return Err(StoreError::Refused(Refusal::OwnPostFlag));
         }
         if flag.kind == FlagKind::NotAnAnswer && (kind != "answer" || flag.comment.is_some()) {
-            return Err(StoreError::Invalid(
-                "only an answer can be flagged as not an answer".into(),
-            ));
+            return Err(StoreError::Refused(Refusal::NotAnAnswerFlagOnQuestion));
         }
         if let Some(comment) = flag.comment {
             self.count();
@@ -74,9 +73,7 @@ impl Backend {
             match found {
                 None => return Err(StoreError::not_found(format!("comment {comment}"))),
                 Some((commenter,)) if commenter == flag.user.0 => {
-                    return Err(StoreError::Invalid(
-                        "you cannot flag your own comment".into(),
-                    ));
+                    return Err(StoreError::Refused(Refusal::OwnCommentFlag));
                 }
                 Some(_) => {}
             }
@@ -239,9 +236,7 @@ impl Backend {
         .await
         .map_err(db_error)?;
         if deleted_at.is_none() || flags == 0 {
-            return Err(StoreError::Invalid(
-                "this comment was not hidden by flags".into(),
-            ));
+            return Err(StoreError::Refused(Refusal::CommentNotHiddenByFlags));
         }
         for (sql, id) in [
             (
@@ -289,9 +284,7 @@ impl Backend {
             return Err(StoreError::not_found(format!("post {post}")));
         };
         if hidden == 0 {
-            return Err(StoreError::Invalid(
-                "this post was not hidden by flags".into(),
-            ));
+            return Err(StoreError::Refused(Refusal::PostNotHiddenByFlags));
         }
         self.apply_deleted(&mut tx, post, false, at).await?;
         for sql in [
@@ -338,22 +331,18 @@ impl Backend {
             return Err(StoreError::not_found(format!("question {}", vote.question)));
         };
         if kind != "question" {
-            return Err(StoreError::Invalid(
-                "only questions are closed and reopened".into(),
-            ));
+            return Err(StoreError::Refused(Refusal::OnlyQuestionsClose));
         }
         if vote.close == closed.is_some() {
-            return Err(StoreError::Invalid(if vote.close {
-                "this question is closed already".into()
+            return Err(StoreError::Refused(if vote.close {
+                Refusal::AlreadyClosed
             } else {
-                "this question is open".into()
+                Refusal::AlreadyOpen
             }));
         }
         if let Some(original) = vote.duplicate_of {
             if original == vote.question {
-                return Err(StoreError::Invalid(
-                    "a question cannot duplicate itself".into(),
-                ));
+                return Err(StoreError::Refused(Refusal::DuplicateOfItself));
             }
             self.count();
             let exists: Option<(i64,)> = sqlx::query_as(
@@ -364,9 +353,7 @@ impl Backend {
             .await
             .map_err(db_error)?;
             if exists.is_none() {
-                return Err(StoreError::Invalid(format!(
-                    "there is no question {original} to be the original"
-                )));
+                return Err(StoreError::Refused(Refusal::NoSuchOriginal { original }));
             }
         }
         let kind_name = if vote.close { "close" } else { "reopen" };

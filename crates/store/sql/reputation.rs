@@ -9,6 +9,7 @@
 use crate::writes::Tx;
 use crate::{Backend, Cols, db_error};
 use ponder_core::badges::{self, BadgeKind};
+use ponder_core::refusal::Refusal;
 use ponder_core::reputation::{REPUTATION_FLOOR, ReputationRules, utc_day};
 use ponder_core::{CommentId, PostId, UserId};
 use ponder_store::{
@@ -171,12 +172,10 @@ impl Backend {
             return Err(StoreError::not_found(format!("post {}", vote.post)));
         };
         if locked.is_some() {
-            return Err(StoreError::Invalid("this post is locked".into()));
+            return Err(StoreError::Refused(Refusal::PostLocked));
         }
         if author == vote.user.0 {
-            return Err(StoreError::Invalid(
-                "you cannot vote on your own post".into(),
-            ));
+            return Err(StoreError::Refused(Refusal::OwnPostVote));
         }
         self.count();
         let old: Option<(i64,)> =
@@ -363,9 +362,10 @@ impl Backend {
                 .await
                 .map_err(db_error)?;
                 let Some((answerer,)) = found else {
-                    return Err(StoreError::Invalid(format!(
-                        "post {new} is not an answer to question {question}"
-                    )));
+                    return Err(StoreError::Refused(Refusal::NotAnAnswerTo {
+                        post: new,
+                        question,
+                    }));
                 };
                 Some(answerer)
             }
@@ -551,14 +551,10 @@ impl Backend {
             return Err(StoreError::not_found(format!("comment {comment}")));
         };
         if locked_at.is_some() {
-            return Err(StoreError::Invalid(
-                "this post is locked; its comments take no votes".into(),
-            ));
+            return Err(StoreError::Refused(Refusal::PostLockedForCommentVotes));
         }
         if author == user.0 {
-            return Err(StoreError::Invalid(
-                "you cannot vote on your own comment".into(),
-            ));
+            return Err(StoreError::Refused(Refusal::OwnCommentVote));
         }
         self.count();
         let removed =

@@ -6,6 +6,7 @@
 
 use crate::{Backend, Db, db_error};
 use ponder_core::markdown::SafeHtml;
+use ponder_core::refusal::Refusal;
 use ponder_core::{CategoryId, CommentId, PostId, UserId};
 use ponder_store::{
     Category, NewAnswer, NewCategory, NewComment, NewQuestion, NewUser, PostBody, StoreError,
@@ -219,18 +220,15 @@ impl Backend {
         match question {
             None => return Err(StoreError::not_found(format!("question {}", new.question))),
             Some((kind, _, _)) if kind != "question" => {
-                return Err(StoreError::Invalid(format!(
-                    "post {} is an answer; answers go under questions",
-                    new.question
-                )));
+                return Err(StoreError::Refused(Refusal::AnswerToAnswer {
+                    post: new.question,
+                }));
             }
             Some((_, Some(_), _)) => {
-                return Err(StoreError::Invalid(
-                    "this question is closed and takes no new answers".into(),
-                ));
+                return Err(StoreError::Refused(Refusal::QuestionClosed));
             }
             Some((_, _, Some(_))) => {
-                return Err(StoreError::Invalid("this question is locked".into()));
+                return Err(StoreError::Refused(Refusal::QuestionLocked));
             }
             Some(_) => {}
         }
@@ -292,7 +290,7 @@ impl Backend {
             return Err(StoreError::not_found(format!("post {}", new.post)));
         };
         if locked.is_some() {
-            return Err(StoreError::Invalid("this post is locked".into()));
+            return Err(StoreError::Refused(Refusal::PostLockedForComments));
         }
         self.count();
         let (id,): (i64,) = sqlx::query_as(

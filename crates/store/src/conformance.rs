@@ -11,6 +11,7 @@
 
 use crate::*;
 use ponder_core::paging::QuestionSort;
+use ponder_core::refusal::Refusal;
 use ponder_core::reputation::ReputationRules;
 use ponder_core::{CategoryId, PostId, UserId};
 use std::any::Any;
@@ -75,7 +76,8 @@ macro_rules! conformance_tests {
             authors_cannot_undo_what_moderators_and_flags_did,
             reputation_history_names_no_deleted_post,
             suspensions_and_the_moderation_log,
-            first_posts_wait_for_review
+            first_posts_wait_for_review,
+            writes_raced_by_another_are_refused_by_name
         );
     };
     (@each $factory:path; $($name:ident),*) => {
@@ -415,7 +417,10 @@ pub async fn bad_references_are_refused(store: Arc<dyn Store>) {
         })
         .await;
     assert!(
-        matches!(to_answer, Err(StoreError::Invalid(_))),
+        matches!(
+            to_answer,
+            Err(StoreError::Refused(Refusal::AnswerToAnswer { .. }))
+        ),
         "{to_answer:?}"
     );
     let missing = store
@@ -647,7 +652,10 @@ pub async fn votes_move_score_and_reputation(store: Arc<dyn Store>) {
             rules: ReputationRules::default(),
         })
         .await;
-    assert!(matches!(own, Err(StoreError::Invalid(_))), "{own:?}");
+    assert!(
+        matches!(own, Err(StoreError::Refused(Refusal::OwnPostVote))),
+        "{own:?}"
+    );
     let missing = store
         .cast_vote(NewVote {
             post: PostId(q.0 + 99),
@@ -709,7 +717,13 @@ pub async fn accepting_moves_reputation_and_order(store: Arc<dyn Store>) {
     let wrong = store
         .accept_answer(q, Some(elsewhere), ReputationRules::default())
         .await;
-    assert!(matches!(wrong, Err(StoreError::Invalid(_))), "{wrong:?}");
+    assert!(
+        matches!(
+            wrong,
+            Err(StoreError::Refused(Refusal::NotAnAnswerTo { .. }))
+        ),
+        "{wrong:?}"
+    );
     let not_q = store
         .accept_answer(by_bob, Some(by_cy), ReputationRules::default())
         .await;
@@ -1843,7 +1857,7 @@ pub async fn deleting_and_undeleting_move_the_counters(store: Arc<dyn Store>) {
         ))
         .await;
     assert!(
-        matches!(refused, Err(StoreError::Invalid(_))),
+        matches!(refused, Err(StoreError::Refused(_))),
         "{refused:?}"
     );
 
@@ -2048,7 +2062,7 @@ pub async fn comment_upvotes_toggle(store: Arc<dyn Store>) {
     );
     assert!(matches!(
         store.toggle_comment_vote(c, ann.id, at(4)).await,
-        Err(StoreError::Invalid(_))
+        Err(StoreError::Refused(_))
     ));
     assert!(matches!(
         store
@@ -2609,7 +2623,7 @@ pub async fn authors_cannot_undo_what_moderators_and_flags_did(store: Arc<dyn St
         .change_post_deletion(change(false, ann.id, false))
         .await;
     assert!(
-        matches!(refused, Err(StoreError::Invalid(_))),
+        matches!(refused, Err(StoreError::Refused(_))),
         "{refused:?}"
     );
     assert!(deleted(store.clone()).await);
@@ -2650,7 +2664,7 @@ pub async fn authors_cannot_undo_what_moderators_and_flags_did(store: Arc<dyn St
             .change_post_deletion(change(delete, ann.id, false))
             .await;
         assert!(
-            matches!(refused, Err(StoreError::Invalid(_))),
+            matches!(refused, Err(StoreError::Refused(_))),
             "{refused:?}"
         );
     }
@@ -2680,7 +2694,7 @@ pub async fn authors_cannot_undo_what_moderators_and_flags_did(store: Arc<dyn St
             .change_post_deletion(change(false, by, moderating))
             .await;
         assert!(
-            matches!(refused, Err(StoreError::Invalid(_))),
+            matches!(refused, Err(StoreError::Refused(_))),
             "{refused:?}"
         );
     }
@@ -2739,7 +2753,7 @@ pub async fn flags_hide_spam_at_the_threshold_and_moderators_restore(store: Arc<
         store
             .create_flag(flag(q, flaggers[1], FlagKind::NotAnAnswer, 3))
             .await,
-        Err(StoreError::Invalid(_))
+        Err(StoreError::Refused(_))
     ));
     assert!(
         !store
@@ -2797,7 +2811,7 @@ pub async fn flags_hide_spam_at_the_threshold_and_moderators_restore(store: Arc<
         store
             .restore_hidden_post(q, moderator.id, 100, at(61))
             .await,
-        Err(StoreError::Invalid(_))
+        Err(StoreError::Refused(_))
     ));
     assert!(store.recompute_reputation(false).await.unwrap().is_empty());
 
@@ -2924,7 +2938,7 @@ pub async fn close_votes_close_and_reopen(store: Arc<dyn Store>) {
             store
                 .cast_close_vote(close_vote(q, voters[1], false, 3))
                 .await,
-            Err(StoreError::Invalid(_))
+            Err(StoreError::Refused(_))
         ),
         "it is open"
     );
@@ -2955,7 +2969,7 @@ pub async fn close_votes_close_and_reopen(store: Arc<dyn Store>) {
         })
         .await;
     assert!(
-        matches!(refused, Err(StoreError::Invalid(_))),
+        matches!(refused, Err(StoreError::Refused(_))),
         "{refused:?}"
     );
     // A moderator reopens at once (threshold 1).
@@ -2978,7 +2992,7 @@ pub async fn close_votes_close_and_reopen(store: Arc<dyn Store>) {
     };
     assert!(matches!(
         store.cast_close_vote(itself).await,
-        Err(StoreError::Invalid(_))
+        Err(StoreError::Refused(_))
     ));
     let missing = NewCloseVote {
         duplicate_of: Some(PostId(q.0 + 999)),
@@ -2986,7 +3000,7 @@ pub async fn close_votes_close_and_reopen(store: Arc<dyn Store>) {
     };
     assert!(matches!(
         store.cast_close_vote(missing).await,
-        Err(StoreError::Invalid(_))
+        Err(StoreError::Refused(_))
     ));
     let on_answer = store
         .cast_close_vote(close_vote(
@@ -2996,7 +3010,7 @@ pub async fn close_votes_close_and_reopen(store: Arc<dyn Store>) {
             3,
         ))
         .await;
-    assert!(matches!(on_answer, Err(StoreError::Invalid(_))));
+    assert!(matches!(on_answer, Err(StoreError::Refused(_))));
 }
 
 /// A locked post takes no edits, votes, answers or comments until it is unlocked.
@@ -3067,7 +3081,7 @@ pub async fn locked_posts_refuse_changes(store: Arc<dyn Store>) {
     ];
     for refusal in refusals {
         assert!(
-            matches!(refusal, Some(StoreError::Invalid(_))),
+            matches!(refusal, Some(StoreError::Refused(_))),
             "{refusal:?}"
         );
     }
@@ -3197,4 +3211,135 @@ pub async fn first_posts_wait_for_review(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!(store.skipped_suggestions(reviewer.id).await.unwrap(), [42]);
+}
+
+/// A write that another beat to the post is refused with the rule it broke, never
+/// failed: an answer as the question closes, a vote as the post is locked, an edit
+/// as the post is deleted, an accept as the answer is deleted, and the second of
+/// two editors saving from the same revision (issue 17).
+pub async fn writes_raced_by_another_are_refused_by_name(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let bob = user(&*store, "bob").await;
+    let cat = category(&*store, None, "general").await;
+    let q = ask(&*store, ann.id, cat.id, "Racing", &["race"], 1).await;
+    let reply = answer(&*store, q, bob.id, 2).await;
+
+    // Bob's vote lands a moment after a moderator locked the answer.
+    store.set_locked(reply, true, at(3)).await.unwrap();
+    let vote = store
+        .cast_vote(NewVote {
+            post: reply,
+            user: ann.id,
+            value: VoteValue::Up,
+            created_at: at(4),
+            rules: ReputationRules::default(),
+        })
+        .await;
+    assert!(
+        matches!(vote, Err(StoreError::Refused(Refusal::PostLocked))),
+        "{vote:?}"
+    );
+    store.set_locked(reply, false, at(5)).await.unwrap();
+
+    // An edit saved after its post was deleted.
+    let base = store.editable_post(reply).await.unwrap().unwrap();
+    let deletion = PostDeletion {
+        post: reply,
+        delete: true,
+        by: bob.id,
+        moderator: false,
+        reason: String::new(),
+        at: at(6),
+    };
+    store.change_post_deletion(deletion.clone()).await.unwrap();
+    let late_edit = store
+        .edit_post(edit(
+            reply,
+            bob.id,
+            base.latest_revision,
+            "",
+            "An edit that arrives too late",
+            &[],
+        ))
+        .await;
+    assert!(
+        matches!(late_edit, Err(StoreError::Refused(Refusal::PostDeleted))),
+        "{late_edit:?}"
+    );
+
+    // An accept of the answer deleted meanwhile.
+    let accept = store
+        .accept_answer(q, Some(reply), ReputationRules::default())
+        .await;
+    assert!(
+        matches!(
+            accept,
+            Err(StoreError::Refused(Refusal::NotAnAnswerTo { post, question }))
+                if post == reply && question == q
+        ),
+        "{accept:?}"
+    );
+    store
+        .change_post_deletion(PostDeletion {
+            delete: false,
+            at: at(7),
+            ..deletion
+        })
+        .await
+        .unwrap();
+
+    // Two editors save from the same revision at once: one wins, one is told.
+    let base = store
+        .editable_post(q)
+        .await
+        .unwrap()
+        .unwrap()
+        .latest_revision;
+    let mut tasks = Vec::new();
+    for (editor, body) in [
+        (ann.id, "Ann's version of it"),
+        (bob.id, "Bob's version of it"),
+    ] {
+        let store = store.clone();
+        let change = edit(q, editor, base, "Racing", body, &["race"]);
+        tasks.push(tokio::spawn(async move { store.edit_post(change).await }));
+    }
+    let mut outcomes = Vec::new();
+    for task in tasks {
+        outcomes.push(task.await.unwrap());
+    }
+    assert_eq!(
+        outcomes.iter().filter(|o| o.is_ok()).count(),
+        1,
+        "{outcomes:?}"
+    );
+    assert!(
+        outcomes
+            .iter()
+            .any(|o| matches!(o, Err(StoreError::Stale { .. }))),
+        "{outcomes:?}"
+    );
+
+    // An answer posted as the question is closed.
+    store
+        .cast_close_vote(close_vote(q, ann.id, true, 1))
+        .await
+        .unwrap();
+    let late_answer = store
+        .create_answer(NewAnswer {
+            question: q,
+            author: bob.id,
+            body: PostBody::from_markdown("An answer that arrives too late"),
+            created_at: at(95),
+        })
+        .await;
+    assert!(
+        matches!(
+            late_answer,
+            Err(StoreError::Refused(Refusal::QuestionClosed))
+        ),
+        "{late_answer:?}"
+    );
+    let thread = store.question_thread(q).await.unwrap().unwrap();
+    assert_eq!(thread.answers.len(), 1, "nothing half-written");
 }

@@ -22,9 +22,14 @@ pub enum StoreError {
         /// The newest revision's id now.
         current: i64,
     },
-    /// The input breaks a rule that the store checks (an answer to an answer, say).
-    #[error("invalid input: {0}")]
-    Invalid(String),
+    /// A rule checked inside the transaction refused the write (an answer to a
+    /// question closed a moment before, a vote on one's own post).
+    #[error("refused: {0}")]
+    Refused(#[from] ponder_core::refusal::Refusal),
+    /// The database gave up on the transaction for another's sake (a deadlock, a
+    /// serialization failure): nothing was written, and trying again may work.
+    #[error("contention: {0}")]
+    Contention(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// The database failed or could not be reached.
     #[error("database error: {0}")]
     Database(#[source] Box<dyn std::error::Error + Send + Sync>),

@@ -7,50 +7,8 @@ use ponder_core::paging::{PER_PAGE, QuestionSort, page_count};
 use ponder_core::reputation::ReputationRules;
 use ponder_core::time::Timestamp;
 use ponder_core::{CategoryId, CommentId, PostId, TagId, UserId};
-use std::fmt;
-use std::str::FromStr;
 
-/// What a user may do beyond what reputation grants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Role {
-    /// An ordinary member.
-    #[default]
-    User,
-    /// A moderator: may act on any post.
-    Moderator,
-    /// An administrator: a moderator who also manages users and the site.
-    Admin,
-}
-
-impl Role {
-    /// The name stored in the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::User => "user",
-            Self::Moderator => "moderator",
-            Self::Admin => "admin",
-        }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Role {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "user" => Ok(Self::User),
-            "moderator" => Ok(Self::Moderator),
-            "admin" => Ok(Self::Admin),
-            other => Err(format!("unknown role {other:?}")),
-        }
-    }
-}
+pub use ponder_core::rules::Role;
 
 /// A user's account as the site shows it (never the password hash).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,7 +40,16 @@ pub struct User {
 impl User {
     /// Whether they are suspended at `now`.
     pub fn is_suspended(&self, now: Timestamp) -> bool {
-        self.suspended_until.is_some_and(|until| until > now)
+        ponder_core::rules::suspended_at(self.suspended_until, now)
+    }
+
+    /// Who they are to the rules.
+    pub fn actor(&self) -> ponder_core::rules::Actor {
+        ponder_core::rules::Actor {
+            id: self.id,
+            role: self.role,
+            reputation: self.reputation,
+        }
     }
 }
 

@@ -1,12 +1,16 @@
-//! The web layer's error, rendered as an HTML page with the right status.
+//! The web layer's error, rendered as an HTML page with the right status, or as
+//! `{"error":{"code","message"}}` when the request asks for JSON ([`json_errors`]).
 //!
 //! A user's mistake (a bad page number, a missing question) gets its own message and
-//! a 4xx status. A failure inside (the database is down) is logged with its cause and
-//! shown only as "Something went wrong", never with the cause itself.
+//! a 4xx status; a rule's [`Refusal`] gets the status of its class, mapped here and
+//! nowhere else (403, 404, 409, 422). A failure inside (the database is down) is
+//! logged with its cause and shown only as "Something went wrong", never with the
+//! cause itself.
 
 use crate::views::{ErrorPage, render};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use ponder_core::refusal::{Refusal, RefusalClass};
 use ponder_store::StoreError;
 
 /// What a handler can fail with.
@@ -45,16 +49,55 @@ pub enum AppError {
     /// The request body is over the limit.
     #[error("{0}")]
     TooLarge(String),
+    /// A rule refused the write.
+    #[error("{0}")]
+    Refused(Refusal),
     /// Something failed inside; logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl From<Refusal> for AppError {
+    fn from(refusal: Refusal) -> Self {
+        Self::Refused(refusal)
+    }
+}
+
+impl AppError {
+    /// The stable code a JSON client reads.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotFound(_) => "not_found",
+            Self::BadRequest(_) => "bad_request",
+            Self::Forbidden(_) => "forbidden",
+            Self::LoginRequired { .. } => "login_required",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::Busy { .. } => "busy",
+            Self::Conflict(_) => "conflict",
+            Self::TooLarge(_) => "too_large",
+            Self::Refused(refusal) => refusal.code(),
+            Self::Internal(_) => "internal",
+        }
+    }
 }
 
 impl From<StoreError> for AppError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::NotFound { what } => Self::NotFound(format!("{what} was not found")),
-            other => Self::Internal(error_chain(&other)),
+            StoreError::Refused(refusal) => Self::Refused(refusal),
+            StoreError::Stale { current } => Self::Refused(Refusal::ChangedMeanwhile { current }),
+            StoreError::Conflict { .. } => Self::Conflict(
+                "This clashes with something saved meanwhile. Reload the page and try again."
+                    .to_owned(),
+            ),
+            StoreError::Contention(cause) => {
+                tracing::warn!(%cause, "a transaction gave way to another; the client is asked to retry");
+                Self::Busy {
+                    retry_after_secs: 1,
+                }
+            }
+            other @ StoreError::Database(_) => Self::Internal(error_chain(&other)),
         }
     }
 }
@@ -79,7 +122,43 @@ fn error_chain(err: &dyn std::error::Error) -> String {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let (status, title, message) = match &self {
+        let code = self.code();
+        let mut response = self.page();
+        let message = match &self {
+            Self::Internal(_) => "The server could not finish this request.".to_owned(),
+            Self::LoginRequired { .. } => "Log in to do this.".to_owned(),
+            Self::RateLimited { .. } => "Too many attempts; wait and try again.".to_owned(),
+            Self::Busy { .. } => "The server is busy; try again shortly.".to_owned(),
+            other => other.to_string(),
+        };
+        response
+            .extensions_mut()
+            .insert(ErrorDetails { code, message });
+        response
+    }
+}
+
+/// What [`json_errors`] needs of an error response: its code and message.
+#[derive(Debug, Clone)]
+struct ErrorDetails {
+    code: &'static str,
+    message: String,
+}
+
+/// The title and status of each class of refusal.
+fn refusal_status(class: RefusalClass) -> (StatusCode, &'static str) {
+    match class {
+        RefusalClass::Forbidden => (StatusCode::FORBIDDEN, "Not allowed"),
+        RefusalClass::NotFound => (StatusCode::NOT_FOUND, "Page not found"),
+        RefusalClass::Conflict => (StatusCode::CONFLICT, "Changed meanwhile"),
+        RefusalClass::Invalid => (StatusCode::UNPROCESSABLE_ENTITY, "That cannot be done"),
+    }
+}
+
+impl AppError {
+    /// The error as an HTML page.
+    fn page(&self) -> Response {
+        let (status, title, message) = match self {
             Self::LoginRequired { next } => {
                 let location = format!("/login?next={}", crate::forms::query_encode(next));
                 return (
@@ -87,6 +166,10 @@ impl IntoResponse for AppError {
                     [(axum::http::header::LOCATION, location)],
                 )
                     .into_response();
+            }
+            Self::Refused(refusal) => {
+                let (status, title) = refusal_status(refusal.class());
+                (status, title, refusal.to_string())
             }
             Self::Forbidden(message) => (StatusCode::FORBIDDEN, "Not allowed", message.clone()),
             Self::RateLimited { retry_after_secs } => {
@@ -137,6 +220,41 @@ impl IntoResponse for AppError {
     }
 }
 
+/// Middleware: an error answered to a request that asks for JSON (`Accept:
+/// application/json`) becomes `{"error":{"code","message"}}` with the same status
+/// and headers; a log-in it needs is a 401, not a redirect to the log-in page.
+pub async fn json_errors(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let wants_json = request
+        .headers()
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"));
+    let response = next.run(request).await;
+    let Some(details) = response.extensions().get::<ErrorDetails>().cloned() else {
+        return response;
+    };
+    if !wants_json {
+        return response;
+    }
+    let (mut parts, _) = response.into_parts();
+    if details.code == "login_required" {
+        parts.status = StatusCode::UNAUTHORIZED;
+        parts.headers.remove(axum::http::header::LOCATION);
+    }
+    parts.headers.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json"),
+    );
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    let body = serde_json::json!({
+        "error": { "code": details.code, "message": details.message }
+    });
+    Response::from_parts(parts, axum::body::Body::from(body.to_string()))
+}
+
 /// The error page with `status` and a `Retry-After` of `secs`.
 fn retry_later(status: StatusCode, title: &str, message: String, secs: u64) -> Response {
     let page = ErrorPage::new(status.as_u16(), title, message);
@@ -153,4 +271,94 @@ fn retry_later(status: StatusCode, title: &str, message: String, secs: u64) -> R
 /// The answer to any URL no route knows.
 pub async fn not_found_fallback() -> AppError {
     AppError::NotFound("There is no page at this address.".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status_of(err: StoreError) -> StatusCode {
+        AppError::from(err).into_response().status()
+    }
+
+    fn boxed(text: &str) -> Box<dyn std::error::Error + Send + Sync> {
+        text.into()
+    }
+
+    #[test]
+    fn store_errors_answer_the_status_of_what_happened() {
+        let refused = |refusal| status_of(StoreError::Refused(refusal));
+        assert_eq!(refused(Refusal::OwnPostVote), StatusCode::FORBIDDEN);
+        assert_eq!(refused(Refusal::AlreadyDone), StatusCode::CONFLICT);
+        assert_eq!(
+            refused(Refusal::NoSuchUser {
+                user: ponder_core::UserId(1)
+            }),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            refused(Refusal::AnswerToAnswer {
+                post: ponder_core::PostId(2)
+            }),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        assert_eq!(
+            status_of(StoreError::Stale { current: 3 }),
+            StatusCode::CONFLICT
+        );
+        assert_eq!(
+            status_of(StoreError::Conflict {
+                constraint: "users_handle_key".into()
+            }),
+            StatusCode::CONFLICT
+        );
+        assert_eq!(
+            status_of(StoreError::not_found("post 4")),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            status_of(StoreError::Contention(boxed("deadlock detected"))),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+        assert_eq!(
+            status_of(StoreError::Database(boxed("connection refused"))),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+    }
+
+    #[test]
+    fn every_error_has_a_snake_case_code() {
+        let errors = [
+            AppError::NotFound(String::new()),
+            AppError::BadRequest(String::new()),
+            AppError::Forbidden(String::new()),
+            AppError::LoginRequired { next: "/".into() },
+            AppError::RateLimited {
+                retry_after_secs: 1,
+            },
+            AppError::Busy {
+                retry_after_secs: 1,
+            },
+            AppError::Conflict(String::new()),
+            AppError::TooLarge(String::new()),
+            AppError::Refused(Refusal::PostLocked),
+            AppError::Internal(String::new()),
+        ];
+        let codes: Vec<_> = errors.iter().map(AppError::code).collect();
+        assert_eq!(
+            codes,
+            [
+                "not_found",
+                "bad_request",
+                "forbidden",
+                "login_required",
+                "rate_limited",
+                "busy",
+                "conflict",
+                "too_large",
+                "post_locked",
+                "internal"
+            ]
+        );
+    }
 }

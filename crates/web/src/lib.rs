@@ -317,12 +317,16 @@ pub fn app(state: AppState) -> Router {
         },
     );
     let cache = state.pages.clone();
-    // From the inside out: security headers on every response; a time limit and a
+    // From the inside out: errors as JSON where it is asked for; security headers
+    // on every response; a time limit and a
     // span per request; the page cache, which answers visitors before any of that
     // runs; compression outermost, so that pages, API answers and assets all go br
     // or gzip to clients that accept it (the cache's own pages come encoded already).
     let https = state.site.secure_cookies();
-    headers::apply(plain.merge(pages).with_state(state), https)
+    let routes = plain
+        .merge(pages)
+        .layer(axum::middleware::from_fn(error::json_errors));
+    headers::apply(routes.with_state(state), https)
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIME_LIMIT,

@@ -77,10 +77,7 @@ impl Head {
             url: user_path(u.id, &u.display_name),
         });
         head.viewer_is_admin = ctx.is_admin();
-        head.viewer_is_moderator = ctx
-            .viewer
-            .as_ref()
-            .is_some_and(crate::auth::permissions::is_moderator);
+        head.viewer_is_moderator = ctx.actor().is_some_and(|a| a.moderates());
         head.suspension = ctx.viewer.as_ref().and_then(suspension_note);
         head.csrf = ctx.csrf.clone();
         head

@@ -17,7 +17,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use ponder_store::{Role, User};
+use ponder_store::User;
 use std::sync::Arc;
 
 /// What a handler knows about the request beyond its path and body.
@@ -62,11 +62,11 @@ impl RequestContext {
             user.is_suspended(ponder_core::time::now()),
             user.suspended_until,
         ) {
-            return Err(AppError::Forbidden(format!(
-                "Your account is suspended until {} (UTC): {}. You can read, but not post, edit, vote, comment or flag.",
-                ponder_core::time::DateTime::from_timestamp(until).human(),
-                user.suspension_reason
-            )));
+            return Err(ponder_core::refusal::Refusal::Suspended {
+                until,
+                reason: user.suspension_reason.clone(),
+            }
+            .into());
         }
         Ok(user)
     }
@@ -74,17 +74,18 @@ impl RequestContext {
     /// The logged-in user if they moderate; others are refused (visitors sent to log in).
     pub fn require_moderator(&self, here: &str) -> Result<&User, AppError> {
         let user = self.require_writer(here)?;
-        if !crate::auth::permissions::is_moderator(user) {
-            return Err(AppError::Forbidden(
-                "Only moderators can do this.".to_owned(),
-            ));
-        }
+        user.actor().require_moderator()?;
         Ok(user)
+    }
+
+    /// The viewer as the rules see them; `None` for a visitor.
+    pub fn actor(&self) -> Option<ponder_core::rules::Actor> {
+        self.viewer.as_ref().map(User::actor)
     }
 
     /// Whether the viewer is an administrator.
     pub fn is_admin(&self) -> bool {
-        self.viewer.as_ref().is_some_and(|u| u.role == Role::Admin)
+        self.actor().is_some_and(|a| a.administers())
     }
 }
 

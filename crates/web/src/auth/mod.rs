@@ -1,5 +1,6 @@
 //! Accounts on the web: password hashing, random tokens, cookies, the per-request
-//! context (who is logged in, the CSRF token), rate limits and outgoing mail.
+//! context (who is logged in, the CSRF token), rate limits and outgoing mail. Who
+//! may do what is `ponder_core::rules`.
 
 pub mod context;
 pub mod cookies;
@@ -7,7 +8,6 @@ pub mod device;
 pub mod limits;
 pub mod mail;
 pub mod password;
-pub mod permissions;
 pub mod tokens;
 
 pub use context::{Ctx, RequestContext};

@@ -22,11 +22,7 @@ use serde::Deserialize;
 /// Refuses anyone but an administrator (sending a visitor to log in first).
 fn require_admin(ctx: &Ctx, here: &str) -> Result<UserId, AppError> {
     let user = ctx.require_user(here)?;
-    if user.role != Role::Admin {
-        return Err(AppError::Forbidden(
-            "Only administrators can see this page.".into(),
-        ));
-    }
+    user.actor().require_administrator()?;
     Ok(user.id)
 }
 
@@ -59,8 +55,8 @@ pub async fn list_users(
             role: u.role.as_str(),
             reputation: thousands(u.reputation),
             joined: Moment::new(u.created_at, now),
-            can_promote: u.role == Role::User,
-            can_demote: u.role == Role::Moderator,
+            can_promote: u.role.promotable(),
+            can_demote: u.role.demotable(),
         })
         .collect();
     let view = AdminUsersPage {
@@ -108,10 +104,8 @@ pub async fn set_role(
         .await?
         .filter(|u| !u.deleted)
         .ok_or_else(|| AppError::NotFound(format!("There is no user {id}.")))?;
-    if target.role == Role::Admin {
-        return Err(AppError::Forbidden(
-            "Administrators keep their role; change it from the command line.".into(),
-        ));
+    if target.actor().administers() {
+        return Err(ponder_core::refusal::Refusal::AdministratorRoleFixed.into());
     }
     state.store.set_role(id, role).await?;
     if let Some(admin) = ctx.viewer.as_ref() {

@@ -8,7 +8,6 @@ use super::auth::{CsrfOnly, see_other};
 use super::parse_id;
 use crate::AppState;
 use crate::auth::Ctx;
-use crate::auth::permissions::{can_manage, can_see_deleted, edits_directly, is_moderator};
 use crate::error::AppError;
 use crate::forms::{FormState, form_error};
 use crate::views::{
@@ -23,6 +22,8 @@ use axum::response::Response;
 use ponder_core::PostId;
 use ponder_core::diff::{Piece, words};
 use ponder_core::posts::{validate_body, validate_summary, validate_tags, validate_title};
+use ponder_core::refusal::Refusal;
+use ponder_core::rules::manages;
 use ponder_store::{EditablePost, NewSuggestedEdit, PostDeletion, PostEdit, PostKind, StoreError};
 use serde::Deserialize;
 
@@ -40,11 +41,7 @@ async fn managed_post(
         .await?
         .ok_or_else(|| AppError::NotFound(format!("There is no post {id}.")))?;
     let viewer = ctx.require_writer(here)?;
-    if !can_manage(Some(viewer), post.author_id) {
-        return Err(AppError::Forbidden(
-            "Only the author and moderators can change this post.".into(),
-        ));
-    }
+    viewer.actor().require_manager(post.author_id)?;
     Ok(post)
 }
 
@@ -86,13 +83,11 @@ async fn editable(
         .store
         .editable_post(id)
         .await?
-        .filter(|p| !p.deleted || can_see_deleted(ctx.viewer.as_ref(), p.author_id))
+        .filter(|p| !p.deleted || manages(ctx.actor().as_ref(), p.author_id))
         .ok_or_else(|| AppError::NotFound(format!("There is no post {id}.")))?;
     let editor = ctx.require_writer(here)?;
-    if post.locked && !is_moderator(editor) {
-        return Err(AppError::Forbidden(
-            "This post is locked; a moderator can unlock it.".into(),
-        ));
+    if post.locked && !editor.actor().moderates() {
+        return Err(Refusal::PostLockedForEdits.into());
     }
     Ok(post)
 }
@@ -117,12 +112,15 @@ pub async fn edit_form(
         .with("tags", post.tags.join(" "))
         .with("base_revision", post.latest_revision.to_string());
     let viewer = ctx.require_writer(&here)?;
-    if !edits_directly(viewer, post.author_id, &state.privileges) {
+    if !state
+        .privileges
+        .edits_directly(&viewer.actor(), post.author_id)
+    {
         if let Some(pending) = state.store.pending_suggestion(post.id).await? {
-            return Err(AppError::Conflict(format!(
-                "An edit of this post suggested by {} is waiting for review; it can have one at a time. Try again once it is reviewed.",
-                pending.author.display_name
-            )));
+            return Err(Refusal::SuggestionPending {
+                by: pending.author.display_name,
+            }
+            .into());
         }
         form.success = Some(format!(
             "Your edit will be a suggestion: the author or a user with {} reputation reviews it before it shows.",
@@ -201,7 +199,10 @@ pub async fn save_edit(
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     };
-    if !edits_directly(&viewer, post.author_id, &state.privileges) {
+    if !state
+        .privileges
+        .edits_directly(&viewer.actor(), post.author_id)
+    {
         let suggestion = NewSuggestedEdit {
             post: post.id,
             author: editor,
@@ -246,7 +247,6 @@ pub async fn save_edit(
             form.set("base_revision", current.to_string());
             Ok(edit_page(&ctx, &post, form, StatusCode::CONFLICT))
         }
-        Err(StoreError::Invalid(message)) => Err(AppError::BadRequest(message)),
         Err(other) => Err(other.into()),
     }
 }
@@ -283,12 +283,12 @@ pub async fn revisions(
         .store
         .editable_post(id)
         .await?
-        .filter(|p| !p.deleted || can_see_deleted(ctx.viewer.as_ref(), p.author_id))
+        .filter(|p| !p.deleted || manages(ctx.actor().as_ref(), p.author_id))
         .ok_or_else(|| AppError::NotFound(format!("There is no post {id}.")))?;
     let history = state.store.revisions(id).await?;
     let now = ponder_core::time::now();
     let latest = history.last().map(|r| r.id);
-    let may_roll_back = can_manage(ctx.viewer.as_ref(), post.author_id) && !post.deleted;
+    let may_roll_back = manages(ctx.actor().as_ref(), post.author_id) && !post.deleted;
     let mut views = Vec::with_capacity(history.len());
     for (i, revision) in history.iter().enumerate() {
         let previous = if i == 0 { None } else { history.get(i - 1) };
@@ -364,7 +364,6 @@ pub async fn roll_back(
         Err(StoreError::Stale { .. }) => Err(AppError::Conflict(
             "The post changed while you were looking at its history. Reload the history and try again.".into(),
         )),
-        Err(StoreError::Invalid(message)) => Err(AppError::BadRequest(message)),
         Err(other) => Err(other.into()),
     }
 }
@@ -384,19 +383,11 @@ async fn set_deleted(
         post: post.id,
         delete: deleted,
         by: viewer.id,
-        moderator: is_moderator(viewer),
+        moderator: viewer.actor().moderates(),
         reason: String::new(),
         at: ponder_core::time::now(),
     };
-    match state.store.change_post_deletion(change).await {
-        Ok(()) => {}
-        Err(StoreError::Invalid(message)) => {
-            return Err(AppError::Forbidden(super::moderation::capitalised(
-                &message,
-            )));
-        }
-        Err(other) => return Err(other.into()),
-    }
+    state.store.change_post_deletion(change).await?;
     audit_if_moderating(
         state,
         ctx,
@@ -419,7 +410,7 @@ async fn audit_if_moderating(
     if let Some(viewer) = ctx
         .viewer
         .as_ref()
-        .filter(|v| v.id != post.author_id && is_moderator(v))
+        .filter(|v| v.id != post.author_id && v.actor().moderates())
     {
         super::moderation::audit(state, viewer, action, "post", post.id.0, reason).await;
     }

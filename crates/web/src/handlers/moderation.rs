@@ -9,7 +9,6 @@ use super::auth::see_other;
 use super::parse_id;
 use crate::AppState;
 use crate::auth::Ctx;
-use crate::auth::permissions::{can_review, is_moderator};
 use crate::error::AppError;
 use crate::forms::form_error;
 use crate::views::{
@@ -22,6 +21,8 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use ponder_core::markdown::plain_excerpt;
 use ponder_core::paging::{page_count, parse_page};
+use ponder_core::refusal::Refusal;
+use ponder_core::rules::Privilege;
 use ponder_core::{CommentId, PostId, UserId};
 use ponder_store::{FlagKind, NewCloseVote, NewFlag, StoreError, User};
 use serde::Deserialize;
@@ -51,21 +52,13 @@ pub async fn audit(
     }
 }
 
-/// Store refusals as the reader should see them.
+/// A store's error for a flag or a vote to close: a second one from the same
+/// user breaks a unique key, which is the user repeating themselves.
 fn refusal(err: StoreError) -> AppError {
     match err {
-        StoreError::Invalid(message) => AppError::Forbidden(capitalised(&message)),
-        StoreError::Conflict { .. } => AppError::Conflict("You did that already.".into()),
+        StoreError::Conflict { .. } => Refusal::AlreadyDone.into(),
         other => other.into(),
     }
-}
-
-/// A store's refusal (lowercase, no full stop) as a sentence for a page.
-pub(crate) fn capitalised(message: &str) -> String {
-    let mut chars = message.chars();
-    chars.next().map_or_else(String::new, |c| {
-        c.to_uppercase().chain(chars).collect::<String>() + "."
-    })
 }
 
 /// The question page of a post, with its anchor.
@@ -102,12 +95,7 @@ async fn raise_flag(
     let back = place_of(state, post).await?;
     let user = ctx.require_writer(&back)?.clone();
     ctx.verify_csrf(&input.csrf)?;
-    if !is_moderator(&user) && user.reputation < state.privileges.flag {
-        return Err(AppError::Forbidden(format!(
-            "You need {} reputation to flag; you have {}.",
-            state.privileges.flag, user.reputation
-        )));
-    }
+    state.privileges.check(&user.actor(), Privilege::Flag)?;
     let kind = FlagKind::parse(&input.kind).ok_or_else(|| {
         AppError::BadRequest(
             "Choose what is wrong: spam, rude, not_an_answer or needs_moderator.".into(),
@@ -124,7 +112,7 @@ async fn raise_flag(
             "Keep the message under 500 characters.".into(),
         ));
     }
-    let moderator = is_moderator(&user);
+    let moderator = user.actor().moderates();
     let hidden = state
         .store
         .create_flag(NewFlag {
@@ -240,15 +228,13 @@ async fn vote_state(
     let back = place_of(state, question).await?;
     let user = ctx.require_writer(&back)?.clone();
     ctx.verify_csrf(&input.csrf)?;
-    let moderator = is_moderator(&user);
-    if !moderator && user.reputation < state.privileges.vote_to_close {
-        return Err(AppError::Forbidden(format!(
-            "You need {} reputation to vote to {}; you have {}.",
-            state.privileges.vote_to_close,
-            if close { "close" } else { "reopen" },
-            user.reputation
-        )));
-    }
+    let moderator = user.actor().moderates();
+    let privilege = if close {
+        Privilege::VoteToClose
+    } else {
+        Privilege::VoteToReopen
+    };
+    state.privileges.check(&user.actor(), privilege)?;
     let (reason, duplicate_of) = if close {
         close_reason(state, &input)?
     } else {
@@ -404,10 +390,8 @@ pub async fn suspension(
     let moderator = ctx.require_moderator(&back)?.clone();
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(&input.csrf)?;
-    if is_moderator(&user) {
-        return Err(AppError::Forbidden(
-            "Moderators are not suspended; an administrator can change their role first.".into(),
-        ));
+    if user.actor().moderates() {
+        return Err(Refusal::ModeratorNotSuspended.into());
     }
     match action.as_str() {
         "suspend" => {
@@ -524,9 +508,7 @@ pub async fn resolve_flag(
         .resolve_flag(flag, moderator.id, helpful, ponder_core::time::now())
         .await
         .map_err(|e| match e {
-            StoreError::NotFound { .. } => {
-                AppError::Conflict("That flag was handled already.".into())
-            }
+            StoreError::NotFound { .. } => AppError::from(Refusal::FlagHandledAlready),
             other => other.into(),
         })?;
     audit(
@@ -602,12 +584,9 @@ pub async fn log_page(
 /// Refuses anyone who may not review (2,000 reputation, or a moderator).
 fn require_reviewer<'a>(ctx: &'a Ctx, state: &AppState) -> Result<&'a User, AppError> {
     let user = ctx.require_writer("/review")?;
-    if !is_moderator(user) && user.reputation < state.privileges.edit_others {
-        return Err(AppError::Forbidden(format!(
-            "The review queue opens at {} reputation; you have {}.",
-            state.privileges.edit_others, user.reputation
-        )));
-    }
+    state
+        .privileges
+        .check(&user.actor(), Privilege::EditOthers)?;
     Ok(user)
 }
 
@@ -624,7 +603,11 @@ pub async fn review_page(State(state): State<AppState>, ctx: Ctx) -> Result<Resp
         let Some(post) = state.store.editable_post(s.post_id).await? else {
             continue;
         };
-        if !can_review(&reviewer, post.author_id, &state.privileges) {
+        if state
+            .privileges
+            .check_review(&reviewer.actor(), post.author_id)
+            .is_err()
+        {
             continue;
         }
         suggestions.push(ReviewItem {
@@ -709,10 +692,10 @@ pub async fn review_action(
         _ => return Err(AppError::NotFound("There is no such review action.".into())),
     }
     .map_err(|e| match e {
-        StoreError::NotFound { .. } => AppError::Conflict("That was reviewed already.".into()),
+        StoreError::NotFound { .. } => AppError::from(Refusal::AlreadyReviewed),
         other => other.into(),
     })?;
-    if is_moderator(&reviewer) && action != "skip" {
+    if reviewer.actor().moderates() && action != "skip" {
         audit(
             &state,
             &reviewer,

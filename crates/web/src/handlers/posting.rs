@@ -10,7 +10,6 @@ use super::questions::{PageForms, ViewerExtras, question_response};
 use crate::AppState;
 use crate::auth::Ctx;
 use crate::auth::limits::PostingKind;
-use crate::auth::permissions::can_comment;
 use crate::error::AppError;
 use crate::forms::{FormState, form_error};
 use crate::page_cache::nothing_stale;
@@ -25,6 +24,7 @@ use axum::response::{IntoResponse, Response};
 use ponder_core::posts::{
     BODY_MAX, validate_body, validate_comment, validate_tags, validate_title,
 };
+use ponder_core::refusal::Refusal;
 use ponder_core::{CategoryId, PostId};
 use ponder_store::{NewAnswer, NewComment, NewQuestion, PostBody, PostKind};
 use serde::Deserialize;
@@ -202,10 +202,10 @@ pub async fn answer(
         .ok_or_else(|| AppError::NotFound(format!("There is no question {id} to answer.")))?;
     let path = question_path(id, &question.title);
     let author = ctx.require_writer(&format!("{path}#your-answer"))?.id;
-    if let Some(reason) =
+    if let Some(refusal) =
         super::questions::answer_refusal(&question, ctx.viewer.as_ref(), &state.privileges)
     {
-        return Err(AppError::Forbidden(reason));
+        return Err(refusal.into());
     }
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(&input.csrf)?;
@@ -274,22 +274,11 @@ pub async fn comment(
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(&input.csrf)?;
     if target.locked {
-        return Err(AppError::Forbidden(
-            "This post is locked; it takes no new comments.".into(),
-        ));
+        return Err(Refusal::PostLockedForComments.into());
     }
-    let post_author = target.author.id;
-    if !can_comment(
-        &viewer,
-        post_author,
-        question_post.author.id,
-        &state.privileges,
-    ) {
-        return Err(AppError::Forbidden(format!(
-            "You need {} reputation to comment on others' posts; you can always comment on your own posts and on answers to your questions.",
-            state.privileges.comment_everywhere
-        )));
-    }
+    state
+        .privileges
+        .check_comment(&viewer.actor(), target.author.id, question_post.author.id)?;
     let body = match validate_comment(&input.body) {
         Ok(body) => body,
         Err(message) => {

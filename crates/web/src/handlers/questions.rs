@@ -3,9 +3,6 @@
 use super::{ListParams, ListRequest, category_tree, parse_id, question_list};
 use crate::AppState;
 use crate::auth::Ctx;
-use crate::auth::permissions::{
-    can_comment, can_manage, can_review, can_see_deleted, is_moderator,
-};
 use crate::error::AppError;
 use crate::forms::FormState;
 use crate::views::{
@@ -17,6 +14,8 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use ponder_core::PostId;
 use ponder_core::markdown::plain_excerpt;
+use ponder_core::refusal::Refusal;
+use ponder_core::rules::{Privilege, manages};
 use ponder_core::text::count;
 use ponder_store::{Post, QuestionFilter, QuestionThread, ViewerVotes};
 
@@ -155,8 +154,9 @@ impl ViewerExtras {
                 ..Self::default()
             });
         };
-        let may_vote_close =
-            is_moderator(viewer) || viewer.reputation >= state.privileges.vote_to_close;
+        let may_vote_close = state
+            .privileges
+            .holds(&viewer.actor(), Privilege::VoteToClose);
         Ok(Self {
             votes: state.store.viewer_votes(viewer.id, question).await?,
             suggestions: state.store.pending_suggestions_in(question).await?,
@@ -192,9 +192,8 @@ pub fn question_response(
     forms: PageForms,
     extras: &ViewerExtras,
 ) -> Result<Response, AppError> {
-    let viewer = ctx.viewer.as_ref();
     let q = &thread.question;
-    if q.deleted && !can_see_deleted(viewer, q.author.id) {
+    if q.deleted && !manages(ctx.actor().as_ref(), q.author.id) {
         return Err(AppError::NotFound(format!(
             "There is no question {}. It may have been deleted.",
             q.id
@@ -219,10 +218,14 @@ fn question_page(
 ) -> QuestionPage {
     let now = ponder_core::time::now();
     let viewer = ctx.viewer.as_ref();
+    let actor = ctx.actor();
     let asker = thread.question.author.id;
     // A suspended viewer reads the page as it is but is offered nothing to press.
     let suspended = viewer.is_some_and(|v| v.is_suspended(now));
     let writer = viewer.filter(|_| !suspended);
+    let writing_actor = actor.filter(|_| !suspended);
+    let privileges = &extras.privileges;
+    let writer_holds = |privilege| writing_actor.is_some_and(|a| privileges.holds(&a, privilege));
     let view = |post: &Post, accepted: bool, forms: &mut PageForms| {
         let comments = thread
             .comments_of(post.id)
@@ -235,14 +238,15 @@ fn question_page(
             })
             .collect();
         let mut view = PostView::new(post, comments, accepted, path, now);
-        view.can_manage = can_manage(viewer, post.author.id);
+        view.can_manage = manages(actor.as_ref(), post.author.id);
         view.my_vote = extras.votes.on(post.id).as_i64();
         view.own = viewer.is_some_and(|v| v.id == post.author.id);
         view.can_vote = !post.locked && writer.is_some_and(|v| v.id != post.author.id);
         view.can_accept =
             post.kind == ponder_store::PostKind::Answer && writer.is_some_and(|v| v.id == asker);
         view.can_comment = !post.locked
-            && writer.is_some_and(|v| can_comment(v, post.author.id, asker, &extras.privileges));
+            && writing_actor
+                .is_some_and(|a| privileges.check_comment(&a, post.author.id, asker).is_ok());
         view.comment_refusal = if suspended {
             "Your account is suspended: you can read, but not comment.".to_owned()
         } else if post.locked {
@@ -254,7 +258,7 @@ fn question_page(
             .suggestions
             .iter()
             .find(|(p, _)| *p == post.id)
-            .filter(|_| viewer.is_some_and(|v| can_review(v, post.author.id, &extras.privileges)))
+            .filter(|_| actor.is_some_and(|a| privileges.check_review(&a, post.author.id).is_ok()))
             .map(|(_, id)| *id);
         if let Some((_, form)) = forms.comment.take_if(|(id, _)| *id == post.id) {
             view.comment_form = form;
@@ -266,11 +270,12 @@ fn question_page(
     let answers = thread
         .answers
         .iter()
-        .filter(|a| !a.deleted || can_see_deleted(viewer, a.author.id))
+        .filter(|a| !a.deleted || manages(actor.as_ref(), a.author.id))
         .map(|a| view(a, q.accepted_answer_id == Some(a.id), &mut forms))
         .collect::<Vec<_>>();
     let live_answers = answers.iter().filter(|a| !a.deleted).count() as i64;
-    let answer_refusal = answer_refusal(q, viewer, &extras.privileges);
+    let answer_refusal =
+        answer_refusal(q, viewer, &extras.privileges).map(|refusal| refusal.to_string());
     let crumbs = category_crumbs(thread);
     let head = Head::new(ctx, q.title.clone(), plain_excerpt(&q.body_markdown, 160))
         .canonical(&ctx.site.base_url, path);
@@ -304,10 +309,9 @@ fn question_page(
         protected: q.protected,
         can_answer: answer_refusal.is_none(),
         answer_refusal: answer_refusal.filter(|_| viewer.is_some()),
-        moderator: viewer.is_some_and(is_moderator),
-        can_flag: writer.is_some_and(|v| is_moderator(v) || v.reputation >= extras.privileges.flag),
-        can_vote_close: writer
-            .is_some_and(|v| is_moderator(v) || v.reputation >= extras.privileges.vote_to_close),
+        moderator: actor.is_some_and(|a| a.moderates()),
+        can_flag: writer_holds(Privilege::Flag),
+        can_vote_close: writer_holds(Privilege::VoteToClose),
         close_votes: extras.close_votes,
         off_topic: extras.off_topic.iter().cloned().enumerate().collect(),
         question,
@@ -319,27 +323,19 @@ pub fn answer_refusal(
     question: &Post,
     viewer: Option<&ponder_store::User>,
     privileges: &ponder_core::reputation::Privileges,
-) -> Option<String> {
+) -> Option<Refusal> {
     if question.closed_reason.is_some() {
-        return Some("This question is closed and takes no new answers.".into());
+        return Some(Refusal::QuestionClosed);
     }
     if question.locked {
-        return Some("This question is locked.".into());
+        return Some(Refusal::QuestionLocked);
     }
     if viewer.is_some_and(|v| v.is_suspended(ponder_core::time::now())) {
-        return Some("Your account is suspended: you can read, but not answer.".into());
+        return Some(Refusal::SuspendedCannotAnswer);
     }
-    let earned = viewer.map_or(0, |v| {
-        v.reputation - ponder_core::reputation::REPUTATION_FLOOR
-    });
-    if question.protected
-        && !viewer.is_some_and(is_moderator)
-        && earned < privileges.answer_protected
-    {
-        return Some(format!(
-            "This question is protected: answering it needs {} reputation earned on this site.",
-            privileges.answer_protected
-        ));
+    if question.protected {
+        let actor = viewer.map(ponder_store::User::actor);
+        return privileges.check_answer_protected(actor.as_ref()).err();
     }
     None
 }

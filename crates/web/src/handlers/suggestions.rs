@@ -6,7 +6,6 @@ use super::editing::{pieces, post_url};
 use super::parse_id;
 use crate::AppState;
 use crate::auth::Ctx;
-use crate::auth::permissions::can_review;
 use crate::error::AppError;
 use crate::forms::{FormState, form_error};
 use crate::views::{AuthorCard, Head, Moment, SuggestionPage, render};
@@ -45,7 +44,11 @@ fn page(
 ) -> Response {
     let viewer = ctx.viewer.as_ref();
     let reviewer = viewer.is_some_and(|v| {
-        v.id != suggestion.author.id && can_review(v, post.author_id, &state.privileges)
+        v.id != suggestion.author.id
+            && state
+                .privileges
+                .check_review(&v.actor(), post.author_id)
+                .is_ok()
     });
     let mut response = render(&SuggestionPage {
         head: Head::new(
@@ -107,16 +110,11 @@ fn require_reviewer(
 ) -> Result<ponder_core::UserId, AppError> {
     let viewer = ctx.require_writer(here)?;
     if viewer.id == suggestion.author.id {
-        return Err(AppError::Forbidden(
-            "You cannot review your own suggestion.".into(),
-        ));
+        return Err(ponder_core::refusal::Refusal::OwnSuggestion.into());
     }
-    if !can_review(viewer, post.author_id, &state.privileges) {
-        return Err(AppError::Forbidden(format!(
-            "Only the author of the post and users with {} reputation can review its suggested edits.",
-            state.privileges.edit_others
-        )));
-    }
+    state
+        .privileges
+        .check_review(&viewer.actor(), post.author_id)?;
     Ok(viewer.id)
 }
 
@@ -155,9 +153,9 @@ pub async fn approve(
                 StatusCode::CONFLICT,
             ))
         }
-        Err(StoreError::NotFound { .. }) => Err(AppError::Conflict(
-            "This suggestion was reviewed already.".into(),
-        )),
+        Err(StoreError::NotFound { .. }) => {
+            Err(ponder_core::refusal::Refusal::AlreadyReviewed.into())
+        }
         Err(other) => Err(other.into()),
     }
 }
@@ -209,9 +207,9 @@ pub async fn reject(
         .await
     {
         Ok(()) => Ok(see_other(&here, None)),
-        Err(StoreError::NotFound { .. }) => Err(AppError::Conflict(
-            "This suggestion was reviewed already.".into(),
-        )),
+        Err(StoreError::NotFound { .. }) => {
+            Err(ponder_core::refusal::Refusal::AlreadyReviewed.into())
+        }
         Err(other) => Err(other.into()),
     }
 }

@@ -107,11 +107,7 @@ async fn show(
         answers_label: count(answers.total, "answer", "answers"),
         user_id: user.id.0,
         suspended: crate::views::suspension_note(&user),
-        can_suspend: ctx
-            .viewer
-            .as_ref()
-            .is_some_and(crate::auth::permissions::is_moderator)
-            && !crate::auth::permissions::is_moderator(&user),
+        can_suspend: ctx.actor().is_some_and(|a| a.moderates()) && !user.actor().moderates(),
         badges: badges
             .into_iter()
             .map(|b| BadgeView {

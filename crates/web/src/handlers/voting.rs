@@ -7,7 +7,6 @@ use super::auth::see_other;
 use super::parse_id;
 use crate::AppState;
 use crate::auth::Ctx;
-use crate::auth::permissions::vote_refusal;
 use crate::error::AppError;
 use crate::forms::form_error;
 use crate::views::question_path;
@@ -17,8 +16,10 @@ use axum::extract::{Path, State};
 use axum::http::header::ACCEPT;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use ponder_core::refusal::Refusal;
+use ponder_core::rules::Privilege;
 use ponder_core::{CommentId, PostId};
-use ponder_store::{NewVote, StoreError, VoteValue};
+use ponder_store::{NewVote, VoteValue};
 use serde::Deserialize;
 
 /// A vote form: the token and `up`, `down` or `none`.
@@ -34,16 +35,6 @@ fn wants_json(headers: &HeaderMap) -> bool {
         .get(ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("application/json"))
-}
-
-/// Store refusals as the reader should see them.
-fn refusal(err: StoreError) -> AppError {
-    match err {
-        StoreError::Invalid(message) => {
-            AppError::Forbidden(super::moderation::capitalised(&message))
-        }
-        other => other.into(),
-    }
 }
 
 /// Where a post sits: its question's page and its anchor there.
@@ -90,8 +81,13 @@ pub async fn vote(
             )));
         }
     };
-    if let Some(reason) = vote_refusal(&user, value, &state.privileges) {
-        return Err(AppError::Forbidden(reason));
+    let privilege = match value {
+        VoteValue::Up => Some(Privilege::VoteUp),
+        VoteValue::Down => Some(Privilege::VoteDown),
+        VoteValue::None => None,
+    };
+    if let Some(privilege) = privilege {
+        state.privileges.check(&user.actor(), privilege)?;
     }
     state
         .store
@@ -102,8 +98,7 @@ pub async fn vote(
             created_at: ponder_core::time::now(),
             rules: state.rules,
         })
-        .await
-        .map_err(refusal)?;
+        .await?;
     if wants_json(&headers) {
         let score = state.store.post_score(post).await?.unwrap_or_default();
         let body = serde_json::json!({ "score": score, "vote": input.value });
@@ -124,14 +119,11 @@ pub async fn vote_comment(
     let user = ctx.require_writer("/")?.clone();
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(&input.csrf)?;
-    if let Some(reason) = vote_refusal(&user, VoteValue::Up, &state.privileges) {
-        return Err(AppError::Forbidden(reason));
-    }
+    state.privileges.check(&user.actor(), Privilege::VoteUp)?;
     let (voted, score) = state
         .store
         .toggle_comment_vote(comment, user.id, ponder_core::time::now())
-        .await
-        .map_err(refusal)?;
+        .await?;
     if wants_json(&headers) {
         let body = serde_json::json!({ "score": score, "voted": voted });
         return Ok((StatusCode::OK, axum::Json(body)).into_response());
@@ -183,9 +175,7 @@ pub async fn accept(
         .map(|q| q.author_id)
         .ok_or_else(|| AppError::NotFound("The question is gone.".into()))?;
     if asker != user.id {
-        return Err(AppError::Forbidden(
-            "Only the person who asked can accept an answer.".into(),
-        ));
+        return Err(Refusal::AskersOnly.into());
     }
     let chosen = match input.value.as_str() {
         "accept" => Some(answer),
@@ -200,7 +190,6 @@ pub async fn accept(
     state
         .store
         .accept_answer(post.question_id, chosen, state.rules)
-        .await
-        .map_err(refusal)?;
+        .await?;
     Ok(see_other(&back, None))
 }

@@ -5,6 +5,27 @@
     reason = "test helpers: a failed step should fail the test"
 )]
 
+/// Runs each named check once on SQLite and once on PostgreSQL (skipped, with a note,
+/// when no server is configured outside CI).
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name("sqlite").await;
+            })*
+        }
+        // Two workers: the test database is dropped while the runtime's thread waits,
+        // and the pool needs a free worker to take its connections back.
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                super::$name("postgres").await;
+            })*
+        }
+    };
+}
+
 mod accounts;
 mod caching;
 mod hardening;
@@ -12,6 +33,7 @@ mod imported;
 mod moderation;
 mod pages;
 mod posting;
+mod refusals;
 mod search;
 mod structured;
 mod support;

@@ -10,27 +10,6 @@ use ponder_core::{PostId, UserId};
 use ponder_store::conformance as fx;
 use ponder_store::{Category, Role, VoteValue};
 
-/// Runs each named check once on SQLite and once on PostgreSQL (skipped, with a note,
-/// when no server is configured outside CI).
-macro_rules! on_both_databases {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test]
-            async fn $name() {
-                super::$name("sqlite").await;
-            })*
-        }
-        // Two workers: the test database is dropped while the runtime's thread waits,
-        // and the pool needs a free worker to take its connections back.
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                super::$name("postgres").await;
-            })*
-        }
-    };
-}
-
 on_both_databases!(
     privilege_thresholds_are_exact,
     spam_flags_hide_posts_and_moderators_restore_them,

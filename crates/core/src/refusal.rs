@@ -1,0 +1,416 @@
+//! Why a write was refused: a [`Refusal`] names the rule that said no, with a
+//! stable snake_case code for programs ([`Refusal::code`]) and a sentence for
+//! people (its `Display`). The rules in [`crate::rules`] and the store's checks
+//! inside its transactions both answer with one, so every transport (a form, the
+//! JSON API, a remote server) refuses the same way; [`Refusal::class`] says which
+//! kind of no it is, which a transport maps to its status in one place.
+
+use crate::rules::Privilege;
+use crate::time::{DateTime, Timestamp};
+use crate::{PostId, UserId};
+
+/// The kind of a refusal, which decides its HTTP status (403, 404, 409, 422).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefusalClass {
+    /// The actor may not do this (403).
+    Forbidden,
+    /// What the write names does not exist, or no longer (404).
+    NotFound,
+    /// The thing is not in a state that allows it, often because another write
+    /// came first (409).
+    Conflict,
+    /// The input breaks a rule whatever the state (422).
+    Invalid,
+}
+
+/// A write the rules refuse, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The actor's reputation is below what the privilege needs.
+    ReputationTooLow {
+        /// The privilege.
+        privilege: Privilege,
+        /// The reputation it needs.
+        needed: i64,
+        /// The actor's reputation.
+        has: i64,
+    },
+    /// A protected question needs reputation earned on the site to answer.
+    QuestionProtected {
+        /// The reputation earned on the site it needs.
+        needed: i64,
+    },
+    /// Only moderators (and administrators) may do this.
+    ModeratorsOnly,
+    /// Only administrators may do this.
+    AdministratorsOnly,
+    /// Only the author of the post (or a moderator) may do this.
+    AuthorsOnly,
+    /// Only the person who asked may accept an answer.
+    AskersOnly,
+    /// Only the post's author and those who may edit it directly review its
+    /// suggested edits.
+    ReviewersOnly {
+        /// The reputation that lets anyone review.
+        needed: i64,
+    },
+    /// A suggestion is reviewed by someone other than the one who made it.
+    OwnSuggestion,
+    /// The actor's account is suspended.
+    Suspended {
+        /// When the suspension ends.
+        until: Timestamp,
+        /// Why it was suspended.
+        reason: String,
+    },
+    /// A suspended account may read a question but not answer it.
+    SuspendedCannotAnswer,
+    /// Moderators are not suspended; their role changes first.
+    ModeratorNotSuspended,
+    /// Administrators keep their role through the web.
+    AdministratorRoleFixed,
+    /// Votes go on others' posts only.
+    OwnPostVote,
+    /// Votes go on others' comments only.
+    OwnCommentVote,
+    /// Flags go on others' posts only.
+    OwnPostFlag,
+    /// Flags go on others' comments only.
+    OwnCommentFlag,
+    /// "Not an answer" is a flag for answers only.
+    NotAnAnswerFlagOnQuestion,
+    /// The question is closed and takes no answers.
+    QuestionClosed,
+    /// The question is locked.
+    QuestionLocked,
+    /// The post is locked and takes no votes.
+    PostLocked,
+    /// The post is locked and takes no comments.
+    PostLockedForComments,
+    /// The post is locked and its comments take no votes.
+    PostLockedForCommentVotes,
+    /// The post is locked and takes no edits.
+    PostLockedForEdits,
+    /// The post is locked and only a moderator deletes or undeletes it.
+    PostLockedForDeletion,
+    /// A deleted post is undeleted before it is edited.
+    PostDeleted,
+    /// Flags hid the post; only a moderator's Restore brings it back.
+    HiddenByFlags,
+    /// A moderator deleted the post; only a moderator undeletes it.
+    DeletedByModerator,
+    /// Restore is for what flags hid, and this post was not.
+    PostNotHiddenByFlags,
+    /// Restore is for what flags hid, and this comment was not.
+    CommentNotHiddenByFlags,
+    /// Only questions are closed and reopened.
+    OnlyQuestionsClose,
+    /// The question is closed already.
+    AlreadyClosed,
+    /// The question is open already.
+    AlreadyOpen,
+    /// A question cannot be closed as a duplicate of itself.
+    DuplicateOfItself,
+    /// The question named as the original does not exist.
+    NoSuchOriginal {
+        /// The id given.
+        original: PostId,
+    },
+    /// Answers go under questions, and this post is an answer.
+    AnswerToAnswer {
+        /// The answer named as the question.
+        post: PostId,
+    },
+    /// The post is not an answer to this question (or is deleted).
+    NotAnAnswerTo {
+        /// The post named.
+        post: PostId,
+        /// The question.
+        question: PostId,
+    },
+    /// The actor did this already (a second flag, a second close vote).
+    AlreadyDone,
+    /// The suggestion or first post was reviewed already.
+    AlreadyReviewed,
+    /// The flag was handled already.
+    FlagHandledAlready,
+    /// A post has at most one suggested edit waiting.
+    SuggestionPending {
+        /// The display name of the one who suggested it.
+        by: String,
+    },
+    /// The post changed since the actor read it (another edit came first).
+    ChangedMeanwhile {
+        /// The newest revision's id now.
+        current: i64,
+    },
+    /// The user does not exist, or no longer.
+    NoSuchUser {
+        /// The id given.
+        user: UserId,
+    },
+}
+
+impl Refusal {
+    /// The stable code programs match on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::ReputationTooLow { .. } => "reputation_too_low",
+            Self::QuestionProtected { .. } => "question_protected",
+            Self::ModeratorsOnly => "moderators_only",
+            Self::AdministratorsOnly => "administrators_only",
+            Self::AuthorsOnly => "authors_only",
+            Self::AskersOnly => "askers_only",
+            Self::ReviewersOnly { .. } => "reviewers_only",
+            Self::OwnSuggestion => "own_suggestion",
+            Self::Suspended { .. } | Self::SuspendedCannotAnswer => "account_suspended",
+            Self::ModeratorNotSuspended => "moderator_not_suspended",
+            Self::AdministratorRoleFixed => "administrator_role_fixed",
+            Self::OwnPostVote => "own_post_vote",
+            Self::OwnCommentVote => "own_comment_vote",
+            Self::OwnPostFlag => "own_post_flag",
+            Self::OwnCommentFlag => "own_comment_flag",
+            Self::NotAnAnswerFlagOnQuestion => "not_an_answer_flag_on_question",
+            Self::QuestionClosed => "question_closed",
+            Self::QuestionLocked => "question_locked",
+            Self::PostLocked
+            | Self::PostLockedForComments
+            | Self::PostLockedForCommentVotes
+            | Self::PostLockedForEdits
+            | Self::PostLockedForDeletion => "post_locked",
+            Self::PostDeleted => "post_deleted",
+            Self::HiddenByFlags => "hidden_by_flags",
+            Self::DeletedByModerator => "deleted_by_moderator",
+            Self::PostNotHiddenByFlags | Self::CommentNotHiddenByFlags => "not_hidden_by_flags",
+            Self::OnlyQuestionsClose => "only_questions_close",
+            Self::AlreadyClosed => "already_closed",
+            Self::AlreadyOpen => "already_open",
+            Self::DuplicateOfItself => "duplicate_of_itself",
+            Self::NoSuchOriginal { .. } => "no_such_original",
+            Self::AnswerToAnswer { .. } => "answer_to_answer",
+            Self::NotAnAnswerTo { .. } => "not_an_answer_to",
+            Self::AlreadyDone => "already_done",
+            Self::AlreadyReviewed => "already_reviewed",
+            Self::FlagHandledAlready => "flag_handled_already",
+            Self::SuggestionPending { .. } => "suggestion_pending",
+            Self::ChangedMeanwhile { .. } => "changed_meanwhile",
+            Self::NoSuchUser { .. } => "no_such_user",
+        }
+    }
+
+    /// Which kind of no this is.
+    pub fn class(&self) -> RefusalClass {
+        match self {
+            Self::AlreadyDone
+            | Self::AlreadyReviewed
+            | Self::FlagHandledAlready
+            | Self::SuggestionPending { .. }
+            | Self::ChangedMeanwhile { .. }
+            | Self::PostDeleted => RefusalClass::Conflict,
+            Self::NoSuchOriginal { .. }
+            | Self::AnswerToAnswer { .. }
+            | Self::NotAnAnswerTo { .. } => RefusalClass::Invalid,
+            Self::NoSuchUser { .. } => RefusalClass::NotFound,
+            _ => RefusalClass::Forbidden,
+        }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::ReputationTooLow {
+                privilege,
+                needed,
+                has,
+            } => match privilege {
+                Privilege::CommentEverywhere => write!(
+                    f,
+                    "You need {needed} reputation to comment on others' posts; you can always comment on your own posts and on answers to your questions."
+                ),
+                Privilege::EditOthers => write!(
+                    f,
+                    "The review queue opens at {needed} reputation; you have {has}."
+                ),
+                _ => write!(
+                    f,
+                    "You need {needed} reputation to {}; you have {has}.",
+                    privilege.action()
+                ),
+            },
+            Self::QuestionProtected { needed } => write!(
+                f,
+                "This question is protected: answering it needs {needed} reputation earned on this site."
+            ),
+            Self::ModeratorsOnly => f.write_str("Only moderators can do this."),
+            Self::AdministratorsOnly => f.write_str("Only administrators can see this page."),
+            Self::AuthorsOnly => f.write_str("Only the author and moderators can change this post."),
+            Self::AskersOnly => f.write_str("Only the person who asked can accept an answer."),
+            Self::ReviewersOnly { needed } => write!(
+                f,
+                "Only the author of the post and users with {needed} reputation can review its suggested edits."
+            ),
+            Self::OwnSuggestion => f.write_str("You cannot review your own suggestion."),
+            Self::Suspended { until, reason } => write!(
+                f,
+                "Your account is suspended until {} (UTC): {reason}. You can read, but not post, edit, vote, comment or flag.",
+                DateTime::from_timestamp(*until).human()
+            ),
+            Self::SuspendedCannotAnswer => {
+                f.write_str("Your account is suspended: you can read, but not answer.")
+            }
+            Self::ModeratorNotSuspended => f.write_str(
+                "Moderators are not suspended; an administrator can change their role first.",
+            ),
+            Self::AdministratorRoleFixed => f.write_str(
+                "Administrators keep their role; change it from the command line.",
+            ),
+            Self::OwnPostVote => f.write_str("You cannot vote on your own post."),
+            Self::OwnCommentVote => f.write_str("You cannot vote on your own comment."),
+            Self::OwnPostFlag => f.write_str("You cannot flag your own post."),
+            Self::OwnCommentFlag => f.write_str("You cannot flag your own comment."),
+            Self::NotAnAnswerFlagOnQuestion => {
+                f.write_str("Only an answer can be flagged as not an answer.")
+            }
+            Self::QuestionClosed => f.write_str("This question is closed and takes no new answers."),
+            Self::QuestionLocked => f.write_str("This question is locked."),
+            Self::PostLocked => f.write_str("This post is locked."),
+            Self::PostLockedForComments => {
+                f.write_str("This post is locked; it takes no new comments.")
+            }
+            Self::PostLockedForCommentVotes => {
+                f.write_str("This post is locked; its comments take no votes.")
+            }
+            Self::PostLockedForEdits => f.write_str("This post is locked; a moderator can unlock it."),
+            Self::PostLockedForDeletion => f.write_str(
+                "This post is locked: only a moderator can delete or undelete it.",
+            ),
+            Self::PostDeleted => {
+                f.write_str("A deleted post cannot be edited; undelete it first.")
+            }
+            Self::HiddenByFlags => f.write_str(
+                "Flags hid this post: only a moderator can bring it back, with Restore, which also gives back its author's reputation.",
+            ),
+            Self::DeletedByModerator => {
+                f.write_str("A moderator deleted this post: only a moderator can undelete it.")
+            }
+            Self::PostNotHiddenByFlags => f.write_str("This post was not hidden by flags."),
+            Self::CommentNotHiddenByFlags => f.write_str("This comment was not hidden by flags."),
+            Self::OnlyQuestionsClose => f.write_str("Only questions are closed and reopened."),
+            Self::AlreadyClosed => f.write_str("This question is closed already."),
+            Self::AlreadyOpen => f.write_str("This question is open."),
+            Self::DuplicateOfItself => f.write_str("A question cannot duplicate itself."),
+            Self::NoSuchOriginal { original } => {
+                write!(f, "There is no question {original} to be the original.")
+            }
+            Self::AnswerToAnswer { post } => {
+                write!(f, "Post {post} is an answer; answers go under questions.")
+            }
+            Self::NotAnAnswerTo { post, question } => {
+                write!(f, "Post {post} is not an answer to question {question}.")
+            }
+            Self::AlreadyDone => f.write_str("You did that already."),
+            Self::AlreadyReviewed => f.write_str("This was reviewed already."),
+            Self::FlagHandledAlready => f.write_str("That flag was handled already."),
+            Self::SuggestionPending { by } => write!(
+                f,
+                "An edit of this post suggested by {by} is waiting for review; it can have one at a time. Try again once it is reviewed."
+            ),
+            Self::ChangedMeanwhile { .. } => f.write_str(
+                "The post changed while you were looking at it. Reload it and try again.",
+            ),
+            Self::NoSuchUser { user } => write!(f, "There is no user {user}."),
+        }
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_snake_case_and_sentences_end_with_a_full_stop() {
+        let samples = [
+            Refusal::ReputationTooLow {
+                privilege: Privilege::VoteDown,
+                needed: 125,
+                has: 3,
+            },
+            Refusal::ReputationTooLow {
+                privilege: Privilege::CommentEverywhere,
+                needed: 50,
+                has: 3,
+            },
+            Refusal::QuestionProtected { needed: 10 },
+            Refusal::Suspended {
+                until: 1_767_225_600,
+                reason: "spam".into(),
+            },
+            Refusal::NoSuchOriginal {
+                original: PostId(9),
+            },
+            Refusal::NotAnAnswerTo {
+                post: PostId(3),
+                question: PostId(1),
+            },
+            Refusal::AlreadyDone,
+            Refusal::PostLockedForEdits,
+        ];
+        for refusal in samples {
+            let code = refusal.code();
+            assert!(
+                code.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{code}"
+            );
+            let sentence = refusal.to_string();
+            assert!(sentence.ends_with('.'), "{sentence}");
+            assert!(sentence.starts_with(char::is_uppercase), "{sentence}");
+        }
+    }
+
+    #[test]
+    fn each_refusal_says_its_numbers() {
+        let low = Refusal::ReputationTooLow {
+            privilege: Privilege::VoteDown,
+            needed: 125,
+            has: 3,
+        };
+        assert_eq!(
+            low.to_string(),
+            "You need 125 reputation to vote down; you have 3."
+        );
+        assert_eq!(low.class(), RefusalClass::Forbidden);
+        let suspended = Refusal::Suspended {
+            until: 1_767_225_600,
+            reason: "spam".into(),
+        };
+        assert!(suspended.to_string().contains("spam"), "{suspended}");
+        assert!(suspended.to_string().contains("2026"), "{suspended}");
+        let original = Refusal::NoSuchOriginal {
+            original: PostId(9),
+        };
+        assert_eq!(
+            original.to_string(),
+            "There is no question 9 to be the original."
+        );
+        assert_eq!(original.class(), RefusalClass::Invalid);
+    }
+
+    #[test]
+    fn races_conflict_and_missing_users_are_not_found() {
+        assert_eq!(Refusal::AlreadyDone.class(), RefusalClass::Conflict);
+        assert_eq!(Refusal::PostDeleted.class(), RefusalClass::Conflict);
+        assert_eq!(
+            Refusal::ChangedMeanwhile { current: 3 }.class(),
+            RefusalClass::Conflict
+        );
+        assert_eq!(
+            Refusal::NoSuchUser { user: UserId(4) }.class(),
+            RefusalClass::NotFound
+        );
+        assert_eq!(Refusal::QuestionClosed.class(), RefusalClass::Forbidden);
+        assert_eq!(Refusal::OwnPostVote.code(), "own_post_vote");
+    }
+}
