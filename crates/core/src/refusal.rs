@@ -382,6 +382,24 @@ mod tests {
             "You need 125 reputation to vote down; you have 3."
         );
         assert_eq!(low.class(), RefusalClass::Forbidden);
+        let comment = Refusal::ReputationTooLow {
+            privilege: Privilege::CommentEverywhere,
+            needed: 50,
+            has: 3,
+        };
+        assert_eq!(
+            comment.to_string(),
+            "You need 50 reputation to comment on others' posts; you can always comment on your own posts and on answers to your questions."
+        );
+        let review = Refusal::ReputationTooLow {
+            privilege: Privilege::EditOthers,
+            needed: 2000,
+            has: 11,
+        };
+        assert_eq!(
+            review.to_string(),
+            "The review queue opens at 2000 reputation; you have 11."
+        );
         let suspended = Refusal::Suspended {
             until: 1_767_225_600,
             reason: "spam".into(),
