@@ -16,6 +16,7 @@
 //!
 //! Pages are complete in the first response and work with JavaScript off.
 
+pub mod actions;
 pub mod assets;
 pub mod auth;
 pub mod conditional;

@@ -7,17 +7,19 @@
 //! form). Every entry is stamped with the site's *generation* and with a version of
 //! what it shows: a question page, its question's; any other page, the lists'. An
 //! entry whose stamps are not the current ones is never served. Each write made on
-//! this node moves them on before its answer is sent (in [`serve`]), so it is seen
-//! on the very next read; the change-log follower moves them on for what it takes in
-//! ([`PageCache::followed`]), which is how writes made elsewhere arrive. The writes of a thread (an answer, a comment, a vote, an
-//! acceptance, an edit, whose answer sends the writer back to the question) move on
-//! only that question's version and the lists', so that the other question pages
-//! stay: what they show of it (a related title, an author's reputation) may lag by up
-//! to the entries' minute of life.
+//! this node moves them on before its answer is sent (in [`serve`]), as far as
+//! the action's outcome says it changed ([`Changed`], carried on the response), so
+//! it is seen on the very next read; the change-log follower moves them on for what
+//! it takes in ([`PageCache::followed`]), which is how writes made elsewhere arrive.
+//! The writes of a thread (a question, an answer, a comment, a vote, an acceptance,
+//! an edit) move on only that question's version and the lists', so that the other
+//! question pages stay: what they show of it (a related title, an author's
+//! reputation) may lag by up to the entries' minute of life.
 //!
 //! Entries answer conditional requests themselves (the ETag is kept with the page)
 //! and carry brotli and gzip forms, each made the first time a client asks for it.
 
+use crate::actions::Changed;
 use crate::auth::context::RequestContext;
 use crate::conditional::{copy_validators, etag_of, matches};
 use axum::body::{Body, Bytes};
@@ -25,6 +27,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use ponder_core::PostId;
 use ponder_search::index::Synced;
 use std::collections::HashMap;
 use std::io::Write;
@@ -193,15 +196,10 @@ impl Default for PageCache {
     }
 }
 
-/// Marks a successful answer to a non-GET request that changed nothing a visitor's
-/// page shows (a preview, a log-in, a reset request): the cache keeps its pages.
-#[derive(Debug, Clone, Copy)]
-pub struct NothingStale;
-
-/// `response`, marked as changing nothing the kept pages show.
-pub fn nothing_stale(mut response: Response) -> Response {
-    response.extensions_mut().insert(NothingStale);
-    response
+/// `response` to a non-GET request that changed nothing a visitor's page shows (a
+/// preview, a log-in, a reset request), marked so: the cache keeps its pages.
+pub fn nothing_stale(response: Response) -> Response {
+    Changed::Nothing.mark(response)
 }
 
 /// Middleware: answers visitors' page requests from the cache and keeps the pages
@@ -220,11 +218,14 @@ pub async fn serve(
         let path = request.uri().path().to_owned();
         let response = next.run(request).await;
         let status = response.status();
-        let wrote = response.extensions().get::<NothingStale>().is_none();
-        if wrote && (status.is_success() || status.is_redirection()) {
-            match written_thread(&path, &response) {
-                Some(question) => cache.touch_thread(question),
-                None => cache.invalidate(),
+        if status.is_success() || status.is_redirection() {
+            // What the action said it changed; a write not yet made an action is
+            // read from its path and where it sends the writer.
+            let changed = response.extensions().get::<Changed>().copied();
+            match changed.unwrap_or_else(|| written_thread(&path, &response)) {
+                Changed::Nothing => {}
+                Changed::Thread(question) => cache.touch_thread(question.0),
+                Changed::Everything => cache.invalidate(),
             }
         }
         return response;
@@ -329,10 +330,16 @@ fn scope_of(target: &str) -> Scope {
     }
 }
 
-/// The question a successful write to `path` changed, when it is one of a thread's
-/// writes (answer, comment, vote, accept, edit) and its answer sends the writer back
-/// to the question's page; `None` for every other write.
-fn written_thread(path: &str, response: &Response) -> Option<i64> {
+/// What a successful write to `path` that does not say what it changed changed:
+/// the thread of the question its answer sends the writer back to, when it is one
+/// of a thread's writes (vote, accept, edit); everything for every other write.
+fn written_thread(path: &str, response: &Response) -> Changed {
+    thread_of_write(path, response).map_or(Changed::Everything, |q| Changed::Thread(PostId(q)))
+}
+
+/// The question a thread's write to `path` changed, read from where it sends the
+/// writer back to.
+fn thread_of_write(path: &str, response: &Response) -> Option<i64> {
     let mut segments = path.split('/').skip(1);
     let thread_write = matches!(
         (segments.next(), segments.nth(1), segments.next()),
@@ -549,7 +556,7 @@ mod tests {
             "/comments/3/vote",
             "/posts/9/edit",
         ] {
-            assert_eq!(written_thread(path, &to_question), Some(7), "{path}");
+            assert_eq!(thread_of_write(path, &to_question), Some(7), "{path}");
         }
         for path in [
             "/posts/9/delete",
@@ -557,14 +564,14 @@ mod tests {
             "/settings/profile",
             "/ask",
         ] {
-            assert_eq!(written_thread(path, &to_question), None, "{path}");
+            assert_eq!(thread_of_write(path, &to_question), None, "{path}");
         }
         assert_eq!(
-            written_thread("/posts/9/vote", &back("/login?next=/x")),
+            thread_of_write("/posts/9/vote", &back("/login?next=/x")),
             None
         );
         let json = StatusCode::OK.into_response();
-        assert_eq!(written_thread("/posts/9/vote", &json), None);
+        assert_eq!(thread_of_write("/posts/9/vote", &json), None);
     }
 
     #[test]

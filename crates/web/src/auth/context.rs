@@ -58,16 +58,7 @@ impl RequestContext {
     /// the date it ends.
     pub fn require_writer(&self, here: &str) -> Result<&User, AppError> {
         let user = self.require_user(here)?;
-        if let (true, Some(until)) = (
-            user.is_suspended(ponder_core::time::now()),
-            user.suspended_until,
-        ) {
-            return Err(ponder_core::refusal::Refusal::Suspended {
-                until,
-                reason: user.suspension_reason.clone(),
-            }
-            .into());
-        }
+        crate::actions::writer(user)?;
         Ok(user)
     }
 

@@ -4,10 +4,10 @@
 //! Each form checks its fields with `ponder_core::posts`, and when one is refused
 //! comes back with the message beside the field and everything typed still there.
 
-use super::auth::see_other;
 use super::category_tree;
 use super::questions::{PageForms, ViewerExtras, question_response};
 use crate::AppState;
+use crate::actions;
 use crate::auth::Ctx;
 use crate::auth::limits::PostingKind;
 use crate::error::AppError;
@@ -24,9 +24,7 @@ use axum::response::{IntoResponse, Response};
 use ponder_core::posts::{
     BODY_MAX, validate_body, validate_comment, validate_tags, validate_title,
 };
-use ponder_core::refusal::Refusal;
 use ponder_core::{CategoryId, PostId};
-use ponder_store::{NewAnswer, NewComment, NewQuestion, PostBody, PostKind};
 use serde::Deserialize;
 
 /// Every category, depth first, labelled with its path, for the ask form's menu.
@@ -111,7 +109,8 @@ pub async fn ask(
     ctx: Ctx,
     form: Result<Form<AskForm>, FormRejection>,
 ) -> Result<Response, AppError> {
-    let author = ctx.require_writer("/ask")?.id;
+    let user = ctx.require_writer("/ask")?.clone();
+    let author = user.id;
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(&input.csrf)?;
     let mut form = FormState::new()
@@ -161,19 +160,15 @@ pub async fn ask(
             .await
             .map(nothing_stale);
     };
-    state.limits.check_posting(PostingKind::Question, author)?;
-    let id = state
-        .store
-        .create_question(NewQuestion {
-            author,
-            category,
-            title: title.clone(),
-            body: crate::rendering::post_body(body).await?,
-            tags,
-            created_at: ponder_core::time::now(),
-        })
-        .await?;
-    Ok(see_other(&question_path(id, &title), None))
+    let input = actions::posts::AskInput {
+        title,
+        body,
+        tags,
+        category,
+    };
+    let title = input.title.clone();
+    let asked = actions::posts::ask(&state, &user, input).await?;
+    Ok(asked.see_other(&question_path(asked.value, &title)))
 }
 
 /// The answer form as posted.
@@ -194,19 +189,10 @@ pub async fn answer(
 ) -> Result<Response, AppError> {
     let id = PostId(super::parse_id(&id, "question")?);
     // The question alone: its whole thread is read only if the form comes back.
-    let question = state
-        .store
-        .post(id)
-        .await?
-        .filter(|q| q.kind == PostKind::Question && !q.deleted)
-        .ok_or_else(|| AppError::NotFound(format!("There is no question {id} to answer.")))?;
+    let question = actions::posts::live_question(&state, id).await?;
     let path = question_path(id, &question.title);
-    let author = ctx.require_writer(&format!("{path}#your-answer"))?.id;
-    if let Some(refusal) =
-        super::questions::answer_refusal(&question, ctx.viewer.as_ref(), &state.privileges)
-    {
-        return Err(refusal.into());
-    }
+    let user = ctx.require_writer(&format!("{path}#your-answer"))?.clone();
+    actions::posts::check_answer(&state, &user, &question)?;
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(&input.csrf)?;
     let mut forms = PageForms {
@@ -217,22 +203,13 @@ pub async fn answer(
         .map_err(|m| forms.answer.error("body", m))
         .ok();
     if input.action == "preview" {
-        forms.answer_preview = preview_of(&state, author, &input.body).await?;
+        forms.answer_preview = preview_of(&state, user.id, &input.body).await?;
     }
     let (Some(body), None) = (body, forms.answer_preview.as_ref()) else {
         return form_again(&state, &ctx, id, forms).await.map(nothing_stale);
     };
-    state.limits.check_posting(PostingKind::Answer, author)?;
-    let answer = state
-        .store
-        .create_answer(NewAnswer {
-            question: id,
-            author,
-            body: crate::rendering::post_body(body).await?,
-            created_at: ponder_core::time::now(),
-        })
-        .await?;
-    Ok(see_other(&format!("{path}#answer-{answer}"), None))
+    let answered = actions::posts::answer(&state, &user, &question, body).await?;
+    Ok(answered.see_other(&format!("{path}#answer-{}", answered.value)))
 }
 
 /// The comment form as posted.
@@ -251,34 +228,20 @@ pub async fn comment(
     form: Result<Form<CommentForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let post = PostId(super::parse_id(&id, "post")?);
-    let missing = || AppError::NotFound(format!("There is no post {post} to comment on."));
-    let question = state.store.question_of(post).await?.ok_or_else(missing)?;
     // The question and the post commented on: the whole thread is read only if the
     // form comes back.
-    let question_post = state.store.post(question).await?.ok_or_else(missing)?;
-    let answer = if post == question {
-        None
-    } else {
-        let found = state.store.post(post).await?.filter(|a| !a.deleted);
-        Some(found.ok_or_else(missing)?)
-    };
-    let target = answer.as_ref().unwrap_or(&question_post);
-    let path = question_path(question, &question_post.title);
+    let target = actions::posts::comment_target(&state, post).await?;
+    let question = target.question.id;
+    let path = question_path(question, &target.question.title);
     let anchor = if post == question {
         "question".to_owned()
     } else {
         format!("answer-{post}")
     };
-    let viewer = ctx.require_writer(&format!("{path}#{anchor}"))?.clone();
-    let author = viewer.id;
+    let user = ctx.require_writer(&format!("{path}#{anchor}"))?.clone();
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(&input.csrf)?;
-    if target.locked {
-        return Err(Refusal::PostLockedForComments.into());
-    }
-    state
-        .privileges
-        .check_comment(&viewer.actor(), target.author.id, question_post.author.id)?;
+    actions::posts::check_comment(&state, &user, &target)?;
     let body = match validate_comment(&input.body) {
         Ok(body) => body,
         Err(message) => {
@@ -291,17 +254,8 @@ pub async fn comment(
             return form_again(&state, &ctx, question, forms).await;
         }
     };
-    state.limits.check_posting(PostingKind::Comment, author)?;
-    let comment = state
-        .store
-        .create_comment(NewComment {
-            post,
-            author,
-            body: PostBody::inline(body),
-            created_at: ponder_core::time::now(),
-        })
-        .await?;
-    Ok(see_other(&format!("{path}#comment-{comment}"), None))
+    let commented = actions::posts::comment(&state, &user, &target, body).await?;
+    Ok(commented.see_other(&format!("{path}#comment-{}", commented.value)))
 }
 
 /// The question page again, with `forms` as they were sent and their messages.
@@ -353,7 +307,8 @@ pub async fn preview(
     ctx: Ctx,
     form: Result<Form<PreviewForm>, FormRejection>,
 ) -> Result<Response, AppError> {
-    let author = ctx.require_writer("/ask")?.id;
+    let user = ctx.require_writer("/ask")?.clone();
+    let author = user.id;
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(&input.csrf)?;
     let Some(html) = preview_of(&state, author, &input.body).await? else {

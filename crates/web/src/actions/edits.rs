@@ -1,0 +1,1 @@
+//! Editing, rolling back, deleting and undeleting.

@@ -1,0 +1,81 @@
+//! Actions: every write, whatever transport asks for it. An action takes the
+//! acting user and typed input (already parsed and checked for shape by the
+//! transport, with `ponder_core`'s validators), applies the rules
+//! ([`ponder_core::rules`]) and the limits, calls one store transaction, and
+//! answers an [`Outcome`] that names what it made and what it [`Changed`], or the
+//! error that says why not (a [`ponder_core::refusal::Refusal`] for a rule).
+//! The HTML handlers parse a form, call an action, and redirect or show the form
+//! again; a JSON API calls the same actions and copies no check.
+//!
+//! - [`posts`]: asking, answering, commenting.
+//! - [`votes`]: votes on posts and comments, accepting an answer.
+//! - [`edits`]: editing, rolling back, deleting and undeleting.
+
+pub mod edits;
+pub mod posts;
+pub mod votes;
+
+use crate::error::AppError;
+use axum::response::Response;
+use ponder_core::PostId;
+use ponder_core::refusal::Refusal;
+use ponder_core::rules::Actor;
+use ponder_store::User;
+
+/// What a write changed, which is what the page cache needs to know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Changed {
+    /// Nothing a page shows (a preview, a log-in, a reset request).
+    Nothing,
+    /// One question's thread (its posts, comments, votes) and the lists that show it.
+    Thread(PostId),
+    /// Anything a page may show (a profile, a category, a moderation).
+    Everything,
+}
+
+impl Changed {
+    /// `response`, marked with what the write changed, for the page cache.
+    pub fn mark(self, mut response: Response) -> Response {
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+/// What an action made, and what it changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome<T> {
+    /// What it made or found (a new post's id, a score).
+    pub value: T,
+    /// What went stale.
+    pub changed: Changed,
+}
+
+impl<T> Outcome<T> {
+    /// An outcome that changed the thread of `question`.
+    pub fn thread(question: PostId, value: T) -> Self {
+        Self {
+            value,
+            changed: Changed::Thread(question),
+        }
+    }
+
+    /// A 303 to `location`, marked with what changed.
+    pub fn see_other(&self, location: &str) -> Response {
+        self.changed
+            .mark(crate::handlers::auth::see_other(location, None))
+    }
+}
+
+/// What an action answers: an outcome, or why not.
+pub type ActionResult<T> = Result<Outcome<T>, AppError>;
+
+/// `user` as the actor of a write: refused while their account is suspended.
+pub fn writer(user: &User) -> Result<Actor, Refusal> {
+    match user.suspended_until {
+        Some(until) if user.is_suspended(ponder_core::time::now()) => Err(Refusal::Suspended {
+            until,
+            reason: user.suspension_reason.clone(),
+        }),
+        _ => Ok(user.actor()),
+    }
+}

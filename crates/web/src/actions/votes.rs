@@ -1,0 +1,1 @@
+//! Votes on posts and comments, and accepting an answer.
