@@ -139,6 +139,8 @@ pub enum Refusal {
         /// The display name of the one who suggested it.
         by: String,
     },
+    /// A post has at most one suggested edit waiting, and another came first.
+    AnotherSuggestionWaiting,
     /// The post changed since the actor read it (another edit came first).
     ChangedMeanwhile {
         /// The newest revision's id now.
@@ -192,7 +194,7 @@ impl Refusal {
             Self::AlreadyDone => "already_done",
             Self::AlreadyReviewed => "already_reviewed",
             Self::FlagHandledAlready => "flag_handled_already",
-            Self::SuggestionPending { .. } => "suggestion_pending",
+            Self::SuggestionPending { .. } | Self::AnotherSuggestionWaiting => "suggestion_pending",
             Self::ChangedMeanwhile { .. } => "changed_meanwhile",
             Self::NoSuchUser { .. } => "no_such_user",
         }
@@ -205,6 +207,7 @@ impl Refusal {
             | Self::AlreadyReviewed
             | Self::FlagHandledAlready
             | Self::SuggestionPending { .. }
+            | Self::AnotherSuggestionWaiting
             | Self::ChangedMeanwhile { .. }
             | Self::PostDeleted => RefusalClass::Conflict,
             Self::NoSuchOriginal { .. }
@@ -315,6 +318,9 @@ impl std::fmt::Display for Refusal {
             Self::SuggestionPending { by } => write!(
                 f,
                 "An edit of this post suggested by {by} is waiting for review; it can have one at a time. Try again once it is reviewed."
+            ),
+            Self::AnotherSuggestionWaiting => f.write_str(
+                "Another suggested edit of this post is waiting for review. Try again once it is reviewed.",
             ),
             Self::ChangedMeanwhile { .. } => f.write_str(
                 "The post changed while you were looking at it. Reload it and try again.",

@@ -27,7 +27,6 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use ponder_core::PostId;
 use ponder_search::index::Synced;
 use std::collections::HashMap;
 use std::io::Write;
@@ -215,14 +214,13 @@ pub async fn serve(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     ) {
-        let path = request.uri().path().to_owned();
         let response = next.run(request).await;
         let status = response.status();
         if status.is_success() || status.is_redirection() {
-            // What the action said it changed; a write not yet made an action is
-            // read from its path and where it sends the writer.
+            // What the action said it changed; a write that does not say may have
+            // changed anything.
             let changed = response.extensions().get::<Changed>().copied();
-            match changed.unwrap_or_else(|| written_thread(&path, &response)) {
+            match changed.unwrap_or(Changed::Everything) {
                 Changed::Nothing => {}
                 Changed::Thread(question) => cache.touch_thread(question.0),
                 Changed::Everything => cache.invalidate(),
@@ -327,37 +325,6 @@ fn scope_of(target: &str) -> Scope {
     match (segments.next(), segments.next(), segments.next()) {
         (Some("questions"), Some(id), Some(_)) => id.parse().map_or(Scope::Lists, Scope::Thread),
         _ => Scope::Lists,
-    }
-}
-
-/// What a successful write to `path` that does not say what it changed changed:
-/// the thread of the question its answer sends the writer back to, when it is one
-/// of a thread's writes (vote, accept, edit); everything for every other write.
-fn written_thread(path: &str, response: &Response) -> Changed {
-    thread_of_write(path, response).map_or(Changed::Everything, |q| Changed::Thread(PostId(q)))
-}
-
-/// The question a thread's write to `path` changed, read from where it sends the
-/// writer back to.
-fn thread_of_write(path: &str, response: &Response) -> Option<i64> {
-    let mut segments = path.split('/').skip(1);
-    let thread_write = matches!(
-        (segments.next(), segments.nth(1), segments.next()),
-        (Some("questions"), Some("answers"), None)
-            | (
-                Some("posts"),
-                Some("comments" | "vote" | "accept" | "edit"),
-                None
-            )
-            | (Some("comments"), Some("vote"), None)
-    );
-    if !thread_write {
-        return None;
-    }
-    let location = response.headers().get(header::LOCATION)?.to_str().ok()?;
-    match scope_of(location.split('#').next().unwrap_or_default()) {
-        Scope::Thread(question) => Some(question),
-        Scope::Lists => None,
     }
 }
 
@@ -536,42 +503,6 @@ mod tests {
         ] {
             assert_eq!(scope_of(lists), Scope::Lists, "{lists}");
         }
-    }
-
-    #[test]
-    fn thread_writes_are_known_by_path_and_where_they_send_the_writer() {
-        let back = |location: &'static str| {
-            let mut response = StatusCode::SEE_OTHER.into_response();
-            response
-                .headers_mut()
-                .insert(header::LOCATION, HeaderValue::from_static(location));
-            response
-        };
-        let to_question = back("/questions/7/slug#answer-9");
-        for path in [
-            "/questions/7/answers",
-            "/posts/9/comments",
-            "/posts/9/vote",
-            "/posts/9/accept",
-            "/comments/3/vote",
-            "/posts/9/edit",
-        ] {
-            assert_eq!(thread_of_write(path, &to_question), Some(7), "{path}");
-        }
-        for path in [
-            "/posts/9/delete",
-            "/posts/9/close",
-            "/settings/profile",
-            "/ask",
-        ] {
-            assert_eq!(thread_of_write(path, &to_question), None, "{path}");
-        }
-        assert_eq!(
-            thread_of_write("/posts/9/vote", &back("/login?next=/x")),
-            None
-        );
-        let json = StatusCode::OK.into_response();
-        assert_eq!(thread_of_write("/posts/9/vote", &json), None);
     }
 
     #[test]

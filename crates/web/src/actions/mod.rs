@@ -66,6 +66,37 @@ impl<T> Outcome<T> {
     }
 }
 
+/// Where a post sits: its thread, and the address of its place on the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// The post.
+    pub post: PostId,
+    /// Its question (itself for a question).
+    pub question: PostId,
+    /// The address of the post on its question's page.
+    pub url: String,
+}
+
+/// Where `post` sits, or 404 if there is no such post.
+pub async fn place(state: &crate::AppState, post: PostId) -> Result<Place, AppError> {
+    let found = state
+        .store
+        .editable_post(post)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("There is no post {post}.")))?;
+    let path = crate::views::question_path(found.question_id, &found.question_title);
+    let url = if found.question_id == post {
+        format!("{path}#question")
+    } else {
+        format!("{path}#answer-{post}")
+    };
+    Ok(Place {
+        post,
+        question: found.question_id,
+        url,
+    })
+}
+
 /// What an action answers: an outcome, or why not.
 pub type ActionResult<T> = Result<Outcome<T>, AppError>;
 

@@ -4,9 +4,11 @@
 //! that on every request. An edit carries the revision it started from, so when two
 //! people edit at once the second is told and their text is kept for them.
 
-use super::auth::{CsrfOnly, see_other};
+use super::auth::CsrfOnly;
 use super::parse_id;
 use crate::AppState;
+use crate::actions;
+use crate::actions::edits::Edited;
 use crate::auth::Ctx;
 use crate::error::AppError;
 use crate::forms::{FormState, form_error};
@@ -24,7 +26,7 @@ use ponder_core::diff::{Piece, words};
 use ponder_core::posts::{validate_body, validate_summary, validate_tags, validate_title};
 use ponder_core::refusal::Refusal;
 use ponder_core::rules::manages;
-use ponder_store::{EditablePost, NewSuggestedEdit, PostDeletion, PostEdit, PostKind, StoreError};
+use ponder_store::{EditablePost, PostKind};
 use serde::Deserialize;
 
 /// The post, if it exists and the viewer may manage it.
@@ -40,8 +42,7 @@ async fn managed_post(
         .editable_post(id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("There is no post {id}.")))?;
-    let viewer = ctx.require_writer(here)?;
-    viewer.actor().require_manager(post.author_id)?;
+    actions::edits::check_manage(ctx.require_writer(here)?, &post)?;
     Ok(post)
 }
 
@@ -85,10 +86,7 @@ async fn editable(
         .await?
         .filter(|p| !p.deleted || manages(ctx.actor().as_ref(), p.author_id))
         .ok_or_else(|| AppError::NotFound(format!("There is no post {id}.")))?;
-    let editor = ctx.require_writer(here)?;
-    if post.locked && !editor.actor().moderates() {
-        return Err(Refusal::PostLockedForEdits.into());
-    }
+    actions::edits::check_edit(ctx.require_writer(here)?, &post)?;
     Ok(post)
 }
 
@@ -152,7 +150,6 @@ pub async fn save_edit(
     let here = format!("/posts/{id}/edit");
     let post = editable(&state, &ctx, &id, &here).await?;
     let viewer = ctx.require_writer(&here)?.clone();
-    let editor = viewer.id;
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(&input.csrf)?;
     let is_question = post.kind == PostKind::Question;
@@ -199,46 +196,19 @@ pub async fn save_edit(
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     };
-    if !state
-        .privileges
-        .edits_directly(&viewer.actor(), post.author_id)
-    {
-        let suggestion = NewSuggestedEdit {
-            post: post.id,
-            author: editor,
-            base_revision: base,
-            title,
-            body_markdown: body,
-            tags,
-            summary,
-            created_at: ponder_core::time::now(),
-        };
-        return match state.store.create_suggested_edit(suggestion).await {
-            Ok(id) => Ok(see_other(&format!("/suggested-edits/{id}"), None)),
-            Err(StoreError::Conflict { .. }) => {
-                form.general = Some("Another suggested edit of this post is waiting for review; your text is still below. Try again once it is reviewed.".into());
-                Ok(edit_page(&ctx, &post, form, StatusCode::CONFLICT))
-            }
-            Err(other) => Err(other.into()),
-        };
-    }
-    let edit = PostEdit {
-        post: post.id,
-        editor,
+    let input = actions::edits::EditInput {
         base_revision: base,
         title,
-        body: crate::rendering::post_body(body).await?,
+        body,
         tags,
         summary,
-        at: ponder_core::time::now(),
     };
-    let summary = edit.summary.clone();
-    match state.store.edit_post(edit).await {
-        Ok(_) => {
-            audit_if_moderating(&state, &ctx, &post, "edit", &summary).await;
-            Ok(see_other(&post_url(&post), None))
-        }
-        Err(StoreError::Stale { current }) => {
+    match actions::edits::edit(&state, &viewer, &post, input).await {
+        Ok(done) => Ok(done.see_other(&match done.value {
+            Edited::Saved => post_url(&post),
+            Edited::Suggested(id) => format!("/suggested-edits/{id}"),
+        })),
+        Err(AppError::Refused(Refusal::ChangedMeanwhile { current })) => {
             form.general = Some(
                 "Someone else saved an edit of this post while you were editing. Your text is still below; \
                  look at their version in the history, then save again to replace it."
@@ -247,7 +217,11 @@ pub async fn save_edit(
             form.set("base_revision", current.to_string());
             Ok(edit_page(&ctx, &post, form, StatusCode::CONFLICT))
         }
-        Err(other) => Err(other.into()),
+        Err(AppError::Refused(Refusal::AnotherSuggestionWaiting)) => {
+            form.general = Some("Another suggested edit of this post is waiting for review; your text is still below. Try again once it is reviewed.".into());
+            Ok(edit_page(&ctx, &post, form, StatusCode::CONFLICT))
+        }
+        Err(other) => Err(other),
     }
 }
 
@@ -338,33 +312,16 @@ pub async fn roll_back(
 ) -> Result<Response, AppError> {
     let here = format!("/posts/{id}/revisions");
     let post = managed_post(&state, &ctx, &id, &here).await?;
-    let editor = ctx.require_writer(&here)?.id;
+    let user = ctx.require_writer(&here)?.clone();
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(input.csrf())?;
     let revision_id = parse_id(&revision, "revision")?;
-    let history = state.store.revisions(post.id).await?;
-    let target = history
-        .iter()
-        .find(|r| r.id == revision_id)
-        .ok_or_else(|| {
-            AppError::NotFound(format!("Post {} has no revision {revision_id}.", post.id))
-        })?;
-    let edit = PostEdit {
-        post: post.id,
-        editor,
-        base_revision: post.latest_revision,
-        title: target.title.clone(),
-        body: crate::rendering::post_body(target.body_markdown.clone()).await?,
-        tags: target.tags.clone(),
-        summary: format!("Rolled back to revision {}", target.number),
-        at: ponder_core::time::now(),
-    };
-    match state.store.edit_post(edit).await {
-        Ok(_) => Ok(see_other(&format!("/posts/{}/revisions", post.id), None)),
-        Err(StoreError::Stale { .. }) => Err(AppError::Conflict(
+    match actions::edits::roll_back(&state, &user, &post, revision_id).await {
+        Ok(done) => Ok(done.see_other(&format!("/posts/{}/revisions", post.id))),
+        Err(AppError::Refused(Refusal::ChangedMeanwhile { .. })) => Err(AppError::Conflict(
             "The post changed while you were looking at its history. Reload the history and try again.".into(),
         )),
-        Err(other) => Err(other.into()),
+        Err(other) => Err(other),
     }
 }
 
@@ -378,42 +335,9 @@ async fn set_deleted(
     let post = managed_post(state, ctx, id, "/").await?;
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(input.csrf())?;
-    let viewer = ctx.require_writer("/")?;
-    let change = PostDeletion {
-        post: post.id,
-        delete: deleted,
-        by: viewer.id,
-        moderator: viewer.actor().moderates(),
-        reason: String::new(),
-        at: ponder_core::time::now(),
-    };
-    state.store.change_post_deletion(change).await?;
-    audit_if_moderating(
-        state,
-        ctx,
-        &post,
-        if deleted { "delete" } else { "undelete" },
-        "",
-    )
-    .await;
-    Ok(see_other(&post_url(&post), None))
-}
-
-/// Logs the viewer's action on someone else's post when they act as a moderator.
-async fn audit_if_moderating(
-    state: &AppState,
-    ctx: &Ctx,
-    post: &EditablePost,
-    action: &str,
-    reason: &str,
-) {
-    if let Some(viewer) = ctx
-        .viewer
-        .as_ref()
-        .filter(|v| v.id != post.author_id && v.actor().moderates())
-    {
-        super::moderation::audit(state, viewer, action, "post", post.id.0, reason).await;
-    }
+    let user = ctx.require_writer("/")?;
+    let done = actions::edits::set_deleted(state, user, &post, deleted).await?;
+    Ok(done.see_other(&post_url(&post)))
 }
 
 /// `POST /posts/{id}/delete`: hides the post from everyone but its author and

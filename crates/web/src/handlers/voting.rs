@@ -1,11 +1,11 @@
 //! Votes and acceptance. Without JavaScript the buttons are forms that post and
 //! come back to the post; with it, the page asks for JSON (`Accept:
-//! application/json`) and updates the score in place. Every privilege is checked
-//! here, whatever the page showed.
+//! application/json`) and updates the score in place. The rules are the actions'
+//! (`crate::actions::votes`), whatever the page showed.
 
-use super::auth::see_other;
 use super::parse_id;
 use crate::AppState;
+use crate::actions;
 use crate::auth::Ctx;
 use crate::error::AppError;
 use crate::forms::form_error;
@@ -16,10 +16,8 @@ use axum::extract::{Path, State};
 use axum::http::header::ACCEPT;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use ponder_core::refusal::Refusal;
-use ponder_core::rules::Privilege;
 use ponder_core::{CommentId, PostId};
-use ponder_store::{NewVote, VoteValue};
+use ponder_store::VoteValue;
 use serde::Deserialize;
 
 /// A vote form: the token and `up`, `down` or `none`.
@@ -37,26 +35,6 @@ fn wants_json(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.contains("application/json"))
 }
 
-/// Where a post sits: its question's page and its anchor there.
-async fn place_of(state: &AppState, post: PostId) -> Result<String, AppError> {
-    let question = state
-        .store
-        .question_of(post)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("There is no post {post}.")))?;
-    let post_info = state
-        .store
-        .editable_post(question)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("There is no post {post}.")))?;
-    let path = question_path(question, &post_info.title);
-    Ok(if question == post {
-        format!("{path}#question")
-    } else {
-        format!("{path}#answer-{post}")
-    })
-}
-
 /// `POST /posts/{id}/vote`.
 pub async fn vote(
     State(state): State<AppState>,
@@ -66,8 +44,8 @@ pub async fn vote(
     form: Result<Form<VoteForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let post = PostId(parse_id(&id, "post")?);
-    let back = place_of(&state, post).await?;
-    let user = ctx.require_writer(&back)?.clone();
+    let place = actions::place(&state, post).await?;
+    let user = ctx.require_writer(&place.url)?.clone();
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(&input.csrf)?;
     let value = match input.value.as_str() {
@@ -81,30 +59,15 @@ pub async fn vote(
             )));
         }
     };
-    let privilege = match value {
-        VoteValue::Up => Some(Privilege::VoteUp),
-        VoteValue::Down => Some(Privilege::VoteDown),
-        VoteValue::None => None,
-    };
-    if let Some(privilege) = privilege {
-        state.privileges.check(&user.actor(), privilege)?;
-    }
-    state
-        .store
-        .cast_vote(NewVote {
-            post,
-            user: user.id,
-            value,
-            created_at: ponder_core::time::now(),
-            rules: state.rules,
-        })
-        .await?;
+    let voted = actions::votes::vote(&state, &user, &place, value).await?;
     if wants_json(&headers) {
         let score = state.store.post_score(post).await?.unwrap_or_default();
         let body = serde_json::json!({ "score": score, "vote": input.value });
-        return Ok((StatusCode::OK, axum::Json(body)).into_response());
+        return Ok(voted
+            .changed
+            .mark((StatusCode::OK, axum::Json(body)).into_response()));
     }
-    Ok(see_other(&back, None))
+    Ok(voted.see_other(&place.url))
 }
 
 /// `POST /comments/{id}/vote`: upvotes a comment, or withdraws the upvote.
@@ -119,23 +82,22 @@ pub async fn vote_comment(
     let user = ctx.require_writer("/")?.clone();
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(&input.csrf)?;
-    state.privileges.check(&user.actor(), Privilege::VoteUp)?;
-    let (voted, score) = state
-        .store
-        .toggle_comment_vote(comment, user.id, ponder_core::time::now())
-        .await?;
+    let toggled = actions::votes::vote_comment(&state, &user, comment).await?;
     if wants_json(&headers) {
-        let body = serde_json::json!({ "score": score, "voted": voted });
-        return Ok((StatusCode::OK, axum::Json(body)).into_response());
+        let body =
+            serde_json::json!({ "score": toggled.value.score, "voted": toggled.value.voted });
+        return Ok(toggled
+            .changed
+            .mark((StatusCode::OK, axum::Json(body)).into_response()));
     }
     let post = state
         .store
         .comment_post(comment)
         .await?
         .ok_or_else(|| AppError::NotFound("There is no such comment.".into()))?;
-    let back = place_of(&state, post).await?;
-    let page = back.split('#').next().unwrap_or_default();
-    Ok(see_other(&format!("{page}#comment-{comment}"), None))
+    let place = actions::place(&state, post).await?;
+    let page = place.url.split('#').next().unwrap_or_default();
+    Ok(toggled.see_other(&format!("{page}#comment-{comment}")))
 }
 
 /// The accept form: the token and `accept` or `unaccept`.
@@ -168,18 +130,9 @@ pub async fn accept(
     let user = ctx.require_writer(&back)?.clone();
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(&input.csrf)?;
-    let asker = state
-        .store
-        .editable_post(post.question_id)
-        .await?
-        .map(|q| q.author_id)
-        .ok_or_else(|| AppError::NotFound("The question is gone.".into()))?;
-    if asker != user.id {
-        return Err(Refusal::AskersOnly.into());
-    }
     let chosen = match input.value.as_str() {
-        "accept" => Some(answer),
-        "unaccept" => None,
+        "accept" => true,
+        "unaccept" => false,
         other => {
             return Err(AppError::BadRequest(format!(
                 "unknown choice “{}”: send accept or unaccept",
@@ -187,9 +140,6 @@ pub async fn accept(
             )));
         }
     };
-    state
-        .store
-        .accept_answer(post.question_id, chosen, state.rules)
-        .await?;
-    Ok(see_other(&back, None))
+    let accepted = actions::votes::accept(&state, &user, &post, chosen).await?;
+    Ok(accepted.see_other(&back))
 }

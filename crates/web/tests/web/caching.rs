@@ -457,3 +457,71 @@ async fn issue16_posts_that_write_nothing_keep_the_pages() {
     let (queries, _) = queries_during(&app, visitor.get(&path)).await;
     assert!(queries > 0);
 }
+
+/// Each write of a thread (a vote, a comment, an edit, a deletion) says in its
+/// outcome which question it changed: that page and the lists go stale, another
+/// question's page stays (issue 17).
+#[tokio::test]
+async fn each_thread_write_stales_its_own_thread_only() {
+    let app = TestApp::new().await;
+    let (s, path, _, other_path) = two_questions(&app).await;
+    app.account("writer", "correct horse battery", ponder_store::Role::User)
+        .await;
+    let writer = app.client("10.0.0.9");
+    writer.log_in("writer", "correct horse battery").await;
+    let mine = fx::answer(&*app.store, s.question, writer_id(&app).await, 90).await;
+    let base = app
+        .store
+        .editable_post(mine)
+        .await
+        .unwrap()
+        .unwrap()
+        .latest_revision
+        .to_string();
+    let visitor = app.client("10.0.0.8");
+    let question = s.question;
+    let writes: [(String, Vec<(&str, String)>); 4] = [
+        (
+            format!("/posts/{question}/vote"),
+            vec![("value", "up".to_owned())],
+        ),
+        (
+            format!("/posts/{question}/comments"),
+            vec![("body", "A comment long enough to keep.".to_owned())],
+        ),
+        (
+            format!("/posts/{mine}/edit"),
+            vec![
+                (
+                    "body",
+                    "An answer edited to say something else entirely.".to_owned(),
+                ),
+                ("base_revision", base),
+                ("summary", String::new()),
+            ],
+        ),
+        (format!("/posts/{mine}/delete"), Vec::new()),
+    ];
+    for (uri, fields) in writes {
+        keep_pages(&app, &visitor, &[&path, &other_path]).await;
+        let csrf = writer.csrf("/settings").await;
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
+        let done = writer.post(&uri, &all).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{uri}: {}", done.body);
+        let (queries, _) = queries_during(&app, visitor.get(&path)).await;
+        assert!(queries > 0, "{uri}: the written thread is read afresh");
+        let (queries, _) = queries_during(&app, visitor.get(&other_path)).await;
+        assert_eq!(queries, 0, "{uri}: another question's page stays");
+    }
+}
+
+async fn writer_id(app: &TestApp) -> ponder_core::UserId {
+    app.store
+        .login_record("writer")
+        .await
+        .unwrap()
+        .unwrap()
+        .user
+        .id
+}
