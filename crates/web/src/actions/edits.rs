@@ -2,10 +2,10 @@
 //! revision, deleting and undeleting it. A moderator's change to someone else's
 //! post goes to the moderation log.
 
+use super::moderation::log as audit;
 use super::{ActionResult, Outcome, writer};
 use crate::AppState;
 use crate::error::AppError;
-use crate::handlers::moderation::audit;
 use ponder_core::refusal::Refusal;
 use ponder_store::{EditablePost, NewSuggestedEdit, PostDeletion, PostEdit, StoreError, User};
 

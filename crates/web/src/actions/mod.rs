@@ -10,8 +10,10 @@
 //! - [`posts`]: asking, answering, commenting.
 //! - [`votes`]: votes on posts and comments, accepting an answer.
 //! - [`edits`]: editing, rolling back, deleting and undeleting.
+//! - [`moderation`]: flags, closing, locks, suspensions, the review queue, the log.
 
 pub mod edits;
+pub mod moderation;
 pub mod posts;
 pub mod votes;
 

@@ -109,7 +109,7 @@ pub async fn set_role(
     }
     state.store.set_role(id, role).await?;
     if let Some(admin) = ctx.viewer.as_ref() {
-        super::moderation::audit(
+        crate::actions::moderation::log(
             &state,
             admin,
             &format!("role_{}", role.as_str()),
