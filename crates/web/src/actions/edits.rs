@@ -1,5 +1,5 @@
-//! Editing a post (directly, or as a suggestion for review), rolling it back to a
-//! revision, deleting and undeleting it. A moderator's change to someone else's
+//! Editing a post (directly, or as a suggestion for review), reviewing suggestions,
+//! rolling a post back to a revision, deleting and undeleting it. A moderator's change to someone else's
 //! post goes to the moderation log.
 
 use super::moderation::log as audit;
@@ -7,7 +7,9 @@ use super::{ActionResult, Outcome, writer};
 use crate::AppState;
 use crate::error::AppError;
 use ponder_core::refusal::Refusal;
-use ponder_store::{EditablePost, NewSuggestedEdit, PostDeletion, PostEdit, StoreError, User};
+use ponder_store::{
+    EditablePost, NewSuggestedEdit, PostDeletion, PostEdit, StoreError, SuggestedEdit, User,
+};
 
 /// `Ok` if `user` may open `post` for editing: not suspended, and the post not
 /// locked (moderators edit locked posts).
@@ -171,4 +173,69 @@ async fn audit_if_moderating(
     if user.id != post.author_id && user.actor().moderates() {
         audit(state, user, action, "post", post.id.0, reason).await;
     }
+}
+
+/// `Ok` if `user` may review `suggestion` of `post`: not its own suggester, and the
+/// post's author or someone who may edit it directly.
+pub fn check_suggestion_review(
+    state: &AppState,
+    user: &User,
+    suggestion: &SuggestedEdit,
+    post: &EditablePost,
+) -> Result<(), AppError> {
+    let actor = writer(user)?;
+    if actor.id == suggestion.author.id {
+        return Err(Refusal::OwnSuggestion.into());
+    }
+    state.privileges.check_review(&actor, post.author_id)?;
+    Ok(())
+}
+
+/// A suggestion reviewed already reads as missing to the store.
+fn reviewed_already(err: StoreError) -> AppError {
+    match err {
+        StoreError::NotFound { .. } => Refusal::AlreadyReviewed.into(),
+        other => other.into(),
+    }
+}
+
+/// Applies `suggestion` to `post` as its new revision and credits its suggester. A
+/// post edited since the suggestion was written is refused with
+/// [`Refusal::ChangedMeanwhile`].
+pub async fn approve_suggestion(
+    state: &AppState,
+    user: &User,
+    suggestion: &SuggestedEdit,
+    post: &EditablePost,
+) -> ActionResult<()> {
+    check_suggestion_review(state, user, suggestion, post)?;
+    state
+        .store
+        .approve_suggested_edit(
+            suggestion.id,
+            user.id,
+            state.rules,
+            ponder_core::time::now(),
+        )
+        .await
+        .map_err(reviewed_already)?;
+    Ok(Outcome::thread(post.question_id, ()))
+}
+
+/// Rejects `suggestion` of `post` with `reason`, which its suggester reads (its
+/// shape checked by the transport).
+pub async fn reject_suggestion(
+    state: &AppState,
+    user: &User,
+    suggestion: &SuggestedEdit,
+    post: &EditablePost,
+    reason: &str,
+) -> ActionResult<()> {
+    check_suggestion_review(state, user, suggestion, post)?;
+    state
+        .store
+        .reject_suggested_edit(suggestion.id, user.id, reason, ponder_core::time::now())
+        .await
+        .map_err(reviewed_already)?;
+    Ok(Outcome::thread(post.question_id, ()))
 }

@@ -1,10 +1,10 @@
 //! Suggested edits: the page that shows one against the post as it stands, and the
 //! author's or an experienced user's approval or rejection.
 
-use super::auth::see_other;
 use super::editing::{pieces, post_url};
 use super::parse_id;
 use crate::AppState;
+use crate::actions;
 use crate::auth::Ctx;
 use crate::error::AppError;
 use crate::forms::{FormState, form_error};
@@ -15,7 +15,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use ponder_core::posts::validate_summary;
-use ponder_store::{EditablePost, PostKind, StoreError, SuggestedEdit};
+use ponder_core::refusal::Refusal;
+use ponder_store::{EditablePost, PostKind, SuggestedEdit, User};
 use serde::Deserialize;
 
 async fn load(state: &AppState, raw_id: &str) -> Result<(SuggestedEdit, EditablePost), AppError> {
@@ -100,22 +101,17 @@ pub struct ReviewForm {
     reason: String,
 }
 
-/// Refuses anyone who may not review this suggestion (and its own author).
+/// The viewer, if they may review this suggestion (a visitor is sent to log in).
 fn require_reviewer(
     ctx: &Ctx,
     state: &AppState,
     suggestion: &SuggestedEdit,
     post: &EditablePost,
     here: &str,
-) -> Result<ponder_core::UserId, AppError> {
+) -> Result<User, AppError> {
     let viewer = ctx.require_writer(here)?;
-    if viewer.id == suggestion.author.id {
-        return Err(ponder_core::refusal::Refusal::OwnSuggestion.into());
-    }
-    state
-        .privileges
-        .check_review(&viewer.actor(), post.author_id)?;
-    Ok(viewer.id)
+    actions::edits::check_suggestion_review(state, viewer, suggestion, post)?;
+    Ok(viewer.clone())
 }
 
 /// `POST /suggested-edits/{id}/approve`.
@@ -130,18 +126,9 @@ pub async fn approve(
     let reviewer = require_reviewer(&ctx, &state, &suggestion, &post, &here)?;
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(&input.csrf)?;
-    match state
-        .store
-        .approve_suggested_edit(
-            suggestion.id,
-            reviewer,
-            state.rules,
-            ponder_core::time::now(),
-        )
-        .await
-    {
-        Ok(_) => Ok(see_other(&post_url(&post), None)),
-        Err(StoreError::Stale { .. }) => {
+    match actions::edits::approve_suggestion(&state, &reviewer, &suggestion, &post).await {
+        Ok(done) => Ok(done.see_other(&post_url(&post))),
+        Err(AppError::Refused(Refusal::ChangedMeanwhile { .. })) => {
             let mut form = FormState::new();
             form.general = Some("The post was edited after this suggestion was written, so it cannot be applied as it is. Reject it, or edit the post yourself.".into());
             Ok(page(
@@ -153,10 +140,7 @@ pub async fn approve(
                 StatusCode::CONFLICT,
             ))
         }
-        Err(StoreError::NotFound { .. }) => {
-            Err(ponder_core::refusal::Refusal::AlreadyReviewed.into())
-        }
-        Err(other) => Err(other.into()),
+        Err(other) => Err(other),
     }
 }
 
@@ -201,15 +185,7 @@ pub async fn reject(
             ));
         }
     };
-    match state
-        .store
-        .reject_suggested_edit(suggestion.id, reviewer, &reason, ponder_core::time::now())
-        .await
-    {
-        Ok(()) => Ok(see_other(&here, None)),
-        Err(StoreError::NotFound { .. }) => {
-            Err(ponder_core::refusal::Refusal::AlreadyReviewed.into())
-        }
-        Err(other) => Err(other.into()),
-    }
+    let done =
+        actions::edits::reject_suggestion(&state, &reviewer, &suggestion, &post, &reason).await?;
+    Ok(done.see_other(&here))
 }
