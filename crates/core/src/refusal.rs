@@ -146,6 +146,8 @@ pub enum Refusal {
         /// The newest revision's id now.
         current: i64,
     },
+    /// The password given is not the account's.
+    WrongPassword,
     /// The user does not exist, or no longer.
     NoSuchUser {
         /// The id given.
@@ -196,6 +198,7 @@ impl Refusal {
             Self::FlagHandledAlready => "flag_handled_already",
             Self::SuggestionPending { .. } | Self::AnotherSuggestionWaiting => "suggestion_pending",
             Self::ChangedMeanwhile { .. } => "changed_meanwhile",
+            Self::WrongPassword => "wrong_password",
             Self::NoSuchUser { .. } => "no_such_user",
         }
     }
@@ -325,6 +328,7 @@ impl std::fmt::Display for Refusal {
             Self::ChangedMeanwhile { .. } => f.write_str(
                 "The post changed while you were looking at it. Reload it and try again.",
             ),
+            Self::WrongPassword => f.write_str("That is not your password."),
             Self::NoSuchUser { user } => write!(f, "There is no user {user}."),
         }
     }

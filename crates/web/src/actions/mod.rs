@@ -7,11 +7,14 @@
 //! The HTML handlers parse a form, call an action, and redirect or show the form
 //! again; a JSON API calls the same actions and copies no check.
 //!
+//! - [`accounts`]: a member's profile, password, picture, sessions and deletion;
+//!   roles.
 //! - [`posts`]: asking, answering, commenting.
 //! - [`votes`]: votes on posts and comments, accepting an answer.
 //! - [`edits`]: editing, rolling back, deleting and undeleting.
 //! - [`moderation`]: flags, closing, locks, suspensions, the review queue, the log.
 
+pub mod accounts;
 pub mod edits;
 pub mod moderation;
 pub mod posts;

@@ -2,7 +2,6 @@
 //! moderator or a moderator a user again. Administrators are made from the command
 //! line (`ponder user create --admin`), never from the web.
 
-use super::auth::see_other;
 use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::AppError;
@@ -104,20 +103,7 @@ pub async fn set_role(
         .await?
         .filter(|u| !u.deleted)
         .ok_or_else(|| AppError::NotFound(format!("There is no user {id}.")))?;
-    if target.actor().administers() {
-        return Err(ponder_core::refusal::Refusal::AdministratorRoleFixed.into());
-    }
-    state.store.set_role(id, role).await?;
-    if let Some(admin) = ctx.viewer.as_ref() {
-        crate::actions::moderation::log(
-            &state,
-            admin,
-            &format!("role_{}", role.as_str()),
-            "user",
-            id.0,
-            "",
-        )
-        .await;
-    }
-    Ok(see_other("/admin/users", None))
+    let admin = ctx.require_user("/admin/users")?;
+    let done = crate::actions::accounts::set_role(&state, admin, &target, role).await?;
+    Ok(done.see_other("/admin/users"))
 }

@@ -12,7 +12,6 @@
 //! decoded; at most [`DECODES_AT_ONCE`] decodes run at once, and each user has an
 //! hourly allowance of uploads.
 
-use super::auth::see_other;
 use super::parse_id;
 use crate::AppState;
 use crate::auth::Ctx;
@@ -27,7 +26,6 @@ use axum::response::{IntoResponse, Response};
 use image::{ImageFormat, ImageReader, Limits};
 use ponder_core::UserId;
 use ponder_core::identicon;
-use ponder_store::Avatar;
 use std::io::Cursor;
 
 /// The largest upload accepted.
@@ -182,18 +180,8 @@ pub async fn upload_avatar(
         .await?;
     match processed {
         Ok(png) => {
-            state
-                .store
-                .set_avatar(
-                    user.id,
-                    Avatar {
-                        content_type: "image/png".into(),
-                        bytes: png,
-                        updated_at: ponder_core::time::now(),
-                    },
-                )
-                .await?;
-            Ok(see_other("/settings?saved=avatar", None))
+            let done = crate::actions::accounts::set_avatar(&state, &user, png).await?;
+            Ok(done.see_other("/settings?saved=avatar"))
         }
         Err(message) => {
             let mut form = FormState::new();

@@ -5,9 +5,9 @@
 
 use super::auth::see_other;
 use crate::AppState;
+use crate::actions;
 use crate::auth::device;
-use crate::auth::limits::PostingKind;
-use crate::auth::{Ctx, cookies, password};
+use crate::auth::{Ctx, cookies};
 use crate::error::AppError;
 use crate::forms::{FormState, form_error};
 use crate::views::{Head, Moment, SessionRow, SettingsPage, render};
@@ -17,7 +17,8 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use ponder_core::accounts::{validate_about, validate_display_name, validate_password};
-use ponder_store::{ProfileEdit, User};
+use ponder_core::refusal::Refusal;
+use ponder_store::User;
 use serde::Deserialize;
 
 /// Which form a re-rendered page is about, so only its messages show.
@@ -158,17 +159,8 @@ pub async fn save_profile(
     let (Some(display_name), false) = (name, form.has_errors()) else {
         return settings_page(&state, &ctx, &user, Some((Section::Profile, form)), None).await;
     };
-    state
-        .store
-        .update_profile(
-            user.id,
-            ProfileEdit {
-                display_name,
-                about: crate::rendering::post_body(input.about.trim().to_owned()).await?,
-            },
-        )
-        .await?;
-    Ok(see_other("/settings?saved=profile", None))
+    let done = actions::accounts::update_profile(&state, &user, display_name, input.about).await?;
+    Ok(done.see_other("/settings?saved=profile"))
 }
 
 /// The password form.
@@ -191,47 +183,28 @@ pub async fn change_password(
     ctx.verify_csrf(&input.csrf)?;
     let mut form = FormState::new();
     let _ = validate_password(&input.new_password).map_err(|m| form.error("new_password", m));
-    let hash = state
-        .store
-        .login_record_by_id(user.id)
-        .await?
-        .and_then(|r| r.password_hash);
     if input.current_password.is_empty() {
         form.error("current_password", "enter your current password");
-    } else if !checked_password(&state, user.id, input.current_password, hash).await? {
-        form.error("current_password", "that is not your current password");
     }
-    if form.has_errors() {
-        return settings_page(&state, &ctx, &user, Some((Section::Password, form)), None).await;
+    if !form.has_errors() {
+        let keep = ctx.session_hash.as_deref();
+        let changed = actions::accounts::change_password(
+            &state,
+            &user,
+            input.current_password,
+            input.new_password,
+            keep,
+        )
+        .await;
+        match changed {
+            Ok(done) => return Ok(done.see_other("/settings?saved=password")),
+            Err(AppError::Refused(Refusal::WrongPassword)) => {
+                form.error("current_password", "that is not your current password");
+            }
+            Err(other) => return Err(other),
+        }
     }
-    let new_hash = password::hash(input.new_password).await?;
-    state
-        .store
-        .change_password(user.id, &new_hash, ponder_core::time::now())
-        .await?;
-    state
-        .store
-        .delete_user_sessions(user.id, ctx.session_hash.as_deref())
-        .await?;
-    Ok(crate::page_cache::nothing_stale(see_other(
-        "/settings?saved=password",
-        None,
-    )))
-}
-
-/// Whether `typed` is the password of `hash`, counted against the user's allowance
-/// of password checks: settings ask for the password too, and unlimited they would
-/// let one account keep the hashing threads from everyone's log-ins.
-async fn checked_password(
-    state: &AppState,
-    user: ponder_core::UserId,
-    typed: String,
-    hash: Option<String>,
-) -> Result<bool, AppError> {
-    state
-        .limits
-        .check_posting(PostingKind::PasswordCheck, user)?;
-    Ok(password::verify(typed, hash).await?)
+    settings_page(&state, &ctx, &user, Some((Section::Password, form)), None).await
 }
 
 /// The delete form.
@@ -260,31 +233,36 @@ pub async fn delete_account(
             "tick the box to confirm that you want to delete your account",
         );
     }
-    let hash = state
-        .store
-        .login_record_by_id(user.id)
-        .await?
-        .and_then(|r| r.password_hash);
-    if !checked_password(&state, user.id, input.password, hash).await? {
-        form.error("password", "that is not your password");
-    }
-    if form.has_errors() {
-        if input.confirm == "yes" {
-            form.set("confirm", "yes");
+    let deleted = if form.has_errors() {
+        // The password is still checked, so the form says all that is wrong.
+        actions::accounts::check_password(&state, user.id, input.password)
+            .await
+            .map(|()| None)
+    } else {
+        actions::accounts::delete_account(&state, &user, input.password)
+            .await
+            .map(Some)
+    };
+    match deleted {
+        Ok(Some(done)) => {
+            let cookie = cookies::clear(
+                cookies::session_name(state.site.secure_cookies()),
+                state.site.secure_cookies(),
+            );
+            return Ok(done
+                .changed
+                .mark(see_other("/?account=deleted", Some(cookie))));
         }
-        return settings_page(&state, &ctx, &user, Some((Section::Delete, form)), None).await;
+        Ok(None) => {}
+        Err(AppError::Refused(Refusal::WrongPassword)) => {
+            form.error("password", "that is not your password");
+        }
+        Err(other) => return Err(other),
     }
-    state
-        .store
-        .delete_user(user.id, ponder_core::time::now())
-        .await?;
-    Ok(see_other(
-        "/?account=deleted",
-        Some(cookies::clear(
-            cookies::session_name(state.site.secure_cookies()),
-            state.site.secure_cookies(),
-        )),
-    ))
+    if input.confirm == "yes" {
+        form.set("confirm", "yes");
+    }
+    settings_page(&state, &ctx, &user, Some((Section::Delete, form)), None).await
 }
 
 /// The form that ends one session.
@@ -302,22 +280,12 @@ pub async fn end_session(
     ctx: Ctx,
     form: Result<Form<EndSessionForm>, FormRejection>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require_user("/settings")?.id;
+    let user = ctx.require_user("/settings")?.clone();
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(&input.csrf)?;
-    let id = input.session.trim();
-    if ctx.session_hash.as_deref() == Some(id) {
-        return Err(AppError::BadRequest(
-            "That is the session you are using; log out to end it.".into(),
-        ));
-    }
-    if !state.store.end_user_session(user, id).await? {
-        return Err(AppError::NotFound("That session has ended already.".into()));
-    }
-    Ok(crate::page_cache::nothing_stale(see_other(
-        "/settings?saved=session#sessions-heading",
-        None,
-    )))
+    let current = ctx.session_hash.as_deref();
+    let done = actions::accounts::end_session(&state, &user, input.session.trim(), current).await?;
+    Ok(done.see_other("/settings?saved=session#sessions-heading"))
 }
 
 /// `POST /settings/sessions/end-others`: ends every session but this one.
@@ -326,15 +294,10 @@ pub async fn end_other_sessions(
     ctx: Ctx,
     form: Result<Form<crate::handlers::auth::CsrfOnly>, FormRejection>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require_user("/settings")?.id;
+    let user = ctx.require_user("/settings")?.clone();
     let Form(input) = form.map_err(form_error)?;
     ctx.verify_csrf(input.csrf())?;
-    state
-        .store
-        .delete_user_sessions(user, ctx.session_hash.as_deref())
-        .await?;
-    Ok(crate::page_cache::nothing_stale(see_other(
-        "/settings?saved=sessions#sessions-heading",
-        None,
-    )))
+    let current = ctx.session_hash.as_deref();
+    let done = actions::accounts::end_other_sessions(&state, &user, current).await?;
+    Ok(done.see_other("/settings?saved=sessions#sessions-heading"))
 }

@@ -1,0 +1,148 @@
+//! A member's own account: profile, password, picture, sessions and deletion; and
+//! an administrator's change of a member's role. Checking a password counts
+//! against the member's allowance of checks, since each costs a slow hash.
+
+use super::{ActionResult, Changed, Outcome, writer};
+use crate::AppState;
+use crate::auth::limits::PostingKind;
+use crate::auth::password;
+use crate::error::AppError;
+use ponder_core::UserId;
+use ponder_core::refusal::Refusal;
+use ponder_core::rules::Role;
+use ponder_store::{Avatar, ProfileEdit, User};
+
+fn done(changed: Changed) -> Outcome<()> {
+    Outcome { value: (), changed }
+}
+
+/// Changes `user`'s display name and about text (both checked by the transport);
+/// a suspended user may not.
+pub async fn update_profile(
+    state: &AppState,
+    user: &User,
+    display_name: String,
+    about: String,
+) -> ActionResult<()> {
+    writer(user)?;
+    let edit = ProfileEdit {
+        display_name,
+        about: crate::rendering::post_body(about.trim().to_owned()).await?,
+    };
+    state.store.update_profile(user.id, edit).await?;
+    // The name shows beside everything they wrote.
+    Ok(done(Changed::Everything))
+}
+
+/// `Ok` if `typed` is `user`'s password; [`Refusal::WrongPassword`] if not. Each
+/// check counts against the user's allowance.
+pub async fn check_password(state: &AppState, user: UserId, typed: String) -> Result<(), AppError> {
+    state
+        .limits
+        .check_posting(PostingKind::PasswordCheck, user)?;
+    let hash = state
+        .store
+        .login_record_by_id(user)
+        .await?
+        .and_then(|r| r.password_hash);
+    if typed.is_empty() || !password::verify(typed, hash).await? {
+        return Err(Refusal::WrongPassword.into());
+    }
+    Ok(())
+}
+
+/// Sets a new password (its shape checked by the transport) once `current` is
+/// shown to be the password now, and ends every other session of the user
+/// (`keep` is the session to keep, the one asking).
+pub async fn change_password(
+    state: &AppState,
+    user: &User,
+    current: String,
+    new: String,
+    keep: Option<&str>,
+) -> ActionResult<()> {
+    check_password(state, user.id, current).await?;
+    let hash = password::hash(new).await?;
+    state
+        .store
+        .change_password(user.id, &hash, ponder_core::time::now())
+        .await?;
+    state.store.delete_user_sessions(user.id, keep).await?;
+    Ok(done(Changed::Nothing))
+}
+
+/// Deletes `user`'s account once `typed` is shown to be their password: what they
+/// wrote stays, under a placeholder.
+pub async fn delete_account(state: &AppState, user: &User, typed: String) -> ActionResult<()> {
+    check_password(state, user.id, typed).await?;
+    state
+        .store
+        .delete_user(user.id, ponder_core::time::now())
+        .await?;
+    Ok(done(Changed::Everything))
+}
+
+/// Stores `png` (made by the avatar decoder) as `user`'s picture; a suspended user
+/// may not change it.
+pub async fn set_avatar(state: &AppState, user: &User, png: Vec<u8>) -> ActionResult<()> {
+    writer(user)?;
+    state
+        .store
+        .set_avatar(
+            user.id,
+            Avatar {
+                content_type: "image/png".into(),
+                bytes: png,
+                updated_at: ponder_core::time::now(),
+            },
+        )
+        .await?;
+    // Pictures are served at their own address, which pages link without a version.
+    Ok(done(Changed::Nothing))
+}
+
+/// Ends `user`'s session `id` (not `current`, the one asking: that is logging out).
+pub async fn end_session(
+    state: &AppState,
+    user: &User,
+    id: &str,
+    current: Option<&str>,
+) -> ActionResult<()> {
+    if current == Some(id) {
+        return Err(AppError::BadRequest(
+            "That is the session you are using; log out to end it.".into(),
+        ));
+    }
+    if !state.store.end_user_session(user.id, id).await? {
+        return Err(AppError::NotFound("That session has ended already.".into()));
+    }
+    Ok(done(Changed::Nothing))
+}
+
+/// Ends every session of `user` but `current`.
+pub async fn end_other_sessions(
+    state: &AppState,
+    user: &User,
+    current: Option<&str>,
+) -> ActionResult<()> {
+    state.store.delete_user_sessions(user.id, current).await?;
+    Ok(done(Changed::Nothing))
+}
+
+/// Makes `target` a moderator or a plain member: administrators only, and an
+/// administrator's own role is not changed here.
+pub async fn set_role(
+    state: &AppState,
+    admin: &User,
+    target: &User,
+    role: Role,
+) -> ActionResult<()> {
+    admin.actor().require_administrator()?;
+    if target.actor().administers() || role == Role::Admin {
+        return Err(Refusal::AdministratorRoleFixed.into());
+    }
+    state.store.set_role(target.id, role).await?;
+    let action = format!("role_{}", role.as_str());
+    super::moderation::log(state, admin, &action, "user", target.id.0, "").await;
+    Ok(done(Changed::Everything))
+}
