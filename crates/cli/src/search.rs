@@ -32,7 +32,10 @@ pub fn start_following(index: Arc<SearchIndex>, store: Arc<dyn Store>, pages: Ar
         let started = std::time::Instant::now();
         // Only the changes the index has not seen are read.
         let bulk_loaded = store
-            .last_change_of("bulk.loaded", index.last_change())
+            .last_change_of(
+                ponder_core::changes::ChangeKind::BulkLoaded,
+                index.last_change(),
+            )
             .await
             .unwrap_or(0);
         let rebuild = (index.last_change() == 0 && index.num_docs() == 0) || bulk_loaded > 0;

@@ -4,6 +4,7 @@
 //! - [`mail_allowance`]: how often a link may be mailed to one account.
 //! - [`posts`]: what titles, bodies, tags and comments may be.
 //! - [`diff`]: word-level differences between revisions.
+//! - [`changes`]: the kinds of change-log entry and what each touches.
 //! - [`badges`]: the badges and what earns each.
 //! - [`reputation`]: points per event and the reputation each privilege needs.
 //! - [`rules`]: roles, privileges and the checks of who may do what.
@@ -18,6 +19,7 @@
 
 pub mod accounts;
 pub mod badges;
+pub mod changes;
 pub mod diff;
 pub mod identicon;
 pub mod ids;

@@ -1,41 +1,36 @@
 //! What each kind of change-log entry asks of a follower: which posts to index
 //! again, which threads' pages to refresh, and when every page may be stale.
 
+use ponder_core::changes::{ChangeKind, Reach};
 use ponder_core::{CommentId, PostId};
 use ponder_store::Change;
 
-/// What one change-log entry touches, as far as a follower is concerned.
+/// What one change-log entry touches, with the id it names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Touches {
-    /// A post whose indexed text, score, answer count or visibility may have moved:
-    /// index it (and so its thread) again, and refresh its thread's pages.
+    /// A post to index again; its thread's pages changed.
     IndexedPost(PostId),
-    /// A post whose page changed but not what the index holds of it (closed,
-    /// locked, protected, a comment under it hidden by flags or restored).
+    /// A post whose thread's pages changed, but not what the index holds of it.
     Thread(PostId),
     /// A comment, shown on its question's page.
     Comment(CommentId),
-    /// Something many pages show (a user's name or role, the category tree, a
-    /// bulk load): every page may be stale.
+    /// Every page may be stale.
     Everything,
-    /// Nothing on a page but lists, if that (accounts, suggestions waiting for review).
+    /// Nothing a page shows.
     Nothing,
 }
 
-/// What `change` touches. Unknown kinds touch nothing: a newer node may log kinds
-/// an older one does not know, and those still reach pages within their lifetime.
+/// What `change` touches ([`ChangeKind::reach`]). Unknown kinds touch nothing: a
+/// newer node may log kinds an older one does not know, and those still reach
+/// pages within their lifetime.
 pub(crate) fn touches(change: &Change) -> Touches {
-    let post = PostId(change.entity_id);
-    match change.kind.as_str() {
-        "post.created" | "post.edited" | "post.deleted" | "post.undeleted" | "vote.cast"
-        | "answer.accepted" => Touches::IndexedPost(post),
-        // A flag that hides a post deletes it too, which is logged on its own.
-        "post.closed" | "post.reopened" | "post.locked" | "post.unlocked" | "post.protected"
-        | "post.unprotected" | "comment.restored" | "flag.created" => Touches::Thread(post),
-        "comment.created" | "comment.voted" => Touches::Comment(CommentId(change.entity_id)),
-        "user.updated" | "user.role_changed" | "user.deleted" | "category.created"
-        | "bulk.loaded" => Touches::Everything,
-        _ => Touches::Nothing,
+    let id = change.entity_id;
+    match change.kind().map(ChangeKind::reach) {
+        Some(Reach::IndexedPost) => Touches::IndexedPost(PostId(id)),
+        Some(Reach::Thread) => Touches::Thread(PostId(id)),
+        Some(Reach::Comment) => Touches::Comment(CommentId(id)),
+        Some(Reach::Everything) => Touches::Everything,
+        Some(Reach::Nothing) | None => Touches::Nothing,
     }
 }
 

@@ -3,6 +3,7 @@
 
 use crate::{Backend, Cols, Db, DbArgs, db_error};
 use ponder_core::UserId;
+use ponder_core::changes::ChangeKind;
 use ponder_core::paging::PER_PAGE;
 use ponder_store::rows;
 use ponder_store::user_columns;
@@ -190,7 +191,7 @@ impl Backend {
         user: UserId,
         sql: &'static str,
         bind: impl FnOnce(sqlx::query::Query<'_, Db, DbArgs>) -> sqlx::query::Query<'_, Db, DbArgs>,
-        change: &str,
+        change: ChangeKind,
     ) -> StoreResult<()> {
         let mut tx = self.writer.begin().await.map_err(db_error)?;
         self.count();
@@ -201,14 +202,7 @@ impl Backend {
         if done.rows_affected() == 0 {
             return Err(StoreError::not_found(format!("user {user}")));
         }
-        self.count();
-        sqlx::query("INSERT INTO changes (kind, entity_id, created_at) VALUES ($1, $2, $3)")
-            .bind(change)
-            .bind(user.0)
-            .bind(ponder_core::time::now())
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
+        self.log_change(&mut tx, change, user.0).await?;
         tx.commit().await.map_err(db_error)
     }
 
@@ -226,7 +220,7 @@ impl Backend {
                     .bind(edit.about.markdown().to_owned())
                     .bind(edit.about.html().to_owned())
             },
-            "user.updated",
+            ChangeKind::UserUpdated,
         )
         .await
     }
@@ -237,7 +231,7 @@ impl Backend {
             user,
             "UPDATE users SET password_hash = $2 WHERE id = $1 AND deleted_at IS NULL",
             |q| q.bind(hash),
-            "user.password_changed",
+            ChangeKind::UserPasswordChanged,
         )
         .await
     }
@@ -271,16 +265,8 @@ impl Backend {
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
-        self.count();
-        sqlx::query(
-            "INSERT INTO changes (kind, entity_id, created_at) \
-             VALUES ('user.password_changed', $1, $2)",
-        )
-        .bind(user.0)
-        .bind(at)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
+        self.log_change_at(&mut tx, ChangeKind::UserPasswordChanged, user.0, at)
+            .await?;
         tx.commit().await.map_err(db_error)
     }
 
@@ -289,7 +275,7 @@ impl Backend {
             user,
             "UPDATE users SET role = $2 WHERE id = $1 AND deleted_at IS NULL",
             |q| q.bind(role.as_str()),
-            "user.role_changed",
+            ChangeKind::UserRoleChanged,
         )
         .await
     }
@@ -299,7 +285,7 @@ impl Backend {
             user,
             "UPDATE users SET email_verified_at = $2 WHERE id = $1 AND deleted_at IS NULL",
             |q| q.bind(at),
-            "user.email_verified",
+            ChangeKind::UserEmailVerified,
         )
         .await
     }
@@ -332,15 +318,8 @@ impl Backend {
                 .await
                 .map_err(db_error)?;
         }
-        self.count();
-        sqlx::query(
-            "INSERT INTO changes (kind, entity_id, created_at) VALUES ('user.deleted', $1, $2)",
-        )
-        .bind(user.0)
-        .bind(at)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
+        self.log_change_at(&mut tx, ChangeKind::UserDeleted, user.0, at)
+            .await?;
         tx.commit().await.map_err(db_error)
     }
 

@@ -4,6 +4,7 @@
 
 use crate::writes::Tx;
 use crate::{Backend, Db, db_error};
+use ponder_core::changes::ChangeKind;
 use ponder_core::{CommentId, PostId, UserId};
 use ponder_store::{
     BulkBadge, BulkBatch, BulkComment, BulkLoaded, BulkPost, BulkTag, BulkUser, BulkVote,
@@ -243,7 +244,7 @@ impl Backend {
         loaded.duplicates = self
             .update_from_values(&mut tx, &duplicates, &SET_DUPLICATES)
             .await?;
-        self.log_change(&mut tx, "bulk.loaded", loaded.posts as i64)
+        self.log_change(&mut tx, ChangeKind::BulkLoaded, loaded.posts as i64)
             .await?;
         self.commit(tx).await?;
         self.after_bulk_load().await?;
@@ -455,11 +456,15 @@ impl Backend {
         self.commit(tx).await
     }
 
-    pub(crate) async fn last_change_of_impl(&self, kind: &str, after: i64) -> StoreResult<i64> {
+    pub(crate) async fn last_change_of_impl(
+        &self,
+        kind: ChangeKind,
+        after: i64,
+    ) -> StoreResult<i64> {
         self.count();
         let (id,): (Option<i64>,) =
             sqlx::query_as("SELECT max(id) FROM changes WHERE id > $2 AND kind = $1")
-                .bind(kind)
+                .bind(kind.as_str())
                 .bind(after)
                 .fetch_one(&self.readers)
                 .await

@@ -5,6 +5,7 @@
 // revision with the post's full new state, so history is never rewritten.
 
 use crate::{Backend, Cols, db_error};
+use ponder_core::changes::ChangeKind;
 use ponder_core::refusal::Refusal;
 use ponder_core::{PostId, UserId};
 use ponder_store::revision_columns;
@@ -233,15 +234,8 @@ impl Backend {
         .fetch_one(&mut **tx)
         .await
         .map_err(db_error)?;
-        self.count();
-        sqlx::query(
-            "INSERT INTO changes (kind, entity_id, created_at) VALUES ('post.edited', $1, $2)",
-        )
-        .bind(edit.post.0)
-        .bind(edit.at)
-        .execute(&mut **tx)
-        .await
-        .map_err(db_error)?;
+        self.log_change_at(tx, ChangeKind::PostEdited, edit.post.0, edit.at)
+            .await?;
         Ok(revision)
     }
 
@@ -374,9 +368,9 @@ impl Backend {
         self.log_change(
             tx,
             if deleted {
-                "post.deleted"
+                ChangeKind::PostDeleted
             } else {
-                "post.undeleted"
+                ChangeKind::PostUndeleted
             },
             post.0,
         )

@@ -6,6 +6,7 @@
 use crate::reputation::Ledger;
 use crate::writes::Tx;
 use crate::{Backend, Cols, db_error};
+use ponder_core::changes::ChangeKind;
 use ponder_core::paging::PER_PAGE;
 use ponder_core::refusal::Refusal;
 use ponder_core::{CommentId, PostId, UserId};
@@ -146,7 +147,7 @@ impl Backend {
                 }
             }
         }
-        self.log_change(&mut tx, "flag.created", flag.post.0)
+        self.log_change(&mut tx, ChangeKind::FlagCreated, flag.post.0)
             .await?;
         self.commit(tx).await?;
         Ok(hidden)
@@ -259,7 +260,8 @@ impl Backend {
                 .await
                 .map_err(db_error)?;
         }
-        self.log_change(&mut tx, "comment.restored", post).await?;
+        self.log_change(&mut tx, ChangeKind::CommentRestored, post)
+            .await?;
         self.commit(tx).await
     }
 
@@ -407,9 +409,9 @@ impl Backend {
         self.log_change(
             &mut tx,
             if vote.close {
-                "post.closed"
+                ChangeKind::PostClosed
             } else {
-                "post.reopened"
+                ChangeKind::PostReopened
             },
             vote.question.0,
         )
@@ -438,7 +440,7 @@ impl Backend {
         sql: &'static str,
         on: bool,
         at: i64,
-        change: &str,
+        change: ChangeKind,
     ) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         self.count();
@@ -467,9 +469,9 @@ impl Backend {
             locked,
             at,
             if locked {
-                "post.locked"
+                ChangeKind::PostLocked
             } else {
-                "post.unlocked"
+                ChangeKind::PostUnlocked
             },
         )
         .await
@@ -486,7 +488,7 @@ impl Backend {
             "UPDATE posts SET protected_at = $2 WHERE id = $1 AND kind = 'question' AND deleted_at IS NULL",
             protected,
             at,
-            if protected { "post.protected" } else { "post.unprotected" },
+            if protected { ChangeKind::PostProtected } else { ChangeKind::PostUnprotected },
         )
         .await
     }

@@ -9,6 +9,7 @@
 use crate::writes::Tx;
 use crate::{Backend, Cols, db_error};
 use ponder_core::badges::{self, BadgeKind};
+use ponder_core::changes::ChangeKind;
 use ponder_core::refusal::Refusal;
 use ponder_core::reputation::{REPUTATION_FLOOR, ReputationRules, utc_day};
 use ponder_core::{CommentId, PostId, UserId};
@@ -321,7 +322,8 @@ impl Backend {
             self.award_badge(&mut tx, author, badge, Some(vote.post.0), at)
                 .await?;
         }
-        self.log_change(&mut tx, "vote.cast", vote.post.0).await?;
+        self.log_change(&mut tx, ChangeKind::VoteCast, vote.post.0)
+            .await?;
         self.commit(tx).await
     }
 
@@ -413,7 +415,7 @@ impl Backend {
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
-        self.log_change(&mut tx, "answer.accepted", question.0)
+        self.log_change(&mut tx, ChangeKind::AnswerAccepted, question.0)
             .await?;
         self.commit(tx).await
     }
@@ -587,7 +589,8 @@ impl Backend {
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
-        self.log_change(&mut tx, "comment.voted", comment.0).await?;
+        self.log_change(&mut tx, ChangeKind::CommentVoted, comment.0)
+            .await?;
         self.commit(tx).await?;
         Ok((voted, new_score))
     }

@@ -495,7 +495,11 @@ impl ponder_store::Store for Backend {
         self.restore_indexes_impl(source).await
     }
 
-    async fn last_change_of(&self, kind: &str, after: i64) -> StoreResult<i64> {
+    async fn last_change_of(
+        &self,
+        kind: ponder_core::changes::ChangeKind,
+        after: i64,
+    ) -> StoreResult<i64> {
         self.last_change_of_impl(kind, after).await
     }
 

@@ -5,6 +5,7 @@
 use crate::reputation::Ledger;
 use crate::writes::Tx;
 use crate::{Backend, Cols, db_error};
+use ponder_core::changes::ChangeKind;
 use ponder_core::reputation::ReputationRules;
 use ponder_core::{PostId, UserId};
 use ponder_store::rows::{RowAccess, user_ref};
@@ -59,7 +60,8 @@ impl Backend {
         .fetch_one(&mut *tx)
         .await
         .map_err(db_error)?;
-        self.log_change(&mut tx, "suggestion.created", id).await?;
+        self.log_change(&mut tx, ChangeKind::SuggestionCreated, id)
+            .await?;
         self.commit(tx).await?;
         Ok(id)
     }
@@ -224,7 +226,8 @@ impl Backend {
         let mut tx = self.begin().await?;
         self.close_suggestion(&mut tx, id, "rejected", reviewer, reason, at)
             .await?;
-        self.log_change(&mut tx, "suggestion.rejected", id).await?;
+        self.log_change(&mut tx, ChangeKind::SuggestionRejected, id)
+            .await?;
         self.commit(tx).await
     }
 }

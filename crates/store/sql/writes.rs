@@ -5,6 +5,7 @@
 // SQLite's single writer serialises them anyway.
 
 use crate::{Backend, Db, db_error};
+use ponder_core::changes::ChangeKind;
 use ponder_core::markdown::SafeHtml;
 use ponder_core::refusal::Refusal;
 use ponder_core::{CategoryId, CommentId, PostId, UserId};
@@ -28,18 +29,31 @@ impl Backend {
         tx.commit().await.map_err(db_error)
     }
 
-    /// Appends to the change log inside `tx`.
+    /// Appends to the change log inside `tx`, stamped now. Every write logs its
+    /// change this way, in its own transaction: nothing appends to `changes` by hand.
     pub(crate) async fn log_change(
         &self,
         tx: &mut Tx<'_>,
-        kind: &str,
+        kind: ChangeKind,
         entity_id: i64,
+    ) -> StoreResult<()> {
+        self.log_change_at(tx, kind, entity_id, ponder_core::time::now())
+            .await
+    }
+
+    /// [`Backend::log_change`], stamped `at` (the time the write itself records).
+    pub(crate) async fn log_change_at(
+        &self,
+        tx: &mut Tx<'_>,
+        kind: ChangeKind,
+        entity_id: i64,
+        at: i64,
     ) -> StoreResult<()> {
         self.count();
         sqlx::query("INSERT INTO changes (kind, entity_id, created_at) VALUES ($1, $2, $3)")
-            .bind(kind)
+            .bind(kind.as_str())
             .bind(entity_id)
-            .bind(ponder_core::time::now())
+            .bind(at)
             .execute(&mut **tx)
             .await
             .map_err(db_error)?;
@@ -84,7 +98,8 @@ impl Backend {
             suspended_until: None,
             suspension_reason: String::new(),
         };
-        self.log_change(tx, "user.created", user.id.0).await?;
+        self.log_change(tx, ChangeKind::UserCreated, user.id.0)
+            .await?;
         Ok(user)
     }
 
@@ -111,7 +126,7 @@ impl Backend {
             description: new.description,
             position: new.position,
         };
-        self.log_change(&mut tx, "category.created", category.id.0)
+        self.log_change(&mut tx, ChangeKind::CategoryCreated, category.id.0)
             .await?;
         self.commit(tx).await?;
         Ok(category)
@@ -202,7 +217,8 @@ impl Backend {
     ) -> StoreResult<PostId> {
         self.queue_first_post(&mut tx, author, id, at).await?;
         self.award_badge(&mut tx, author, badge, None, at).await?;
-        self.log_change(&mut tx, "post.created", id).await?;
+        self.log_change(&mut tx, ChangeKind::PostCreated, id)
+            .await?;
         self.commit(tx).await?;
         Ok(PostId(id))
     }
@@ -323,7 +339,8 @@ impl Backend {
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
-        self.log_change(&mut tx, "comment.created", id).await?;
+        self.log_change(&mut tx, ChangeKind::CommentCreated, id)
+            .await?;
         self.commit(tx).await?;
         Ok(CommentId(id))
     }

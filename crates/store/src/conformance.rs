@@ -2441,9 +2441,29 @@ pub async fn bulk_updates_link_and_exports_read_back(store: Arc<dyn Store>) {
     store.recount().await.unwrap();
     assert_eq!(store.content_counts().await.unwrap(), (1, 5));
     let last = store.last_change_id().await.unwrap();
-    assert_eq!(store.last_change_of("bulk.loaded", 0).await.unwrap(), last);
-    assert_eq!(store.last_change_of("bulk.loaded", last).await.unwrap(), 0);
-    assert_eq!(store.last_change_of("no.such.kind", 0).await.unwrap(), 0);
+    use ponder_core::changes::ChangeKind;
+    assert_eq!(
+        store
+            .last_change_of(ChangeKind::BulkLoaded, 0)
+            .await
+            .unwrap(),
+        last
+    );
+    assert_eq!(
+        store
+            .last_change_of(ChangeKind::BulkLoaded, last)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store
+            .last_change_of(ChangeKind::PostLocked, 0)
+            .await
+            .unwrap(),
+        0,
+        "a kind never logged"
+    );
 
     let mut posts = Vec::new();
     let mut after = 0;

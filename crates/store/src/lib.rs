@@ -359,7 +359,11 @@ pub trait Store: Send + Sync + 'static {
     /// The id of the newest change of `kind` after change `after` (0 when there is
     /// none): whether a bulk load happened since the search index was built, say.
     /// Reads only the changes after `after`.
-    async fn last_change_of(&self, kind: &str, after: i64) -> StoreResult<i64>;
+    async fn last_change_of(
+        &self,
+        kind: ponder_core::changes::ChangeKind,
+        after: i64,
+    ) -> StoreResult<i64>;
 
     /// The newest change's id (0 when there is none).
     async fn last_change_id(&self) -> StoreResult<i64>;

@@ -248,12 +248,20 @@ pub struct AnswerSummary {
 pub struct Change {
     /// Increasing id; followers remember the last one they handled.
     pub id: i64,
-    /// What happened, e.g. `"post.created"`.
+    /// What happened, as stored (see [`Change::kind`]).
     pub kind: String,
     /// The id of the thing it happened to.
     pub entity_id: i64,
     /// When.
     pub created_at: Timestamp,
+}
+
+impl Change {
+    /// What happened; `None` for a kind this version does not know (a newer node
+    /// may log kinds an older one does not).
+    pub fn kind(&self) -> Option<ponder_core::changes::ChangeKind> {
+        ponder_core::changes::ChangeKind::parse(&self.kind)
+    }
 }
 
 /// Which questions a list shows.
