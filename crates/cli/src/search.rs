@@ -57,10 +57,14 @@ pub fn start_following(index: Arc<SearchIndex>, store: Arc<dyn Store>, pages: Ar
                 tracing::warn!(%err, "the search index could not catch up; it will keep trying")
             }
         }
-        ponder_search::follow(index, store, FOLLOW_INTERVAL, move |synced| {
-            pages.followed(synced);
-        })
-        .await;
+        // The page cache follows from where the index stands now: it was emptied
+        // just above. Each subscriber keeps its own position, so a failing index
+        // does not keep other nodes' writes from reaching the kept pages.
+        let pages = ponder_web::page_cache::FeedSubscriber::new(pages, index.last_change());
+        let subscribers: Vec<Arc<dyn ponder_feed::Subscriber>> = vec![index, Arc::new(pages)];
+        ponder_feed::Follower::new(store, subscribers, 1_000)
+            .run(FOLLOW_INTERVAL)
+            .await;
     });
 }
 

@@ -11,7 +11,8 @@ use crate::directory::ReadDirectory;
 use crate::query::{PostKindFilter, SearchQuery};
 use ponder_core::markdown::{cut_at_word, plain_text};
 use ponder_core::{CategoryId, PostId};
-use ponder_store::{Category, PostKind, SearchDoc, Store, StoreError};
+use ponder_feed::Gathered;
+use ponder_store::{Category, Change, PostKind, SearchDoc, Store, StoreError};
 use std::collections::HashMap;
 use std::ops::Bound;
 use std::path::Path;
@@ -325,32 +326,37 @@ impl SearchIndex {
     /// [`SearchIndex::sync_once`], telling also which questions' threads changed.
     pub async fn sync_batch(&self, store: &dyn Store, batch: u32) -> SearchResult<Synced> {
         let changes = store.changes_since(self.last_change(), batch).await?;
-        let Some(last) = changes.last().map(|c| c.id) else {
+        if changes.is_empty() {
             return Ok(Synced::default());
+        }
+        let gathered = Gathered::from_changes(&changes);
+        // Read before the index moves past these changes: a failure here leaves
+        // them to be read again.
+        let questions = store
+            .thread_questions(&gathered.posts(), &gathered.comments)
+            .await?;
+        self.take_changes(store, &changes).await?;
+        Ok(Synced {
+            changes: changes.len(),
+            questions,
+            everything: gathered.everything,
+        })
+    }
+
+    /// Indexes again the posts `changes` touch and moves the index's position to
+    /// the last of them; on an error the position stays, so nothing is missed.
+    pub async fn take_changes(&self, store: &dyn Store, changes: &[Change]) -> SearchResult<()> {
+        let Some(last) = changes.last().map(|c| c.id) else {
+            return Ok(());
         };
-        let gathered = crate::changes::gather(&changes);
+        let gathered = Gathered::from_changes(changes);
         let docs = store.search_documents(&gathered.indexed).await?;
         let categories = if docs.is_empty() {
             Vec::new()
         } else {
             store.categories().await?
         };
-        // The documents name their questions; the other posts' and the comments'
-        // are looked up (no query when there are none). Read before the index moves
-        // past these changes: a failure here leaves them to be read again, so no
-        // page misses hearing of them.
-        let mut questions = store
-            .thread_questions(&gathered.threads, &gathered.comments)
-            .await?;
-        questions.extend(docs.iter().map(|d| d.question_id));
-        questions.sort_unstable();
-        questions.dedup();
-        self.write(&docs, &categories, last)?;
-        Ok(Synced {
-            changes: changes.len(),
-            questions,
-            everything: gathered.everything,
-        })
+        self.write(&docs, &categories, last)
     }
 
     /// Takes in every change there is, batch by batch.
@@ -872,30 +878,22 @@ pub struct Synced {
     pub everything: bool,
 }
 
-/// Follows the change log until the process ends: polls every `interval`, hands
-/// `changed` what each pass took in, when it took in anything (so that caches of
-/// what the index and the database show can drop it), and after a failure waits
-/// longer before trying again.
-pub async fn follow(
-    index: std::sync::Arc<SearchIndex>,
-    store: std::sync::Arc<dyn Store>,
-    interval: std::time::Duration,
-    changed: impl Fn(&Synced) + Send + 'static,
-) {
-    let mut wait = interval;
-    loop {
-        tokio::time::sleep(wait).await;
-        match index.sync_batch(&*store, 1_000).await {
-            Ok(synced) => {
-                if synced.changes > 0 {
-                    changed(&synced);
-                }
-                wait = interval;
-            }
-            Err(err) => {
-                tracing::warn!(%err, "the search index could not take in changes; retrying");
-                wait = (wait * 2).min(std::time::Duration::from_secs(30));
-            }
-        }
+/// The index follows the change log as one of the feed's subscribers.
+#[async_trait::async_trait]
+impl ponder_feed::Subscriber for SearchIndex {
+    fn name(&self) -> &'static str {
+        "search index"
+    }
+
+    fn position(&self) -> i64 {
+        self.last_change()
+    }
+
+    async fn take(
+        &self,
+        store: &dyn Store,
+        changes: &[Change],
+    ) -> Result<(), ponder_feed::SubscriberError> {
+        Ok(self.take_changes(store, changes).await?)
     }
 }

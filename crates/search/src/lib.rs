@@ -6,17 +6,15 @@
 //!   search for and notes on what was ignored and why.
 //!
 //! - [`index`]: the tantivy index in `<data>/index`, one document per visible post,
-//!   kept in step with the database by following its change log.
-//!
-//! - `changes`: what each kind of change-log entry asks of the follower.
+//!   kept in step with the database as a subscriber of the change feed
+//!   (`ponder_feed`).
 //!
 //! - `directory`: the index folder as tantivy reads it, with `pread` instead of a
 //!   mapping, so that the index's pages stay out of the server's resident memory.
 
-mod changes;
 mod directory;
 pub mod index;
 pub mod query;
 
-pub use index::{SearchError, SearchHit, SearchIndex, SearchResults, SearchSort, follow};
+pub use index::{SearchError, SearchHit, SearchIndex, SearchResults, SearchSort};
 pub use query::{PostKindFilter, SearchQuery, parse};

@@ -338,12 +338,11 @@ async fn the_follower_makes_new_posts_searchable_within_a_second(store: Arc<dyn 
     let ann = fx::user(s, "ann").await;
     let cat = fx::category(s, None, "general").await;
     let index = Arc::new(SearchIndex::in_memory().unwrap());
-    let follower = tokio::spawn(ponder_search::follow(
-        index.clone(),
-        store.clone(),
-        std::time::Duration::from_millis(100),
-        |_| {},
-    ));
+    let subscribers: Vec<Arc<dyn ponder_feed::Subscriber>> = vec![index.clone()];
+    let follower = tokio::spawn(
+        ponder_feed::Follower::new(store.clone(), subscribers, 1_000)
+            .run(std::time::Duration::from_millis(100)),
+    );
     let q = fx::ask(s, ann.id, cat.id, "Zeppelins over the harbour", &["x"], 0).await;
     let posted = std::time::Instant::now();
     while ids(&index, "zeppelins").is_empty() {

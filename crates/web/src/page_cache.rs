@@ -27,10 +27,12 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use ponder_search::index::Synced;
+use ponder_core::PostId;
+use ponder_feed::{Gathered, Subscriber, SubscriberError};
+use ponder_store::{Change, Store};
 use std::collections::HashMap;
 use std::io::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 use std::time::Duration;
 
@@ -133,17 +135,16 @@ impl PageCache {
         self.generation.fetch_add(1, Ordering::AcqRel);
     }
 
-    /// What the change-log follower took in: the threads of its questions changed
-    /// (posts, votes, comments, moderation), and so, perhaps, did what list pages
-    /// show (new posts, scores, a search index that has just taken them in); when
-    /// it says everything may have changed, every page is stale. Writes made on
-    /// this node were applied when they were written; this is how those of other
-    /// nodes and commands arrive.
-    pub fn followed(&self, synced: &Synced) {
-        if synced.everything {
+    /// What the change feed brought: the threads of `questions` changed (posts,
+    /// votes, comments, moderation), and so, perhaps, did what list pages show (new
+    /// posts, scores, a search index that has just taken them in); with
+    /// `everything`, every page is stale. Writes made on this node were applied
+    /// when they were written; this is how those of other nodes and commands arrive.
+    pub fn followed(&self, questions: &[PostId], everything: bool) {
+        if everything {
             self.invalidate();
         } else {
-            let questions: Vec<i64> = synced.questions.iter().map(|q| q.0).collect();
+            let questions: Vec<i64> = questions.iter().map(|q| q.0).collect();
             self.touch_threads(&questions);
         }
     }
@@ -192,6 +193,52 @@ impl PageCache {
 impl Default for PageCache {
     fn default() -> Self {
         Self::new(DEFAULT_CAPACITY)
+    }
+}
+
+/// The page cache as a subscriber of the change feed: how writes made on other
+/// nodes and by commands reach the pages kept here. Its position lives in memory,
+/// from where the log stood when it started (the cache was empty then).
+pub struct FeedSubscriber {
+    cache: Arc<PageCache>,
+    position: AtomicI64,
+}
+
+impl FeedSubscriber {
+    /// A subscriber for `cache`, taking in the changes after `position`.
+    pub fn new(cache: Arc<PageCache>, position: i64) -> Self {
+        Self {
+            cache,
+            position: AtomicI64::new(position),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl Subscriber for FeedSubscriber {
+    fn name(&self) -> &'static str {
+        "page cache"
+    }
+
+    fn position(&self) -> i64 {
+        self.position.load(Ordering::Acquire)
+    }
+
+    async fn take(&self, store: &dyn Store, changes: &[Change]) -> Result<(), SubscriberError> {
+        let Some(last) = changes.last().map(|c| c.id) else {
+            return Ok(());
+        };
+        let gathered = Gathered::from_changes(changes);
+        let questions = if gathered.everything {
+            Vec::new()
+        } else {
+            store
+                .thread_questions(&gathered.posts(), &gathered.comments)
+                .await?
+        };
+        self.cache.followed(&questions, gathered.everything);
+        self.position.store(last, Ordering::Release);
+        Ok(())
     }
 }
 
@@ -523,18 +570,13 @@ mod tests {
         assert_ne!(cache.generation(), generation);
         // The follower: the questions it names, and the lists even when it names none.
         let (eight_before, lists_before) = (cache.version(eight), cache.version(Scope::Lists));
-        let pass = |questions: &[i64], everything| Synced {
-            changes: 1,
-            questions: questions.iter().copied().map(PostId).collect(),
-            everything,
-        };
-        cache.followed(&pass(&[], false));
+        cache.followed(&[], false);
         assert_eq!(cache.version(eight), eight_before);
         assert_ne!(cache.version(Scope::Lists), lists_before);
-        cache.followed(&pass(&[8], false));
+        cache.followed(&[PostId(8)], false);
         assert_ne!(cache.version(eight), eight_before);
         let (eight_before, generation) = (cache.version(eight), cache.generation());
-        cache.followed(&pass(&[], true));
+        cache.followed(&[], true);
         assert_eq!(cache.version(eight), eight_before);
         assert_ne!(cache.generation(), generation, "everything is stale");
     }

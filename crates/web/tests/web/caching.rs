@@ -525,3 +525,55 @@ async fn writer_id(app: &TestApp) -> ponder_core::UserId {
         .user
         .id
 }
+
+/// A search index that cannot take anything in, as one whose disk is full.
+struct BrokenIndex;
+
+#[async_trait::async_trait]
+impl ponder_feed::Subscriber for BrokenIndex {
+    fn name(&self) -> &'static str {
+        "search index"
+    }
+
+    fn position(&self) -> i64 {
+        0
+    }
+
+    async fn take(
+        &self,
+        _: &dyn ponder_store::Store,
+        _: &[ponder_store::Change],
+    ) -> Result<(), ponder_feed::SubscriberError> {
+        Err("no space left on device".into())
+    }
+}
+
+/// Another node's comment reaches this node's kept pages even while its search
+/// index fails to take in changes: each subscriber of the feed goes at its own
+/// pace (issue 17).
+#[tokio::test]
+async fn a_failing_index_does_not_keep_other_nodes_writes_from_kept_pages() {
+    let app = TestApp::new().await;
+    let (s, path, _, other_path) = two_questions(&app).await;
+    let visitor = app.client("10.0.0.13");
+    keep_pages(&app, &visitor, &[&path, &other_path]).await;
+    let pages = ponder_web::page_cache::FeedSubscriber::new(
+        app.pages.clone(),
+        app.store.last_change_id().await.unwrap(),
+    );
+    let subscribers: Vec<std::sync::Arc<dyn ponder_feed::Subscriber>> =
+        vec![std::sync::Arc::new(BrokenIndex), std::sync::Arc::new(pages)];
+    let follower = ponder_feed::Follower::new(app.store.clone(), subscribers, 1_000);
+
+    fx::comment(&*app.store, s.question, s.bob.id, 95).await;
+    let fed = follower.pass().await;
+    assert!(
+        matches!(&fed[0], ponder_feed::follower::Fed::Failed(_)),
+        "{fed:?}"
+    );
+    assert_eq!(fed[1], ponder_feed::follower::Fed::Took(1));
+    let (queries, page) = queries_during(&app, visitor.get(&path)).await;
+    assert!(queries > 0 && page.body.contains("Comment at 95"));
+    let (queries, _) = queries_during(&app, visitor.get(&other_path)).await;
+    assert_eq!(queries, 0, "another question's page stays");
+}

@@ -235,20 +235,33 @@ impl TestApp {
         self.pages.invalidate();
     }
 
-    /// Takes in the change log as the server's follower does, pass by pass, handing
-    /// each pass to the page cache: how writes made on other nodes reach this one.
-    /// Waits (up to five seconds) for changes PostgreSQL holds back.
+    /// Takes in the change log as the server's follower does, pass by pass: the
+    /// search index and the page cache, each a subscriber of the feed, from where
+    /// the index stands. How writes made on other nodes reach this one. Waits (up
+    /// to five seconds) for changes PostgreSQL holds back.
     pub async fn follow(&self) {
         let newest = self.store.last_change_id().await.unwrap();
+        let pages = ponder_web::page_cache::FeedSubscriber::new(
+            self.pages.clone(),
+            self.search.last_change(),
+        );
+        let subscribers: Vec<Arc<dyn ponder_feed::Subscriber>> =
+            vec![self.search.clone(), Arc::new(pages)];
+        let follower = ponder_feed::Follower::new(self.store.clone(), subscribers, 1_000);
         for _ in 0..250 {
-            let synced = self.search.sync_batch(&*self.store, 1_000).await.unwrap();
-            if synced.changes > 0 {
-                self.pages.followed(&synced);
-            }
+            let fed = follower.pass().await;
+            assert!(
+                fed.iter()
+                    .all(|f| !matches!(f, ponder_feed::follower::Fed::Failed(_))),
+                "{fed:?}"
+            );
             if self.search.last_change() >= newest {
                 return;
             }
-            if synced.changes == 0 {
+            if !fed
+                .iter()
+                .any(|f| matches!(f, ponder_feed::follower::Fed::Took(_)))
+            {
                 tokio::time::sleep(std::time::Duration::from_millis(20)).await;
             }
         }

@@ -1,0 +1,18 @@
+//! The change feed: every write appends to the change log in its own transaction
+//! (`ponder_core::changes`), and this crate hands the log to each [`Subscriber`]
+//! (the search index, the page cache, and the notifications, mail, webhooks and
+//! federation to come) at its own pace, on one node or many, without a broker.
+//!
+//! Each subscriber keeps its own position, the id of the last change it took in,
+//! where it keeps it (the search index in its commits, the page cache in memory);
+//! the [`Follower`] reads what each has not seen and hands it over. A subscriber
+//! that fails is retried later, with a growing pause, and holds back nobody else.
+//!
+//! - [`reach`]: what a batch of changes touches, gathered.
+//! - [`follower`]: the subscribers and the follower that feeds them.
+
+pub mod follower;
+pub mod reach;
+
+pub use follower::{Follower, Subscriber, SubscriberError};
+pub use reach::Gathered;
