@@ -8,6 +8,13 @@
 //! the [`Follower`] reads what each has not seen and hands it over. A subscriber
 //! that fails is retried later, with a growing pause, and holds back nobody else.
 //!
+//! Work that must happen once per site (mail, webhooks, deliveries to other
+//! servers) runs on one node at a time: such a subscriber holds the store's lease
+//! for it (`Store::lead`: a PostgreSQL advisory lock; on SQLite the one process)
+//! and keeps its position in the database (`Store::feed_position`,
+//! `Store::set_feed_position`), so that the node that takes over goes on from
+//! where the last one stopped.
+//!
 //! - [`reach`]: what a batch of changes touches, gathered.
 //! - [`follower`]: the subscribers and the follower that feeds them.
 

@@ -51,6 +51,8 @@ macro_rules! lock_text {
 mod accounts;
 mod bulk;
 mod editing;
+mod feed;
+mod lead;
 mod migrations;
 mod moderation;
 mod queries;

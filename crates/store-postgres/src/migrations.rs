@@ -16,6 +16,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("../migrations/0005_post_deletions.sql")),
     (6, include_str!("../migrations/0006_session_devices.sql")),
     (7, include_str!("../migrations/0007_signups.sql")),
+    (8, include_str!("../migrations/0008_feed_positions.sql")),
 ];
 
 /// The advisory lock key that serialises migrations across nodes.

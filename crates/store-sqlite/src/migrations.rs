@@ -13,6 +13,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/0004_post_deletions.sql")),
     (5, include_str!("../migrations/0005_session_devices.sql")),
     (6, include_str!("../migrations/0006_signups.sql")),
+    (7, include_str!("../migrations/0007_feed_positions.sql")),
 ];
 
 /// Applies every migration not yet applied.

@@ -284,6 +284,18 @@ impl ponder_store::Store for Backend {
             .await
     }
 
+    async fn feed_position(&self, subscriber: &str) -> StoreResult<i64> {
+        self.feed_position_impl(subscriber).await
+    }
+
+    async fn set_feed_position(&self, subscriber: &str, position: i64, at: i64) -> StoreResult<()> {
+        self.set_feed_position_impl(subscriber, position, at).await
+    }
+
+    async fn lead(&self, work: &str) -> StoreResult<Option<ponder_store::Lease>> {
+        self.lead_impl(work).await
+    }
+
     async fn create_email_token(&self, token: ponder_store::NewEmailToken) -> StoreResult<()> {
         self.create_email_token_impl(token).await
     }

@@ -77,7 +77,8 @@ macro_rules! conformance_tests {
             reputation_history_names_no_deleted_post,
             suspensions_and_the_moderation_log,
             first_posts_wait_for_review,
-            writes_raced_by_another_are_refused_by_name
+            writes_raced_by_another_are_refused_by_name,
+            feed_positions_move_on_and_one_node_leads
         );
     };
     (@each $factory:path; $($name:ident),*) => {
@@ -3362,4 +3363,42 @@ pub async fn writes_raced_by_another_are_refused_by_name(store: Arc<dyn Store>) 
     );
     let thread = store.question_thread(q).await.unwrap().unwrap();
     assert_eq!(thread.answers.len(), 1, "nothing half-written");
+}
+
+/// Site-wide subscribers' positions are stored and never move back; work that
+/// must run on one node is leased to one at a time on PostgreSQL (the one
+/// process leads on SQLite), and a dropped lease frees it (issue 17).
+pub async fn feed_positions_move_on_and_one_node_leads(store: Arc<dyn Store>) {
+    assert_eq!(store.feed_position("mail").await.unwrap(), 0);
+    store.set_feed_position("mail", 5, at(1)).await.unwrap();
+    store.set_feed_position("mail", 3, at(2)).await.unwrap();
+    store.set_feed_position("webhooks", 2, at(3)).await.unwrap();
+    assert_eq!(store.feed_position("mail").await.unwrap(), 5, "never back");
+    assert_eq!(store.feed_position("webhooks").await.unwrap(), 2);
+    store.set_feed_position("mail", 9, at(4)).await.unwrap();
+    assert_eq!(store.feed_position("mail").await.unwrap(), 9);
+
+    let first = store.lead("mail").await.unwrap();
+    assert!(first.is_some());
+    let second = store.lead("mail").await.unwrap();
+    if store.backend() != "postgres" {
+        assert!(second.is_some(), "the one process always leads");
+        return;
+    }
+    assert!(second.is_none(), "one node leads at a time");
+    assert!(
+        store.lead("webhooks").await.unwrap().is_some(),
+        "other work has a lease of its own"
+    );
+    drop(first);
+    // The server frees the lock when it sees the lease's connection close.
+    let mut again = None;
+    for _ in 0..250 {
+        again = store.lead("mail").await.unwrap();
+        if again.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(again.is_some(), "a dropped lease frees the work");
 }

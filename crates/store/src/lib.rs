@@ -365,6 +365,24 @@ pub trait Store: Send + Sync + 'static {
         after: i64,
     ) -> StoreResult<i64>;
 
+    /// Where the feed's site-wide subscriber `subscriber` stands: the id of the
+    /// last change it took in (0 before its first).
+    async fn feed_position(&self, subscriber: &str) -> StoreResult<i64>;
+
+    /// Moves `subscriber`'s stored position on to `position` (never back).
+    async fn set_feed_position(
+        &self,
+        subscriber: &str,
+        position: i64,
+        at: Timestamp,
+    ) -> StoreResult<()>;
+
+    /// The lease of `work` that must run on one node at a time, if no other node
+    /// holds it now (`None` then: try again later). On PostgreSQL an advisory
+    /// lock, released when the lease is dropped or the node dies; on SQLite the
+    /// site is one process, which always leads.
+    async fn lead(&self, work: &str) -> StoreResult<Option<Lease>>;
+
     /// The newest change's id (0 when there is none).
     async fn last_change_id(&self) -> StoreResult<i64>;
 

@@ -696,6 +696,27 @@ pub struct StoredText {
     pub html: String,
 }
 
+/// The right to do work that must run on one node at a time, held until dropped
+/// (see `Store::lead`).
+pub struct Lease {
+    _held: Box<dyn std::any::Any + Send>,
+}
+
+impl Lease {
+    /// A lease that lasts as long as `held` (a connection holding a lock, say).
+    pub fn new(held: impl std::any::Any + Send) -> Self {
+        Self {
+            _held: Box::new(held),
+        }
+    }
+}
+
+impl std::fmt::Debug for Lease {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Lease")
+    }
+}
+
 /// An uploaded avatar image.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Avatar {
