@@ -520,7 +520,7 @@ impl SearchIndex {
             };
             hit.snippet_html = match generator.as_ref().map(|g| g.snippet(text)) {
                 Some(snippet) if !snippet.fragment().is_empty() => snippet.to_html(),
-                _ => escape(&cut_at_word(text, 240)),
+                _ => ponder_core::text::escape_html(&cut_at_word(text, 240)),
             };
         }
         Ok(())
@@ -855,13 +855,6 @@ fn payload_version(index: &Index) -> Option<String> {
 
 fn payload_change(index: &Index) -> Option<i64> {
     payload(index).and_then(|p| p.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// What one pass over the change log took in.

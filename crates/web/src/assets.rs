@@ -1,11 +1,7 @@
 //! Static assets, embedded in the binary and served under names that carry a hash of
 //! their content (`style.3f2a….css`), so browsers may cache them for a year: a new
-//! build with a changed file has a new name.
+//! build with a changed file has a new name. `handlers::static_files` serves them.
 
-use crate::error::AppError;
-use axum::extract::Path;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
 use ponder_core::identicon::fnv1a64;
 use std::sync::LazyLock;
 
@@ -63,24 +59,3 @@ pub static ICON: LazyLock<Asset> = LazyLock::new(|| {
         include_bytes!("../static/icon.svg"),
     )
 });
-
-/// `GET /static/{name}`: an asset by its hashed name.
-pub async fn serve_asset(Path(name): Path<String>) -> Result<Response, AppError> {
-    let asset = [&*STYLESHEET, &*SCRIPT, &*ICON]
-        .into_iter()
-        .find(|a| a.name == name)
-        .ok_or_else(|| AppError::NotFound("There is no such file.".to_owned()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, asset.content_type),
-            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
-        ],
-        asset.body,
-    )
-        .into_response())
-}
-
-/// `GET /favicon.ico`: browsers ask for it by habit; send them to the icon.
-pub async fn favicon() -> Response {
-    crate::views::moved_permanently(&ICON.url())
-}

@@ -102,6 +102,21 @@ impl From<StoreError> for AppError {
     }
 }
 
+/// Turns axum's form rejection into a readable error: 413 for a body over the
+/// limit, 400 for anything else that could not be read.
+pub fn form_error(rejection: axum::extract::rejection::FormRejection) -> AppError {
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::TooLarge(
+            "That form is larger than this site accepts. Shorten it and try again.".into(),
+        )
+    } else {
+        AppError::BadRequest(format!(
+            "The form could not be read ({}). Reload the page and try again.",
+            rejection.body_text().chars().take(200).collect::<String>()
+        ))
+    }
+}
+
 impl From<askama::Error> for AppError {
     fn from(err: askama::Error) -> Self {
         Self::Internal(format!("template: {err}"))

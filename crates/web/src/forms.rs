@@ -2,10 +2,6 @@
 //! beside it. A refused form comes back with its values, never emptied (passwords
 //! excepted: they are never written back into a page).
 
-use crate::error::AppError;
-use axum::extract::rejection::FormRejection;
-use axum::http::StatusCode;
-
 /// Values and messages by field name.
 #[derive(Debug, Clone, Default)]
 pub struct FormState {
@@ -64,21 +60,6 @@ impl FormState {
     /// Whether any field, or the form, has a message.
     pub fn has_errors(&self) -> bool {
         !self.errors.is_empty() || self.general.is_some()
-    }
-}
-
-/// Turns axum's form rejection into a readable error: 413 for a body over the
-/// limit, 400 for anything else that could not be read.
-pub fn form_error(rejection: FormRejection) -> AppError {
-    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        AppError::TooLarge(
-            "That form is larger than this site accepts. Shorten it and try again.".into(),
-        )
-    } else {
-        AppError::BadRequest(format!(
-            "The form could not be read ({}). Reload the page and try again.",
-            rejection.body_text().chars().take(200).collect::<String>()
-        ))
     }
 }
 

@@ -5,12 +5,12 @@
 use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::AppError;
-use crate::forms::form_error;
-use crate::handlers::{ListParams, parse_id};
+use crate::extract::CsrfForm;
+use crate::extract::Id;
+use crate::handlers::ListParams;
 use crate::views::{AdminUserRow, AdminUsersPage, Head, Moment, Pager, render, user_path};
-use axum::Form;
-use axum::extract::rejection::{FormRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::response::Response;
 use ponder_core::UserId;
 use ponder_core::paging::{page_count, parse_page};
@@ -80,13 +80,11 @@ pub struct RoleForm {
 pub async fn set_role(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
-    form: Result<Form<RoleForm>, FormRejection>,
+    Id(id): Id<UserId>,
+    form: CsrfForm<RoleForm>,
 ) -> Result<Response, AppError> {
     require_admin(&ctx, "/admin/users")?;
-    let Form(input) = form.map_err(form_error)?;
-    ctx.verify_csrf(&input.csrf)?;
-    let id = UserId(parse_id(&id, "user")?);
+    let input = form.checked()?;
     let role = match input.role.as_str() {
         "moderator" => Role::Moderator,
         "user" => Role::User,
@@ -107,3 +105,5 @@ pub async fn set_role(
     let done = crate::actions::accounts::set_role(&state, admin, &target, role).await?;
     Ok(done.see_other("/admin/users"))
 }
+
+crate::extract::has_csrf!(RoleForm);

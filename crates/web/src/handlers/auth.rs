@@ -9,15 +9,15 @@ use crate::AppState;
 use crate::auth::tokens::{random_token, sha256_hex};
 use crate::auth::{Ctx, cookies, password};
 use crate::error::AppError;
-use crate::forms::{FormState, form_error};
+use crate::extract::CsrfForm;
+use crate::forms::FormState;
 use crate::page_cache::nothing_stale;
+pub use crate::redirect::see_other;
 use crate::views::{AuthPage, Head, render};
-use axum::Form;
-use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::http::header::{LOCATION, SET_COOKIE};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use ponder_core::UserId;
 use ponder_store::NewSession;
 use serde::Deserialize;
@@ -51,15 +51,6 @@ pub fn safe_next(next: Option<&str>) -> String {
 /// Where the page's `next` parameter says to go back to, made safe.
 pub fn next_of(query: &Result<Query<NextParam>, QueryRejection>) -> String {
     safe_next(query.as_ref().ok().and_then(|q| q.next.as_deref()))
-}
-
-/// A 303 to `location`, optionally setting a cookie.
-pub fn see_other(location: &str, cookie: Option<String>) -> Response {
-    let mut response = (StatusCode::SEE_OTHER, [(LOCATION, location.to_owned())]).into_response();
-    if let Some(value) = cookie.and_then(|c| axum::http::HeaderValue::try_from(c).ok()) {
-        response.headers_mut().append(SET_COOKIE, value);
-    }
-    response
 }
 
 /// Starts a session for `user`, ending `previous` if there was one; returns the
@@ -136,10 +127,9 @@ pub async fn login(
     ctx: Ctx,
     ClientIp(ip): ClientIp,
     UserAgent(agent): UserAgent,
-    form: Result<Form<LoginForm>, FormRejection>,
+    form: CsrfForm<LoginForm>,
 ) -> Result<Response, AppError> {
-    let Form(input) = form.map_err(form_error)?;
-    ctx.verify_csrf(&input.csrf)?;
+    let input = form.checked()?;
     let next = safe_next(Some(&input.next));
     let mut form = FormState::new()
         .with("login", input.login.trim())
@@ -204,21 +194,13 @@ pub struct CsrfOnly {
     csrf: String,
 }
 
-impl CsrfOnly {
-    /// The submitted token.
-    pub fn csrf(&self) -> &str {
-        &self.csrf
-    }
-}
-
 /// `POST /logout`: ends the session and removes its cookie.
 pub async fn logout(
     State(state): State<AppState>,
     ctx: Ctx,
-    form: Result<Form<CsrfOnly>, FormRejection>,
+    form: CsrfForm<CsrfOnly>,
 ) -> Result<Response, AppError> {
-    let Form(input) = form.map_err(form_error)?;
-    ctx.verify_csrf(&input.csrf)?;
+    form.checked()?;
     if let Some(hash) = ctx.session_hash.as_deref() {
         state.store.delete_session(hash).await?;
     }
@@ -248,3 +230,5 @@ mod tests {
         assert_eq!(safe_next(None), "/");
     }
 }
+
+crate::extract::has_csrf!(CsrfOnly, LoginForm);

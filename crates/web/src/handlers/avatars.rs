@@ -17,6 +17,7 @@ use crate::AppState;
 use crate::auth::Ctx;
 use crate::auth::tokens::constant_time_eq;
 use crate::error::AppError;
+use crate::extract::Id;
 use crate::forms::FormState;
 use crate::offload::WorkerPool;
 use axum::extract::multipart::{Multipart, MultipartRejection};
@@ -201,9 +202,8 @@ pub async fn upload_avatar(
 /// `GET /users/{id}/avatar`: the uploaded picture, or the identicon.
 pub async fn avatar(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Id(id): Id<UserId>,
 ) -> Result<Response, AppError> {
-    let id = UserId(parse_id(&id, "user")?);
     Ok(match state.store.avatar(id).await? {
         Some(avatar) => (
             [

@@ -11,13 +11,13 @@ use crate::actions;
 use crate::actions::edits::Edited;
 use crate::auth::Ctx;
 use crate::error::AppError;
-use crate::forms::{FormState, form_error};
+use crate::extract::CsrfForm;
+use crate::extract::Id;
+use crate::forms::FormState;
 use crate::views::{
     AuthorCard, Diff, DiffPiece, EditPage, Head, Moment, RevisionView, RevisionsPage,
     question_path, render,
 };
-use axum::Form;
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -145,13 +145,12 @@ pub async fn save_edit(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    form: Result<Form<EditForm>, FormRejection>,
+    form: CsrfForm<EditForm>,
 ) -> Result<Response, AppError> {
     let here = format!("/posts/{id}/edit");
     let post = editable(&state, &ctx, &id, &here).await?;
     let viewer = ctx.require_writer(&here)?.clone();
-    let Form(input) = form.map_err(form_error)?;
-    ctx.verify_csrf(&input.csrf)?;
+    let input = form.checked()?;
     let is_question = post.kind == PostKind::Question;
     let mut form = FormState::new()
         .with("title", input.title.clone())
@@ -250,9 +249,8 @@ pub fn pieces(old: &str, new: &str) -> Diff {
 pub async fn revisions(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<PostId>,
 ) -> Result<Response, AppError> {
-    let id = PostId(parse_id(&id, "post")?);
     let post = state
         .store
         .editable_post(id)
@@ -308,13 +306,12 @@ pub async fn roll_back(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((id, revision)): Path<(String, String)>,
-    form: Result<Form<CsrfOnly>, FormRejection>,
+    form: CsrfForm<CsrfOnly>,
 ) -> Result<Response, AppError> {
     let here = format!("/posts/{id}/revisions");
     let post = managed_post(&state, &ctx, &id, &here).await?;
     let user = ctx.require_writer(&here)?.clone();
-    let Form(input) = form.map_err(form_error)?;
-    ctx.verify_csrf(input.csrf())?;
+    form.checked()?;
     let revision_id = parse_id(&revision, "revision")?;
     match actions::edits::roll_back(&state, &user, &post, revision_id).await {
         Ok(done) => Ok(done.see_other(&format!("/posts/{}/revisions", post.id))),
@@ -329,12 +326,11 @@ async fn set_deleted(
     state: &AppState,
     ctx: &Ctx,
     id: &str,
-    form: Result<Form<CsrfOnly>, FormRejection>,
+    form: CsrfForm<CsrfOnly>,
     deleted: bool,
 ) -> Result<Response, AppError> {
     let post = managed_post(state, ctx, id, "/").await?;
-    let Form(input) = form.map_err(form_error)?;
-    ctx.verify_csrf(input.csrf())?;
+    form.checked()?;
     let user = ctx.require_writer("/")?;
     let done = actions::edits::set_deleted(state, user, &post, deleted).await?;
     Ok(done.see_other(&post_url(&post)))
@@ -346,7 +342,7 @@ pub async fn delete(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    form: Result<Form<CsrfOnly>, FormRejection>,
+    form: CsrfForm<CsrfOnly>,
 ) -> Result<Response, AppError> {
     set_deleted(&state, &ctx, &id, form, true).await
 }
@@ -356,7 +352,9 @@ pub async fn undelete(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    form: Result<Form<CsrfOnly>, FormRejection>,
+    form: CsrfForm<CsrfOnly>,
 ) -> Result<Response, AppError> {
     set_deleted(&state, &ctx, &id, form, false).await
 }
+
+crate::extract::has_csrf!(EditForm);

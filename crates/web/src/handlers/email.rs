@@ -16,11 +16,11 @@ use crate::auth::mail::Mail;
 use crate::auth::tokens::{is_token_shaped, random_token, sha256_hex};
 use crate::auth::{Ctx, password};
 use crate::error::AppError;
-use crate::forms::{FormState, form_error};
+use crate::extract::CsrfForm;
+use crate::forms::FormState;
 use crate::page_cache::nothing_stale;
 use crate::views::{Head, Link, NoticePage, ResetPage, render};
-use axum::Form;
-use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -270,11 +270,10 @@ pub async fn verify_email(
 pub async fn resend_verification(
     State(state): State<AppState>,
     ctx: Ctx,
-    form: Result<Form<CsrfOnly>, FormRejection>,
+    form: CsrfForm<CsrfOnly>,
 ) -> Result<Response, AppError> {
     let user = ctx.require_user("/settings")?.id;
-    let Form(input) = form.map_err(form_error)?;
-    ctx.verify_csrf(input.csrf())?;
+    form.checked()?;
     if let Err(wait) = mail_verification(&state, user).await? {
         return Err(AppError::RateLimited {
             retry_after_secs: u64::try_from(wait).unwrap_or(1),
@@ -319,10 +318,9 @@ pub async fn reset_request(
     State(state): State<AppState>,
     ctx: Ctx,
     ClientIp(ip): ClientIp,
-    form: Result<Form<ResetRequestForm>, FormRejection>,
+    form: CsrfForm<ResetRequestForm>,
 ) -> Result<Response, AppError> {
-    let Form(input) = form.map_err(form_error)?;
-    ctx.verify_csrf(&input.csrf)?;
+    let input = form.checked()?;
     let mut form = FormState::new().with("email", input.email.trim());
     let email = match validate_email(&input.email) {
         Ok(email) => email,
@@ -399,10 +397,9 @@ pub async fn reset(
     State(state): State<AppState>,
     ctx: Ctx,
     ClientIp(ip): ClientIp,
-    form: Result<Form<ResetForm>, FormRejection>,
+    form: CsrfForm<ResetForm>,
 ) -> Result<Response, AppError> {
-    let Form(input) = form.map_err(form_error)?;
-    ctx.verify_csrf(&input.csrf)?;
+    let input = form.checked()?;
     let mut form = FormState::new().with("token", input.token.trim());
     if let Err(message) = validate_password(&input.password) {
         form.error("password", message);
@@ -439,3 +436,5 @@ pub async fn reset(
     state.store.delete_user_sessions(user, None).await?;
     Ok(nothing_stale(see_other("/login?reset=done", None)))
 }
+
+crate::extract::has_csrf!(ResetForm, ResetRequestForm);

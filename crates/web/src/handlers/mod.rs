@@ -15,6 +15,7 @@ pub mod questions;
 pub mod search;
 pub mod settings;
 pub mod signup;
+pub mod static_files;
 pub mod suggestions;
 pub mod tags;
 pub mod users;

@@ -11,13 +11,13 @@ use crate::actions;
 use crate::auth::Ctx;
 use crate::auth::limits::PostingKind;
 use crate::error::AppError;
-use crate::forms::{FormState, form_error};
+use crate::extract::CsrfForm;
+use crate::extract::Id;
+use crate::forms::FormState;
 use crate::page_cache::nothing_stale;
 use crate::tree::CategoryTree;
 use crate::views::{AskPage, CategoryOption, Head, question_path};
-use axum::Form;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
@@ -107,12 +107,11 @@ pub struct AskForm {
 pub async fn ask(
     State(state): State<AppState>,
     ctx: Ctx,
-    form: Result<Form<AskForm>, FormRejection>,
+    form: CsrfForm<AskForm>,
 ) -> Result<Response, AppError> {
     let user = ctx.require_writer("/ask")?.clone();
     let author = user.id;
-    let Form(input) = form.map_err(form_error)?;
-    ctx.verify_csrf(&input.csrf)?;
+    let input = form.checked()?;
     let mut form = FormState::new()
         .with("title", input.title.clone())
         .with("body", input.body.clone())
@@ -184,17 +183,15 @@ pub struct AnswerForm {
 pub async fn answer(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
-    form: Result<Form<AnswerForm>, FormRejection>,
+    Id(id): Id<PostId>,
+    form: CsrfForm<AnswerForm>,
 ) -> Result<Response, AppError> {
-    let id = PostId(super::parse_id(&id, "question")?);
     // The question alone: its whole thread is read only if the form comes back.
     let question = actions::posts::live_question(&state, id).await?;
     let path = question_path(id, &question.title);
     let user = ctx.require_writer(&format!("{path}#your-answer"))?.clone();
     actions::posts::check_answer(&state, &user, &question)?;
-    let Form(input) = form.map_err(form_error)?;
-    ctx.verify_csrf(&input.csrf)?;
+    let input = form.checked()?;
     let mut forms = PageForms {
         answer: FormState::new().with("body", input.body.clone()),
         ..PageForms::default()
@@ -224,10 +221,9 @@ pub struct CommentForm {
 pub async fn comment(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
-    form: Result<Form<CommentForm>, FormRejection>,
+    Id(post): Id<PostId>,
+    form: CsrfForm<CommentForm>,
 ) -> Result<Response, AppError> {
-    let post = PostId(super::parse_id(&id, "post")?);
     // The question and the post commented on: the whole thread is read only if the
     // form comes back.
     let target = actions::posts::comment_target(&state, post).await?;
@@ -239,8 +235,7 @@ pub async fn comment(
         format!("answer-{post}")
     };
     let user = ctx.require_writer(&format!("{path}#{anchor}"))?.clone();
-    let Form(input) = form.map_err(form_error)?;
-    ctx.verify_csrf(&input.csrf)?;
+    let input = form.checked()?;
     actions::posts::check_comment(&state, &user, &target)?;
     let body = match validate_comment(&input.body) {
         Ok(body) => body,
@@ -305,12 +300,11 @@ pub struct PreviewForm {
 pub async fn preview(
     State(state): State<AppState>,
     ctx: Ctx,
-    form: Result<Form<PreviewForm>, FormRejection>,
+    form: CsrfForm<PreviewForm>,
 ) -> Result<Response, AppError> {
     let user = ctx.require_writer("/ask")?.clone();
     let author = user.id;
-    let Form(input) = form.map_err(form_error)?;
-    ctx.verify_csrf(&input.csrf)?;
+    let input = form.checked()?;
     let Some(html) = preview_of(&state, author, &input.body).await? else {
         return Err(AppError::TooLarge(format!(
             "The text is over {} characters.",
@@ -321,3 +315,5 @@ pub async fn preview(
         ([(CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
     ))
 }
+
+crate::extract::has_csrf!(AnswerForm, AskForm, CommentForm, PreviewForm);

@@ -9,10 +9,10 @@ use crate::actions;
 use crate::auth::device;
 use crate::auth::{Ctx, cookies};
 use crate::error::AppError;
-use crate::forms::{FormState, form_error};
+use crate::extract::CsrfForm;
+use crate::forms::FormState;
 use crate::views::{Head, Moment, SessionRow, SettingsPage, render};
-use axum::Form;
-use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -144,11 +144,10 @@ pub struct ProfileForm {
 pub async fn save_profile(
     State(state): State<AppState>,
     ctx: Ctx,
-    form: Result<Form<ProfileForm>, FormRejection>,
+    form: CsrfForm<ProfileForm>,
 ) -> Result<Response, AppError> {
     let user = ctx.require_writer("/settings")?.clone();
-    let Form(input) = form.map_err(form_error)?;
-    ctx.verify_csrf(&input.csrf)?;
+    let input = form.checked()?;
     let mut form = FormState::new()
         .with("display_name", input.display_name.clone())
         .with("about", input.about.clone());
@@ -176,11 +175,10 @@ pub struct PasswordForm {
 pub async fn change_password(
     State(state): State<AppState>,
     ctx: Ctx,
-    form: Result<Form<PasswordForm>, FormRejection>,
+    form: CsrfForm<PasswordForm>,
 ) -> Result<Response, AppError> {
     let user = ctx.require_user("/settings")?.clone();
-    let Form(input) = form.map_err(form_error)?;
-    ctx.verify_csrf(&input.csrf)?;
+    let input = form.checked()?;
     let mut form = FormState::new();
     let _ = validate_password(&input.new_password).map_err(|m| form.error("new_password", m));
     if input.current_password.is_empty() {
@@ -221,11 +219,10 @@ pub struct DeleteForm {
 pub async fn delete_account(
     State(state): State<AppState>,
     ctx: Ctx,
-    form: Result<Form<DeleteForm>, FormRejection>,
+    form: CsrfForm<DeleteForm>,
 ) -> Result<Response, AppError> {
     let user = ctx.require_user("/settings")?.clone();
-    let Form(input) = form.map_err(form_error)?;
-    ctx.verify_csrf(&input.csrf)?;
+    let input = form.checked()?;
     let mut form = FormState::new();
     if input.confirm != "yes" {
         form.error(
@@ -278,11 +275,10 @@ pub struct EndSessionForm {
 pub async fn end_session(
     State(state): State<AppState>,
     ctx: Ctx,
-    form: Result<Form<EndSessionForm>, FormRejection>,
+    form: CsrfForm<EndSessionForm>,
 ) -> Result<Response, AppError> {
     let user = ctx.require_user("/settings")?.clone();
-    let Form(input) = form.map_err(form_error)?;
-    ctx.verify_csrf(&input.csrf)?;
+    let input = form.checked()?;
     let current = ctx.session_hash.as_deref();
     let done = actions::accounts::end_session(&state, &user, input.session.trim(), current).await?;
     Ok(done.see_other("/settings?saved=session#sessions-heading"))
@@ -292,12 +288,13 @@ pub async fn end_session(
 pub async fn end_other_sessions(
     State(state): State<AppState>,
     ctx: Ctx,
-    form: Result<Form<crate::handlers::auth::CsrfOnly>, FormRejection>,
+    form: CsrfForm<crate::handlers::auth::CsrfOnly>,
 ) -> Result<Response, AppError> {
     let user = ctx.require_user("/settings")?.clone();
-    let Form(input) = form.map_err(form_error)?;
-    ctx.verify_csrf(input.csrf())?;
+    form.checked()?;
     let current = ctx.session_hash.as_deref();
     let done = actions::accounts::end_other_sessions(&state, &user, current).await?;
     Ok(done.see_other("/settings?saved=sessions#sessions-heading"))
 }
+
+crate::extract::has_csrf!(DeleteForm, EndSessionForm, PasswordForm, ProfileForm);

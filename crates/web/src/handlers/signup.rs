@@ -16,11 +16,11 @@ use crate::AppState;
 use crate::auth::tokens::sha256_hex;
 use crate::auth::{Ctx, password};
 use crate::error::AppError;
-use crate::forms::{FormState, form_error};
+use crate::extract::CsrfForm;
+use crate::forms::FormState;
 use crate::page_cache::nothing_stale;
 use crate::views::{AuthPage, Head, Link, NoticePage, render};
-use axum::Form;
-use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -121,10 +121,9 @@ pub async fn signup(
     State(state): State<AppState>,
     ctx: Ctx,
     ClientIp(ip): ClientIp,
-    form: Result<Form<SignupForm>, FormRejection>,
+    form: CsrfForm<SignupForm>,
 ) -> Result<Response, AppError> {
-    let Form(input) = form.map_err(form_error)?;
-    ctx.verify_csrf(&input.csrf)?;
+    let input = form.checked()?;
     state.limits.check_signup(&ip)?;
     let next = safe_next(Some(&input.next));
     let mut form = FormState::new()
@@ -226,10 +225,9 @@ pub async fn finish(
     State(state): State<AppState>,
     ctx: Ctx,
     UserAgent(agent): UserAgent,
-    form: Result<Form<FinishForm>, FormRejection>,
+    form: CsrfForm<FinishForm>,
 ) -> Result<Response, AppError> {
-    let Form(input) = form.map_err(form_error)?;
-    ctx.verify_csrf(&input.csrf)?;
+    let input = form.checked()?;
     let token = input.token.trim();
     if !crate::auth::tokens::is_token_shaped(token) {
         return Ok(dead_link(&ctx));
@@ -278,3 +276,5 @@ pub async fn finish(
         Some(cookie),
     ))
 }
+
+crate::extract::has_csrf!(FinishForm, SignupForm);

@@ -7,10 +7,9 @@ use crate::AppState;
 use crate::actions;
 use crate::auth::Ctx;
 use crate::error::AppError;
-use crate::forms::{FormState, form_error};
+use crate::extract::CsrfForm;
+use crate::forms::FormState;
 use crate::views::{AuthorCard, Head, Moment, SuggestionPage, render};
-use axum::Form;
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -119,13 +118,12 @@ pub async fn approve(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    form: Result<Form<ReviewForm>, FormRejection>,
+    form: CsrfForm<ReviewForm>,
 ) -> Result<Response, AppError> {
     let (suggestion, post) = load(&state, &id).await?;
     let here = format!("/suggested-edits/{}", suggestion.id);
     let reviewer = require_reviewer(&ctx, &state, &suggestion, &post, &here)?;
-    let Form(input) = form.map_err(form_error)?;
-    ctx.verify_csrf(&input.csrf)?;
+    form.checked()?;
     match actions::edits::approve_suggestion(&state, &reviewer, &suggestion, &post).await {
         Ok(done) => Ok(done.see_other(&post_url(&post))),
         Err(AppError::Refused(Refusal::ChangedMeanwhile { .. })) => {
@@ -149,13 +147,12 @@ pub async fn reject(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    form: Result<Form<ReviewForm>, FormRejection>,
+    form: CsrfForm<ReviewForm>,
 ) -> Result<Response, AppError> {
     let (suggestion, post) = load(&state, &id).await?;
     let here = format!("/suggested-edits/{}", suggestion.id);
     let reviewer = require_reviewer(&ctx, &state, &suggestion, &post, &here)?;
-    let Form(input) = form.map_err(form_error)?;
-    ctx.verify_csrf(&input.csrf)?;
+    let input = form.checked()?;
     let mut form = FormState::new().with("reason", input.reason.clone());
     let reason = match validate_summary(&input.reason) {
         Ok(reason) if !reason.is_empty() => reason,
@@ -189,3 +186,5 @@ pub async fn reject(
         actions::edits::reject_suggestion(&state, &reviewer, &suggestion, &post, &reason).await?;
     Ok(done.see_other(&here))
 }
+
+crate::extract::has_csrf!(ReviewForm);

@@ -3,16 +3,14 @@
 //! application/json`) and updates the score in place. The rules are the actions'
 //! (`crate::actions::votes`), whatever the page showed.
 
-use super::parse_id;
 use crate::AppState;
 use crate::actions;
 use crate::auth::Ctx;
 use crate::error::AppError;
-use crate::forms::form_error;
+use crate::extract::CsrfForm;
+use crate::extract::Id;
 use crate::views::question_path;
-use axum::Form;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::ACCEPT;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -40,14 +38,12 @@ pub async fn vote(
     State(state): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
-    Path(id): Path<String>,
-    form: Result<Form<VoteForm>, FormRejection>,
+    Id(post): Id<PostId>,
+    form: CsrfForm<VoteForm>,
 ) -> Result<Response, AppError> {
-    let post = PostId(parse_id(&id, "post")?);
     let place = actions::place(&state, post).await?;
     let user = ctx.require_writer(&place.url)?.clone();
-    let Form(input) = form.map_err(form_error)?;
-    ctx.verify_csrf(&input.csrf)?;
+    let input = form.checked()?;
     let value = match input.value.as_str() {
         "up" => VoteValue::Up,
         "down" => VoteValue::Down,
@@ -75,13 +71,11 @@ pub async fn vote_comment(
     State(state): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
-    Path(id): Path<String>,
-    form: Result<Form<VoteForm>, FormRejection>,
+    Id(comment): Id<CommentId>,
+    form: CsrfForm<VoteForm>,
 ) -> Result<Response, AppError> {
-    let comment = CommentId(parse_id(&id, "comment")?);
     let user = ctx.require_writer("/")?.clone();
-    let Form(input) = form.map_err(form_error)?;
-    ctx.verify_csrf(&input.csrf)?;
+    form.checked()?;
     let toggled = actions::votes::vote_comment(&state, &user, comment).await?;
     if wants_json(&headers) {
         let body =
@@ -113,10 +107,9 @@ pub struct AcceptForm {
 pub async fn accept(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
-    form: Result<Form<AcceptForm>, FormRejection>,
+    Id(answer): Id<PostId>,
+    form: CsrfForm<AcceptForm>,
 ) -> Result<Response, AppError> {
-    let answer = PostId(parse_id(&id, "answer")?);
     let post = state
         .store
         .editable_post(answer)
@@ -128,8 +121,7 @@ pub async fn accept(
         question_path(post.question_id, &post.question_title)
     );
     let user = ctx.require_writer(&back)?.clone();
-    let Form(input) = form.map_err(form_error)?;
-    ctx.verify_csrf(&input.csrf)?;
+    let input = form.checked()?;
     let chosen = match input.value.as_str() {
         "accept" => true,
         "unaccept" => false,
@@ -143,3 +135,5 @@ pub async fn accept(
     let accepted = actions::votes::accept(&state, &user, &post, chosen).await?;
     Ok(accepted.see_other(&back))
 }
+
+crate::extract::has_csrf!(AcceptForm, VoteForm);

@@ -4,10 +4,8 @@ use crate::AppState;
 use crate::actions::{self, moderation::StateVote};
 use crate::auth::Ctx;
 use crate::error::AppError;
-use crate::forms::form_error;
+use crate::extract::CsrfForm;
 use crate::handlers::parse_id;
-use axum::Form;
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use ponder_core::PostId;
@@ -59,13 +57,13 @@ async fn vote_state(
     state: &AppState,
     ctx: &Ctx,
     id: &str,
-    input: CloseForm,
+    form: CsrfForm<CloseForm>,
     close: bool,
 ) -> Result<Response, AppError> {
     let question = PostId(parse_id(id, "question")?);
     let place = actions::place(state, question).await?;
     let user = ctx.require_writer(&place.url)?.clone();
-    ctx.verify_csrf(&input.csrf)?;
+    let input = form.checked()?;
     let (reason, duplicate_of) = if close {
         close_reason(state, &input)?
     } else {
@@ -85,10 +83,9 @@ pub async fn close(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    form: Result<Form<CloseForm>, FormRejection>,
+    form: CsrfForm<CloseForm>,
 ) -> Result<Response, AppError> {
-    let Form(input) = form.map_err(form_error)?;
-    vote_state(&state, &ctx, &id, input, true).await
+    vote_state(&state, &ctx, &id, form, true).await
 }
 
 /// `POST /posts/{id}/reopen`.
@@ -96,8 +93,9 @@ pub async fn reopen(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    form: Result<Form<CloseForm>, FormRejection>,
+    form: CsrfForm<CloseForm>,
 ) -> Result<Response, AppError> {
-    let Form(input) = form.map_err(form_error)?;
-    vote_state(&state, &ctx, &id, input, false).await
+    vote_state(&state, &ctx, &id, form, false).await
 }
+
+crate::extract::has_csrf!(CloseForm);

@@ -7,13 +7,12 @@ use crate::actions;
 use crate::actions::moderation::{FlagInput, resolve_flag as resolve};
 use crate::auth::Ctx;
 use crate::error::AppError;
-use crate::forms::form_error;
+use crate::extract::CsrfForm;
+use crate::extract::Id;
 use crate::handlers::parse_id;
 use crate::views::{
     AuthorCard, FlagGroup, FlagItem, Head, Link, ModerationFlagsPage, Moment, question_path, render,
 };
-use axum::Form;
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use ponder_core::markdown::plain_excerpt;
@@ -35,11 +34,11 @@ async fn raise_flag(
     ctx: &Ctx,
     post: PostId,
     comment: Option<CommentId>,
-    input: FlagForm,
+    form: CsrfForm<FlagForm>,
 ) -> Result<Response, AppError> {
     let place = actions::place(state, post).await?;
     let user = ctx.require_writer(&place.url)?.clone();
-    ctx.verify_csrf(&input.csrf)?;
+    let input = form.checked()?;
     let kind = FlagKind::parse(&input.kind).ok_or_else(|| {
         AppError::BadRequest(
             "Choose what is wrong: spam, rude, not_an_answer or needs_moderator.".into(),
@@ -58,29 +57,25 @@ async fn raise_flag(
 pub async fn flag_post(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
-    form: Result<Form<FlagForm>, FormRejection>,
+    Id(post): Id<PostId>,
+    form: CsrfForm<FlagForm>,
 ) -> Result<Response, AppError> {
-    let post = PostId(parse_id(&id, "post")?);
-    let Form(input) = form.map_err(form_error)?;
-    raise_flag(&state, &ctx, post, None, input).await
+    raise_flag(&state, &ctx, post, None, form).await
 }
 
 /// `POST /comments/{id}/flag`.
 pub async fn flag_comment(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
-    form: Result<Form<FlagForm>, FormRejection>,
+    Id(comment): Id<CommentId>,
+    form: CsrfForm<FlagForm>,
 ) -> Result<Response, AppError> {
-    let comment = CommentId(parse_id(&id, "comment")?);
     let post = state
         .store
         .comment_post(comment)
         .await?
         .ok_or_else(|| AppError::NotFound("There is no such comment.".into()))?;
-    let Form(input) = form.map_err(form_error)?;
-    raise_flag(&state, &ctx, post, Some(comment), input).await
+    raise_flag(&state, &ctx, post, Some(comment), form).await
 }
 
 /// `GET /mod/flags`: pending flags, grouped by post.
@@ -135,11 +130,10 @@ pub async fn resolve_flag(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((id, verdict)): Path<(String, String)>,
-    form: Result<Form<ReasonForm>, FormRejection>,
+    form: CsrfForm<ReasonForm>,
 ) -> Result<Response, AppError> {
     let moderator = ctx.require_moderator("/mod/flags")?.clone();
-    let Form(input) = form.map_err(form_error)?;
-    ctx.verify_csrf(&input.csrf)?;
+    let input = form.checked()?;
     let flag = parse_id(&id, "flag")?;
     let helpful = match verdict.as_str() {
         "helpful" => true,
@@ -154,14 +148,14 @@ pub async fn resolve_flag(
 pub async fn restore_comment(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
-    form: Result<Form<ReasonForm>, FormRejection>,
+    Id(comment): Id<CommentId>,
+    form: CsrfForm<ReasonForm>,
 ) -> Result<Response, AppError> {
     let moderator = ctx.require_moderator("/mod/flags")?.clone();
-    let Form(input) = form.map_err(form_error)?;
-    ctx.verify_csrf(&input.csrf)?;
-    let comment = CommentId(parse_id(&id, "comment")?);
+    let input = form.checked()?;
     let done =
         actions::moderation::restore_comment(&state, &moderator, comment, &input.reason).await?;
     Ok(done.see_other("/mod/flags"))
 }
+
+crate::extract::has_csrf!(FlagForm);

@@ -31,3 +31,5 @@ pub struct ReasonForm {
     reason: String,
     days: String,
 }
+
+crate::extract::has_csrf!(ReasonForm);

@@ -9,11 +9,9 @@ use crate::actions::{
 };
 use crate::auth::Ctx;
 use crate::error::AppError;
-use crate::forms::form_error;
+use crate::extract::CsrfForm;
 use crate::handlers::parse_id;
 use crate::views::{AuthorCard, Head, Link, Moment, ReviewItem, ReviewPage, question_path, render};
-use axum::Form;
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use ponder_core::markdown::plain_excerpt;
@@ -98,11 +96,10 @@ pub async fn review_action(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((queue, id, action)): Path<(String, String, String)>,
-    form: Result<Form<ReasonForm>, FormRejection>,
+    form: CsrfForm<ReasonForm>,
 ) -> Result<Response, AppError> {
     let reviewer = require_reviewer(&ctx, &state)?.clone();
-    let Form(input) = form.map_err(form_error)?;
-    ctx.verify_csrf(&input.csrf)?;
+    let input = form.checked()?;
     let id = parse_id(&id, "review task")?;
     let queue = match queue.as_str() {
         "first-posts" => Queue::FirstPosts,

@@ -5,11 +5,9 @@ use crate::AppState;
 use crate::actions::{self, moderation::Suspension};
 use crate::auth::Ctx;
 use crate::error::AppError;
-use crate::forms::form_error;
+use crate::extract::CsrfForm;
 use crate::handlers::parse_id;
 use crate::views::user_path;
-use axum::Form;
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use ponder_core::UserId;
@@ -19,7 +17,7 @@ pub async fn suspension(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((id, action)): Path<(String, String)>,
-    form: Result<Form<ReasonForm>, FormRejection>,
+    form: CsrfForm<ReasonForm>,
 ) -> Result<Response, AppError> {
     let target = UserId(parse_id(&id, "user")?);
     let user = state
@@ -30,8 +28,7 @@ pub async fn suspension(
         .ok_or_else(|| AppError::NotFound(format!("There is no user {target}.")))?;
     let back = user_path(user.id, &user.display_name);
     let moderator = ctx.require_moderator(&back)?.clone();
-    let Form(input) = form.map_err(form_error)?;
-    ctx.verify_csrf(&input.csrf)?;
+    let input = form.checked()?;
     let change = match action.as_str() {
         "suspend" => Suspension::For {
             days: input.days.trim().parse::<i64>().unwrap_or(0),

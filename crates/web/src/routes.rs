@@ -1,0 +1,175 @@
+//! [`app`]: every route, and the layers the requests pass through.
+
+use crate::handlers::*;
+use crate::state::AppState;
+use crate::{conditional, error, headers, page_cache};
+use axum::Router;
+use axum::routing::get;
+
+/// The whole application as a [`Router`], ready to serve or to drive in tests.
+///
+/// Pages run behind [`auth::context::resolve`], which knows the viewer and guards
+/// writes, and behind the [`page_cache`], which answers visitors from memory; health
+/// checks, static files and avatars do not need either and skip them.
+pub fn app(state: AppState) -> Router {
+    use axum::extract::DefaultBodyLimit;
+    use axum::handler::Handler;
+    use axum::routing::post;
+
+    let pages = Router::new()
+        .route("/", get(questions::home))
+        .route("/questions", get(questions::list_questions))
+        .route(
+            "/questions/{id}",
+            get(questions::show_question_without_slug),
+        )
+        .route("/questions/{id}/{slug}", get(questions::show_question))
+        .route("/categories", get(categories::list_categories))
+        .route("/categories/{*path}", get(categories::show_category))
+        .route("/tags/{name}", get(tags::show_tag))
+        .route("/users/{id}", get(users::show_user_without_slug))
+        .route("/users/{id}/{slug}", get(users::show_user))
+        .route("/signup", get(signup::signup_form).post(signup::signup))
+        .route(
+            "/signup/finish",
+            get(signup::finish_form).post(signup::finish),
+        )
+        .route("/login", get(auth::login_form).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/verify-email", get(email::verify_email))
+        .route(
+            "/reset-password",
+            get(email::reset_request_form).post(email::reset_request),
+        )
+        .route(
+            "/reset-password/new",
+            get(email::reset_form).post(email::reset),
+        )
+        .route("/settings", get(settings::show_settings))
+        .route("/settings/profile", post(settings::save_profile))
+        .route("/settings/password", post(settings::change_password))
+        .route("/settings/delete", post(settings::delete_account))
+        .route("/settings/sessions/end", post(settings::end_session))
+        .route(
+            "/settings/sessions/end-others",
+            post(settings::end_other_sessions),
+        )
+        .route("/settings/verify-email", post(email::resend_verification))
+        .route(
+            "/settings/avatar",
+            post(avatars::upload_avatar)
+                .layer(DefaultBodyLimit::max(avatars::MAX_AVATAR_BYTES + 64 * 1024)),
+        )
+        .route("/search", get(search::search_page))
+        .route("/search/help", get(search::help_page))
+        .route("/admin/users", get(admin::list_users))
+        .route("/admin/users/{id}/role", post(admin::set_role))
+        .route(
+            "/ask",
+            get(posting::ask_form).post(posting::ask.layer(post_body_limit())),
+        )
+        .route("/preview", post(posting::preview.layer(post_body_limit())))
+        .route(
+            "/questions/{id}/answers",
+            post(posting::answer.layer(post_body_limit())),
+        )
+        .route("/posts/{id}/comments", post(posting::comment))
+        .route(
+            "/posts/{id}/edit",
+            get(editing::edit_form).post(editing::save_edit.layer(post_body_limit())),
+        )
+        .route("/posts/{id}/revisions", get(editing::revisions))
+        .route(
+            "/posts/{id}/revisions/{revision}/rollback",
+            post(editing::roll_back),
+        )
+        .route("/posts/{id}/vote", post(voting::vote))
+        .route("/posts/{id}/accept", post(voting::accept))
+        .route("/comments/{id}/vote", post(voting::vote_comment))
+        .route("/suggested-edits/{id}", get(suggestions::show))
+        .route("/suggested-edits/{id}/approve", post(suggestions::approve))
+        .route("/suggested-edits/{id}/reject", post(suggestions::reject))
+        .route("/posts/{id}/flag", post(moderation::flag_post))
+        .route("/comments/{id}/flag", post(moderation::flag_comment))
+        .route("/posts/{id}/close", post(moderation::close))
+        .route("/posts/{id}/reopen", post(moderation::reopen))
+        .route("/posts/{id}/mod/{action}", post(moderation::post_action))
+        .route(
+            "/comments/{id}/mod/restore",
+            post(moderation::restore_comment),
+        )
+        .route(
+            "/users/{id}/moderate/{action}",
+            post(moderation::suspension),
+        )
+        .route("/mod/flags", get(moderation::flags_page))
+        .route("/mod/flags/{id}/{verdict}", post(moderation::resolve_flag))
+        .route("/mod/log", get(moderation::log_page))
+        .route("/review", get(moderation::review_page))
+        .route(
+            "/review/{queue}/{id}/{action}",
+            post(moderation::review_action),
+        )
+        .route("/posts/{id}/delete", post(editing::delete))
+        .route("/posts/{id}/undelete", post(editing::undelete))
+        .fallback(error::not_found_fallback)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::context::resolve,
+        ))
+        .layer(axum::middleware::from_fn(conditional::etag_pages))
+        .layer(DefaultBodyLimit::max(MAX_FORM_BYTES));
+    let plain = Router::new()
+        .route("/users/{id}/avatar", get(avatars::avatar))
+        .route("/users/{id}/avatar.svg", get(avatars::identicon))
+        .route("/api/v1/questions/similar", get(search::similar))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/static/{name}", get(static_files::serve_asset))
+        .route("/favicon.ico", get(static_files::favicon));
+    // Spans name the method and path only: query strings can carry mailed tokens.
+    let trace = tower_http::trace::TraceLayer::new_for_http().make_span_with(
+        |request: &axum::http::Request<_>| {
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+        },
+    );
+    let cache = state.pages.clone();
+    // From the inside out: errors as JSON where it is asked for; security headers
+    // on every response; a time limit and a
+    // span per request; the page cache, which answers visitors before any of that
+    // runs; compression outermost, so that pages, API answers and assets all go br
+    // or gzip to clients that accept it (the cache's own pages come encoded already).
+    let https = state.site.secure_cookies();
+    let routes = plain
+        .merge(pages)
+        .layer(axum::middleware::from_fn(error::json_errors));
+    headers::apply(routes.with_state(state), https)
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIME_LIMIT,
+        ))
+        .layer(trace)
+        .layer(axum::middleware::from_fn_with_state(
+            cache,
+            page_cache::serve,
+        ))
+        .layer(tower_http::compression::CompressionLayer::new())
+}
+
+/// The body limit of the forms that carry a post's body.
+fn post_body_limit() -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(MAX_POST_FORM_BYTES)
+}
+
+/// How long a request may take before it is answered 408.
+pub const REQUEST_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The largest form body accepted by most forms (the avatar upload and the forms
+/// that carry a post's body have their own, larger limits).
+pub const MAX_FORM_BYTES: usize = 64 * 1024;
+
+/// The largest form body accepted where a post's body is written (ask, answer,
+/// edit, preview): a body at its length limit in four-byte characters, each byte
+/// percent-encoded as browsers send it (12 bytes a character), and room for the
+/// other fields.
+pub const MAX_POST_FORM_BYTES: usize = 12 * ponder_core::posts::BODY_MAX + 64 * 1024;

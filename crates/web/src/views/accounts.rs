@@ -1,0 +1,95 @@
+//! Sign-up, log-in, password reset, notices, and the settings page.
+
+use super::*;
+use askama::Template;
+
+/// A page with a heading and a message.
+#[derive(Template)]
+#[template(path = "auth/notice.html")]
+pub struct NoticePage {
+    /// Head.
+    pub head: Head,
+    /// The heading.
+    pub heading: String,
+    /// The message.
+    pub message: String,
+    /// A link back.
+    pub back: Link,
+}
+
+/// `/signup` and `/login`: one template, two modes.
+#[derive(Template)]
+#[template(path = "auth/form.html")]
+pub struct AuthPage {
+    /// Head.
+    pub head: Head,
+    /// The heading.
+    pub heading: &'static str,
+    /// Where the form posts.
+    pub action: &'static str,
+    /// `signup`, `finish` (the page a sign-up's link opens) or `login`.
+    pub mode: &'static str,
+    /// Values and messages.
+    pub form: crate::forms::FormState,
+}
+
+impl AuthPage {
+    /// The `next` value, encoded for the other form's link.
+    pub fn next_query(&self) -> String {
+        crate::forms::query_encode(self.form.value("next"))
+    }
+}
+
+/// `/reset-password`: asking for a link, the link sent, and choosing the password.
+#[derive(Template)]
+#[template(path = "auth/reset.html")]
+pub struct ResetPage {
+    /// Head.
+    pub head: Head,
+    /// `request`, `sent` or `choose`.
+    pub step: &'static str,
+    /// Values and messages.
+    pub form: crate::forms::FormState,
+}
+
+/// `/settings`.
+#[derive(Template)]
+#[template(path = "settings/index.html")]
+pub struct SettingsPage {
+    /// Head.
+    pub head: Head,
+    /// The user's handle.
+    pub handle: String,
+    /// Their email.
+    pub email: String,
+    /// Whether it is verified.
+    pub email_verified: bool,
+    /// Their avatar's URL.
+    pub avatar_url: String,
+    /// A message that something was saved.
+    pub notice: Option<String>,
+    /// The profile form.
+    pub profile: crate::forms::FormState,
+    /// The password form.
+    pub password: crate::forms::FormState,
+    /// The delete form.
+    pub delete: crate::forms::FormState,
+    /// The avatar form.
+    pub avatar: crate::forms::FormState,
+    /// The user's sessions, most recently used first.
+    pub sessions: Vec<SessionRow>,
+}
+
+/// One of a user's sessions on their settings page.
+pub struct SessionRow {
+    /// What names it in the form that ends it.
+    pub id: String,
+    /// The browser it began in, e.g. "Firefox on Linux".
+    pub device: String,
+    /// When it began.
+    pub started: Moment,
+    /// When it was last used.
+    pub last_used: Moment,
+    /// Whether it is the one this page was asked for in.
+    pub current: bool,
+}
