@@ -1,3 +1,3 @@
 //! Bulk loading (see the shared source).
 
-include!("../../store/sql/bulk.rs");
+include!("../../store-sql/bulk.rs");

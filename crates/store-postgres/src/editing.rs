@@ -1,3 +1,3 @@
 //! Editing, deleting and the revision history (see the shared source).
 
-include!("../../store/sql/editing.rs");
+include!("../../store-sql/editing.rs");

@@ -1,7 +1,7 @@
 //! Ponder's [`Store`] on PostgreSQL, for a site that outgrows one machine: many
 //! stateless `ponder serve` nodes share one database.
 //!
-//! Writes that read before they write lock the row they read (`FOR UPDATE`), so
+//! Writes that read before they write lock the row they read (`FOR NO KEY UPDATE`), so
 //! concurrent votes on one post queue instead of losing updates. The change log
 //! records each writing transaction's id, and followers read only changes whose
 //! transaction is older than every transaction still running: ids from a sequence
@@ -9,44 +9,18 @@
 //! lower id is never skipped.
 //!
 //! - [`migrations`]: the embedded schema and the runner that applies it.
-//! - `queries`, `writes`, `accounts`, `store_impl`: the SQL both backends share,
-//!   included from `crates/store/sql/` and compiled here against PostgreSQL.
+//! - `dialect`: what the shared SQL needs of this backend (macros, names, row
+//!   access, error mapping), in one file.
+//! - `lead`: leasing work that must run on one node at a time.
+//! - `accounts`, `bulk`, `editing`, `feed`, `moderation`, `queries`, `rendered`,
+//!   `reputation`, `signups`, `store_impl`, `suggestions`, `writes`: the SQL both
+//!   backends share, included from `crates/store-sql/` and compiled here against
+//!   PostgreSQL.
 
-/// The two-argument maximum.
-macro_rules! greatest {
-    () => {
-        "GREATEST"
-    };
-}
-/// A read-then-write locks the row it read, so concurrent writers queue on it. The
-/// lock is the one an update of non-key columns takes: it does not block another
-/// transaction's foreign-key check on the row (an accept's reputation entry naming
-/// an answer that is being deleted), which `FOR UPDATE` would, into a deadlock.
-macro_rules! for_update {
-    () => {
-        " FOR NO KEY UPDATE"
-    };
-}
-/// Only changes whose transaction is older than every one still running: a
-/// sequence's ids commit out of order, and this keeps a follower from skipping one.
-macro_rules! changes_visible {
-    () => {
-        " AND txid < pg_snapshot_xmin(pg_current_snapshot())"
-    };
-}
-/// The ids bound as `$1`, an array.
-macro_rules! id_list {
-    () => {
-        "SELECT unnest(CAST($1 AS BIGINT[]))"
-    };
-}
+#[macro_use]
+mod dialect;
 
-/// Serialises the transactions that lock the text bound as `$1`, until they end.
-macro_rules! lock_text {
-    () => {
-        "SELECT pg_advisory_xact_lock(hashtext($1))"
-    };
-}
+pub(crate) use dialect::*;
 
 mod accounts;
 mod bulk;
@@ -66,10 +40,8 @@ mod writes;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-use ponder_store::rows::RowAccess;
-use ponder_store::{StoreError, StoreResult};
+use ponder_store::StoreResult;
 use sqlx::ConnectOptions as _;
-use sqlx::Row as _;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use std::str::FromStr;
 use std::sync::Arc;
@@ -156,62 +128,5 @@ impl PgStore {
     /// Closes the pool's connections (tests do, before dropping their database).
     pub async fn close(&self) {
         self.writer.close().await;
-    }
-}
-
-/// What the shared code attaches to.
-type Backend = PgStore;
-/// The name `Store::backend` reports.
-const BACKEND_NAME: &str = "postgres";
-/// The non-unique indexes of posts and comments, which bulk loads may drop and make
-/// again: name and definition.
-const LOAD_INDEXES: &str = "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() \
-     AND tablename IN ('posts', 'comments') AND indexdef NOT LIKE 'CREATE UNIQUE%' ORDER BY indexname";
-type Db = sqlx::Postgres;
-type DbArgs = sqlx::postgres::PgArguments;
-type DbConnection = sqlx::PgConnection;
-
-/// Binds a list of ids as the array `id_list!()` reads.
-fn bind_ids<'q, O>(
-    query: sqlx::query::QueryAs<'q, Db, O, DbArgs>,
-    ids: Vec<i64>,
-) -> sqlx::query::QueryAs<'q, Db, O, DbArgs> {
-    query.bind(ids)
-}
-
-/// Maps a sqlx error onto the store's error, turning unique violations into
-/// [`StoreError::Conflict`] with the constraint's name.
-pub(crate) fn db_error(err: sqlx::Error) -> StoreError {
-    if let sqlx::Error::Database(db) = &err
-        && db.is_unique_violation()
-    {
-        let constraint = db.constraint().unwrap_or("unknown").to_owned();
-        return StoreError::Conflict { constraint };
-    }
-    // Deadlock detected, serialization failure: the engine gave up on this
-    // transaction for another's sake; nothing of it was written.
-    if let sqlx::Error::Database(db) = &err
-        && matches!(db.code().as_deref(), Some("40P01" | "40001"))
-    {
-        return StoreError::Contention(Box::new(err));
-    }
-    StoreError::Database(Box::new(err))
-}
-
-/// Positional access to PostgreSQL rows for the shared row mapping.
-pub(crate) struct Cols<'a>(pub &'a PgRow);
-
-impl RowAccess for Cols<'_> {
-    fn int(&self, idx: usize) -> StoreResult<i64> {
-        self.0.try_get(idx).map_err(db_error)
-    }
-    fn opt_int(&self, idx: usize) -> StoreResult<Option<i64>> {
-        self.0.try_get(idx).map_err(db_error)
-    }
-    fn text(&self, idx: usize) -> StoreResult<String> {
-        self.0.try_get(idx).map_err(db_error)
-    }
-    fn opt_text(&self, idx: usize) -> StoreResult<Option<String>> {
-        self.0.try_get(idx).map_err(db_error)
     }
 }

@@ -1,3 +1,3 @@
 //! Votes, acceptances, the reputation ledger and badges (see the shared source).
 
-include!("../../store/sql/reputation.rs");
+include!("../../store-sql/reputation.rs");

@@ -1,3 +1,3 @@
 //! Suggested edits (see the shared source).
 
-include!("../../store/sql/suggestions.rs");
+include!("../../store-sql/suggestions.rs");

@@ -1,3 +1,3 @@
 //! Log-in records, sessions, profiles, mailed tokens and avatars (see the shared source).
 
-include!("../../store/sql/accounts.rs");
+include!("../../store-sql/accounts.rs");

@@ -7,41 +7,18 @@
 //! commit order and a follower can simply read past the last id it saw.
 //!
 //! - [`migrations`]: the embedded schema and the runner that applies it.
-//! - `queries`, `writes`, `accounts`, `store_impl`: the SQL both backends share,
-//!   included from `crates/store/sql/` and compiled here against SQLite.
+//! - `dialect`: what the shared SQL needs of this backend (macros, names, row
+//!   access, error mapping), in one file.
+//! - `lead`: leasing work that must run on one node at a time.
+//! - `accounts`, `bulk`, `editing`, `feed`, `moderation`, `queries`, `rendered`,
+//!   `reputation`, `signups`, `store_impl`, `suggestions`, `writes`: the SQL both
+//!   backends share, included from `crates/store-sql/` and compiled here against
+//!   SQLite.
 
-/// The two-argument maximum.
-macro_rules! greatest {
-    () => {
-        "max"
-    };
-}
-/// No row locks: the single writer serialises writes.
-macro_rules! for_update {
-    () => {
-        ""
-    };
-}
-/// One writer: change ids are in commit order, every committed change is safe to read.
-macro_rules! changes_visible {
-    () => {
-        ""
-    };
-}
-/// The ids bound as `$1`, a JSON array.
-macro_rules! id_list {
-    () => {
-        "SELECT value FROM json_each($1)"
-    };
-}
+#[macro_use]
+mod dialect;
 
-/// Serialises the transactions that lock the text bound as `$1`: SQLite's single
-/// writer does so already, so the statement does nothing there.
-macro_rules! lock_text {
-    () => {
-        "SELECT $1"
-    };
-}
+pub(crate) use dialect::*;
 
 mod accounts;
 mod bulk;
@@ -61,10 +38,8 @@ mod writes;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-use ponder_store::rows::RowAccess;
-use ponder_store::{StoreError, StoreResult};
+use ponder_store::StoreResult;
 use sqlx::ConnectOptions as _;
-use sqlx::Row as _;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
     SqliteSynchronous,
@@ -176,63 +151,5 @@ impl SqliteStore {
     /// A read transaction that sees one state of the database.
     async fn begin_snapshot(&self) -> StoreResult<sqlx::Transaction<'static, Db>> {
         self.readers.begin().await.map_err(db_error)
-    }
-}
-
-/// What the shared code attaches to.
-type Backend = SqliteStore;
-/// The name `Store::backend` reports.
-const BACKEND_NAME: &str = "sqlite";
-/// The non-unique indexes of posts and comments, which bulk loads may drop and make
-/// again: name and definition.
-const LOAD_INDEXES: &str = "SELECT name, sql FROM sqlite_master WHERE type = 'index' \
-     AND tbl_name IN ('posts', 'comments') AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name";
-type Db = sqlx::Sqlite;
-type DbArgs = sqlx::sqlite::SqliteArguments;
-type DbConnection = sqlx::SqliteConnection;
-
-/// Binds a list of ids as the JSON array `id_list!()` reads.
-fn bind_ids<'q, O>(
-    query: sqlx::query::QueryAs<'q, Db, O, DbArgs>,
-    ids: Vec<i64>,
-) -> sqlx::query::QueryAs<'q, Db, O, DbArgs> {
-    query.bind(ponder_store::rows::json_id_list(ids))
-}
-
-/// Maps a sqlx error onto the store's error, turning unique violations into
-/// [`StoreError::Conflict`] with the index's name.
-pub(crate) fn db_error(err: sqlx::Error) -> StoreError {
-    if let sqlx::Error::Database(db) = &err
-        && db.is_unique_violation()
-    {
-        // SQLite names the index in its message: "UNIQUE constraint failed: index 'users_handle_key'"
-        // or the columns: "UNIQUE constraint failed: tags.name".
-        let message = db.message();
-        let constraint = message
-            .split_once("failed: ")
-            .map_or(message, |(_, rest)| rest)
-            .trim_start_matches("index ")
-            .trim_matches('\'')
-            .to_owned();
-        return StoreError::Conflict { constraint };
-    }
-    StoreError::Database(Box::new(err))
-}
-
-/// Positional access to SQLite rows for the shared row mapping.
-pub(crate) struct Cols<'a>(pub &'a SqliteRow);
-
-impl RowAccess for Cols<'_> {
-    fn int(&self, idx: usize) -> StoreResult<i64> {
-        self.0.try_get(idx).map_err(db_error)
-    }
-    fn opt_int(&self, idx: usize) -> StoreResult<Option<i64>> {
-        self.0.try_get(idx).map_err(db_error)
-    }
-    fn text(&self, idx: usize) -> StoreResult<String> {
-        self.0.try_get(idx).map_err(db_error)
-    }
-    fn opt_text(&self, idx: usize) -> StoreResult<Option<String>> {
-        self.0.try_get(idx).map_err(db_error)
     }
 }

@@ -1,3 +1,3 @@
 //! Moderation (see the shared source).
 
-include!("../../store/sql/moderation.rs");
+include!("../../store-sql/moderation.rs");

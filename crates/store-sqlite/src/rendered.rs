@@ -1,3 +1,3 @@
 //! Stored Markdown rendered again (see the shared source).
 
-include!("../../store/sql/rendered.rs");
+include!("../../store-sql/rendered.rs");

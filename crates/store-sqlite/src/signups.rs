@@ -1,3 +1,3 @@
 //! Sign-ups waiting for their mailed link (see the shared source).
 
-include!("../../store/sql/signups.rs");
+include!("../../store-sql/signups.rs");

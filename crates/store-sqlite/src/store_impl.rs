@@ -1,3 +1,3 @@
 //! The `Store` trait, delegating to the shared reads and writes.
 
-include!("../../store/sql/store_impl.rs");
+include!("../../store-sql/store_impl.rs");

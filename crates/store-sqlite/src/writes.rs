@@ -1,3 +1,3 @@
 //! The write transactions (see the shared source).
 
-include!("../../store/sql/writes.rs");
+include!("../../store-sql/writes.rs");

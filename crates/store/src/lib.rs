@@ -1,8 +1,11 @@
 //! The storage boundary of Ponder: the [`Store`] trait that every backend implements,
 //! the rows it returns and the inputs it takes ([`types`]), and its error
-//! ([`StoreError`]); [`rows`] holds the column lists and row mapping the backends share. The web layer holds an `Arc<dyn Store>` and never writes SQL;
-//! each backend crate (`ponder-store-sqlite`, `ponder-store-postgres`) keeps its own
-//! SQL and migrations with the same table and column names.
+//! ([`StoreError`], whose [`StoreError::Refused`] carries a rule's
+//! `ponder_core::refusal::Refusal`); [`rows`] holds the column lists and row mapping
+//! the backends share. The web layer holds an `Arc<dyn Store>` and never writes SQL.
+//! The SQL both backends run is written once in `crates/store-sql/` and included by
+//! each backend crate (`ponder-store-sqlite`, `ponder-store-postgres`), which keeps
+//! its own migrations and dialect (`dialect.rs`).
 //!
 //! With the `testing` feature, [`conformance`] holds the suite that every backend runs
 //! against itself, so that the two behave the same.
