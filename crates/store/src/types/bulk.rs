@@ -1,0 +1,235 @@
+//! Bulk loads and exports (an import's batches), and stored texts rendered again.
+
+use super::*;
+use ponder_core::time::Timestamp;
+use ponder_core::{CategoryId, CommentId, PostId, UserId};
+
+/// A kind of text the store keeps as Markdown with its rendered HTML, for
+/// rendering all of them again when the renderer changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RenderedText {
+    /// Question and answer bodies (full Markdown).
+    PostBody,
+    /// Comments (inline Markdown).
+    Comment,
+    /// Users' "about me" texts (full Markdown).
+    About,
+}
+
+impl RenderedText {
+    /// Every kind, in the order a re-render goes through them.
+    pub const ALL: [Self; 3] = [Self::PostBody, Self::Comment, Self::About];
+
+    /// What it is called in messages, plural.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::PostBody => "post bodies",
+            Self::Comment => "comments",
+            Self::About => "about-me texts",
+        }
+    }
+}
+
+/// One stored text and the HTML stored for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredText {
+    /// The id of its post, comment or user.
+    pub id: i64,
+    /// The Markdown as written.
+    pub markdown: String,
+    /// The HTML stored for it.
+    pub html: String,
+}
+
+/// A user to load in bulk, with its id.
+#[derive(Debug, Clone)]
+pub struct BulkUser {
+    /// The id to keep.
+    pub id: UserId,
+    /// Unique handle.
+    pub handle: String,
+    /// Name shown.
+    pub display_name: String,
+    /// Reputation as given.
+    pub reputation: i64,
+    /// "About me".
+    pub about: PostBody,
+    /// When the account was made.
+    pub created_at: Timestamp,
+    /// When the user was last seen.
+    pub last_seen_at: Option<Timestamp>,
+    /// Set for a deleted account (or a placeholder for one).
+    pub deleted_at: Option<Timestamp>,
+}
+
+/// A post to load in bulk, with its id and counters as given.
+#[derive(Debug, Clone)]
+pub struct BulkPost {
+    /// The id to keep.
+    pub id: PostId,
+    /// Question or answer.
+    pub kind: PostKind,
+    /// The question, for an answer.
+    pub parent_id: Option<PostId>,
+    /// The category, for a question.
+    pub category_id: Option<CategoryId>,
+    /// Its author.
+    pub author_id: UserId,
+    /// The title (questions).
+    pub title: String,
+    /// The body.
+    pub body: PostBody,
+    /// Tags (questions).
+    pub tags: Vec<String>,
+    /// Score.
+    pub score: i64,
+    /// Answers (questions).
+    pub answer_count: i64,
+    /// Comments.
+    pub comment_count: i64,
+    /// Views (questions).
+    pub view_count: i64,
+    /// The accepted answer (questions).
+    pub accepted_answer_id: Option<PostId>,
+    /// When it was posted.
+    pub created_at: Timestamp,
+    /// When it last changed.
+    pub last_activity_at: Timestamp,
+    /// When it was last edited.
+    pub edited_at: Option<Timestamp>,
+    /// When it was deleted.
+    pub deleted_at: Option<Timestamp>,
+    /// When it was closed (questions).
+    pub closed_at: Option<Timestamp>,
+    /// Why it was closed.
+    pub close_reason: String,
+    /// The question it duplicates (closed questions; read back by exports, loaded
+    /// through [`BulkBatch::duplicates`]).
+    pub duplicate_of: Option<PostId>,
+}
+
+/// A comment to load in bulk, with its id.
+#[derive(Debug, Clone)]
+pub struct BulkComment {
+    /// The id to keep.
+    pub id: CommentId,
+    /// The post it is under.
+    pub post_id: PostId,
+    /// Its author.
+    pub author_id: UserId,
+    /// The text.
+    pub body: PostBody,
+    /// Upvotes.
+    pub score: i64,
+    /// When.
+    pub created_at: Timestamp,
+    /// When it was deleted.
+    pub deleted_at: Option<Timestamp>,
+}
+
+/// A tag to load in bulk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BulkTag {
+    /// The id to keep.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// Its short description.
+    pub description: String,
+    /// Questions carrying it (read back by exports; loading counts them itself).
+    pub question_count: i64,
+}
+
+/// A badge to load in bulk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BulkBadge {
+    /// The id to keep.
+    pub id: i64,
+    /// Who earned it.
+    pub user_id: UserId,
+    /// Its name.
+    pub name: String,
+    /// "bronze", "silver" or "gold".
+    pub class: String,
+    /// The post that earned it, if one did.
+    pub post_id: Option<PostId>,
+    /// When.
+    pub awarded_at: Timestamp,
+}
+
+/// A vote, as exports read it back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BulkVote {
+    /// Its id.
+    pub id: i64,
+    /// The post voted on.
+    pub post_id: PostId,
+    /// +1 or -1.
+    pub value: i64,
+    /// When.
+    pub created_at: Timestamp,
+}
+
+/// Rows to load in one transaction, in this order: users, tags, posts, comments,
+/// badges, then the updates. Rows whose id is already taken are left as they are, so
+/// loading a batch twice changes nothing.
+#[derive(Debug, Clone, Default)]
+pub struct BulkBatch {
+    /// Users.
+    pub users: Vec<BulkUser>,
+    /// Tags.
+    pub tags: Vec<BulkTag>,
+    /// Posts, each question before its answers.
+    pub posts: Vec<BulkPost>,
+    /// Comments.
+    pub comments: Vec<BulkComment>,
+    /// Badges.
+    pub badges: Vec<BulkBadge>,
+    /// Markdown sources for posts loaded earlier (their HTML stays as loaded).
+    pub sources: Vec<(PostId, String)>,
+    /// Why questions loaded earlier as closed were closed.
+    pub close_reasons: Vec<(PostId, String)>,
+    /// Tag descriptions by tag name.
+    pub tag_descriptions: Vec<(String, String)>,
+    /// Accepted answers: (question, answer); ignored unless the answer is the
+    /// question's.
+    pub accepted: Vec<(PostId, PostId)>,
+    /// Duplicates: (question, original); ignored unless both are questions.
+    pub duplicates: Vec<(PostId, PostId)>,
+}
+
+/// What a bulk load wrote: rows new to the site, and updates that found their row.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BulkLoaded {
+    /// Users added.
+    pub users: u64,
+    /// Tags added.
+    pub tags: u64,
+    /// Posts added.
+    pub posts: u64,
+    /// Comments added.
+    pub comments: u64,
+    /// Badges added.
+    pub badges: u64,
+    /// Markdown sources set.
+    pub sources: u64,
+    /// Close reasons set.
+    pub close_reasons: u64,
+    /// Tag descriptions set.
+    pub tag_descriptions: u64,
+    /// Accepted answers set.
+    pub accepted: u64,
+    /// Duplicate links set.
+    pub duplicates: u64,
+}
+
+/// A record of an import into this site, by source name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRun {
+    /// What was imported (the dump's folder name).
+    pub source: String,
+    /// When the first run started.
+    pub started_at: Timestamp,
+    /// When a run last finished, if one did.
+    pub finished_at: Option<Timestamp>,
+}

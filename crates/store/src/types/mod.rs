@@ -1,0 +1,22 @@
+//! Rows the store returns and inputs it takes, one module an area. Rows are plain
+//! data; inputs that carry post text hold it as a [`PostBody`], whose HTML can only
+//! come from the Markdown renderer, so no caller can store unsanitized HTML by
+//! mistake.
+
+pub mod accounts;
+pub mod bulk;
+pub mod editing;
+pub mod feed;
+pub mod moderation;
+pub mod posts;
+pub mod votes;
+
+pub use accounts::*;
+pub use bulk::*;
+pub use editing::*;
+pub use feed::*;
+pub use moderation::*;
+pub use posts::*;
+pub use votes::*;
+
+pub use ponder_core::rules::Role;
