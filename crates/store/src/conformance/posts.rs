@@ -1,0 +1,455 @@
+//! Posts and threads: categories, questions, answers, comments, lists, the
+//! question page's statements.
+
+use super::*;
+
+/// Children hang under parents; sibling slugs are unique, cousins may share one.
+pub async fn categories_form_a_tree_with_unique_sibling_slugs(store: Arc<dyn Store>) {
+    let history = category(&*store, None, "history").await;
+    let science = category(&*store, None, "science").await;
+    let modern = category(&*store, Some(history.id), "modern").await;
+    category(&*store, Some(science.id), "modern").await; // same slug, other parent
+    match store
+        .create_category(NewCategory {
+            parent: Some(history.id),
+            slug: "modern".into(),
+            name: "Again".into(),
+            description: String::new(),
+            position: 1,
+        })
+        .await
+    {
+        Err(StoreError::Conflict { .. }) => {}
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    match store
+        .create_category(NewCategory {
+            parent: None,
+            slug: "history".into(),
+            name: "History again".into(),
+            description: String::new(),
+            position: 1,
+        })
+        .await
+    {
+        Err(StoreError::Conflict { .. }) => {}
+        other => panic!("expected a conflict at the top, got {other:?}"),
+    }
+    let all = store.categories().await.unwrap();
+    assert_eq!(all.len(), 4);
+    assert_eq!(all[0].parent_id, None);
+    assert_eq!(all[1].parent_id, None);
+    let found = all.iter().find(|c| c.id == modern.id).unwrap();
+    assert_eq!(found.parent_id, Some(history.id));
+    assert_eq!(found.name, "modern");
+}
+
+/// The thread has the question, its tags, its category path, answers and comments.
+pub async fn a_question_thread_holds_everything_its_page_shows(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let bob = user(&*store, "bob").await;
+    let history = category(&*store, None, "history").await;
+    let modern = category(&*store, Some(history.id), "modern").await;
+    let q = ask(
+        &*store,
+        ann.id,
+        modern.id,
+        "Why did it happen?",
+        &["causes", "europe"],
+        0,
+    )
+    .await;
+    let a = answer(&*store, q, bob.id, 10).await;
+    comment(&*store, q, bob.id, 20).await;
+    comment(&*store, a, ann.id, 30).await;
+    comment(&*store, a, bob.id, 40).await;
+
+    let thread = store.question_thread(q).await.unwrap().expect("thread");
+    // The bodies search snippets are cut from: those that exist, whatever order.
+    let mut bodies = store.post_bodies(&[a, PostId(999_999), q]).await.unwrap();
+    bodies.sort();
+    let expected: Vec<(PostId, String)> = [q, a]
+        .iter()
+        .zip([&thread.question, &thread.answers[0]])
+        .map(|(id, post)| (*id, post.body_markdown.clone()))
+        .collect();
+    assert_eq!(bodies, expected);
+    assert!(store.post_bodies(&[]).await.unwrap().is_empty());
+    assert_eq!(thread.question.id, q);
+    assert_eq!(thread.question.kind, PostKind::Question);
+    assert_eq!(thread.question.title, "Why did it happen?");
+    assert!(
+        thread
+            .question
+            .body_html
+            .as_str()
+            .contains("<em>Why did it happen?</em>")
+    );
+    assert!(
+        thread
+            .question
+            .body_markdown
+            .contains("*Why did it happen?*")
+    );
+    assert_eq!(thread.question.author.id, ann.id);
+    assert_eq!(thread.question.author.display_name, "Ann");
+    assert_eq!(thread.question.answer_count, 1);
+    assert_eq!(thread.question.comment_count, 1);
+    assert_eq!(thread.question.created_at, at(0));
+    assert_eq!(thread.question.last_activity_at, at(40));
+    assert_eq!(thread.tags, vec!["causes".to_owned(), "europe".to_owned()]);
+    let path: Vec<&str> = thread
+        .category_path
+        .iter()
+        .map(|c| c.slug.as_str())
+        .collect();
+    assert_eq!(path, ["history", "modern"]);
+    assert_eq!(thread.answers.len(), 1);
+    assert_eq!(thread.answers[0].author.id, bob.id);
+    assert_eq!(thread.answers[0].comment_count, 2);
+    assert_eq!(thread.comments_of(q).count(), 1);
+    let under_answer: Vec<i64> = thread.comments_of(a).map(|c| c.author.id.0).collect();
+    assert_eq!(under_answer, [ann.id.0, bob.id.0]);
+
+    let tag = store.tag("causes").await.unwrap().expect("tag");
+    assert_eq!(tag.question_count, 1);
+    let popular: Vec<String> = store
+        .popular_tags(10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(popular, ["causes", "europe"]);
+    assert_eq!(store.popular_tags(1).await.unwrap().len(), 1);
+    assert_eq!(store.tag("nope").await.unwrap(), None);
+    // An answer id is not a question page.
+    assert_eq!(store.question_thread(a).await.unwrap(), None);
+    assert_eq!(
+        store.question_thread(PostId(a.0 + 1000)).await.unwrap(),
+        None
+    );
+}
+
+/// Answers come accepted first, then by score, then oldest first.
+pub async fn answers_list_accepted_first_then_by_score(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let voters = [user(&*store, "v1").await, user(&*store, "v2").await];
+    let bob = user(&*store, "bob").await;
+    let cat = category(&*store, None, "general").await;
+    let q = ask(&*store, ann.id, cat.id, "Which answer wins?", &["order"], 0).await;
+    let first = answer(&*store, q, bob.id, 1).await;
+    let second = answer(&*store, q, bob.id, 2).await;
+    let third = answer(&*store, q, bob.id, 3).await;
+    for v in &voters {
+        vote(&*store, third, v.id, VoteValue::Up).await;
+    }
+    vote(&*store, second, voters[0].id, VoteValue::Up).await;
+    let order = |t: QuestionThread| t.answers.iter().map(|a| a.id).collect::<Vec<_>>();
+    let thread = store.question_thread(q).await.unwrap().unwrap();
+    assert_eq!(order(thread), [third, second, first]);
+    store
+        .accept_answer(q, Some(first), ReputationRules::default())
+        .await
+        .unwrap();
+    let thread = store.question_thread(q).await.unwrap().unwrap();
+    assert_eq!(thread.question.accepted_answer_id, Some(first));
+    assert_eq!(order(thread), [first, third, second]);
+}
+
+/// Answers to answers, to missing questions, comments on missing posts: refused.
+pub async fn bad_references_are_refused(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let cat = category(&*store, None, "general").await;
+    let q = ask(&*store, ann.id, cat.id, "A question to answer", &[], 0).await;
+    let a = answer(&*store, q, ann.id, 1).await;
+    let to_answer = store
+        .create_answer(NewAnswer {
+            question: a,
+            author: ann.id,
+            body: PostBody::from_markdown("nested"),
+            created_at: at(2),
+        })
+        .await;
+    assert!(
+        matches!(
+            to_answer,
+            Err(StoreError::Refused(Refusal::AnswerToAnswer { .. }))
+        ),
+        "{to_answer:?}"
+    );
+    let missing = store
+        .create_answer(NewAnswer {
+            question: PostId(q.0 + 1000),
+            author: ann.id,
+            body: PostBody::from_markdown("lost"),
+            created_at: at(2),
+        })
+        .await;
+    assert!(
+        matches!(missing, Err(StoreError::NotFound { .. })),
+        "{missing:?}"
+    );
+    let comment_missing = store
+        .create_comment(NewComment {
+            post: PostId(q.0 + 1000),
+            author: ann.id,
+            body: PostBody::from_markdown("lost"),
+            created_at: at(2),
+        })
+        .await;
+    assert!(matches!(comment_missing, Err(StoreError::NotFound { .. })));
+    let thread = store.question_thread(q).await.unwrap().unwrap();
+    assert_eq!(
+        thread.question.answer_count, 1,
+        "refused writes changed nothing"
+    );
+    assert_eq!(thread.answers.len(), 1);
+}
+
+/// Comment counts follow comments on each post.
+pub async fn comments_count_and_group_by_post(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let cat = category(&*store, None, "general").await;
+    let q = ask(&*store, ann.id, cat.id, "Comment counting question", &[], 0).await;
+    let answers = [
+        answer(&*store, q, ann.id, 1).await,
+        answer(&*store, q, ann.id, 2).await,
+    ];
+    for i in 0..3 {
+        comment(&*store, answers[1], ann.id, 10 + i).await;
+    }
+    comment(&*store, answers[0], ann.id, 20).await;
+    let thread = store.question_thread(q).await.unwrap().unwrap();
+    assert_eq!(thread.question.comment_count, 0);
+    let counts: Vec<(PostId, i64)> = thread
+        .answers
+        .iter()
+        .map(|a| (a.id, a.comment_count))
+        .collect();
+    assert!(
+        counts.contains(&(answers[0], 1)) && counts.contains(&(answers[1], 3)),
+        "{counts:?}"
+    );
+    assert_eq!(thread.comments.len(), 4);
+    assert_eq!(thread.comments_of(answers[1]).count(), 3);
+}
+
+/// Sorts, filters (category with descendants, tag, author, unanswered) and paging.
+pub async fn question_lists_sort_filter_and_page(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let bob = user(&*store, "bob").await;
+    let top = category(&*store, None, "history").await;
+    let child = category(&*store, Some(top.id), "modern").await;
+    let grandchild = category(&*store, Some(child.id), "wars").await;
+    let other = category(&*store, None, "science").await;
+    let q1 = ask(&*store, ann.id, top.id, "First question asked", &["a"], 0).await;
+    let q2 = ask(
+        &*store,
+        bob.id,
+        grandchild.id,
+        "Second question asked",
+        &["a", "b"],
+        10,
+    )
+    .await;
+    let q3 = ask(
+        &*store,
+        ann.id,
+        other.id,
+        "Third question asked",
+        &["b"],
+        20,
+    )
+    .await;
+    answer(&*store, q1, bob.id, 30).await; // q1 becomes the most active
+    vote(&*store, q2, ann.id, VoteValue::Up).await;
+    vote(&*store, q3, bob.id, VoteValue::Down).await;
+
+    let list = |filter: QuestionFilter, sort: QuestionSort| {
+        let store = store.clone();
+        async move {
+            let page = store
+                .list_questions(&QuestionQuery {
+                    filter,
+                    sort,
+                    ..Default::default()
+                })
+                .await
+                .unwrap();
+            (
+                page.total,
+                page.items.iter().map(|q| q.id).collect::<Vec<_>>(),
+            )
+        }
+    };
+    assert_eq!(
+        list(QuestionFilter::All, QuestionSort::Active).await,
+        (3, vec![q1, q3, q2])
+    );
+    assert_eq!(
+        list(QuestionFilter::All, QuestionSort::Newest).await,
+        (3, vec![q3, q2, q1])
+    );
+    assert_eq!(
+        list(QuestionFilter::All, QuestionSort::Score).await,
+        (3, vec![q2, q1, q3])
+    );
+    assert_eq!(
+        list(QuestionFilter::All, QuestionSort::Unanswered).await,
+        (2, vec![q3, q2])
+    );
+    assert_eq!(
+        list(QuestionFilter::Category(top.id), QuestionSort::Newest).await,
+        (2, vec![q2, q1]),
+        "a category lists its descendants' questions"
+    );
+    assert_eq!(
+        list(QuestionFilter::Category(child.id), QuestionSort::Newest).await,
+        (1, vec![q2])
+    );
+    assert_eq!(
+        list(QuestionFilter::Tag("b".into()), QuestionSort::Newest).await,
+        (2, vec![q3, q2])
+    );
+    assert_eq!(
+        list(QuestionFilter::Tag("zzz".into()), QuestionSort::Newest).await,
+        (0, vec![])
+    );
+    assert_eq!(
+        list(QuestionFilter::Author(ann.id), QuestionSort::Newest).await,
+        (2, vec![q3, q1])
+    );
+
+    let page = store
+        .list_questions(&QuestionQuery::default())
+        .await
+        .unwrap();
+    let first = page.items.iter().find(|q| q.id == q2).unwrap();
+    assert_eq!(first.tags, ["a", "b"]);
+    assert_eq!(first.score, 1);
+    assert_eq!(first.author.display_name, "Bob");
+    assert_eq!(first.category_id, grandchild.id);
+    let answered = page.items.iter().find(|q| q.id == q1).unwrap();
+    assert_eq!(answered.answer_count, 1);
+    assert_eq!(answered.last_activity_at, at(30));
+
+    let paged = |page: u32| QuestionQuery {
+        page,
+        per_page: 2,
+        sort: QuestionSort::Newest,
+        ..Default::default()
+    };
+    let p1 = store.list_questions(&paged(1)).await.unwrap();
+    let p2 = store.list_questions(&paged(2)).await.unwrap();
+    let p3 = store.list_questions(&paged(3)).await.unwrap();
+    assert_eq!((p1.items.len(), p2.items.len(), p3.items.len()), (2, 1, 0));
+    assert_eq!(p1.page_count(), 2);
+    assert_eq!(p2.items[0].id, q1);
+}
+
+/// The question page's reads are as many for 50 answers with comments as for 1.
+pub async fn question_page_queries_do_not_grow_with_content(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let cat = category(&*store, None, "general").await;
+    let small = ask(
+        &*store,
+        ann.id,
+        cat.id,
+        "A question with one answer",
+        &["x"],
+        0,
+    )
+    .await;
+    answer(&*store, small, ann.id, 1).await;
+    let big = ask(
+        &*store,
+        ann.id,
+        cat.id,
+        "A question with fifty answers",
+        &["x", "y", "z"],
+        0,
+    )
+    .await;
+    for i in 0..50 {
+        let a = answer(&*store, big, ann.id, i).await;
+        comment(&*store, a, ann.id, i).await;
+        comment(&*store, a, ann.id, i + 1).await;
+    }
+    comment(&*store, big, ann.id, 99).await;
+
+    let before = store.queries_executed();
+    let small_thread = store.question_thread(small).await.unwrap().unwrap();
+    let small_queries = store.queries_executed() - before;
+    let before = store.queries_executed();
+    let big_thread = store.question_thread(big).await.unwrap().unwrap();
+    let big_queries = store.queries_executed() - before;
+    assert_eq!(small_thread.answers.len(), 1);
+    assert_eq!(big_thread.answers.len(), 50);
+    assert_eq!(big_thread.comments.len(), 101);
+    assert_eq!(small_queries, big_queries, "queries grew with the thread");
+    assert!(
+        big_queries <= 6,
+        "{big_queries} queries for one question page"
+    );
+}
+
+/// A user's answers, newest first, with their questions' titles.
+pub async fn user_answers_are_listed(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let bob = user(&*store, "bob").await;
+    let cat = category(&*store, None, "general").await;
+    let q1 = ask(&*store, ann.id, cat.id, "Question number one", &[], 0).await;
+    let q2 = ask(&*store, ann.id, cat.id, "Question number two", &[], 0).await;
+    let a1 = answer(&*store, q1, bob.id, 1).await;
+    let a2 = answer(&*store, q2, bob.id, 2).await;
+    store
+        .accept_answer(q1, Some(a1), ReputationRules::default())
+        .await
+        .unwrap();
+    let page = store.user_answers(bob.id, 1).await.unwrap();
+    assert_eq!(page.total, 2);
+    assert_eq!(page.items[0].id, a2);
+    assert_eq!(page.items[0].question_title, "Question number two");
+    assert!(!page.items[0].accepted);
+    assert!(page.items[1].accepted);
+    assert_eq!(store.user_answers(ann.id, 1).await.unwrap().total, 0);
+}
+
+/// An answer's question is its parent; a question is its own.
+pub async fn question_of_resolves_answers(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let cat = category(&*store, None, "general").await;
+    let q = ask(&*store, ann.id, cat.id, "Where does this answer go", &[], 0).await;
+    let a = answer(&*store, q, ann.id, 1).await;
+    assert_eq!(store.question_of(q).await.unwrap(), Some(q));
+    assert_eq!(store.question_of(a).await.unwrap(), Some(q));
+    assert_eq!(store.question_of(PostId(a.0 + 100)).await.unwrap(), None);
+}
+
+/// One post read alone: the same as in its thread, deleted ones marked.
+pub async fn a_post_reads_alone_as_in_its_thread(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let bob = user(&*store, "bob").await;
+    let cat = category(&*store, None, "general").await;
+    let q = ask(
+        &*store,
+        ann.id,
+        cat.id,
+        "Read me without my answers",
+        &[],
+        0,
+    )
+    .await;
+    let a = answer(&*store, q, bob.id, 1).await;
+    let thread = store.question_thread(q).await.unwrap().unwrap();
+    let question = store.post(q).await.unwrap().expect("the question");
+    assert_eq!(question, thread.question);
+    let alone = store.post(a).await.unwrap().expect("the answer");
+    assert_eq!(alone, thread.answers[0]);
+    assert_eq!(alone.kind, PostKind::Answer);
+    assert_eq!(alone.author.id, bob.id);
+    store.set_post_deleted(a, true, 5).await.unwrap();
+    assert!(store.post(a).await.unwrap().unwrap().deleted);
+    assert_eq!(store.post(PostId(a.0 + 100)).await.unwrap(), None);
+}
