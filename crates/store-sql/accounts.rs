@@ -13,7 +13,54 @@ use ponder_store::{
 };
 
 impl Backend {
-    pub(crate) async fn login_record_impl(&self, login: &str) -> StoreResult<Option<LoginRecord>> {
+    /// Runs one `UPDATE users ... WHERE id = $1 AND deleted_at IS NULL` with the
+    /// change logged, failing with NotFound when no live user matched.
+    async fn update_user(
+        &self,
+        user: UserId,
+        sql: &'static str,
+        bind: impl FnOnce(sqlx::query::Query<'_, Db, DbArgs>) -> sqlx::query::Query<'_, Db, DbArgs>,
+        change: ChangeKind,
+    ) -> StoreResult<()> {
+        let mut tx = self.writer.begin().await.map_err(db_error)?;
+        self.count();
+        let done = bind(sqlx::query(sql).bind(user.0))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::not_found(format!("user {user}")));
+        }
+        self.log_change(&mut tx, change, user.0).await?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn insert_email_token(
+        &self,
+        tx: &mut sqlx::Transaction<'_, Db>,
+        token: &NewEmailToken,
+    ) -> StoreResult<()> {
+        self.count();
+        sqlx::query(
+            "INSERT INTO email_tokens (token_hash, user_id, purpose, email, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&token.token_hash)
+        .bind(token.user.0)
+        .bind(token.purpose.as_str())
+        .bind(&token.email)
+        .bind(token.created_at)
+        .bind(token.expires_at)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl ponder_store::AccountStore for Backend {
+    async fn login_record(&self, login: &str) -> StoreResult<Option<LoginRecord>> {
         self.count();
         let row = sqlx::query(concat!(
             "SELECT ",
@@ -29,10 +76,7 @@ impl Backend {
         row.map(|r| rows::login_record(&Cols(&r))).transpose()
     }
 
-    pub(crate) async fn login_record_by_id_impl(
-        &self,
-        user: UserId,
-    ) -> StoreResult<Option<LoginRecord>> {
+    async fn login_record_by_id(&self, user: UserId) -> StoreResult<Option<LoginRecord>> {
         self.count();
         let row = sqlx::query(concat!(
             "SELECT ",
@@ -47,7 +91,7 @@ impl Backend {
         row.map(|r| rows::login_record(&Cols(&r))).transpose()
     }
 
-    pub(crate) async fn create_session_impl(&self, new: NewSession) -> StoreResult<()> {
+    async fn create_session(&self, new: NewSession) -> StoreResult<()> {
         self.count();
         sqlx::query(
             "INSERT INTO sessions (id, user_id, csrf_token, created_at, expires_at, user_agent, last_seen_at) \
@@ -70,11 +114,7 @@ impl Backend {
         Ok(())
     }
 
-    pub(crate) async fn session_impl(
-        &self,
-        id_hash: &str,
-        now: i64,
-    ) -> StoreResult<Option<SessionInfo>> {
+    async fn session(&self, id_hash: &str, now: i64) -> StoreResult<Option<SessionInfo>> {
         self.count();
         let row = sqlx::query(concat!(
             "SELECT ",
@@ -91,7 +131,7 @@ impl Backend {
         row.map(|r| rows::session_info(&Cols(&r))).transpose()
     }
 
-    pub(crate) async fn delete_session_impl(&self, id_hash: &str) -> StoreResult<()> {
+    async fn delete_session(&self, id_hash: &str) -> StoreResult<()> {
         self.count();
         sqlx::query("DELETE FROM sessions WHERE id = $1")
             .bind(id_hash)
@@ -101,7 +141,7 @@ impl Backend {
         Ok(())
     }
 
-    pub(crate) async fn user_sessions_impl(
+    async fn user_sessions(
         &self,
         user: UserId,
         now: i64,
@@ -133,7 +173,7 @@ impl Backend {
             .collect())
     }
 
-    pub(crate) async fn touch_session_impl(&self, id_hash: &str, at: i64) -> StoreResult<()> {
+    async fn touch_session(&self, id_hash: &str, at: i64) -> StoreResult<()> {
         self.count();
         sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id = $1")
             .bind(id_hash)
@@ -144,11 +184,7 @@ impl Backend {
         Ok(())
     }
 
-    pub(crate) async fn end_user_session_impl(
-        &self,
-        user: UserId,
-        id_hash: &str,
-    ) -> StoreResult<bool> {
+    async fn end_user_session(&self, user: UserId, id_hash: &str) -> StoreResult<bool> {
         self.count();
         let done = sqlx::query("DELETE FROM sessions WHERE id = $1 AND user_id = $2")
             .bind(id_hash)
@@ -159,11 +195,7 @@ impl Backend {
         Ok(done.rows_affected() > 0)
     }
 
-    pub(crate) async fn delete_user_sessions_impl(
-        &self,
-        user: UserId,
-        keep: Option<&str>,
-    ) -> StoreResult<u64> {
+    async fn delete_user_sessions(&self, user: UserId, keep: Option<&str>) -> StoreResult<u64> {
         self.count();
         let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
             .bind(user.0)
@@ -174,7 +206,7 @@ impl Backend {
         Ok(done.rows_affected())
     }
 
-    pub(crate) async fn delete_expired_sessions_impl(&self, now: i64) -> StoreResult<u64> {
+    async fn delete_expired_sessions(&self, now: i64) -> StoreResult<u64> {
         self.count();
         let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
             .bind(now)
@@ -184,33 +216,7 @@ impl Backend {
         Ok(done.rows_affected())
     }
 
-    /// Runs one `UPDATE users ... WHERE id = $1 AND deleted_at IS NULL` with the
-    /// change logged, failing with NotFound when no live user matched.
-    async fn update_user(
-        &self,
-        user: UserId,
-        sql: &'static str,
-        bind: impl FnOnce(sqlx::query::Query<'_, Db, DbArgs>) -> sqlx::query::Query<'_, Db, DbArgs>,
-        change: ChangeKind,
-    ) -> StoreResult<()> {
-        let mut tx = self.writer.begin().await.map_err(db_error)?;
-        self.count();
-        let done = bind(sqlx::query(sql).bind(user.0))
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::not_found(format!("user {user}")));
-        }
-        self.log_change(&mut tx, change, user.0).await?;
-        tx.commit().await.map_err(db_error)
-    }
-
-    pub(crate) async fn update_profile_impl(
-        &self,
-        user: UserId,
-        edit: ProfileEdit,
-    ) -> StoreResult<()> {
+    async fn update_profile(&self, user: UserId, edit: ProfileEdit) -> StoreResult<()> {
         self.update_user(
             user,
             "UPDATE users SET display_name = $2, about_markdown = $3, about_html = $4 \
@@ -225,7 +231,7 @@ impl Backend {
         .await
     }
 
-    pub(crate) async fn set_password_hash_impl(&self, user: UserId, hash: &str) -> StoreResult<()> {
+    async fn set_password_hash(&self, user: UserId, hash: &str) -> StoreResult<()> {
         let hash = hash.to_owned();
         self.update_user(
             user,
@@ -236,12 +242,7 @@ impl Backend {
         .await
     }
 
-    pub(crate) async fn change_password_impl(
-        &self,
-        user: UserId,
-        hash: &str,
-        at: i64,
-    ) -> StoreResult<()> {
+    async fn change_password(&self, user: UserId, hash: &str, at: i64) -> StoreResult<()> {
         let mut tx = self.writer.begin().await.map_err(db_error)?;
         self.count();
         let done =
@@ -270,7 +271,7 @@ impl Backend {
         tx.commit().await.map_err(db_error)
     }
 
-    pub(crate) async fn set_role_impl(&self, user: UserId, role: Role) -> StoreResult<()> {
+    async fn set_role(&self, user: UserId, role: Role) -> StoreResult<()> {
         self.update_user(
             user,
             "UPDATE users SET role = $2 WHERE id = $1 AND deleted_at IS NULL",
@@ -280,7 +281,7 @@ impl Backend {
         .await
     }
 
-    pub(crate) async fn set_email_verified_impl(&self, user: UserId, at: i64) -> StoreResult<()> {
+    async fn set_email_verified(&self, user: UserId, at: i64) -> StoreResult<()> {
         self.update_user(
             user,
             "UPDATE users SET email_verified_at = $2 WHERE id = $1 AND deleted_at IS NULL",
@@ -290,7 +291,7 @@ impl Backend {
         .await
     }
 
-    pub(crate) async fn delete_user_impl(&self, user: UserId, at: i64) -> StoreResult<()> {
+    async fn delete_user(&self, user: UserId, at: i64) -> StoreResult<()> {
         let mut tx = self.writer.begin().await.map_err(db_error)?;
         self.count();
         let done = sqlx::query(
@@ -323,7 +324,7 @@ impl Backend {
         tx.commit().await.map_err(db_error)
     }
 
-    pub(crate) async fn list_users_impl(&self, page: u32) -> StoreResult<Page<User>> {
+    async fn list_users(&self, page: u32) -> StoreResult<Page<User>> {
         self.count();
         let (total,): (i64,) =
             sqlx::query_as("SELECT COUNT(*) FROM users WHERE deleted_at IS NULL")
@@ -353,35 +354,13 @@ impl Backend {
         })
     }
 
-    pub(crate) async fn create_email_token_impl(&self, token: NewEmailToken) -> StoreResult<()> {
+    async fn create_email_token(&self, token: NewEmailToken) -> StoreResult<()> {
         let mut tx = self.writer.begin().await.map_err(db_error)?;
         self.insert_email_token(&mut tx, &token).await?;
         tx.commit().await.map_err(db_error)
     }
 
-    async fn insert_email_token(
-        &self,
-        tx: &mut sqlx::Transaction<'_, Db>,
-        token: &NewEmailToken,
-    ) -> StoreResult<()> {
-        self.count();
-        sqlx::query(
-            "INSERT INTO email_tokens (token_hash, user_id, purpose, email, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(&token.token_hash)
-        .bind(token.user.0)
-        .bind(token.purpose.as_str())
-        .bind(&token.email)
-        .bind(token.created_at)
-        .bind(token.expires_at)
-        .execute(&mut **tx)
-        .await
-        .map_err(db_error)?;
-        Ok(())
-    }
-
-    pub(crate) async fn create_email_token_within_impl(
+    async fn create_email_token_within(
         &self,
         token: NewEmailToken,
         allowance: ponder_core::mail_allowance::MailAllowance,
@@ -424,7 +403,7 @@ impl Backend {
         Ok(Ok(()))
     }
 
-    pub(crate) async fn use_email_token_impl(
+    async fn use_email_token(
         &self,
         token_hash: &str,
         purpose: TokenPurpose,
@@ -445,7 +424,7 @@ impl Backend {
         Ok(found.map(|(user, email)| (UserId(user), email)))
     }
 
-    pub(crate) async fn set_avatar_impl(&self, user: UserId, avatar: Avatar) -> StoreResult<()> {
+    async fn set_avatar(&self, user: UserId, avatar: Avatar) -> StoreResult<()> {
         self.count();
         sqlx::query(
             "INSERT INTO avatars (user_id, content_type, bytes, updated_at) VALUES ($1, $2, $3, $4) \
@@ -462,7 +441,7 @@ impl Backend {
         Ok(())
     }
 
-    pub(crate) async fn avatar_impl(&self, user: UserId) -> StoreResult<Option<Avatar>> {
+    async fn avatar(&self, user: UserId) -> StoreResult<Option<Avatar>> {
         self.count();
         let found: Option<(String, Vec<u8>, i64)> = sqlx::query_as(
             "SELECT content_type, bytes, updated_at FROM avatars WHERE user_id = $1",

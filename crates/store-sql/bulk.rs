@@ -89,7 +89,125 @@ fn last_per_key<K: std::hash::Hash + Eq + Copy, V: Copy>(
 }
 
 impl Backend {
-    pub(crate) async fn bulk_load_impl(&self, batch: BulkBatch) -> StoreResult<BulkLoaded> {
+    /// Runs a built statement and returns the rows it changed.
+    async fn run(&self, tx: &mut Tx<'_>, mut q: QueryBuilder<Db>) -> StoreResult<u64> {
+        self.count();
+        Ok(q.build()
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?
+            .rows_affected())
+    }
+
+    /// Tags for the questions this batch added: the tags made where missing, the
+    /// links, and the tags' counts raised.
+    async fn load_post_tags(
+        &self,
+        tx: &mut Tx<'_>,
+        posts: &[BulkPost],
+        inserted: &HashSet<i64>,
+    ) -> StoreResult<()> {
+        let links: Vec<(i64, &str, i64)> = posts
+            .iter()
+            .filter(|p| inserted.contains(&p.id.0))
+            .flat_map(|p| {
+                p.tags
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, t)| (p.id.0, t.as_str(), i as i64))
+            })
+            .collect();
+        let mut uses: HashMap<&str, i64> = HashMap::new();
+        for (_, name, _) in &links {
+            *uses.entry(name).or_default() += 1;
+        }
+        let uses: Vec<(&str, i64)> = uses.into_iter().collect();
+        for chunk in uses.chunks(ROWS_PER_STATEMENT) {
+            let mut q = QueryBuilder::<Db>::new("INSERT INTO tags (name, question_count) ");
+            q.push_values(chunk, |mut b, (name, _)| {
+                b.push_bind(*name).push_bind(0i64);
+            });
+            q.push(" ON CONFLICT (name) DO NOTHING");
+            self.run(tx, q).await?;
+            let mut q = QueryBuilder::<Db>::new("WITH v (name, n) AS (");
+            q.push_values(chunk, |mut b, (name, n)| {
+                b.push_bind(*name).push_bind(*n);
+            });
+            q.push(
+                ") UPDATE tags SET question_count = question_count + (SELECT v.n FROM v WHERE v.name = tags.name) \
+                 WHERE name IN (SELECT name FROM v)",
+            );
+            self.run(tx, q).await?;
+        }
+        for chunk in links.chunks(ROWS_PER_STATEMENT) {
+            let mut q = QueryBuilder::<Db>::new("WITH v (post_id, name, position) AS (");
+            q.push_values(chunk, |mut b, (post, name, position)| {
+                b.push_bind(*post).push_bind(*name).push_bind(*position);
+            });
+            q.push(
+                ") INSERT INTO post_tags (post_id, tag_id, position) \
+                 SELECT v.post_id, t.id, v.position FROM v JOIN tags t ON t.name = v.name WHERE true \
+                 ON CONFLICT DO NOTHING",
+            );
+            self.run(tx, q).await?;
+        }
+        Ok(())
+    }
+
+    /// Sets a column from (key, value) pairs, many to a statement, as `target` says.
+    /// Returns the rows changed.
+    async fn update_from_values<K, V>(
+        &self,
+        tx: &mut Tx<'_>,
+        pairs: &[(K, V)],
+        target: &UpdateTarget,
+    ) -> StoreResult<u64>
+    where
+        K: Copy + Send + Sync + for<'q> sqlx::Encode<'q, Db> + sqlx::Type<Db>,
+        V: Copy + Send + Sync + for<'q> sqlx::Encode<'q, Db> + sqlx::Type<Db>,
+    {
+        let UpdateTarget {
+            table,
+            column,
+            key,
+            condition,
+            join,
+        } = target;
+        let mut changed = 0;
+        for chunk in pairs.chunks(ROWS_PER_STATEMENT) {
+            let mut q = QueryBuilder::<Db>::new("WITH v (key, value) AS (");
+            q.push_values(chunk, |mut b, (key, value)| {
+                b.push_bind(*key).push_bind(*value);
+            });
+            // The names are constants of this file; values travel as bound parameters.
+            q.push(format!(
+                ") UPDATE {table} SET {column} = (SELECT v.value FROM v WHERE v.key = {table}.{key}) \
+                 WHERE {key} IN (SELECT v.key FROM v{join}){condition}"
+            ));
+            changed += self.run(tx, q).await?;
+        }
+        Ok(changed)
+    }
+
+    /// Up to `limit` rows of a keyset-paged query whose `$1` is the id to start after
+    /// and `$2` the limit.
+    async fn page_after<T>(&self, sql: &'static str, after: i64, limit: u32) -> StoreResult<Vec<T>>
+    where
+        T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
+    {
+        self.count();
+        sqlx::query_as(sql)
+            .bind(after)
+            .bind(i64::from(limit))
+            .fetch_all(&self.readers)
+            .await
+            .map_err(db_error)
+    }
+}
+
+#[async_trait::async_trait]
+impl ponder_store::BulkStore for Backend {
+    async fn bulk_load(&self, batch: BulkBatch) -> StoreResult<BulkLoaded> {
         let mut loaded = BulkLoaded::default();
         let mut tx = self.begin().await?;
         for chunk in batch.users.chunks(ROWS_PER_STATEMENT) {
@@ -251,107 +369,7 @@ impl Backend {
         Ok(loaded)
     }
 
-    /// Runs a built statement and returns the rows it changed.
-    async fn run(&self, tx: &mut Tx<'_>, mut q: QueryBuilder<Db>) -> StoreResult<u64> {
-        self.count();
-        Ok(q.build()
-            .execute(&mut **tx)
-            .await
-            .map_err(db_error)?
-            .rows_affected())
-    }
-
-    /// Tags for the questions this batch added: the tags made where missing, the
-    /// links, and the tags' counts raised.
-    async fn load_post_tags(
-        &self,
-        tx: &mut Tx<'_>,
-        posts: &[BulkPost],
-        inserted: &HashSet<i64>,
-    ) -> StoreResult<()> {
-        let links: Vec<(i64, &str, i64)> = posts
-            .iter()
-            .filter(|p| inserted.contains(&p.id.0))
-            .flat_map(|p| {
-                p.tags
-                    .iter()
-                    .enumerate()
-                    .map(move |(i, t)| (p.id.0, t.as_str(), i as i64))
-            })
-            .collect();
-        let mut uses: HashMap<&str, i64> = HashMap::new();
-        for (_, name, _) in &links {
-            *uses.entry(name).or_default() += 1;
-        }
-        let uses: Vec<(&str, i64)> = uses.into_iter().collect();
-        for chunk in uses.chunks(ROWS_PER_STATEMENT) {
-            let mut q = QueryBuilder::<Db>::new("INSERT INTO tags (name, question_count) ");
-            q.push_values(chunk, |mut b, (name, _)| {
-                b.push_bind(*name).push_bind(0i64);
-            });
-            q.push(" ON CONFLICT (name) DO NOTHING");
-            self.run(tx, q).await?;
-            let mut q = QueryBuilder::<Db>::new("WITH v (name, n) AS (");
-            q.push_values(chunk, |mut b, (name, n)| {
-                b.push_bind(*name).push_bind(*n);
-            });
-            q.push(
-                ") UPDATE tags SET question_count = question_count + (SELECT v.n FROM v WHERE v.name = tags.name) \
-                 WHERE name IN (SELECT name FROM v)",
-            );
-            self.run(tx, q).await?;
-        }
-        for chunk in links.chunks(ROWS_PER_STATEMENT) {
-            let mut q = QueryBuilder::<Db>::new("WITH v (post_id, name, position) AS (");
-            q.push_values(chunk, |mut b, (post, name, position)| {
-                b.push_bind(*post).push_bind(*name).push_bind(*position);
-            });
-            q.push(
-                ") INSERT INTO post_tags (post_id, tag_id, position) \
-                 SELECT v.post_id, t.id, v.position FROM v JOIN tags t ON t.name = v.name WHERE true \
-                 ON CONFLICT DO NOTHING",
-            );
-            self.run(tx, q).await?;
-        }
-        Ok(())
-    }
-
-    /// Sets a column from (key, value) pairs, many to a statement, as `target` says.
-    /// Returns the rows changed.
-    async fn update_from_values<K, V>(
-        &self,
-        tx: &mut Tx<'_>,
-        pairs: &[(K, V)],
-        target: &UpdateTarget,
-    ) -> StoreResult<u64>
-    where
-        K: Copy + Send + Sync + for<'q> sqlx::Encode<'q, Db> + sqlx::Type<Db>,
-        V: Copy + Send + Sync + for<'q> sqlx::Encode<'q, Db> + sqlx::Type<Db>,
-    {
-        let UpdateTarget {
-            table,
-            column,
-            key,
-            condition,
-            join,
-        } = target;
-        let mut changed = 0;
-        for chunk in pairs.chunks(ROWS_PER_STATEMENT) {
-            let mut q = QueryBuilder::<Db>::new("WITH v (key, value) AS (");
-            q.push_values(chunk, |mut b, (key, value)| {
-                b.push_bind(*key).push_bind(*value);
-            });
-            // The names are constants of this file; values travel as bound parameters.
-            q.push(format!(
-                ") UPDATE {table} SET {column} = (SELECT v.value FROM v WHERE v.key = {table}.{key}) \
-                 WHERE {key} IN (SELECT v.key FROM v{join}){condition}"
-            ));
-            changed += self.run(tx, q).await?;
-        }
-        Ok(changed)
-    }
-
-    pub(crate) async fn recount_impl(&self) -> StoreResult<()> {
+    async fn recount(&self) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         // Only rows whose count is wrong are written: rewriting every post would
         // cost as much as loading it.
@@ -389,7 +407,7 @@ impl Backend {
         self.commit(tx).await
     }
 
-    pub(crate) async fn suspend_indexes_impl(&self, source: &str) -> StoreResult<()> {
+    async fn suspend_indexes(&self, source: &str) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         self.count();
         let indexes: Vec<(String, String)> = sqlx::query_as(crate::LOAD_INDEXES)
@@ -422,7 +440,7 @@ impl Backend {
         self.commit(tx).await
     }
 
-    pub(crate) async fn restore_indexes_impl(&self, source: &str) -> StoreResult<()> {
+    async fn restore_indexes(&self, source: &str) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         self.count();
         let kept: Option<(Option<String>,)> =
@@ -456,11 +474,7 @@ impl Backend {
         self.commit(tx).await
     }
 
-    pub(crate) async fn last_change_of_impl(
-        &self,
-        kind: ChangeKind,
-        after: i64,
-    ) -> StoreResult<i64> {
+    async fn last_change_of(&self, kind: ChangeKind, after: i64) -> StoreResult<i64> {
         self.count();
         let (id,): (Option<i64>,) =
             sqlx::query_as("SELECT max(id) FROM changes WHERE id > $2 AND kind = $1")
@@ -472,7 +486,7 @@ impl Backend {
         Ok(id.unwrap_or(0))
     }
 
-    pub(crate) async fn content_counts_impl(&self) -> StoreResult<(i64, i64)> {
+    async fn content_counts(&self) -> StoreResult<(i64, i64)> {
         self.count();
         sqlx::query_as("SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM posts)")
             .fetch_one(&self.readers)
@@ -480,7 +494,7 @@ impl Backend {
             .map_err(db_error)
     }
 
-    pub(crate) async fn import_run_impl(&self, source: &str) -> StoreResult<Option<ImportRun>> {
+    async fn import_run(&self, source: &str) -> StoreResult<Option<ImportRun>> {
         self.count();
         let row: Option<(String, i64, Option<i64>)> =
             sqlx::query_as("SELECT source, started_at, finished_at FROM imports WHERE source = $1")
@@ -495,12 +509,7 @@ impl Backend {
         }))
     }
 
-    pub(crate) async fn record_import_impl(
-        &self,
-        source: &str,
-        finished: bool,
-        at: i64,
-    ) -> StoreResult<()> {
+    async fn record_import(&self, source: &str, finished: bool, at: i64) -> StoreResult<()> {
         self.count();
         let sql = if finished {
             "UPDATE imports SET finished_at = $2 WHERE source = $1"
@@ -516,26 +525,7 @@ impl Backend {
         Ok(())
     }
 
-    /// Up to `limit` rows of a keyset-paged query whose `$1` is the id to start after
-    /// and `$2` the limit.
-    async fn page_after<T>(&self, sql: &'static str, after: i64, limit: u32) -> StoreResult<Vec<T>>
-    where
-        T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
-    {
-        self.count();
-        sqlx::query_as(sql)
-            .bind(after)
-            .bind(i64::from(limit))
-            .fetch_all(&self.readers)
-            .await
-            .map_err(db_error)
-    }
-
-    pub(crate) async fn export_users_impl(
-        &self,
-        after: i64,
-        limit: u32,
-    ) -> StoreResult<Vec<BulkUser>> {
+    async fn export_users(&self, after: i64, limit: u32) -> StoreResult<Vec<BulkUser>> {
         type UserRow = (
             i64,
             String,
@@ -577,11 +567,7 @@ impl Backend {
             .collect())
     }
 
-    pub(crate) async fn export_posts_impl(
-        &self,
-        after: i64,
-        limit: u32,
-    ) -> StoreResult<Vec<BulkPost>> {
+    async fn export_posts(&self, after: i64, limit: u32) -> StoreResult<Vec<BulkPost>> {
         let mut conn = self.readers.acquire().await.map_err(db_error)?;
         self.count();
         let rows = sqlx::query(
@@ -626,11 +612,7 @@ impl Backend {
             .collect())
     }
 
-    pub(crate) async fn export_comments_impl(
-        &self,
-        after: i64,
-        limit: u32,
-    ) -> StoreResult<Vec<BulkComment>> {
+    async fn export_comments(&self, after: i64, limit: u32) -> StoreResult<Vec<BulkComment>> {
         type CommentRow = (i64, i64, i64, String, String, i64, i64, Option<i64>);
         let sql = "SELECT id, post_id, author_id, body_markdown, body_html, score, created_at, \
                    deleted_at FROM comments WHERE id > $1 ORDER BY id LIMIT $2";
@@ -651,11 +633,7 @@ impl Backend {
             .collect())
     }
 
-    pub(crate) async fn export_tags_impl(
-        &self,
-        after: i64,
-        limit: u32,
-    ) -> StoreResult<Vec<BulkTag>> {
+    async fn export_tags(&self, after: i64, limit: u32) -> StoreResult<Vec<BulkTag>> {
         let rows: Vec<(i64, String, String, i64)> = self
             .page_after(
                 "SELECT id, name, description, question_count FROM tags WHERE id > $1 ORDER BY id LIMIT $2",
@@ -674,11 +652,7 @@ impl Backend {
             .collect())
     }
 
-    pub(crate) async fn export_votes_impl(
-        &self,
-        after: i64,
-        limit: u32,
-    ) -> StoreResult<Vec<BulkVote>> {
+    async fn export_votes(&self, after: i64, limit: u32) -> StoreResult<Vec<BulkVote>> {
         let rows: Vec<(i64, i64, i64, i64)> = self
             .page_after(
                 "SELECT id, post_id, value, created_at FROM votes WHERE id > $1 ORDER BY id LIMIT $2",
@@ -697,11 +671,7 @@ impl Backend {
             .collect())
     }
 
-    pub(crate) async fn export_badges_impl(
-        &self,
-        after: i64,
-        limit: u32,
-    ) -> StoreResult<Vec<BulkBadge>> {
+    async fn export_badges(&self, after: i64, limit: u32) -> StoreResult<Vec<BulkBadge>> {
         let rows: Vec<(i64, i64, String, String, Option<i64>, i64)> = self
             .page_after(
                 "SELECT id, user_id, name, class, post_id, awarded_at FROM badges WHERE id > $1 ORDER BY id LIMIT $2",

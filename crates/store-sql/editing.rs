@@ -30,69 +30,6 @@ type EditableRow = (
 );
 
 impl Backend {
-    pub(crate) async fn editable_post_impl(
-        &self,
-        post: PostId,
-    ) -> StoreResult<Option<EditablePost>> {
-        self.count();
-        let found: Option<EditableRow> = sqlx::query_as(
-            "SELECT p.kind, p.parent_id, p.author_id, p.title, b.body_markdown, p.deleted_at, \
-             coalesce(q.title, p.title), \
-             coalesce((SELECT max(r.id) FROM revisions r WHERE r.post_id = p.id), 0), p.locked_at \
-             FROM posts p JOIN post_bodies b ON b.post_id = p.id LEFT JOIN posts q ON q.id = p.parent_id \
-             WHERE p.id = $1",
-        )
-        .bind(post.0)
-        .fetch_optional(&self.readers)
-        .await
-        .map_err(db_error)?;
-        let Some((
-            kind,
-            parent,
-            author,
-            title,
-            body,
-            deleted_at,
-            question_title,
-            latest,
-            locked_at,
-        )) = found
-        else {
-            return Ok(None);
-        };
-        let kind = if kind == "question" {
-            PostKind::Question
-        } else {
-            PostKind::Answer
-        };
-        let tags = if kind == PostKind::Question {
-            self.count();
-            sqlx::query_scalar(
-                "SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id \
-                 WHERE pt.post_id = $1 ORDER BY pt.position",
-            )
-            .bind(post.0)
-            .fetch_all(&self.readers)
-            .await
-            .map_err(db_error)?
-        } else {
-            Vec::new()
-        };
-        Ok(Some(EditablePost {
-            id: post,
-            kind,
-            question_id: PostId(parent.unwrap_or(post.0)),
-            question_title,
-            author_id: UserId(author),
-            title,
-            body_markdown: body,
-            tags,
-            latest_revision: latest,
-            deleted: deleted_at.is_some(),
-            locked: locked_at.is_some(),
-        }))
-    }
-
     /// Adds one to (or takes one from) the question count of each tag of `post`.
     async fn move_tag_counts(
         &self,
@@ -111,13 +48,6 @@ impl Backend {
         .await
         .map_err(db_error)?;
         Ok(())
-    }
-
-    pub(crate) async fn edit_post_impl(&self, edit: PostEdit) -> StoreResult<i64> {
-        let mut tx = self.begin().await?;
-        let revision = self.apply_edit(&mut tx, &edit).await?;
-        self.commit(tx).await?;
-        Ok(revision)
     }
 
     /// Applies an edit inside `tx`: checks the base revision, writes the post, its
@@ -239,89 +169,6 @@ impl Backend {
         Ok(revision)
     }
 
-    pub(crate) async fn revisions_impl(&self, post: PostId) -> StoreResult<Vec<Revision>> {
-        self.count();
-        let found = sqlx::query(concat!(
-            "SELECT ",
-            revision_columns!(),
-            " FROM revisions r JOIN users u ON u.id = r.editor_id WHERE r.post_id = $1 ORDER BY r.id"
-        ))
-        .bind(post.0)
-        .fetch_all(&self.readers)
-        .await
-        .map_err(db_error)?;
-        found.iter().map(|r| rows::revision(&Cols(r))).collect()
-    }
-
-    pub(crate) async fn set_post_deleted_impl(
-        &self,
-        post: PostId,
-        deleted: bool,
-        at: i64,
-    ) -> StoreResult<()> {
-        let mut tx = self.begin().await?;
-        self.apply_deleted(&mut tx, post, deleted, at).await?;
-        self.commit(tx).await
-    }
-
-    pub(crate) async fn change_post_deletion_impl(
-        &self,
-        change: ponder_store::PostDeletion,
-    ) -> StoreResult<()> {
-        let post = change.post;
-        let mut tx = self.begin().await?;
-        self.count();
-        // author_id, deleted_at, hidden_by_flags, locked_at, deleted_by_moderator
-        type DeletionState = (i64, Option<i64>, i64, Option<i64>, i64);
-        let found: Option<DeletionState> = sqlx::query_as(concat!(
-            "SELECT author_id, deleted_at, hidden_by_flags, locked_at, deleted_by_moderator \
-             FROM posts WHERE id = $1",
-            for_update!()
-        ))
-        .bind(post.0)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        let Some((author, deleted_at, hidden, locked_at, by_moderator)) = found else {
-            return Err(StoreError::not_found(format!("post {post}")));
-        };
-        if locked_at.is_some() && !change.moderator {
-            return Err(StoreError::Refused(Refusal::PostLockedForDeletion));
-        }
-        if !change.delete && deleted_at.is_some() {
-            if hidden != 0 {
-                return Err(StoreError::Refused(Refusal::HiddenByFlags));
-            }
-            if by_moderator != 0 && !change.moderator {
-                return Err(StoreError::Refused(Refusal::DeletedByModerator));
-            }
-        }
-        if !self
-            .apply_deleted(&mut tx, post, change.delete, change.at)
-            .await?
-        {
-            return self.commit(tx).await;
-        }
-        let as_moderator = change.moderator && change.by.0 != author;
-        self.count();
-        sqlx::query(
-            "UPDATE posts SET deleted_by = $2, deleted_by_moderator = $3, deletion_reason = $4 \
-             WHERE id = $1",
-        )
-        .bind(post.0)
-        .bind(change.delete.then_some(change.by.0))
-        .bind(i64::from(change.delete && as_moderator))
-        .bind(if change.delete {
-            change.reason.as_str()
-        } else {
-            ""
-        })
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        self.commit(tx).await
-    }
-
     /// Deletes or undeletes a post inside `tx`, moving the counters that count it and
     /// logging the change; NotFound for no such post. Returns whether anything changed.
     pub(crate) async fn apply_deleted(
@@ -376,5 +223,150 @@ impl Backend {
         )
         .await?;
         Ok(true)
+    }
+}
+
+#[async_trait::async_trait]
+impl ponder_store::EditStore for Backend {
+    async fn editable_post(&self, post: PostId) -> StoreResult<Option<EditablePost>> {
+        self.count();
+        let found: Option<EditableRow> = sqlx::query_as(
+            "SELECT p.kind, p.parent_id, p.author_id, p.title, b.body_markdown, p.deleted_at, \
+             coalesce(q.title, p.title), \
+             coalesce((SELECT max(r.id) FROM revisions r WHERE r.post_id = p.id), 0), p.locked_at \
+             FROM posts p JOIN post_bodies b ON b.post_id = p.id LEFT JOIN posts q ON q.id = p.parent_id \
+             WHERE p.id = $1",
+        )
+        .bind(post.0)
+        .fetch_optional(&self.readers)
+        .await
+        .map_err(db_error)?;
+        let Some((
+            kind,
+            parent,
+            author,
+            title,
+            body,
+            deleted_at,
+            question_title,
+            latest,
+            locked_at,
+        )) = found
+        else {
+            return Ok(None);
+        };
+        let kind = if kind == "question" {
+            PostKind::Question
+        } else {
+            PostKind::Answer
+        };
+        let tags = if kind == PostKind::Question {
+            self.count();
+            sqlx::query_scalar(
+                "SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id \
+                 WHERE pt.post_id = $1 ORDER BY pt.position",
+            )
+            .bind(post.0)
+            .fetch_all(&self.readers)
+            .await
+            .map_err(db_error)?
+        } else {
+            Vec::new()
+        };
+        Ok(Some(EditablePost {
+            id: post,
+            kind,
+            question_id: PostId(parent.unwrap_or(post.0)),
+            question_title,
+            author_id: UserId(author),
+            title,
+            body_markdown: body,
+            tags,
+            latest_revision: latest,
+            deleted: deleted_at.is_some(),
+            locked: locked_at.is_some(),
+        }))
+    }
+
+    async fn edit_post(&self, edit: PostEdit) -> StoreResult<i64> {
+        let mut tx = self.begin().await?;
+        let revision = self.apply_edit(&mut tx, &edit).await?;
+        self.commit(tx).await?;
+        Ok(revision)
+    }
+
+    async fn revisions(&self, post: PostId) -> StoreResult<Vec<Revision>> {
+        self.count();
+        let found = sqlx::query(concat!(
+            "SELECT ",
+            revision_columns!(),
+            " FROM revisions r JOIN users u ON u.id = r.editor_id WHERE r.post_id = $1 ORDER BY r.id"
+        ))
+        .bind(post.0)
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_error)?;
+        found.iter().map(|r| rows::revision(&Cols(r))).collect()
+    }
+
+    async fn set_post_deleted(&self, post: PostId, deleted: bool, at: i64) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        self.apply_deleted(&mut tx, post, deleted, at).await?;
+        self.commit(tx).await
+    }
+
+    async fn change_post_deletion(&self, change: ponder_store::PostDeletion) -> StoreResult<()> {
+        let post = change.post;
+        let mut tx = self.begin().await?;
+        self.count();
+        // author_id, deleted_at, hidden_by_flags, locked_at, deleted_by_moderator
+        type DeletionState = (i64, Option<i64>, i64, Option<i64>, i64);
+        let found: Option<DeletionState> = sqlx::query_as(concat!(
+            "SELECT author_id, deleted_at, hidden_by_flags, locked_at, deleted_by_moderator \
+             FROM posts WHERE id = $1",
+            for_update!()
+        ))
+        .bind(post.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let Some((author, deleted_at, hidden, locked_at, by_moderator)) = found else {
+            return Err(StoreError::not_found(format!("post {post}")));
+        };
+        if locked_at.is_some() && !change.moderator {
+            return Err(StoreError::Refused(Refusal::PostLockedForDeletion));
+        }
+        if !change.delete && deleted_at.is_some() {
+            if hidden != 0 {
+                return Err(StoreError::Refused(Refusal::HiddenByFlags));
+            }
+            if by_moderator != 0 && !change.moderator {
+                return Err(StoreError::Refused(Refusal::DeletedByModerator));
+            }
+        }
+        if !self
+            .apply_deleted(&mut tx, post, change.delete, change.at)
+            .await?
+        {
+            return self.commit(tx).await;
+        }
+        let as_moderator = change.moderator && change.by.0 != author;
+        self.count();
+        sqlx::query(
+            "UPDATE posts SET deleted_by = $2, deleted_by_moderator = $3, deletion_reason = $4 \
+             WHERE id = $1",
+        )
+        .bind(post.0)
+        .bind(change.delete.then_some(change.by.0))
+        .bind(i64::from(change.delete && as_moderator))
+        .bind(if change.delete {
+            change.reason.as_str()
+        } else {
+            ""
+        })
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        self.commit(tx).await
     }
 }

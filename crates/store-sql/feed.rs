@@ -5,8 +5,9 @@
 use crate::{Backend, db_error};
 use ponder_store::StoreResult;
 
-impl Backend {
-    pub(crate) async fn feed_position_impl(&self, subscriber: &str) -> StoreResult<i64> {
+#[async_trait::async_trait]
+impl ponder_store::FeedStore for Backend {
+    async fn feed_position(&self, subscriber: &str) -> StoreResult<i64> {
         self.count();
         let found: Option<(i64,)> =
             sqlx::query_as("SELECT position FROM feed_positions WHERE subscriber = $1")
@@ -17,12 +18,7 @@ impl Backend {
         Ok(found.map_or(0, |(position,)| position))
     }
 
-    pub(crate) async fn set_feed_position_impl(
-        &self,
-        subscriber: &str,
-        position: i64,
-        at: i64,
-    ) -> StoreResult<()> {
+    async fn set_feed_position(&self, subscriber: &str, position: i64, at: i64) -> StoreResult<()> {
         self.count();
         sqlx::query(concat!(
             "INSERT INTO feed_positions (subscriber, position, updated_at) VALUES ($1, $2, $3) \

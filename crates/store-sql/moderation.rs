@@ -41,7 +41,34 @@ impl Backend {
         Ok(())
     }
 
-    pub(crate) async fn create_flag_impl(&self, flag: NewFlag) -> StoreResult<bool> {
+    /// Sets or clears one of a post's moderation timestamps.
+    async fn set_post_flag(
+        &self,
+        post: PostId,
+        sql: &'static str,
+        on: bool,
+        at: i64,
+        change: ChangeKind,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        self.count();
+        let done = sqlx::query(sql)
+            .bind(post.0)
+            .bind(on.then_some(at))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::not_found(format!("post {post}")));
+        }
+        self.log_change(&mut tx, change, post.0).await?;
+        self.commit(tx).await
+    }
+}
+
+#[async_trait::async_trait]
+impl ponder_store::ModerationStore for Backend {
+    async fn create_flag(&self, flag: NewFlag) -> StoreResult<bool> {
         let mut tx = self.begin().await?;
         self.count();
         let post: Option<(i64, String, Option<i64>)> = sqlx::query_as(concat!(
@@ -153,7 +180,7 @@ impl Backend {
         Ok(hidden)
     }
 
-    pub(crate) async fn pending_flags_impl(&self, limit: u32) -> StoreResult<Vec<FlagView>> {
+    async fn pending_flags(&self, limit: u32) -> StoreResult<Vec<FlagView>> {
         self.count();
         let found = sqlx::query(concat!(
             "SELECT f.id, f.post_id, f.comment_id, coalesce(p.parent_id, p.id), coalesce(q.title, p.title), \
@@ -189,7 +216,7 @@ impl Backend {
             .collect()
     }
 
-    pub(crate) async fn resolve_flag_impl(
+    async fn resolve_flag(
         &self,
         id: i64,
         moderator: UserId,
@@ -213,7 +240,7 @@ impl Backend {
         Ok(())
     }
 
-    pub(crate) async fn restore_hidden_comment_impl(&self, comment: CommentId) -> StoreResult<()> {
+    async fn restore_hidden_comment(&self, comment: CommentId) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         self.count();
         let found: Option<(i64, Option<i64>)> = sqlx::query_as(concat!(
@@ -265,7 +292,7 @@ impl Backend {
         self.commit(tx).await
     }
 
-    pub(crate) async fn restore_hidden_post_impl(
+    async fn restore_hidden_post(
         &self,
         post: PostId,
         moderator: UserId,
@@ -315,10 +342,7 @@ impl Backend {
         self.commit(tx).await
     }
 
-    pub(crate) async fn cast_close_vote_impl(
-        &self,
-        vote: NewCloseVote,
-    ) -> StoreResult<(bool, i64)> {
+    async fn cast_close_vote(&self, vote: NewCloseVote) -> StoreResult<(bool, i64)> {
         let mut tx = self.begin().await?;
         self.count();
         let found: Option<(String, Option<i64>, Option<i64>)> = sqlx::query_as(concat!(
@@ -420,7 +444,7 @@ impl Backend {
         Ok((true, votes))
     }
 
-    pub(crate) async fn close_votes_impl(&self, question: PostId) -> StoreResult<(i64, i64)> {
+    async fn close_votes(&self, question: PostId) -> StoreResult<(i64, i64)> {
         self.count();
         let (close, reopen): (i64, i64) = sqlx::query_as(
             "SELECT COUNT(CASE WHEN kind = 'close' THEN 1 END), COUNT(CASE WHEN kind = 'reopen' THEN 1 END) \
@@ -433,36 +457,7 @@ impl Backend {
         Ok((close, reopen))
     }
 
-    /// Sets or clears one of a post's moderation timestamps.
-    async fn set_post_flag(
-        &self,
-        post: PostId,
-        sql: &'static str,
-        on: bool,
-        at: i64,
-        change: ChangeKind,
-    ) -> StoreResult<()> {
-        let mut tx = self.begin().await?;
-        self.count();
-        let done = sqlx::query(sql)
-            .bind(post.0)
-            .bind(on.then_some(at))
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::not_found(format!("post {post}")));
-        }
-        self.log_change(&mut tx, change, post.0).await?;
-        self.commit(tx).await
-    }
-
-    pub(crate) async fn set_locked_impl(
-        &self,
-        post: PostId,
-        locked: bool,
-        at: i64,
-    ) -> StoreResult<()> {
+    async fn set_locked(&self, post: PostId, locked: bool, at: i64) -> StoreResult<()> {
         self.set_post_flag(
             post,
             "UPDATE posts SET locked_at = $2 WHERE id = $1 AND deleted_at IS NULL",
@@ -477,12 +472,7 @@ impl Backend {
         .await
     }
 
-    pub(crate) async fn set_protected_impl(
-        &self,
-        question: PostId,
-        protected: bool,
-        at: i64,
-    ) -> StoreResult<()> {
+    async fn set_protected(&self, question: PostId, protected: bool, at: i64) -> StoreResult<()> {
         self.set_post_flag(
             question,
             "UPDATE posts SET protected_at = $2 WHERE id = $1 AND kind = 'question' AND deleted_at IS NULL",
@@ -493,7 +483,7 @@ impl Backend {
         .await
     }
 
-    pub(crate) async fn set_suspension_impl(
+    async fn set_suspension(
         &self,
         user: UserId,
         until: Option<i64>,
@@ -513,7 +503,7 @@ impl Backend {
         Ok(())
     }
 
-    pub(crate) async fn log_moderation_impl(
+    async fn log_moderation(
         &self,
         moderator: UserId,
         action: &str,
@@ -536,10 +526,7 @@ impl Backend {
         Ok(())
     }
 
-    pub(crate) async fn moderation_log_impl(
-        &self,
-        page: u32,
-    ) -> StoreResult<Page<ModerationEntry>> {
+    async fn moderation_log(&self, page: u32) -> StoreResult<Page<ModerationEntry>> {
         self.count();
         let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM moderation_log")
             .fetch_one(&self.readers)
@@ -579,11 +566,7 @@ impl Backend {
         })
     }
 
-    pub(crate) async fn review_tasks_impl(
-        &self,
-        reviewer: UserId,
-        limit: u32,
-    ) -> StoreResult<Vec<ReviewTask>> {
+    async fn review_tasks(&self, reviewer: UserId, limit: u32) -> StoreResult<Vec<ReviewTask>> {
         self.count();
         let found = sqlx::query(concat!(
             "SELECT t.id, p.id, coalesce(p.parent_id, p.id), coalesce(q.title, p.title), b.body_markdown, p.created_at, ",
@@ -616,7 +599,7 @@ impl Backend {
             .collect()
     }
 
-    pub(crate) async fn resolve_review_impl(
+    async fn resolve_review(
         &self,
         id: i64,
         reviewer: UserId,
@@ -642,12 +625,7 @@ impl Backend {
         Ok(())
     }
 
-    pub(crate) async fn skip_review_impl(
-        &self,
-        task_kind: &str,
-        id: i64,
-        reviewer: UserId,
-    ) -> StoreResult<()> {
+    async fn skip_review(&self, task_kind: &str, id: i64, reviewer: UserId) -> StoreResult<()> {
         self.count();
         sqlx::query("INSERT INTO review_skips (task_kind, task_id, user_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
             .bind(task_kind)
@@ -659,7 +637,7 @@ impl Backend {
         Ok(())
     }
 
-    pub(crate) async fn skipped_suggestions_impl(&self, reviewer: UserId) -> StoreResult<Vec<i64>> {
+    async fn skipped_suggestions(&self, reviewer: UserId) -> StoreResult<Vec<i64>> {
         self.count();
         sqlx::query_scalar(
             "SELECT task_id FROM review_skips WHERE task_kind = 'suggestion' AND user_id = $1",

@@ -76,113 +76,6 @@ fn bind_filter<'q>(
 }
 
 impl Backend {
-    pub(crate) async fn is_empty_impl(&self) -> StoreResult<bool> {
-        self.count();
-        let any: Option<i64> = sqlx::query_scalar(
-            "SELECT CAST(1 AS BIGINT) WHERE EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM categories) \
-             OR EXISTS (SELECT 1 FROM posts)",
-        )
-        .fetch_optional(&self.readers)
-        .await
-        .map_err(db_error)?;
-        Ok(any.is_none())
-    }
-
-    pub(crate) async fn user_impl(&self, id: UserId) -> StoreResult<Option<User>> {
-        self.count();
-        let row = sqlx::query(concat!(
-            "SELECT ",
-            ponder_store::user_columns!(),
-            " FROM users u WHERE u.id = $1"
-        ))
-        .bind(id.0)
-        .fetch_optional(&self.readers)
-        .await
-        .map_err(db_error)?;
-        row.map(|r| rows::user(&Cols(&r))).transpose()
-    }
-
-    pub(crate) async fn categories_impl(&self) -> StoreResult<Vec<Category>> {
-        self.count();
-        let found = sqlx::query(concat!(
-            "SELECT ",
-            category_columns!(),
-            " FROM categories c ORDER BY coalesce(c.parent_id, 0), c.position, c.name"
-        ))
-        .fetch_all(&self.readers)
-        .await
-        .map_err(db_error)?;
-        found.iter().map(|r| rows::category(&Cols(r))).collect()
-    }
-
-    pub(crate) async fn list_questions_impl(
-        &self,
-        query: &QuestionQuery,
-    ) -> StoreResult<Page<QuestionSummary>> {
-        let filter = filter_clause(&query.filter);
-        let (sort_filter, order) = sort_clause(query.sort);
-        let base = " FROM posts p WHERE p.kind = 'question' AND p.deleted_at IS NULL";
-        // Only constant fragments are joined here; every value is bound.
-        let count_sql = format!("SELECT COUNT(*){base}{filter}{sort_filter}");
-        // The page's ids first, from the questions' indexes alone, then their rows:
-        // sorting whole rows would read every question of a category to show thirty.
-        let list_sql = format!(
-            "SELECT {} FROM posts p JOIN users u ON u.id = p.author_id \
-             WHERE p.id IN (SELECT p.id{base}{filter}{sort_filter}{order} LIMIT {} OFFSET {}){order}",
-            question_summary_columns!(),
-            query.per_page,
-            query.offset()
-        );
-        self.count();
-        let total: i64 = bind_filter(sqlx::query(AssertSqlSafe(count_sql)), &query.filter)
-            .fetch_one(&self.readers)
-            .await
-            .and_then(|row| row.try_get(0))
-            .map_err(db_error)?;
-        self.count();
-        let found = bind_filter(sqlx::query(AssertSqlSafe(list_sql)), &query.filter)
-            .fetch_all(&self.readers)
-            .await
-            .map_err(db_error)?;
-        let mut items = found
-            .iter()
-            .map(|r| rows::question_summary(&Cols(r)))
-            .collect::<StoreResult<Vec<_>>>()?;
-        if !items.is_empty() {
-            self.count();
-            let tags: Vec<(i64, String)> = bind_ids(
-                sqlx::query_as(concat!(
-                    "SELECT pt.post_id, t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id \
-                     WHERE pt.post_id IN (",
-                    id_list!(),
-                    ") ORDER BY pt.post_id, pt.position"
-                )),
-                items.iter().map(|q| q.id.0).collect(),
-            )
-            .fetch_all(&self.readers)
-            .await
-            .map_err(db_error)?;
-            rows::attach_tags(&mut items, tags);
-        }
-        Ok(Page {
-            items,
-            total,
-            page: query.page,
-            per_page: query.per_page,
-        })
-    }
-
-    pub(crate) async fn question_thread_impl(
-        &self,
-        id: PostId,
-    ) -> StoreResult<Option<QuestionThread>> {
-        // One read transaction, so the five reads see one state of the thread.
-        let mut tx = self.begin_snapshot().await?;
-        let result = self.question_thread_in(&mut tx, id).await;
-        tx.commit().await.map_err(db_error)?;
-        result
-    }
-
     async fn question_thread_in(
         &self,
         conn: &mut DbConnection,
@@ -277,7 +170,125 @@ impl Backend {
         }))
     }
 
-    pub(crate) async fn post_impl(&self, id: PostId) -> StoreResult<Option<Post>> {
+    /// Runs `sql`, which reads one column of ids for the list of `ids` it is bound;
+    /// no query for no ids.
+    async fn ids_for_ids(&self, sql: &'static str, ids: Vec<i64>) -> StoreResult<Vec<i64>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.count();
+        let found: Vec<(i64,)> = bind_ids(sqlx::query_as(sql), ids)
+            .fetch_all(&self.readers)
+            .await
+            .map_err(db_error)?;
+        Ok(found.into_iter().map(|(id,)| id).collect())
+    }
+}
+
+#[async_trait::async_trait]
+impl ponder_store::ReadStore for Backend {
+    async fn is_empty(&self) -> StoreResult<bool> {
+        self.count();
+        let any: Option<i64> = sqlx::query_scalar(
+            "SELECT CAST(1 AS BIGINT) WHERE EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM categories) \
+             OR EXISTS (SELECT 1 FROM posts)",
+        )
+        .fetch_optional(&self.readers)
+        .await
+        .map_err(db_error)?;
+        Ok(any.is_none())
+    }
+
+    async fn user(&self, id: UserId) -> StoreResult<Option<User>> {
+        self.count();
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            ponder_store::user_columns!(),
+            " FROM users u WHERE u.id = $1"
+        ))
+        .bind(id.0)
+        .fetch_optional(&self.readers)
+        .await
+        .map_err(db_error)?;
+        row.map(|r| rows::user(&Cols(&r))).transpose()
+    }
+
+    async fn categories(&self) -> StoreResult<Vec<Category>> {
+        self.count();
+        let found = sqlx::query(concat!(
+            "SELECT ",
+            category_columns!(),
+            " FROM categories c ORDER BY coalesce(c.parent_id, 0), c.position, c.name"
+        ))
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_error)?;
+        found.iter().map(|r| rows::category(&Cols(r))).collect()
+    }
+
+    async fn list_questions(&self, query: &QuestionQuery) -> StoreResult<Page<QuestionSummary>> {
+        let filter = filter_clause(&query.filter);
+        let (sort_filter, order) = sort_clause(query.sort);
+        let base = " FROM posts p WHERE p.kind = 'question' AND p.deleted_at IS NULL";
+        // Only constant fragments are joined here; every value is bound.
+        let count_sql = format!("SELECT COUNT(*){base}{filter}{sort_filter}");
+        // The page's ids first, from the questions' indexes alone, then their rows:
+        // sorting whole rows would read every question of a category to show thirty.
+        let list_sql = format!(
+            "SELECT {} FROM posts p JOIN users u ON u.id = p.author_id \
+             WHERE p.id IN (SELECT p.id{base}{filter}{sort_filter}{order} LIMIT {} OFFSET {}){order}",
+            question_summary_columns!(),
+            query.per_page,
+            query.offset()
+        );
+        self.count();
+        let total: i64 = bind_filter(sqlx::query(AssertSqlSafe(count_sql)), &query.filter)
+            .fetch_one(&self.readers)
+            .await
+            .and_then(|row| row.try_get(0))
+            .map_err(db_error)?;
+        self.count();
+        let found = bind_filter(sqlx::query(AssertSqlSafe(list_sql)), &query.filter)
+            .fetch_all(&self.readers)
+            .await
+            .map_err(db_error)?;
+        let mut items = found
+            .iter()
+            .map(|r| rows::question_summary(&Cols(r)))
+            .collect::<StoreResult<Vec<_>>>()?;
+        if !items.is_empty() {
+            self.count();
+            let tags: Vec<(i64, String)> = bind_ids(
+                sqlx::query_as(concat!(
+                    "SELECT pt.post_id, t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id \
+                     WHERE pt.post_id IN (",
+                    id_list!(),
+                    ") ORDER BY pt.post_id, pt.position"
+                )),
+                items.iter().map(|q| q.id.0).collect(),
+            )
+            .fetch_all(&self.readers)
+            .await
+            .map_err(db_error)?;
+            rows::attach_tags(&mut items, tags);
+        }
+        Ok(Page {
+            items,
+            total,
+            page: query.page,
+            per_page: query.per_page,
+        })
+    }
+
+    async fn question_thread(&self, id: PostId) -> StoreResult<Option<QuestionThread>> {
+        // One read transaction, so the five reads see one state of the thread.
+        let mut tx = self.begin_snapshot().await?;
+        let result = self.question_thread_in(&mut tx, id).await;
+        tx.commit().await.map_err(db_error)?;
+        result
+    }
+
+    async fn post(&self, id: PostId) -> StoreResult<Option<Post>> {
         self.count();
         let row = sqlx::query(concat!(
             "SELECT ",
@@ -292,7 +303,7 @@ impl Backend {
         row.map(|r| rows::post(&Cols(&r))).transpose()
     }
 
-    pub(crate) async fn question_of_impl(&self, post: PostId) -> StoreResult<Option<PostId>> {
+    async fn question_of(&self, post: PostId) -> StoreResult<Option<PostId>> {
         self.count();
         let found: Option<(String, Option<i64>)> = sqlx::query_as(
             "SELECT p.kind, p.parent_id FROM posts p WHERE p.id = $1 AND p.deleted_at IS NULL \
@@ -309,7 +320,7 @@ impl Backend {
         }))
     }
 
-    pub(crate) async fn post_score_impl(&self, post: PostId) -> StoreResult<Option<i64>> {
+    async fn post_score(&self, post: PostId) -> StoreResult<Option<i64>> {
         self.count();
         sqlx::query_scalar("SELECT score FROM posts WHERE id = $1")
             .bind(post.0)
@@ -318,10 +329,7 @@ impl Backend {
             .map_err(db_error)
     }
 
-    pub(crate) async fn comment_post_impl(
-        &self,
-        comment: ponder_core::CommentId,
-    ) -> StoreResult<Option<PostId>> {
+    async fn comment_post(&self, comment: ponder_core::CommentId) -> StoreResult<Option<PostId>> {
         self.count();
         let found: Option<i64> =
             sqlx::query_scalar("SELECT post_id FROM comments WHERE id = $1 AND deleted_at IS NULL")
@@ -332,7 +340,7 @@ impl Backend {
         Ok(found.map(PostId))
     }
 
-    pub(crate) async fn thread_questions_impl(
+    async fn thread_questions(
         &self,
         posts: &[PostId],
         comments: &[ponder_core::CommentId],
@@ -364,24 +372,7 @@ impl Backend {
         Ok(found.into_iter().map(PostId).collect())
     }
 
-    /// Runs `sql`, which reads one column of ids for the list of `ids` it is bound;
-    /// no query for no ids.
-    async fn ids_for_ids(&self, sql: &'static str, ids: Vec<i64>) -> StoreResult<Vec<i64>> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        self.count();
-        let found: Vec<(i64,)> = bind_ids(sqlx::query_as(sql), ids)
-            .fetch_all(&self.readers)
-            .await
-            .map_err(db_error)?;
-        Ok(found.into_iter().map(|(id,)| id).collect())
-    }
-
-    pub(crate) async fn post_bodies_impl(
-        &self,
-        posts: &[PostId],
-    ) -> StoreResult<Vec<(PostId, String)>> {
+    async fn post_bodies(&self, posts: &[PostId]) -> StoreResult<Vec<(PostId, String)>> {
         if posts.is_empty() {
             return Ok(Vec::new());
         }
@@ -403,10 +394,7 @@ impl Backend {
             .collect())
     }
 
-    pub(crate) async fn search_documents_impl(
-        &self,
-        posts: &[PostId],
-    ) -> StoreResult<Vec<SearchDoc>> {
+    async fn search_documents(&self, posts: &[PostId]) -> StoreResult<Vec<SearchDoc>> {
         if posts.is_empty() {
             return Ok(Vec::new());
         }
@@ -495,11 +483,7 @@ impl Backend {
             .collect())
     }
 
-    pub(crate) async fn question_ids_after_impl(
-        &self,
-        after: PostId,
-        limit: u32,
-    ) -> StoreResult<Vec<PostId>> {
+    async fn question_ids_after(&self, after: PostId, limit: u32) -> StoreResult<Vec<PostId>> {
         self.count();
         let found: Vec<i64> = sqlx::query_scalar(
             "SELECT id FROM posts WHERE kind = 'question' AND id > $1 ORDER BY id LIMIT $2",
@@ -512,7 +496,7 @@ impl Backend {
         Ok(found.into_iter().map(PostId).collect())
     }
 
-    pub(crate) async fn last_change_id_impl(&self) -> StoreResult<i64> {
+    async fn last_change_id(&self) -> StoreResult<i64> {
         self.count();
         sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM changes")
             .fetch_one(&self.readers)
@@ -520,7 +504,7 @@ impl Backend {
             .map_err(db_error)
     }
 
-    pub(crate) async fn popular_tags_impl(&self, limit: u32) -> StoreResult<Vec<Tag>> {
+    async fn popular_tags(&self, limit: u32) -> StoreResult<Vec<Tag>> {
         self.count();
         let found: Vec<(i64, String, String, i64)> = sqlx::query_as(
             "SELECT id, name, description, question_count FROM tags WHERE question_count > 0 \
@@ -541,7 +525,7 @@ impl Backend {
             .collect())
     }
 
-    pub(crate) async fn tag_impl(&self, name: &str) -> StoreResult<Option<Tag>> {
+    async fn tag(&self, name: &str) -> StoreResult<Option<Tag>> {
         self.count();
         let found: Option<(i64, String, String, i64)> = sqlx::query_as(
             "SELECT id, name, description, question_count FROM tags WHERE name = $1",
@@ -558,11 +542,7 @@ impl Backend {
         }))
     }
 
-    pub(crate) async fn user_answers_impl(
-        &self,
-        user: UserId,
-        page: u32,
-    ) -> StoreResult<Page<AnswerSummary>> {
+    async fn user_answers(&self, user: UserId, page: u32) -> StoreResult<Page<AnswerSummary>> {
         const VISIBLE: &str = "FROM posts a JOIN posts q ON q.id = a.parent_id \
              WHERE a.author_id = $1 AND a.kind = 'answer' AND a.deleted_at IS NULL \
              AND q.deleted_at IS NULL";
@@ -605,11 +585,7 @@ impl Backend {
         })
     }
 
-    pub(crate) async fn changes_since_impl(
-        &self,
-        after: i64,
-        limit: u32,
-    ) -> StoreResult<Vec<Change>> {
+    async fn changes_since(&self, after: i64, limit: u32) -> StoreResult<Vec<Change>> {
         self.count();
         let found: Vec<(i64, String, i64, i64)> = sqlx::query_as(concat!(
             "SELECT id, kind, entity_id, created_at FROM changes WHERE id > $1",
@@ -632,10 +608,7 @@ impl Backend {
             .collect())
     }
 
-    pub(crate) async fn category_question_count_impl(
-        &self,
-        category: CategoryId,
-    ) -> StoreResult<i64> {
+    async fn category_question_count(&self, category: CategoryId) -> StoreResult<i64> {
         self.count();
         let (n,): (i64,) = sqlx::query_as(
             "SELECT COUNT(*) FROM posts p WHERE p.kind = 'question' AND p.deleted_at IS NULL \

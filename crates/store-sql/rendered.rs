@@ -54,8 +54,9 @@ fn statements(kind: RenderedText) -> (&'static str, &'static str) {
     }
 }
 
-impl Backend {
-    pub(crate) async fn stored_texts_impl(
+#[async_trait::async_trait]
+impl ponder_store::RenderedTextStore for Backend {
+    async fn stored_texts(
         &self,
         kind: RenderedText,
         after: i64,
@@ -75,7 +76,7 @@ impl Backend {
             .collect())
     }
 
-    pub(crate) async fn replace_rendered_html_impl(
+    async fn replace_rendered_html(
         &self,
         kind: RenderedText,
         id: i64,

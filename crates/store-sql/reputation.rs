@@ -155,8 +155,11 @@ impl Backend {
         .map_err(db_error)?;
         Ok(())
     }
+}
 
-    pub(crate) async fn cast_vote_impl(&self, vote: NewVote) -> StoreResult<()> {
+#[async_trait::async_trait]
+impl ponder_store::VoteStore for Backend {
+    async fn cast_vote(&self, vote: NewVote) -> StoreResult<()> {
         let rules = vote.rules;
         let at = vote.created_at;
         let mut tx = self.begin().await?;
@@ -327,7 +330,7 @@ impl Backend {
         self.commit(tx).await
     }
 
-    pub(crate) async fn accept_answer_impl(
+    async fn accept_answer(
         &self,
         question: PostId,
         answer: Option<PostId>,
@@ -420,7 +423,7 @@ impl Backend {
         self.commit(tx).await
     }
 
-    pub(crate) async fn reputation_events_impl(
+    async fn reputation_events(
         &self,
         user: UserId,
         limit: u32,
@@ -462,7 +465,7 @@ impl Backend {
             .collect()
     }
 
-    pub(crate) async fn badges_impl(&self, user: UserId) -> StoreResult<Vec<Badge>> {
+    async fn badges(&self, user: UserId) -> StoreResult<Vec<Badge>> {
         self.count();
         let found: Vec<(String, String, Option<i64>, i64)> = sqlx::query_as(
             "SELECT name, class, post_id, awarded_at FROM badges WHERE user_id = $1 ORDER BY awarded_at, id",
@@ -482,10 +485,7 @@ impl Backend {
             .collect())
     }
 
-    pub(crate) async fn recompute_reputation_impl(
-        &self,
-        apply: bool,
-    ) -> StoreResult<Vec<ReputationMismatch>> {
+    async fn recompute_reputation(&self, apply: bool) -> StoreResult<Vec<ReputationMismatch>> {
         // Replaying the ledger per user, in id order, with the floor applied at each
         // step exactly as the writes apply it.
         self.count();
@@ -532,7 +532,7 @@ impl Backend {
         Ok(mismatches)
     }
 
-    pub(crate) async fn toggle_comment_vote_impl(
+    async fn toggle_comment_vote(
         &self,
         comment: CommentId,
         user: UserId,
@@ -595,11 +595,7 @@ impl Backend {
         Ok((voted, new_score))
     }
 
-    pub(crate) async fn viewer_votes_impl(
-        &self,
-        user: UserId,
-        question: PostId,
-    ) -> StoreResult<ViewerVotes> {
+    async fn viewer_votes(&self, user: UserId, question: PostId) -> StoreResult<ViewerVotes> {
         self.count();
         let posts: Vec<(i64, i64)> = sqlx::query_as(
             "SELECT v.post_id, v.value FROM votes v JOIN posts p ON p.id = v.post_id \

@@ -6,8 +6,9 @@ use crate::{Backend, db_error};
 use ponder_core::mail_allowance::{DAY, MailAllowance, MailsSent};
 use ponder_store::{NewSignup, NewUser, PendingSignup, PostBody, Role, StoreResult, User};
 
-impl Backend {
-    pub(crate) async fn create_signup_within_impl(
+#[async_trait::async_trait]
+impl ponder_store::SignupStore for Backend {
+    async fn create_signup_within(
         &self,
         signup: NewSignup,
         allowance: MailAllowance,
@@ -64,7 +65,7 @@ impl Backend {
         Ok(Ok(()))
     }
 
-    pub(crate) async fn pending_signup_impl(
+    async fn pending_signup(
         &self,
         token_hash: &str,
         now: i64,
@@ -85,7 +86,7 @@ impl Backend {
         }))
     }
 
-    pub(crate) async fn finish_signup_impl(
+    async fn finish_signup(
         &self,
         token_hash: &str,
         handle: &str,

@@ -39,102 +39,6 @@ fn suggestion(row: &impl RowAccess) -> StoreResult<SuggestedEdit> {
 }
 
 impl Backend {
-    pub(crate) async fn create_suggested_edit_impl(
-        &self,
-        new: NewSuggestedEdit,
-    ) -> StoreResult<i64> {
-        let mut tx = self.begin().await?;
-        self.count();
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO suggested_edits (post_id, author_id, base_revision, title, body_markdown, tags, summary, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        )
-        .bind(new.post.0)
-        .bind(new.author.0)
-        .bind(new.base_revision)
-        .bind(&new.title)
-        .bind(&new.body_markdown)
-        .bind(new.tags.join(" "))
-        .bind(&new.summary)
-        .bind(new.created_at)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        self.log_change(&mut tx, ChangeKind::SuggestionCreated, id)
-            .await?;
-        self.commit(tx).await?;
-        Ok(id)
-    }
-
-    pub(crate) async fn suggested_edit_impl(&self, id: i64) -> StoreResult<Option<SuggestedEdit>> {
-        self.count();
-        let row = sqlx::query(concat!(
-            "SELECT ",
-            suggestion_columns!(),
-            " FROM suggested_edits s JOIN users u ON u.id = s.author_id WHERE s.id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.readers)
-        .await
-        .map_err(db_error)?;
-        row.map(|r| suggestion(&Cols(&r))).transpose()
-    }
-
-    pub(crate) async fn pending_suggestion_impl(
-        &self,
-        post: PostId,
-    ) -> StoreResult<Option<SuggestedEdit>> {
-        self.count();
-        let row = sqlx::query(concat!(
-            "SELECT ",
-            suggestion_columns!(),
-            " FROM suggested_edits s JOIN users u ON u.id = s.author_id \
-             WHERE s.post_id = $1 AND s.status = 'pending'"
-        ))
-        .bind(post.0)
-        .fetch_optional(&self.readers)
-        .await
-        .map_err(db_error)?;
-        row.map(|r| suggestion(&Cols(&r))).transpose()
-    }
-
-    pub(crate) async fn pending_suggestions_in_impl(
-        &self,
-        question: PostId,
-    ) -> StoreResult<Vec<(PostId, i64)>> {
-        self.count();
-        let found: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT s.post_id, s.id FROM suggested_edits s JOIN posts p ON p.id = s.post_id \
-             WHERE s.status = 'pending' AND (p.id = $1 OR p.parent_id = $1)",
-        )
-        .bind(question.0)
-        .fetch_all(&self.readers)
-        .await
-        .map_err(db_error)?;
-        Ok(found
-            .into_iter()
-            .map(|(post, id)| (PostId(post), id))
-            .collect())
-    }
-
-    pub(crate) async fn pending_suggestions_impl(
-        &self,
-        limit: u32,
-    ) -> StoreResult<Vec<SuggestedEdit>> {
-        self.count();
-        let found = sqlx::query(concat!(
-            "SELECT ",
-            suggestion_columns!(),
-            " FROM suggested_edits s JOIN users u ON u.id = s.author_id \
-             WHERE s.status = 'pending' ORDER BY s.created_at, s.id LIMIT $1"
-        ))
-        .bind(i64::from(limit))
-        .fetch_all(&self.readers)
-        .await
-        .map_err(db_error)?;
-        found.iter().map(|r| suggestion(&Cols(r))).collect()
-    }
-
     /// Marks a pending suggestion reviewed; NotFound when it is not pending.
     async fn close_suggestion(
         &self,
@@ -165,8 +69,95 @@ impl Backend {
         }
         Ok(())
     }
+}
 
-    pub(crate) async fn approve_suggested_edit_impl(
+#[async_trait::async_trait]
+impl ponder_store::SuggestionStore for Backend {
+    async fn create_suggested_edit(&self, new: NewSuggestedEdit) -> StoreResult<i64> {
+        let mut tx = self.begin().await?;
+        self.count();
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO suggested_edits (post_id, author_id, base_revision, title, body_markdown, tags, summary, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(new.post.0)
+        .bind(new.author.0)
+        .bind(new.base_revision)
+        .bind(&new.title)
+        .bind(&new.body_markdown)
+        .bind(new.tags.join(" "))
+        .bind(&new.summary)
+        .bind(new.created_at)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        self.log_change(&mut tx, ChangeKind::SuggestionCreated, id)
+            .await?;
+        self.commit(tx).await?;
+        Ok(id)
+    }
+
+    async fn suggested_edit(&self, id: i64) -> StoreResult<Option<SuggestedEdit>> {
+        self.count();
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            suggestion_columns!(),
+            " FROM suggested_edits s JOIN users u ON u.id = s.author_id WHERE s.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.readers)
+        .await
+        .map_err(db_error)?;
+        row.map(|r| suggestion(&Cols(&r))).transpose()
+    }
+
+    async fn pending_suggestion(&self, post: PostId) -> StoreResult<Option<SuggestedEdit>> {
+        self.count();
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            suggestion_columns!(),
+            " FROM suggested_edits s JOIN users u ON u.id = s.author_id \
+             WHERE s.post_id = $1 AND s.status = 'pending'"
+        ))
+        .bind(post.0)
+        .fetch_optional(&self.readers)
+        .await
+        .map_err(db_error)?;
+        row.map(|r| suggestion(&Cols(&r))).transpose()
+    }
+
+    async fn pending_suggestions_in(&self, question: PostId) -> StoreResult<Vec<(PostId, i64)>> {
+        self.count();
+        let found: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT s.post_id, s.id FROM suggested_edits s JOIN posts p ON p.id = s.post_id \
+             WHERE s.status = 'pending' AND (p.id = $1 OR p.parent_id = $1)",
+        )
+        .bind(question.0)
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_error)?;
+        Ok(found
+            .into_iter()
+            .map(|(post, id)| (PostId(post), id))
+            .collect())
+    }
+
+    async fn pending_suggestions(&self, limit: u32) -> StoreResult<Vec<SuggestedEdit>> {
+        self.count();
+        let found = sqlx::query(concat!(
+            "SELECT ",
+            suggestion_columns!(),
+            " FROM suggested_edits s JOIN users u ON u.id = s.author_id \
+             WHERE s.status = 'pending' ORDER BY s.created_at, s.id LIMIT $1"
+        ))
+        .bind(i64::from(limit))
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_error)?;
+        found.iter().map(|r| suggestion(&Cols(r))).collect()
+    }
+
+    async fn approve_suggested_edit(
         &self,
         id: i64,
         reviewer: UserId,
@@ -174,7 +165,7 @@ impl Backend {
         at: i64,
     ) -> StoreResult<i64> {
         let found = self
-            .suggested_edit_impl(id)
+            .suggested_edit(id)
             .await?
             .filter(|s| s.status == "pending")
             .ok_or_else(|| StoreError::not_found(format!("pending suggested edit {id}")))?;
@@ -216,7 +207,7 @@ impl Backend {
         Ok(revision)
     }
 
-    pub(crate) async fn reject_suggested_edit_impl(
+    async fn reject_suggested_edit(
         &self,
         id: i64,
         reviewer: UserId,

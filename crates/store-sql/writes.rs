@@ -60,13 +60,6 @@ impl Backend {
         Ok(())
     }
 
-    pub(crate) async fn create_user_impl(&self, new: NewUser) -> StoreResult<User> {
-        let mut tx = self.begin().await?;
-        let user = self.insert_user(&mut tx, new).await?;
-        self.commit(tx).await?;
-        Ok(user)
-    }
-
     /// Inserts an account inside `tx` and logs its creation.
     pub(crate) async fn insert_user(&self, tx: &mut Tx<'_>, new: NewUser) -> StoreResult<User> {
         self.count();
@@ -103,7 +96,50 @@ impl Backend {
         Ok(user)
     }
 
-    pub(crate) async fn create_category_impl(&self, new: NewCategory) -> StoreResult<Category> {
+    /// Stores the body of the post just inserted as `post`.
+    async fn insert_body(&self, tx: &mut Tx<'_>, post: i64, body: &PostBody) -> StoreResult<()> {
+        self.count();
+        sqlx::query(
+            "INSERT INTO post_bodies (post_id, body_markdown, body_html) VALUES ($1, $2, $3)",
+        )
+        .bind(post)
+        .bind(body.markdown())
+        .bind(body.html())
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    /// What every new question and answer ends with: the review task for an author's
+    /// first post, the badge for posting it, the change log entry and the commit.
+    async fn finish_new_post(
+        &self,
+        mut tx: Tx<'static>,
+        author: i64,
+        id: i64,
+        badge: ponder_core::badges::BadgeKind,
+        at: i64,
+    ) -> StoreResult<PostId> {
+        self.queue_first_post(&mut tx, author, id, at).await?;
+        self.award_badge(&mut tx, author, badge, None, at).await?;
+        self.log_change(&mut tx, ChangeKind::PostCreated, id)
+            .await?;
+        self.commit(tx).await?;
+        Ok(PostId(id))
+    }
+}
+
+#[async_trait::async_trait]
+impl ponder_store::WriteStore for Backend {
+    async fn create_user(&self, new: NewUser) -> StoreResult<User> {
+        let mut tx = self.begin().await?;
+        let user = self.insert_user(&mut tx, new).await?;
+        self.commit(tx).await?;
+        Ok(user)
+    }
+
+    async fn create_category(&self, new: NewCategory) -> StoreResult<Category> {
         let mut tx = self.begin().await?;
         self.count();
         let (id,): (i64,) = sqlx::query_as(
@@ -132,22 +168,7 @@ impl Backend {
         Ok(category)
     }
 
-    /// Stores the body of the post just inserted as `post`.
-    async fn insert_body(&self, tx: &mut Tx<'_>, post: i64, body: &PostBody) -> StoreResult<()> {
-        self.count();
-        sqlx::query(
-            "INSERT INTO post_bodies (post_id, body_markdown, body_html) VALUES ($1, $2, $3)",
-        )
-        .bind(post)
-        .bind(body.markdown())
-        .bind(body.html())
-        .execute(&mut **tx)
-        .await
-        .map_err(db_error)?;
-        Ok(())
-    }
-
-    pub(crate) async fn create_question_impl(&self, new: NewQuestion) -> StoreResult<PostId> {
+    async fn create_question(&self, new: NewQuestion) -> StoreResult<PostId> {
         let mut tx = self.begin().await?;
         self.count();
         let (id,): (i64,) = sqlx::query_as(
@@ -205,25 +226,7 @@ impl Backend {
         .await
     }
 
-    /// What every new question and answer ends with: the review task for an author's
-    /// first post, the badge for posting it, the change log entry and the commit.
-    async fn finish_new_post(
-        &self,
-        mut tx: Tx<'static>,
-        author: i64,
-        id: i64,
-        badge: ponder_core::badges::BadgeKind,
-        at: i64,
-    ) -> StoreResult<PostId> {
-        self.queue_first_post(&mut tx, author, id, at).await?;
-        self.award_badge(&mut tx, author, badge, None, at).await?;
-        self.log_change(&mut tx, ChangeKind::PostCreated, id)
-            .await?;
-        self.commit(tx).await?;
-        Ok(PostId(id))
-    }
-
-    pub(crate) async fn create_answer_impl(&self, new: NewAnswer) -> StoreResult<PostId> {
+    async fn create_answer(&self, new: NewAnswer) -> StoreResult<PostId> {
         let mut tx = self.begin().await?;
         self.count();
         let question: Option<(String, Option<i64>, Option<i64>)> = sqlx::query_as(
@@ -292,7 +295,7 @@ impl Backend {
         .await
     }
 
-    pub(crate) async fn create_comment_impl(&self, new: NewComment) -> StoreResult<CommentId> {
+    async fn create_comment(&self, new: NewComment) -> StoreResult<CommentId> {
         let mut tx = self.begin().await?;
         self.count();
         let post: Option<(Option<i64>, Option<i64>)> = sqlx::query_as(

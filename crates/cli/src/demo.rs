@@ -492,6 +492,7 @@ mod tests {
 
     #[tokio::test]
     async fn seeding_fills_an_empty_site_once() {
+        use ponder_store::prelude::*;
         use ponder_store::{QuestionFilter, QuestionQuery};
         let dir = tempfile::tempdir().unwrap();
         let store = ponder_store_sqlite::SqliteStore::open(&dir.path().join("ponder.db"))

@@ -3,7 +3,8 @@
 //! (issue 16).
 
 use ponder_core::markdown::SafeHtml;
-use ponder_store::{NewCategory, NewQuestion, NewUser, PostBody, RenderedText, Role, Store};
+use ponder_store::prelude::*;
+use ponder_store::{NewCategory, NewQuestion, NewUser, PostBody, RenderedText, Role};
 use ponder_store_sqlite::SqliteStore;
 use std::path::Path;
 use std::process::Command;

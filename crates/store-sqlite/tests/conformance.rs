@@ -14,7 +14,7 @@ async fn reopening_keeps_data_and_migrates_once() {
         ponder_store::conformance::user(&store, "ann").await;
     }
     let store = SqliteStore::open(&path).await.unwrap();
-    use ponder_store::Store;
+    use ponder_store::prelude::*;
     assert!(!store.is_empty().await.unwrap());
     assert_eq!(store.changes_since(0, 10).await.unwrap().len(), 1);
 }
@@ -40,7 +40,7 @@ async fn bulk_loads_drop_secondary_indexes_and_make_them_again() {
         .unwrap();
         n
     };
-    use ponder_store::Store;
+    use ponder_store::prelude::*;
     let before = count().await;
     assert!(before >= 7, "{before}");
     store.record_import("dump", false, 1).await.unwrap();
@@ -84,7 +84,7 @@ async fn a_site_made_before_bodies_had_their_own_table_keeps_them() {
         db.close().await;
     }
     let store = SqliteStore::open(&path).await.unwrap();
-    use ponder_store::Store;
+    use ponder_store::prelude::*;
     let thread = store
         .question_thread(ponder_core::PostId(11))
         .await
@@ -131,6 +131,6 @@ async fn a_bulk_load_writes_without_the_log_until_the_site_opens_again() {
         busy.is_err(),
         "opened for a bulk load beside a shared store"
     );
-    use ponder_store::Store;
+    use ponder_store::prelude::*;
     assert!(!store.is_empty().await.unwrap());
 }

@@ -15,7 +15,7 @@ use crate::*;
 use ponder_core::paging::QuestionSort;
 use ponder_core::refusal::Refusal;
 use ponder_core::reputation::ReputationRules;
-use ponder_core::{CategoryId, PostId, UserId};
+use ponder_core::{CategoryId, CommentId, PostId, UserId};
 use std::any::Any;
 use std::sync::Arc;
 

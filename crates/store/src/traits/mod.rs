@@ -1,0 +1,25 @@
+//! The store's traits, one an area; [`crate::Store`] is their sum.
+
+mod accounts;
+mod bulk;
+mod editing;
+mod feed;
+mod moderation;
+mod reads;
+mod rendered;
+mod signups;
+mod suggestions;
+mod votes;
+mod writes;
+
+pub use accounts::AccountStore;
+pub use bulk::BulkStore;
+pub use editing::EditStore;
+pub use feed::FeedStore;
+pub use moderation::ModerationStore;
+pub use reads::ReadStore;
+pub use rendered::RenderedTextStore;
+pub use signups::SignupStore;
+pub use suggestions::SuggestionStore;
+pub use votes::VoteStore;
+pub use writes::WriteStore;
