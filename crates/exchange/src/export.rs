@@ -15,7 +15,7 @@ use crate::error::ExchangeError;
 use crate::id_set::IdSet;
 use crate::mapping;
 use ponder_dump::RowWriter;
-use ponder_store::{PostKind, Store, StoreResult};
+use ponder_store::{BulkStore, PostKind, StoreResult};
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::Path;
@@ -43,8 +43,8 @@ impl std::fmt::Display for ExportSummary {
 
 /// Writes the site in `store` into `dir` (made if missing; files of the same names
 /// are replaced).
-pub async fn export_stackexchange(
-    store: &dyn Store,
+pub async fn export_stackexchange<S: BulkStore + ?Sized>(
+    store: &S,
     dir: &Path,
     progress: &dyn Progress,
 ) -> Result<ExportSummary, ExchangeError> {
@@ -65,8 +65,8 @@ pub async fn export_stackexchange(
     Ok(summary)
 }
 
-async fn export_users(
-    store: &dyn Store,
+async fn export_users<S: BulkStore + ?Sized>(
+    store: &S,
     dir: &Path,
     summary: &mut ExportSummary,
     done: &mut u64,
@@ -104,8 +104,8 @@ async fn export_users(
     Ok(exported)
 }
 
-async fn export_posts(
-    store: &dyn Store,
+async fn export_posts<S: BulkStore + ?Sized>(
+    store: &S,
     dir: &Path,
     summary: &mut ExportSummary,
     done: &mut u64,
@@ -232,8 +232,8 @@ where
     Ok(())
 }
 
-async fn export_comments(
-    store: &dyn Store,
+async fn export_comments<S: BulkStore + ?Sized>(
+    store: &S,
     dir: &Path,
     summary: &mut ExportSummary,
 ) -> Result<(), ExchangeError> {
@@ -259,8 +259,8 @@ async fn export_comments(
     .await
 }
 
-async fn export_tags(
-    store: &dyn Store,
+async fn export_tags<S: BulkStore + ?Sized>(
+    store: &S,
     dir: &Path,
     summary: &mut ExportSummary,
 ) -> Result<(), ExchangeError> {
@@ -282,8 +282,8 @@ async fn export_tags(
     .await
 }
 
-async fn export_votes(
-    store: &dyn Store,
+async fn export_votes<S: BulkStore + ?Sized>(
+    store: &S,
     dir: &Path,
     summary: &mut ExportSummary,
 ) -> Result<(), ExchangeError> {
@@ -306,8 +306,8 @@ async fn export_votes(
     .await
 }
 
-async fn export_badges(
-    store: &dyn Store,
+async fn export_badges<S: BulkStore + ?Sized>(
+    store: &S,
     dir: &Path,
     users: &IdSet,
     summary: &mut ExportSummary,

@@ -19,8 +19,8 @@ use ponder_core::markdown;
 use ponder_core::{CategoryId, CommentId, PostId, UserId};
 use ponder_dump::{DumpError, Problem, Row, RowReader};
 use ponder_store::{
-    BulkBadge, BulkBatch, BulkComment, BulkLoaded, BulkPost, BulkTag, BulkUser, NewCategory,
-    PostBody, PostKind, Store, StoreResult,
+    BulkBadge, BulkBatch, BulkComment, BulkLoaded, BulkPost, BulkStore, BulkTag, BulkUser,
+    NewCategory, PostBody, PostKind, ReadStore, StoreResult, WriteStore,
 };
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
@@ -78,10 +78,16 @@ impl ImportOptions {
     }
 }
 
+/// What an import needs of a store: bulk loads, and the category it files the
+/// questions in (read or made). `Arc<dyn Store>` is one.
+pub trait ImportTarget: BulkStore + ReadStore + WriteStore {}
+
+impl<T: BulkStore + ReadStore + WriteStore + ?Sized> ImportTarget for T {}
+
 /// Imports the dump in `options.dir` into `store`, telling `progress` how far it has
 /// come; returns what it imported and skipped, and why.
-pub async fn import_stackexchange(
-    store: Arc<dyn Store>,
+pub async fn import_stackexchange<S: ImportTarget + ?Sized + 'static>(
+    store: Arc<S>,
     options: &ImportOptions,
     progress: &dyn Progress,
 ) -> Result<ImportSummary, ExchangeError> {
@@ -182,7 +188,10 @@ fn source_name(dir: &Path) -> String {
         .unwrap_or_else(|| "imported".to_owned())
 }
 
-async fn find_or_make_category(store: &dyn Store, name: &str) -> Result<CategoryId, ExchangeError> {
+async fn find_or_make_category<S: ImportTarget + ?Sized>(
+    store: &S,
+    name: &str,
+) -> Result<CategoryId, ExchangeError> {
     let slug = ponder_core::slug::slugify(name);
     let slug = if slug.is_empty() {
         "imported".to_owned()
@@ -230,8 +239,8 @@ struct Pending {
     candidates: u64,
 }
 
-struct Importer<'a> {
-    store: Arc<dyn Store>,
+struct Importer<'a, S: ImportTarget + ?Sized> {
+    store: Arc<S>,
     /// The name the import is recorded under.
     source: String,
     dir: PathBuf,
@@ -270,7 +279,7 @@ struct Importer<'a> {
     committed: bool,
 }
 
-impl Importer<'_> {
+impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
     async fn run(&mut self, files: &[&str]) -> Result<(), ExchangeError> {
         for &file in files {
             let file_started = Instant::now();
