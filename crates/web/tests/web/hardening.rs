@@ -174,7 +174,7 @@ async fn issue16_avatars_that_would_decode_into_too_much_memory_are_refused_besi
         ),
     ] {
         assert!(bytes.len() < 1024);
-        let (content_type, body) = crate::accounts::multipart(&csrf, name, "image/png", &bytes);
+        let (content_type, body) = crate::settings::multipart(&csrf, name, "image/png", &bytes);
         let page = ann
             .post_raw("/settings/avatar", &content_type, body, &same_origin)
             .await;
@@ -185,7 +185,7 @@ async fn issue16_avatars_that_would_decode_into_too_much_memory_are_refused_besi
     assert!(app.store.avatar(account.id).await.unwrap().is_none());
     // The fourth upload this hour is allowed, the fifth is not.
     let (content_type, body) =
-        crate::accounts::multipart(&csrf, "ok.png", "image/png", &crate::accounts::png(8, 8));
+        crate::settings::multipart(&csrf, "ok.png", "image/png", &crate::settings::png(8, 8));
     let ok = ann
         .post_raw(
             "/settings/avatar",
@@ -563,7 +563,7 @@ async fn issue16_a_suspended_user_cannot_change_name_about_or_avatar() {
     assert_eq!(renamed.status, StatusCode::FORBIDDEN);
     assert!(renamed.body.contains("suspended"), "{}", renamed.body);
     let (content_type, body) =
-        crate::accounts::multipart(&csrf, "me.png", "image/png", &crate::accounts::png(8, 8));
+        crate::settings::multipart(&csrf, "me.png", "image/png", &crate::settings::png(8, 8));
     let uploaded = client
         .post_raw(
             "/settings/avatar",

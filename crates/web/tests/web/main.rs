@@ -35,6 +35,8 @@ mod pages;
 mod posting;
 mod refusals;
 mod search;
+mod settings;
+mod signup;
 mod structured;
 mod support;
 mod voting;
