@@ -1,6 +1,9 @@
 // Bulk loading and reading back, shared by both backends: rows with their ids and
 // counters as given, many to a transaction, for the demo generator, importers and
 // exporters. Loading skips rows whose id is taken, so a batch loaded twice adds nothing.
+//
+// Long on purpose: one statement shape a table, for loading and for exporting
+// alike; apart, each half would repeat the table's column list.
 
 use crate::writes::Tx;
 use crate::{Backend, Db, db_error};

@@ -2,6 +2,9 @@
 // closing and reopening, locks and protection, suspensions, the moderation log and
 // the first-posts review queue. Nothing here removes content: hiding is a soft
 // delete that a moderator can reverse.
+//
+// Long on purpose: each moderation write locks and reads the same rows in the same
+// order, and keeping them together keeps that order visible.
 
 use crate::reputation::Ledger;
 use crate::writes::Tx;

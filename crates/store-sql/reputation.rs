@@ -5,6 +5,9 @@
 // vote or acceptance, and users.reputation moves with it, never below the floor.
 // Undoing a vote or an acceptance writes the opposite of what it earned, found by
 // summing its events, so a capped upvote gives back only what it gave.
+//
+// Long on purpose: every write to the reputation ledger is here, so that the rules
+// it keeps (the daily cap, the floor, replays) are checked in one place.
 
 use crate::writes::Tx;
 use crate::{Backend, Cols, db_error};

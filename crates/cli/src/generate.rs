@@ -2,6 +2,9 @@
 //! drawn from a fixed vocabulary by a seeded generator, so every run with the same
 //! numbers makes the same site; rows go in through the store's bulk loader in
 //! batches of a thousand questions, and the search index is rebuilt at the end.
+//!
+//! Long on purpose: the generator's vocabulary and its one seeded pass over users,
+//! questions, answers, comments and votes belong together.
 
 use crate::{SiteArgs, open_store};
 use anyhow::{Context, Result, bail};

@@ -12,6 +12,9 @@
 //! tags outside the allowed set show as the text the user typed instead of taking
 //! the following text with them, and no more than [`MAX_OPEN_TAGS`] stay open. Both
 //! keep the sanitizer's work linear in the length of the text.
+//!
+//! Long on purpose: the renderer's passes (bounds, raw HTML, sanitizing, excerpts)
+//! share its allowed-tag tables; the passes themselves live in markdown/.
 
 mod nesting;
 mod raw_html;

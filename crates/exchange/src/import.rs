@@ -7,6 +7,10 @@
 //! taken, so running an import again adds only what a stopped run had not. While one
 //! batch is written, up to two more are read and sanitized: the store takes them in
 //! order, one after another, each after the one before it succeeded.
+//!
+//! Long on purpose: the importer is one pipeline (read, map, batch, write, link)
+//! whose stages share the Importer's state and order; split, each part would need
+//! all of it.
 
 use crate::Progress;
 use crate::dates;

@@ -6,6 +6,10 @@
 //! catches up from there; a follower task then polls the change log and re-indexes
 //! the whole thread of every post a change touched (a new answer changes its
 //! question's answer count; a deleted question takes its answers with it).
+//!
+//! Long on purpose: the schema's field handles are private to this file and every
+//! part (writing, following, searching, snippets, similar and related titles) uses
+//! them.
 
 use crate::directory::ReadDirectory;
 use crate::query::{PostKindFilter, SearchQuery};

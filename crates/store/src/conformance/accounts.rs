@@ -1,5 +1,7 @@
 //! Accounts: users, handles and emails, sessions, profiles, passwords, mailed
 //! tokens and their allowance, sign-ups, avatars.
+//!
+//! Long on purpose: the account checks share the token and sign-up fixtures above.
 
 use super::*;
 

@@ -1,4 +1,7 @@
 //! Flags, closing, locks, suspensions, the moderation log and the review queue.
+//!
+//! Long on purpose: moderation's checks follow one thread through flags, votes and
+//! locks, as a site lives them.
 
 use super::*;
 

@@ -1,5 +1,8 @@
 //! Regression tests for issue 16: the defects found by trying Ponder from outside
 //! (bounded work per request, moderation the author cannot undo, lost text).
+//!
+//! Long on purpose: one regression test a defect of issue 16, kept together so that
+//! the issue's list reads as one file.
 
 use crate::support::TestApp;
 use axum::http::StatusCode;

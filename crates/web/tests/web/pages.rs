@@ -1,5 +1,8 @@
 //! The read-only pages, driven through the Router in-process: structure, words,
 //! links, status codes and escaping.
+//!
+//! Long on purpose: one test a page, each checking its structure, words, links and
+//! escaping.
 
 use crate::support::TestApp;
 use axum::http::{StatusCode, header};

@@ -1,5 +1,8 @@
 //! Writing through the Router: asking, answering, commenting, editing with
 //! revisions, deleting; every bound of every field, and who may do what.
+//!
+//! Long on purpose: one story a test, each following a post from its form to its
+//! page; they share the helpers above.
 
 use crate::support::{Client, TestApp};
 use axum::http::StatusCode;

@@ -1,5 +1,8 @@
 //! The test harness: a [`TestApp`] runs the real Router in-process over a fresh
 //! SQLite store, and [`Page`] reads responses with CSS selectors.
+//!
+//! Long on purpose: the one harness every web test uses (the app, a browser with
+//! cookies, pages read with selectors, a real SMTP listener).
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;

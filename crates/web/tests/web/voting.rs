@@ -1,5 +1,7 @@
 //! Votes, acceptance, comment votes, privileges, suggested edits and profiles
 //! through the Router. Threshold tests run with Stack Exchange's default privileges.
+//!
+//! Long on purpose: the thresholds are tested as users meet them, one story a test.
 
 use crate::support::{Client, TestApp};
 use axum::http::{StatusCode, header};
