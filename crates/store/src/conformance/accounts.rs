@@ -234,17 +234,12 @@ pub async fn profiles_roles_and_passwords_change(store: Arc<dyn Store>) {
 /// A deleted account's posts stay under a placeholder; its handle and email are free
 /// again; it cannot log in and its sessions end.
 pub async fn deleting_an_account_keeps_what_they_wrote(store: Arc<dyn Store>) {
-    let ann = user(&*store, "ann").await;
-    let cat = category(&*store, None, "general").await;
-    let q = ask(
-        &*store,
-        ann.id,
-        cat.id,
-        "A question that outlives me",
-        &[],
-        0,
-    )
-    .await;
+    let site = Fixture::new(&*store)
+        .users(&["ann"])
+        .question("A question that outlives me", &[], 0)
+        .build()
+        .await;
+    let (ann, q) = (site.user("ann").clone(), site.question);
     store
         .create_session(session("s", ann.id, at(1000)))
         .await

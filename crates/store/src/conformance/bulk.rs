@@ -7,10 +7,17 @@ use super::*;
 /// an older renderer can be rendered again).
 pub async fn stored_texts_are_read_in_pages_and_rendered_anew_unless_edited(store: Arc<dyn Store>) {
     use ponder_core::markdown::SafeHtml;
-    let ann = user(&*store, "ann").await;
-    let bob = user(&*store, "bob").await;
-    let cat = category(&*store, None, "general").await;
-    let first = ask(&*store, ann.id, cat.id, "First", &[], 1).await;
+    let site = Fixture::new(&*store)
+        .users(&["ann", "bob"])
+        .question("First", &[], 1)
+        .build()
+        .await;
+    let (ann, bob, cat, first) = (
+        site.user("ann").clone(),
+        site.user("bob").clone(),
+        site.category.clone(),
+        site.question,
+    );
     let second = ask(&*store, ann.id, cat.id, "Second", &[], 2).await;
     let reply = answer(&*store, first, bob.id, 3).await;
     comment(&*store, reply, ann.id, 4).await;

@@ -24,18 +24,16 @@ pub(crate) fn edit(
 
 /// An edit writes the post and a revision; an edit from an old revision is stale.
 pub async fn edits_make_revisions_and_stale_edits_are_refused(store: Arc<dyn Store>) {
-    let ann = user(&*store, "ann").await;
-    let bob = user(&*store, "bob").await;
-    let cat = category(&*store, None, "general").await;
-    let q = ask(
-        &*store,
-        ann.id,
-        cat.id,
-        "The first title of it",
-        &["old", "kept"],
-        0,
-    )
-    .await;
+    let site = Fixture::new(&*store)
+        .users(&["ann", "bob"])
+        .question("The first title of it", &["old", "kept"], 0)
+        .build()
+        .await;
+    let (ann, bob, q) = (
+        site.user("ann").clone(),
+        site.user("bob").clone(),
+        site.question,
+    );
     let a = answer(&*store, q, bob.id, 10).await;
     let before = store.editable_post(q).await.unwrap().unwrap();
     assert_eq!(before.kind, PostKind::Question);
@@ -139,9 +137,12 @@ pub async fn edits_make_revisions_and_stale_edits_are_refused(store: Arc<dyn Sto
 
 /// Two editors starting from the same revision: one wins, the other is told.
 pub async fn concurrent_edits_let_exactly_one_win(store: Arc<dyn Store>) {
-    let ann = user(&*store, "ann").await;
-    let cat = category(&*store, None, "general").await;
-    let q = ask(&*store, ann.id, cat.id, "A contested question", &["x"], 0).await;
+    let site = Fixture::new(&*store)
+        .users(&["ann"])
+        .question("A contested question", &["x"], 0)
+        .build()
+        .await;
+    let (ann, q) = (site.user("ann").clone(), site.question);
     let base = store
         .editable_post(q)
         .await
@@ -178,18 +179,12 @@ pub async fn concurrent_edits_let_exactly_one_win(store: Arc<dyn Store>) {
 
 /// Deleting hides a post from counts (not from the database); undeleting restores.
 pub async fn deleting_and_undeleting_move_the_counters(store: Arc<dyn Store>) {
-    let ann = user(&*store, "ann").await;
-    let bob = user(&*store, "bob").await;
-    let cat = category(&*store, None, "general").await;
-    let q = ask(
-        &*store,
-        ann.id,
-        cat.id,
-        "A question to delete",
-        &["gone"],
-        0,
-    )
-    .await;
+    let site = Fixture::new(&*store)
+        .users(&["ann", "bob"])
+        .question("A question to delete", &["gone"], 0)
+        .build()
+        .await;
+    let (bob, q) = (site.user("bob").clone(), site.question);
     let a = answer(&*store, q, bob.id, 1).await;
     store.set_post_deleted(a, true, at(5)).await.unwrap();
     store.set_post_deleted(a, true, at(6)).await.unwrap(); // again: no change
@@ -260,10 +255,16 @@ pub async fn deleting_and_undeleting_move_the_counters(store: Arc<dyn Store>) {
 /// A suggestion waits; approving applies it as the suggester's revision (+2), and a
 /// second pending suggestion on the same post is refused.
 pub async fn suggested_edits_wait_for_review(store: Arc<dyn Store>) {
-    let ann = user(&*store, "ann").await;
-    let bob = user(&*store, "bob").await;
-    let cat = category(&*store, None, "general").await;
-    let q = ask(&*store, ann.id, cat.id, "A question to improve", &["x"], 0).await;
+    let site = Fixture::new(&*store)
+        .users(&["ann", "bob"])
+        .question("A question to improve", &["x"], 0)
+        .build()
+        .await;
+    let (ann, bob, q) = (
+        site.user("ann").clone(),
+        site.user("bob").clone(),
+        site.question,
+    );
     let base = store
         .editable_post(q)
         .await
@@ -357,10 +358,16 @@ pub async fn suggested_edits_wait_for_review(store: Arc<dyn Store>) {
 /// as the post is deleted, an accept as the answer is deleted, and the second of
 /// two editors saving from the same revision (issue 17).
 pub async fn writes_raced_by_another_are_refused_by_name(store: Arc<dyn Store>) {
-    let ann = user(&*store, "ann").await;
-    let bob = user(&*store, "bob").await;
-    let cat = category(&*store, None, "general").await;
-    let q = ask(&*store, ann.id, cat.id, "Racing", &["race"], 1).await;
+    let site = Fixture::new(&*store)
+        .users(&["ann", "bob"])
+        .question("Racing", &["race"], 1)
+        .build()
+        .await;
+    let (ann, bob, q) = (
+        site.user("ann").clone(),
+        site.user("bob").clone(),
+        site.question,
+    );
     let reply = answer(&*store, q, bob.id, 2).await;
 
     // Bob's vote lands a moment after a moderator locked the answer.

@@ -136,6 +136,87 @@ pub async fn user(store: &dyn Store, handle: &str) -> User {
         .expect("create user")
 }
 
+/// A thread to check against: users (by handle), the category `general`, and a
+/// question by the first of them.
+pub struct Thread {
+    /// The users, in the order given.
+    pub users: Vec<User>,
+    /// The category `general`.
+    pub category: Category,
+    /// The question.
+    pub question: PostId,
+}
+
+impl Thread {
+    /// The user with this handle.
+    pub fn user(&self, handle: &str) -> &User {
+        self.users
+            .iter()
+            .find(|u| u.handle == handle)
+            .unwrap_or_else(|| panic!("no user {handle} in the fixture"))
+    }
+}
+
+/// Builds the set-up most checks start from: `Fixture::new(&*store).users(&["ann",
+/// "bob"]).question("Title", &["tag"], 0).build().await`.
+pub struct Fixture<'a> {
+    store: &'a dyn Store,
+    handles: Vec<&'a str>,
+    title: &'a str,
+    tags: Vec<&'a str>,
+    offset: i64,
+}
+
+impl<'a> Fixture<'a> {
+    /// One user, `ann`, asking "A question to check against" at `at(0)`.
+    pub fn new(store: &'a dyn Store) -> Self {
+        Self {
+            store,
+            handles: vec!["ann"],
+            title: "A question to check against",
+            tags: Vec::new(),
+            offset: 0,
+        }
+    }
+
+    /// These users instead (the first asks).
+    pub fn users(mut self, handles: &[&'a str]) -> Self {
+        self.handles = handles.to_vec();
+        self
+    }
+
+    /// The question: its title and tags, asked at `at(offset)`.
+    pub fn question(mut self, title: &'a str, tags: &[&'a str], offset: i64) -> Self {
+        self.title = title;
+        self.tags = tags.to_vec();
+        self.offset = offset;
+        self
+    }
+
+    /// Makes the users, the category and the question.
+    pub async fn build(self) -> Thread {
+        let mut users = Vec::new();
+        for handle in &self.handles {
+            users.push(user(self.store, handle).await);
+        }
+        let category = category(self.store, None, "general").await;
+        let question = ask(
+            self.store,
+            users[0].id,
+            category.id,
+            self.title,
+            &self.tags,
+            self.offset,
+        )
+        .await;
+        Thread {
+            users,
+            category,
+            question,
+        }
+    }
+}
+
 /// Creates a category.
 pub async fn category(store: &dyn Store, parent: Option<CategoryId>, slug: &str) -> Category {
     store
