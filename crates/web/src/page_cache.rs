@@ -19,7 +19,6 @@
 //! Entries answer conditional requests themselves (the ETag is kept with the page)
 //! and carry brotli and gzip forms, each made the first time a client asks for it.
 
-use crate::actions::Changed;
 use crate::auth::context::RequestContext;
 use crate::conditional::{copy_validators, etag_of, matches};
 use axum::body::{Body, Bytes};
@@ -193,6 +192,25 @@ impl PageCache {
 impl Default for PageCache {
     fn default() -> Self {
         Self::new(DEFAULT_CAPACITY)
+    }
+}
+
+/// What a write changed, which is what the page cache needs to know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Changed {
+    /// Nothing a page shows (a preview, a log-in, a reset request).
+    Nothing,
+    /// One question's thread (its posts, comments, votes) and the lists that show it.
+    Thread(PostId),
+    /// Anything a page may show (a profile, a category, a moderation).
+    Everything,
+}
+
+impl Changed {
+    /// `response`, marked with what the write changed, for the page cache.
+    pub fn mark(self, mut response: Response) -> Response {
+        response.extensions_mut().insert(self);
+        response
     }
 }
 

@@ -39,6 +39,23 @@ impl User {
         ponder_core::rules::suspended_at(self.suspended_until, now)
     }
 
+    /// Who they are to the rules as the author of a write at `now`: refused while
+    /// their account is suspended.
+    pub fn as_writer(
+        &self,
+        now: Timestamp,
+    ) -> Result<ponder_core::rules::Actor, ponder_core::refusal::Refusal> {
+        match self.suspended_until {
+            Some(until) if self.is_suspended(now) => {
+                Err(ponder_core::refusal::Refusal::Suspended {
+                    until,
+                    reason: self.suspension_reason.clone(),
+                })
+            }
+            _ => Ok(self.actor()),
+        }
+    }
+
     /// Who they are to the rules.
     pub fn actor(&self) -> ponder_core::rules::Actor {
         ponder_core::rules::Actor {

@@ -27,24 +27,7 @@ use ponder_core::refusal::Refusal;
 use ponder_core::rules::Actor;
 use ponder_store::User;
 
-/// What a write changed, which is what the page cache needs to know.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Changed {
-    /// Nothing a page shows (a preview, a log-in, a reset request).
-    Nothing,
-    /// One question's thread (its posts, comments, votes) and the lists that show it.
-    Thread(PostId),
-    /// Anything a page may show (a profile, a category, a moderation).
-    Everything,
-}
-
-impl Changed {
-    /// `response`, marked with what the write changed, for the page cache.
-    pub fn mark(self, mut response: Response) -> Response {
-        response.extensions_mut().insert(self);
-        response
-    }
-}
+pub use crate::page_cache::Changed;
 
 /// What an action made, and what it changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,7 +50,7 @@ impl<T> Outcome<T> {
     /// A 303 to `location`, marked with what changed.
     pub fn see_other(&self, location: &str) -> Response {
         self.changed
-            .mark(crate::handlers::auth::see_other(location, None))
+            .mark(crate::redirect::see_other(location, None))
     }
 }
 
@@ -107,11 +90,5 @@ pub type ActionResult<T> = Result<Outcome<T>, AppError>;
 
 /// `user` as the actor of a write: refused while their account is suspended.
 pub fn writer(user: &User) -> Result<Actor, Refusal> {
-    match user.suspended_until {
-        Some(until) if user.is_suspended(ponder_core::time::now()) => Err(Refusal::Suspended {
-            until,
-            reason: user.suspension_reason.clone(),
-        }),
-        _ => Ok(user.actor()),
-    }
+    user.as_writer(ponder_core::time::now())
 }

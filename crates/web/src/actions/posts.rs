@@ -4,7 +4,6 @@ use super::{ActionResult, Outcome, writer};
 use crate::AppState;
 use crate::auth::limits::PostingKind;
 use crate::error::AppError;
-use crate::handlers::questions::answer_refusal;
 use ponder_core::refusal::Refusal;
 use ponder_core::{CategoryId, CommentId, PostId};
 use ponder_store::{NewAnswer, NewComment, NewQuestion, Post, PostBody, PostKind, User};
@@ -50,6 +49,28 @@ pub async fn live_question(state: &AppState, id: PostId) -> Result<Post, AppErro
         .await?
         .filter(|q| q.kind == PostKind::Question && !q.deleted)
         .ok_or_else(|| AppError::NotFound(format!("There is no question {id} to answer.")))
+}
+
+/// Why the viewer may not answer this question, if they may not.
+pub fn answer_refusal(
+    question: &Post,
+    viewer: Option<&ponder_store::User>,
+    privileges: &ponder_core::reputation::Privileges,
+) -> Option<Refusal> {
+    if question.closed_reason.is_some() {
+        return Some(Refusal::QuestionClosed);
+    }
+    if question.locked {
+        return Some(Refusal::QuestionLocked);
+    }
+    if viewer.is_some_and(|v| v.is_suspended(ponder_core::time::now())) {
+        return Some(Refusal::SuspendedCannotAnswer);
+    }
+    if question.protected {
+        let actor = viewer.map(ponder_store::User::actor);
+        return privileges.check_answer_protected(actor.as_ref()).err();
+    }
+    None
 }
 
 /// `Ok` if `user` may answer `question` now: not suspended, and the question

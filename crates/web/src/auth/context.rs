@@ -58,7 +58,7 @@ impl RequestContext {
     /// the date it ends.
     pub fn require_writer(&self, here: &str) -> Result<&User, AppError> {
         let user = self.require_user(here)?;
-        crate::actions::writer(user)?;
+        user.as_writer(ponder_core::time::now())?;
         Ok(user)
     }
 

@@ -14,7 +14,6 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use ponder_core::PostId;
 use ponder_core::markdown::plain_excerpt;
-use ponder_core::refusal::Refusal;
 use ponder_core::rules::{Privilege, manages};
 use ponder_core::text::count;
 use ponder_store::{Post, QuestionFilter, QuestionThread, ViewerVotes};
@@ -274,8 +273,8 @@ fn question_page(
         .map(|a| view(a, q.accepted_answer_id == Some(a.id), &mut forms))
         .collect::<Vec<_>>();
     let live_answers = answers.iter().filter(|a| !a.deleted).count() as i64;
-    let answer_refusal =
-        answer_refusal(q, viewer, &extras.privileges).map(|refusal| refusal.to_string());
+    let answer_refusal = crate::actions::posts::answer_refusal(q, viewer, &extras.privileges)
+        .map(|refusal| refusal.to_string());
     let crumbs = category_crumbs(thread);
     let head = Head::new(ctx, q.title.clone(), plain_excerpt(&q.body_markdown, 160))
         .canonical(&ctx.site.base_url, path);
@@ -316,28 +315,6 @@ fn question_page(
         off_topic: extras.off_topic.iter().cloned().enumerate().collect(),
         question,
     }
-}
-
-/// Why the viewer may not answer this question, if they may not.
-pub fn answer_refusal(
-    question: &Post,
-    viewer: Option<&ponder_store::User>,
-    privileges: &ponder_core::reputation::Privileges,
-) -> Option<Refusal> {
-    if question.closed_reason.is_some() {
-        return Some(Refusal::QuestionClosed);
-    }
-    if question.locked {
-        return Some(Refusal::QuestionLocked);
-    }
-    if viewer.is_some_and(|v| v.is_suspended(ponder_core::time::now())) {
-        return Some(Refusal::SuspendedCannotAnswer);
-    }
-    if question.protected {
-        let actor = viewer.map(ponder_store::User::actor);
-        return privileges.check_answer_protected(actor.as_ref()).err();
-    }
-    None
 }
 
 /// The breadcrumb of a thread's category path, each crumb linking to its category.
