@@ -234,12 +234,10 @@ pub async fn profiles_roles_and_passwords_change(store: Arc<dyn Store>) {
 /// A deleted account's posts stay under a placeholder; its handle and email are free
 /// again; it cannot log in and its sessions end.
 pub async fn deleting_an_account_keeps_what_they_wrote(store: Arc<dyn Store>) {
-    let site = Fixture::new(&*store)
-        .users(&["ann"])
+    let ([ann], _, q) = Fixture::new(&*store)
         .question("A question that outlives me", &[], 0)
-        .build()
+        .build(["ann"])
         .await;
-    let (ann, q) = (site.user("ann").clone(), site.question);
     store
         .create_session(session("s", ann.id, at(1000)))
         .await

@@ -7,17 +7,10 @@ use super::*;
 /// an older renderer can be rendered again).
 pub async fn stored_texts_are_read_in_pages_and_rendered_anew_unless_edited(store: Arc<dyn Store>) {
     use ponder_core::markdown::SafeHtml;
-    let site = Fixture::new(&*store)
-        .users(&["ann", "bob"])
+    let ([ann, bob], cat, first) = Fixture::new(&*store)
         .question("First", &[], 1)
-        .build()
+        .build(["ann", "bob"])
         .await;
-    let (ann, bob, cat, first) = (
-        site.user("ann").clone(),
-        site.user("bob").clone(),
-        site.category.clone(),
-        site.question,
-    );
     let second = ask(&*store, ann.id, cat.id, "Second", &[], 2).await;
     let reply = answer(&*store, first, bob.id, 3).await;
     comment(&*store, reply, ann.id, 4).await;

@@ -24,16 +24,10 @@ pub(crate) fn edit(
 
 /// An edit writes the post and a revision; an edit from an old revision is stale.
 pub async fn edits_make_revisions_and_stale_edits_are_refused(store: Arc<dyn Store>) {
-    let site = Fixture::new(&*store)
-        .users(&["ann", "bob"])
+    let ([ann, bob], _, q) = Fixture::new(&*store)
         .question("The first title of it", &["old", "kept"], 0)
-        .build()
+        .build(["ann", "bob"])
         .await;
-    let (ann, bob, q) = (
-        site.user("ann").clone(),
-        site.user("bob").clone(),
-        site.question,
-    );
     let a = answer(&*store, q, bob.id, 10).await;
     let before = store.editable_post(q).await.unwrap().unwrap();
     assert_eq!(before.kind, PostKind::Question);
@@ -137,12 +131,10 @@ pub async fn edits_make_revisions_and_stale_edits_are_refused(store: Arc<dyn Sto
 
 /// Two editors starting from the same revision: one wins, the other is told.
 pub async fn concurrent_edits_let_exactly_one_win(store: Arc<dyn Store>) {
-    let site = Fixture::new(&*store)
-        .users(&["ann"])
+    let ([ann], _, q) = Fixture::new(&*store)
         .question("A contested question", &["x"], 0)
-        .build()
+        .build(["ann"])
         .await;
-    let (ann, q) = (site.user("ann").clone(), site.question);
     let base = store
         .editable_post(q)
         .await
@@ -179,12 +171,10 @@ pub async fn concurrent_edits_let_exactly_one_win(store: Arc<dyn Store>) {
 
 /// Deleting hides a post from counts (not from the database); undeleting restores.
 pub async fn deleting_and_undeleting_move_the_counters(store: Arc<dyn Store>) {
-    let site = Fixture::new(&*store)
-        .users(&["ann", "bob"])
+    let ([_, bob], _, q) = Fixture::new(&*store)
         .question("A question to delete", &["gone"], 0)
-        .build()
+        .build(["ann", "bob"])
         .await;
-    let (bob, q) = (site.user("bob").clone(), site.question);
     let a = answer(&*store, q, bob.id, 1).await;
     store.set_post_deleted(a, true, at(5)).await.unwrap();
     store.set_post_deleted(a, true, at(6)).await.unwrap(); // again: no change
@@ -255,16 +245,10 @@ pub async fn deleting_and_undeleting_move_the_counters(store: Arc<dyn Store>) {
 /// A suggestion waits; approving applies it as the suggester's revision (+2), and a
 /// second pending suggestion on the same post is refused.
 pub async fn suggested_edits_wait_for_review(store: Arc<dyn Store>) {
-    let site = Fixture::new(&*store)
-        .users(&["ann", "bob"])
+    let ([ann, bob], _, q) = Fixture::new(&*store)
         .question("A question to improve", &["x"], 0)
-        .build()
+        .build(["ann", "bob"])
         .await;
-    let (ann, bob, q) = (
-        site.user("ann").clone(),
-        site.user("bob").clone(),
-        site.question,
-    );
     let base = store
         .editable_post(q)
         .await
@@ -358,16 +342,10 @@ pub async fn suggested_edits_wait_for_review(store: Arc<dyn Store>) {
 /// as the post is deleted, an accept as the answer is deleted, and the second of
 /// two editors saving from the same revision (issue 17).
 pub async fn writes_raced_by_another_are_refused_by_name(store: Arc<dyn Store>) {
-    let site = Fixture::new(&*store)
-        .users(&["ann", "bob"])
+    let ([ann, bob], _, q) = Fixture::new(&*store)
         .question("Racing", &["race"], 1)
-        .build()
+        .build(["ann", "bob"])
         .await;
-    let (ann, bob, q) = (
-        site.user("ann").clone(),
-        site.user("bob").clone(),
-        site.question,
-    );
     let reply = answer(&*store, q, bob.id, 2).await;
 
     // Bob's vote lands a moment after a moderator locked the answer.

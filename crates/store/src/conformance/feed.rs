@@ -5,16 +5,10 @@ use super::*;
 
 /// Each write appends one change, in order, readable from any point.
 pub async fn every_write_appends_to_the_change_log(store: Arc<dyn Store>) {
-    let site = Fixture::new(&*store)
-        .users(&["ann", "bob"])
+    let ([ann, bob], _, q) = Fixture::new(&*store)
         .question("Changes are logged here", &[], 0)
-        .build()
+        .build(["ann", "bob"])
         .await;
-    let (ann, bob, q) = (
-        site.user("ann").clone(),
-        site.user("bob").clone(),
-        site.question,
-    );
     let a = answer(&*store, q, bob.id, 1).await;
     comment(&*store, a, ann.id, 2).await;
     vote(&*store, a, ann.id, VoteValue::Up).await;
@@ -61,16 +55,10 @@ pub(crate) async fn changes_when_settled(store: &dyn Store, expected: usize) -> 
 /// A follower's lookup: the questions of posts and comments, deleted ones too, in
 /// two queries at most however many ids, and none for none.
 pub async fn thread_questions_name_the_questions_of_posts_and_comments(store: Arc<dyn Store>) {
-    let site = Fixture::new(&*store)
-        .users(&["ann"])
+    let ([ann], cat, first) = Fixture::new(&*store)
         .question("Which thread is this", &[], 0)
-        .build()
+        .build(["ann"])
         .await;
-    let (ann, cat, first) = (
-        site.user("ann").clone(),
-        site.category.clone(),
-        site.question,
-    );
     let second = ask(&*store, ann.id, cat.id, "Another thread again", &[], 1).await;
     let answer_id = answer(&*store, first, ann.id, 2).await;
     let mut comments = Vec::new();

@@ -136,56 +136,28 @@ pub async fn user(store: &dyn Store, handle: &str) -> User {
         .expect("create user")
 }
 
-/// A thread to check against: users (by handle), the category `general`, and a
-/// question by the first of them.
-pub struct Thread {
-    /// The users, in the order given.
-    pub users: Vec<User>,
-    /// The category `general`.
-    pub category: Category,
-    /// The question.
-    pub question: PostId,
-}
-
-impl Thread {
-    /// The user with this handle.
-    pub fn user(&self, handle: &str) -> &User {
-        self.users
-            .iter()
-            .find(|u| u.handle == handle)
-            .unwrap_or_else(|| panic!("no user {handle} in the fixture"))
-    }
-}
-
-/// Builds the set-up most checks start from: `Fixture::new(&*store).users(&["ann",
-/// "bob"]).question("Title", &["tag"], 0).build().await`.
+/// Builds the set-up most checks start from: users, the category `general`, and a
+/// question by the first user, as `let ([ann, bob], cat, q) =
+/// Fixture::new(&*store).question("Title", &[], 0).build(["ann", "bob"]).await;`.
 pub struct Fixture<'a> {
     store: &'a dyn Store,
-    handles: Vec<&'a str>,
     title: &'a str,
     tags: Vec<&'a str>,
     offset: i64,
 }
 
 impl<'a> Fixture<'a> {
-    /// One user, `ann`, asking "A question to check against" at `at(0)`.
+    /// A question titled "A question to check against", asked at `at(0)`.
     pub fn new(store: &'a dyn Store) -> Self {
         Self {
             store,
-            handles: vec!["ann"],
             title: "A question to check against",
             tags: Vec::new(),
             offset: 0,
         }
     }
 
-    /// These users instead (the first asks).
-    pub fn users(mut self, handles: &[&'a str]) -> Self {
-        self.handles = handles.to_vec();
-        self
-    }
-
-    /// The question: its title and tags, asked at `at(offset)`.
+    /// The question's title and tags, asked at `at(offset)`.
     pub fn question(mut self, title: &'a str, tags: &[&'a str], offset: i64) -> Self {
         self.title = title;
         self.tags = tags.to_vec();
@@ -193,27 +165,26 @@ impl<'a> Fixture<'a> {
         self
     }
 
-    /// Makes the users, the category and the question.
-    pub async fn build(self) -> Thread {
-        let mut users = Vec::new();
-        for handle in &self.handles {
+    /// Makes a user for each handle, the category and the question (asked by the
+    /// first user); answers them in that order.
+    pub async fn build<const N: usize>(self, handles: [&str; N]) -> ([User; N], Category, PostId) {
+        let mut users = Vec::with_capacity(N);
+        for handle in handles {
             users.push(user(self.store, handle).await);
         }
         let category = category(self.store, None, "general").await;
+        let asker = users.first().expect("at least one user").id;
         let question = ask(
             self.store,
-            users[0].id,
+            asker,
             category.id,
             self.title,
             &self.tags,
             self.offset,
         )
         .await;
-        Thread {
-            users,
-            category,
-            question,
-        }
+        let users: [User; N] = users.try_into().unwrap_or_else(|_| unreachable!());
+        (users, category, question)
     }
 }
 

@@ -151,16 +151,10 @@ pub async fn authors_cannot_undo_what_moderators_and_flags_did(store: Arc<dyn St
 /// Spam flags hide a post at the threshold and cost its author 100; a moderator
 /// restores it and the points; one flag per user; comments hide too.
 pub async fn flags_hide_spam_at_the_threshold_and_moderators_restore(store: Arc<dyn Store>) {
-    let site = Fixture::new(&*store)
-        .users(&["ann"])
+    let ([ann], cat, q) = Fixture::new(&*store)
         .question("Buy cheap watches here now", &["x"], 0)
-        .build()
+        .build(["ann"])
         .await;
-    let (ann, cat, q) = (
-        site.user("ann").clone(),
-        site.category.clone(),
-        site.question,
-    );
     let mut voters = Vec::new();
     for i in 0..12 {
         voters.push(user(&*store, &format!("v{i}")).await.id);
@@ -457,16 +451,10 @@ pub async fn close_votes_close_and_reopen(store: Arc<dyn Store>) {
 
 /// A locked post takes no edits, votes, answers or comments until it is unlocked.
 pub async fn locked_posts_refuse_changes(store: Arc<dyn Store>) {
-    let site = Fixture::new(&*store)
-        .users(&["ann", "bob"])
+    let ([ann, bob], _, q) = Fixture::new(&*store)
         .question("A question to be locked", &["x"], 0)
-        .build()
+        .build(["ann", "bob"])
         .await;
-    let (ann, bob, q) = (
-        site.user("ann").clone(),
-        site.user("bob").clone(),
-        site.question,
-    );
     comment(&*store, q, bob.id, 1).await;
     let c = store.question_thread(q).await.unwrap().unwrap().comments[0].id;
     store.set_locked(q, true, at(5)).await.unwrap();
@@ -588,18 +576,10 @@ pub async fn suspensions_and_the_moderation_log(store: Arc<dyn Store>) {
 
 /// A user's first post waits for review; their second does not.
 pub async fn first_posts_wait_for_review(store: Arc<dyn Store>) {
-    let site = Fixture::new(&*store)
-        .users(&["ann", "bob", "reviewer"])
+    let ([ann, bob, reviewer], cat, q) = Fixture::new(&*store)
         .question("A newcomer's first question", &["x"], 0)
-        .build()
+        .build(["ann", "bob", "reviewer"])
         .await;
-    let (ann, bob, reviewer, cat, q) = (
-        site.user("ann").clone(),
-        site.user("bob").clone(),
-        site.user("reviewer").clone(),
-        site.category.clone(),
-        site.question,
-    );
     ask(
         &*store,
         ann.id,

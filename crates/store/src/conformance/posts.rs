@@ -159,12 +159,10 @@ pub async fn answers_list_accepted_first_then_by_score(store: Arc<dyn Store>) {
 
 /// Answers to answers, to missing questions, comments on missing posts: refused.
 pub async fn bad_references_are_refused(store: Arc<dyn Store>) {
-    let site = Fixture::new(&*store)
-        .users(&["ann"])
+    let ([ann], _, q) = Fixture::new(&*store)
         .question("A question to answer", &[], 0)
-        .build()
+        .build(["ann"])
         .await;
-    let (ann, q) = (site.user("ann").clone(), site.question);
     let a = answer(&*store, q, ann.id, 1).await;
     let to_answer = store
         .create_answer(NewAnswer {
@@ -212,12 +210,10 @@ pub async fn bad_references_are_refused(store: Arc<dyn Store>) {
 
 /// Comment counts follow comments on each post.
 pub async fn comments_count_and_group_by_post(store: Arc<dyn Store>) {
-    let site = Fixture::new(&*store)
-        .users(&["ann"])
+    let ([ann], _, q) = Fixture::new(&*store)
         .question("Comment counting question", &[], 0)
-        .build()
+        .build(["ann"])
         .await;
-    let (ann, q) = (site.user("ann").clone(), site.question);
     let answers = [
         answer(&*store, q, ann.id, 1).await,
         answer(&*store, q, ann.id, 2).await,
@@ -356,16 +352,10 @@ pub async fn question_lists_sort_filter_and_page(store: Arc<dyn Store>) {
 
 /// The question page's reads are as many for 50 answers with comments as for 1.
 pub async fn question_page_queries_do_not_grow_with_content(store: Arc<dyn Store>) {
-    let site = Fixture::new(&*store)
-        .users(&["ann"])
+    let ([ann], cat, small) = Fixture::new(&*store)
         .question("A question with one answer", &["x"], 0)
-        .build()
+        .build(["ann"])
         .await;
-    let (ann, cat, small) = (
-        site.user("ann").clone(),
-        site.category.clone(),
-        site.question,
-    );
     answer(&*store, small, ann.id, 1).await;
     let big = ask(
         &*store,
@@ -401,17 +391,10 @@ pub async fn question_page_queries_do_not_grow_with_content(store: Arc<dyn Store
 
 /// A user's answers, newest first, with their questions' titles.
 pub async fn user_answers_are_listed(store: Arc<dyn Store>) {
-    let site = Fixture::new(&*store)
-        .users(&["ann", "bob"])
+    let ([ann, bob], cat, q1) = Fixture::new(&*store)
         .question("Question number one", &[], 0)
-        .build()
+        .build(["ann", "bob"])
         .await;
-    let (ann, bob, cat, q1) = (
-        site.user("ann").clone(),
-        site.user("bob").clone(),
-        site.category.clone(),
-        site.question,
-    );
     let q2 = ask(&*store, ann.id, cat.id, "Question number two", &[], 0).await;
     let a1 = answer(&*store, q1, bob.id, 1).await;
     let a2 = answer(&*store, q2, bob.id, 2).await;
@@ -430,12 +413,10 @@ pub async fn user_answers_are_listed(store: Arc<dyn Store>) {
 
 /// An answer's question is its parent; a question is its own.
 pub async fn question_of_resolves_answers(store: Arc<dyn Store>) {
-    let site = Fixture::new(&*store)
-        .users(&["ann"])
+    let ([ann], _, q) = Fixture::new(&*store)
         .question("Where does this answer go", &[], 0)
-        .build()
+        .build(["ann"])
         .await;
-    let (ann, q) = (site.user("ann").clone(), site.question);
     let a = answer(&*store, q, ann.id, 1).await;
     assert_eq!(store.question_of(q).await.unwrap(), Some(q));
     assert_eq!(store.question_of(a).await.unwrap(), Some(q));
@@ -444,12 +425,10 @@ pub async fn question_of_resolves_answers(store: Arc<dyn Store>) {
 
 /// One post read alone: the same as in its thread, deleted ones marked.
 pub async fn a_post_reads_alone_as_in_its_thread(store: Arc<dyn Store>) {
-    let site = Fixture::new(&*store)
-        .users(&["ann", "bob"])
+    let ([_, bob], _, q) = Fixture::new(&*store)
         .question("Read me without my answers", &[], 0)
-        .build()
+        .build(["ann", "bob"])
         .await;
-    let (bob, q) = (site.user("bob").clone(), site.question);
     let a = answer(&*store, q, bob.id, 1).await;
     let thread = store.question_thread(q).await.unwrap().unwrap();
     let question = store.post(q).await.unwrap().expect("the question");

@@ -5,16 +5,10 @@ use super::*;
 /// A vote moves the score and the author's reputation; changing or withdrawing it
 /// moves them back; one's own post is refused; reputation never drops below 1.
 pub async fn votes_move_score_and_reputation(store: Arc<dyn Store>) {
-    let site = Fixture::new(&*store)
-        .users(&["ann", "bob"])
+    let ([ann, bob], _, q) = Fixture::new(&*store)
         .question("Vote on this question", &[], 0)
-        .build()
+        .build(["ann", "bob"])
         .await;
-    let (ann, bob, q) = (
-        site.user("ann").clone(),
-        site.user("bob").clone(),
-        site.question,
-    );
     let score = |store: Arc<dyn Store>| async move {
         store
             .question_thread(q)
@@ -89,18 +83,10 @@ pub async fn votes_move_score_and_reputation(store: Arc<dyn Store>) {
 
 /// Accepting gives +15 to the answerer and +2 to the asker; changing moves them.
 pub async fn accepting_moves_reputation_and_order(store: Arc<dyn Store>) {
-    let site = Fixture::new(&*store)
-        .users(&["ann", "bob", "cy"])
+    let ([ann, bob, cy], cat, q) = Fixture::new(&*store)
         .question("Which one do I accept", &[], 0)
-        .build()
+        .build(["ann", "bob", "cy"])
         .await;
-    let (ann, bob, cy, cat, q) = (
-        site.user("ann").clone(),
-        site.user("bob").clone(),
-        site.user("cy").clone(),
-        site.category.clone(),
-        site.question,
-    );
     let other_q = ask(&*store, bob.id, cat.id, "Another question here", &[], 0).await;
     let by_bob = answer(&*store, q, bob.id, 1).await;
     let by_cy = answer(&*store, q, cy.id, 2).await;
@@ -157,12 +143,10 @@ pub async fn accepting_moves_reputation_and_order(store: Arc<dyn Store>) {
 
 /// Many users voting on one post at once: every vote counts, exactly once.
 pub async fn concurrent_votes_are_all_counted(store: Arc<dyn Store>) {
-    let site = Fixture::new(&*store)
-        .users(&["ann"])
+    let ([ann], _, q) = Fixture::new(&*store)
         .question("Everyone votes on this", &[], 0)
-        .build()
+        .build(["ann"])
         .await;
-    let (ann, q) = (site.user("ann").clone(), site.question);
     let mut voters = Vec::new();
     for i in 0..50 {
         voters.push(user(&*store, &format!("voter{i}")).await.id);
@@ -198,17 +182,10 @@ pub async fn concurrent_votes_are_all_counted(store: Arc<dyn Store>) {
 /// The downvoter of an answer pays 1; the daily cap holds per UTC day; the ledger
 /// replays to the stored totals, and a tampered total is found and fixed.
 pub async fn reputation_follows_stack_exchange_rules_and_replays(store: Arc<dyn Store>) {
-    let site = Fixture::new(&*store)
-        .users(&["ann", "bob"])
+    let ([ann, bob], cat, q) = Fixture::new(&*store)
         .question("A question for reputation", &[], 0)
-        .build()
+        .build(["ann", "bob"])
         .await;
-    let (ann, bob, cat, q) = (
-        site.user("ann").clone(),
-        site.user("bob").clone(),
-        site.category.clone(),
-        site.question,
-    );
     let a = answer(&*store, q, bob.id, 1).await;
     vote(&*store, a, ann.id, VoteValue::Down).await;
     assert_eq!(
@@ -305,17 +282,10 @@ pub async fn reputation_follows_stack_exchange_rules_and_replays(store: Arc<dyn 
 
 /// Badges come once, from the events that earn them.
 pub async fn badges_are_earned_once(store: Arc<dyn Store>) {
-    let site = Fixture::new(&*store)
-        .users(&["ann", "bob"])
+    let ([ann, bob], cat, q1) = Fixture::new(&*store)
         .question("The first question asked", &[], 0)
-        .build()
+        .build(["ann", "bob"])
         .await;
-    let (ann, bob, cat, q1) = (
-        site.user("ann").clone(),
-        site.user("bob").clone(),
-        site.category.clone(),
-        site.question,
-    );
     ask(&*store, ann.id, cat.id, "The second question asked", &[], 1).await;
     let a = answer(&*store, q1, bob.id, 2).await;
     vote(&*store, a, ann.id, VoteValue::Up).await;
@@ -351,16 +321,10 @@ pub async fn badges_are_earned_once(store: Arc<dyn Store>) {
 
 /// A comment upvote toggles; one's own comment cannot be voted on.
 pub async fn comment_upvotes_toggle(store: Arc<dyn Store>) {
-    let site = Fixture::new(&*store)
-        .users(&["ann", "bob"])
+    let ([ann, bob], _, q) = Fixture::new(&*store)
         .question("A question with a comment", &[], 0)
-        .build()
+        .build(["ann", "bob"])
         .await;
-    let (ann, bob, q) = (
-        site.user("ann").clone(),
-        site.user("bob").clone(),
-        site.question,
-    );
     comment(&*store, q, ann.id, 1).await;
     let c = store.question_thread(q).await.unwrap().unwrap().comments[0].id;
     assert_eq!(
@@ -397,16 +361,10 @@ pub async fn comment_upvotes_toggle(store: Arc<dyn Store>) {
 /// The public reputation history names a question only while it and the post the
 /// points came from are visible (issue 16).
 pub async fn reputation_history_names_no_deleted_post(store: Arc<dyn Store>) {
-    let site = Fixture::new(&*store)
-        .users(&["ann", "bob"])
+    let ([ann, bob], _, q) = Fixture::new(&*store)
         .question("A title that will go away", &["x"], 0)
-        .build()
+        .build(["ann", "bob"])
         .await;
-    let (ann, bob, q) = (
-        site.user("ann").clone(),
-        site.user("bob").clone(),
-        site.question,
-    );
     let a = answer(&*store, q, ann.id, 1).await;
     vote(&*store, q, bob.id, VoteValue::Up).await;
     vote(&*store, a, bob.id, VoteValue::Up).await;
