@@ -128,4 +128,94 @@ impl ponder_store::SignupStore for Backend {
         self.commit(tx).await?;
         Ok(Some(user))
     }
+
+    async fn has_administrator(&self) -> StoreResult<bool> {
+        self.count();
+        let (admins,): (i64,) = sqlx::query_as(
+            "SELECT count(*) FROM users WHERE role = 'admin' AND deleted_at IS NULL",
+        )
+        .fetch_one(&self.writer)
+        .await
+        .map_err(db_error)?;
+        Ok(admins > 0)
+    }
+
+    async fn create_setup_token(&self, token_hash: &str, at: i64) -> StoreResult<()> {
+        self.count();
+        sqlx::query("INSERT INTO setup_tokens (token_hash, created_at) VALUES ($1, $2)")
+            .bind(token_hash)
+            .bind(at)
+            .execute(&self.writer)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn setup_token_works(&self, token_hash: &str) -> StoreResult<bool> {
+        self.count();
+        let (found,): (i64,) =
+            sqlx::query_as("SELECT count(*) FROM setup_tokens WHERE token_hash = $1")
+                .bind(token_hash)
+                .fetch_one(&self.writer)
+                .await
+                .map_err(db_error)?;
+        Ok(found > 0 && !self.has_administrator().await?)
+    }
+
+    async fn claim_setup(
+        &self,
+        token_hash: &str,
+        admin: NewUser,
+        at: i64,
+    ) -> StoreResult<Option<User>> {
+        let mut tx = self.begin().await?;
+        // Racing claims queue here (PostgreSQL; SQLite's one writer serialises
+        // them anyway), so the second sees the first's administrator.
+        self.count();
+        sqlx::query(lock_text!())
+            .bind("ponder setup")
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        self.count();
+        let (admins,): (i64,) = sqlx::query_as(
+            "SELECT count(*) FROM users WHERE role = 'admin' AND deleted_at IS NULL",
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        self.count();
+        let (found,): (i64,) =
+            sqlx::query_as("SELECT count(*) FROM setup_tokens WHERE token_hash = $1")
+                .bind(token_hash)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        if admins > 0 || found == 0 {
+            return Ok(None);
+        }
+        let user = self
+            .insert_user(
+                &mut tx,
+                NewUser {
+                    role: Role::Admin,
+                    ..admin
+                },
+            )
+            .await?;
+        self.count();
+        sqlx::query("UPDATE users SET email_verified_at = $2 WHERE id = $1")
+            .bind(user.id.0)
+            .bind(at)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        self.count();
+        sqlx::query("DELETE FROM setup_tokens")
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        self.commit(tx).await?;
+        Ok(Some(user))
+    }
 }

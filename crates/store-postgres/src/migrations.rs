@@ -17,6 +17,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("../migrations/0006_session_devices.sql")),
     (7, include_str!("../migrations/0007_signups.sql")),
     (8, include_str!("../migrations/0008_feed_positions.sql")),
+    (9, include_str!("../migrations/0009_setup_tokens.sql")),
 ];
 
 /// The advisory lock key that serialises migrations across nodes.

@@ -14,6 +14,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("../migrations/0005_session_devices.sql")),
     (6, include_str!("../migrations/0006_signups.sql")),
     (7, include_str!("../migrations/0007_feed_positions.sql")),
+    (8, include_str!("../migrations/0008_setup_tokens.sql")),
 ];
 
 /// Applies every migration not yet applied.

@@ -621,3 +621,72 @@ pub async fn avatars_are_stored_and_replaced(store: Arc<dyn Store>) {
     store.delete_user(ann.id, at(3)).await.unwrap();
     assert_eq!(store.avatar(ann.id).await.unwrap(), None);
 }
+
+fn admin(handle: &str) -> NewUser {
+    NewUser {
+        handle: handle.into(),
+        display_name: handle.into(),
+        email: Some(format!("{handle}@example.com")),
+        password_hash: Some("$argon2id$root".into()),
+        role: Role::User,
+        about: PostBody::from_markdown(""),
+        created_at: at(0),
+    }
+}
+
+/// A setup link makes the site's first administrator, verified, once: a taken
+/// handle is refused and the link still works; of two racing claims one wins;
+/// then every link is dead (issue 18).
+pub async fn the_first_administrator_is_made_once_by_a_setup_link(store: Arc<dyn Store>) {
+    assert!(!store.has_administrator().await.unwrap());
+    store.create_setup_token("s1", at(1)).await.unwrap();
+    store.create_setup_token("s2", at(2)).await.unwrap();
+    assert!(store.setup_token_works("s1").await.unwrap());
+    assert!(!store.setup_token_works("nope").await.unwrap());
+    assert_eq!(
+        store
+            .claim_setup("nope", admin("root"), at(3))
+            .await
+            .unwrap(),
+        None
+    );
+    user(&*store, "taken").await;
+    assert!(matches!(
+        store.claim_setup("s1", admin("TAKEN"), at(3)).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert!(
+        store.setup_token_works("s1").await.unwrap(),
+        "nothing used up"
+    );
+
+    let mut tasks = Vec::new();
+    for (token, handle) in [("s1", "root1"), ("s2", "root2")] {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            store.claim_setup(token, admin(handle), at(4)).await
+        }));
+    }
+    let mut made = Vec::new();
+    for task in tasks {
+        if let Some(user) = task.await.unwrap().unwrap() {
+            made.push(user);
+        }
+    }
+    assert_eq!(made.len(), 1, "one administrator");
+    assert_eq!(made[0].role, Role::Admin);
+    let record = store.login_record(&made[0].handle).await.unwrap().unwrap();
+    assert!(record.email_verified);
+    assert!(store.has_administrator().await.unwrap());
+    for token in ["s1", "s2"] {
+        assert!(!store.setup_token_works(token).await.unwrap());
+        assert_eq!(
+            store
+                .claim_setup(token, admin("late"), at(5))
+                .await
+                .unwrap(),
+            None
+        );
+    }
+    assert_eq!(store.login_record("late").await.unwrap(), None);
+}

@@ -96,7 +96,8 @@ macro_rules! conformance_tests {
             suspensions_and_the_moderation_log,
             first_posts_wait_for_review,
             writes_raced_by_another_are_refused_by_name,
-            feed_positions_move_on_and_one_node_leads
+            feed_positions_move_on_and_one_node_leads,
+            the_first_administrator_is_made_once_by_a_setup_link
         );
     };
     (@each $factory:path; $($name:ident),*) => {

@@ -1,10 +1,11 @@
-//! [`SignupStore`]: sign-ups waiting for the link mailed to their address.
+//! [`SignupStore`]: accounts made by a link: sign-ups waiting for the link mailed
+//! to their address, and the setup link that makes a site's first administrator.
 
 use crate::*;
 use async_trait::async_trait;
 use ponder_core::time::Timestamp;
 
-/// Sign-ups waiting for the link mailed to their address.
+/// Accounts made by a link: sign-ups, and the first administrator.
 #[async_trait]
 pub trait SignupStore: Send + Sync {
     /// Stores a sign-up waiting for its mailed link if the `allowance` of its
@@ -34,5 +35,28 @@ pub trait SignupStore: Send + Sync {
         token_hash: &str,
         handle: &str,
         now: Timestamp,
+    ) -> StoreResult<Option<User>>;
+
+    /// Whether the site has an administrator (one not deleted).
+    async fn has_administrator(&self) -> StoreResult<bool>;
+
+    /// Stores the hash of a one-time setup link, made at a start while the site
+    /// has no administrator.
+    async fn create_setup_token(&self, token_hash: &str, at: Timestamp) -> StoreResult<()>;
+
+    /// Whether a setup link with this hash works now: it was made, and the site
+    /// still has no administrator.
+    async fn setup_token_works(&self, token_hash: &str) -> StoreResult<bool>;
+
+    /// Makes `admin` (its role made [`Role::Admin`], its email verified) the
+    /// site's first administrator if the setup link with this hash works, and ends
+    /// every setup link: one transaction, so two people racing with links make one
+    /// administrator. `None` if the link does not work (or an administrator exists
+    /// by now); [`StoreError::Conflict`] if the handle or address is taken.
+    async fn claim_setup(
+        &self,
+        token_hash: &str,
+        admin: NewUser,
+        at: Timestamp,
     ) -> StoreResult<Option<User>>;
 }
