@@ -146,6 +146,9 @@ pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
         .map_err(anyhow::Error::msg)
         .context("--moderation")?;
     let off_topic_reasons = off_topic_reasons(&args.off_topic_reasons)?;
+    ponder_web::handlers::setup::print_setup_link(&*store, &base_url)
+        .await
+        .context("cannot make a setup link")?;
     tokio::spawn(expire_sessions(store.clone()));
     let index = crate::search::open_index(site)?;
     let mailer: std::sync::Arc<dyn Mailer> = match args

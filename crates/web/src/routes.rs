@@ -29,6 +29,7 @@ pub fn app(state: AppState) -> Router {
         .route("/tags/{name}", get(tags::show_tag))
         .route("/users/{id}", get(users::show_user_without_slug))
         .route("/users/{id}/{slug}", get(users::show_user))
+        .route("/setup", get(setup::setup_form).post(setup::setup))
         .route("/signup", get(signup::signup_form).post(signup::signup))
         .route(
             "/signup/finish",

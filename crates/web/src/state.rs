@@ -84,6 +84,9 @@ pub struct Shared {
     pub pages: Arc<page_cache::PageCache>,
     /// Answers of `/api/v1/questions/similar` by normalised title, for a minute.
     pub similar: Arc<moka::sync::Cache<String, Arc<serde_json::Value>>>,
+    /// Set once the site is known to have an administrator (it never loses the
+    /// last one through the web), so that the home page stops asking.
+    pub administered: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl AppState {
@@ -107,7 +110,28 @@ impl AppState {
                     .time_to_live(std::time::Duration::from_secs(60))
                     .build(),
             ),
+            administered: Arc::new(std::sync::atomic::AtomicBool::new(false)),
         }))
+    }
+
+    /// Whether the site has an administrator: asked of the store until it has one,
+    /// remembered from then on.
+    pub async fn has_administrator(&self) -> Result<bool, ponder_store::StoreError> {
+        use std::sync::atomic::Ordering;
+        if self.administered.load(Ordering::Acquire) {
+            return Ok(true);
+        }
+        let has = self.store.has_administrator().await?;
+        if has {
+            self.note_administrator();
+        }
+        Ok(has)
+    }
+
+    /// Remembers that the site has an administrator.
+    pub fn note_administrator(&self) {
+        self.administered
+            .store(true, std::sync::atomic::Ordering::Release);
     }
 
     /// The fields, to change while the state is being built (copied if shared).

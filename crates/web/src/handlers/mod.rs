@@ -14,6 +14,7 @@ pub mod posting;
 pub mod questions;
 pub mod search;
 pub mod settings;
+pub mod setup;
 pub mod signup;
 pub mod static_files;
 pub mod suggestions;

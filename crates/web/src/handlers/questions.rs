@@ -39,9 +39,12 @@ async fn list_page(
     if request.page == 1 {
         head = head.canonical(&state.site.base_url, base);
     }
+    // The home page of a site without an administrator says how to get one.
+    let unadministered = base == "/" && !state.has_administrator().await?;
     let page = QuestionListPage {
         head,
         heading: heading.to_owned(),
+        unadministered,
         categories: tree
             .children(None)
             .into_iter()

@@ -27,7 +27,8 @@ pub struct AuthPage {
     pub heading: &'static str,
     /// Where the form posts.
     pub action: &'static str,
-    /// `signup`, `finish` (the page a sign-up's link opens) or `login`.
+    /// `signup`, `finish` (the page a sign-up's link opens), `setup` (the first
+    /// administrator) or `login`.
     pub mode: &'static str,
     /// Values and messages.
     pub form: crate::forms::FormState,

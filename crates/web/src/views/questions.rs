@@ -187,6 +187,8 @@ pub struct QuestionListPage {
     pub head: Head,
     /// The heading.
     pub heading: String,
+    /// Whether the site has no administrator yet (the home page says how to make one).
+    pub unadministered: bool,
     /// The list.
     pub list: QuestionList,
     /// Top categories, for the side navigation.

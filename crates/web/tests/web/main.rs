@@ -36,6 +36,7 @@ mod posting;
 mod refusals;
 mod search;
 mod settings;
+mod setup;
 mod signup;
 mod structured;
 mod support;

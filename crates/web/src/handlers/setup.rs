@@ -1,0 +1,175 @@
+//! The first start: while a site has no administrator, each start of the server
+//! prints a one-time setup link to its log (see [`print_setup_link`]), and the page
+//! it opens makes the first administrator in the browser. Once one exists every
+//! link is refused; `ponder user create --admin` works as well.
+
+use super::auth::{see_other, start_session};
+use super::client_ip::{ClientIp, UserAgent};
+use super::email::{TokenParam, token_of};
+use crate::AppState;
+use crate::auth::password;
+use crate::auth::tokens::{random_token, sha256_hex};
+use crate::auth::{Ctx, tokens::is_token_shaped};
+use crate::error::AppError;
+use crate::extract::CsrfForm;
+use crate::forms::FormState;
+use crate::page_cache::Changed;
+use crate::views::{AuthPage, Head, Link, NoticePage, render};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use ponder_core::accounts::{validate_email, validate_handle, validate_password};
+use ponder_store::{NewUser, PostBody, Role, Store, StoreError};
+use serde::Deserialize;
+
+/// While `store`'s site has no administrator, makes a setup link and writes it
+/// to the log for whoever runs the server; answers it (`None` when the site has
+/// an administrator).
+pub async fn print_setup_link(
+    store: &dyn Store,
+    base_url: &str,
+) -> Result<Option<String>, StoreError> {
+    if store.has_administrator().await? {
+        return Ok(None);
+    }
+    let token = random_token();
+    store
+        .create_setup_token(&sha256_hex(&token), ponder_core::time::now())
+        .await?;
+    let link = format!("{base_url}/setup?token={token}");
+    // The link is a secret, written to the log on purpose: the log is how the
+    // operator, and only the operator, hears from a server that has no one else.
+    tracing::info!(
+        "this site has no administrator yet: open {link} to make one (the link works \
+         until an administrator exists), or run `ponder user create --admin`"
+    );
+    Ok(Some(link))
+}
+
+fn setup_page(ctx: &Ctx, form: FormState, status: StatusCode) -> Response {
+    let mut response = render(&AuthPage {
+        head: Head::new(
+            ctx,
+            "Set up this site",
+            "Make the first administrator of this site.",
+        ),
+        heading: "Make the first administrator",
+        action: "/setup",
+        mode: "setup",
+        form,
+    });
+    *response.status_mut() = status;
+    response
+}
+
+/// What a setup link that does not work answers.
+fn dead_link(ctx: &Ctx) -> Response {
+    let message = "The link is wrong, or this site has an administrator already. Log in, or ask an administrator.";
+    let mut response = render(&NoticePage {
+        head: Head::new(ctx, "This setup link does not work", message),
+        heading: "This setup link does not work".to_owned(),
+        message: message.to_owned(),
+        back: Link {
+            label: "Log in".into(),
+            url: "/login".into(),
+        },
+    });
+    *response.status_mut() = StatusCode::NOT_FOUND;
+    response
+}
+
+/// `GET /setup?token=`: the form that makes the first administrator.
+pub async fn setup_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    query: Result<Query<TokenParam>, QueryRejection>,
+) -> Result<Response, AppError> {
+    let Some(token) = token_of(query) else {
+        return Ok(dead_link(&ctx));
+    };
+    if !state.store.setup_token_works(&sha256_hex(&token)).await? {
+        return Ok(dead_link(&ctx));
+    }
+    Ok(setup_page(
+        &ctx,
+        FormState::new().with("token", token),
+        StatusCode::OK,
+    ))
+}
+
+/// The setup form as posted.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SetupForm {
+    csrf: String,
+    token: String,
+    handle: String,
+    email: String,
+    password: String,
+}
+
+crate::extract::has_csrf!(SetupForm);
+
+/// `POST /setup`: makes the administrator, logs them in, and goes to the home page.
+pub async fn setup(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ClientIp(ip): ClientIp,
+    UserAgent(agent): UserAgent,
+    form: CsrfForm<SetupForm>,
+) -> Result<Response, AppError> {
+    let input = form.checked()?;
+    // Counted like a log-in: a wrong token costs a password hash.
+    state.limits.check_login_ip(&ip)?;
+    let token = input.token.trim();
+    if !is_token_shaped(token) {
+        return Ok(dead_link(&ctx));
+    }
+    let mut form = FormState::new()
+        .with("token", token)
+        .with("handle", input.handle.trim())
+        .with("email", input.email.trim());
+    let handle = validate_handle(&input.handle)
+        .map_err(|m| form.error("handle", m))
+        .ok();
+    let email = validate_email(&input.email)
+        .map_err(|m| form.error("email", m))
+        .ok();
+    let _ = validate_password(&input.password).map_err(|m| form.error("password", m));
+    let (Some(handle), Some(email), false) = (handle, email, form.has_errors()) else {
+        return Ok(setup_page(&ctx, form, StatusCode::UNPROCESSABLE_ENTITY));
+    };
+    let hash = password::hash(input.password).await?;
+    let now = ponder_core::time::now();
+    let admin = NewUser {
+        display_name: handle.clone(),
+        handle,
+        email: Some(email),
+        password_hash: Some(hash),
+        role: Role::Admin,
+        about: PostBody::from_markdown(""),
+        created_at: now,
+    };
+    let user = match state
+        .store
+        .claim_setup(&sha256_hex(token), admin, now)
+        .await
+    {
+        Ok(Some(user)) => user,
+        Ok(None) => return Ok(dead_link(&ctx)),
+        Err(StoreError::Conflict { constraint }) => {
+            if constraint.contains("email") {
+                form.error("email", "an account uses this address; choose another");
+            } else {
+                form.error("handle", "that handle is taken; choose another");
+            }
+            return Ok(setup_page(&ctx, form, StatusCode::CONFLICT));
+        }
+        Err(other) => return Err(other.into()),
+    };
+    state.note_administrator();
+    let cookie = start_session(&state, user.id, ctx.session_hash.as_deref(), &agent).await?;
+    // The home page's note that the site has no administrator goes.
+    Ok(Changed::Everything.mark(see_other("/", Some(cookie))))
+}
