@@ -3,6 +3,7 @@
 //! - [`accounts`]: what handles, names, emails and passwords may be.
 //! - [`mail_allowance`]: how often a link may be mailed to one account.
 //! - [`posts`]: what titles, bodies, tags and comments may be.
+//! - [`categories`]: what a category's name, address and description may be.
 //! - [`diff`]: word-level differences between revisions.
 //! - [`changes`]: the kinds of change-log entry and what each touches.
 //! - [`badges`]: the badges and what earns each.
@@ -19,6 +20,7 @@
 
 pub mod accounts;
 pub mod badges;
+pub mod categories;
 pub mod changes;
 pub mod diff;
 pub mod identicon;

@@ -148,6 +148,13 @@ pub enum Refusal {
     },
     /// The password given is not the account's.
     WrongPassword,
+    /// A sibling category has this address already.
+    CategorySlugTaken {
+        /// The address.
+        slug: String,
+    },
+    /// The parent category named does not exist.
+    NoSuchCategory,
     /// The user does not exist, or no longer.
     NoSuchUser {
         /// The id given.
@@ -199,6 +206,8 @@ impl Refusal {
             Self::SuggestionPending { .. } | Self::AnotherSuggestionWaiting => "suggestion_pending",
             Self::ChangedMeanwhile { .. } => "changed_meanwhile",
             Self::WrongPassword => "wrong_password",
+            Self::CategorySlugTaken { .. } => "category_slug_taken",
+            Self::NoSuchCategory => "no_such_category",
             Self::NoSuchUser { .. } => "no_such_user",
         }
     }
@@ -329,6 +338,11 @@ impl std::fmt::Display for Refusal {
                 "The post changed while you were looking at it. Reload it and try again.",
             ),
             Self::WrongPassword => f.write_str("That is not your password."),
+            Self::CategorySlugTaken { slug } => write!(
+                f,
+                "A category beside this one has the address “{slug}” already; choose another."
+            ),
+            Self::NoSuchCategory => f.write_str("There is no such parent category."),
             Self::NoSuchUser { user } => write!(f, "There is no user {user}."),
         }
     }

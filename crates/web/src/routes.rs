@@ -64,6 +64,10 @@ pub fn app(state: AppState) -> Router {
         .route("/search", get(search::search_page))
         .route("/search/help", get(search::help_page))
         .route("/admin/users", get(admin::list_users))
+        .route(
+            "/admin/categories",
+            get(admin_categories::show).post(admin_categories::create),
+        )
         .route("/admin/users/{id}/role", post(admin::set_role))
         .route(
             "/ask",

@@ -9,12 +9,14 @@
 //!
 //! - [`accounts`]: a member's profile, password, picture, sessions and deletion;
 //!   roles.
+//! - [`categories`]: making categories.
 //! - [`posts`]: asking, answering, commenting.
 //! - [`votes`]: votes on posts and comments, accepting an answer.
 //! - [`edits`]: editing, rolling back, deleting and undeleting.
 //! - [`moderation`]: flags, closing, locks, suspensions, the review queue, the log.
 
 pub mod accounts;
+pub mod categories;
 pub mod edits;
 pub mod moderation;
 pub mod posts;

@@ -2,6 +2,7 @@
 //! and picks a view; what they share (list parameters, rows, sort tabs) is here.
 
 pub mod admin;
+pub mod admin_categories;
 pub mod auth;
 pub mod avatars;
 pub mod categories;

@@ -28,7 +28,7 @@ use ponder_core::{CategoryId, PostId};
 use serde::Deserialize;
 
 /// Every category, depth first, labelled with its path, for the ask form's menu.
-fn category_options(tree: &CategoryTree, selected: &str) -> Vec<CategoryOption> {
+pub(crate) fn category_options(tree: &CategoryTree, selected: &str) -> Vec<CategoryOption> {
     let mut out = Vec::new();
     let mut stack: Vec<(Option<CategoryId>, usize)> = vec![(None, 0)];
     while let Some((parent, depth)) = stack.pop() {

@@ -111,7 +111,8 @@ pub struct SetupForm {
 
 crate::extract::has_csrf!(SetupForm);
 
-/// `POST /setup`: makes the administrator, logs them in, and goes to the home page.
+/// `POST /setup`: makes the administrator, logs them in, and goes to the home page
+/// (to the categories page on a site that has none).
 pub async fn setup(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -170,6 +171,12 @@ pub async fn setup(
     };
     state.note_administrator();
     let cookie = start_session(&state, user.id, ctx.session_hash.as_deref(), &agent).await?;
-    // The home page's note that the site has no administrator goes.
-    Ok(Changed::Everything.mark(see_other("/", Some(cookie))))
+    // A site without categories is one nobody can ask in: its administrator is
+    // led to make them. The home page's note that the site has no administrator goes.
+    let next = if state.store.categories().await?.is_empty() {
+        "/admin/categories"
+    } else {
+        "/"
+    };
+    Ok(Changed::Everything.mark(see_other(next, Some(cookie))))
 }

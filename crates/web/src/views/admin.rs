@@ -38,3 +38,29 @@ pub struct AdminUsersPage {
     /// Links to other pages.
     pub pager: Pager,
 }
+
+/// One category in the administrators' tree.
+pub struct AdminCategoryRow {
+    /// Its path: "History › Modern".
+    pub label: String,
+    /// How deep it is (1 for a top category).
+    pub depth: usize,
+    /// Its page.
+    pub url: String,
+    /// Its address segment.
+    pub slug: String,
+}
+
+/// `/admin/categories`.
+#[derive(Template)]
+#[template(path = "admin/categories.html")]
+pub struct AdminCategoriesPage {
+    /// Head.
+    pub head: Head,
+    /// Every category, depth first.
+    pub rows: Vec<AdminCategoryRow>,
+    /// The choices of parent.
+    pub parents: Vec<CategoryOption>,
+    /// The form's values and messages.
+    pub form: crate::forms::FormState,
+}

@@ -27,6 +27,7 @@ macro_rules! on_both_databases {
 }
 
 mod accounts;
+mod admin_categories;
 mod caching;
 mod hardening;
 mod imported;

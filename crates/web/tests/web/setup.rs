@@ -74,7 +74,11 @@ async fn a_setup_link_makes_the_first_administrator_once() {
     ])
     .await;
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
-    assert_eq!(made.location(), "/");
+    assert_eq!(
+        made.location(),
+        "/admin/categories",
+        "a site without categories leads its administrator to make them"
+    );
     assert_eq!(browser.get("/admin/users").await.status, StatusCode::OK);
     let record = app.store.login_record("root").await.unwrap().unwrap();
     assert_eq!(record.user.role, Role::Admin);

@@ -1,0 +1,156 @@
+//! `/admin/categories`: the category tree as administrators see it, and the form
+//! that makes a category at any depth. A site's first administrator is sent here
+//! while the site has none.
+
+use super::posting::category_options;
+use crate::AppState;
+use crate::actions::{self, categories::CategoryInput};
+use crate::auth::Ctx;
+use crate::error::AppError;
+use crate::extract::CsrfForm;
+use crate::forms::FormState;
+use crate::views::{AdminCategoriesPage, AdminCategoryRow, Head, render};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use ponder_core::CategoryId;
+use ponder_core::categories::{validate_description, validate_name, validate_slug};
+use ponder_core::refusal::Refusal;
+use ponder_store::User;
+use serde::Deserialize;
+
+/// The administrator, or the refusal (a visitor is sent to log in).
+fn require_admin(ctx: &Ctx) -> Result<&User, AppError> {
+    let user = ctx.require_user("/admin/categories")?;
+    user.actor().require_administrator()?;
+    Ok(user)
+}
+
+/// The page with `form` (its values and messages) answering `status`.
+async fn page(
+    state: &AppState,
+    ctx: &Ctx,
+    form: FormState,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let tree = super::category_tree(state).await?;
+    let rows = category_options(&tree, "")
+        .into_iter()
+        .map(|option| {
+            let id = CategoryId(option.id);
+            AdminCategoryRow {
+                depth: tree.path(id).len(),
+                url: tree.url(id),
+                slug: tree.get(id).map(|c| c.slug.clone()).unwrap_or_default(),
+                label: option.label,
+            }
+        })
+        .collect();
+    let parents = category_options(&tree, form.value("parent"));
+    let mut response = render(&AdminCategoriesPage {
+        head: Head::new(ctx, "Categories", "Make the site's categories."),
+        rows,
+        parents,
+        form,
+    });
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+/// `?made=` after a category was made.
+#[derive(Debug, Default, Deserialize)]
+pub struct MadeParam {
+    made: Option<String>,
+}
+
+/// `GET /admin/categories`.
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    query: Result<Query<MadeParam>, QueryRejection>,
+) -> Result<Response, AppError> {
+    require_admin(&ctx)?;
+    let mut form = FormState::new();
+    if let Some(made) = query.ok().and_then(|q| q.0.made) {
+        form.success = Some(format!(
+            "Made the category “{}”.",
+            made.chars().take(60).collect::<String>()
+        ));
+    }
+    page(&state, &ctx, form, StatusCode::OK).await
+}
+
+/// The form as posted.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CategoryForm {
+    csrf: String,
+    name: String,
+    slug: String,
+    parent: String,
+    description: String,
+}
+
+crate::extract::has_csrf!(CategoryForm);
+
+/// `POST /admin/categories`: makes a category.
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    form: CsrfForm<CategoryForm>,
+) -> Result<Response, AppError> {
+    let admin = require_admin(&ctx)?.clone();
+    let input = form.checked()?;
+    let mut form = FormState::new()
+        .with("name", input.name.clone())
+        .with("slug", input.slug.clone())
+        .with("parent", input.parent.clone())
+        .with("description", input.description.clone());
+    let name = validate_name(&input.name)
+        .map_err(|m| form.error("name", m))
+        .ok();
+    let slug = validate_slug(&input.slug, &input.name)
+        .map_err(|m| form.error("slug", m))
+        .ok();
+    let description = validate_description(&input.description)
+        .map_err(|m| form.error("description", m))
+        .ok();
+    let parent = match input.parent.trim() {
+        "" => Some(None),
+        raw => raw
+            .parse::<i64>()
+            .ok()
+            .filter(|id| *id > 0)
+            .map(|id| Some(CategoryId(id))),
+    };
+    if parent.is_none() {
+        form.error("parent", "choose where the category goes");
+    }
+    let (Some(name), Some(slug), Some(description), Some(parent), false) =
+        (name, slug, description, parent, form.has_errors())
+    else {
+        return page(&state, &ctx, form, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    let category = CategoryInput {
+        parent,
+        name,
+        slug,
+        description,
+    };
+    match actions::categories::create_category(&state, &admin, category).await {
+        Ok(made) => {
+            let name = crate::forms::query_encode(&made.value.name);
+            Ok(made.see_other(&format!("/admin/categories?made={name}")))
+        }
+        Err(AppError::Refused(refusal @ Refusal::CategorySlugTaken { .. })) => {
+            form.error("slug", refusal.to_string());
+            page(&state, &ctx, form, StatusCode::CONFLICT).await
+        }
+        Err(AppError::Refused(Refusal::NoSuchCategory)) => {
+            form.error("parent", Refusal::NoSuchCategory.to_string());
+            page(&state, &ctx, form, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(other) => Err(other),
+    }
+}
