@@ -1,4 +1,5 @@
-// The whole story in a real browser: two people sign up (each by the link the
+// The whole story in a real browser: the operator makes the first administrator
+// by the setup link and a category, two people sign up (each by the link the
 // server mails), one asks in a two-level
 // category, the other answers, both comment, they vote, the asker accepts, an edit
 // shows in the history, search finds the question, and they log out. Every step
@@ -93,6 +94,15 @@ function finishLinks() {
   return [...log.matchAll(/\/signup\/finish\?token=[A-Za-z0-9_-]+/g)].map((found) => found[0]);
 }
 
+// The setup link the server wrote to its log at start (the demo site has no
+// administrator).
+function setupLink() {
+  const log = readFileSync(process.env.SERVE_LOG, 'utf8');
+  const found = log.match(/\/setup\?token=[A-Za-z0-9_-]+/);
+  assert.ok(found, 'a setup link in the server log');
+  return found[0];
+}
+
 // Signs up, then opens the mailed link and makes the account, as a new user would.
 async function signUp(page, handle) {
   const before = finishLinks().length;
@@ -137,6 +147,28 @@ try {
     await page.goto(base);
     assert.ok(await page.locator('.question-row').count() > 0);
     await shoot(page, 'home');
+  });
+
+  await step('the operator makes the first administrator, then a category', async () => {
+    await page.goto(`${base}${setupLink()}`);
+    await shoot(page, 'setup');
+    await page.fill('#handle', `root${stamp}`);
+    await page.fill('#email', `root${stamp}@example.org`);
+    await page.fill('#password', 'a long password 1');
+    await page.click('main button[type=submit]');
+    await page.waitForLoadState();
+    assert.equal((await page.textContent('header a.viewer'))?.trim(), `root${stamp}`);
+    await page.goto(`${base}/admin/categories`);
+    await shoot(page, 'admin-categories');
+    const name = `Story ${stamp}`;
+    await page.fill('#name', name);
+    const parent = await page.locator('#parent option').nth(1).getAttribute('value');
+    await page.selectOption('#parent', parent);
+    await page.click('main button[type=submit]');
+    await page.waitForLoadState();
+    assert.ok((await page.textContent('.flash.success'))?.includes(name));
+    assert.equal(await page.locator('.admin-categories a', { hasText: name }).count(), 1);
+    await logOut(page);
   });
 
   await step('the first user signs up', () => signUp(page, asker));
