@@ -528,6 +528,55 @@ impl ponder_store::ReadStore for Backend {
             .collect())
     }
 
+    async fn list_tags(
+        &self,
+        sort: ponder_core::paging::TagSort,
+        page: u32,
+    ) -> StoreResult<Page<Tag>> {
+        use ponder_core::paging::TagSort;
+        let sql = match sort {
+            TagSort::Popular => {
+                "SELECT id, name, description, question_count FROM tags WHERE question_count > 0 \
+                 ORDER BY question_count DESC, name LIMIT $1 OFFSET $2"
+            }
+            TagSort::Name => {
+                "SELECT id, name, description, question_count FROM tags WHERE question_count > 0 \
+                 ORDER BY name LIMIT $1 OFFSET $2"
+            }
+            TagSort::Newest => {
+                "SELECT id, name, description, question_count FROM tags WHERE question_count > 0 \
+                 ORDER BY id DESC LIMIT $1 OFFSET $2"
+            }
+        };
+        self.count();
+        let (total,): (i64,) = sqlx::query_as("SELECT count(*) FROM tags WHERE question_count > 0")
+            .fetch_one(&self.readers)
+            .await
+            .map_err(db_error)?;
+        self.count();
+        let found: Vec<(i64, String, String, i64)> = sqlx::query_as(sql)
+            .bind(i64::from(PER_PAGE))
+            .bind(i64::from(page.max(1) - 1) * i64::from(PER_PAGE))
+            .fetch_all(&self.readers)
+            .await
+            .map_err(db_error)?;
+        let items = found
+            .into_iter()
+            .map(|(id, name, description, question_count)| Tag {
+                id: ponder_core::TagId(id),
+                name,
+                description,
+                question_count,
+            })
+            .collect();
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page: PER_PAGE,
+        })
+    }
+
     async fn tag(&self, name: &str) -> StoreResult<Option<Tag>> {
         self.count();
         let found: Option<(i64, String, String, i64)> = sqlx::query_as(

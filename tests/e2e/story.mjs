@@ -245,6 +245,12 @@ try {
     await shoot(page, 'revisions');
   });
 
+  await step('the tags page lists the tags, the new ones among them', async () => {
+    await page.goto(`${base}/tags?sort=newest`);
+    await shoot(page, 'tags');
+    assert.ok(await page.locator('.tag-list a.tag', { hasText: 'masonry' }).count() > 0);
+  });
+
   await step('search finds the question', async () => {
     for (let tries = 0; tries < 40; tries += 1) {
       await page.goto(`${base}/search?q=${encodeURIComponent(`masons ${stamp}`)}`);

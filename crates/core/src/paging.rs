@@ -95,6 +95,52 @@ pub fn parse_sort(raw: Option<&str>) -> Result<QuestionSort, PagingError> {
     }
 }
 
+/// How the list of tags is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TagSort {
+    /// Most questions first.
+    #[default]
+    Popular,
+    /// By name.
+    Name,
+    /// Newest first.
+    Newest,
+}
+
+impl TagSort {
+    /// Every order, as the tabs show them.
+    pub const ALL: [Self; 3] = [Self::Popular, Self::Name, Self::Newest];
+
+    /// The name in URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Popular => "popular",
+            Self::Name => "name",
+            Self::Newest => "newest",
+        }
+    }
+
+    /// The tab's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Popular => "Popular",
+            Self::Name => "Name",
+            Self::Newest => "New",
+        }
+    }
+
+    /// Parses a `sort` query parameter; absent or empty means the default.
+    pub fn parse(raw: Option<&str>) -> Result<Self, PagingError> {
+        match raw.map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(Self::default()),
+            Some(s) => Self::ALL
+                .into_iter()
+                .find(|sort| sort.as_str().eq_ignore_ascii_case(s))
+                .ok_or_else(|| PagingError::BadSort(s.chars().take(40).collect())),
+        }
+    }
+}
+
 /// The number of pages that `total` items fill; at least 1, so that an empty list
 /// still has its first page.
 pub fn page_count(total: i64, per_page: u32) -> u32 {
@@ -106,6 +152,17 @@ pub fn page_count(total: i64, per_page: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tag_sorts_read_back_and_refuse_others() {
+        assert_eq!(TagSort::parse(None), Ok(TagSort::Popular));
+        assert_eq!(TagSort::parse(Some(" ")), Ok(TagSort::Popular));
+        for sort in TagSort::ALL {
+            assert_eq!(TagSort::parse(Some(sort.as_str())), Ok(sort));
+        }
+        assert_eq!(TagSort::parse(Some("NAME")), Ok(TagSort::Name));
+        assert!(TagSort::parse(Some("votes")).is_err());
+    }
 
     #[test]
     fn pages_parse_strictly() {

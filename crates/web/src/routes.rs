@@ -26,6 +26,7 @@ pub fn app(state: AppState) -> Router {
         .route("/questions/{id}/{slug}", get(questions::show_question))
         .route("/categories", get(categories::list_categories))
         .route("/categories/{*path}", get(categories::show_category))
+        .route("/tags", get(tags::list_tags))
         .route("/tags/{name}", get(tags::show_tag))
         .route("/users/{id}", get(users::show_user_without_slug))
         .route("/users/{id}/{slug}", get(users::show_user))

@@ -97,7 +97,8 @@ macro_rules! conformance_tests {
             first_posts_wait_for_review,
             writes_raced_by_another_are_refused_by_name,
             feed_positions_move_on_and_one_node_leads,
-            the_first_administrator_is_made_once_by_a_setup_link
+            the_first_administrator_is_made_once_by_a_setup_link,
+            tags_are_listed_by_popularity_name_and_age
         );
     };
     (@each $factory:path; $($name:ident),*) => {

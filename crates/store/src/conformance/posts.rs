@@ -441,3 +441,51 @@ pub async fn a_post_reads_alone_as_in_its_thread(store: Arc<dyn Store>) {
     assert!(store.post(a).await.unwrap().unwrap().deleted);
     assert_eq!(store.post(PostId(a.0 + 100)).await.unwrap(), None);
 }
+
+/// Tags are listed by popularity, name or age, a page at a time, leaving out those
+/// no live question carries (issue 18).
+pub async fn tags_are_listed_by_popularity_name_and_age(store: Arc<dyn Store>) {
+    use ponder_core::paging::TagSort;
+    let ([ann], cat, _) = Fixture::new(&*store)
+        .question("First question here", &["rust", "async"], 0)
+        .build(["ann"])
+        .await;
+    ask(
+        &*store,
+        ann.id,
+        cat.id,
+        "Second question here",
+        &["rust"],
+        1,
+    )
+    .await;
+    let gone = ask(
+        &*store,
+        ann.id,
+        cat.id,
+        "Third question here",
+        &["zebra"],
+        2,
+    )
+    .await;
+    store.set_post_deleted(gone, true, at(3)).await.unwrap();
+    let names = |page: Page<Tag>| page.items.into_iter().map(|t| t.name).collect::<Vec<_>>();
+    let popular = store.list_tags(TagSort::Popular, 1).await.unwrap();
+    assert_eq!(popular.total, 2, "zebra's only question is deleted");
+    assert_eq!(popular.items[0].question_count, 2);
+    assert_eq!(names(popular), ["rust", "async"]);
+    assert_eq!(
+        names(store.list_tags(TagSort::Name, 1).await.unwrap()),
+        ["async", "rust"]
+    );
+    let newest = names(store.list_tags(TagSort::Newest, 1).await.unwrap());
+    assert_eq!(newest.len(), 2);
+    assert!(
+        store
+            .list_tags(TagSort::Name, 2)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+}

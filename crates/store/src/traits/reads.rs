@@ -38,6 +38,13 @@ pub trait ReadStore: Send + Sync {
     /// The most used tags, most used first, at most `limit`.
     async fn popular_tags(&self, limit: u32) -> StoreResult<Vec<Tag>>;
 
+    /// A page of the tags that questions carry, in `sort` order.
+    async fn list_tags(
+        &self,
+        sort: ponder_core::paging::TagSort,
+        page: u32,
+    ) -> StoreResult<Page<Tag>>;
+
     /// A tag by name (exact, as stored lowercase).
     async fn tag(&self, name: &str) -> StoreResult<Option<Tag>>;
 

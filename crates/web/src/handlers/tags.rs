@@ -1,14 +1,17 @@
-//! A tag's page.
+//! The list of tags, and a tag's page.
 
 use super::{ListParams, ListRequest, category_tree, question_list};
 use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::AppError;
-use crate::views::{Head, TagPage, render, tag_path};
+use crate::views::{Head, Pager, SortTab, TagPage, TagRow, TagsPage, render, tag_path};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
+use ponder_core::paging::{TagSort, page_count, parse_page};
+use ponder_core::text::count;
 use ponder_store::QuestionFilter;
+use serde::Deserialize;
 
 /// `GET /tags/{name}`: the questions with a tag.
 pub async fn show_tag(
@@ -48,5 +51,73 @@ pub async fn show_tag(
         name: tag.name,
         description: tag.description,
         list,
+    }))
+}
+
+/// `?sort=&page=` of the list of tags.
+#[derive(Debug, Default, Deserialize)]
+pub struct TagListParams {
+    sort: Option<String>,
+    page: Option<String>,
+}
+
+/// The address of the list of tags in `sort` order at `page`, leaving out defaults.
+fn tags_url(sort: TagSort, page: u32) -> String {
+    match (sort, page) {
+        (TagSort::Popular, 1) => "/tags".to_owned(),
+        (TagSort::Popular, n) => format!("/tags?page={n}"),
+        (sort, 1) => format!("/tags?sort={}", sort.as_str()),
+        (sort, n) => format!("/tags?sort={}&page={n}", sort.as_str()),
+    }
+}
+
+/// `GET /tags?sort=popular|name|newest&page=N`: the tags questions carry.
+pub async fn list_tags(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    query: Result<Query<TagListParams>, QueryRejection>,
+) -> Result<Response, AppError> {
+    let Query(params) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let sort =
+        TagSort::parse(params.sort.as_deref()).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let page =
+        parse_page(params.page.as_deref()).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let tags = state.store.list_tags(sort, page).await?;
+    let pages = page_count(tags.total, tags.per_page);
+    if page > pages {
+        return Err(AppError::NotFound(format!(
+            "There is no page {page}; there are {pages}."
+        )));
+    }
+    let mut head = Head::new(
+        &ctx,
+        "Tags",
+        format!("The tags of the questions on {}.", state.site.name),
+    );
+    if page == 1 && sort == TagSort::Popular {
+        head = head.canonical(&state.site.base_url, "/tags");
+    }
+    Ok(render(&TagsPage {
+        head,
+        total_label: count(tags.total, "tag", "tags"),
+        tabs: TagSort::ALL
+            .into_iter()
+            .map(|s| SortTab {
+                label: s.label(),
+                url: tags_url(s, 1),
+                current: s == sort,
+            })
+            .collect(),
+        tags: tags
+            .items
+            .into_iter()
+            .map(|t| TagRow {
+                url: tag_path(&t.name),
+                count_label: count(t.question_count, "question", "questions"),
+                name: t.name,
+                description: t.description,
+            })
+            .collect(),
+        pager: Pager::new(page, pages, |n| tags_url(sort, n)),
     }))
 }

@@ -1,4 +1,4 @@
-//! The category tree, one category's page, and a tag's page.
+//! The category tree, one category's page, a tag's page and the list of tags.
 
 use super::*;
 use askama::Template;
@@ -43,4 +43,32 @@ pub struct TagPage {
     pub description: String,
     /// Its questions.
     pub list: QuestionList,
+}
+
+/// One tag in the list of tags.
+pub struct TagRow {
+    /// Its name.
+    pub name: String,
+    /// Its page.
+    pub url: String,
+    /// "12 questions".
+    pub count_label: String,
+    /// What it is for (may be empty).
+    pub description: String,
+}
+
+/// `/tags`.
+#[derive(Template)]
+#[template(path = "tags/index.html")]
+pub struct TagsPage {
+    /// Head.
+    pub head: Head,
+    /// "3 tags".
+    pub total_label: String,
+    /// The orders.
+    pub tabs: Vec<SortTab>,
+    /// The tags of this page.
+    pub tags: Vec<TagRow>,
+    /// The pages.
+    pub pager: Pager,
 }

@@ -615,3 +615,41 @@ async fn login_and_ask_pages_answer_and_keep_next_on_site() {
     assert_eq!(ask.status, StatusCode::SEE_OTHER, "asking needs an account");
     assert_eq!(ask.location(), "/login?next=/ask");
 }
+
+/// `/tags` lists the tags questions carry, by popularity, name or age, with their
+/// counts; a bad order or page is refused (issue 18).
+#[tokio::test]
+async fn the_tags_page_lists_tags_in_three_orders() {
+    let app = TestApp::new().await;
+    app.seeded().await;
+    let popular = app.get("/tags").await;
+    assert_eq!(popular.status, StatusCode::OK);
+    assert_eq!(popular.attrs("nav.tabs a[aria-current]", "href"), ["/tags"]);
+    let names = popular.texts(".tag-list a.tag");
+    assert!(!names.is_empty());
+    let counts = popular.texts(".tag-list .count");
+    let numbers: Vec<i64> = counts
+        .iter()
+        .map(|c| c.split_whitespace().next().unwrap().parse().unwrap())
+        .collect();
+    assert!(numbers.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
+    let by_name = app.get("/tags?sort=name").await;
+    let mut sorted = by_name.texts(".tag-list a.tag");
+    let shown = sorted.clone();
+    sorted.sort();
+    assert_eq!(shown, sorted);
+    assert_eq!(
+        by_name.attrs(".tag-list a.tag", "href")[0],
+        format!("/tags/{}", shown[0])
+    );
+    assert_eq!(app.get("/tags?sort=newest").await.status, StatusCode::OK);
+    assert_eq!(
+        app.get("/tags?sort=votes").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        app.get("/tags?page=0").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(app.get("/tags?page=99").await.status, StatusCode::NOT_FOUND);
+}
