@@ -12,6 +12,15 @@ use ponder_store::{
     StoreError, StoreResult, TokenPurpose, User,
 };
 
+/// The users a search finds: the id bound as `$1`, or handle, name or email
+/// containing the pattern bound as `$2` (lowercase, `%`-wrapped, `\\`-escaped).
+macro_rules! user_search {
+    () => {
+        "u.deleted_at IS NULL AND (u.id = $1 OR lower(u.handle) LIKE $2 ESCAPE '\\' \
+         OR lower(u.display_name) LIKE $2 ESCAPE '\\' OR lower(u.email) LIKE $2 ESCAPE '\\')"
+    };
+}
+
 impl Backend {
     /// Runs one `UPDATE users ... WHERE id = $1 AND deleted_at IS NULL` with the
     /// change logged, failing with NotFound when no live user matched.
@@ -337,6 +346,57 @@ impl ponder_store::AccountStore for Backend {
             user_columns!(),
             " FROM users u WHERE u.deleted_at IS NULL ORDER BY u.id DESC LIMIT $1 OFFSET $2"
         ))
+        .bind(i64::from(PER_PAGE))
+        .bind(i64::from(page.max(1) - 1) * i64::from(PER_PAGE))
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_error)?;
+        let items = found
+            .iter()
+            .map(|r| rows::user(&Cols(r)))
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page: PER_PAGE,
+        })
+    }
+
+    async fn search_users(&self, query: &str, page: u32) -> StoreResult<Page<User>> {
+        let id = query
+            .trim()
+            .trim_start_matches('#')
+            .parse::<i64>()
+            .unwrap_or(-1);
+        let mut pattern = String::from("%");
+        for c in query.trim().to_lowercase().chars() {
+            if matches!(c, '%' | '_' | '\\') {
+                pattern.push('\\');
+            }
+            pattern.push(c);
+        }
+        pattern.push('%');
+        self.count();
+        let (total,): (i64,) = sqlx::query_as(concat!(
+            "SELECT COUNT(*) FROM users u WHERE ",
+            user_search!()
+        ))
+        .bind(id)
+        .bind(&pattern)
+        .fetch_one(&self.readers)
+        .await
+        .map_err(db_error)?;
+        self.count();
+        let found = sqlx::query(concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM users u WHERE ",
+            user_search!(),
+            " ORDER BY u.id DESC LIMIT $3 OFFSET $4"
+        ))
+        .bind(id)
+        .bind(&pattern)
         .bind(i64::from(PER_PAGE))
         .bind(i64::from(page.max(1) - 1) * i64::from(PER_PAGE))
         .fetch_all(&self.readers)

@@ -168,6 +168,9 @@ try {
     await page.waitForLoadState();
     assert.ok((await page.textContent('.flash.success'))?.includes(name));
     assert.equal(await page.locator('.admin-categories a', { hasText: name }).count(), 1);
+    await page.goto(`${base}/admin/users?q=root${stamp}`);
+    await shoot(page, 'admin-users');
+    assert.equal((await page.textContent('tbody td:nth-child(2)'))?.trim(), `@root${stamp}`);
     await logOut(page);
   });
 

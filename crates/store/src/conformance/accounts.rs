@@ -690,3 +690,43 @@ pub async fn the_first_administrator_is_made_once_by_a_setup_link(store: Arc<dyn
     }
     assert_eq!(store.login_record("late").await.unwrap(), None);
 }
+
+/// Administrators find users by handle, name, email or id, without regard to case;
+/// `%` and `_` are matched as typed; deleted accounts are not found (issue 18).
+pub async fn users_are_found_by_handle_name_email_or_id(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let bob = user(&*store, "bob").await;
+    let joanne = user(&*store, "joanne").await;
+    let gone = user(&*store, "annex").await;
+    store.delete_user(gone.id, at(1)).await.unwrap();
+    let handles = |page: Page<User>| page.items.into_iter().map(|u| u.handle).collect::<Vec<_>>();
+    assert_eq!(
+        handles(store.search_users("ANN", 1).await.unwrap()),
+        ["joanne", "ann"],
+        "newest first; the deleted annex is not found"
+    );
+    let by_email = store.search_users("@Example.COM", 1).await.unwrap();
+    assert_eq!(by_email.total, 3);
+    assert_eq!(
+        handles(
+            store
+                .search_users(&format!("#{}", bob.id.0), 1)
+                .await
+                .unwrap()
+        ),
+        ["bob"]
+    );
+    assert_eq!(
+        handles(store.search_users(&ann.id.0.to_string(), 1).await.unwrap()),
+        ["ann"]
+    );
+    for literal in ["%", "_", "a%n", "\\"] {
+        assert_eq!(
+            store.search_users(literal, 1).await.unwrap().total,
+            0,
+            "{literal:?} is matched as typed"
+        );
+    }
+    assert!(store.search_users("ann", 2).await.unwrap().items.is_empty());
+    assert_eq!(joanne.role, Role::User);
+}

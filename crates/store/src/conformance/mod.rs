@@ -98,7 +98,8 @@ macro_rules! conformance_tests {
             writes_raced_by_another_are_refused_by_name,
             feed_positions_move_on_and_one_node_leads,
             the_first_administrator_is_made_once_by_a_setup_link,
-            tags_are_listed_by_popularity_name_and_age
+            tags_are_listed_by_popularity_name_and_age,
+            users_are_found_by_handle_name_email_or_id
         );
     };
     (@each $factory:path; $($name:ident),*) => {

@@ -64,6 +64,10 @@ pub trait AccountStore: Send + Sync {
     /// A page of users, newest first, for administrators.
     async fn list_users(&self, page: u32) -> StoreResult<Page<User>>;
 
+    /// A page of the users (not deleted) whose handle, name or email contains
+    /// `query` (without regard to case), or whose id it is, newest first.
+    async fn search_users(&self, query: &str, page: u32) -> StoreResult<Page<User>>;
+
     /// Marks a user's email as verified.
     async fn set_email_verified(&self, user: UserId, at: Timestamp) -> StoreResult<()>;
 

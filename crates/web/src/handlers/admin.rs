@@ -7,7 +7,7 @@ use crate::auth::Ctx;
 use crate::error::AppError;
 use crate::extract::CsrfForm;
 use crate::extract::Id;
-use crate::handlers::ListParams;
+use crate::forms::query_encode;
 use crate::views::{AdminUserRow, AdminUsersPage, Head, Moment, Pager, render, user_path};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -25,17 +25,43 @@ fn require_admin(ctx: &Ctx, here: &str) -> Result<UserId, AppError> {
     Ok(user.id)
 }
 
-/// `GET /admin/users?page=`.
+/// `?q=&page=` of the list of users.
+#[derive(Debug, Default, Deserialize)]
+pub struct UserListParams {
+    q: Option<String>,
+    page: Option<String>,
+}
+
+/// The longest search, in characters.
+const SEARCH_MAX: usize = 100;
+
+/// `GET /admin/users?q=&page=`: every user, or those whose handle, name or email
+/// holds `q`, or whose id it is.
 pub async fn list_users(
     State(state): State<AppState>,
     ctx: Ctx,
-    query: Result<Query<ListParams>, QueryRejection>,
+    query: Result<Query<UserListParams>, QueryRejection>,
 ) -> Result<Response, AppError> {
     require_admin(&ctx, "/admin/users")?;
     let Query(params) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let page =
         parse_page(params.page.as_deref()).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let users = state.store.list_users(page).await?;
+    let search = params
+        .q
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_owned();
+    if search.chars().count() > SEARCH_MAX {
+        return Err(AppError::BadRequest(format!(
+            "Search with at most {SEARCH_MAX} characters."
+        )));
+    }
+    let users = if search.is_empty() {
+        state.store.list_users(page).await?
+    } else {
+        state.store.search_users(&search, page).await?
+    };
     let pages = page_count(users.total, users.per_page);
     if page > pages {
         return Err(AppError::NotFound(format!(
@@ -62,7 +88,14 @@ pub async fn list_users(
         head: Head::new(&ctx, "Users", "Manage the site's users."),
         total_label: count(users.total, "user", "users"),
         rows,
-        pager: Pager::new(page, pages, |n| format!("/admin/users?page={n}")),
+        pager: Pager::new(page, pages, |n| {
+            if search.is_empty() {
+                format!("/admin/users?page={n}")
+            } else {
+                format!("/admin/users?q={}&page={n}", query_encode(&search))
+            }
+        }),
+        search: search.clone(),
     };
     Ok(render(&view))
 }

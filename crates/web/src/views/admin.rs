@@ -37,6 +37,8 @@ pub struct AdminUsersPage {
     pub rows: Vec<AdminUserRow>,
     /// Links to other pages.
     pub pager: Pager,
+    /// What was searched for (empty: every user).
+    pub search: String,
 }
 
 /// One category in the administrators' tree.

@@ -350,3 +350,34 @@ pub fn png(width: u32, height: u32) -> Vec<u8> {
         .unwrap();
     out
 }
+
+/// Administrators find users by handle, name, email or id; the search stays in
+/// the box and in the pager's links; a search too long is refused (issue 18).
+#[tokio::test]
+async fn administrators_find_users() {
+    let app = TestApp::new().await;
+    app.account("root", "maple tree 1", Role::Admin).await;
+    let bea = app.account("beatrice", "maple tree 1", Role::User).await;
+    app.account("carl", "maple tree 1", Role::User).await;
+    let admin = app.client("10.32.0.1");
+    admin.log_in("root", "maple tree 1").await;
+    let found = admin.get("/admin/users?q=BEAT").await;
+    assert_eq!(found.status, StatusCode::OK);
+    assert_eq!(found.texts("td:nth-child(2)"), ["@beatrice"]);
+    assert_eq!(found.attrs("#q", "value"), ["BEAT"]);
+    assert!(found.text(".total").contains("found for"));
+    let by_email = admin.get("/admin/users?q=carl%40example.org").await;
+    assert_eq!(by_email.texts("td:nth-child(2)"), ["@carl"]);
+    let by_id = admin.get(&format!("/admin/users?q=%23{}", bea.id.0)).await;
+    assert_eq!(by_id.texts("td:nth-child(2)"), ["@beatrice"]);
+    let nobody = admin.get("/admin/users?q=%25").await;
+    assert_eq!(nobody.count("tbody tr"), 0);
+    assert_eq!(nobody.text(".total"), "0 users found for “%”");
+    let everyone = admin.get("/admin/users?q=").await;
+    assert_eq!(everyone.count("tbody tr"), 3);
+    let long = "x".repeat(101);
+    assert_eq!(
+        admin.get(&format!("/admin/users?q={long}")).await.status,
+        StatusCode::BAD_REQUEST
+    );
+}
