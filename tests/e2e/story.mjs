@@ -248,10 +248,13 @@ try {
     await shoot(page, 'revisions');
   });
 
-  await step('the tags page lists the tags, the new ones among them', async () => {
+  await step('the tags page lists the tags, the new ones among them, and the privileges page its thresholds', async () => {
     await page.goto(`${base}/tags?sort=newest`);
     await shoot(page, 'tags');
     assert.ok(await page.locator('.tag-list a.tag', { hasText: 'masonry' }).count() > 0);
+    await page.goto(`${base}/privileges`);
+    await shoot(page, 'privileges');
+    assert.ok(await page.locator('tbody tr').count() >= 7);
   });
 
   await step('search finds the question', async () => {

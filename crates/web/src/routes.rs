@@ -27,6 +27,7 @@ pub fn app(state: AppState) -> Router {
         .route("/categories", get(categories::list_categories))
         .route("/categories/{*path}", get(categories::show_category))
         .route("/tags", get(tags::list_tags))
+        .route("/privileges", get(help::privileges))
         .route("/tags/{name}", get(tags::show_tag))
         .route("/users/{id}", get(users::show_user_without_slug))
         .route("/users/{id}/{slug}", get(users::show_user))

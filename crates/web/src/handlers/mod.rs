@@ -10,6 +10,7 @@ pub mod client_ip;
 pub mod editing;
 pub mod email;
 pub mod health;
+pub mod help;
 pub mod moderation;
 pub mod posting;
 pub mod questions;

@@ -653,3 +653,37 @@ async fn the_tags_page_lists_tags_in_three_orders() {
     );
     assert_eq!(app.get("/tags?page=99").await.status, StatusCode::NOT_FOUND);
 }
+
+/// `/privileges` shows the thresholds in force on this site, lowest first, and to a
+/// member which they hold (issue 18).
+#[tokio::test]
+async fn the_privileges_page_shows_the_thresholds_in_force() {
+    let app = TestApp::with_privileges(ponder_core::reputation::Privileges {
+        vote_down: 40,
+        ..ponder_core::reputation::Privileges::default()
+    })
+    .await;
+    let page = app.get("/privileges").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        page.texts("tbody td:nth-child(1)"),
+        ["15", "15", "40", "50", "2,000", "3,000", "3,000"]
+    );
+    assert_eq!(page.texts("tbody td:nth-child(2)")[2], "vote down");
+    assert_eq!(
+        page.count("tbody td:nth-child(3)"),
+        0,
+        "a visitor holds nothing"
+    );
+    app.account("newbie", "maple tree 1", ponder_store::Role::User)
+        .await;
+    let member = app.client("10.33.0.1");
+    member.log_in("newbie", "maple tree 1").await;
+    let mine = member.get("/privileges").await;
+    assert!(mine.text("main").contains("You have 1 reputation."));
+    assert!(
+        mine.texts("tbody td:nth-child(3)")
+            .iter()
+            .all(|held| held == "not yet")
+    );
+}
