@@ -21,6 +21,24 @@ macro_rules! user_search {
     };
 }
 
+/// A page of users from their rows.
+fn users_page(
+    found: &[<Db as sqlx::Database>::Row],
+    total: i64,
+    page: u32,
+) -> StoreResult<Page<User>> {
+    let items = found
+        .iter()
+        .map(|r| rows::user(&Cols(r)))
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page: PER_PAGE,
+    })
+}
+
 impl Backend {
     /// Runs one `UPDATE users ... WHERE id = $1 AND deleted_at IS NULL` with the
     /// change logged, failing with NotFound when no live user matched.
@@ -351,16 +369,7 @@ impl ponder_store::AccountStore for Backend {
         .fetch_all(&self.readers)
         .await
         .map_err(db_error)?;
-        let items = found
-            .iter()
-            .map(|r| rows::user(&Cols(r)))
-            .collect::<StoreResult<Vec<_>>>()?;
-        Ok(Page {
-            items,
-            total,
-            page,
-            per_page: PER_PAGE,
-        })
+        users_page(&found, total, page)
     }
 
     async fn search_users(&self, query: &str, page: u32) -> StoreResult<Page<User>> {
@@ -402,16 +411,7 @@ impl ponder_store::AccountStore for Backend {
         .fetch_all(&self.readers)
         .await
         .map_err(db_error)?;
-        let items = found
-            .iter()
-            .map(|r| rows::user(&Cols(r)))
-            .collect::<StoreResult<Vec<_>>>()?;
-        Ok(Page {
-            items,
-            total,
-            page,
-            per_page: PER_PAGE,
-        })
+        users_page(&found, total, page)
     }
 
     async fn create_email_token(&self, token: NewEmailToken) -> StoreResult<()> {

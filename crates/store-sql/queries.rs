@@ -78,6 +78,16 @@ fn bind_filter<'q>(
     }
 }
 
+/// A tag from its row: id, name, description, question count.
+fn tag_from_row((id, name, description, question_count): (i64, String, String, i64)) -> Tag {
+    Tag {
+        id: ponder_core::TagId(id),
+        name,
+        description,
+        question_count,
+    }
+}
+
 impl Backend {
     async fn question_thread_in(
         &self,
@@ -517,15 +527,7 @@ impl ponder_store::ReadStore for Backend {
         .fetch_all(&self.readers)
         .await
         .map_err(db_error)?;
-        Ok(found
-            .into_iter()
-            .map(|(id, name, description, question_count)| Tag {
-                id: ponder_core::TagId(id),
-                name,
-                description,
-                question_count,
-            })
-            .collect())
+        Ok(found.into_iter().map(tag_from_row).collect())
     }
 
     async fn list_tags(
@@ -560,15 +562,7 @@ impl ponder_store::ReadStore for Backend {
             .fetch_all(&self.readers)
             .await
             .map_err(db_error)?;
-        let items = found
-            .into_iter()
-            .map(|(id, name, description, question_count)| Tag {
-                id: ponder_core::TagId(id),
-                name,
-                description,
-                question_count,
-            })
-            .collect();
+        let items = found.into_iter().map(tag_from_row).collect();
         Ok(Page {
             items,
             total,
@@ -586,12 +580,7 @@ impl ponder_store::ReadStore for Backend {
         .fetch_optional(&self.readers)
         .await
         .map_err(db_error)?;
-        Ok(found.map(|(id, name, description, question_count)| Tag {
-            id: ponder_core::TagId(id),
-            name,
-            description,
-            question_count,
-        }))
+        Ok(found.map(tag_from_row))
     }
 
     async fn user_answers(&self, user: UserId, page: u32) -> StoreResult<Page<AnswerSummary>> {

@@ -6,6 +6,10 @@ use crate::{Backend, db_error};
 use ponder_core::mail_allowance::{DAY, MailAllowance, MailsSent};
 use ponder_store::{NewSignup, NewUser, PendingSignup, PostBody, Role, StoreResult, User};
 
+/// How many administrators (not deleted) the site has.
+const ADMINISTRATORS: &str =
+    "SELECT count(*) FROM users WHERE role = 'admin' AND deleted_at IS NULL";
+
 #[async_trait::async_trait]
 impl ponder_store::SignupStore for Backend {
     async fn create_signup_within(
@@ -131,12 +135,10 @@ impl ponder_store::SignupStore for Backend {
 
     async fn has_administrator(&self) -> StoreResult<bool> {
         self.count();
-        let (admins,): (i64,) = sqlx::query_as(
-            "SELECT count(*) FROM users WHERE role = 'admin' AND deleted_at IS NULL",
-        )
-        .fetch_one(&self.writer)
-        .await
-        .map_err(db_error)?;
+        let (admins,): (i64,) = sqlx::query_as(ADMINISTRATORS)
+            .fetch_one(&self.writer)
+            .await
+            .map_err(db_error)?;
         Ok(admins > 0)
     }
 
@@ -178,12 +180,10 @@ impl ponder_store::SignupStore for Backend {
             .await
             .map_err(db_error)?;
         self.count();
-        let (admins,): (i64,) = sqlx::query_as(
-            "SELECT count(*) FROM users WHERE role = 'admin' AND deleted_at IS NULL",
-        )
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db_error)?;
+        let (admins,): (i64,) = sqlx::query_as(ADMINISTRATORS)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_error)?;
         self.count();
         let (found,): (i64,) =
             sqlx::query_as("SELECT count(*) FROM setup_tokens WHERE token_hash = $1")

@@ -339,7 +339,8 @@ impl SearchIndex {
         let questions = store
             .thread_questions(&gathered.posts(), &gathered.comments)
             .await?;
-        self.take_changes(store, &changes).await?;
+        let last = changes.last().map_or(self.last_change(), |c| c.id);
+        self.take_gathered(store, &gathered, last).await?;
         Ok(Synced {
             changes: changes.len(),
             questions,
@@ -353,7 +354,17 @@ impl SearchIndex {
         let Some(last) = changes.last().map(|c| c.id) else {
             return Ok(());
         };
-        let gathered = Gathered::from_changes(changes);
+        self.take_gathered(store, &Gathered::from_changes(changes), last)
+            .await
+    }
+
+    /// Indexes again the posts `gathered` names and moves the position to `last`.
+    async fn take_gathered(
+        &self,
+        store: &dyn Store,
+        gathered: &Gathered,
+        last: i64,
+    ) -> SearchResult<()> {
         let docs = store.search_documents(&gathered.indexed).await?;
         let categories = if docs.is_empty() {
             Vec::new()

@@ -49,6 +49,12 @@ impl<T> Outcome<T> {
         }
     }
 
+    /// A 200 with `body` as JSON, marked with what changed.
+    pub fn json(&self, body: serde_json::Value) -> Response {
+        use axum::response::IntoResponse;
+        self.changed.mark(axum::Json(body).into_response())
+    }
+
     /// A 303 to `location`, marked with what changed.
     pub fn see_other(&self, location: &str) -> Response {
         self.changed

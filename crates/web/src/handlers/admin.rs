@@ -15,14 +15,15 @@ use axum::response::Response;
 use ponder_core::UserId;
 use ponder_core::paging::{page_count, parse_page};
 use ponder_core::text::{count, thousands};
-use ponder_store::Role;
+use ponder_store::{Role, User};
 use serde::Deserialize;
 
-/// Refuses anyone but an administrator (sending a visitor to log in first).
-fn require_admin(ctx: &Ctx, here: &str) -> Result<UserId, AppError> {
+/// The administrator asking; anyone else is refused (a visitor sent to log in and
+/// brought back to `here`).
+pub(super) fn require_admin<'a>(ctx: &'a Ctx, here: &str) -> Result<&'a User, AppError> {
     let user = ctx.require_user(here)?;
     user.actor().require_administrator()?;
-    Ok(user.id)
+    Ok(user)
 }
 
 /// `?q=&page=` of the list of users.
@@ -116,7 +117,7 @@ pub async fn set_role(
     Id(id): Id<UserId>,
     form: CsrfForm<RoleForm>,
 ) -> Result<Response, AppError> {
-    require_admin(&ctx, "/admin/users")?;
+    let admin = require_admin(&ctx, "/admin/users")?;
     let input = form.checked()?;
     let role = match input.role.as_str() {
         "moderator" => Role::Moderator,
@@ -134,7 +135,6 @@ pub async fn set_role(
         .await?
         .filter(|u| !u.deleted)
         .ok_or_else(|| AppError::NotFound(format!("There is no user {id}.")))?;
-    let admin = ctx.require_user("/admin/users")?;
     let done = crate::actions::accounts::set_role(&state, admin, &target, role).await?;
     Ok(done.see_other("/admin/users"))
 }

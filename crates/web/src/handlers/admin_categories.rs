@@ -2,6 +2,7 @@
 //! that makes a category at any depth. A site's first administrator is sent here
 //! while the site has none.
 
+use super::admin::require_admin;
 use super::posting::category_options;
 use crate::AppState;
 use crate::actions::{self, categories::CategoryInput};
@@ -17,15 +18,10 @@ use axum::response::Response;
 use ponder_core::CategoryId;
 use ponder_core::categories::{validate_description, validate_name, validate_slug};
 use ponder_core::refusal::Refusal;
-use ponder_store::User;
 use serde::Deserialize;
 
-/// The administrator, or the refusal (a visitor is sent to log in).
-fn require_admin(ctx: &Ctx) -> Result<&User, AppError> {
-    let user = ctx.require_user("/admin/categories")?;
-    user.actor().require_administrator()?;
-    Ok(user)
-}
+/// This page's address.
+const HERE: &str = "/admin/categories";
 
 /// The page with `form` (its values and messages) answering `status`.
 async fn page(
@@ -70,7 +66,7 @@ pub async fn show(
     ctx: Ctx,
     query: Result<Query<MadeParam>, QueryRejection>,
 ) -> Result<Response, AppError> {
-    require_admin(&ctx)?;
+    require_admin(&ctx, HERE)?;
     let mut form = FormState::new();
     if let Some(made) = query.ok().and_then(|q| q.0.made) {
         form.success = Some(format!(
@@ -100,7 +96,7 @@ pub async fn create(
     ctx: Ctx,
     form: CsrfForm<CategoryForm>,
 ) -> Result<Response, AppError> {
-    let admin = require_admin(&ctx)?.clone();
+    let admin = require_admin(&ctx, HERE)?.clone();
     let input = form.checked()?;
     let mut form = FormState::new()
         .with("name", input.name.clone())

@@ -19,7 +19,7 @@ use crate::error::AppError;
 use crate::extract::CsrfForm;
 use crate::forms::FormState;
 use crate::page_cache::nothing_stale;
-use crate::views::{Head, Link, NoticePage, ResetPage, render};
+use crate::views::{Head, Link, ResetPage, notice, render};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -253,17 +253,11 @@ pub async fn verify_email(
             "The link is wrong, was used already, or has expired. Log in and send a new one from your settings.",
         ),
     };
-    let mut response = render(&NoticePage {
-        head: Head::new(&ctx, heading, message),
-        heading: heading.to_owned(),
-        message: message.to_owned(),
-        back: Link {
-            label: "Go to the home page".into(),
-            url: "/".into(),
-        },
-    });
-    *response.status_mut() = status;
-    Ok(response)
+    let back = Link {
+        label: "Go to the home page".into(),
+        url: "/".into(),
+    };
+    Ok(notice(&ctx, status, heading, message, back))
 }
 
 /// `POST /settings/verify-email`: sends the link again.

@@ -6,6 +6,7 @@
 use super::auth::{see_other, start_session};
 use super::client_ip::{ClientIp, UserAgent};
 use super::email::{TokenParam, token_of};
+use super::signup::check_account_fields;
 use crate::AppState;
 use crate::auth::password;
 use crate::auth::tokens::{random_token, sha256_hex};
@@ -14,12 +15,11 @@ use crate::error::AppError;
 use crate::extract::CsrfForm;
 use crate::forms::FormState;
 use crate::page_cache::Changed;
-use crate::views::{AuthPage, Head, Link, NoticePage, render};
+use crate::views::{AuthPage, Head, Link, notice, render};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use ponder_core::accounts::{validate_email, validate_handle, validate_password};
 use ponder_store::{NewUser, PostBody, Role, Store, StoreError};
 use serde::Deserialize;
 
@@ -65,18 +65,16 @@ fn setup_page(ctx: &Ctx, form: FormState, status: StatusCode) -> Response {
 
 /// What a setup link that does not work answers.
 fn dead_link(ctx: &Ctx) -> Response {
-    let message = "The link is wrong, or this site has an administrator already. Log in, or ask an administrator.";
-    let mut response = render(&NoticePage {
-        head: Head::new(ctx, "This setup link does not work", message),
-        heading: "This setup link does not work".to_owned(),
-        message: message.to_owned(),
-        back: Link {
+    notice(
+        ctx,
+        StatusCode::NOT_FOUND,
+        "This setup link does not work",
+        "The link is wrong, or this site has an administrator already. Log in, or ask an administrator.",
+        Link {
             label: "Log in".into(),
             url: "/login".into(),
         },
-    });
-    *response.status_mut() = StatusCode::NOT_FOUND;
-    response
+    )
 }
 
 /// `GET /setup?token=`: the form that makes the first administrator.
@@ -131,14 +129,9 @@ pub async fn setup(
         .with("token", token)
         .with("handle", input.handle.trim())
         .with("email", input.email.trim());
-    let handle = validate_handle(&input.handle)
-        .map_err(|m| form.error("handle", m))
-        .ok();
-    let email = validate_email(&input.email)
-        .map_err(|m| form.error("email", m))
-        .ok();
-    let _ = validate_password(&input.password).map_err(|m| form.error("password", m));
-    let (Some(handle), Some(email), false) = (handle, email, form.has_errors()) else {
+    let Some((handle, email)) =
+        check_account_fields(&mut form, &input.handle, &input.email, &input.password)
+    else {
         return Ok(setup_page(&ctx, form, StatusCode::UNPROCESSABLE_ENTITY));
     };
     let hash = password::hash(input.password).await?;

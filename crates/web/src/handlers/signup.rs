@@ -19,7 +19,7 @@ use crate::error::AppError;
 use crate::extract::CsrfForm;
 use crate::forms::FormState;
 use crate::page_cache::nothing_stale;
-use crate::views::{AuthPage, Head, Link, NoticePage, render};
+use crate::views::{AuthPage, Head, Link, notice, render};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -69,17 +69,6 @@ fn auth_page(page: AuthPage, status: StatusCode) -> Response {
     response
 }
 
-fn notice(ctx: &Ctx, status: StatusCode, heading: &str, message: &str, back: Link) -> Response {
-    let mut response = render(&NoticePage {
-        head: Head::new(ctx, heading, message),
-        heading: heading.to_owned(),
-        message: message.to_owned(),
-        back,
-    });
-    *response.status_mut() = status;
-    response
-}
-
 /// What a link that no longer works answers.
 fn dead_link(ctx: &Ctx) -> Response {
     notice(
@@ -92,6 +81,27 @@ fn dead_link(ctx: &Ctx) -> Response {
             url: "/signup".into(),
         },
     )
+}
+
+/// Checks the fields of a new account, putting each message beside its field in
+/// `form`; the handle and email, trimmed, when all three are good.
+pub(super) fn check_account_fields(
+    form: &mut FormState,
+    handle: &str,
+    email: &str,
+    password: &str,
+) -> Option<(String, String)> {
+    let handle = validate_handle(handle)
+        .map_err(|m| form.error("handle", m))
+        .ok();
+    let email = validate_email(email)
+        .map_err(|m| form.error("email", m))
+        .ok();
+    let _ = validate_password(password).map_err(|m| form.error("password", m));
+    match (handle, email) {
+        (Some(handle), Some(email)) if !form.has_errors() => Some((handle, email)),
+        _ => None,
+    }
 }
 
 /// `GET /signup`.
@@ -130,14 +140,9 @@ pub async fn signup(
         .with("handle", input.handle.trim())
         .with("email", input.email.trim())
         .with("next", next.clone());
-    let handle = validate_handle(&input.handle)
-        .map_err(|m| form.error("handle", m))
-        .ok();
-    let email = validate_email(&input.email)
-        .map_err(|m| form.error("email", m))
-        .ok();
-    let _ = validate_password(&input.password).map_err(|m| form.error("password", m));
-    let (Some(handle), Some(email), false) = (handle, email, form.has_errors()) else {
+    let Some((handle, email)) =
+        check_account_fields(&mut form, &input.handle, &input.email, &input.password)
+    else {
         return Ok(signup_page(&ctx, form, StatusCode::UNPROCESSABLE_ENTITY));
     };
     // Handles are public (every profile shows one), so saying one is taken tells

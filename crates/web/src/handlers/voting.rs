@@ -12,8 +12,8 @@ use crate::extract::Id;
 use crate::views::question_path;
 use axum::extract::State;
 use axum::http::header::ACCEPT;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use ponder_core::{CommentId, PostId};
 use ponder_store::VoteValue;
 use serde::Deserialize;
@@ -59,9 +59,7 @@ pub async fn vote(
     if wants_json(&headers) {
         let score = state.store.post_score(post).await?.unwrap_or_default();
         let body = serde_json::json!({ "score": score, "vote": input.value });
-        return Ok(voted
-            .changed
-            .mark((StatusCode::OK, axum::Json(body)).into_response()));
+        return Ok(voted.json(body));
     }
     Ok(voted.see_other(&place.url))
 }
@@ -80,9 +78,7 @@ pub async fn vote_comment(
     if wants_json(&headers) {
         let body =
             serde_json::json!({ "score": toggled.value.score, "voted": toggled.value.voted });
-        return Ok(toggled
-            .changed
-            .mark((StatusCode::OK, axum::Json(body)).into_response()));
+        return Ok(toggled.json(body));
     }
     let post = state
         .store

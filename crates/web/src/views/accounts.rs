@@ -94,3 +94,21 @@ pub struct SessionRow {
     /// Whether it is the one this page was asked for in.
     pub current: bool,
 }
+
+/// A [`NoticePage`] answering `status`: a heading, a message and a link back.
+pub fn notice(
+    ctx: &crate::auth::RequestContext,
+    status: axum::http::StatusCode,
+    heading: &str,
+    message: &str,
+    back: Link,
+) -> axum::response::Response {
+    let mut response = render(&NoticePage {
+        head: Head::new(ctx, heading, message),
+        heading: heading.to_owned(),
+        message: message.to_owned(),
+        back,
+    });
+    *response.status_mut() = status;
+    response
+}
