@@ -1,5 +1,5 @@
 // The whole story in a real browser: the operator makes the first administrator
-// by the setup link and a category, two people sign up (each by the link the
+// by the setup link and a category and changes a site setting, two people sign up (each by the link the
 // server mails), one asks in a two-level
 // category, the other answers, both comment, they vote, the asker accepts, an edit
 // shows in the history, search finds the question, and they log out. Every step
@@ -172,6 +172,26 @@ try {
     await shoot(page, 'admin-users');
     assert.equal((await page.textContent('tbody td:nth-child(2)'))?.trim(), `@root${stamp}`);
     await logOut(page);
+  });
+
+  await step('the administrator changes a site setting, in force at once', async () => {
+    await page.goto(`${base}/login`);
+    await page.fill('#login', `root${stamp}`);
+    await page.fill('#password', 'a long password 1');
+    await page.click('main button[type=submit]');
+    await page.waitForLoadState();
+    await page.goto(`${base}/admin/settings`);
+    await shoot(page, 'admin-settings');
+    const tagline = `Questions about old crafts (${stamp})`;
+    await page.fill('#site-tagline', tagline);
+    await page.fill('#site-welcome', 'Welcome! Ask about **masonry**, joinery and other old crafts.');
+    await page.click('#site button[type=submit]');
+    await page.waitForLoadState();
+    assert.match(await page.textContent('.flash.success'), /2 values changed/);
+    await logOut(page);
+    await page.goto(base);
+    assert.equal((await page.textContent('.tagline'))?.trim(), tagline);
+    assert.match(await page.textContent('.welcome'), /masonry/);
   });
 
   await step('the first user signs up', () => signUp(page, asker));

@@ -15,6 +15,7 @@ mod render;
 mod reputation;
 mod search;
 mod serve;
+mod settings;
 mod users;
 
 /// Ponder: a community question-and-answer site in one binary.
@@ -109,6 +110,9 @@ enum Command {
     /// Check or rebuild reputation.
     #[command(subcommand)]
     Reputation(reputation::ReputationCommand),
+    /// Read and change the site settings (as /admin/settings does).
+    #[command(subcommand)]
+    Settings(settings::SettingsCommand),
 }
 
 fn main() -> Result<()> {
@@ -126,6 +130,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Serve(args) => serve::run(&cli.site, *args).await,
         Command::User(command) => users::run(&cli.site, command).await,
         Command::Reputation(command) => reputation::run(&cli.site, command).await,
+        Command::Settings(command) => settings::run(&cli.site, command).await,
         Command::Reindex => search::reindex(&cli.site).await,
         Command::Render => render::run(&cli.site).await,
         Command::Demo(args) => generate::run(&cli.site, args).await,

@@ -5,8 +5,8 @@ use crate::{SiteArgs, open_store};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use ponder_search::SearchIndex;
-use ponder_store::{QuestionQuery, Store};
-use ponder_web::page_cache::PageCache;
+use ponder_store::QuestionQuery;
+use ponder_web::AppState;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,10 +24,14 @@ pub fn open_index(site: &SiteArgs) -> Result<Arc<SearchIndex>> {
 /// Brings the index up to date in the background (rebuilding a new, empty index, or
 /// one that a bulk load such as an import has passed by, from the database;
 /// otherwise taking in the changes made while it was down), then follows the change
-/// log for as long as the server runs. What it takes in makes `pages` kept for
-/// visitors stale (see [`PageCache::followed`]), as writes made by other nodes or
-/// commands reach this node only through the log.
-pub fn start_following(index: Arc<SearchIndex>, store: Arc<dyn Store>, pages: Arc<PageCache>) {
+/// log for as long as the server runs. What it takes in makes the pages kept for
+/// visitors stale (see `PageCache::followed`), and settings changed elsewhere are
+/// read again, as writes made by other nodes or commands reach this node only
+/// through the log.
+pub fn start_following(state: AppState) {
+    let index = state.search.clone();
+    let store = state.store.clone();
+    let pages = state.pages.clone();
     tokio::spawn(async move {
         let started = std::time::Instant::now();
         // Only the changes the index has not seen are read.
@@ -60,8 +64,11 @@ pub fn start_following(index: Arc<SearchIndex>, store: Arc<dyn Store>, pages: Ar
         // The page cache follows from where the index stands now: it was emptied
         // just above. Each subscriber keeps its own position, so a failing index
         // does not keep other nodes' writes from reaching the kept pages.
-        let pages = ponder_web::page_cache::FeedSubscriber::new(pages, index.last_change());
-        let subscribers: Vec<Arc<dyn ponder_feed::Subscriber>> = vec![index, Arc::new(pages)];
+        let position = index.last_change();
+        let pages = ponder_web::page_cache::FeedSubscriber::new(pages, position);
+        let settings = ponder_web::site_settings::SettingsSubscriber::new(state, position);
+        let subscribers: Vec<Arc<dyn ponder_feed::Subscriber>> =
+            vec![index, Arc::new(pages), Arc::new(settings)];
         ponder_feed::Follower::new(store, subscribers, 1_000)
             .run(FOLLOW_INTERVAL)
             .await;

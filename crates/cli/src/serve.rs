@@ -4,7 +4,7 @@
 use crate::{SiteArgs, demo, open_store, parse_addr};
 use anyhow::{Context, Result};
 use clap::Args;
-use ponder_core::reputation::{ModerationRules, Privileges, ReputationRules};
+use ponder_core::settings::{Settings, Startup};
 use ponder_web::auth::limits::RateLimitConfig;
 use ponder_web::auth::mail::{LogMailer, Mailer, SmtpMailer};
 use ponder_web::page_cache::PageCache;
@@ -121,6 +121,70 @@ fn off_topic_reasons(spec: &str) -> Result<Vec<String>> {
     Ok(reasons)
 }
 
+/// The settings given by flags and environment variables, checked; only those
+/// that differ from the built-in values count as given, so that the settings page
+/// names where each value in force comes from.
+fn startup_settings(args: &ServeArgs) -> Result<Startup> {
+    let mut startup = Startup::new();
+    let builtin = Settings::default();
+    let mut given = |key: &str, value: String| -> Result<()> {
+        if builtin.get(key) != value {
+            startup
+                .set(key, &value)
+                .with_context(|| format!("the start-up value of {key}"))?;
+        }
+        Ok(())
+    };
+    given("site.name", args.site_name.clone())?;
+    let limits = [
+        ("login_per_ip_per_minute", args.login_per_ip_per_minute),
+        (
+            "login_per_account_per_minute",
+            args.login_per_account_per_minute,
+        ),
+        ("signups_per_ip_per_hour", args.signups_per_ip_per_hour),
+        (
+            "questions_per_user_per_hour",
+            args.questions_per_user_per_hour,
+        ),
+        ("answers_per_user_per_hour", args.answers_per_user_per_hour),
+        (
+            "comments_per_user_per_minute",
+            args.comments_per_user_per_minute,
+        ),
+        (
+            "previews_per_user_per_minute",
+            args.previews_per_user_per_minute,
+        ),
+        ("avatars_per_user_per_hour", args.avatars_per_user_per_hour),
+        (
+            "password_checks_per_user_per_minute",
+            args.password_checks_per_user_per_minute,
+        ),
+        (
+            "searches_per_ip_per_minute",
+            args.searches_per_ip_per_minute,
+        ),
+    ];
+    for (name, value) in limits {
+        given(&format!("limits.{name}"), value.to_string())?;
+    }
+    let reasons = off_topic_reasons(&args.off_topic_reasons)?;
+    if !reasons.is_empty() {
+        given("moderation.off_topic_reasons", reasons.join("\n"))?;
+    }
+    for (flag, prefix, spec) in [
+        ("--reputation-rules", "reputation.", &args.reputation_rules),
+        ("--privileges", "privileges.", &args.privileges),
+        ("--moderation", "moderation.", &args.moderation),
+    ] {
+        startup
+            .set_overrides(prefix, spec)
+            .with_context(|| flag.to_owned())?;
+    }
+    Ok(startup)
+}
+
 /// Runs the server.
 pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
     let addr = parse_addr(&args.addr)?;
@@ -131,21 +195,12 @@ pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
             None => tracing::info!("the site already has content; no demo content added"),
         }
     }
+    let startup = startup_settings(&args)?;
     let base_url = args
         .base_url
         .unwrap_or_else(|| format!("http://{addr}"))
         .trim_end_matches('/')
         .to_owned();
-    let rules = ReputationRules::with_overrides(&args.reputation_rules)
-        .map_err(anyhow::Error::msg)
-        .context("--reputation-rules")?;
-    let privileges = Privileges::with_overrides(&args.privileges)
-        .map_err(anyhow::Error::msg)
-        .context("--privileges")?;
-    let moderation = ModerationRules::with_overrides(&args.moderation)
-        .map_err(anyhow::Error::msg)
-        .context("--moderation")?;
-    let off_topic_reasons = off_topic_reasons(&args.off_topic_reasons)?;
     ponder_web::handlers::setup::print_setup_link(&*store, &base_url)
         .await
         .context("cannot make a setup link")?;
@@ -174,31 +229,18 @@ pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
         store,
         index,
         SiteConfig {
-            name: args.site_name,
+            name: args.site_name.clone(),
             base_url,
         },
     )
-    .with_limits(RateLimitConfig {
-        login_per_ip_per_minute: args.login_per_ip_per_minute,
-        login_per_account_per_minute: args.login_per_account_per_minute,
-        signups_per_ip_per_hour: args.signups_per_ip_per_hour,
-        questions_per_user_per_hour: args.questions_per_user_per_hour,
-        answers_per_user_per_hour: args.answers_per_user_per_hour,
-        comments_per_user_per_minute: args.comments_per_user_per_minute,
-        previews_per_user_per_minute: args.previews_per_user_per_minute,
-        avatars_per_user_per_hour: args.avatars_per_user_per_hour,
-        password_checks_per_user_per_minute: args.password_checks_per_user_per_minute,
-        searches_per_ip_per_minute: args.searches_per_ip_per_minute,
-    })
+    .with_startup(startup)
     .with_mailer(mailer)
-    .with_reputation(rules, privileges)
-    .with_moderation(moderation, off_topic_reasons)
     .with_page_cache(Arc::new(PageCache::new(args.page_cache_mb * 1024 * 1024)));
-    crate::search::start_following(
-        state.search.clone(),
-        state.store.clone(),
-        state.pages.clone(),
-    );
+    state
+        .reload_settings()
+        .await
+        .context("cannot read the site settings")?;
+    crate::search::start_following(state.clone());
     let app = ponder_web::app(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -21,16 +21,16 @@ pub enum UserCommand {
 pub struct CreateArgs {
     /// The handle (3 to 30 letters, digits, dots, dashes or underscores).
     #[arg(long)]
-    handle: String,
+    pub(crate) handle: String,
     /// The email address.
     #[arg(long)]
-    email: String,
+    pub(crate) email: String,
     /// Make the account an administrator.
     #[arg(long)]
-    admin: bool,
+    pub(crate) admin: bool,
     /// Make the account a moderator.
     #[arg(long, conflicts_with = "admin")]
-    moderator: bool,
+    pub(crate) moderator: bool,
 }
 
 /// Runs a `user` subcommand.
@@ -58,7 +58,7 @@ fn read_password(mut input: impl BufRead) -> Result<String> {
     Ok(password)
 }
 
-async fn create(site: &SiteArgs, args: CreateArgs, password: String) -> Result<()> {
+pub(crate) async fn create(site: &SiteArgs, args: CreateArgs, password: String) -> Result<()> {
     let handle = validate_handle(&args.handle).map_err(|m| anyhow::anyhow!("--handle: {m}"))?;
     let email = validate_email(&args.email).map_err(|m| anyhow::anyhow!("--email: {m}"))?;
     validate_password(&password).map_err(|m| anyhow::anyhow!("password: {m}"))?;

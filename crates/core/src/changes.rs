@@ -60,6 +60,8 @@ pub enum ChangeKind {
     CategoryCreated,
     /// A bulk load (an import) finished (the number of posts it loaded).
     BulkLoaded,
+    /// Site settings changed (the administrator who changed them).
+    SettingsChanged,
 }
 
 /// What a change touches, as far as pages and the search index are concerned.
@@ -81,7 +83,7 @@ pub enum Reach {
 
 impl ChangeKind {
     /// Every kind.
-    pub const ALL: [Self; 26] = [
+    pub const ALL: [Self; 27] = [
         Self::PostCreated,
         Self::PostEdited,
         Self::PostDeleted,
@@ -108,6 +110,7 @@ impl ChangeKind {
         Self::UserDeleted,
         Self::CategoryCreated,
         Self::BulkLoaded,
+        Self::SettingsChanged,
     ];
 
     /// The name stored in the log.
@@ -139,6 +142,7 @@ impl ChangeKind {
             Self::UserDeleted => "user.deleted",
             Self::CategoryCreated => "category.created",
             Self::BulkLoaded => "bulk.loaded",
+            Self::SettingsChanged => "settings.changed",
         }
     }
 
@@ -171,7 +175,8 @@ impl ChangeKind {
             | Self::UserRoleChanged
             | Self::UserDeleted
             | Self::CategoryCreated
-            | Self::BulkLoaded => Reach::Everything,
+            | Self::BulkLoaded
+            | Self::SettingsChanged => Reach::Everything,
             Self::SuggestionCreated
             | Self::SuggestionRejected
             | Self::UserCreated
@@ -230,6 +235,7 @@ mod tests {
             (K::UserDeleted, Reach::Everything),
             (K::CategoryCreated, Reach::Everything),
             (K::BulkLoaded, Reach::Everything),
+            (K::SettingsChanged, Reach::Everything),
             (K::SuggestionCreated, Reach::Nothing),
             (K::SuggestionRejected, Reach::Nothing),
             (K::UserCreated, Reach::Nothing),

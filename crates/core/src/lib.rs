@@ -9,6 +9,7 @@
 //! - [`badges`]: the badges and what earns each.
 //! - [`reputation`]: points per event and the reputation each privilege needs.
 //! - [`rules`]: roles, privileges and the checks of who may do what.
+//! - [`settings`]: the site settings, their checks, defaults and the values in force.
 //! - [`refusal`]: why a write was refused, with a stable code and a sentence.
 //! - [`ids`]: typed ids, so that a user id is never passed where a post id belongs.
 //! - [`markdown`]: Markdown to sanitized HTML, and plain-text excerpts.
@@ -32,6 +33,7 @@ pub mod posts;
 pub mod refusal;
 pub mod reputation;
 pub mod rules;
+pub mod settings;
 pub mod slug;
 pub mod text;
 pub mod time;

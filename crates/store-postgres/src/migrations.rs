@@ -18,6 +18,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (7, include_str!("../migrations/0007_signups.sql")),
     (8, include_str!("../migrations/0008_feed_positions.sql")),
     (9, include_str!("../migrations/0009_setup_tokens.sql")),
+    (10, include_str!("../migrations/0010_site_settings.sql")),
 ];
 
 /// The advisory lock key that serialises migrations across nodes.

@@ -30,6 +30,7 @@ mod moderation;
 mod queries;
 mod rendered;
 mod reputation;
+mod settings;
 mod signups;
 mod store_impl;
 mod suggestions;

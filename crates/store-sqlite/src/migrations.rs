@@ -15,6 +15,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("../migrations/0006_signups.sql")),
     (7, include_str!("../migrations/0007_feed_positions.sql")),
     (8, include_str!("../migrations/0008_setup_tokens.sql")),
+    (9, include_str!("../migrations/0009_site_settings.sql")),
 ];
 
 /// Applies every migration not yet applied.

@@ -47,6 +47,7 @@ pub trait Store:
     + BulkStore
     + RenderedTextStore
     + FeedStore
+    + SettingsStore
     + Send
     + Sync
     + 'static

@@ -2,6 +2,7 @@
 //!
 //! - [`actions`]: every write, whatever the transport: rules, store, outcome.
 //! - [`state`]: [`AppState`], what every handler shares, and [`SiteConfig`].
+//! - [`site_settings`]: the site settings in force, reloaded when they change.
 //! - [`routes`]: every route and the layers requests pass through.
 //! - [`handlers`]: one module a resource (questions, categories, tags, users,
 //!   health, assets); each parses its input, calls the store and picks a view.
@@ -36,6 +37,7 @@ pub mod redirect;
 pub mod rendering;
 pub mod routes;
 pub mod server;
+pub mod site_settings;
 pub mod state;
 pub mod structured_data;
 pub mod tree;

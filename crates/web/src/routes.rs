@@ -28,6 +28,8 @@ pub fn app(state: AppState) -> Router {
         .route("/categories/{*path}", get(categories::show_category))
         .route("/tags", get(tags::list_tags))
         .route("/privileges", get(help::privileges))
+        .route("/about", get(help::about))
+        .route("/rules", get(help::rules))
         .route("/tags/{name}", get(tags::show_tag))
         .route("/users/{id}", get(users::show_user_without_slug))
         .route("/users/{id}/{slug}", get(users::show_user))
@@ -69,6 +71,10 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/admin/categories",
             get(admin_categories::show).post(admin_categories::create),
+        )
+        .route(
+            "/admin/settings",
+            get(admin_settings::show).post(admin_settings::save.layer(post_body_limit())),
         )
         .route("/admin/users/{id}/role", post(admin::set_role))
         .route(

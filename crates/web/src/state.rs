@@ -1,29 +1,27 @@
-//! [`AppState`]: what every handler shares (the store, the search index, the site's
-//! settings, rules and limits, the page cache), and [`SiteConfig`].
+//! [`AppState`]: what every handler shares (the store, the search index, the site
+//! settings in force, the rate limits, the page cache), and [`SiteConfig`].
 
 use crate::auth::limits::{RateLimitConfig, RateLimits};
 use crate::auth::mail::{LogMailer, Mailer};
 use crate::page_cache;
+use crate::site_settings::InForce;
 use ponder_core::reputation::{ModerationRules, Privileges, ReputationRules};
+use ponder_core::settings::{Settings, Startup};
 use ponder_search::SearchIndex;
-use ponder_store::Store;
-use std::sync::Arc;
+use ponder_store::{Store, StoreError};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, RwLock};
 
 /// The off-topic reasons a site starts with.
 pub fn default_off_topic_reasons() -> Vec<String> {
-    [
-        "it is not about the subjects this site covers",
-        "it asks for recommendations of books, tools or other resources",
-        "it is about a problem that can no longer be reproduced or is too local to help others",
-    ]
-    .map(str::to_owned)
-    .to_vec()
+    Settings::default().off_topic_reasons()
 }
 
-/// Settings that shape what the pages say about the site.
+/// Where the site is served, and the name it starts with.
 #[derive(Debug, Clone)]
 pub struct SiteConfig {
-    /// The site's name, shown in the header and in titles.
+    /// The site's name given at start (`--site-name`); the name set at
+    /// `/admin/settings` wins over it.
     pub name: String,
     /// The public base URL without a trailing slash, e.g. `https://ask.example.org`;
     /// canonical links are built on it.
@@ -65,20 +63,19 @@ pub struct Shared {
     pub store: Arc<dyn Store>,
     /// The search index.
     pub search: Arc<SearchIndex>,
-    /// Site settings.
+    /// Where the site is served.
     pub site: Arc<SiteConfig>,
-    /// Log-in and sign-up limits.
-    pub limits: Arc<RateLimits>,
+    /// The settings given at start (flags and environment), under the stored ones.
+    pub startup: Arc<Startup>,
+    /// The settings in force; see [`AppState::settings`].
+    in_force: Arc<RwLock<Arc<InForce>>>,
+    /// Rate limiters, made anew when their limits change.
+    limits: Arc<RwLock<Arc<RateLimits>>>,
+    /// Members the site has, for launch mode's end; counted at each reload of the
+    /// settings and whenever the change feed reports an account made or deleted.
+    members: Arc<AtomicI64>,
     /// Outgoing mail.
     pub mailer: Arc<dyn Mailer>,
-    /// Points per reputation event.
-    pub rules: ReputationRules,
-    /// Reputation each privilege needs.
-    pub privileges: Privileges,
-    /// Thresholds of community moderation.
-    pub moderation: ModerationRules,
-    /// The reasons a question can be off-topic on this site.
-    pub off_topic_reasons: Arc<Vec<String>>,
     /// Pages rendered for visitors; [`page_cache::PageCache::invalidate`] when
     /// something changes that this node did not write itself.
     pub pages: Arc<page_cache::PageCache>,
@@ -86,23 +83,29 @@ pub struct Shared {
     pub similar: Arc<moka::sync::Cache<String, Arc<serde_json::Value>>>,
     /// Set once the site is known to have an administrator (it never loses the
     /// last one through the web), so that the home page stops asking.
-    pub administered: Arc<std::sync::atomic::AtomicBool>,
+    pub administered: Arc<AtomicBool>,
 }
 
 impl AppState {
-    /// State over `store` and `search` with `site` settings, default rate limits,
-    /// and mail written to the log.
+    /// State over `store` and `search` served at `site`, with the built-in
+    /// settings (and `site`'s name), mail written to the log; the stored settings
+    /// are read by [`AppState::reload_settings`].
     pub fn new(store: Arc<dyn Store>, search: Arc<SearchIndex>, site: SiteConfig) -> Self {
+        let mut startup = Startup::new();
+        if let Err(err) = startup.set("site.name", &site.name) {
+            tracing::warn!(%err, "the site's name given at start is not usable");
+        }
+        let in_force = InForce::resolve(&startup, &[]);
+        let limits = RateLimits::new(in_force.limits);
         Self(Arc::new(Shared {
             store,
             search,
             site: Arc::new(site),
-            limits: Arc::new(RateLimits::new(RateLimitConfig::default())),
+            startup: Arc::new(startup),
+            in_force: Arc::new(RwLock::new(Arc::new(in_force))),
+            limits: Arc::new(RwLock::new(Arc::new(limits))),
+            members: Arc::new(AtomicI64::new(0)),
             mailer: Arc::new(LogMailer),
-            rules: ReputationRules::default(),
-            privileges: Privileges::default(),
-            moderation: ModerationRules::default(),
-            off_topic_reasons: Arc::new(default_off_topic_reasons()),
             pages: Arc::new(page_cache::PageCache::default()),
             similar: Arc::new(
                 moka::sync::Cache::builder()
@@ -110,14 +113,101 @@ impl AppState {
                     .time_to_live(std::time::Duration::from_secs(60))
                     .build(),
             ),
-            administered: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+            administered: Arc::new(AtomicBool::new(false)),
         }))
+    }
+
+    /// The settings in force now (a snapshot: a request reads one set throughout).
+    pub fn settings(&self) -> Arc<InForce> {
+        match self.in_force.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// The rate limiters in force.
+    pub fn limits(&self) -> Arc<RateLimits> {
+        match self.limits.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Points per reputation event.
+    pub fn rules(&self) -> ReputationRules {
+        self.settings().reputation
+    }
+
+    /// The privilege thresholds in force (lowered during launch mode).
+    pub fn privileges(&self) -> Privileges {
+        self.settings()
+            .privileges(self.members.load(Ordering::Acquire))
+    }
+
+    /// Whether launch mode is in force.
+    pub fn in_launch(&self) -> bool {
+        self.settings()
+            .settings
+            .in_launch(self.members.load(Ordering::Acquire))
+    }
+
+    /// How many members the site had when last counted.
+    pub fn members(&self) -> i64 {
+        self.members.load(Ordering::Acquire)
+    }
+
+    /// Thresholds of community moderation.
+    pub fn moderation(&self) -> ModerationRules {
+        self.settings().moderation
+    }
+
+    /// The reasons a question can be off-topic on this site.
+    pub fn off_topic_reasons(&self) -> Vec<String> {
+        self.settings().off_topic_reasons.clone()
+    }
+
+    /// Reads the stored settings and the member count again and puts them in
+    /// force; the rate limiters are made anew if their limits changed (their
+    /// counts start over).
+    pub async fn reload_settings(&self) -> Result<(), StoreError> {
+        let fresh = crate::site_settings::load(&*self.store, &self.startup).await?;
+        self.recount_members().await?;
+        self.put_in_force(fresh);
+        Ok(())
+    }
+
+    /// Counts the members again.
+    pub async fn recount_members(&self) -> Result<(), StoreError> {
+        let members = self.store.member_count().await?;
+        self.members.store(members, Ordering::Release);
+        Ok(())
+    }
+
+    /// Puts `fresh` in force.
+    fn put_in_force(&self, fresh: InForce) {
+        if fresh.limits != self.settings().limits {
+            let limits = Arc::new(RateLimits::new(fresh.limits));
+            match self.limits.write() {
+                Ok(mut guard) => *guard = limits,
+                Err(poisoned) => *poisoned.into_inner() = limits,
+            }
+        }
+        let fresh = Arc::new(fresh);
+        match self.in_force.write() {
+            Ok(mut guard) => *guard = fresh,
+            Err(poisoned) => *poisoned.into_inner() = fresh,
+        }
+    }
+
+    /// Notes that an account was made here, for launch mode's end (other nodes
+    /// count again when the change feed reports it).
+    pub fn note_member_joined(&self) {
+        self.members.fetch_add(1, Ordering::AcqRel);
     }
 
     /// Whether the site has an administrator: asked of the store until it has one,
     /// remembered from then on.
     pub async fn has_administrator(&self) -> Result<bool, ponder_store::StoreError> {
-        use std::sync::atomic::Ordering;
         if self.administered.load(Ordering::Acquire) {
             return Ok(true);
         }
@@ -130,8 +220,7 @@ impl AppState {
 
     /// Remembers that the site has an administrator.
     pub fn note_administrator(&self) {
-        self.administered
-            .store(true, std::sync::atomic::Ordering::Release);
+        self.administered.store(true, Ordering::Release);
     }
 
     /// The fields, to change while the state is being built (copied if shared).
@@ -139,32 +228,117 @@ impl AppState {
         Arc::make_mut(&mut self.0)
     }
 
-    /// The same state with these moderation thresholds and off-topic reasons.
-    pub fn with_moderation(
-        mut self,
-        rules: ModerationRules,
-        off_topic_reasons: Vec<String>,
-    ) -> Self {
+    /// The same state with these settings given at start (under the stored ones).
+    pub fn with_startup(mut self, startup: Startup) -> Self {
+        let in_force = InForce::resolve(&startup, &[]);
         let shared = self.shared_mut();
-        shared.moderation = rules;
-        if !off_topic_reasons.is_empty() {
-            shared.off_topic_reasons = Arc::new(off_topic_reasons);
+        shared.limits = Arc::new(RwLock::new(Arc::new(RateLimits::new(in_force.limits))));
+        shared.in_force = Arc::new(RwLock::new(Arc::new(in_force)));
+        shared.startup = Arc::new(startup);
+        self
+    }
+
+    /// The same state with `values` (key and value) given at start; a value its
+    /// setting refuses is left out, with a warning.
+    fn with_startup_values(self, values: impl IntoIterator<Item = (String, String)>) -> Self {
+        let mut startup = (*self.startup).clone();
+        for (key, value) in values {
+            if let Err(err) = startup.set(&key, &value) {
+                tracing::warn!(%err, "a start-up setting was left out");
+            }
         }
-        self
+        self.with_startup(startup)
     }
 
-    /// The same state with these reputation rules and privilege thresholds.
-    pub fn with_reputation(mut self, rules: ReputationRules, privileges: Privileges) -> Self {
-        let shared = self.shared_mut();
-        shared.rules = rules;
-        shared.privileges = privileges;
-        self
+    /// The same state with these moderation thresholds and off-topic reasons given
+    /// at start (no reasons keeps the built-in ones).
+    pub fn with_moderation(self, rules: ModerationRules, off_topic_reasons: Vec<String>) -> Self {
+        let mut values = vec![
+            (
+                "moderation.close_votes".to_owned(),
+                rules.close_votes.to_string(),
+            ),
+            (
+                "moderation.spam_flags".to_owned(),
+                rules.spam_flags.to_string(),
+            ),
+            (
+                "moderation.spam_penalty".to_owned(),
+                rules.spam_penalty.to_string(),
+            ),
+        ];
+        if !off_topic_reasons.is_empty() {
+            values.push((
+                "moderation.off_topic_reasons".to_owned(),
+                off_topic_reasons.join("\n"),
+            ));
+        }
+        self.with_startup_values(values)
     }
 
-    /// The same state with these rate limits.
-    pub fn with_limits(mut self, config: RateLimitConfig) -> Self {
-        self.shared_mut().limits = Arc::new(RateLimits::new(config));
-        self
+    /// The same state with these reputation rules and privilege thresholds given at
+    /// start.
+    pub fn with_reputation(self, rules: ReputationRules, privileges: Privileges) -> Self {
+        let r = |name: &str, v: i64| (format!("reputation.{name}"), v.to_string());
+        let p = |name: &str, v: i64| (format!("privileges.{name}"), v.to_string());
+        self.with_startup_values([
+            r("question_upvoted", rules.question_upvoted),
+            r("answer_upvoted", rules.answer_upvoted),
+            r("downvoted", rules.downvoted),
+            r("downvoting_answer", rules.downvoting_answer),
+            r("answer_accepted", rules.answer_accepted),
+            r("accepting", rules.accepting),
+            r("edit_approved", rules.edit_approved),
+            r("daily_vote_cap", rules.daily_vote_cap),
+            p("vote_up", privileges.vote_up),
+            p("comment_everywhere", privileges.comment_everywhere),
+            p("vote_down", privileges.vote_down),
+            p("edit_others", privileges.edit_others),
+            p("flag", privileges.flag),
+            p("vote_to_close", privileges.vote_to_close),
+            p("answer_protected", privileges.answer_protected),
+        ])
+    }
+
+    /// The same state with these rate limits given at start (a zero counts as one).
+    pub fn with_limits(self, config: RateLimitConfig) -> Self {
+        let l = |name: &str, v: u32| (format!("limits.{name}"), v.max(1).to_string());
+        self.with_startup_values([
+            l("login_per_ip_per_minute", config.login_per_ip_per_minute),
+            l(
+                "login_per_account_per_minute",
+                config.login_per_account_per_minute,
+            ),
+            l("signups_per_ip_per_hour", config.signups_per_ip_per_hour),
+            l(
+                "questions_per_user_per_hour",
+                config.questions_per_user_per_hour,
+            ),
+            l(
+                "answers_per_user_per_hour",
+                config.answers_per_user_per_hour,
+            ),
+            l(
+                "comments_per_user_per_minute",
+                config.comments_per_user_per_minute,
+            ),
+            l(
+                "previews_per_user_per_minute",
+                config.previews_per_user_per_minute,
+            ),
+            l(
+                "avatars_per_user_per_hour",
+                config.avatars_per_user_per_hour,
+            ),
+            l(
+                "password_checks_per_user_per_minute",
+                config.password_checks_per_user_per_minute,
+            ),
+            l(
+                "searches_per_ip_per_minute",
+                config.searches_per_ip_per_minute,
+            ),
+        ])
     }
 
     /// The same state keeping visitors' pages in `pages`.

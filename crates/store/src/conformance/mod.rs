@@ -3,7 +3,7 @@
 //! A backend's test file calls [`conformance_tests!`](crate::conformance_tests) with
 //! an async function that makes a fresh, empty store (or `None` to skip, with the
 //! reason printed); the macro writes one `#[tokio::test]` per check, each in the
-//! module of its area (accounts, posts, votes, editing, moderation, feed, bulk),
+//! module of its area (accounts, posts, votes, editing, moderation, feed, bulk, settings),
 //! with the fixtures they share here.
 
 #![expect(
@@ -25,6 +25,7 @@ mod editing;
 mod feed;
 mod moderation;
 mod posts;
+mod settings;
 mod votes;
 
 pub use accounts::*;
@@ -33,6 +34,7 @@ pub use editing::*;
 pub use feed::*;
 pub use moderation::*;
 pub use posts::*;
+pub use settings::*;
 pub use votes::*;
 
 /// A fresh store for one test, and whatever must live as long as it (a temporary
@@ -99,7 +101,9 @@ macro_rules! conformance_tests {
             feed_positions_move_on_and_one_node_leads,
             the_first_administrator_is_made_once_by_a_setup_link,
             tags_are_listed_by_popularity_name_and_age,
-            users_are_found_by_handle_name_email_or_id
+            users_are_found_by_handle_name_email_or_id,
+            site_settings_are_stored_logged_and_followed,
+            members_are_counted_without_deleted_accounts
         );
     };
     (@each $factory:path; $($name:ident),*) => {

@@ -9,6 +9,7 @@ pub mod editing;
 pub mod feed;
 pub mod moderation;
 pub mod posts;
+pub mod settings;
 pub mod votes;
 
 pub use accounts::*;
@@ -17,6 +18,7 @@ pub use editing::*;
 pub use feed::*;
 pub use moderation::*;
 pub use posts::*;
+pub use settings::*;
 pub use votes::*;
 
 pub use ponder_core::rules::Role;

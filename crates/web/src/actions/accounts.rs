@@ -38,7 +38,7 @@ pub async fn update_profile(
 /// check counts against the user's allowance.
 pub async fn check_password(state: &AppState, user: UserId, typed: String) -> Result<(), AppError> {
     state
-        .limits
+        .limits()
         .check_posting(PostingKind::PasswordCheck, user)?;
     let hash = state
         .store

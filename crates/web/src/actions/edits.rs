@@ -65,7 +65,7 @@ pub async fn edit(
     check_edit(user, post)?;
     let now = ponder_core::time::now();
     if !state
-        .privileges
+        .privileges()
         .edits_directly(&user.actor(), post.author_id)
     {
         let suggestion = NewSuggestedEdit {
@@ -187,7 +187,7 @@ pub fn check_suggestion_review(
     if actor.id == suggestion.author.id {
         return Err(Refusal::OwnSuggestion.into());
     }
-    state.privileges.check_review(&actor, post.author_id)?;
+    state.privileges().check_review(&actor, post.author_id)?;
     Ok(())
 }
 
@@ -214,7 +214,7 @@ pub async fn approve_suggestion(
         .approve_suggested_edit(
             suggestion.id,
             user.id,
-            state.rules,
+            state.rules(),
             ponder_core::time::now(),
         )
         .await

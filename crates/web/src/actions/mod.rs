@@ -14,12 +14,14 @@
 //! - [`votes`]: votes on posts and comments, accepting an answer.
 //! - [`edits`]: editing, rolling back, deleting and undeleting.
 //! - [`moderation`]: flags, closing, locks, suspensions, the review queue, the log.
+//! - [`settings`]: the site settings.
 
 pub mod accounts;
 pub mod categories;
 pub mod edits;
 pub mod moderation;
 pub mod posts;
+pub mod settings;
 pub mod votes;
 
 use crate::error::AppError;

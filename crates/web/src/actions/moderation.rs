@@ -76,7 +76,7 @@ pub async fn flag(
     input: FlagInput,
 ) -> ActionResult<bool> {
     let actor = writer(user)?;
-    state.privileges.check(&actor, Privilege::Flag)?;
+    state.privileges().check(&actor, Privilege::Flag)?;
     let message = input.message.trim().to_owned();
     if input.kind == FlagKind::NeedsModerator && message.is_empty() {
         return Err(AppError::BadRequest(
@@ -101,9 +101,9 @@ pub async fn flag(
             hide_threshold: if moderator {
                 1
             } else {
-                state.moderation.spam_flags
+                state.moderation().spam_flags
             },
-            hide_penalty: state.moderation.spam_penalty,
+            hide_penalty: state.moderation().spam_penalty,
         })
         .await
         .map_err(repeated)?;
@@ -142,7 +142,7 @@ pub async fn vote_on_state(
     } else {
         Privilege::VoteToReopen
     };
-    state.privileges.check(&actor, privilege)?;
+    state.privileges().check(&actor, privilege)?;
     let moderator = actor.moderates();
     let (changed, _) = state
         .store
@@ -156,7 +156,7 @@ pub async fn vote_on_state(
             threshold: if moderator {
                 1
             } else {
-                state.moderation.close_votes
+                state.moderation().close_votes
             },
         })
         .await
@@ -227,7 +227,7 @@ pub async fn moderate_post(
         PostModeration::Restore => {
             state
                 .store
-                .restore_hidden_post(post, user.id, state.moderation.spam_penalty, now)
+                .restore_hidden_post(post, user.id, state.moderation().spam_penalty, now)
                 .await
         }
     }?;
@@ -343,7 +343,7 @@ pub async fn resolve_flag(
 /// `Ok` if `user` may work the review queue: the privilege to edit others' posts.
 pub fn check_reviewer(state: &AppState, user: &User) -> Result<(), AppError> {
     let actor = writer(user)?;
-    state.privileges.check(&actor, Privilege::EditOthers)?;
+    state.privileges().check(&actor, Privilege::EditOthers)?;
     Ok(())
 }
 

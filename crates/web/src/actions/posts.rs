@@ -25,7 +25,7 @@ pub struct AskInput {
 pub async fn ask(state: &AppState, user: &User, input: AskInput) -> ActionResult<PostId> {
     let actor = writer(user)?;
     state
-        .limits
+        .limits()
         .check_posting(PostingKind::Question, actor.id)?;
     let id = state
         .store
@@ -78,7 +78,7 @@ pub fn answer_refusal(
 /// refuse before reading what was typed.
 pub fn check_answer(state: &AppState, user: &User, question: &Post) -> Result<(), AppError> {
     writer(user)?;
-    match answer_refusal(question, Some(user), &state.privileges) {
+    match answer_refusal(question, Some(user), &state.privileges()) {
         Some(refusal) => Err(refusal.into()),
         None => Ok(()),
     }
@@ -93,7 +93,7 @@ pub async fn answer(
     body: String,
 ) -> ActionResult<PostId> {
     check_answer(state, user, question)?;
-    state.limits.check_posting(PostingKind::Answer, user.id)?;
+    state.limits().check_posting(PostingKind::Answer, user.id)?;
     let answer = state
         .store
         .create_answer(NewAnswer {
@@ -150,7 +150,7 @@ pub fn check_comment(
         return Err(Refusal::PostLockedForComments.into());
     }
     state
-        .privileges
+        .privileges()
         .check_comment(&actor, post.author.id, target.question.author.id)?;
     Ok(())
 }
@@ -164,7 +164,9 @@ pub async fn comment(
     body: String,
 ) -> ActionResult<CommentId> {
     check_comment(state, user, target)?;
-    state.limits.check_posting(PostingKind::Comment, user.id)?;
+    state
+        .limits()
+        .check_posting(PostingKind::Comment, user.id)?;
     let comment = state
         .store
         .create_comment(NewComment {

@@ -18,8 +18,8 @@ pub async fn vote(
 ) -> ActionResult<()> {
     let actor = writer(user)?;
     match value {
-        VoteValue::Up => state.privileges.check(&actor, Privilege::VoteUp)?,
-        VoteValue::Down => state.privileges.check(&actor, Privilege::VoteDown)?,
+        VoteValue::Up => state.privileges().check(&actor, Privilege::VoteUp)?,
+        VoteValue::Down => state.privileges().check(&actor, Privilege::VoteDown)?,
         VoteValue::None => {}
     }
     state
@@ -29,7 +29,7 @@ pub async fn vote(
             user: actor.id,
             value,
             created_at: ponder_core::time::now(),
-            rules: state.rules,
+            rules: state.rules(),
         })
         .await?;
     Ok(Outcome::thread(place.question, ()))
@@ -51,7 +51,7 @@ pub async fn vote_comment(
     comment: CommentId,
 ) -> ActionResult<CommentVote> {
     let actor = writer(user)?;
-    state.privileges.check(&actor, Privilege::VoteUp)?;
+    state.privileges().check(&actor, Privilege::VoteUp)?;
     let (voted, score) = state
         .store
         .toggle_comment_vote(comment, actor.id, ponder_core::time::now())
@@ -84,7 +84,11 @@ pub async fn accept(
     }
     state
         .store
-        .accept_answer(answer.question_id, accept.then_some(answer.id), state.rules)
+        .accept_answer(
+            answer.question_id,
+            accept.then_some(answer.id),
+            state.rules(),
+        )
         .await?;
     Ok(Outcome::thread(answer.question_id, ()))
 }

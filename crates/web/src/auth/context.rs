@@ -23,8 +23,10 @@ use std::sync::Arc;
 /// What a handler knows about the request beyond its path and body.
 #[derive(Debug, Clone)]
 pub struct RequestContext {
-    /// Site settings.
+    /// Where the site is served.
     pub site: Arc<SiteConfig>,
+    /// The site settings in force when the request came.
+    pub settings: Arc<crate::site_settings::InForce>,
     /// The logged-in user, if any.
     pub viewer: Option<User>,
     /// The token this request's forms must carry.
@@ -167,6 +169,7 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
     let context = match session {
         Some((hash, info)) => RequestContext {
             site: state.site.clone(),
+            settings: state.settings(),
             viewer: Some(info.user),
             csrf: info.csrf_token,
             session_hash: Some(hash),
@@ -189,6 +192,7 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
             };
             RequestContext {
                 site: state.site.clone(),
+                settings: state.settings(),
                 viewer: None,
                 csrf,
                 session_hash: None,

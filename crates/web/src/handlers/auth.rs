@@ -143,7 +143,7 @@ pub async fn login(
     if form.has_errors() {
         return Ok(login_page(&ctx, form, StatusCode::UNPROCESSABLE_ENTITY));
     }
-    state.limits.check_login_ip(&ip)?;
+    state.limits().check_login_ip(&ip)?;
     let record = if input.login.chars().count() <= 254 {
         state.store.login_record(&input.login).await?
     } else {
@@ -153,7 +153,7 @@ pub async fn login(
         || format!("name:{}", input.login.trim().to_lowercase()),
         |r| format!("user:{}", r.user.id),
     );
-    state.limits.check_login_account(&account, &ip)?;
+    state.limits().check_login_account(&account, &ip)?;
     let hash = record.as_ref().and_then(|r| r.password_hash.clone());
     let stale = hash.as_deref().is_some_and(password::needs_rehash);
     let matches = password::verify(input.password.clone(), hash).await?;

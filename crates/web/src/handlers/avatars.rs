@@ -174,7 +174,7 @@ pub async fn upload_avatar(
     }
     let (bytes, declared) = upload.unwrap_or_default();
     state
-        .limits
+        .limits()
         .check_posting(crate::auth::limits::PostingKind::Avatar, user.id)?;
     let processed = DECODERS
         .run(move || process_avatar(&bytes, declared.as_deref()))

@@ -89,7 +89,11 @@ pub async fn show_category(
         })
         .collect();
     let description = if category.description.is_empty() {
-        format!("Questions about {} on {}.", category.name, state.site.name)
+        format!(
+            "Questions about {} on {}.",
+            category.name,
+            state.settings().name()
+        )
     } else {
         category.description.clone()
     };

@@ -111,7 +111,7 @@ pub async fn edit_form(
         .with("base_revision", post.latest_revision.to_string());
     let viewer = ctx.require_writer(&here)?;
     if !state
-        .privileges
+        .privileges()
         .edits_directly(&viewer.actor(), post.author_id)
     {
         if let Some(pending) = state.store.pending_suggestion(post.id).await? {
@@ -122,7 +122,7 @@ pub async fn edit_form(
         }
         form.success = Some(format!(
             "Your edit will be a suggestion: the author or a user with {} reputation reviews it before it shows.",
-            state.privileges.edit_others
+            state.privileges().edit_others
         ));
     }
     Ok(edit_page(&ctx, &post, form, StatusCode::OK))

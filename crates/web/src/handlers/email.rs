@@ -130,11 +130,11 @@ async fn mail_link(
         "{}\n\n{link}\n\nThe link works once and expires in {}. If you did not ask for this, ignore this message.\n\n{}\n",
         kind.intro,
         ponder_core::text::count(kind.lifetime / 3_600, "hour", "hours"),
-        state.site.name
+        state.settings().name()
     );
     let mail = Mail {
         to: to.to_owned(),
-        subject: format!("{}: {}", state.site.name, kind.subject),
+        subject: format!("{}: {}", state.settings().name(), kind.subject),
         body,
     };
     state
@@ -328,9 +328,9 @@ pub async fn reset_request(
             ));
         }
     };
-    state.limits.check_login_ip(&ip)?;
+    state.limits().check_login_ip(&ip)?;
     state
-        .limits
+        .limits()
         .check_login_account(&format!("reset:{}", email.to_lowercase()), &ip)?;
     tokio::spawn(mail_reset_link(state.clone(), email.clone()));
     form.success = Some(format!(
@@ -417,7 +417,7 @@ pub async fn reset(
     // Hashed before the token is used, so that a busy server does not cost the
     // link; counted like a log-in, since a wrong token costs a hash too. Only a
     // valid password uses the token up, so a typo does not cost the link either.
-    state.limits.check_login_ip(&ip)?;
+    state.limits().check_login_ip(&ip)?;
     let hash = password::hash(input.password).await?;
     let used = state
         .store

@@ -280,7 +280,7 @@ async fn preview_of(
     if body.chars().count() > BODY_MAX {
         return Ok(None);
     }
-    state.limits.check_posting(PostingKind::Preview, author)?;
+    state.limits().check_posting(PostingKind::Preview, author)?;
     Ok(Some(
         crate::rendering::preview(body.to_owned())
             .await?

@@ -13,7 +13,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use ponder_core::PostId;
-use ponder_core::markdown::plain_excerpt;
+use ponder_core::markdown::{SafeHtml, plain_excerpt};
 use ponder_core::rules::{Privilege, manages};
 use ponder_core::text::count;
 use ponder_store::{Post, QuestionFilter, QuestionThread, ViewerVotes};
@@ -30,21 +30,34 @@ async fn list_page(
 ) -> Result<Response, AppError> {
     let tree = category_tree(state).await?;
     let list = question_list(state, &tree, QuestionFilter::All, request, base, EMPTY_SITE).await?;
-    let site = &state.site.name;
-    let mut head = Head::new(
-        ctx,
-        heading,
-        format!("{site}: questions and answers, {}.", list.total_label),
-    );
+    let settings = &ctx.settings;
+    let home = base == "/";
+    let description = match settings.tagline() {
+        tagline if home && !tagline.is_empty() => tagline.to_owned(),
+        _ => format!(
+            "{}: questions and answers, {}.",
+            settings.name(),
+            list.total_label
+        ),
+    };
+    let mut head = Head::new(ctx, heading, description);
     if request.page == 1 {
         head = head.canonical(&state.site.base_url, base);
     }
     // The home page of a site without an administrator says how to get one.
-    let unadministered = base == "/" && !state.has_administrator().await?;
+    let unadministered = home && !state.has_administrator().await?;
+    // The home page's first page greets visitors with the site's own words.
+    let greeting = home && request.page == 1;
     let page = QuestionListPage {
         head,
         heading: heading.to_owned(),
         unadministered,
+        tagline: if greeting { settings.tagline() } else { "" }.to_owned(),
+        welcome: if greeting && ctx.viewer.is_none() {
+            settings.welcome.clone()
+        } else {
+            SafeHtml::default()
+        },
         categories: tree
             .children(None)
             .into_iter()
@@ -148,21 +161,21 @@ pub struct ViewerExtras {
 impl ViewerExtras {
     /// Loads them for the viewer in `ctx` (nothing for a visitor).
     pub async fn load(state: &AppState, ctx: &Ctx, question: PostId) -> Result<Self, AppError> {
-        let off_topic = state.off_topic_reasons.as_ref().clone();
+        let off_topic = state.off_topic_reasons();
         let Some(viewer) = ctx.viewer.as_ref() else {
             return Ok(Self {
-                privileges: state.privileges,
+                privileges: state.privileges(),
                 off_topic,
                 ..Self::default()
             });
         };
         let may_vote_close = state
-            .privileges
+            .privileges()
             .holds(&viewer.actor(), Privilege::VoteToClose);
         Ok(Self {
             votes: state.store.viewer_votes(viewer.id, question).await?,
             suggestions: state.store.pending_suggestions_in(question).await?,
-            privileges: state.privileges,
+            privileges: state.privileges(),
             related: Vec::new(),
             close_votes: if may_vote_close {
                 state.store.close_votes(question).await?

@@ -111,7 +111,7 @@ pub async fn search_page(
     let mut results = if query.is_empty() {
         ponder_search::SearchResults::default()
     } else {
-        state.limits.check_search(&ip)?;
+        state.limits().check_search(&ip)?;
         let index = state.search.clone();
         let asked = query.clone();
         SEARCHERS
@@ -258,7 +258,7 @@ pub async fn similar(
     if let Some(kept) = state.similar.get(&key) {
         return Ok(Json(&*kept).into_response());
     }
-    state.limits.check_search(&ip)?;
+    state.limits().check_search(&ip)?;
     let worker = state.clone();
     let asked = key.clone();
     let hits = SEARCHERS

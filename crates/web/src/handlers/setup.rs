@@ -8,6 +8,7 @@ use super::client_ip::{ClientIp, UserAgent};
 use super::email::{TokenParam, token_of};
 use super::signup::check_account_fields;
 use crate::AppState;
+use crate::actions;
 use crate::auth::password;
 use crate::auth::tokens::{random_token, sha256_hex};
 use crate::auth::{Ctx, tokens::is_token_shaped};
@@ -120,7 +121,7 @@ pub async fn setup(
 ) -> Result<Response, AppError> {
     let input = form.checked()?;
     // Counted like a log-in: a wrong token costs a password hash.
-    state.limits.check_login_ip(&ip)?;
+    state.limits().check_login_ip(&ip)?;
     let token = input.token.trim();
     if !is_token_shaped(token) {
         return Ok(dead_link(&ctx));
@@ -163,6 +164,8 @@ pub async fn setup(
         Err(other) => return Err(other.into()),
     };
     state.note_administrator();
+    state.note_member_joined();
+    start_launch(&state, &user).await?;
     let cookie = start_session(&state, user.id, ctx.session_hash.as_deref(), &agent).await?;
     // A site without categories is one nobody can ask in: its administrator is
     // led to make them. The home page's note that the site has no administrator goes.
@@ -172,4 +175,16 @@ pub async fn setup(
         "/"
     };
     Ok(Changed::Everything.mark(see_other(next, Some(cookie))))
+}
+
+/// Puts a new site (one without posts) in launch mode, so that its first
+/// members can vote and comment; its administrator ends it at `/admin/settings`,
+/// or it ends by itself at the number of members set there.
+async fn start_launch(state: &AppState, admin: &ponder_store::User) -> Result<(), AppError> {
+    let (_, posts) = state.store.content_counts().await?;
+    if posts > 0 {
+        return Ok(());
+    }
+    actions::settings::change_settings(state, admin, &[("launch.mode", "on".to_owned())]).await?;
+    Ok(())
 }

@@ -104,11 +104,51 @@ pub(super) fn check_account_fields(
     }
 }
 
+/// The page that says nobody can sign up now, when the site's registration is
+/// closed or by invitation; `None` while it is open.
+fn registration_refusal(ctx: &Ctx) -> Option<Response> {
+    let (heading, message) = match ctx.settings.settings.registration() {
+        "closed" => (
+            "Sign-up is closed",
+            "This site is not taking new members at the moment.",
+        ),
+        "invitation" => (
+            "Sign-up is by invitation",
+            "Joining this site takes an invitation link. Ask the people who run it, or a member, for one.",
+        ),
+        _ => return None,
+    };
+    Some(notice(
+        ctx,
+        StatusCode::FORBIDDEN,
+        heading,
+        message,
+        Link {
+            label: "Go to the home page".into(),
+            url: "/".into(),
+        },
+    ))
+}
+
+/// The message beside the email field when the site takes only some domains.
+fn domain_refusal(ctx: &Ctx, email: &str) -> Option<String> {
+    let settings = &ctx.settings.settings;
+    (!settings.email_allowed(email)).then(|| {
+        format!(
+            "this site takes addresses at {} only",
+            settings.get("registration.email_domains")
+        )
+    })
+}
+
 /// `GET /signup`.
 pub async fn signup_form(ctx: Ctx, query: Result<Query<NextParam>, QueryRejection>) -> Response {
     let next = next_of(&query);
     if ctx.viewer.is_some() {
         return see_other(&next, None);
+    }
+    if let Some(refusal) = registration_refusal(&ctx) {
+        return refusal;
     }
     signup_page(&ctx, FormState::new().with("next", next), StatusCode::OK)
 }
@@ -134,7 +174,10 @@ pub async fn signup(
     form: CsrfForm<SignupForm>,
 ) -> Result<Response, AppError> {
     let input = form.checked()?;
-    state.limits.check_signup(&ip)?;
+    if let Some(refusal) = registration_refusal(&ctx) {
+        return Ok(refusal);
+    }
+    state.limits().check_signup(&ip)?;
     let next = safe_next(Some(&input.next));
     let mut form = FormState::new()
         .with("handle", input.handle.trim())
@@ -145,6 +188,10 @@ pub async fn signup(
     else {
         return Ok(signup_page(&ctx, form, StatusCode::UNPROCESSABLE_ENTITY));
     };
+    if let Some(message) = domain_refusal(&ctx, &email) {
+        form.error("email", message);
+        return Ok(signup_page(&ctx, form, StatusCode::UNPROCESSABLE_ENTITY));
+    }
     // Handles are public (every profile shows one), so saying one is taken tells
     // nothing that a profile page does not.
     if state.store.login_record(&handle).await?.is_some() {
@@ -233,6 +280,9 @@ pub async fn finish(
     form: CsrfForm<FinishForm>,
 ) -> Result<Response, AppError> {
     let input = form.checked()?;
+    if let Some(refusal) = registration_refusal(&ctx) {
+        return Ok(refusal);
+    }
     let token = input.token.trim();
     if !crate::auth::tokens::is_token_shaped(token) {
         return Ok(dead_link(&ctx));
@@ -241,6 +291,19 @@ pub async fn finish(
     let Some(pending) = state.store.pending_signup(&token_hash, now()).await? else {
         return Ok(dead_link(&ctx));
     };
+    // The domains may have changed since the link was sent.
+    if let Some(message) = domain_refusal(&ctx, &pending.email) {
+        return Ok(notice(
+            &ctx,
+            StatusCode::FORBIDDEN,
+            "This address cannot sign up",
+            &format!("{}.", capitalised(&message)),
+            Link {
+                label: "Go to the home page".into(),
+                url: "/".into(),
+            },
+        ));
+    }
     let mut form = FormState::new()
         .with("token", token)
         .with("handle", input.handle.trim())
@@ -275,11 +338,20 @@ pub async fn finish(
         }
         Err(other) => return Err(other.into()),
     };
+    state.note_member_joined();
     let cookie = start_session(&state, user.id, ctx.session_hash.as_deref(), &agent).await?;
     Ok(see_other(
         &safe_next(Some(&pending.next_path)),
         Some(cookie),
     ))
+}
+
+/// `message` with its first letter a capital.
+fn capitalised(message: &str) -> String {
+    let mut chars = message.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 crate::extract::has_csrf!(FinishForm, SignupForm);

@@ -46,7 +46,7 @@ fn page(
     let reviewer = viewer.is_some_and(|v| {
         v.id != suggestion.author.id
             && state
-                .privileges
+                .privileges()
                 .check_review(&v.actor(), post.author_id)
                 .is_ok()
     });

@@ -38,7 +38,11 @@ pub async fn show_tag(
     )
     .await?;
     let description = if tag.description.is_empty() {
-        format!("Questions tagged {} on {}.", tag.name, state.site.name)
+        format!(
+            "Questions tagged {} on {}.",
+            tag.name,
+            state.settings().name()
+        )
     } else {
         tag.description.clone()
     };
@@ -92,7 +96,7 @@ pub async fn list_tags(
     let mut head = Head::new(
         &ctx,
         "Tags",
-        format!("The tags of the questions on {}.", state.site.name),
+        format!("The tags of the questions on {}.", state.settings().name()),
     );
     if page == 1 && sort == TagSort::Popular {
         head = head.canonical(&state.site.base_url, "/tags");

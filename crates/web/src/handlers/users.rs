@@ -70,7 +70,7 @@ async fn show(
         format!(
             "{} on {}: {} reputation, {}, {}.",
             user.display_name,
-            state.site.name,
+            state.settings().name(),
             thousands(user.reputation),
             count(questions.total, "question", "questions"),
             count(answers.total, "answer", "answers")

@@ -66,3 +66,51 @@ pub struct AdminCategoriesPage {
     /// The form's values and messages.
     pub form: crate::forms::FormState,
 }
+
+/// One field of the settings page.
+pub struct SettingField {
+    /// The setting's key, the field's name.
+    pub key: &'static str,
+    /// The element id (the key with dashes).
+    pub id: String,
+    /// Its label.
+    pub label: &'static str,
+    /// What it does.
+    pub help: &'static str,
+    /// `line`, `email`, `number`, `text` (Markdown or lines) or `choice`.
+    pub control: &'static str,
+    /// The value shown: the one typed, or the one in force.
+    pub value: String,
+    /// The choices of a `choice` control.
+    pub choices: Vec<&'static str>,
+    /// Where the value in force comes from, and the default under it.
+    pub source: String,
+    /// The message beside it.
+    pub error: Option<String>,
+}
+
+/// One section of the settings page, a form of its own.
+pub struct SettingGroup {
+    /// Its name in the form (`site`, `limits`).
+    pub name: &'static str,
+    /// Its heading.
+    pub title: &'static str,
+    /// Its fields.
+    pub fields: Vec<SettingField>,
+    /// A note on the section (launch mode's state), if any.
+    pub note: Option<String>,
+}
+
+/// `/admin/settings`.
+#[derive(Template)]
+#[template(path = "admin/settings.html")]
+pub struct AdminSettingsPage {
+    /// Head.
+    pub head: Head,
+    /// Every section.
+    pub groups: Vec<SettingGroup>,
+    /// A message that a save worked, or that nothing changed.
+    pub success: Option<String>,
+    /// A message that a section was refused.
+    pub problem: Option<String>,
+}

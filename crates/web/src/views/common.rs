@@ -28,6 +28,12 @@ pub struct Head {
     pub canonical: Option<String>,
     /// The site's name.
     pub site_name: String,
+    /// Links in the footer to the site's own pages (about, rules) that are written.
+    pub footer_links: Vec<Link>,
+    /// The site's contact address, in the footer (may be empty).
+    pub contact: String,
+    /// Whether the header offers to sign up (not while registration is closed).
+    pub signup_offered: bool,
     /// The stylesheet's hashed URL.
     pub stylesheet: String,
     /// The icon's hashed URL.
@@ -43,7 +49,7 @@ impl Head {
         title: impl Into<String>,
         description: impl Into<String>,
     ) -> Self {
-        let mut head = Self::bare(&ctx.site.name, title, description);
+        let mut head = Self::bare(ctx.settings.name(), title, description);
         head.viewer = ctx.viewer.as_ref().map(|u| Link {
             label: u.display_name.clone(),
             url: user_path(u.id, &u.display_name),
@@ -52,6 +58,24 @@ impl Head {
         head.viewer_is_moderator = ctx.actor().is_some_and(|a| a.moderates());
         head.suspension = ctx.viewer.as_ref().and_then(suspension_note);
         head.csrf = ctx.csrf.clone();
+        let settings = &ctx.settings;
+        for (html, label, url) in [
+            (&settings.about, "About", "/about"),
+            (&settings.rules_page, "Rules", "/rules"),
+        ] {
+            if !html.as_str().is_empty() {
+                head.footer_links.push(Link {
+                    label: label.to_owned(),
+                    url: url.to_owned(),
+                });
+            }
+        }
+        head.footer_links.push(Link {
+            label: "Privileges".to_owned(),
+            url: "/privileges".to_owned(),
+        });
+        head.contact = settings.contact().to_owned();
+        head.signup_offered = settings.settings.registration() != "closed";
         head
     }
 
@@ -67,6 +91,9 @@ impl Head {
             description: description.into(),
             canonical: None,
             site_name: site_name.to_owned(),
+            footer_links: Vec::new(),
+            contact: String::new(),
+            signup_offered: true,
             stylesheet: STYLESHEET.url(),
             icon: ICON.url(),
             script: SCRIPT.url(),

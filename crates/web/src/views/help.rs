@@ -1,7 +1,8 @@
-//! Help pages: the privileges reputation earns.
+//! Help pages: the privileges reputation earns, and the site's about and rules pages.
 
 use super::*;
 use askama::Template;
+use ponder_core::markdown::SafeHtml;
 
 /// One privilege and the reputation it needs on this site.
 pub struct PrivilegeRow {
@@ -25,4 +26,20 @@ pub struct PrivilegesPage {
     pub answer_protected: String,
     /// The viewer's reputation, if logged in.
     pub reputation: Option<String>,
+    /// A note while launch mode lowers the thresholds.
+    pub launch: Option<String>,
+}
+
+/// `/about` and `/rules`: a page of the site's own Markdown.
+#[derive(Template)]
+#[template(path = "help/text.html")]
+pub struct TextPage {
+    /// Head.
+    pub head: Head,
+    /// The heading.
+    pub heading: String,
+    /// The text, rendered.
+    pub body: SafeHtml,
+    /// The site's contact address (may be empty).
+    pub contact: String,
 }

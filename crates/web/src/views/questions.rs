@@ -3,6 +3,7 @@
 
 use super::*;
 use askama::Template;
+use ponder_core::markdown::SafeHtml;
 use ponder_core::text::count;
 use ponder_core::time::Timestamp;
 use ponder_store::{Comment, Post};
@@ -189,6 +190,10 @@ pub struct QuestionListPage {
     pub heading: String,
     /// Whether the site has no administrator yet (the home page says how to make one).
     pub unadministered: bool,
+    /// The site's tagline, under the heading of the home page (else empty).
+    pub tagline: String,
+    /// The welcome text, atop the home page for visitors (else empty).
+    pub welcome: SafeHtml,
     /// The list.
     pub list: QuestionList,
     /// Top categories, for the side navigation.

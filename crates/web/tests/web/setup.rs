@@ -88,6 +88,21 @@ async fn a_setup_link_makes_the_first_administrator_once() {
         0,
         "the note goes"
     );
+    // A new site starts in launch mode, so that its first members can vote.
+    let stored = app.store.site_settings().await.unwrap();
+    assert!(
+        stored.iter().any(|s| s.key == "launch.mode"
+            && s.value == "on"
+            && s.updated_by == Some(record.user.id)),
+        "{stored:?}"
+    );
+    assert!(
+        browser
+            .get("/privileges")
+            .await
+            .text(".flash.notice")
+            .contains("lowered"),
+    );
 
     // Every link is dead now, and no new one is printed.
     assert_eq!(browser.get(&link).await.status, StatusCode::NOT_FOUND);

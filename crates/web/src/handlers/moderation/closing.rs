@@ -45,7 +45,7 @@ fn close_reason(state: &AppState, input: &CloseForm) -> Result<(String, Option<P
         "off_topic" => {
             let index = input.off_topic.parse::<usize>().ok();
             let why = index
-                .and_then(|i| state.off_topic_reasons.get(i))
+                .and_then(|i| state.off_topic_reasons().into_iter().nth(i))
                 .ok_or_else(|| AppError::BadRequest("Choose why it is off-topic.".into()))?;
             (format!("off-topic: {why}"), None)
         }

@@ -48,6 +48,10 @@ pub async fn log_page(
                     label: format!("user {}", e.target_id),
                     url: format!("/users/{}", e.target_id),
                 },
+                "setting" => Link {
+                    label: "site settings".to_owned(),
+                    url: "/admin/settings".to_owned(),
+                },
                 other => Link {
                     label: format!("{other} {}", e.target_id),
                     url: String::new(),

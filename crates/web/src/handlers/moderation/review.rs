@@ -39,7 +39,7 @@ pub async fn review_page(State(state): State<AppState>, ctx: Ctx) -> Result<Resp
             continue;
         };
         if state
-            .privileges
+            .privileges()
             .check_review(&reviewer.actor(), post.author_id)
             .is_err()
         {

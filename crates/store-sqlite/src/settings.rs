@@ -1,0 +1,3 @@
+//! Site settings (see the shared source).
+
+include!("../../store-sql/settings.rs");
