@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+mod categories;
 mod demo;
 mod exchange;
 mod generate;
@@ -110,6 +111,9 @@ enum Command {
     /// Check or rebuild reputation.
     #[command(subcommand)]
     Reputation(reputation::ReputationCommand),
+    /// Make and change categories (as /admin/categories does).
+    #[command(subcommand)]
+    Category(categories::CategoryCommand),
     /// Read and change the site settings (as /admin/settings does).
     #[command(subcommand)]
     Settings(settings::SettingsCommand),
@@ -131,6 +135,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::User(command) => users::run(&cli.site, command).await,
         Command::Reputation(command) => reputation::run(&cli.site, command).await,
         Command::Settings(command) => settings::run(&cli.site, command).await,
+        Command::Category(command) => categories::run(&cli.site, command).await,
         Command::Reindex => search::reindex(&cli.site).await,
         Command::Render => render::run(&cli.site).await,
         Command::Demo(args) => generate::run(&cli.site, args).await,
@@ -162,6 +167,19 @@ fn init_logging(format: LogFormat) {
 }
 
 /// Opens the site's store, creating and migrating the database when needed.
+/// The administrator `login` (a handle or an email) names, for commands that
+/// act as one.
+async fn administrator(store: &dyn Store, login: &str) -> Result<ponder_store::User> {
+    let record = store
+        .login_record(login)
+        .await?
+        .with_context(|| format!("there is no user {login:?}"))?;
+    if record.user.role != ponder_store::Role::Admin || record.user.deleted {
+        anyhow::bail!("{login} is not an administrator of this site");
+    }
+    Ok(record.user)
+}
+
 async fn open_store(site: &SiteArgs) -> Result<Arc<dyn Store>> {
     open_store_with(site, WriteMode::Shared).await
 }

@@ -8,7 +8,7 @@ use crate::{SiteArgs, open_store};
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use ponder_core::settings::{self, Settings, Source, Startup};
-use ponder_store::{Role, SettingChange, Store};
+use ponder_store::{SettingChange, Store};
 
 /// `ponder settings ...`.
 #[derive(Subcommand)]
@@ -99,16 +99,7 @@ async fn change(
     by: Option<&str>,
 ) -> Result<()> {
     let admin = match by {
-        Some(login) => {
-            let record = store
-                .login_record(login)
-                .await?
-                .with_context(|| format!("there is no user {login:?}"))?;
-            if record.user.role != Role::Admin || record.user.deleted {
-                bail!("{login} is not an administrator of this site");
-            }
-            Some(record.user.id)
-        }
+        Some(login) => Some(crate::administrator(store, login).await?.id),
         None if store.has_administrator().await? => {
             bail!(
                 "name the administrator making the change with --as HANDLE; it goes in the moderation log"

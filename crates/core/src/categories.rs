@@ -5,7 +5,7 @@ use crate::slug::slugify;
 /// The longest name, in characters.
 pub const NAME_MAX: usize = 60;
 /// The longest description, in characters.
-pub const DESCRIPTION_MAX: usize = 500;
+pub const DESCRIPTION_MAX: usize = 2_000;
 
 /// Checks a category's name; returns it trimmed, with runs of whitespace folded.
 pub fn validate_name(raw: &str) -> Result<String, String> {
@@ -40,7 +40,8 @@ pub fn validate_slug(raw: &str, name: &str) -> Result<String, String> {
     Ok(slug)
 }
 
-/// Checks a description (plain text, shown on the category page); returns it trimmed.
+/// Checks a description (Markdown, rendered on the category page; its first words
+/// are the list's and search engines' summary); returns it trimmed.
 pub fn validate_description(raw: &str) -> Result<String, String> {
     let description = raw.trim().replace("\r\n", "\n");
     if description

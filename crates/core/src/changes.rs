@@ -58,6 +58,12 @@ pub enum ChangeKind {
     UserDeleted,
     /// A category was made (the category).
     CategoryCreated,
+    /// A category was renamed, described, moved, reordered, deleted or merged
+    /// into another (the category).
+    CategoryUpdated,
+    /// A question moved to another place in the category tree, by a move or a
+    /// merge of its category (the question).
+    QuestionMoved,
     /// A bulk load (an import) finished (the number of posts it loaded).
     BulkLoaded,
     /// Site settings changed (the administrator who changed them).
@@ -83,7 +89,7 @@ pub enum Reach {
 
 impl ChangeKind {
     /// Every kind.
-    pub const ALL: [Self; 27] = [
+    pub const ALL: [Self; 29] = [
         Self::PostCreated,
         Self::PostEdited,
         Self::PostDeleted,
@@ -109,6 +115,8 @@ impl ChangeKind {
         Self::UserEmailVerified,
         Self::UserDeleted,
         Self::CategoryCreated,
+        Self::CategoryUpdated,
+        Self::QuestionMoved,
         Self::BulkLoaded,
         Self::SettingsChanged,
     ];
@@ -141,6 +149,8 @@ impl ChangeKind {
             Self::UserEmailVerified => "user.email_verified",
             Self::UserDeleted => "user.deleted",
             Self::CategoryCreated => "category.created",
+            Self::CategoryUpdated => "category.updated",
+            Self::QuestionMoved => "question.moved",
             Self::BulkLoaded => "bulk.loaded",
             Self::SettingsChanged => "settings.changed",
         }
@@ -160,7 +170,8 @@ impl ChangeKind {
             | Self::PostDeleted
             | Self::PostUndeleted
             | Self::VoteCast
-            | Self::AnswerAccepted => Reach::IndexedPost,
+            | Self::AnswerAccepted
+            | Self::QuestionMoved => Reach::IndexedPost,
             // A flag that hides a post deletes it too, which is logged on its own.
             Self::PostClosed
             | Self::PostReopened
@@ -175,6 +186,7 @@ impl ChangeKind {
             | Self::UserRoleChanged
             | Self::UserDeleted
             | Self::CategoryCreated
+            | Self::CategoryUpdated
             | Self::BulkLoaded
             | Self::SettingsChanged => Reach::Everything,
             Self::SuggestionCreated
@@ -234,6 +246,8 @@ mod tests {
             (K::UserRoleChanged, Reach::Everything),
             (K::UserDeleted, Reach::Everything),
             (K::CategoryCreated, Reach::Everything),
+            (K::CategoryUpdated, Reach::Everything),
+            (K::QuestionMoved, Reach::IndexedPost),
             (K::BulkLoaded, Reach::Everything),
             (K::SettingsChanged, Reach::Everything),
             (K::SuggestionCreated, Reach::Nothing),

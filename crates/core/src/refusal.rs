@@ -155,6 +155,23 @@ pub enum Refusal {
     },
     /// The parent category named does not exist.
     NoSuchCategory,
+    /// A sibling category has this name already.
+    CategoryNameTaken {
+        /// The name.
+        name: String,
+    },
+    /// A category cannot go under itself or one of its descendants.
+    CategoryCycle,
+    /// A category that holds questions or categories is deleted only by merging
+    /// it into another.
+    CategoryNotEmpty {
+        /// Questions filed in it.
+        questions: i64,
+        /// Categories under it.
+        children: i64,
+    },
+    /// A category cannot be merged into itself or one of its descendants.
+    CategoryMergeIntoItself,
     /// The user does not exist, or no longer.
     NoSuchUser {
         /// The id given.
@@ -208,6 +225,10 @@ impl Refusal {
             Self::WrongPassword => "wrong_password",
             Self::CategorySlugTaken { .. } => "category_slug_taken",
             Self::NoSuchCategory => "no_such_category",
+            Self::CategoryNameTaken { .. } => "category_name_taken",
+            Self::CategoryCycle => "category_cycle",
+            Self::CategoryNotEmpty { .. } => "category_not_empty",
+            Self::CategoryMergeIntoItself => "category_merge_into_itself",
             Self::NoSuchUser { .. } => "no_such_user",
         }
     }
@@ -225,7 +246,13 @@ impl Refusal {
             Self::NoSuchOriginal { .. }
             | Self::AnswerToAnswer { .. }
             | Self::NotAnAnswerTo { .. } => RefusalClass::Invalid,
-            Self::NoSuchUser { .. } => RefusalClass::NotFound,
+            Self::NoSuchUser { .. } | Self::NoSuchCategory => RefusalClass::NotFound,
+            Self::CategorySlugTaken { .. } | Self::CategoryNameTaken { .. } => {
+                RefusalClass::Conflict
+            }
+            Self::CategoryCycle | Self::CategoryNotEmpty { .. } | Self::CategoryMergeIntoItself => {
+                RefusalClass::Invalid
+            }
             _ => RefusalClass::Forbidden,
         }
     }
@@ -342,7 +369,26 @@ impl std::fmt::Display for Refusal {
                 f,
                 "A category beside this one has the address “{slug}” already; choose another."
             ),
-            Self::NoSuchCategory => f.write_str("There is no such parent category."),
+            Self::NoSuchCategory => f.write_str("There is no such category."),
+            Self::CategoryNameTaken { name } => write!(
+                f,
+                "A category beside this one is named “{name}” already; choose another name."
+            ),
+            Self::CategoryCycle => f.write_str(
+                "A category cannot go under itself or under a category inside it; choose another parent.",
+            ),
+            Self::CategoryNotEmpty {
+                questions,
+                children,
+            } => write!(
+                f,
+                "This category holds {} and {}; choose a category to merge them into.",
+                crate::text::count(*questions, "question", "questions"),
+                crate::text::count(*children, "category", "categories")
+            ),
+            Self::CategoryMergeIntoItself => f.write_str(
+                "A category cannot be merged into itself or into a category inside it; choose another.",
+            ),
             Self::NoSuchUser { user } => write!(f, "There is no user {user}."),
         }
     }
@@ -381,6 +427,15 @@ mod tests {
             },
             Refusal::AlreadyDone,
             Refusal::PostLockedForEdits,
+            Refusal::CategoryNameTaken {
+                name: "Rust".into(),
+            },
+            Refusal::CategoryCycle,
+            Refusal::CategoryNotEmpty {
+                questions: 3,
+                children: 1,
+            },
+            Refusal::CategoryMergeIntoItself,
         ];
         for refusal in samples {
             let code = refusal.code();

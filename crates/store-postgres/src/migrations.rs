@@ -19,6 +19,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (8, include_str!("../migrations/0008_feed_positions.sql")),
     (9, include_str!("../migrations/0009_setup_tokens.sql")),
     (10, include_str!("../migrations/0010_site_settings.sql")),
+    (
+        11,
+        include_str!("../migrations/0011_category_old_slugs.sql"),
+    ),
 ];
 
 /// The advisory lock key that serialises migrations across nodes.

@@ -22,6 +22,7 @@ pub(crate) use dialect::*;
 
 mod accounts;
 mod bulk;
+mod categories;
 mod editing;
 mod feed;
 mod lead;

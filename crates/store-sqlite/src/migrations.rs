@@ -16,6 +16,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (7, include_str!("../migrations/0007_feed_positions.sql")),
     (8, include_str!("../migrations/0008_setup_tokens.sql")),
     (9, include_str!("../migrations/0009_site_settings.sql")),
+    (
+        10,
+        include_str!("../migrations/0010_category_old_slugs.sql"),
+    ),
 ];
 
 /// Applies every migration not yet applied.

@@ -48,6 +48,7 @@ pub trait Store:
     + RenderedTextStore
     + FeedStore
     + SettingsStore
+    + CategoryStore
     + Send
     + Sync
     + 'static

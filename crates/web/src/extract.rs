@@ -9,7 +9,7 @@ use crate::handlers::parse_id;
 use axum::Form;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
-use ponder_core::{CommentId, PostId, UserId};
+use ponder_core::{CategoryId, CommentId, PostId, UserId};
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
@@ -37,6 +37,13 @@ impl UrlId for CommentId {
 
 impl UrlId for UserId {
     const WHAT: &'static str = "user";
+    fn from_number(id: i64) -> Self {
+        Self(id)
+    }
+}
+
+impl UrlId for CategoryId {
+    const WHAT: &'static str = "category";
     fn from_number(id: i64) -> Self {
         Self(id)
     }

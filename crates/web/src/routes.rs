@@ -73,6 +73,16 @@ pub fn app(state: AppState) -> Router {
             get(admin_categories::show).post(admin_categories::create),
         )
         .route(
+            "/admin/categories/{id}",
+            get(admin_category::show).post(admin_category::update),
+        )
+        .route("/admin/categories/{id}/move", post(admin_category::move_to))
+        .route(
+            "/admin/categories/{id}/delete",
+            post(admin_category::delete),
+        )
+        .route("/admin/categories/{id}/order", post(admin_category::order))
+        .route(
             "/admin/settings",
             get(admin_settings::show).post(admin_settings::save.layer(post_body_limit())),
         )

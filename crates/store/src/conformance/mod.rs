@@ -21,6 +21,7 @@ use std::sync::Arc;
 
 mod accounts;
 mod bulk;
+mod categories;
 mod editing;
 mod feed;
 mod moderation;
@@ -30,6 +31,7 @@ mod votes;
 
 pub use accounts::*;
 pub use bulk::*;
+pub use categories::*;
 pub use editing::*;
 pub use feed::*;
 pub use moderation::*;
@@ -103,7 +105,11 @@ macro_rules! conformance_tests {
             tags_are_listed_by_popularity_name_and_age,
             users_are_found_by_handle_name_email_or_id,
             site_settings_are_stored_logged_and_followed,
-            members_are_counted_without_deleted_accounts
+            members_are_counted_without_deleted_accounts,
+            a_renamed_category_keeps_its_old_address,
+            a_moved_category_refuses_cycles_and_logs_its_questions,
+            siblings_are_reordered_as_given,
+            categories_are_deleted_when_empty_or_merged
         );
     };
     (@each $factory:path; $($name:ident),*) => {

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod bulk;
+mod categories;
 mod editing;
 mod feed;
 mod moderation;
@@ -15,6 +16,7 @@ mod writes;
 
 pub use accounts::AccountStore;
 pub use bulk::BulkStore;
+pub use categories::CategoryStore;
 pub use editing::EditStore;
 pub use feed::FeedStore;
 pub use moderation::ModerationStore;

@@ -21,7 +21,7 @@ use ponder_core::refusal::Refusal;
 use serde::Deserialize;
 
 /// This page's address.
-const HERE: &str = "/admin/categories";
+pub(super) const HERE: &str = "/admin/categories";
 
 /// The page with `form` (its values and messages) answering `status`.
 async fn page(
@@ -35,11 +35,17 @@ async fn page(
         .into_iter()
         .map(|option| {
             let id = CategoryId(option.id);
+            let parent = tree.get(id).and_then(|c| c.parent_id);
+            let siblings = tree.children(parent);
+            let at = siblings.iter().position(|c| c.id == id).unwrap_or_default();
             AdminCategoryRow {
                 depth: tree.path(id).len(),
                 url: tree.url(id),
                 slug: tree.get(id).map(|c| c.slug.clone()).unwrap_or_default(),
                 label: option.label,
+                id: id.0,
+                can_move_up: at > 0,
+                can_move_down: at + 1 < siblings.len(),
             }
         })
         .collect();
@@ -54,10 +60,11 @@ async fn page(
     Ok(response)
 }
 
-/// `?made=` after a category was made.
+/// `?made=` after a category was made, `?done=` after one was deleted or merged.
 #[derive(Debug, Default, Deserialize)]
 pub struct MadeParam {
     made: Option<String>,
+    done: Option<String>,
 }
 
 /// `GET /admin/categories`.
@@ -68,11 +75,14 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     require_admin(&ctx, HERE)?;
     let mut form = FormState::new();
-    if let Some(made) = query.ok().and_then(|q| q.0.made) {
+    let params = query.map(|q| q.0).unwrap_or_default();
+    if let Some(made) = params.made {
         form.success = Some(format!(
             "Made the category “{}”.",
             made.chars().take(60).collect::<String>()
         ));
+    } else if let Some(done) = params.done {
+        form.success = Some(done.chars().take(200).collect());
     }
     page(&state, &ctx, form, StatusCode::OK).await
 }

@@ -10,6 +10,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use ponder_core::CategoryId;
+use ponder_core::markdown::plain_excerpt;
 use ponder_store::QuestionFilter;
 
 /// `GET /categories`: the whole tree.
@@ -45,7 +46,7 @@ fn push_depth_first(
                 label: c.name.clone(),
                 url: tree.url(c.id),
             },
-            c.description.clone(),
+            plain_excerpt(&c.description, 200),
         ));
         push_depth_first(tree, Some(c.id), depth + 1, out);
     }
@@ -62,9 +63,13 @@ pub async fn show_category(
     let request = ListRequest::from_query(query)?;
     let tree = category_tree(&state).await?;
     let slugs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let category = tree
-        .find_by_slugs(&slugs)
-        .ok_or_else(|| AppError::NotFound("There is no such category.".to_owned()))?;
+    let Some(category) = tree.find_by_slugs(&slugs) else {
+        // An address the category had before a rename, a move or a merge.
+        return match old_address(&state, &tree, &slugs).await? {
+            Some(id) => Ok(moved_permanently(&tree.url(id))),
+            None => Err(AppError::NotFound("There is no such category.".to_owned())),
+        };
+    };
     let url = tree.url(category.id);
     if url != format!("/categories/{path}") {
         // Case or a trailing slash differs: send readers and crawlers to one URL.
@@ -95,7 +100,7 @@ pub async fn show_category(
             state.settings().name()
         )
     } else {
-        category.description.clone()
+        plain_excerpt(&category.description, 300)
     };
     let mut head = Head::new(&ctx, category.name.clone(), description);
     if request.page == 1 {
@@ -105,7 +110,8 @@ pub async fn show_category(
         head,
         crumbs,
         name: category.name.clone(),
-        description: category.description.clone(),
+        // At most 2,000 characters: microseconds to render, and the page is kept.
+        description: ponder_core::markdown::render(&category.description),
         children: tree
             .children(Some(category.id))
             .into_iter()
@@ -117,4 +123,39 @@ pub async fn show_category(
         list,
     };
     Ok(render(&page))
+}
+
+/// The deepest address a category can have; a longer path is not looked up.
+const MAX_PATH_SEGMENTS: usize = 16;
+
+/// The category an address names that uses an old segment somewhere (a category
+/// renamed, moved or merged since): each segment is a current child's, else an
+/// old one's under the category found so far. A query for each old segment, and
+/// none for a path that is too long.
+async fn old_address(
+    state: &AppState,
+    tree: &CategoryTree,
+    slugs: &[&str],
+) -> Result<Option<CategoryId>, AppError> {
+    if slugs.is_empty() || slugs.len() > MAX_PATH_SEGMENTS {
+        return Ok(None);
+    }
+    let mut parent: Option<CategoryId> = None;
+    for slug in slugs {
+        let slug = slug.to_lowercase();
+        let current = tree
+            .children(parent)
+            .into_iter()
+            .find(|c| c.slug == slug)
+            .map(|c| c.id);
+        let next = match current {
+            Some(id) => id,
+            None => match state.store.old_category_slug(parent, &slug).await? {
+                Some(id) if tree.get(id).is_some() => id,
+                _ => return Ok(None),
+            },
+        };
+        parent = Some(next);
+    }
+    Ok(parent)
 }

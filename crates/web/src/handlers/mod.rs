@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod admin_categories;
+pub mod admin_category;
 pub mod admin_settings;
 pub mod auth;
 pub mod avatars;

@@ -51,6 +51,12 @@ pub struct AdminCategoryRow {
     pub url: String,
     /// Its address segment.
     pub slug: String,
+    /// Its id, for its edit page and order buttons.
+    pub id: i64,
+    /// Whether a sibling comes before it (it can move up).
+    pub can_move_up: bool,
+    /// Whether a sibling comes after it (it can move down).
+    pub can_move_down: bool,
 }
 
 /// `/admin/categories`.
@@ -113,4 +119,26 @@ pub struct AdminSettingsPage {
     pub success: Option<String>,
     /// A message that a section was refused.
     pub problem: Option<String>,
+}
+
+/// `/admin/categories/{id}`: one category's rename, move and deletion forms.
+#[derive(Template)]
+#[template(path = "admin/category.html")]
+pub struct AdminCategoryPage {
+    /// Head.
+    pub head: Head,
+    /// Its id.
+    pub id: i64,
+    /// Its path: "History › Modern".
+    pub label: String,
+    /// Its page.
+    pub url: String,
+    /// "3 questions" filed in it.
+    pub questions: String,
+    /// Where it can go (every category but itself).
+    pub parents: Vec<CategoryOption>,
+    /// What it can merge into (every category but itself).
+    pub targets: Vec<CategoryOption>,
+    /// The forms' values and messages (name, slug, description; parent; into).
+    pub form: crate::forms::FormState,
 }

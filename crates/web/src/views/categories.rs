@@ -24,7 +24,7 @@ pub struct CategoryPage {
     /// Its name.
     pub name: String,
     /// Its description.
-    pub description: String,
+    pub description: ponder_core::markdown::SafeHtml,
     /// Its children.
     pub children: Vec<Link>,
     /// Its questions and its descendants'.

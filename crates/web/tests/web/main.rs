@@ -28,6 +28,7 @@ macro_rules! on_both_databases {
 
 mod accounts;
 mod admin_categories;
+mod admin_category;
 mod admin_settings;
 mod caching;
 mod hardening;

@@ -1,0 +1,3 @@
+//! Changes to the category tree (see the shared source).
+
+include!("../../store-sql/categories.rs");
