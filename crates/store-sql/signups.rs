@@ -4,7 +4,9 @@
 
 use crate::{Backend, db_error};
 use ponder_core::mail_allowance::{DAY, MailAllowance, MailsSent};
-use ponder_store::{NewSignup, NewUser, PendingSignup, PostBody, Role, StoreResult, User};
+use ponder_store::{
+    NewSignup, NewUser, PendingSignup, PostBody, Role, StoreError, StoreResult, User,
+};
 
 /// How many administrators (not deleted) the site has.
 const ADMINISTRATORS: &str =
@@ -53,7 +55,7 @@ impl ponder_store::SignupStore for Backend {
         self.count();
         sqlx::query(
             "INSERT INTO signups (token_hash, handle, email, password_hash, next_path, \
-             created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             created_at, expires_at, invitation_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(&signup.token_hash)
         .bind(&signup.handle)
@@ -62,6 +64,7 @@ impl ponder_store::SignupStore for Backend {
         .bind(&signup.next_path)
         .bind(signup.created_at)
         .bind(signup.expires_at)
+        .bind(&signup.invitation_hash)
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
@@ -75,19 +78,23 @@ impl ponder_store::SignupStore for Backend {
         now: i64,
     ) -> StoreResult<Option<PendingSignup>> {
         self.count();
-        let found: Option<(String, String, String)> = sqlx::query_as(
-            "SELECT handle, email, next_path FROM signups WHERE token_hash = $1 AND expires_at > $2",
+        let found: Option<(String, String, String, bool)> = sqlx::query_as(
+            "SELECT handle, email, next_path, invitation_hash IS NOT NULL FROM signups \
+             WHERE token_hash = $1 AND expires_at > $2",
         )
         .bind(token_hash)
         .bind(now)
         .fetch_optional(&self.writer)
         .await
         .map_err(db_error)?;
-        Ok(found.map(|(handle, email, next_path)| PendingSignup {
-            handle,
-            email,
-            next_path,
-        }))
+        Ok(
+            found.map(|(handle, email, next_path, invited)| PendingSignup {
+                handle,
+                email,
+                next_path,
+                invited,
+            }),
+        )
     }
 
     async fn finish_signup(
@@ -100,18 +107,37 @@ impl ponder_store::SignupStore for Backend {
         self.count();
         // Removing it first claims it: a second opening of the link finds nothing,
         // or (PostgreSQL) waits for this transaction and then finds nothing.
-        let found: Option<(String, String)> = sqlx::query_as(
+        let found: Option<(String, String, Option<String>)> = sqlx::query_as(
             "DELETE FROM signups WHERE token_hash = $1 AND expires_at > $2 \
-             RETURNING email, password_hash",
+             RETURNING email, password_hash, invitation_hash",
         )
         .bind(token_hash)
         .bind(now)
         .fetch_optional(&mut *tx)
         .await
         .map_err(db_error)?;
-        let Some((email, password_hash)) = found else {
+        let Some((email, password_hash, invitation)) = found else {
             return Ok(None);
         };
+        if let Some(invitation) = invitation {
+            // Used up here, in the transaction that makes the account, so racing
+            // sign-ups cannot take more than it allows; refused, nothing changes.
+            self.count();
+            let used = sqlx::query(
+                "UPDATE invitations SET uses = uses + 1 WHERE token_hash = $1 \
+                 AND uses < max_uses AND expires_at > $2 AND revoked_at IS NULL",
+            )
+            .bind(&invitation)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            if used.rows_affected() == 0 {
+                return Err(StoreError::Refused(
+                    ponder_core::refusal::Refusal::InvitationNotValid,
+                ));
+            }
+        }
         let new = NewUser {
             handle: handle.to_owned(),
             display_name: handle.to_owned(),

@@ -172,6 +172,8 @@ pub enum Refusal {
     },
     /// A category cannot be merged into itself or one of its descendants.
     CategoryMergeIntoItself,
+    /// The invitation is used up, expired or withdrawn.
+    InvitationNotValid,
     /// The user does not exist, or no longer.
     NoSuchUser {
         /// The id given.
@@ -229,6 +231,7 @@ impl Refusal {
             Self::CategoryCycle => "category_cycle",
             Self::CategoryNotEmpty { .. } => "category_not_empty",
             Self::CategoryMergeIntoItself => "category_merge_into_itself",
+            Self::InvitationNotValid => "invitation_not_valid",
             Self::NoSuchUser { .. } => "no_such_user",
         }
     }
@@ -389,6 +392,9 @@ impl std::fmt::Display for Refusal {
             Self::CategoryMergeIntoItself => f.write_str(
                 "A category cannot be merged into itself or into a category inside it; choose another.",
             ),
+            Self::InvitationNotValid => f.write_str(
+                "This invitation no longer works: it was used up, it expired, or it was withdrawn. Ask for a new one.",
+            ),
             Self::NoSuchUser { user } => write!(f, "There is no user {user}."),
         }
     }
@@ -436,6 +442,7 @@ mod tests {
                 children: 1,
             },
             Refusal::CategoryMergeIntoItself,
+            Refusal::InvitationNotValid,
         ];
         for refusal in samples {
             let code = refusal.code();

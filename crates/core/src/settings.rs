@@ -246,6 +246,14 @@ pub const ALL: &[Setting] = &[
         "",
     ),
     setting(
+        Group::Registration,
+        "registration.invite_reputation",
+        "Members who invite",
+        "Members with at least this reputation may make invitation links; 0 leaves it to administrators.",
+        number(0, 1_000_000),
+        "0",
+    ),
+    setting(
         Group::Launch,
         "launch.mode",
         "Launch mode",

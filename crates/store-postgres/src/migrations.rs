@@ -23,6 +23,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         11,
         include_str!("../migrations/0011_category_old_slugs.sql"),
     ),
+    (12, include_str!("../migrations/0012_invitations.sql")),
 ];
 
 /// The advisory lock key that serialises migrations across nodes.

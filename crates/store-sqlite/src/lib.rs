@@ -25,6 +25,7 @@ mod bulk;
 mod categories;
 mod editing;
 mod feed;
+mod invitations;
 mod lead;
 mod migrations;
 mod moderation;

@@ -20,6 +20,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         10,
         include_str!("../migrations/0010_category_old_slugs.sql"),
     ),
+    (11, include_str!("../migrations/0011_invitations.sql")),
 ];
 
 /// Applies every migration not yet applied.

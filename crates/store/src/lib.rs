@@ -49,6 +49,7 @@ pub trait Store:
     + FeedStore
     + SettingsStore
     + CategoryStore
+    + InvitationStore
     + Send
     + Sync
     + 'static

@@ -83,6 +83,11 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/admin/categories/{id}/order", post(admin_category::order))
         .route(
+            "/invitations",
+            get(invitations::show).post(invitations::create),
+        )
+        .route("/invitations/{id}/revoke", post(invitations::revoke))
+        .route(
             "/admin/settings",
             get(admin_settings::show).post(admin_settings::save.layer(post_body_limit())),
         )

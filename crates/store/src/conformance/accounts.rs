@@ -479,6 +479,7 @@ pub(crate) fn signup(token_hash: &str, handle: &str, email: &str, created: i64) 
         next_path: "/questions".into(),
         created_at: created,
         expires_at: created + 3 * 86_400,
+        invitation_hash: None,
     }
 }
 
@@ -504,6 +505,7 @@ pub async fn a_signup_link_makes_one_account(store: Arc<dyn Store>) {
             handle: "ann".into(),
             email: "Ann@Example.org".into(),
             next_path: "/questions".into(),
+            invited: false,
         })
     );
     // Opened after the handle was taken: refused, and the link still works.

@@ -24,6 +24,7 @@ mod bulk;
 mod categories;
 mod editing;
 mod feed;
+mod invitations;
 mod moderation;
 mod posts;
 mod settings;
@@ -34,6 +35,7 @@ pub use bulk::*;
 pub use categories::*;
 pub use editing::*;
 pub use feed::*;
+pub use invitations::*;
 pub use moderation::*;
 pub use posts::*;
 pub use settings::*;
@@ -109,7 +111,9 @@ macro_rules! conformance_tests {
             a_renamed_category_keeps_its_old_address,
             a_moved_category_refuses_cycles_and_logs_its_questions,
             siblings_are_reordered_as_given,
-            categories_are_deleted_when_empty_or_merged
+            categories_are_deleted_when_empty_or_merged,
+            invitations_make_as_many_accounts_as_they_allow,
+            racing_signups_use_an_invitation_once
         );
     };
     (@each $factory:path; $($name:ident),*) => {

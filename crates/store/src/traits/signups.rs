@@ -28,8 +28,10 @@ pub trait SignupStore: Send + Sync {
     /// Makes the account of the sign-up whose token has this hash, under `handle`
     /// (the one asked for, or another if it was taken meanwhile), with its email
     /// verified, and removes the sign-up: one transaction, so a link makes one
-    /// account at most. `None` if the link no longer works at `now`;
-    /// [`StoreError::Conflict`] if the handle or the address has an account by now.
+    /// account at most. A sign-up made with an invitation uses it up there, and
+    /// is refused (`InvitationNotValid`, the sign-up kept) if it no longer works.
+    /// `None` if the link no longer works at `now`; [`StoreError::Conflict`] if
+    /// the handle or the address has an account by now.
     async fn finish_signup(
         &self,
         token_hash: &str,

@@ -222,6 +222,9 @@ pub struct NewSignup {
     pub created_at: Timestamp,
     /// When its link stops working.
     pub expires_at: Timestamp,
+    /// The hash of the invitation it was made with, which making the account
+    /// uses up (a site whose registration is by invitation).
+    pub invitation_hash: Option<String>,
 }
 
 /// A sign-up found by its token: what the finishing page shows.
@@ -233,6 +236,8 @@ pub struct PendingSignup {
     pub email: String,
     /// The local path to go to once the account is made.
     pub next_path: String,
+    /// Whether it was made with an invitation.
+    pub invited: bool,
 }
 
 /// An uploaded avatar image.

@@ -154,6 +154,8 @@ pub struct SignupRequest {
     pub password_hash: String,
     /// The local path to go to once the account is made.
     pub next_path: String,
+    /// The hash of the invitation it came with (registration by invitation).
+    pub invitation_hash: Option<String>,
 }
 
 /// Makes a pending sign-up and mails its link to its address, if the address's
@@ -172,6 +174,7 @@ pub async fn mail_signup_link(state: &AppState, request: SignupRequest) -> Resul
                 next_path: request.next_path,
                 created_at: at,
                 expires_at: at + SIGNUP.lifetime,
+                invitation_hash: request.invitation_hash,
             },
             MailAllowance::default(),
         )

@@ -13,6 +13,7 @@ pub mod editing;
 pub mod email;
 pub mod health;
 pub mod help;
+pub mod invitations;
 pub mod moderation;
 pub mod posting;
 pub mod questions;

@@ -9,7 +9,7 @@
 //! follows links makes nothing); an address with an account gets a note saying
 //! so, with a link to choose a new password.
 
-use super::auth::{NextParam, next_of, safe_next, see_other, start_session};
+use super::auth::{safe_next, see_other, start_session};
 use super::client_ip::{ClientIp, UserAgent};
 use super::email::{SignupRequest, TokenParam, mail_account_exists, mail_signup_link, token_of};
 use crate::AppState;
@@ -25,6 +25,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use ponder_core::accounts::{validate_email, validate_handle, validate_password};
+use ponder_core::refusal::Refusal;
 use ponder_core::time::now;
 use ponder_store::StoreError;
 use serde::Deserialize;
@@ -104,21 +105,9 @@ pub(super) fn check_account_fields(
     }
 }
 
-/// The page that says nobody can sign up now, when the site's registration is
-/// closed or by invitation; `None` while it is open.
-fn registration_refusal(ctx: &Ctx) -> Option<Response> {
-    let (heading, message) = match ctx.settings.settings.registration() {
-        "closed" => (
-            "Sign-up is closed",
-            "This site is not taking new members at the moment.",
-        ),
-        "invitation" => (
-            "Sign-up is by invitation",
-            "Joining this site takes an invitation link. Ask the people who run it, or a member, for one.",
-        ),
-        _ => return None,
-    };
-    Some(notice(
+/// A page saying why nobody can sign up here now.
+fn refusal_page(ctx: &Ctx, heading: &str, message: &str) -> Response {
+    notice(
         ctx,
         StatusCode::FORBIDDEN,
         heading,
@@ -127,7 +116,51 @@ fn registration_refusal(ctx: &Ctx) -> Option<Response> {
             label: "Go to the home page".into(),
             url: "/".into(),
         },
-    ))
+    )
+}
+
+/// Whether a sign-up may go ahead under the site's registration mode: open, it
+/// may (`Ok(None)`); by invitation, only with a working invitation (`Ok(Some)`,
+/// its hash); closed, never. `Err` is the page that says why not.
+async fn admission(
+    state: &AppState,
+    ctx: &Ctx,
+    invite: &str,
+) -> Result<Result<Option<String>, Response>, AppError> {
+    match ctx.settings.settings.registration() {
+        "open" => Ok(Ok(None)),
+        "invitation" => {
+            let token = invite.trim();
+            if token.is_empty() {
+                return Ok(Err(refusal_page(
+                    ctx,
+                    "Sign-up is by invitation",
+                    "Joining this site takes an invitation link. Ask the people who run it, or a member, for one.",
+                )));
+            }
+            let hash = sha256_hex(token);
+            let works = crate::auth::tokens::is_token_shaped(token)
+                && state
+                    .store
+                    .invitation(&hash)
+                    .await?
+                    .is_some_and(|i| i.works_at(now()));
+            if works {
+                Ok(Ok(Some(hash)))
+            } else {
+                Ok(Err(refusal_page(
+                    ctx,
+                    "This invitation does not work",
+                    &Refusal::InvitationNotValid.to_string(),
+                )))
+            }
+        }
+        _ => Ok(Err(refusal_page(
+            ctx,
+            "Sign-up is closed",
+            "This site is not taking new members at the moment.",
+        ))),
+    }
 }
 
 /// The message beside the email field when the site takes only some domains.
@@ -141,16 +174,32 @@ fn domain_refusal(ctx: &Ctx, email: &str) -> Option<String> {
     })
 }
 
-/// `GET /signup`.
-pub async fn signup_form(ctx: Ctx, query: Result<Query<NextParam>, QueryRejection>) -> Response {
-    let next = next_of(&query);
+/// `?next=&invite=` of the sign-up form.
+#[derive(Debug, Default, Deserialize)]
+pub struct SignupParams {
+    next: Option<String>,
+    invite: Option<String>,
+}
+
+/// `GET /signup[?invite=]`.
+pub async fn signup_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    query: Result<Query<SignupParams>, QueryRejection>,
+) -> Result<Response, AppError> {
+    let params = query.map(|q| q.0).unwrap_or_default();
+    let next = safe_next(params.next.as_deref());
     if ctx.viewer.is_some() {
-        return see_other(&next, None);
+        return Ok(see_other(&next, None));
     }
-    if let Some(refusal) = registration_refusal(&ctx) {
-        return refusal;
+    let invite = params.invite.unwrap_or_default();
+    if let Err(refusal) = admission(&state, &ctx, &invite).await? {
+        return Ok(refusal);
     }
-    signup_page(&ctx, FormState::new().with("next", next), StatusCode::OK)
+    let form = FormState::new()
+        .with("next", next)
+        .with("invite", invite.trim());
+    Ok(signup_page(&ctx, form, StatusCode::OK))
 }
 
 /// The sign-up form as posted. Every field defaults to empty, so a missing field
@@ -163,6 +212,7 @@ pub struct SignupForm {
     email: String,
     password: String,
     next: String,
+    invite: String,
 }
 
 /// `POST /signup`: checks the form and answers "check your inbox"; the address is
@@ -174,15 +224,17 @@ pub async fn signup(
     form: CsrfForm<SignupForm>,
 ) -> Result<Response, AppError> {
     let input = form.checked()?;
-    if let Some(refusal) = registration_refusal(&ctx) {
-        return Ok(refusal);
-    }
+    let invitation_hash = match admission(&state, &ctx, &input.invite).await? {
+        Ok(hash) => hash,
+        Err(refusal) => return Ok(refusal),
+    };
     state.limits().check_signup(&ip)?;
     let next = safe_next(Some(&input.next));
     let mut form = FormState::new()
         .with("handle", input.handle.trim())
         .with("email", input.email.trim())
-        .with("next", next.clone());
+        .with("next", next.clone())
+        .with("invite", input.invite.trim());
     let Some((handle, email)) =
         check_account_fields(&mut form, &input.handle, &input.email, &input.password)
     else {
@@ -206,6 +258,7 @@ pub async fn signup(
             email: email.clone(),
             password_hash,
             next_path: next,
+            invitation_hash,
         },
     ));
     Ok(nothing_stale(notice(
@@ -280,9 +333,6 @@ pub async fn finish(
     form: CsrfForm<FinishForm>,
 ) -> Result<Response, AppError> {
     let input = form.checked()?;
-    if let Some(refusal) = registration_refusal(&ctx) {
-        return Ok(refusal);
-    }
     let token = input.token.trim();
     if !crate::auth::tokens::is_token_shaped(token) {
         return Ok(dead_link(&ctx));
@@ -291,6 +341,24 @@ pub async fn finish(
     let Some(pending) = state.store.pending_signup(&token_hash, now()).await? else {
         return Ok(dead_link(&ctx));
     };
+    // Registration may have closed, or become by invitation, since the link went.
+    match ctx.settings.settings.registration() {
+        "closed" => {
+            return Ok(refusal_page(
+                &ctx,
+                "Sign-up is closed",
+                "This site is not taking new members at the moment.",
+            ));
+        }
+        "invitation" if !pending.invited => {
+            return Ok(refusal_page(
+                &ctx,
+                "Sign-up is by invitation",
+                "Joining this site now takes an invitation link. Ask the people who run it, or a member, for one.",
+            ));
+        }
+        _ => {}
+    }
     // The domains may have changed since the link was sent.
     if let Some(message) = domain_refusal(&ctx, &pending.email) {
         return Ok(notice(
@@ -335,6 +403,18 @@ pub async fn finish(
         Err(StoreError::Conflict { .. }) => {
             form.error("handle", "that handle was taken meanwhile; choose another");
             return Ok(finish_page(&ctx, form, StatusCode::CONFLICT));
+        }
+        Err(StoreError::Refused(refusal @ Refusal::InvitationNotValid)) => {
+            return Ok(notice(
+                &ctx,
+                StatusCode::CONFLICT,
+                "This invitation no longer works",
+                &refusal.to_string(),
+                Link {
+                    label: "Go to the home page".into(),
+                    url: "/".into(),
+                },
+            ));
         }
         Err(other) => return Err(other.into()),
     };

@@ -142,3 +142,37 @@ pub struct AdminCategoryPage {
     /// The forms' values and messages (name, slug, description; parent; into).
     pub form: crate::forms::FormState,
 }
+
+/// One invitation in the list.
+pub struct InvitationRow {
+    /// Its id.
+    pub id: i64,
+    /// Its maker's handle.
+    pub maker: String,
+    /// Whom it is for.
+    pub note: String,
+    /// "2 of 5 uses".
+    pub uses: String,
+    /// When it expires.
+    pub expires: Moment,
+    /// `works`, `used up`, `expired` or `withdrawn`.
+    pub state: &'static str,
+}
+
+/// `/invitations`.
+#[derive(Template)]
+#[template(path = "admin/invitations.html")]
+pub struct InvitationsPage {
+    /// Head.
+    pub head: Head,
+    /// The invitations, newest first.
+    pub rows: Vec<InvitationRow>,
+    /// Whether the list is everyone's (an administrator's view).
+    pub everyone: bool,
+    /// The link just made, shown once.
+    pub link: Option<String>,
+    /// The registration mode now.
+    pub registration: String,
+    /// The form's values and messages.
+    pub form: crate::forms::FormState,
+}

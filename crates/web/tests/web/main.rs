@@ -33,6 +33,7 @@ mod admin_settings;
 mod caching;
 mod hardening;
 mod imported;
+mod invitations;
 mod moderation;
 mod pages;
 mod posting;

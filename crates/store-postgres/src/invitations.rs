@@ -1,0 +1,3 @@
+//! Invitation links (see the shared source).
+
+include!("../../store-sql/invitations.rs");
