@@ -1,15 +1,16 @@
 // Accounts, shared by both backends: log-in records, sessions, profile changes, roles, deletion, mailed
 // tokens and avatars.
 
-use crate::{Backend, Cols, Db, DbArgs, db_error};
-use ponder_core::UserId;
+use crate::{Backend, Cols, Db, DbArgs, bind_ids, db_error};
 use ponder_core::changes::ChangeKind;
 use ponder_core::paging::PER_PAGE;
+use ponder_core::{PostId, UserId};
 use ponder_store::rows;
 use ponder_store::user_columns;
 use ponder_store::{
-    Avatar, LoginRecord, NewEmailToken, NewSession, Page, ProfileEdit, Role, SessionInfo,
-    StoreError, StoreResult, TokenPurpose, User,
+    Avatar, LoginRecord, NewEmailToken, NewSession, Page, PersonalComment, PersonalData,
+    PersonalPost, PersonalVote, ProfileEdit, Role, SessionInfo, StoreError, StoreResult,
+    TokenPurpose, User, UserActivity,
 };
 
 /// The users a search finds: the id bound as `$1`, or handle, name or email
@@ -82,6 +83,46 @@ impl Backend {
         .await
         .map_err(db_error)?;
         Ok(())
+    }
+}
+
+impl Backend {
+    /// Removes a person's data from their account inside `tx`, keeping the row
+    /// (their posts stay under a deleted-user name) and ending their sessions.
+    async fn anonymise_user(
+        &self,
+        tx: &mut crate::writes::Tx<'static>,
+        user: UserId,
+        at: i64,
+    ) -> StoreResult<()> {
+        self.count();
+        let done = sqlx::query(
+            "UPDATE users SET handle = 'deleted-user-' || id, display_name = 'user' || id, \
+             email = NULL, email_verified_at = NULL, password_hash = NULL, about_markdown = '', \
+             about_html = '', deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL",
+        )
+        .bind(user.0)
+        .bind(at)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::not_found(format!("user {user}")));
+        }
+        for sql in [
+            "DELETE FROM sessions WHERE user_id = $1",
+            "DELETE FROM avatars WHERE user_id = $1",
+            "UPDATE email_tokens SET used_at = coalesce(used_at, 0) WHERE user_id = $1",
+        ] {
+            self.count();
+            sqlx::query(sql)
+                .bind(user.0)
+                .execute(&mut **tx)
+                .await
+                .map_err(db_error)?;
+        }
+        self.log_change_at(tx, ChangeKind::UserDeleted, user.0, at)
+            .await
     }
 }
 
@@ -299,13 +340,51 @@ impl ponder_store::AccountStore for Backend {
     }
 
     async fn set_role(&self, user: UserId, role: Role) -> StoreResult<()> {
-        self.update_user(
-            user,
-            "UPDATE users SET role = $2 WHERE id = $1 AND deleted_at IS NULL",
-            |q| q.bind(role.as_str()),
-            ChangeKind::UserRoleChanged,
-        )
-        .await
+        let mut tx = self.begin().await?;
+        // Role changes queue here (PostgreSQL), so that two administrators
+        // demoting each other at once cannot leave the site with none.
+        self.count();
+        sqlx::query(lock_text!())
+            .bind("ponder.roles")
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if role != Role::Admin {
+            self.count();
+            let (others,): (i64,) = sqlx::query_as(
+                "SELECT count(*) FROM users WHERE role = 'admin' AND deleted_at IS NULL AND id <> $1",
+            )
+            .bind(user.0)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            self.count();
+            let (is_admin,): (i64,) = sqlx::query_as(
+                "SELECT count(*) FROM users WHERE id = $1 AND role = 'admin' AND deleted_at IS NULL",
+            )
+            .bind(user.0)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            if is_admin > 0 && others == 0 {
+                return Err(StoreError::Refused(
+                    ponder_core::refusal::Refusal::LastAdministrator,
+                ));
+            }
+        }
+        self.count();
+        let done = sqlx::query("UPDATE users SET role = $2 WHERE id = $1 AND deleted_at IS NULL")
+            .bind(user.0)
+            .bind(role.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::not_found(format!("user {user}")));
+        }
+        self.log_change(&mut tx, ChangeKind::UserRoleChanged, user.0)
+            .await?;
+        self.commit(tx).await
     }
 
     async fn set_email_verified(&self, user: UserId, at: i64) -> StoreResult<()> {
@@ -319,36 +398,167 @@ impl ponder_store::AccountStore for Backend {
     }
 
     async fn delete_user(&self, user: UserId, at: i64) -> StoreResult<()> {
-        let mut tx = self.writer.begin().await.map_err(db_error)?;
+        let mut tx = self.begin().await?;
+        self.anonymise_user(&mut tx, user, at).await?;
+        self.commit(tx).await
+    }
+
+    async fn delete_user_with_content(
+        &self,
+        user: UserId,
+        moderator: UserId,
+        at: i64,
+    ) -> StoreResult<(i64, i64)> {
+        let mut tx = self.begin().await?;
         self.count();
-        let done = sqlx::query(
-            "UPDATE users SET handle = 'deleted-user-' || id, display_name = 'user' || id, \
-             email = NULL, email_verified_at = NULL, password_hash = NULL, about_markdown = '', \
-             about_html = '', deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL",
+        let posts: Vec<(i64,)> = sqlx::query_as(
+            "SELECT id FROM posts WHERE author_id = $1 AND deleted_at IS NULL ORDER BY id",
+        )
+        .bind(user.0)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        for (post,) in &posts {
+            self.apply_deleted(&mut tx, PostId(*post), true, at).await?;
+        }
+        // A moderator's deletion, which the author could not undo anyway.
+        self.count();
+        sqlx::query(
+            "UPDATE posts SET deleted_by = $2, deleted_by_moderator = 1, \
+             deletion_reason = 'account deleted with its content' \
+             WHERE author_id = $1 AND deleted_at = $3",
+        )
+        .bind(user.0)
+        .bind(moderator.0)
+        .bind(at)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        self.count();
+        let comments = sqlx::query(
+            "UPDATE comments SET deleted_at = $2 WHERE author_id = $1 AND deleted_at IS NULL",
         )
         .bind(user.0)
         .bind(at)
         .execute(&mut *tx)
         .await
+        .map_err(db_error)?
+        .rows_affected();
+        // The account's deletion below reaches every page (names change), so the
+        // threads these comments were on need no entry of their own.
+        self.anonymise_user(&mut tx, user, at).await?;
+        self.commit(tx).await?;
+        Ok((posts.len() as i64, comments as i64))
+    }
+
+    async fn user_activity(&self, users: &[UserId]) -> StoreResult<Vec<UserActivity>> {
+        if users.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.count();
+        let rows: Vec<(i64, Option<i64>, i64, i64, i64)> = bind_ids(
+            sqlx::query_as(concat!(
+                "SELECT u.id, \
+                 (SELECT max(coalesce(s.last_seen_at, s.created_at)) FROM sessions s WHERE s.user_id = u.id), \
+                 (SELECT count(*) FROM posts p WHERE p.author_id = u.id AND p.deleted_at IS NULL), \
+                 (SELECT count(*) FROM flags f WHERE f.post_id IN (SELECT id FROM posts WHERE author_id = u.id) \
+                    OR f.comment_id IN (SELECT id FROM comments WHERE author_id = u.id)), \
+                 (SELECT count(*) FROM moderation_log m WHERE m.action = 'suspend' \
+                    AND m.target_kind = 'user' AND m.target_id = u.id) \
+                 FROM users u WHERE u.id IN (",
+                id_list!(),
+                ")"
+            )),
+            users.iter().map(|u| u.0).collect(),
+        )
+        .fetch_all(&self.readers)
+        .await
         .map_err(db_error)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::not_found(format!("user {user}")));
-        }
-        for sql in [
-            "DELETE FROM sessions WHERE user_id = $1",
-            "DELETE FROM avatars WHERE user_id = $1",
-            "UPDATE email_tokens SET used_at = coalesce(used_at, 0) WHERE user_id = $1",
-        ] {
-            self.count();
-            sqlx::query(sql)
-                .bind(user.0)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-        }
-        self.log_change_at(&mut tx, ChangeKind::UserDeleted, user.0, at)
-            .await?;
-        tx.commit().await.map_err(db_error)
+        Ok(rows
+            .into_iter()
+            .map(|(id, last_seen, posts, flags, suspensions)| UserActivity {
+                user: UserId(id),
+                last_seen,
+                posts,
+                flags,
+                suspensions,
+            })
+            .collect())
+    }
+
+    async fn personal_data(&self, user: UserId) -> StoreResult<PersonalData> {
+        // One snapshot, so the three lists agree.
+        let mut tx = self.begin_snapshot().await?;
+        self.count();
+        type PostRow = (
+            i64,
+            String,
+            Option<i64>,
+            Option<String>,
+            String,
+            i64,
+            Option<i64>,
+        );
+        let posts: Vec<PostRow> = sqlx::query_as(
+            "SELECT p.id, p.kind, p.parent_id, p.title, b.body_markdown, p.created_at, p.deleted_at \
+             FROM posts p JOIN post_bodies b ON b.post_id = p.id WHERE p.author_id = $1 ORDER BY p.id",
+        )
+        .bind(user.0)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        self.count();
+        let comments: Vec<(i64, i64, String, i64)> = sqlx::query_as(
+            "SELECT id, post_id, body_markdown, created_at FROM comments \
+             WHERE author_id = $1 AND deleted_at IS NULL ORDER BY id",
+        )
+        .bind(user.0)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        self.count();
+        let votes: Vec<(i64, i64, i64)> = sqlx::query_as(
+            "SELECT post_id, value, created_at FROM votes WHERE user_id = $1 ORDER BY id",
+        )
+        .bind(user.0)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        Ok(PersonalData {
+            posts: posts
+                .into_iter()
+                .map(
+                    |(id, kind, question_id, title, body_markdown, created_at, deleted_at)| {
+                        PersonalPost {
+                            id,
+                            kind,
+                            question_id,
+                            title,
+                            body_markdown,
+                            created_at,
+                            deleted_at,
+                        }
+                    },
+                )
+                .collect(),
+            comments: comments
+                .into_iter()
+                .map(|(id, post_id, body_markdown, created_at)| PersonalComment {
+                    id,
+                    post_id,
+                    body_markdown,
+                    created_at,
+                })
+                .collect(),
+            votes: votes
+                .into_iter()
+                .map(|(post_id, value, created_at)| PersonalVote {
+                    post_id,
+                    value,
+                    created_at,
+                })
+                .collect(),
+        })
     }
 
     async fn list_users(&self, page: u32) -> StoreResult<Page<User>> {

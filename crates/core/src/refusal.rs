@@ -67,8 +67,6 @@ pub enum Refusal {
     SuspendedCannotAnswer,
     /// Moderators are not suspended; their role changes first.
     ModeratorNotSuspended,
-    /// Administrators keep their role through the web.
-    AdministratorRoleFixed,
     /// Votes go on others' posts only.
     OwnPostVote,
     /// Votes go on others' comments only.
@@ -174,6 +172,11 @@ pub enum Refusal {
     CategoryMergeIntoItself,
     /// The invitation is used up, expired or withdrawn.
     InvitationNotValid,
+    /// A site keeps at least one administrator.
+    LastAdministrator,
+    /// An administrator's account is deleted only once it is an administrator's
+    /// no longer.
+    AdministratorNotDeleted,
     /// The user does not exist, or no longer.
     NoSuchUser {
         /// The id given.
@@ -195,7 +198,6 @@ impl Refusal {
             Self::OwnSuggestion => "own_suggestion",
             Self::Suspended { .. } | Self::SuspendedCannotAnswer => "account_suspended",
             Self::ModeratorNotSuspended => "moderator_not_suspended",
-            Self::AdministratorRoleFixed => "administrator_role_fixed",
             Self::OwnPostVote => "own_post_vote",
             Self::OwnCommentVote => "own_comment_vote",
             Self::OwnPostFlag => "own_post_flag",
@@ -232,6 +234,8 @@ impl Refusal {
             Self::CategoryNotEmpty { .. } => "category_not_empty",
             Self::CategoryMergeIntoItself => "category_merge_into_itself",
             Self::InvitationNotValid => "invitation_not_valid",
+            Self::LastAdministrator => "last_administrator",
+            Self::AdministratorNotDeleted => "administrator_not_deleted",
             Self::NoSuchUser { .. } => "no_such_user",
         }
     }
@@ -256,6 +260,7 @@ impl Refusal {
             Self::CategoryCycle | Self::CategoryNotEmpty { .. } | Self::CategoryMergeIntoItself => {
                 RefusalClass::Invalid
             }
+            Self::InvitationNotValid | Self::LastAdministrator => RefusalClass::Conflict,
             _ => RefusalClass::Forbidden,
         }
     }
@@ -306,9 +311,6 @@ impl std::fmt::Display for Refusal {
             }
             Self::ModeratorNotSuspended => f.write_str(
                 "Moderators are not suspended; an administrator can change their role first.",
-            ),
-            Self::AdministratorRoleFixed => f.write_str(
-                "Administrators keep their role; change it from the command line.",
             ),
             Self::OwnPostVote => f.write_str("You cannot vote on your own post."),
             Self::OwnCommentVote => f.write_str("You cannot vote on your own comment."),
@@ -392,6 +394,12 @@ impl std::fmt::Display for Refusal {
             Self::CategoryMergeIntoItself => f.write_str(
                 "A category cannot be merged into itself or into a category inside it; choose another.",
             ),
+            Self::LastAdministrator => f.write_str(
+                "This is the site's last administrator; make another administrator first.",
+            ),
+            Self::AdministratorNotDeleted => f.write_str(
+                "An administrator's account cannot be deleted here; change its role first.",
+            ),
             Self::InvitationNotValid => f.write_str(
                 "This invitation no longer works: it was used up, it expired, or it was withdrawn. Ask for a new one.",
             ),
@@ -443,6 +451,8 @@ mod tests {
             },
             Refusal::CategoryMergeIntoItself,
             Refusal::InvitationNotValid,
+            Refusal::LastAdministrator,
+            Refusal::AdministratorNotDeleted,
         ];
         for refusal in samples {
             let code = refusal.code();
@@ -454,6 +464,43 @@ mod tests {
             assert!(sentence.ends_with('.'), "{sentence}");
             assert!(sentence.starts_with(char::is_uppercase), "{sentence}");
         }
+    }
+
+    #[test]
+    fn administration_refusals_have_the_status_of_their_kind() {
+        for (refusal, class) in [
+            (Refusal::NoSuchCategory, RefusalClass::NotFound),
+            (
+                Refusal::CategorySlugTaken { slug: "a".into() },
+                RefusalClass::Conflict,
+            ),
+            (
+                Refusal::CategoryNameTaken { name: "A".into() },
+                RefusalClass::Conflict,
+            ),
+            (Refusal::CategoryCycle, RefusalClass::Invalid),
+            (
+                Refusal::CategoryNotEmpty {
+                    questions: 1,
+                    children: 0,
+                },
+                RefusalClass::Invalid,
+            ),
+            (Refusal::CategoryMergeIntoItself, RefusalClass::Invalid),
+            (Refusal::InvitationNotValid, RefusalClass::Conflict),
+            (Refusal::LastAdministrator, RefusalClass::Conflict),
+            (Refusal::AdministratorNotDeleted, RefusalClass::Forbidden),
+        ] {
+            assert_eq!(refusal.class(), class, "{refusal}");
+        }
+        assert_eq!(
+            Refusal::CategoryNotEmpty {
+                questions: 1,
+                children: 2
+            }
+            .to_string(),
+            "This category holds 1 question and 2 categories; choose a category to merge them into."
+        );
     }
 
     #[test]

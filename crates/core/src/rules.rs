@@ -34,17 +34,6 @@ impl Role {
         }
     }
 
-    /// Whether an administrator may make a holder of this role a moderator.
-    pub fn promotable(self) -> bool {
-        self == Self::User
-    }
-
-    /// Whether an administrator may make a holder of this role a plain user again
-    /// (administrators keep their role through the web).
-    pub fn demotable(self) -> bool {
-        self == Self::Moderator
-    }
-
     /// Whether the role moderates: moderators and administrators.
     pub fn moderates(self) -> bool {
         matches!(self, Self::Moderator | Self::Admin)
@@ -368,9 +357,7 @@ mod tests {
         }
         assert!("root".parse::<Role>().is_err());
         assert!(!Role::User.moderates());
-        assert!(Role::User.promotable() && !Role::User.demotable());
-        assert!(Role::Moderator.demotable() && !Role::Moderator.promotable());
-        assert!(!Role::Admin.demotable() && !Role::Admin.promotable());
+        assert!(Role::Moderator.moderates() && Role::Admin.moderates());
     }
 
     #[test]

@@ -54,6 +54,7 @@ pub fn app(state: AppState) -> Router {
         .route("/settings/profile", post(settings::save_profile))
         .route("/settings/password", post(settings::change_password))
         .route("/settings/delete", post(settings::delete_account))
+        .route("/settings/data.json", get(settings::download_data))
         .route("/settings/sessions/end", post(settings::end_session))
         .route(
             "/settings/sessions/end-others",
@@ -92,6 +93,7 @@ pub fn app(state: AppState) -> Router {
             get(admin_settings::show).post(admin_settings::save.layer(post_body_limit())),
         )
         .route("/admin/users/{id}/role", post(admin::set_role))
+        .route("/admin/users/{id}/delete", post(admin::delete_user))
         .route(
             "/ask",
             get(posting::ask_form).post(posting::ask.layer(post_body_limit())),

@@ -26,6 +26,7 @@ mod editing;
 mod feed;
 mod invitations;
 mod moderation;
+mod people;
 mod posts;
 mod settings;
 mod votes;
@@ -37,6 +38,7 @@ pub use editing::*;
 pub use feed::*;
 pub use invitations::*;
 pub use moderation::*;
+pub use people::*;
 pub use posts::*;
 pub use settings::*;
 pub use votes::*;
@@ -113,7 +115,10 @@ macro_rules! conformance_tests {
             siblings_are_reordered_as_given,
             categories_are_deleted_when_empty_or_merged,
             invitations_make_as_many_accounts_as_they_allow,
-            racing_signups_use_an_invitation_once
+            racing_signups_use_an_invitation_once,
+            the_last_administrator_keeps_the_role,
+            user_activity_counts_posts_flags_and_suspensions,
+            an_account_is_deleted_with_what_it_wrote
         );
     };
     (@each $factory:path; $($name:ident),*) => {

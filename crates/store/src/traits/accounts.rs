@@ -61,6 +61,26 @@ pub trait AccountStore: Send + Sync {
     /// sessions go.
     async fn delete_user(&self, user: UserId, at: Timestamp) -> StoreResult<()>;
 
+    /// Deletes an account with what it wrote, as for a spammer: each of its posts
+    /// not yet deleted is deleted as by `moderator` (so that it cannot be undone
+    /// by its author), its comments are deleted, and the account is anonymised as
+    /// [`AccountStore::delete_user`] does: one transaction. Answers how many
+    /// posts and comments went.
+    async fn delete_user_with_content(
+        &self,
+        user: UserId,
+        moderator: UserId,
+        at: Timestamp,
+    ) -> StoreResult<(i64, i64)>;
+
+    /// For each of `users` (at most a page of them): when they last used the
+    /// site, their posts, the flags raised on what they wrote, and their
+    /// suspensions. One statement, whatever the number.
+    async fn user_activity(&self, users: &[UserId]) -> StoreResult<Vec<UserActivity>>;
+
+    /// Everything `user` wrote and voted, for their own download.
+    async fn personal_data(&self, user: UserId) -> StoreResult<PersonalData>;
+
     /// A page of users, newest first, for administrators.
     async fn list_users(&self, page: u32) -> StoreResult<Page<User>>;
 

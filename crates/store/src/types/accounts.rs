@@ -250,3 +250,72 @@ pub struct Avatar {
     /// When it was uploaded.
     pub updated_at: Timestamp,
 }
+
+/// What administrators see of a member's activity beside their account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserActivity {
+    /// The member.
+    pub user: UserId,
+    /// When they last used the site (their sessions' newest use), if known.
+    pub last_seen: Option<Timestamp>,
+    /// Their questions and answers, not deleted.
+    pub posts: i64,
+    /// Flags raised on their posts and comments.
+    pub flags: i64,
+    /// Times they were suspended.
+    pub suspensions: i64,
+}
+
+/// A post in a member's own data.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PersonalPost {
+    /// Its id.
+    pub id: i64,
+    /// `question` or `answer`.
+    pub kind: String,
+    /// The question of an answer.
+    pub question_id: Option<i64>,
+    /// A question's title.
+    pub title: Option<String>,
+    /// Its body, as Markdown.
+    pub body_markdown: String,
+    /// When it was posted.
+    pub created_at: Timestamp,
+    /// When it was deleted, if it was.
+    pub deleted_at: Option<Timestamp>,
+}
+
+/// A comment in a member's own data.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PersonalComment {
+    /// Its id.
+    pub id: i64,
+    /// The post it is on.
+    pub post_id: i64,
+    /// Its text, as Markdown.
+    pub body_markdown: String,
+    /// When it was posted.
+    pub created_at: Timestamp,
+}
+
+/// A vote in a member's own data.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PersonalVote {
+    /// The post voted on.
+    pub post_id: i64,
+    /// 1 up, -1 down.
+    pub value: i64,
+    /// When.
+    pub created_at: Timestamp,
+}
+
+/// Everything a member wrote and voted, for their own download.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PersonalData {
+    /// Their questions and answers, oldest first.
+    pub posts: Vec<PersonalPost>,
+    /// Their comments, oldest first.
+    pub comments: Vec<PersonalComment>,
+    /// Their votes on posts, oldest first.
+    pub votes: Vec<PersonalVote>,
+}

@@ -74,6 +74,10 @@ pub async fn change_password(
 /// Deletes `user`'s account once `typed` is shown to be their password: what they
 /// wrote stays, under a placeholder.
 pub async fn delete_account(state: &AppState, user: &User, typed: String) -> ActionResult<()> {
+    if user.role == Role::Admin {
+        // The site must keep someone who can run it.
+        return Err(Refusal::AdministratorNotDeleted.into());
+    }
     check_password(state, user.id, typed).await?;
     state
         .store
@@ -129,8 +133,9 @@ pub async fn end_other_sessions(
     Ok(done(Changed::Nothing))
 }
 
-/// Makes `target` a moderator or a plain member: administrators only, and an
-/// administrator's own role is not changed here.
+/// Gives `target` a role: administrators only; the site's last administrator
+/// keeps theirs (the store refuses it under a lock, so two administrators
+/// demoting each other at once cannot leave none).
 pub async fn set_role(
     state: &AppState,
     admin: &User,
@@ -138,11 +143,66 @@ pub async fn set_role(
     role: Role,
 ) -> ActionResult<()> {
     admin.actor().require_administrator()?;
-    if target.actor().administers() || role == Role::Admin {
-        return Err(Refusal::AdministratorRoleFixed.into());
+    if target.role == role {
+        return Ok(done(Changed::Nothing));
     }
     state.store.set_role(target.id, role).await?;
     let action = format!("role_{}", role.as_str());
-    super::moderation::log(state, admin, &action, "user", target.id.0, "").await;
+    let note = format!("{} → {}", target.role.as_str(), role.as_str());
+    super::moderation::log(state, admin, &action, "user", target.id.0, &note).await;
     Ok(done(Changed::Everything))
+}
+
+/// How an administrator deletes an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deletion {
+    /// The person's data goes; their posts stay under a deleted-user name.
+    Anonymise,
+    /// Their posts and comments go too (a spam account).
+    WithContent,
+}
+
+/// Deletes `target`'s account as `admin`: not an administrator's (demote first)
+/// nor one's own (that is in one's settings). Answers the posts and comments
+/// removed with it.
+pub async fn delete_user(
+    state: &AppState,
+    admin: &User,
+    target: &User,
+    how: Deletion,
+) -> ActionResult<(i64, i64)> {
+    admin.actor().require_administrator()?;
+    if target.role == Role::Admin || target.id == admin.id {
+        return Err(Refusal::AdministratorNotDeleted.into());
+    }
+    let now = ponder_core::time::now();
+    let removed = match how {
+        Deletion::Anonymise => {
+            state.store.delete_user(target.id, now).await?;
+            (0, 0)
+        }
+        Deletion::WithContent => {
+            state
+                .store
+                .delete_user_with_content(target.id, admin.id, now)
+                .await?
+        }
+    };
+    let (action, note) = match how {
+        Deletion::Anonymise => ("user_delete", format!("@{} anonymised", target.handle)),
+        Deletion::WithContent => (
+            "user_delete_with_content",
+            format!(
+                "@{} deleted with {} and {}",
+                target.handle,
+                ponder_core::text::count(removed.0, "post", "posts"),
+                ponder_core::text::count(removed.1, "comment", "comments")
+            ),
+        ),
+    };
+    super::moderation::log(state, admin, action, "user", target.id.0, &note).await;
+    Ok(Outcome {
+        value: removed,
+        changed: Changed::Everything,
+    })
 }

@@ -298,3 +298,52 @@ pub async fn end_other_sessions(
 }
 
 crate::extract::has_csrf!(DeleteForm, EndSessionForm, PasswordForm, ProfileForm);
+
+/// `GET /settings/data.json`: the member's own data (profile, posts, comments,
+/// votes) as a JSON download. Its size is bounded by what they wrote; it is
+/// never cached, and only its owner can have it.
+pub async fn download_data(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let user = ctx.require_user("/settings")?;
+    let record = state
+        .store
+        .login_record_by_id(user.id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Your account is gone.".into()))?;
+    let data = state.store.personal_data(user.id).await?;
+    let body = serde_json::json!({
+        "site": state.site.base_url,
+        "exported_at": ponder_core::time::now(),
+        "profile": {
+            "id": user.id.0,
+            "handle": user.handle,
+            "display_name": user.display_name,
+            "email": record.email,
+            "email_verified": record.email_verified,
+            "about_markdown": user.about_markdown,
+            "reputation": user.reputation,
+            "role": user.role.as_str(),
+            "created_at": user.created_at,
+        },
+        "posts": data.posts,
+        "comments": data.comments,
+        "votes": data.votes,
+    });
+    use axum::response::IntoResponse;
+    let json = serde_json::to_vec_pretty(&body)
+        .map_err(|e| AppError::Internal(format!("cannot write your data: {e}")))?;
+    let name = format!("attachment; filename=\"{}-data.json\"", user.handle);
+    let mut response = (
+        [
+            (axum::http::header::CONTENT_TYPE, "application/json"),
+            (axum::http::header::CACHE_CONTROL, "private, no-store"),
+        ],
+        json,
+    )
+        .into_response();
+    if let Ok(value) = axum::http::HeaderValue::from_str(&name) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::CONTENT_DISPOSITION, value);
+    }
+    Ok(crate::page_cache::nothing_stale(response))
+}

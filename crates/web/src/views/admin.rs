@@ -19,10 +19,17 @@ pub struct AdminUserRow {
     pub reputation: String,
     /// When they joined.
     pub joined: Moment,
-    /// Whether they can be made a moderator.
-    pub can_promote: bool,
-    /// Whether they can be made a plain user again.
-    pub can_demote: bool,
+    /// When they last used the site, if known.
+    pub last_seen: Option<Moment>,
+    /// Their posts, not deleted.
+    pub posts: String,
+    /// Flags raised on what they wrote.
+    pub flags: String,
+    /// "suspended until …", or how many times they were, or empty.
+    pub suspension: String,
+    /// Whether the administrator may delete the account here (not an
+    /// administrator's, not their own).
+    pub can_delete: bool,
 }
 
 /// `/admin/users`.
@@ -39,6 +46,8 @@ pub struct AdminUsersPage {
     pub pager: Pager,
     /// What was searched for (empty: every user).
     pub search: String,
+    /// A message that a change was made.
+    pub done: Option<String>,
 }
 
 /// One category in the administrators' tree.

@@ -30,6 +30,7 @@ mod accounts;
 mod admin_categories;
 mod admin_category;
 mod admin_settings;
+mod admin_users;
 mod caching;
 mod hardening;
 mod imported;
