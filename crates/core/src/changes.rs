@@ -64,6 +64,10 @@ pub enum ChangeKind {
     /// A question moved to another place in the category tree, by a move or a
     /// merge of its category (the question).
     QuestionMoved,
+    /// A question's tags changed by a tag's rename or merge (the question).
+    QuestionRetagged,
+    /// A tag's wiki, synonyms or moderator-only mark changed (the tag).
+    TagUpdated,
     /// A bulk load (an import) finished (the number of posts it loaded).
     BulkLoaded,
     /// Site settings changed (the administrator who changed them).
@@ -89,7 +93,7 @@ pub enum Reach {
 
 impl ChangeKind {
     /// Every kind.
-    pub const ALL: [Self; 29] = [
+    pub const ALL: [Self; 31] = [
         Self::PostCreated,
         Self::PostEdited,
         Self::PostDeleted,
@@ -117,6 +121,8 @@ impl ChangeKind {
         Self::CategoryCreated,
         Self::CategoryUpdated,
         Self::QuestionMoved,
+        Self::QuestionRetagged,
+        Self::TagUpdated,
         Self::BulkLoaded,
         Self::SettingsChanged,
     ];
@@ -151,6 +157,8 @@ impl ChangeKind {
             Self::CategoryCreated => "category.created",
             Self::CategoryUpdated => "category.updated",
             Self::QuestionMoved => "question.moved",
+            Self::QuestionRetagged => "question.retagged",
+            Self::TagUpdated => "tag.updated",
             Self::BulkLoaded => "bulk.loaded",
             Self::SettingsChanged => "settings.changed",
         }
@@ -171,7 +179,8 @@ impl ChangeKind {
             | Self::PostUndeleted
             | Self::VoteCast
             | Self::AnswerAccepted
-            | Self::QuestionMoved => Reach::IndexedPost,
+            | Self::QuestionMoved
+            | Self::QuestionRetagged => Reach::IndexedPost,
             // A flag that hides a post deletes it too, which is logged on its own.
             Self::PostClosed
             | Self::PostReopened
@@ -187,6 +196,7 @@ impl ChangeKind {
             | Self::UserDeleted
             | Self::CategoryCreated
             | Self::CategoryUpdated
+            | Self::TagUpdated
             | Self::BulkLoaded
             | Self::SettingsChanged => Reach::Everything,
             Self::SuggestionCreated
@@ -248,6 +258,8 @@ mod tests {
             (K::CategoryCreated, Reach::Everything),
             (K::CategoryUpdated, Reach::Everything),
             (K::QuestionMoved, Reach::IndexedPost),
+            (K::QuestionRetagged, Reach::IndexedPost),
+            (K::TagUpdated, Reach::Everything),
             (K::BulkLoaded, Reach::Everything),
             (K::SettingsChanged, Reach::Everything),
             (K::SuggestionCreated, Reach::Nothing),

@@ -14,6 +14,7 @@
 //! - [`ids`]: typed ids, so that a user id is never passed where a post id belongs.
 //! - [`markdown`]: Markdown to sanitized HTML, and plain-text excerpts.
 //! - [`slug`]: URL slugs from titles and names.
+//! - [`tags`]: what a tag name, description and wiki may be.
 //! - [`identicon`]: the SVG avatar every user has until they upload one.
 //! - [`paging`]: page numbers and sort orders parsed from user input.
 //! - [`text`]: pluralised counts and relative times for display.
@@ -35,6 +36,7 @@ pub mod reputation;
 pub mod rules;
 pub mod settings;
 pub mod slug;
+pub mod tags;
 pub mod text;
 pub mod time;
 

@@ -174,6 +174,13 @@ pub enum Refusal {
     InvitationNotValid,
     /// A site keeps at least one administrator.
     LastAdministrator,
+    /// A tag cannot be merged into itself.
+    TagMergeIntoItself,
+    /// Only moderators put this tag on questions.
+    ModeratorOnlyTag {
+        /// The tag.
+        tag: String,
+    },
     /// An administrator's account is deleted only once it is an administrator's
     /// no longer.
     AdministratorNotDeleted,
@@ -235,6 +242,8 @@ impl Refusal {
             Self::CategoryMergeIntoItself => "category_merge_into_itself",
             Self::InvitationNotValid => "invitation_not_valid",
             Self::LastAdministrator => "last_administrator",
+            Self::TagMergeIntoItself => "tag_merge_into_itself",
+            Self::ModeratorOnlyTag { .. } => "moderator_only_tag",
             Self::AdministratorNotDeleted => "administrator_not_deleted",
             Self::NoSuchUser { .. } => "no_such_user",
         }
@@ -261,6 +270,7 @@ impl Refusal {
                 RefusalClass::Invalid
             }
             Self::InvitationNotValid | Self::LastAdministrator => RefusalClass::Conflict,
+            Self::TagMergeIntoItself => RefusalClass::Invalid,
             _ => RefusalClass::Forbidden,
         }
     }
@@ -394,6 +404,11 @@ impl std::fmt::Display for Refusal {
             Self::CategoryMergeIntoItself => f.write_str(
                 "A category cannot be merged into itself or into a category inside it; choose another.",
             ),
+            Self::TagMergeIntoItself => f.write_str("A tag cannot be merged into itself."),
+            Self::ModeratorOnlyTag { tag } => write!(
+                f,
+                "Only moderators put the tag “{tag}” on questions; remove it or choose another."
+            ),
             Self::LastAdministrator => f.write_str(
                 "This is the site's last administrator; make another administrator first.",
             ),
@@ -453,6 +468,8 @@ mod tests {
             Refusal::InvitationNotValid,
             Refusal::LastAdministrator,
             Refusal::AdministratorNotDeleted,
+            Refusal::TagMergeIntoItself,
+            Refusal::ModeratorOnlyTag { tag: "meta".into() },
         ];
         for refusal in samples {
             let code = refusal.code();

@@ -38,6 +38,7 @@ mod settings;
 mod signups;
 mod store_impl;
 mod suggestions;
+mod tags;
 mod writes;
 
 #[cfg(feature = "testing")]

@@ -24,6 +24,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/0011_category_old_slugs.sql"),
     ),
     (12, include_str!("../migrations/0012_invitations.sql")),
+    (13, include_str!("../migrations/0013_tag_wikis.sql")),
 ];
 
 /// The advisory lock key that serialises migrations across nodes.

@@ -36,6 +36,7 @@ mod settings;
 mod signups;
 mod store_impl;
 mod suggestions;
+mod tags;
 mod writes;
 
 #[cfg(feature = "testing")]

@@ -21,6 +21,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/0010_category_old_slugs.sql"),
     ),
     (11, include_str!("../migrations/0011_invitations.sql")),
+    (12, include_str!("../migrations/0012_tag_wikis.sql")),
 ];
 
 /// Applies every migration not yet applied.

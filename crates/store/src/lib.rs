@@ -50,6 +50,7 @@ pub trait Store:
     + SettingsStore
     + CategoryStore
     + InvitationStore
+    + TagStore
     + Send
     + Sync
     + 'static

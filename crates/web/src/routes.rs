@@ -31,6 +31,12 @@ pub fn app(state: AppState) -> Router {
         .route("/about", get(help::about))
         .route("/rules", get(help::rules))
         .route("/tags/{name}", get(tags::show_tag))
+        .route(
+            "/tags/{name}/edit",
+            get(tag_edit::edit_form).post(tag_edit::save_wiki.layer(post_body_limit())),
+        )
+        .route("/tags/{name}/manage", post(tag_edit::manage))
+        .route("/tags/{name}/revisions", get(tag_edit::revisions))
         .route("/users/{id}", get(users::show_user_without_slug))
         .route("/users/{id}/{slug}", get(users::show_user))
         .route("/setup", get(setup::setup_form).post(setup::setup))

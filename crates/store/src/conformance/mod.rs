@@ -29,6 +29,7 @@ mod moderation;
 mod people;
 mod posts;
 mod settings;
+mod tags;
 mod votes;
 
 pub use accounts::*;
@@ -41,6 +42,7 @@ pub use moderation::*;
 pub use people::*;
 pub use posts::*;
 pub use settings::*;
+pub use tags::*;
 pub use votes::*;
 
 /// A fresh store for one test, and whatever must live as long as it (a temporary
@@ -118,7 +120,9 @@ macro_rules! conformance_tests {
             racing_signups_use_an_invitation_once,
             the_last_administrator_keeps_the_role,
             user_activity_counts_posts_flags_and_suspensions,
-            an_account_is_deleted_with_what_it_wrote
+            an_account_is_deleted_with_what_it_wrote,
+            tag_wikis_are_revisioned,
+            tags_are_renamed_merged_and_found_by_synonyms
         );
     };
     (@each $factory:path; $($name:ident),*) => {

@@ -12,6 +12,7 @@ mod rendered;
 mod settings;
 mod signups;
 mod suggestions;
+mod tags;
 mod votes;
 mod writes;
 
@@ -27,5 +28,6 @@ pub use rendered::RenderedTextStore;
 pub use settings::SettingsStore;
 pub use signups::SignupStore;
 pub use suggestions::SuggestionStore;
+pub use tags::TagStore;
 pub use votes::VoteStore;
 pub use writes::WriteStore;

@@ -11,6 +11,7 @@ pub mod invitations;
 pub mod moderation;
 pub mod posts;
 pub mod settings;
+pub mod tags;
 pub mod votes;
 
 pub use accounts::*;
@@ -21,6 +22,7 @@ pub use invitations::*;
 pub use moderation::*;
 pub use posts::*;
 pub use settings::*;
+pub use tags::*;
 pub use votes::*;
 
 pub use ponder_core::rules::Role;

@@ -64,6 +64,14 @@ pub async fn edit(
 ) -> ActionResult<Edited> {
     check_edit(user, post)?;
     let now = ponder_core::time::now();
+    let input = EditInput {
+        tags: if post.kind == ponder_store::PostKind::Question {
+            super::tags::resolve(state, &user.actor(), input.tags, &post.tags).await?
+        } else {
+            input.tags
+        },
+        ..input
+    };
     if !state
         .privileges()
         .edits_directly(&user.actor(), post.author_id)

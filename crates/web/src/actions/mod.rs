@@ -16,6 +16,8 @@
 //! - [`edits`]: editing, rolling back, deleting and undeleting.
 //! - [`moderation`]: flags, closing, locks, suspensions, the review queue, the log.
 //! - [`settings`]: the site settings.
+//! - [`tags`]: synonyms and moderator-only tags when asking, tag wikis, renames
+//!   and merges.
 
 pub mod accounts;
 pub mod categories;
@@ -24,6 +26,7 @@ pub mod invitations;
 pub mod moderation;
 pub mod posts;
 pub mod settings;
+pub mod tags;
 pub mod votes;
 
 use crate::error::AppError;

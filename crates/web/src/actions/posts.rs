@@ -27,6 +27,7 @@ pub async fn ask(state: &AppState, user: &User, input: AskInput) -> ActionResult
     state
         .limits()
         .check_posting(PostingKind::Question, actor.id)?;
+    let tags = super::tags::resolve(state, &actor, input.tags, &[]).await?;
     let id = state
         .store
         .create_question(NewQuestion {
@@ -34,7 +35,7 @@ pub async fn ask(state: &AppState, user: &User, input: AskInput) -> ActionResult
             category: input.category,
             title: input.title,
             body: crate::rendering::post_body(input.body).await?,
-            tags: input.tags,
+            tags,
             created_at: ponder_core::time::now(),
         })
         .await?;

@@ -220,6 +220,15 @@ pub async fn save_edit(
             form.general = Some("Another suggested edit of this post is waiting for review; your text is still below. Try again once it is reviewed.".into());
             Ok(edit_page(&ctx, &post, form, StatusCode::CONFLICT))
         }
+        Err(AppError::Refused(refusal @ Refusal::ModeratorOnlyTag { .. })) => {
+            form.error("tags", refusal.to_string());
+            Ok(edit_page(
+                &ctx,
+                &post,
+                form,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ))
+        }
         Err(other) => Err(other),
     }
 }

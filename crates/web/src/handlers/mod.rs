@@ -23,6 +23,7 @@ pub mod setup;
 pub mod signup;
 pub mod static_files;
 pub mod suggestions;
+pub mod tag_edit;
 pub mod tags;
 pub mod users;
 pub mod voting;

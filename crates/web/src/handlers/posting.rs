@@ -24,6 +24,7 @@ use axum::response::{IntoResponse, Response};
 use ponder_core::posts::{
     BODY_MAX, validate_body, validate_comment, validate_tags, validate_title,
 };
+use ponder_core::refusal::Refusal;
 use ponder_core::{CategoryId, PostId};
 use serde::Deserialize;
 
@@ -166,8 +167,16 @@ pub async fn ask(
         category,
     };
     let title = input.title.clone();
-    let asked = actions::posts::ask(&state, &user, input).await?;
-    Ok(asked.see_other(&question_path(asked.value, &title)))
+    match actions::posts::ask(&state, &user, input).await {
+        Ok(asked) => Ok(asked.see_other(&question_path(asked.value, &title))),
+        Err(AppError::Refused(refusal @ Refusal::ModeratorOnlyTag { .. })) => {
+            form.error("tags", refusal.to_string());
+            ask_page(&state, &ctx, form, None, StatusCode::UNPROCESSABLE_ENTITY)
+                .await
+                .map(nothing_stale)
+        }
+        Err(other) => Err(other),
+    }
 }
 
 /// The answer form as posted.

@@ -1,16 +1,20 @@
-//! The list of tags, and a tag's page.
+//! The list of tags, and a tag's page (its wiki and synonyms above its
+//! questions; a synonym's page redirects to its master's).
 
 use super::{ListParams, ListRequest, category_tree, question_list};
 use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::AppError;
-use crate::views::{Head, Pager, SortTab, TagPage, TagRow, TagsPage, render, tag_path};
+use crate::views::{
+    Head, Pager, SortTab, TagPage, TagRow, TagsPage, moved_permanently, render, tag_path,
+};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use ponder_core::paging::{TagSort, page_count, parse_page};
+use ponder_core::rules::Privilege;
 use ponder_core::text::count;
-use ponder_store::QuestionFilter;
+use ponder_store::{QuestionFilter, TagFound};
 use serde::Deserialize;
 
 /// `GET /tags/{name}`: the questions with a tag.
@@ -21,11 +25,17 @@ pub async fn show_tag(
     query: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Response, AppError> {
     let request = ListRequest::from_query(query)?;
-    let tag = state
-        .store
-        .tag(&name.to_lowercase())
-        .await?
-        .ok_or_else(|| AppError::NotFound("No question carries that tag.".to_owned()))?;
+    let details = match state.store.find_tag(&name.to_lowercase()).await? {
+        Some(TagFound::Tag(details)) => *details,
+        // A synonym's page, or a renamed or merged tag's, is its master's.
+        Some(TagFound::SynonymOf(master)) => return Ok(moved_permanently(&tag_path(&master))),
+        None => {
+            return Err(AppError::NotFound(
+                "No question carries that tag.".to_owned(),
+            ));
+        }
+    };
+    let tag = details.tag.clone();
     let tree = category_tree(&state).await?;
     let url = tag_path(&tag.name);
     let list = question_list(
@@ -50,10 +60,19 @@ pub async fn show_tag(
     if request.page == 1 {
         head = head.canonical(&state.site.base_url, &url);
     }
+    let actor = ctx.actor();
+    let can_edit = actor
+        .as_ref()
+        .is_some_and(|a| state.privileges().holds(a, Privilege::EditOthers));
     Ok(render(&TagPage {
         head,
         name: tag.name,
         description: tag.description,
+        wiki: details.wiki_html,
+        synonyms: details.synonyms,
+        moderator_only: details.moderator_only,
+        can_edit,
+        url,
         list,
     }))
 }

@@ -41,6 +41,16 @@ pub struct TagPage {
     pub name: String,
     /// Its description.
     pub description: String,
+    /// Its wiki, rendered.
+    pub wiki: ponder_core::markdown::SafeHtml,
+    /// The names that become it.
+    pub synonyms: Vec<String>,
+    /// Whether only moderators put it on questions.
+    pub moderator_only: bool,
+    /// Whether the viewer may edit its wiki.
+    pub can_edit: bool,
+    /// Its page's address.
+    pub url: String,
     /// Its questions.
     pub list: QuestionList,
 }
@@ -71,4 +81,50 @@ pub struct TagsPage {
     pub tags: Vec<TagRow>,
     /// The pages.
     pub pager: Pager,
+}
+
+/// `/tags/{name}/edit`.
+#[derive(Template)]
+#[template(path = "tags/edit.html")]
+pub struct TagEditPage {
+    /// Head.
+    pub head: Head,
+    /// The tag's name.
+    pub name: String,
+    /// Its page.
+    pub url: String,
+    /// Its synonyms.
+    pub synonyms: Vec<String>,
+    /// Whether only moderators use it.
+    pub moderator_only: bool,
+    /// Whether the viewer moderates (sees the rename, merge and synonym forms).
+    pub moderates: bool,
+    /// The forms' values and messages.
+    pub form: crate::forms::FormState,
+}
+
+/// One revision of a tag's wiki.
+pub struct TagRevisionRow {
+    /// Who wrote it.
+    pub editor: AuthorCard,
+    /// The description it set.
+    pub description: String,
+    /// The wiki it set, as Markdown.
+    pub wiki: String,
+    /// When.
+    pub when: Moment,
+}
+
+/// `/tags/{name}/revisions`.
+#[derive(Template)]
+#[template(path = "tags/revisions.html")]
+pub struct TagRevisionsPage {
+    /// Head.
+    pub head: Head,
+    /// The tag's name.
+    pub name: String,
+    /// Its page.
+    pub url: String,
+    /// Its revisions, newest first.
+    pub rows: Vec<TagRevisionRow>,
 }

@@ -45,4 +45,5 @@ mod setup;
 mod signup;
 mod structured;
 mod support;
+mod tag_admin;
 mod voting;

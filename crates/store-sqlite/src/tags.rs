@@ -1,0 +1,3 @@
+//! Tag wikis, renames, merges and synonyms (see the shared source).
+
+include!("../../store-sql/tags.rs");
