@@ -657,17 +657,6 @@ pub enum Source {
     BuiltIn,
 }
 
-impl Source {
-    /// How the settings page names it.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Self::Stored => "set on this page",
-            Self::Startup => "from a flag or environment variable",
-            Self::BuiltIn => "built-in default",
-        }
-    }
-}
-
 /// A value given at start that is not a valid value of its setting.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{key}: {message}")]
@@ -908,6 +897,42 @@ mod tests {
     }
 
     #[test]
+    fn every_group_has_its_own_heading() {
+        let titles: Vec<&str> = Group::ALL.iter().map(|g| g.title()).collect();
+        assert_eq!(
+            titles,
+            [
+                "The site",
+                "Registration",
+                "Launch",
+                "Reputation",
+                "Privileges",
+                "Moderation",
+                "Rate limits"
+            ]
+        );
+    }
+
+    #[test]
+    fn stored_rules_reach_their_typed_forms() {
+        let settings = Settings::resolve(
+            &Startup::new(),
+            [
+                ("reputation.answer_accepted", "25"),
+                ("reputation.daily_vote_cap", "300"),
+                ("moderation.close_votes", "5"),
+                ("moderation.spam_penalty", "0"),
+            ],
+        );
+        let rules = settings.reputation();
+        assert_eq!((rules.answer_accepted, rules.daily_vote_cap), (25, 300));
+        assert_eq!(rules.question_upvoted, 10);
+        let moderation = settings.moderation();
+        assert_eq!((moderation.close_votes, moderation.spam_penalty), (5, 0));
+        assert_eq!(moderation.spam_flags, 6);
+    }
+
+    #[test]
     fn keys_are_unique_and_named_by_their_group() {
         let mut keys: Vec<&str> = ALL.iter().map(|s| s.key).collect();
         keys.sort_unstable();
@@ -1023,6 +1048,8 @@ mod tests {
         for bad in ["localhost", "exa mple", "-a.org", "a..org", "a.org/x"] {
             assert!(check("registration.email_domains", bad).is_err(), "{bad}");
         }
+        let hundred: Vec<String> = (0..100).map(|i| format!("d{i}.org")).collect();
+        assert!(check("registration.email_domains", &hundred.join(",")).is_ok());
         let many: Vec<String> = (0..101).map(|i| format!("d{i}.org")).collect();
         assert!(check("registration.email_domains", &many.join(",")).is_err());
     }
@@ -1037,7 +1064,10 @@ mod tests {
             Ok("about pets\nasks for advice".into())
         );
         assert!(check("moderation.off_topic_reasons", "\n \n").is_err());
+        assert!(check("moderation.off_topic_reasons", &"x".repeat(200)).is_ok());
         assert!(check("moderation.off_topic_reasons", &"x".repeat(201)).is_err());
+        let twenty = vec!["reason"; 20].join("\n");
+        assert!(check("moderation.off_topic_reasons", &twenty).is_ok());
         let many = vec!["reason"; 21].join("\n");
         assert!(check("moderation.off_topic_reasons", &many).is_err());
     }
