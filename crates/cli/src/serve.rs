@@ -127,15 +127,15 @@ fn off_topic_reasons(spec: &str) -> Result<Vec<String>> {
 fn startup_settings(args: &ServeArgs) -> Result<Startup> {
     let mut startup = Startup::new();
     let builtin = Settings::default();
-    let mut given = |key: &str, value: String| -> Result<()> {
+    let mut given = |key: &str, flag: &str, value: String| -> Result<()> {
         if builtin.get(key) != value {
             startup
                 .set(key, &value)
-                .with_context(|| format!("the start-up value of {key}"))?;
+                .with_context(|| format!("{flag} (the setting {key})"))?;
         }
         Ok(())
     };
-    given("site.name", args.site_name.clone())?;
+    given("site.name", "--site-name", args.site_name.clone())?;
     let limits = [
         ("login_per_ip_per_minute", args.login_per_ip_per_minute),
         (
@@ -167,11 +167,16 @@ fn startup_settings(args: &ServeArgs) -> Result<Startup> {
         ),
     ];
     for (name, value) in limits {
-        given(&format!("limits.{name}"), value.to_string())?;
+        let flag = format!("--{}", name.replace('_', "-"));
+        given(&format!("limits.{name}"), &flag, value.to_string())?;
     }
     let reasons = off_topic_reasons(&args.off_topic_reasons)?;
     if !reasons.is_empty() {
-        given("moderation.off_topic_reasons", reasons.join("\n"))?;
+        given(
+            "moderation.off_topic_reasons",
+            "--off-topic-reasons",
+            reasons.join("\n"),
+        )?;
     }
     for (flag, prefix, spec) in [
         ("--reputation-rules", "reputation.", &args.reputation_rules),
@@ -297,7 +302,59 @@ async fn shutdown_signal() {
 
 #[cfg(test)]
 mod tests {
-    use super::off_topic_reasons;
+    use super::{ServeArgs, off_topic_reasons, startup_settings};
+    use clap::Parser;
+    use ponder_core::settings::{Settings, Source};
+
+    /// `ponder serve` with these flags.
+    #[derive(Parser)]
+    struct Serve {
+        #[command(flatten)]
+        args: ServeArgs,
+    }
+
+    fn startup(flags: &[&str]) -> anyhow::Result<Settings> {
+        let parsed = Serve::try_parse_from(std::iter::once("serve").chain(flags.iter().copied()))?;
+        let startup = startup_settings(&parsed.args)?;
+        Ok(Settings::resolve(&startup, std::iter::empty()))
+    }
+
+    #[test]
+    fn flags_are_the_settings_defaults_and_bad_ones_stop_the_start() {
+        let plain = startup(&[]).unwrap();
+        assert_eq!(plain.source("site.name"), Source::BuiltIn);
+        assert_eq!(
+            plain.source("limits.login_per_ip_per_minute"),
+            Source::BuiltIn
+        );
+        let given = startup(&[
+            "--site-name",
+            "Ask Rust",
+            "--privileges",
+            "vote_up=5, flag=7",
+            "--searches-per-ip-per-minute",
+            "1000000000",
+            "--off-topic-reasons",
+            "about pets|about cars",
+        ])
+        .unwrap();
+        assert_eq!(given.site_name(), "Ask Rust");
+        assert_eq!(given.source("site.name"), Source::Startup);
+        assert_eq!(
+            (given.privileges().vote_up, given.privileges().flag),
+            (5, 7)
+        );
+        assert_eq!(given.get("limits.searches_per_ip_per_minute"), "1000000000");
+        assert_eq!(given.off_topic_reasons(), ["about pets", "about cars"]);
+        let zero = startup(&["--answers-per-user-per-hour", "0"]).unwrap_err();
+        assert!(
+            format!("{zero:#}").contains("--answers-per-user-per-hour"),
+            "{zero:#}"
+        );
+        assert!(startup(&["--privileges", "vote_up=-1"]).is_err());
+        assert!(startup(&["--moderation", "teleport=1"]).is_err());
+        assert!(startup(&["--site-name", " "]).is_err());
+    }
 
     #[test]
     fn off_topic_reasons_are_split_trimmed_and_bounded() {

@@ -151,8 +151,8 @@ const fn number(min: i64, max: i64) -> Kind {
 const POINTS: Kind = number(-1_000, 1_000);
 /// Reputation a privilege may need.
 const THRESHOLD: Kind = number(1, 1_000_000);
-/// A rate limit's allowance.
-const ALLOWANCE: Kind = number(1, 100_000);
+/// A rate limit's allowance (large ones lift a limit, as benchmarks do).
+const ALLOWANCE: Kind = number(1, 1_000_000_000);
 
 /// A setting of `group` with `kind`.
 const fn setting(
@@ -1032,6 +1032,8 @@ mod tests {
         assert_eq!(check("reputation.downvoted", "-3"), Ok("-3".into()));
         assert!(check("reputation.downvoted", "-1001").is_err());
         assert!(check("moderation.close_votes", "0").is_err());
+        assert!(check("limits.questions_per_user_per_hour", "1000000000").is_ok());
+        assert!(check("limits.questions_per_user_per_hour", "1000000001").is_err());
         assert!(check("limits.questions_per_user_per_hour", "99999999999999999999").is_err());
     }
 
