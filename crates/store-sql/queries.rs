@@ -509,6 +509,35 @@ impl ponder_store::ReadStore for Backend {
         Ok(found.into_iter().map(PostId).collect())
     }
 
+    async fn max_post_id(&self) -> StoreResult<i64> {
+        self.count();
+        sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM posts")
+            .fetch_one(&self.readers)
+            .await
+            .map_err(db_error)
+    }
+
+    async fn sitemap_questions(
+        &self,
+        from: i64,
+        until: i64,
+    ) -> StoreResult<Vec<(PostId, String, i64)>> {
+        self.count();
+        let found: Vec<(i64, String, i64)> = sqlx::query_as(
+            "SELECT id, title, last_activity_at FROM posts \
+             WHERE id >= $1 AND id < $2 AND kind = 'question' AND deleted_at IS NULL ORDER BY id",
+        )
+        .bind(from)
+        .bind(until)
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_error)?;
+        Ok(found
+            .into_iter()
+            .map(|(id, title, at)| (PostId(id), title, at))
+            .collect())
+    }
+
     async fn last_change_id(&self) -> StoreResult<i64> {
         self.count();
         sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM changes")

@@ -162,7 +162,10 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/static/{name}", get(static_files::serve_asset))
-        .route("/favicon.ico", get(static_files::favicon));
+        .route("/favicon.ico", get(static_files::favicon))
+        .route("/robots.txt", get(crawlers::robots))
+        .route("/sitemap.xml", get(crawlers::sitemap_index))
+        .route("/sitemap-{part}", get(crawlers::sitemap_part));
     // Spans name the method and path only: query strings can carry mailed tokens.
     let trace = tower_http::trace::TraceLayer::new_for_http().make_span_with(
         |request: &axum::http::Request<_>| {

@@ -88,6 +88,18 @@ pub trait ReadStore: Send + Sync {
     /// the index in batches.
     async fn question_ids_after(&self, after: PostId, limit: u32) -> StoreResult<Vec<PostId>>;
 
+    /// The highest post id (0 on an empty site): the sitemap's parts are ranges
+    /// of ids below it.
+    async fn max_post_id(&self) -> StoreResult<i64>;
+
+    /// The visible questions (not deleted) with ids in `from..until`, in id order:
+    /// their id, title and last activity, for a part of the sitemap.
+    async fn sitemap_questions(
+        &self,
+        from: i64,
+        until: i64,
+    ) -> StoreResult<Vec<(PostId, String, ponder_core::time::Timestamp)>>;
+
     /// The newest change's id (0 when there is none).
     async fn last_change_id(&self) -> StoreResult<i64>;
 }

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod avatars;
 pub mod categories;
 pub mod client_ip;
+pub mod crawlers;
 pub mod editing;
 pub mod email;
 pub mod health;

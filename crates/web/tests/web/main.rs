@@ -32,6 +32,7 @@ mod admin_category;
 mod admin_settings;
 mod admin_users;
 mod caching;
+mod crawlers;
 mod hardening;
 mod imported;
 mod invitations;
