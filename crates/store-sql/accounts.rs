@@ -350,17 +350,12 @@ impl ponder_store::AccountStore for Backend {
             .await
             .map_err(db_error)?;
         if role != Role::Admin {
+            // Whether the user is an administrator, and how many others there are.
             self.count();
-            let (others,): (i64,) = sqlx::query_as(
-                "SELECT count(*) FROM users WHERE role = 'admin' AND deleted_at IS NULL AND id <> $1",
-            )
-            .bind(user.0)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(db_error)?;
-            self.count();
-            let (is_admin,): (i64,) = sqlx::query_as(
-                "SELECT count(*) FROM users WHERE id = $1 AND role = 'admin' AND deleted_at IS NULL",
+            let (is_admin, others): (i64, i64) = sqlx::query_as(
+                "SELECT coalesce(sum(CASE WHEN id = $1 THEN 1 ELSE 0 END), 0), \
+                 coalesce(sum(CASE WHEN id <> $1 THEN 1 ELSE 0 END), 0) \
+                 FROM users WHERE role = 'admin' AND deleted_at IS NULL",
             )
             .bind(user.0)
             .fetch_one(&mut *tx)

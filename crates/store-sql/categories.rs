@@ -136,6 +136,81 @@ impl Backend {
         .map_err(db_error)?;
         Ok(next)
     }
+
+    /// Moves what `doomed` holds into `into` inside `tx`: its questions (each
+    /// logged as moved), the categories under it (last among `into`'s children),
+    /// and its addresses, old and current, which lead to `into` from then on.
+    /// Refused when `into` is `doomed` or below it.
+    async fn move_contents(
+        &self,
+        tx: &mut Tx<'_>,
+        doomed: &Category,
+        into: CategoryId,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        let id = doomed.id;
+        self.category_in(tx, into).await?;
+        if self.is_in_subtree(tx, id, into).await? {
+            return Err(StoreError::Refused(Refusal::CategoryMergeIntoItself));
+        }
+        // Questions filed here, and the categories under it (with what they
+        // hold), move into the target; the search index learns of each question.
+        self.log_questions_moved(tx, id, at).await?;
+        self.count();
+        sqlx::query("UPDATE posts SET category_id = $1 WHERE category_id = $2")
+            .bind(into.0)
+            .bind(id.0)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
+        let mut position = self.next_position(tx, Some(into)).await?;
+        self.count();
+        let moving: Vec<(i64,)> =
+            sqlx::query_as("SELECT id FROM categories WHERE parent_id = $1 ORDER BY position, id")
+                .bind(id.0)
+                .fetch_all(&mut **tx)
+                .await
+                .map_err(db_error)?;
+        for (child,) in moving {
+            self.count();
+            sqlx::query("UPDATE categories SET parent_id = $1, position = $2 WHERE id = $3")
+                .bind(into.0)
+                .bind(position)
+                .bind(child)
+                .execute(&mut **tx)
+                .await
+                .map_err(db_error)?;
+            position += 1;
+        }
+        // Its addresses, and the ones that led to it, lead to the target; the
+        // old addresses of the categories under it now start at the target.
+        self.count();
+        sqlx::query("UPDATE category_old_slugs SET category_id = $1 WHERE category_id = $2")
+            .bind(into.0)
+            .bind(id.0)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
+        self.count();
+        sqlx::query(
+            "UPDATE category_old_slugs SET parent_key = $1 WHERE parent_key = $2 \
+             AND slug NOT IN (SELECT slug FROM category_old_slugs WHERE parent_key = $1)",
+        )
+        .bind(into.0)
+        .bind(id.0)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+        self.count();
+        sqlx::query("DELETE FROM category_old_slugs WHERE parent_key = $1")
+            .bind(id.0)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
+        self.keep_old_slug(tx, doomed.parent_id, &doomed.slug, into)
+            .await?;
+        Ok(())
+    }
 }
 
 #[async_trait::async_trait]
@@ -272,84 +347,16 @@ impl ponder_store::CategoryStore for Backend {
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(db_error)?;
-        let Some(into) = into else {
-            if questions > 0 || children > 0 {
+        match into {
+            None if questions > 0 || children > 0 => {
                 return Err(StoreError::Refused(Refusal::CategoryNotEmpty {
                     questions,
                     children,
                 }));
             }
-            self.count();
-            sqlx::query("DELETE FROM categories WHERE id = $1")
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-            self.log_change_at(&mut tx, ChangeKind::CategoryUpdated, id.0, at)
-                .await?;
-            self.commit(tx).await?;
-            return Ok(0);
-        };
-        self.category_in(&mut tx, into).await?;
-        if self.is_in_subtree(&mut tx, id, into).await? {
-            return Err(StoreError::Refused(Refusal::CategoryMergeIntoItself));
+            None => {}
+            Some(into) => self.move_contents(&mut tx, &doomed, into, at).await?,
         }
-        // Questions filed here, and the categories under it (with what they
-        // hold), move into the target; the search index learns of each question.
-        self.log_questions_moved(&mut tx, id, at).await?;
-        self.count();
-        sqlx::query("UPDATE posts SET category_id = $1 WHERE category_id = $2")
-            .bind(into.0)
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        let mut position = self.next_position(&mut tx, Some(into)).await?;
-        self.count();
-        let moving: Vec<(i64,)> =
-            sqlx::query_as("SELECT id FROM categories WHERE parent_id = $1 ORDER BY position, id")
-                .bind(id.0)
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(db_error)?;
-        for (child,) in moving {
-            self.count();
-            sqlx::query("UPDATE categories SET parent_id = $1, position = $2 WHERE id = $3")
-                .bind(into.0)
-                .bind(position)
-                .bind(child)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-            position += 1;
-        }
-        // Its addresses, and the ones that led to it, lead to the target; the
-        // old addresses of the categories under it now start at the target.
-        self.count();
-        sqlx::query("UPDATE category_old_slugs SET category_id = $1 WHERE category_id = $2")
-            .bind(into.0)
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        self.count();
-        sqlx::query(
-            "UPDATE category_old_slugs SET parent_key = $1 WHERE parent_key = $2 \
-             AND slug NOT IN (SELECT slug FROM category_old_slugs WHERE parent_key = $1)",
-        )
-        .bind(into.0)
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        self.count();
-        sqlx::query("DELETE FROM category_old_slugs WHERE parent_key = $1")
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        self.keep_old_slug(&mut tx, doomed.parent_id, &doomed.slug, into)
-            .await?;
         self.count();
         sqlx::query("DELETE FROM categories WHERE id = $1")
             .bind(id.0)
@@ -359,6 +366,7 @@ impl ponder_store::CategoryStore for Backend {
         self.log_change_at(&mut tx, ChangeKind::CategoryUpdated, id.0, at)
             .await?;
         self.commit(tx).await?;
+        // Without a target the category held no question.
         Ok(questions)
     }
 

@@ -124,8 +124,7 @@ pub async fn run(site: &SiteArgs, command: CategoryCommand) -> Result<()> {
         } => {
             let admin = crate::administrator(&*store, &admin.by).await?;
             let parent = parent.as_deref().map(find).transpose()?.map(|c| c.id);
-            let input = CategoryInput {
-                parent,
+            let text = CategoryText {
                 slug: checked(
                     validate_slug(slug.as_deref().unwrap_or(""), &name),
                     "--slug",
@@ -133,6 +132,7 @@ pub async fn run(site: &SiteArgs, command: CategoryCommand) -> Result<()> {
                 name: checked(validate_name(&name), "name")?,
                 description: checked(validate_description(&description), "--description")?,
             };
+            let input = CategoryInput { parent, text };
             let made = act::create_category(&state, &admin, input).await?;
             format!("made category {} ({})", made.value.id.0, made.value.slug)
         }
@@ -207,7 +207,7 @@ pub async fn run(site: &SiteArgs, command: CategoryCommand) -> Result<()> {
             let into = into.as_deref().map(find).transpose()?.map(|c| c.id);
             let moved = act::delete_category(&state, &admin, category.id, into).await?;
             match into {
-                Some(_) => format!("merged; {} questions moved", moved.value),
+                Some(_) => format!("merged; {} questions moved", moved.value.1),
                 None => "deleted".to_owned(),
             }
         }

@@ -49,6 +49,11 @@ impl FormState {
             .map_or("", |(_, v)| v.as_str())
     }
 
+    /// Whether a value was set for the field (typed, even empty, or filled in).
+    pub fn has(&self, field: &str) -> bool {
+        self.values.iter().any(|(f, _)| *f == field)
+    }
+
     /// The message beside a field, if any.
     pub fn error_for(&self, field: &str) -> Option<&str> {
         self.errors

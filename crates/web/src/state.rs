@@ -125,6 +125,12 @@ impl AppState {
         }
     }
 
+    /// The settings as they would be with nothing stored: the values given at
+    /// start over the built-in ones (what typing a default back returns to).
+    pub fn defaults(&self) -> Settings {
+        Settings::resolve(&self.startup, std::iter::empty())
+    }
+
     /// The rate limiters in force.
     pub fn limits(&self) -> Arc<RateLimits> {
         match self.limits.read() {

@@ -14,12 +14,8 @@ use ponder_store::{Category, NewCategory, StoreError, User};
 pub struct CategoryInput {
     /// Its parent, or `None` for a top category.
     pub parent: Option<CategoryId>,
-    /// Its name.
-    pub name: String,
-    /// Its address segment, unique among its siblings.
-    pub slug: String,
-    /// What belongs there.
-    pub description: String,
+    /// Its name, address segment (unique among its siblings) and description.
+    pub text: CategoryText,
 }
 
 /// Makes a category, last among its siblings: administrators only; a parent that
@@ -36,21 +32,25 @@ pub async fn create_category(
     {
         return Err(Refusal::NoSuchCategory.into());
     }
-    refuse_taken_name(&categories, input.parent, &input.name, None)?;
+    refuse_taken_name(&categories, input.parent, &input.text.name, None)?;
     let position = categories
         .iter()
         .filter(|c| c.parent_id == input.parent)
         .map(|c| c.position + 1)
         .max()
         .unwrap_or(0);
-    let slug = input.slug.clone();
+    let CategoryText {
+        name,
+        slug,
+        description,
+    } = input.text;
     let made = state
         .store
         .create_category(NewCategory {
             parent: input.parent,
-            slug: input.slug,
-            name: input.name,
-            description: input.description,
+            slug: slug.clone(),
+            name,
+            description,
             position,
         })
         .await
@@ -242,14 +242,14 @@ pub async fn shift_category(
 }
 
 /// Deletes a category: an empty one outright, else only by merging its
-/// questions and subcategories into `into` (one transaction). Answers how many
-/// questions moved.
+/// questions and subcategories into `into` (one transaction). Answers the
+/// category deleted and how many questions moved.
 pub async fn delete_category(
     state: &AppState,
     user: &User,
     id: CategoryId,
     into: Option<CategoryId>,
-) -> ActionResult<i64> {
+) -> ActionResult<(Category, i64)> {
     writer(user)?.require_administrator()?;
     let categories = state.store.categories().await?;
     let doomed = find(&categories, id)?.clone();
@@ -276,7 +276,7 @@ pub async fn delete_category(
     };
     super::moderation::log(state, user, action, "category", id.0, &note).await;
     Ok(Outcome {
-        value: moved,
+        value: (doomed, moved),
         changed: Changed::Everything,
     })
 }

@@ -37,7 +37,7 @@ pub async fn change_settings(
 ) -> ActionResult<Vec<String>> {
     writer(user)?.require_administrator()?;
     let in_force = state.settings();
-    let startup = Settings::resolve(&state.startup, std::iter::empty());
+    let startup = state.defaults();
     let changes = changes_to_store(&in_force.settings, &startup, checked);
     let changed = if changes.is_empty() {
         Vec::new()

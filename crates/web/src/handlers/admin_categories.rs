@@ -5,7 +5,10 @@
 use super::admin::require_admin;
 use super::posting::category_options;
 use crate::AppState;
-use crate::actions::{self, categories::CategoryInput};
+use crate::actions::{
+    self,
+    categories::{CategoryInput, CategoryText},
+};
 use crate::auth::Ctx;
 use crate::error::AppError;
 use crate::extract::CsrfForm;
@@ -113,50 +116,73 @@ pub async fn create(
         .with("slug", input.slug.clone())
         .with("parent", input.parent.clone())
         .with("description", input.description.clone());
-    let name = validate_name(&input.name)
-        .map_err(|m| form.error("name", m))
-        .ok();
-    let slug = validate_slug(&input.slug, &input.name)
+    let text = checked_text(&mut form, &input.name, &input.slug, &input.description);
+    let parent = chosen_category(&input.parent);
+    if parent.is_none() {
+        form.error("parent", "choose where the category goes");
+    }
+    let (Some(text), Some(parent)) = (text, parent) else {
+        return page(&state, &ctx, form, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    let category = CategoryInput { parent, text };
+    match actions::categories::create_category(&state, &admin, category).await {
+        Ok(made) => {
+            let name = crate::forms::query_encode(&made.value.name);
+            Ok(made.see_other(&format!("/admin/categories?made={name}")))
+        }
+        Err(AppError::Refused(refusal)) => match refusal_field(&refusal) {
+            Some((field, status)) => {
+                form.error(field, refusal.to_string());
+                page(&state, &ctx, form, status).await
+            }
+            None => Err(refusal.into()),
+        },
+        Err(other) => Err(other),
+    }
+}
+
+/// The name, address and description typed, checked: each message beside its
+/// field in `form`, and the text when all three are good.
+pub(super) fn checked_text(
+    form: &mut FormState,
+    name: &str,
+    slug: &str,
+    description: &str,
+) -> Option<CategoryText> {
+    let checked_name = validate_name(name).map_err(|m| form.error("name", m)).ok();
+    let slug = validate_slug(slug, name)
         .map_err(|m| form.error("slug", m))
         .ok();
-    let description = validate_description(&input.description)
+    let description = validate_description(description)
         .map_err(|m| form.error("description", m))
         .ok();
-    let parent = match input.parent.trim() {
+    Some(CategoryText {
+        name: checked_name?,
+        slug: slug?,
+        description: description?,
+    })
+}
+
+/// The category chosen in a select: `Some(None)` for none (the top level),
+/// `Some(Some(id))` for a positive id, `None` for anything else.
+pub(super) fn chosen_category(raw: &str) -> Option<Option<CategoryId>> {
+    match raw.trim() {
         "" => Some(None),
         raw => raw
             .parse::<i64>()
             .ok()
             .filter(|id| *id > 0)
             .map(|id| Some(CategoryId(id))),
-    };
-    if parent.is_none() {
-        form.error("parent", "choose where the category goes");
     }
-    let (Some(name), Some(slug), Some(description), Some(parent), false) =
-        (name, slug, description, parent, form.has_errors())
-    else {
-        return page(&state, &ctx, form, StatusCode::UNPROCESSABLE_ENTITY).await;
-    };
-    let category = CategoryInput {
-        parent,
-        name,
-        slug,
-        description,
-    };
-    match actions::categories::create_category(&state, &admin, category).await {
-        Ok(made) => {
-            let name = crate::forms::query_encode(&made.value.name);
-            Ok(made.see_other(&format!("/admin/categories?made={name}")))
-        }
-        Err(AppError::Refused(refusal @ Refusal::CategorySlugTaken { .. })) => {
-            form.error("slug", refusal.to_string());
-            page(&state, &ctx, form, StatusCode::CONFLICT).await
-        }
-        Err(AppError::Refused(Refusal::NoSuchCategory)) => {
-            form.error("parent", Refusal::NoSuchCategory.to_string());
-            page(&state, &ctx, form, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-        Err(other) => Err(other),
+}
+
+/// The field a refusal of a category's change belongs beside, and the status
+/// the form comes back with; `None` for a refusal that is not about a field.
+pub(super) fn refusal_field(refusal: &Refusal) -> Option<(&'static str, StatusCode)> {
+    match refusal {
+        Refusal::CategorySlugTaken { .. } => Some(("slug", StatusCode::CONFLICT)),
+        Refusal::CategoryNameTaken { .. } => Some(("name", StatusCode::CONFLICT)),
+        Refusal::NoSuchCategory => Some(("parent", StatusCode::UNPROCESSABLE_ENTITY)),
+        _ => None,
     }
 }

@@ -4,10 +4,10 @@
 //! comes back beside its field with what was chosen.
 
 use super::admin::require_admin;
-use super::admin_categories::HERE;
+use super::admin_categories::{HERE, checked_text, chosen_category, refusal_field};
 use super::posting::category_options;
 use crate::AppState;
-use crate::actions::categories::{self, CategoryText, Shift};
+use crate::actions::categories::{self, Shift};
 use crate::auth::Ctx;
 use crate::error::AppError;
 use crate::extract::{CsrfForm, Id};
@@ -20,23 +20,29 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use ponder_core::CategoryId;
-use ponder_core::categories::{validate_description, validate_name, validate_slug};
 use ponder_core::refusal::Refusal;
 use ponder_core::text::count;
 use serde::Deserialize;
 
-/// The page of category `id` with `form`, answering `status`.
+/// The page of category `id` with `form`, answering `status`; the name,
+/// address and description show what is stored unless the form holds what was
+/// typed.
 async fn page(
     state: &AppState,
     ctx: &Ctx,
     id: CategoryId,
-    form: FormState,
+    mut form: FormState,
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let tree = super::category_tree(state).await?;
     let Some(category) = tree.get(id) else {
         return Err(AppError::NotFound("There is no such category.".into()));
     };
+    if !form.has("name") {
+        form.set("name", category.name.clone());
+        form.set("slug", category.slug.clone());
+        form.set("description", category.description.clone());
+    }
     let others = |selected: &str| {
         let mut options = category_options(&tree, selected);
         options.retain(|o| o.id != id.0);
@@ -72,19 +78,6 @@ fn label_of(tree: &CategoryTree, id: CategoryId) -> String {
         .join(" › ")
 }
 
-/// The form with the category's stored text.
-async fn stored_form(state: &AppState, id: CategoryId) -> Result<FormState, AppError> {
-    let categories = state.store.categories().await?;
-    let category = categories
-        .iter()
-        .find(|c| c.id == id)
-        .ok_or_else(|| AppError::NotFound("There is no such category.".into()))?;
-    Ok(FormState::new()
-        .with("name", category.name.clone())
-        .with("slug", category.slug.clone())
-        .with("description", category.description.clone()))
-}
-
 /// `?done=` after a change.
 #[derive(Debug, Default, Deserialize)]
 pub struct DoneParam {
@@ -99,7 +92,7 @@ pub async fn show(
     query: Result<Query<DoneParam>, QueryRejection>,
 ) -> Result<Response, AppError> {
     require_admin(&ctx, HERE)?;
-    let mut form = stored_form(&state, id).await?;
+    let mut form = FormState::new();
     if let Some(done) = query.ok().and_then(|q| q.0.done) {
         form.success = Some(done.chars().take(200).collect());
     }
@@ -129,47 +122,19 @@ pub async fn update(
         .with("name", input.name.clone())
         .with("slug", input.slug.clone())
         .with("description", input.description.clone());
-    let name = validate_name(&input.name)
-        .map_err(|m| form.error("name", m))
-        .ok();
-    let slug = validate_slug(&input.slug, &input.name)
-        .map_err(|m| form.error("slug", m))
-        .ok();
-    let description = validate_description(&input.description)
-        .map_err(|m| form.error("description", m))
-        .ok();
-    let (Some(name), Some(slug), Some(description)) = (name, slug, description) else {
+    let Some(text) = checked_text(&mut form, &input.name, &input.slug, &input.description) else {
         return page(&state, &ctx, id, form, StatusCode::UNPROCESSABLE_ENTITY).await;
-    };
-    let text = CategoryText {
-        name,
-        slug,
-        description,
     };
     match categories::update_category(&state, &admin, id, text).await {
         Ok(done) => Ok(done.see_other(&done_url(id, "Saved."))),
-        Err(AppError::Refused(refusal)) => {
-            let field = match refusal {
-                Refusal::CategorySlugTaken { .. } => "slug",
-                Refusal::CategoryNameTaken { .. } => "name",
-                _ => return Err(refusal.into()),
-            };
-            form.error(field, refusal.to_string());
-            page(&state, &ctx, id, form, StatusCode::CONFLICT).await
-        }
+        Err(AppError::Refused(refusal)) => match refusal_field(&refusal) {
+            Some((field, status)) if field != "parent" => {
+                form.error(field, refusal.to_string());
+                page(&state, &ctx, id, form, status).await
+            }
+            _ => Err(refusal.into()),
+        },
         Err(other) => Err(other),
-    }
-}
-
-/// A category chosen in a select: empty for none, else a positive id.
-fn chosen(raw: &str) -> Option<Option<CategoryId>> {
-    match raw.trim() {
-        "" => Some(None),
-        raw => raw
-            .parse::<i64>()
-            .ok()
-            .filter(|id| *id > 0)
-            .map(|id| Some(CategoryId(id))),
     }
 }
 
@@ -195,8 +160,8 @@ pub async fn move_to(
 ) -> Result<Response, AppError> {
     let admin = require_admin(&ctx, HERE)?.clone();
     let input = form.checked()?;
-    let mut form = stored_form(&state, id).await?;
-    let Some(parent) = chosen(&input.parent) else {
+    let mut form = FormState::new();
+    let Some(parent) = chosen_category(&input.parent) else {
         form.error("parent", "choose where the category goes");
         return page(&state, &ctx, id, form, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
@@ -228,22 +193,21 @@ pub async fn delete(
 ) -> Result<Response, AppError> {
     let admin = require_admin(&ctx, HERE)?.clone();
     let input = form.checked()?;
-    let mut form = stored_form(&state, id)
-        .await?
-        .with("into", input.into.clone());
-    let Some(into) = chosen(&input.into) else {
+    let mut form = FormState::new().with("into", input.into.clone());
+    let Some(into) = chosen_category(&input.into) else {
         form.error("into", "choose where its questions go");
         return page(&state, &ctx, id, form, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    let name = form.value("name").to_owned();
     match categories::delete_category(&state, &admin, id, into).await {
         Ok(done) => {
+            let (deleted, moved) = &done.value;
             let message = match into {
                 Some(_) => format!(
-                    "Merged “{name}”: {} moved.",
-                    count(done.value, "question", "questions")
+                    "Merged “{}”: {} moved.",
+                    deleted.name,
+                    count(*moved, "question", "questions")
                 ),
-                None => format!("Deleted “{name}”."),
+                None => format!("Deleted “{}”.", deleted.name),
             };
             Ok(done.changed.mark(see_other(
                 &format!("{HERE}?done={}", query_encode(&message)),

@@ -70,7 +70,7 @@ fn page(
     success: Option<String>,
 ) -> Response {
     let in_force = state.settings();
-    let startup = Settings::resolve(&state.startup, std::iter::empty());
+    let startup = state.defaults();
     let groups = Group::ALL
         .into_iter()
         .map(|group| {

@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use ponder_core::rules::Privilege;
 use ponder_core::tags::{validate_tag_description, validate_tag_name, validate_tag_wiki};
-use ponder_store::TagDetails;
+use ponder_store::{TagDetails, User};
 use serde::Deserialize;
 
 /// The edit page of `tag` with `form`, answering `status`.
@@ -50,12 +50,13 @@ fn edit_url(name: &str) -> String {
     format!("{}/edit", tag_path(name))
 }
 
-/// Refuses a viewer who may neither edit the wiki nor moderate.
-fn require_editor(state: &AppState, ctx: &Ctx, name: &str) -> Result<(), AppError> {
+/// The viewer, if they may edit the wiki (the edit privilege; moderators hold it).
+fn require_editor<'a>(state: &AppState, ctx: &'a Ctx, name: &str) -> Result<&'a User, AppError> {
     let user = ctx.require_user(&edit_url(name))?;
-    let actor = user.actor();
-    state.privileges().check(&actor, Privilege::EditOthers)?;
-    Ok(())
+    state
+        .privileges()
+        .check(&user.actor(), Privilege::EditOthers)?;
+    Ok(user)
 }
 
 /// `?done=` after a change.
@@ -99,8 +100,7 @@ pub async fn save_wiki(
     form: CsrfForm<WikiForm>,
 ) -> Result<Response, AppError> {
     let name = name.to_lowercase();
-    require_editor(&state, &ctx, &name)?;
-    let user = ctx.require_user(&edit_url(&name))?.clone();
+    let user = require_editor(&state, &ctx, &name)?.clone();
     let input = form.checked()?;
     let tag = tags::find(&state, &name).await?;
     let mut form = FormState::new()

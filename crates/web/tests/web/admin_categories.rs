@@ -87,6 +87,20 @@ async fn administrators_make_a_category_tree_that_askers_can_use() {
     assert_eq!(taken.status, StatusCode::CONFLICT);
     assert!(taken.text("#slug-error").contains("print"));
     assert_eq!(taken.attrs("#name", "value"), ["Printing again"]);
+    // A sibling's name, even with another address, comes back beside the name.
+    let twin = make(
+        &admin,
+        &[
+            ("name", "printing"),
+            ("slug", "printing-two"),
+            ("parent", &parent),
+            ("description", ""),
+        ],
+    )
+    .await;
+    assert_eq!(twin.status, StatusCode::CONFLICT);
+    assert_eq!(twin.count("#name-error"), 1);
+    assert_eq!(twin.attrs("#slug", "value"), ["printing-two"]);
     let elsewhere = make(
         &admin,
         &[
