@@ -72,6 +72,8 @@ pub enum ChangeKind {
     BulkLoaded,
     /// Site settings changed (the administrator who changed them).
     SettingsChanged,
+    /// A moderator wrote to a member (the moderation-log entry that holds it).
+    UserMessaged,
 }
 
 /// What a change touches, as far as pages and the search index are concerned.
@@ -93,7 +95,7 @@ pub enum Reach {
 
 impl ChangeKind {
     /// Every kind.
-    pub const ALL: [Self; 31] = [
+    pub const ALL: [Self; 32] = [
         Self::PostCreated,
         Self::PostEdited,
         Self::PostDeleted,
@@ -125,6 +127,7 @@ impl ChangeKind {
         Self::TagUpdated,
         Self::BulkLoaded,
         Self::SettingsChanged,
+        Self::UserMessaged,
     ];
 
     /// The name stored in the log.
@@ -161,6 +164,7 @@ impl ChangeKind {
             Self::TagUpdated => "tag.updated",
             Self::BulkLoaded => "bulk.loaded",
             Self::SettingsChanged => "settings.changed",
+            Self::UserMessaged => "user.messaged",
         }
     }
 
@@ -203,7 +207,8 @@ impl ChangeKind {
             | Self::SuggestionRejected
             | Self::UserCreated
             | Self::UserPasswordChanged
-            | Self::UserEmailVerified => Reach::Nothing,
+            | Self::UserEmailVerified
+            | Self::UserMessaged => Reach::Nothing,
         }
     }
 }
@@ -267,6 +272,7 @@ mod tests {
             (K::UserCreated, Reach::Nothing),
             (K::UserPasswordChanged, Reach::Nothing),
             (K::UserEmailVerified, Reach::Nothing),
+            (K::UserMessaged, Reach::Nothing),
         ];
         assert_eq!(cases.len(), ChangeKind::ALL.len());
         for (kind, reach) in cases {

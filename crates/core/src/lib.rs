@@ -2,6 +2,7 @@
 //!
 //! - [`accounts`]: what handles, names, emails and passwords may be.
 //! - [`mail_allowance`]: how often a link may be mailed to one account.
+//! - [`notices`]: the kinds of inbox item, what members follow, and mentions.
 //! - [`posts`]: what titles, bodies, tags and comments may be.
 //! - [`categories`]: what a category's name, address and description may be.
 //! - [`diff`]: word-level differences between revisions.
@@ -29,6 +30,7 @@ pub mod identicon;
 pub mod ids;
 pub mod mail_allowance;
 pub mod markdown;
+pub mod notices;
 pub mod paging;
 pub mod posts;
 pub mod refusal;

@@ -31,6 +31,7 @@ mod invitations;
 mod lead;
 mod migrations;
 mod moderation;
+mod notices;
 mod queries;
 mod rendered;
 mod reputation;

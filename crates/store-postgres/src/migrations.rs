@@ -25,6 +25,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (12, include_str!("../migrations/0012_invitations.sql")),
     (13, include_str!("../migrations/0013_tag_wikis.sql")),
+    (14, include_str!("../migrations/0014_inbox.sql")),
 ];
 
 /// The advisory lock key that serialises migrations across nodes.

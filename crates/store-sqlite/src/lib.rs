@@ -29,6 +29,7 @@ mod invitations;
 mod lead;
 mod migrations;
 mod moderation;
+mod notices;
 mod queries;
 mod rendered;
 mod reputation;

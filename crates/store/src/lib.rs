@@ -51,6 +51,7 @@ pub trait Store:
     + CategoryStore
     + InvitationStore
     + TagStore
+    + NoticeStore
     + Send
     + Sync
     + 'static

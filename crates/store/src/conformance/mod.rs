@@ -26,6 +26,7 @@ mod editing;
 mod feed;
 mod invitations;
 mod moderation;
+mod notices;
 mod people;
 mod posts;
 mod settings;
@@ -39,6 +40,7 @@ pub use editing::*;
 pub use feed::*;
 pub use invitations::*;
 pub use moderation::*;
+pub use notices::*;
 pub use people::*;
 pub use posts::*;
 pub use settings::*;
@@ -122,7 +124,11 @@ macro_rules! conformance_tests {
             user_activity_counts_posts_flags_and_suspensions,
             an_account_is_deleted_with_what_it_wrote,
             tag_wikis_are_revisioned,
-            tags_are_renamed_merged_and_found_by_synonyms
+            tags_are_renamed_merged_and_found_by_synonyms,
+            the_inbox_hears_of_answers_comments_mentions_and_acceptance,
+            following_brings_new_questions_once,
+            edits_moderation_and_messages_reach_the_author,
+            reputation_history_groups_by_day_and_post
         );
     };
     (@each $factory:path; $($name:ident),*) => {

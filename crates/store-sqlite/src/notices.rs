@@ -1,0 +1,3 @@
+//! Following, the inbox and reputation history (see the shared source).
+
+include!("../../store-sql/notices.rs");

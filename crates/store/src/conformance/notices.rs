@@ -1,0 +1,513 @@
+//! Following and the inbox: the items each change causes, who is spared, how
+//! unread items group, reading one's own items only, and the reputation history.
+
+use super::*;
+use ponder_core::notices::{FollowKind, FollowLevel, NoticeKind};
+
+/// The inbox subscriber's name in these checks.
+const INBOX: &str = "inbox-check";
+
+/// Delivers every change logged so far (waiting for PostgreSQL's log to settle);
+/// how many items were written or grouped.
+async fn deliver(store: &dyn Store) -> u64 {
+    let last = store.last_change_id().await.unwrap();
+    let mut position = store.feed_position(INBOX).await.unwrap();
+    let mut written = 0;
+    for _ in 0..200 {
+        if position >= last {
+            break;
+        }
+        let changes = store.changes_since(position, 500).await.unwrap();
+        let Some(newest) = changes.last() else {
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+            continue;
+        };
+        position = newest.id;
+        written += store
+            .deliver_notices(INBOX, &changes, at(1000))
+            .await
+            .unwrap();
+        assert_eq!(store.feed_position(INBOX).await.unwrap(), position);
+    }
+    assert!(position >= last, "the change log did not settle");
+    written
+}
+
+/// The kinds in `user`'s inbox, newest first, with their counts.
+async fn kinds(store: &dyn Store, user: UserId) -> Vec<(NoticeKind, i64)> {
+    store
+        .inbox(user, 1)
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .map(|n| (n.kind, n.count))
+        .collect()
+}
+
+/// Comments `markdown` on `post` at `at(offset)`.
+async fn say(store: &dyn Store, post: PostId, author: UserId, markdown: &str, offset: i64) {
+    store
+        .create_comment(NewComment {
+            post,
+            author,
+            body: PostBody::from_markdown(markdown),
+            created_at: at(offset),
+        })
+        .await
+        .unwrap();
+}
+
+/// Answers, comments, mentions, replies and acceptance reach the right members,
+/// never the one who acted; unread items on one question group; taking part
+/// follows the question.
+pub async fn the_inbox_hears_of_answers_comments_mentions_and_acceptance(store: Arc<dyn Store>) {
+    let ([ann, bob, carl, dan], _, q) = Fixture::new(&*store)
+        .question("Why does the borrow checker complain", &["rust"], 0)
+        .build(["ann", "bob", "carl", "dan"])
+        .await;
+    let bobs = answer(&*store, q, bob.id, 1).await;
+    say(
+        &*store,
+        bobs,
+        carl.id,
+        "@ann see @bob's answer, and @nobody",
+        2,
+    )
+    .await;
+    say(&*store, bobs, ann.id, "@carl thanks, and `@dan` in code", 3).await;
+    deliver(&*store).await;
+    assert_eq!(
+        kinds(&*store, ann.id).await,
+        [(NoticeKind::Mention, 1), (NoticeKind::Answer, 1)]
+    );
+    // Bob is the post's author: his comment item says so, and the mention adds nothing.
+    assert_eq!(kinds(&*store, bob.id).await, [(NoticeKind::Comment, 2)]);
+    assert_eq!(kinds(&*store, carl.id).await, [(NoticeKind::Reply, 1)]);
+    assert!(kinds(&*store, dan.id).await.is_empty());
+    let reply = &store.inbox(carl.id, 1).await.unwrap().items[0];
+    assert_eq!(
+        reply.question,
+        Some((q, "Why does the borrow checker complain".into()))
+    );
+    assert_eq!(reply.post, Some(bobs));
+    assert!(reply.comment.is_some());
+    assert_eq!(reply.actor.as_ref().map(|(id, _)| *id), Some(ann.id));
+    for user in [ann.id, bob.id, carl.id] {
+        assert_eq!(
+            store
+                .follow_level(user, FollowKind::Question, q.0)
+                .await
+                .unwrap(),
+            Some(FollowLevel::Inbox),
+            "taking part follows the question"
+        );
+    }
+    assert_eq!(
+        store
+            .follow_level(dan.id, FollowKind::Question, q.0)
+            .await
+            .unwrap(),
+        None
+    );
+
+    // A second answer groups into the asker's unread item; the followers hear of it.
+    let dans = answer(&*store, q, dan.id, 4).await;
+    deliver(&*store).await;
+    let inbox = store.inbox(ann.id, 1).await.unwrap();
+    let grouped = inbox
+        .items
+        .iter()
+        .find(|n| n.kind == NoticeKind::Answer)
+        .unwrap();
+    assert_eq!(grouped.count, 2);
+    assert_eq!(grouped.post, Some(dans), "a group links to its newest post");
+    assert_eq!(store.unread_notices(ann.id).await.unwrap(), 2);
+    assert!(
+        kinds(&*store, bob.id)
+            .await
+            .contains(&(NoticeKind::FollowedAnswer, 1))
+    );
+    assert!(
+        kinds(&*store, carl.id)
+            .await
+            .contains(&(NoticeKind::FollowedAnswer, 1))
+    );
+    assert!(
+        kinds(&*store, dan.id).await.is_empty(),
+        "nobody hears of their own answer"
+    );
+
+    // Reading: one's own items only; a read item no longer groups.
+    let answer_item = grouped.id;
+    assert_eq!(
+        store
+            .mark_notice_read(bob.id, answer_item, at(9))
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(store.unread_notices(ann.id).await.unwrap(), 2);
+    let read = store
+        .mark_notice_read(ann.id, answer_item, at(9))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(read.read);
+    assert_eq!(store.unread_notices(ann.id).await.unwrap(), 1);
+    assert_eq!(
+        store
+            .mark_notice_read(ann.id, 999_999, at(9))
+            .await
+            .unwrap(),
+        None
+    );
+    store
+        .accept_answer(q, Some(bobs), ReputationRules::default())
+        .await
+        .unwrap();
+    answer(&*store, q, carl.id, 5).await;
+    deliver(&*store).await;
+    let now = kinds(&*store, ann.id).await;
+    assert_eq!(
+        now.iter().filter(|(k, _)| *k == NoticeKind::Answer).count(),
+        2
+    );
+    assert!(
+        kinds(&*store, bob.id)
+            .await
+            .contains(&(NoticeKind::Accepted, 1))
+    );
+    assert_eq!(
+        store.mark_all_notices_read(ann.id, at(10)).await.unwrap(),
+        2
+    );
+    assert_eq!(store.unread_notices(ann.id).await.unwrap(), 0);
+    assert_eq!(
+        store.mark_all_notices_read(ann.id, at(10)).await.unwrap(),
+        0
+    );
+    assert_eq!(
+        store.inbox(ann.id, 1).await.unwrap().total,
+        3,
+        "read items stay listed"
+    );
+
+    // Delivering nothing writes nothing and moves nothing.
+    let position = store.feed_position(INBOX).await.unwrap();
+    assert_eq!(store.deliver_notices(INBOX, &[], at(11)).await.unwrap(), 0);
+    assert_eq!(store.feed_position(INBOX).await.unwrap(), position);
+}
+
+/// A new question reaches those who follow one of its tags, its category or one
+/// above it, or its author, once each; a digest-only follow brings no item.
+/// Following twice, unfollowing what one does not follow and following what does
+/// not exist answer plainly.
+pub async fn following_brings_new_questions_once(store: Arc<dyn Store>) {
+    let ([ann, bob, carl, erin], parent, _) = Fixture::new(&*store)
+        .build(["ann", "bob", "carl", "erin"])
+        .await;
+    let child = category(&*store, Some(parent.id), "child").await;
+    ask(
+        &*store,
+        ann.id,
+        parent.id,
+        "A question that makes the tag",
+        &["rust", "cargo"],
+        1,
+    )
+    .await;
+    deliver(&*store).await;
+    let rust = store.tag("rust").await.unwrap().unwrap().id.0;
+    let cargo = store.tag("cargo").await.unwrap().unwrap().id.0;
+    let follows = [
+        (ann.id, FollowKind::Tag, rust, FollowLevel::Inbox),
+        (ann.id, FollowKind::Tag, cargo, FollowLevel::Inbox),
+        (
+            ann.id,
+            FollowKind::Category,
+            parent.id.0,
+            FollowLevel::Inbox,
+        ),
+        (bob.id, FollowKind::User, carl.id.0, FollowLevel::Inbox),
+        (erin.id, FollowKind::Tag, rust, FollowLevel::Digest),
+        (carl.id, FollowKind::Tag, rust, FollowLevel::Inbox),
+    ];
+    for (user, kind, target, level) in follows {
+        assert!(
+            store
+                .follow(user, kind, target, level, at(2))
+                .await
+                .unwrap()
+        );
+    }
+    assert!(
+        !store
+            .follow(ann.id, FollowKind::Tag, rust, FollowLevel::Inbox, at(3))
+            .await
+            .unwrap(),
+        "following again is no new follow"
+    );
+    assert!(matches!(
+        store
+            .follow(ann.id, FollowKind::Tag, 987_654, FollowLevel::Inbox, at(3))
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        store
+            .follow(
+                ann.id,
+                FollowKind::Question,
+                987_654,
+                FollowLevel::Inbox,
+                at(3)
+            )
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(
+        !store
+            .unfollow(ann.id, FollowKind::User, bob.id.0)
+            .await
+            .unwrap()
+    );
+    deliver(&*store).await;
+    let unread_before = store.unread_notices(ann.id).await.unwrap();
+
+    let q = ask(
+        &*store,
+        carl.id,
+        child.id,
+        "A question in the child",
+        &["rust", "cargo"],
+        4,
+    )
+    .await;
+    deliver(&*store).await;
+    let items = store.inbox(ann.id, 1).await.unwrap().items;
+    assert_eq!(items[0].kind, NoticeKind::NewQuestion);
+    assert_eq!(items[0].count, 1, "three paths, one item");
+    assert_eq!(
+        items[0].question,
+        Some((q, "A question in the child".into()))
+    );
+    assert_eq!(
+        store.unread_notices(ann.id).await.unwrap(),
+        unread_before + 1
+    );
+    assert_eq!(kinds(&*store, bob.id).await, [(NoticeKind::NewQuestion, 1)]);
+    assert!(kinds(&*store, erin.id).await.is_empty(), "digest only");
+    assert!(
+        kinds(&*store, carl.id).await.is_empty(),
+        "nobody hears of their own question"
+    );
+
+    // Levels change in place; unfollowing stops the news.
+    assert!(
+        !store
+            .follow(erin.id, FollowKind::Tag, rust, FollowLevel::Inbox, at(5))
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store
+            .follow_level(erin.id, FollowKind::Tag, rust)
+            .await
+            .unwrap(),
+        Some(FollowLevel::Inbox)
+    );
+    assert!(
+        store
+            .unfollow(bob.id, FollowKind::User, carl.id.0)
+            .await
+            .unwrap()
+    );
+    ask(
+        &*store,
+        carl.id,
+        child.id,
+        "Another question in the child",
+        &["rust"],
+        6,
+    )
+    .await;
+    deliver(&*store).await;
+    assert_eq!(
+        kinds(&*store, erin.id).await,
+        [(NoticeKind::NewQuestion, 1)]
+    );
+    assert_eq!(kinds(&*store, bob.id).await.len(), 1);
+
+    let following = store.following(ann.id, 1).await.unwrap();
+    assert_eq!(following.total, 5, "three chosen, two questions asked");
+    let mut labels: Vec<_> = following
+        .items
+        .iter()
+        .filter(|f| f.kind != FollowKind::Question)
+        .map(|f| f.label.clone())
+        .collect();
+    labels.sort();
+    assert_eq!(labels, ["cargo", "general", "rust"]);
+    let carls = store.following(carl.id, 1).await.unwrap();
+    assert!(
+        carls
+            .items
+            .iter()
+            .any(|f| f.kind == FollowKind::Question && f.target_id == q.0),
+        "asking follows the question"
+    );
+}
+
+/// Edits by others, suggestions and their verdicts, locks and deletions by
+/// moderators, and moderators' messages reach the author; a deleted account gets
+/// nothing.
+pub async fn edits_moderation_and_messages_reach_the_author(store: Arc<dyn Store>) {
+    let ([ann, bob, mod_], _, q) = Fixture::new(&*store)
+        .question("A question that will be edited", &[], 0)
+        .build(["ann", "bob", "mo"])
+        .await;
+    let before = store.editable_post(q).await.unwrap().unwrap();
+    store
+        .edit_post(crate::conformance::editing::edit(
+            q,
+            bob.id,
+            before.latest_revision,
+            "A question that was edited",
+            "A better body for it, long enough",
+            &[],
+        ))
+        .await
+        .unwrap();
+    let own = store.editable_post(q).await.unwrap().unwrap();
+    let mut own_edit = crate::conformance::editing::edit(
+        q,
+        ann.id,
+        own.latest_revision,
+        "A question its author edited",
+        "The author's own body, long enough",
+        &[],
+    );
+    own_edit.at = at(600);
+    store.edit_post(own_edit).await.unwrap();
+    let latest = store
+        .editable_post(q)
+        .await
+        .unwrap()
+        .unwrap()
+        .latest_revision;
+    let suggestion = store
+        .create_suggested_edit(NewSuggestedEdit {
+            post: q,
+            author: bob.id,
+            base_revision: latest,
+            title: "A question bob suggests".into(),
+            body_markdown: "Bob's suggested body, long enough".into(),
+            tags: vec![],
+            summary: "clearer".into(),
+            created_at: at(700),
+        })
+        .await
+        .unwrap();
+    store
+        .reject_suggested_edit(suggestion, ann.id, "not better", at(701))
+        .await
+        .unwrap();
+    store.set_locked(q, true, at(702)).await.unwrap();
+    store
+        .log_moderation(
+            mod_.id,
+            "lock",
+            "post",
+            q.0,
+            "heated",
+            ponder_core::time::now(),
+        )
+        .await
+        .unwrap();
+    let message = store
+        .message_user(mod_.id, ann.id, "Please keep titles short.", at(703))
+        .await
+        .unwrap();
+    assert!(message > 0);
+    assert!(matches!(
+        store
+            .message_user(mod_.id, UserId(987_654), "Hello", at(703))
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
+    deliver(&*store).await;
+    let items = store.inbox(ann.id, 1).await.unwrap().items;
+    let mut found: Vec<_> = items.iter().map(|n| (n.kind.as_str(), n.count)).collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("edited", 1),
+            ("locked", 1),
+            ("moderator_message", 1),
+            ("suggested_edit", 1)
+        ],
+        "the author's own edit tells nobody"
+    );
+    let item = |kind| items.iter().find(|n| n.kind == kind).unwrap();
+    let message_item = item(NoticeKind::ModeratorMessage);
+    assert_eq!(message_item.detail, "Please keep titles short.");
+    assert_eq!(
+        message_item.actor.as_ref().map(|(id, _)| *id),
+        Some(mod_.id)
+    );
+    assert_eq!(message_item.post, None);
+    assert_eq!(item(NoticeKind::Locked).detail, "heated");
+    assert_eq!(
+        item(NoticeKind::Locked).actor.as_ref().map(|(id, _)| *id),
+        Some(mod_.id)
+    );
+    assert_eq!(
+        item(NoticeKind::Edited).actor.as_ref().map(|(id, _)| *id),
+        Some(bob.id)
+    );
+    let bobs = store.inbox(bob.id, 1).await.unwrap().items;
+    assert_eq!(bobs[0].kind, NoticeKind::SuggestionRejected);
+    assert_eq!(bobs[0].detail, "not better");
+
+    // A deleted account hears nothing more.
+    store.set_locked(q, false, at(799)).await.unwrap();
+    store.delete_user(ann.id, at(800)).await.unwrap();
+    let before = store.inbox(ann.id, 1).await.unwrap().total;
+    answer(&*store, q, bob.id, 801).await;
+    deliver(&*store).await;
+    assert_eq!(store.inbox(ann.id, 1).await.unwrap().total, before);
+}
+
+/// The achievements page's history groups reputation by day and post, newest
+/// first, with the total after each group ending at today's reputation.
+pub async fn reputation_history_groups_by_day_and_post(store: Arc<dyn Store>) {
+    let ([ann, bob, carl], _, q) = Fixture::new(&*store)
+        .question("A question worth votes", &[], 0)
+        .build(["ann", "bob", "carl"])
+        .await;
+    let a = answer(&*store, q, ann.id, 1).await;
+    let other = answer(&*store, q, bob.id, 2).await;
+    vote(&*store, q, bob.id, VoteValue::Up).await;
+    vote(&*store, q, carl.id, VoteValue::Up).await;
+    vote(&*store, a, bob.id, VoteValue::Up).await;
+    vote(&*store, other, ann.id, VoteValue::Down).await;
+    let history = store.reputation_history(ann.id, 1).await.unwrap();
+    let now = reputation(&*store, ann.id).await;
+    assert!(history.total >= 2);
+    assert_eq!(history.items[0].total_after, now);
+    for pair in history.items.windows(2) {
+        assert_eq!(pair[1].total_after, pair[0].total_after - pair[0].amount);
+    }
+    let on_question = history.items.iter().find(|g| g.post == Some(q)).unwrap();
+    assert_eq!(on_question.events, 2);
+    assert_eq!(
+        on_question.amount,
+        2 * ReputationRules::default().question_upvoted
+    );
+    assert_eq!(on_question.question.as_ref().map(|(id, _)| *id), Some(q));
+    let nobody = store.reputation_history(UserId(987_654), 1).await.unwrap();
+    assert!(nobody.items.is_empty());
+    assert_eq!(nobody.total, 0);
+}
