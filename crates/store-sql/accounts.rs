@@ -187,7 +187,9 @@ impl ponder_store::AccountStore for Backend {
         let row = sqlx::query(concat!(
             "SELECT ",
             user_columns!(),
-            ", s.csrf_token, s.expires_at, coalesce(s.last_seen_at, s.created_at) \
+            ", s.csrf_token, s.expires_at, coalesce(s.last_seen_at, s.created_at), \
+             (SELECT COUNT(*) FROM (SELECT 1 FROM notifications n \
+               WHERE n.user_id = u.id AND n.read_at IS NULL LIMIT 100) AS unread) \
              FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.id = $1 AND s.expires_at > $2 AND u.deleted_at IS NULL"
         ))

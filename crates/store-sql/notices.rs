@@ -836,32 +836,48 @@ impl ponder_store::NoticeStore for Backend {
     async fn deliver_notices(
         &self,
         subscriber: &str,
+        after: i64,
         changes: &[Change],
         at: i64,
-    ) -> StoreResult<u64> {
+    ) -> StoreResult<Option<u64>> {
         let Some(last) = changes.last() else {
-            return Ok(0);
+            return Ok(Some(0));
         };
         let mut tx = self.begin().await?;
-        let mut written = 0;
-        for change in changes {
-            written += self.notices_of(&mut tx, change).await?;
-        }
         self.count();
-        sqlx::query(concat!(
+        sqlx::query(
             "INSERT INTO feed_positions (subscriber, position, updated_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (subscriber) DO UPDATE SET position = ",
-            greatest!(),
-            "(feed_positions.position, excluded.position), updated_at = excluded.updated_at"
-        ))
+             ON CONFLICT (subscriber) DO NOTHING",
+        )
         .bind(subscriber)
+        .bind(after)
+        .bind(at)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        // Moving the position first holds its row until the commit: a node that
+        // tries the same batch meanwhile waits, then finds the position moved.
+        self.count();
+        let moved = sqlx::query(
+            "UPDATE feed_positions SET position = $3, updated_at = $4 \
+             WHERE subscriber = $1 AND position = $2",
+        )
+        .bind(subscriber)
+        .bind(after)
         .bind(last.id)
         .bind(at)
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
+        if moved.rows_affected() == 0 {
+            return Ok(None);
+        }
+        let mut written = 0;
+        for change in changes.iter().filter(|c| c.id > after) {
+            written += self.notices_of(&mut tx, change).await?;
+        }
         self.commit(tx).await?;
-        Ok(written)
+        Ok(Some(written))
     }
 
     async fn message_user(

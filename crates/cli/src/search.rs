@@ -27,7 +27,8 @@ pub fn open_index(site: &SiteArgs) -> Result<Arc<SearchIndex>> {
 /// log for as long as the server runs. What it takes in makes the pages kept for
 /// visitors stale (see `PageCache::followed`), and settings changed elsewhere are
 /// read again, as writes made by other nodes or commands reach this node only
-/// through the log.
+/// through the log; and members' inbox items are written, by the one node that
+/// holds the inbox's lease.
 pub fn start_following(state: AppState) {
     let index = state.search.clone();
     let store = state.store.clone();
@@ -67,8 +68,12 @@ pub fn start_following(state: AppState) {
         let position = index.last_change();
         let pages = ponder_web::page_cache::FeedSubscriber::new(pages, position);
         let settings = ponder_web::site_settings::SettingsSubscriber::new(state, position);
-        let subscribers: Vec<Arc<dyn ponder_feed::Subscriber>> =
+        let mut subscribers: Vec<Arc<dyn ponder_feed::Subscriber>> =
             vec![index, Arc::new(pages), Arc::new(settings)];
+        match ponder_feed::InboxSubscriber::start(&*store).await {
+            Ok(inbox) => subscribers.push(Arc::new(inbox)),
+            Err(err) => tracing::error!(%err, "the inbox cannot follow the change log"),
+        }
         ponder_feed::Follower::new(store, subscribers, 1_000)
             .run(FOLLOW_INTERVAL)
             .await;

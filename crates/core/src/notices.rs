@@ -244,8 +244,7 @@ pub fn mentions(markdown: &str) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     let mut in_code = false;
     let mut previous: Option<char> = None;
-    let mut chars = markdown.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
+    for (at, c) in markdown.char_indices() {
         if c == '`' {
             in_code = !in_code;
         } else if c == '@' && !in_code && previous.is_none_or(|p| !is_handle_char(p)) {

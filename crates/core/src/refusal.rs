@@ -184,6 +184,14 @@ pub enum Refusal {
     /// An administrator's account is deleted only once it is an administrator's
     /// no longer.
     AdministratorNotDeleted,
+    /// The member follows this already, at this level.
+    AlreadyFollowing,
+    /// The member does not follow this.
+    NotFollowing,
+    /// The thing to follow does not exist (or no longer).
+    NothingToFollow,
+    /// The member has no such inbox item (another member's is not theirs to read).
+    NoSuchNotice,
     /// The user does not exist, or no longer.
     NoSuchUser {
         /// The id given.
@@ -246,6 +254,10 @@ impl Refusal {
             Self::ModeratorOnlyTag { .. } => "moderator_only_tag",
             Self::AdministratorNotDeleted => "administrator_not_deleted",
             Self::NoSuchUser { .. } => "no_such_user",
+            Self::AlreadyFollowing => "already_following",
+            Self::NotFollowing => "not_following",
+            Self::NothingToFollow => "nothing_to_follow",
+            Self::NoSuchNotice => "no_such_notice",
         }
     }
 
@@ -262,7 +274,11 @@ impl Refusal {
             Self::NoSuchOriginal { .. }
             | Self::AnswerToAnswer { .. }
             | Self::NotAnAnswerTo { .. } => RefusalClass::Invalid,
-            Self::NoSuchUser { .. } | Self::NoSuchCategory => RefusalClass::NotFound,
+            Self::NoSuchUser { .. }
+            | Self::NoSuchCategory
+            | Self::NothingToFollow
+            | Self::NoSuchNotice => RefusalClass::NotFound,
+            Self::AlreadyFollowing | Self::NotFollowing => RefusalClass::Conflict,
             Self::CategorySlugTaken { .. } | Self::CategoryNameTaken { .. } => {
                 RefusalClass::Conflict
             }
@@ -419,6 +435,10 @@ impl std::fmt::Display for Refusal {
                 "This invitation no longer works: it was used up, it expired, or it was withdrawn. Ask for a new one.",
             ),
             Self::NoSuchUser { user } => write!(f, "There is no user {user}."),
+            Self::AlreadyFollowing => f.write_str("You follow this already."),
+            Self::NotFollowing => f.write_str("You do not follow this, so there is nothing to unfollow."),
+            Self::NothingToFollow => f.write_str("There is nothing by that name to follow: it may have been deleted."),
+            Self::NoSuchNotice => f.write_str("Your inbox has no such item."),
         }
     }
 }
@@ -470,6 +490,10 @@ mod tests {
             Refusal::AdministratorNotDeleted,
             Refusal::TagMergeIntoItself,
             Refusal::ModeratorOnlyTag { tag: "meta".into() },
+            Refusal::AlreadyFollowing,
+            Refusal::NotFollowing,
+            Refusal::NothingToFollow,
+            Refusal::NoSuchNotice,
         ];
         for refusal in samples {
             let code = refusal.code();
@@ -507,6 +531,10 @@ mod tests {
             (Refusal::InvitationNotValid, RefusalClass::Conflict),
             (Refusal::LastAdministrator, RefusalClass::Conflict),
             (Refusal::AdministratorNotDeleted, RefusalClass::Forbidden),
+            (Refusal::AlreadyFollowing, RefusalClass::Conflict),
+            (Refusal::NotFollowing, RefusalClass::Conflict),
+            (Refusal::NothingToFollow, RefusalClass::NotFound),
+            (Refusal::NoSuchNotice, RefusalClass::NotFound),
         ] {
             assert_eq!(refusal.class(), class, "{refusal}");
         }

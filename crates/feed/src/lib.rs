@@ -17,9 +17,12 @@
 //!
 //! - [`reach`]: what a batch of changes touches, gathered.
 //! - [`follower`]: the subscribers and the follower that feeds them.
+//! - [`inbox`]: the subscriber that writes members' inbox items, on one node.
 
 pub mod follower;
+pub mod inbox;
 pub mod reach;
 
 pub use follower::{Follower, Subscriber, SubscriberError};
+pub use inbox::InboxSubscriber;
 pub use reach::Gathered;

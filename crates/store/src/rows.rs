@@ -144,6 +144,7 @@ pub fn session_info(row: &impl RowAccess) -> StoreResult<SessionInfo> {
         csrf_token: row.text(11)?,
         expires_at: row.int(12)?,
         last_seen_at: row.int(13)?,
+        unread: row.int(14)?,
     })
 }
 

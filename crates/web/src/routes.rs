@@ -38,7 +38,18 @@ pub fn app(state: AppState) -> Router {
         .route("/tags/{name}/manage", post(tag_edit::manage))
         .route("/tags/{name}/revisions", get(tag_edit::revisions))
         .route("/users/{id}", get(users::show_user_without_slug))
+        .route("/users/{id}/following", get(inbox::following))
+        .route(
+            "/users/{id}/message",
+            get(inbox::message_form).post(inbox::message),
+        )
         .route("/users/{id}/{slug}", get(users::show_user))
+        .route("/inbox", get(inbox::show_inbox))
+        .route("/inbox/achievements", get(inbox::achievements))
+        .route("/inbox/read-all", post(inbox::read_all))
+        .route("/inbox/{id}/open", get(inbox::open))
+        .route("/inbox/{id}/read", post(inbox::read_one))
+        .route("/follow", post(inbox::follow))
         .route("/setup", get(setup::setup_form).post(setup::setup))
         .route("/signup", get(signup::signup_form).post(signup::signup))
         .route(

@@ -22,11 +22,21 @@ async fn deliver(store: &dyn Store) -> u64 {
             tokio::time::sleep(std::time::Duration::from_millis(25)).await;
             continue;
         };
-        position = newest.id;
+        let newest = newest.id;
         written += store
-            .deliver_notices(INBOX, &changes, at(1000))
+            .deliver_notices(INBOX, position, &changes, at(1000))
             .await
-            .unwrap();
+            .unwrap()
+            .expect("nobody else delivers");
+        assert_eq!(
+            store
+                .deliver_notices(INBOX, position, &changes, at(1000))
+                .await
+                .unwrap(),
+            None,
+            "a batch is delivered once"
+        );
+        position = newest;
         assert_eq!(store.feed_position(INBOX).await.unwrap(), position);
     }
     assert!(position >= last, "the change log did not settle");
@@ -195,7 +205,13 @@ pub async fn the_inbox_hears_of_answers_comments_mentions_and_acceptance(store: 
 
     // Delivering nothing writes nothing and moves nothing.
     let position = store.feed_position(INBOX).await.unwrap();
-    assert_eq!(store.deliver_notices(INBOX, &[], at(11)).await.unwrap(), 0);
+    assert_eq!(
+        store
+            .deliver_notices(INBOX, position, &[], at(11))
+            .await
+            .unwrap(),
+        Some(0)
+    );
     assert_eq!(store.feed_position(INBOX).await.unwrap(), position);
 }
 

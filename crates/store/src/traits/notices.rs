@@ -56,14 +56,17 @@ pub trait NoticeStore: Send + Sync {
 
     /// Writes the inbox items `changes` cause (following what they name: asking,
     /// answering and commenting follow the question) and moves the stored position
-    /// of `subscriber` on to the last change, in one transaction; how many items
-    /// were written or grouped.
+    /// of `subscriber` from `after` on to the last change, in one transaction; how
+    /// many items were written or grouped. `None`, with nothing written, when the
+    /// stored position is no longer `after` (another node delivered them), so that
+    /// a batch is delivered once however many nodes try.
     async fn deliver_notices(
         &self,
         subscriber: &str,
+        after: i64,
         changes: &[Change],
         at: Timestamp,
-    ) -> StoreResult<u64>;
+    ) -> StoreResult<Option<u64>>;
 
     /// A moderator's message to `user`, kept in the moderation log (whose entry id
     /// it returns) and logged as a change for the inbox. Not found when the user

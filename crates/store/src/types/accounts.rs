@@ -157,6 +157,8 @@ pub struct SessionInfo {
     pub expires_at: Timestamp,
     /// When it was last used, as last recorded.
     pub last_seen_at: Timestamp,
+    /// How many of the user's inbox items are unread, counted up to 100.
+    pub unread: i64,
 }
 
 /// A change to a user's public profile.

@@ -12,6 +12,7 @@
 //! - [`categories`]: making categories.
 //! - [`posts`]: asking, answering, commenting.
 //! - [`votes`]: votes on posts and comments, accepting an answer.
+//! - [`inbox`]: following, reading inbox items, moderators' messages.
 //! - [`invitations`]: invitation links, for registration by invitation.
 //! - [`edits`]: editing, rolling back, deleting and undeleting.
 //! - [`moderation`]: flags, closing, locks, suspensions, the review queue, the log.
@@ -22,6 +23,7 @@
 pub mod accounts;
 pub mod categories;
 pub mod edits;
+pub mod inbox;
 pub mod invitations;
 pub mod moderation;
 pub mod posts;

@@ -33,6 +33,8 @@ pub struct RequestContext {
     pub csrf: String,
     /// The hash of the current session's id, when logged in.
     pub session_hash: Option<String>,
+    /// How many of the viewer's inbox items are unread (up to 100).
+    pub unread: i64,
 }
 
 impl RequestContext {
@@ -173,6 +175,7 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
             viewer: Some(info.user),
             csrf: info.csrf_token,
             session_hash: Some(hash),
+            unread: info.unread,
         },
         None => {
             let csrf = match cookies::get(request.headers(), cookies::csrf_name(secure))
@@ -196,6 +199,7 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
                 viewer: None,
                 csrf,
                 session_hash: None,
+                unread: 0,
             }
         }
     };

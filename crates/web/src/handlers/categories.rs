@@ -106,8 +106,18 @@ pub async fn show_category(
     if request.page == 1 {
         head = head.canonical(&state.site.base_url, &url);
     }
+    let follow = super::inbox::follow_button(
+        &state,
+        &ctx,
+        ponder_core::notices::FollowKind::Category,
+        category.id.0,
+        format!("the category {}", category.name),
+        url.clone(),
+    )
+    .await?;
     let page = CategoryPage {
         head,
+        follow,
         crumbs,
         name: category.name.clone(),
         // At most 2,000 characters: microseconds to render, and the page is kept.

@@ -12,7 +12,7 @@ use ponder_core::rules::Privilege;
 use ponder_core::text::thousands;
 
 /// The privileges in the order of a default site's thresholds.
-const LISTED: [Privilege; 7] = [
+pub(crate) const LISTED: [Privilege; 7] = [
     Privilege::VoteUp,
     Privilege::Flag,
     Privilege::CommentEverywhere,

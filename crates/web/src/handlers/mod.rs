@@ -14,6 +14,7 @@ pub mod editing;
 pub mod email;
 pub mod health;
 pub mod help;
+pub mod inbox;
 pub mod invitations;
 pub mod moderation;
 pub mod posting;

@@ -156,6 +156,8 @@ pub struct ViewerExtras {
     pub related: Vec<Link>,
     close_votes: (i64, i64),
     off_topic: Vec<String>,
+    /// How the viewer follows the question: `None` for a visitor.
+    follow: Option<Option<ponder_core::notices::FollowLevel>>,
 }
 
 impl ViewerExtras {
@@ -183,6 +185,16 @@ impl ViewerExtras {
                 (0, 0)
             },
             off_topic,
+            follow: Some(
+                state
+                    .store
+                    .follow_level(
+                        viewer.id,
+                        ponder_core::notices::FollowKind::Question,
+                        question.0,
+                    )
+                    .await?,
+            ),
         })
     }
 }
@@ -329,6 +341,15 @@ fn question_page(
         can_vote_close: writer_holds(Privilege::VoteToClose),
         close_votes: extras.close_votes,
         off_topic: extras.off_topic.iter().cloned().enumerate().collect(),
+        follow: extras.follow.map(|level| {
+            crate::views::FollowButton::new(
+                ponder_core::notices::FollowKind::Question,
+                q.id.0,
+                "this question",
+                level,
+                path,
+            )
+        }),
         question,
     }
 }

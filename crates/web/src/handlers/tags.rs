@@ -64,8 +64,18 @@ pub async fn show_tag(
     let can_edit = actor
         .as_ref()
         .is_some_and(|a| state.privileges().holds(a, Privilege::EditOthers));
+    let follow = super::inbox::follow_button(
+        &state,
+        &ctx,
+        ponder_core::notices::FollowKind::Tag,
+        tag.id.0,
+        format!("the tag {}", tag.name),
+        url.clone(),
+    )
+    .await?;
     Ok(render(&TagPage {
         head,
+        follow,
         name: tag.name,
         description: tag.description,
         wiki: details.wiki_html,

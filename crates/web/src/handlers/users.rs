@@ -77,8 +77,27 @@ async fn show(
         ),
     )
     .canonical(&state.site.base_url, &path);
+    let viewer = ctx.viewer.as_ref();
+    let own = viewer.is_some_and(|v| v.id == user.id);
+    let follow = if own {
+        None
+    } else {
+        super::inbox::follow_button(
+            state,
+            ctx,
+            ponder_core::notices::FollowKind::User,
+            user.id.0,
+            format!("{}'s questions", user.display_name),
+            path.clone(),
+        )
+        .await?
+    };
+    let moderates = ctx.actor().is_some_and(|a| a.moderates());
     let page = UserPage {
         head,
+        follow,
+        following_url: (own || moderates).then(|| format!("/users/{id}/following")),
+        can_message: moderates && !own,
         avatar_url: format!("/users/{id}/avatar"),
         about_html: user.about_html.as_str().to_owned(),
         joined: Moment::new(user.created_at, now),

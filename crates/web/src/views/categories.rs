@@ -19,6 +19,8 @@ pub struct CategoriesPage {
 pub struct CategoryPage {
     /// Head.
     pub head: Head,
+    /// The follow button, for a logged-in viewer.
+    pub follow: Option<super::FollowButton>,
     /// The category's ancestors, the top first.
     pub crumbs: Vec<Link>,
     /// Its name.
@@ -37,6 +39,8 @@ pub struct CategoryPage {
 pub struct TagPage {
     /// Head.
     pub head: Head,
+    /// The follow button, for a logged-in viewer.
+    pub follow: Option<super::FollowButton>,
     /// The tag's name.
     pub name: String,
     /// Its description.

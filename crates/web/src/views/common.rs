@@ -12,6 +12,8 @@ use ponder_store::UserRef;
 pub struct Head {
     /// The logged-in user's name and profile link.
     pub viewer: Option<Link>,
+    /// How many of the viewer's inbox items are unread (up to 100).
+    pub unread: i64,
     /// Whether the viewer is an administrator.
     pub viewer_is_admin: bool,
     /// Whether the viewer moderates.
@@ -54,6 +56,7 @@ impl Head {
             label: u.display_name.clone(),
             url: user_path(u.id, &u.display_name),
         });
+        head.unread = ctx.unread;
         head.viewer_is_admin = ctx.is_admin();
         head.viewer_is_moderator = ctx.actor().is_some_and(|a| a.moderates());
         head.suspension = ctx.viewer.as_ref().and_then(suspension_note);
@@ -83,6 +86,7 @@ impl Head {
     pub fn bare(site_name: &str, title: impl Into<String>, description: impl Into<String>) -> Self {
         Self {
             viewer: None,
+            unread: 0,
             viewer_is_admin: false,
             viewer_is_moderator: false,
             suspension: None,

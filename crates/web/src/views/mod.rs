@@ -6,6 +6,7 @@
 //! - [`common`]: the head, links, paths, moments, author cards, pagers.
 //! - [`questions`], [`categories`], [`users`], [`posts`], [`search`]: the readers'
 //!   pages.
+//! - [`inbox`]: the inbox, achievements, following and the follow buttons.
 //! - [`accounts`], [`admin`], [`moderation`], [`errors`]: the rest.
 
 pub mod accounts;
@@ -14,6 +15,7 @@ pub mod categories;
 pub mod common;
 pub mod errors;
 pub mod help;
+pub mod inbox;
 pub mod moderation;
 pub mod posts;
 pub mod questions;
@@ -27,6 +29,7 @@ pub use categories::*;
 pub use common::*;
 pub use errors::*;
 pub use help::*;
+pub use inbox::*;
 pub use moderation::*;
 pub use posts::*;
 pub use questions::*;

@@ -206,6 +206,8 @@ pub struct QuestionListPage {
 pub struct QuestionPage {
     /// Head.
     pub head: Head,
+    /// The follow button, for a logged-in viewer.
+    pub follow: Option<super::FollowButton>,
     /// schema.org QAPage JSON-LD, escaped for a script element.
     pub structured_data: String,
     /// The category path, the top first.

@@ -49,6 +49,12 @@ pub struct UserPage {
     pub suspended: Option<String>,
     /// Whether the viewer may suspend them.
     pub can_suspend: bool,
+    /// The follow button, for a logged-in viewer who is someone else.
+    pub follow: Option<super::FollowButton>,
+    /// What they follow, for themselves and moderators.
+    pub following_url: Option<String>,
+    /// Whether the viewer may write them a moderator's message.
+    pub can_message: bool,
     /// Badges earned, oldest first.
     pub badges: Vec<BadgeView>,
     /// The newest reputation changes.

@@ -35,6 +35,7 @@ mod caching;
 mod crawlers;
 mod hardening;
 mod imported;
+mod inbox;
 mod invitations;
 mod moderation;
 mod pages;

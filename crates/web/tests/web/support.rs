@@ -271,6 +271,40 @@ impl TestApp {
         panic!("the follower did not reach change {newest}");
     }
 
+    /// The inbox's subscriber, started now: it delivers what happens from here on.
+    pub async fn start_inbox(&self) -> Arc<ponder_feed::InboxSubscriber> {
+        Arc::new(
+            ponder_feed::InboxSubscriber::start(&*self.store)
+                .await
+                .unwrap(),
+        )
+    }
+
+    /// Delivers every change logged so far to the inbox, as the leading node's
+    /// follower does (waiting, up to five seconds, for changes PostgreSQL holds back).
+    pub async fn deliver(&self, inbox: &Arc<ponder_feed::InboxSubscriber>) {
+        use ponder_feed::Subscriber;
+        let newest = self.store.last_change_id().await.unwrap();
+        let follower = ponder_feed::Follower::new(
+            self.store.clone(),
+            vec![inbox.clone() as Arc<dyn Subscriber>],
+            1_000,
+        );
+        for _ in 0..250 {
+            let fed = follower.pass().await;
+            assert!(
+                fed.iter()
+                    .all(|f| !matches!(f, ponder_feed::follower::Fed::Failed(_))),
+                "{fed:?}"
+            );
+            if inbox.position() >= newest {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!("the inbox did not reach change {newest}");
+    }
+
     /// A browser with its own cookies, coming from `ip`.
     pub fn client(&self, ip: &str) -> Client {
         Client {
