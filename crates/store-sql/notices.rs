@@ -475,7 +475,12 @@ impl Backend {
         let (kind, user, actor, detail) = if rejected {
             (NoticeKind::SuggestionRejected, suggester, reviewer, reason)
         } else {
-            (NoticeKind::SuggestedEdit, post.author, Some(suggester), String::new())
+            (
+                NoticeKind::SuggestedEdit,
+                post.author,
+                Some(suggester),
+                String::new(),
+            )
         };
         if Some(user) == actor {
             return Ok(0);
@@ -907,6 +912,39 @@ impl ponder_store::NoticeStore for Backend {
             .await?;
         self.commit(tx).await?;
         Ok(id)
+    }
+
+    async fn thread_participants(
+        &self,
+        question: PostId,
+        prefix: &str,
+        limit: u32,
+    ) -> StoreResult<Vec<(String, String)>> {
+        if !prefix
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+        {
+            return Ok(Vec::new());
+        }
+        // `_` is a wildcard to LIKE: escaped, as is the escape character itself.
+        let pattern = format!("{}%", prefix.to_ascii_lowercase().replace('_', "\\_"));
+        self.count();
+        let found: Vec<(String, String)> = sqlx::query_as(
+            "SELECT u.handle, u.display_name FROM users u \
+             WHERE u.deleted_at IS NULL AND lower(u.handle) LIKE $2 ESCAPE '\\' AND u.id IN (\
+               SELECT p.author_id FROM posts p WHERE (p.id = $1 OR p.parent_id = $1) \
+                 AND p.deleted_at IS NULL \
+               UNION SELECT c.author_id FROM comments c JOIN posts p ON p.id = c.post_id \
+                 WHERE (p.id = $1 OR p.parent_id = $1) AND c.deleted_at IS NULL) \
+             ORDER BY lower(u.handle) LIMIT $3",
+        )
+        .bind(question.0)
+        .bind(pattern)
+        .bind(i64::from(limit))
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_error)?;
+        Ok(found)
     }
 
     async fn reputation_history(

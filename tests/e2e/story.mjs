@@ -118,6 +118,40 @@ try {
     assert.equal(await page.getAttribute('#question form[data-vote=up] button', 'aria-pressed'), 'true');
   });
 
+  await step('the asker sees the unread count, opens the inbox and follows the link to the answer', async () => {
+    await logOut(page);
+    await page.goto(`${base}/login`);
+    await page.fill('#login', asker);
+    await page.fill('#password', 'a long password 1');
+    await page.click('main button[type=submit]');
+    await page.waitForLoadState();
+    // The inbox is written from the change log, a moment after the answer.
+    let count = '';
+    for (let i = 0; i < 50 && !count; i++) {
+      await page.goto(base);
+      count = (await page.locator('.inbox-link .unread-count').count()) ? await page.textContent('.inbox-link .unread-count') : '';
+      if (!count) await page.waitForTimeout(200);
+    }
+    assert.match(count, /^2 unread$/, 'an answer and a comment');
+    await page.click('.inbox-link');
+    await page.waitForLoadState();
+    assert.equal(await page.locator('.inbox-item.unread').count(), 2);
+    await shoot(page, 'inbox');
+    await page.click('.inbox-item:has-text("New answer to your question") .inbox-open');
+    await page.waitForLoadState();
+    assert.match(page.url(), /#answer-\d+$/);
+    assert.match(await page.textContent('.inbox-link'), /Inbox 1 unread/);
+    // Asking followed the question; the achievements page shows the upvote.
+    const profile = await page.getAttribute('.site-header a.viewer', 'href');
+    await page.goto(`${base}${profile.split('/').slice(0, 3).join('/')}/following`);
+    assert.equal(await page.locator('tbody tr').count(), 1);
+    assert.match(await page.textContent('tbody'), /Question/);
+    await shoot(page, 'following');
+    await page.goto(`${base}/inbox/achievements`);
+    assert.match(await page.textContent('tbody td.gain'), /^\+\d+/);
+    await shoot(page, 'achievements');
+  });
+
   await step('the asker comments, votes the answer up and accepts it', async () => {
     await logOut(page);
     await page.goto(`${base}/login`);
@@ -126,7 +160,14 @@ try {
     await page.click('main button[type=submit]');
     await page.waitForLoadState();
     await page.goto(questionUrl);
-    await page.fill('article.answer textarea[name=body]', 'Thanks, winding sticks were new to me.');
+    // Typing @ and the start of a handle offers the people in the thread.
+    await page.click('article.answer textarea[name=body]');
+    await page.keyboard.type(`@${answerer.slice(0, 4)}`);
+    await page.waitForSelector('article.answer .mention-list li[aria-selected=true]');
+    assert.match(await page.textContent('article.answer .mention-list'), new RegExp(`@${answerer}`));
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('thanks, winding sticks were new to me.');
+    assert.equal(await page.inputValue('article.answer textarea[name=body]'), `@${answerer} thanks, winding sticks were new to me.`);
     await page.click('article.answer form.comment-form button[type=submit]');
     await page.waitForLoadState();
     await page.click('article.answer form[data-vote=up] button');

@@ -50,6 +50,10 @@ pub fn app(state: AppState) -> Router {
         .route("/inbox/{id}/open", get(inbox::open))
         .route("/inbox/{id}/read", post(inbox::read_one))
         .route("/follow", post(inbox::follow))
+        .route(
+            "/api/v1/questions/{id}/participants",
+            get(inbox::participants),
+        )
         .route("/setup", get(setup::setup_form).post(setup::setup))
         .route("/signup", get(signup::signup_form).post(signup::signup))
         .route(

@@ -156,10 +156,101 @@
     });
   }
 
+  // @mentions in a comment box: the handles of those who wrote in the thread,
+  // offered as a list the arrow keys move through; Enter or Tab takes one, Escape
+  // closes it. Without JavaScript an @handle typed whole works the same.
+  function setUpMentions(area) {
+    var source = area.getAttribute("data-mentions");
+    var list = document.createElement("ul");
+    list.className = "mention-list";
+    list.id = area.id + "-mentions";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "People in this thread");
+    list.hidden = true;
+    area.parentNode.appendChild(list);
+    area.setAttribute("aria-autocomplete", "list");
+    area.setAttribute("aria-controls", list.id);
+    var active = -1;
+    var timer = null;
+    var asked = null;
+    function typed() {
+      var before = area.value.slice(0, area.selectionStart);
+      var found = /(^|[^A-Za-z0-9._-])@([A-Za-z0-9._-]{0,30})$/.exec(before);
+      return found ? found[2] : null;
+    }
+    function close() {
+      list.hidden = true;
+      active = -1;
+      area.removeAttribute("aria-activedescendant");
+    }
+    function mark(i) {
+      Array.prototype.forEach.call(list.children, function (item, j) {
+        item.setAttribute("aria-selected", i === j ? "true" : "false");
+      });
+      active = i;
+      area.setAttribute("aria-activedescendant", list.children[i].id);
+    }
+    function choose(handle) {
+      var caret = area.selectionStart;
+      var before = area.value.slice(0, caret).replace(/@[A-Za-z0-9._-]*$/, "@" + handle + " ");
+      area.value = before + area.value.slice(caret);
+      area.selectionStart = area.selectionEnd = before.length;
+      close();
+      area.focus();
+    }
+    area.addEventListener("input", function () {
+      var prefix = typed();
+      window.clearTimeout(timer);
+      if (prefix === null) { close(); return; }
+      timer = window.setTimeout(function () {
+        asked = prefix;
+        fetch(source + "?prefix=" + encodeURIComponent(prefix), { credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (data) {
+            if (asked !== prefix || typed() !== prefix || !data || !data.users.length) { close(); return; }
+            list.textContent = "";
+            data.users.forEach(function (user, i) {
+              var item = document.createElement("li");
+              item.id = list.id + "-" + i;
+              item.setAttribute("role", "option");
+              item.textContent = "@" + user.handle + " (" + user.name + ")"; // text, never HTML
+              item.addEventListener("mousedown", function (event) {
+                event.preventDefault();
+                choose(user.handle);
+              });
+              item.setAttribute("data-handle", user.handle);
+              list.appendChild(item);
+            });
+            list.hidden = false;
+            mark(0);
+          })
+          .catch(close);
+      }, 150);
+    });
+    area.addEventListener("keydown", function (event) {
+      if (list.hidden || !list.children.length) { return; }
+      var n = list.children.length;
+      if (event.key === "ArrowDown") {
+        event.preventDefault();
+        mark((active + 1) % n);
+      } else if (event.key === "ArrowUp") {
+        event.preventDefault();
+        mark((active - 1 + n) % n);
+      } else if ((event.key === "Enter" || event.key === "Tab") && active >= 0) {
+        event.preventDefault();
+        choose(list.children[active].getAttribute("data-handle"));
+      } else if (event.key === "Escape") {
+        close();
+      }
+    });
+    area.addEventListener("blur", close);
+  }
+
   var similarBox = document.getElementById("similar-live");
   var titleInput = document.getElementById("title");
   if (similarBox && titleInput) { setUpSimilar(titleInput, similarBox); }
   document.querySelectorAll("form.vote-form, form.comment-vote-form").forEach(setUpVote);
   document.querySelectorAll("form[data-draft]").forEach(setUpDraft);
   document.querySelectorAll("textarea[data-preview]").forEach(setUpPreview);
+  document.querySelectorAll("textarea[data-mentions]").forEach(setUpMentions);
 })();

@@ -121,6 +121,28 @@ pub async fn the_inbox_hears_of_answers_comments_mentions_and_acceptance(store: 
         None
     );
 
+    // Whom a comment may mention: those who wrote in the thread, by handle prefix.
+    let handles = |found: Vec<(String, String)>| -> Vec<String> {
+        found.into_iter().map(|(handle, _)| handle).collect()
+    };
+    let participants = |prefix: &'static str, limit| {
+        let store = store.clone();
+        async move { handles(store.thread_participants(q, prefix, limit).await.unwrap()) }
+    };
+    assert_eq!(participants("", 10).await, ["ann", "bob", "carl"]);
+    assert_eq!(participants("B", 10).await, ["bob"]);
+    assert_eq!(participants("", 2).await, ["ann", "bob"]);
+    for nobody in ["%", "_", "a%", "x", "d"] {
+        assert!(participants(nobody, 10).await.is_empty(), "{nobody}");
+    }
+    assert!(
+        store
+            .thread_participants(PostId(987_654), "", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
     // A second answer groups into the asker's unread item; the followers hear of it.
     let dans = answer(&*store, q, dan.id, 4).await;
     deliver(&*store).await;

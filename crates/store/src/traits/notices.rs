@@ -79,6 +79,17 @@ pub trait NoticeStore: Send + Sync {
         at: Timestamp,
     ) -> StoreResult<i64>;
 
+    /// The handles and names of those who wrote in `question`'s thread (the
+    /// question, its answers, their comments) whose handle starts with `prefix`
+    /// (letters, digits, dots, dashes and underscores; anything else finds
+    /// nobody), by handle, at most `limit`: whom a comment may mention.
+    async fn thread_participants(
+        &self,
+        question: ponder_core::PostId,
+        prefix: &str,
+        limit: u32,
+    ) -> StoreResult<Vec<(String, String)>>;
+
     /// `user`'s reputation changes grouped by day and post, newest first, a page of
     /// 30, each with the running total after it.
     async fn reputation_history(

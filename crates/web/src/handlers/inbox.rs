@@ -18,7 +18,7 @@ use crate::views::{
 };
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use ponder_core::notices::{FollowKind, FollowLevel};
 use ponder_core::paging::{page_count, parse_page};
 use ponder_core::text::{count, thousands};
@@ -326,6 +326,40 @@ pub async fn following(
         rows,
         pager: Pager::new(page, pages, |n| format!("{here}?page={n}")),
     }))
+}
+
+/// `?prefix=` of the participants list.
+#[derive(Debug, Default, Deserialize)]
+pub struct PrefixParam {
+    prefix: Option<String>,
+}
+
+/// The most participants one lookup answers.
+const PARTICIPANTS_SHOWN: u32 = 8;
+
+/// `GET /api/v1/questions/{id}/participants?prefix=`: the handles and names of
+/// those who wrote in the thread, for the comment box's `@` suggestions (JSON,
+/// `{"users": [{"handle", "name"}]}`). A prefix longer than a handle finds nobody.
+pub async fn participants(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    query: Result<Query<PrefixParam>, QueryRejection>,
+) -> Result<Response, AppError> {
+    let id = ponder_core::PostId(parse_id(&id, "question")?);
+    let prefix = query.ok().and_then(|q| q.0.prefix).unwrap_or_default();
+    let found = if prefix.chars().count() > ponder_core::accounts::HANDLE_MAX {
+        Vec::new()
+    } else {
+        state
+            .store
+            .thread_participants(id, prefix.trim(), PARTICIPANTS_SHOWN)
+            .await?
+    };
+    let users: Vec<serde_json::Value> = found
+        .into_iter()
+        .map(|(handle, name)| serde_json::json!({ "handle": handle, "name": name }))
+        .collect();
+    Ok(axum::Json(serde_json::json!({ "users": users })).into_response())
 }
 
 /// A moderator's message form.
