@@ -79,6 +79,8 @@ struct Event {
     actor: Option<i64>,
     detail: String,
     at: i64,
+    /// Whether the site mails, so that a direct item goes to the outbox too.
+    mail: bool,
 }
 
 /// A post as the inbox needs it.
@@ -89,8 +91,10 @@ struct PostFacts {
     deleted: bool,
 }
 
+pub(crate) use notice_columns;
+
 /// Reads an inbox item from [`notice_columns`].
-fn notice(row: &impl RowAccess) -> StoreResult<Notice> {
+pub(crate) fn notice(row: &impl RowAccess) -> StoreResult<Notice> {
     let kind_name = row.text(1)?;
     let kind = NoticeKind::parse(&kind_name).ok_or_else(|| {
         StoreError::Database(format!("unknown inbox item kind {kind_name:?}").into())
@@ -157,7 +161,39 @@ impl Backend {
         .fetch_all(&mut **tx)
         .await
         .map_err(db_error)?;
+        if event.mail && event.kind.is_direct() {
+            for (notice,) in &written {
+                self.enqueue_direct_mail(tx, user, *notice, event.at).await?;
+            }
+        }
         Ok(written.len() as u64)
+    }
+
+    /// Puts the mail of direct item `notice` in the outbox for `user`, when they
+    /// have a verified address and want such mail, and no mail of it waits yet.
+    async fn enqueue_direct_mail(
+        &self,
+        tx: &mut Tx<'_>,
+        user: i64,
+        notice: i64,
+        at: i64,
+    ) -> StoreResult<()> {
+        self.count();
+        sqlx::query(
+            "INSERT INTO mail_outbox (user_id, kind, notice_id, created_at, next_attempt_at) \
+             SELECT u.id, 'direct', $2, $3, $3 FROM users u \
+             LEFT JOIN mail_preferences m ON m.user_id = u.id \
+             WHERE u.id = $1 AND u.deleted_at IS NULL AND u.email IS NOT NULL \
+             AND u.email_verified_at IS NOT NULL AND coalesce(m.direct, 1) = 1 \
+             ON CONFLICT (notice_id) WHERE sent_at IS NULL AND failed_at IS NULL DO NOTHING",
+        )
+        .bind(user)
+        .bind(notice)
+        .bind(at)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+        Ok(())
     }
 
     /// Writes `event` for everyone who follows question `question` into their
@@ -223,7 +259,7 @@ impl Backend {
     /// The items a new post causes: the asker told of an answer, the question's
     /// followers of it, the followers of a new question's tags, categories and
     /// author of it. Its author follows the question.
-    async fn notices_of_post(&self, tx: &mut Tx<'_>, change: &Change) -> StoreResult<u64> {
+    async fn notices_of_post(&self, tx: &mut Tx<'_>, change: &Change, mail: bool) -> StoreResult<u64> {
         let Some(post) = self.post_facts(tx, change.entity_id).await? else {
             return Ok(0);
         };
@@ -246,6 +282,7 @@ impl Backend {
             actor: Some(post.author),
             detail: String::new(),
             at: change.created_at,
+            mail,
         };
         let mut written = 0;
         if question.author != post.author {
@@ -301,7 +338,7 @@ impl Backend {
     /// A new comment's items: the post's author, the members it mentions (a reply
     /// for those who commented on the post before), and the question's followers.
     /// Its author follows the question.
-    async fn notices_of_comment(&self, tx: &mut Tx<'_>, change: &Change) -> StoreResult<u64> {
+    async fn notices_of_comment(&self, tx: &mut Tx<'_>, change: &Change, mail: bool) -> StoreResult<u64> {
         self.count();
         let found: Option<(i64, i64, String, Option<i64>)> = sqlx::query_as(
             "SELECT post_id, author_id, body_markdown, deleted_at FROM comments WHERE id = $1",
@@ -329,6 +366,7 @@ impl Backend {
             actor: Some(author),
             detail: String::new(),
             at: change.created_at,
+            mail,
         };
         let mut told = vec![author];
         let mut written = 0;
@@ -371,7 +409,7 @@ impl Backend {
     }
 
     /// An accepted answer's item, for its author.
-    async fn notices_of_acceptance(&self, tx: &mut Tx<'_>, change: &Change) -> StoreResult<u64> {
+    async fn notices_of_acceptance(&self, tx: &mut Tx<'_>, change: &Change, mail: bool) -> StoreResult<u64> {
         self.count();
         let found: Option<(i64, i64, i64)> = sqlx::query_as(
             "SELECT q.author_id, a.id, a.author_id FROM posts q \
@@ -395,13 +433,14 @@ impl Backend {
             actor: Some(asker),
             detail: String::new(),
             at: change.created_at,
+            mail,
         };
         self.notify(tx, answerer, &event).await
     }
 
     /// An edit's items: the post's author, when someone else edited it, and the
     /// suggester, when the edit was their suggestion approved.
-    async fn notices_of_edit(&self, tx: &mut Tx<'_>, change: &Change) -> StoreResult<u64> {
+    async fn notices_of_edit(&self, tx: &mut Tx<'_>, change: &Change, mail: bool) -> StoreResult<u64> {
         let Some(post) = self.post_facts(tx, change.entity_id).await? else {
             return Ok(0);
         };
@@ -424,6 +463,7 @@ impl Backend {
             actor: editor.map(|(id,)| id),
             detail: String::new(),
             at: change.created_at,
+            mail,
         };
         if let Some((editor,)) = editor
             && editor != post.author
@@ -457,6 +497,7 @@ impl Backend {
         tx: &mut Tx<'_>,
         change: &Change,
         rejected: bool,
+        mail: bool,
     ) -> StoreResult<u64> {
         self.count();
         let found: Option<(i64, i64, Option<i64>, String)> = sqlx::query_as(
@@ -493,6 +534,7 @@ impl Backend {
             actor,
             detail,
             at: change.created_at,
+            mail,
         };
         self.notify(tx, user, &event).await
     }
@@ -505,6 +547,7 @@ impl Backend {
         tx: &mut Tx<'_>,
         change: &Change,
         kind: NoticeKind,
+        mail: bool,
     ) -> StoreResult<u64> {
         let Some(post) = self.post_facts(tx, change.entity_id).await? else {
             return Ok(0);
@@ -552,12 +595,13 @@ impl Backend {
             actor,
             detail,
             at: change.created_at,
+            mail,
         };
         self.notify(tx, post.author, &event).await
     }
 
     /// A moderator's message's item.
-    async fn notices_of_message(&self, tx: &mut Tx<'_>, change: &Change) -> StoreResult<u64> {
+    async fn notices_of_message(&self, tx: &mut Tx<'_>, change: &Change, mail: bool) -> StoreResult<u64> {
         self.count();
         let found: Option<(i64, i64, String)> = sqlx::query_as(
             "SELECT moderator_id, target_id, reason FROM moderation_log \
@@ -578,47 +622,48 @@ impl Backend {
             actor: Some(moderator),
             detail: message,
             at: change.created_at,
+            mail,
         };
         self.notify(tx, user, &event).await
     }
 
     /// The items one change causes.
-    async fn notices_of(&self, tx: &mut Tx<'_>, change: &Change) -> StoreResult<u64> {
+    async fn notices_of(&self, tx: &mut Tx<'_>, change: &Change, mail: bool) -> StoreResult<u64> {
         let Some(kind) = change.kind() else {
             return Ok(0);
         };
         match kind {
-            ChangeKind::PostCreated => self.notices_of_post(tx, change).await,
-            ChangeKind::CommentCreated => self.notices_of_comment(tx, change).await,
-            ChangeKind::AnswerAccepted => self.notices_of_acceptance(tx, change).await,
-            ChangeKind::PostEdited => self.notices_of_edit(tx, change).await,
-            ChangeKind::SuggestionCreated => self.notices_of_suggestion(tx, change, false).await,
-            ChangeKind::SuggestionRejected => self.notices_of_suggestion(tx, change, true).await,
+            ChangeKind::PostCreated => self.notices_of_post(tx, change, mail).await,
+            ChangeKind::CommentCreated => self.notices_of_comment(tx, change, mail).await,
+            ChangeKind::AnswerAccepted => self.notices_of_acceptance(tx, change, mail).await,
+            ChangeKind::PostEdited => self.notices_of_edit(tx, change, mail).await,
+            ChangeKind::SuggestionCreated => self.notices_of_suggestion(tx, change, false, mail).await,
+            ChangeKind::SuggestionRejected => self.notices_of_suggestion(tx, change, true, mail).await,
             ChangeKind::PostClosed => {
-                self.notices_of_moderation(tx, change, NoticeKind::Closed)
+                self.notices_of_moderation(tx, change, NoticeKind::Closed, mail)
                     .await
             }
             ChangeKind::PostReopened => {
-                self.notices_of_moderation(tx, change, NoticeKind::Reopened)
+                self.notices_of_moderation(tx, change, NoticeKind::Reopened, mail)
                     .await
             }
             ChangeKind::PostLocked => {
-                self.notices_of_moderation(tx, change, NoticeKind::Locked)
+                self.notices_of_moderation(tx, change, NoticeKind::Locked, mail)
                     .await
             }
             ChangeKind::PostUnlocked => {
-                self.notices_of_moderation(tx, change, NoticeKind::Unlocked)
+                self.notices_of_moderation(tx, change, NoticeKind::Unlocked, mail)
                     .await
             }
             ChangeKind::PostDeleted => {
-                self.notices_of_moderation(tx, change, NoticeKind::Deleted)
+                self.notices_of_moderation(tx, change, NoticeKind::Deleted, mail)
                     .await
             }
             ChangeKind::PostUndeleted => {
-                self.notices_of_moderation(tx, change, NoticeKind::Restored)
+                self.notices_of_moderation(tx, change, NoticeKind::Restored, mail)
                     .await
             }
-            ChangeKind::UserMessaged => self.notices_of_message(tx, change).await,
+            ChangeKind::UserMessaged => self.notices_of_message(tx, change, mail).await,
             _ => Ok(0),
         }
     }
@@ -671,6 +716,10 @@ impl ponder_store::NoticeStore for Backend {
         .execute(&self.writer)
         .await
         .map_err(db_error)?;
+        if kind != FollowKind::Question {
+            // The row that keeps when this member's digest last went.
+            self.ensure_mail_preferences(user.0).await?;
+        }
         Ok(before.is_none())
     }
 
@@ -843,6 +892,7 @@ impl ponder_store::NoticeStore for Backend {
         subscriber: &str,
         after: i64,
         changes: &[Change],
+        mail: bool,
         at: i64,
     ) -> StoreResult<Option<u64>> {
         let Some(last) = changes.last() else {
@@ -879,7 +929,7 @@ impl ponder_store::NoticeStore for Backend {
         }
         let mut written = 0;
         for change in changes.iter().filter(|c| c.id > after) {
-            written += self.notices_of(&mut tx, change).await?;
+            written += self.notices_of(&mut tx, change, mail).await?;
         }
         self.commit(tx).await?;
         Ok(Some(written))

@@ -233,6 +233,91 @@ impl FollowLevel {
     }
 }
 
+/// How often a member's digest of what they follow is mailed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum DigestFrequency {
+    /// Never.
+    Off,
+    /// Once a day.
+    Daily,
+    /// Once a week.
+    #[default]
+    Weekly,
+}
+
+impl DigestFrequency {
+    /// Every choice.
+    pub const ALL: [Self; 3] = [Self::Off, Self::Daily, Self::Weekly];
+
+    /// The name stored and used in forms.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Off => "off",
+            Self::Daily => "daily",
+            Self::Weekly => "weekly",
+        }
+    }
+
+    /// The choice named `name`; `None` for anything else.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.as_str() == name)
+    }
+
+    /// Seconds between two digests; `None` when off.
+    pub fn period(self) -> Option<i64> {
+        match self {
+            Self::Off => None,
+            Self::Daily => Some(86_400),
+            Self::Weekly => Some(7 * 86_400),
+        }
+    }
+}
+
+/// The kinds of mail the inbox sends, each unsubscribed from on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MailKind {
+    /// One direct item: an answer to my question, a mention, a moderator's message.
+    Direct,
+    /// The digest of what I follow.
+    Digest,
+}
+
+impl MailKind {
+    /// The name stored in the outbox.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Direct => "direct",
+            Self::Digest => "digest",
+        }
+    }
+
+    /// The kind named `name`; `None` for anything else.
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "direct" => Some(Self::Direct),
+            "digest" => Some(Self::Digest),
+            _ => None,
+        }
+    }
+}
+
+/// What mail a member wants from the inbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MailPreferences {
+    /// Immediate mail for direct items (off when `false`).
+    pub direct: bool,
+    /// The digest's frequency.
+    pub digest: DigestFrequency,
+}
+
+impl MailPreferences {
+    /// A new member's: immediate mail on, a weekly digest.
+    pub const DEFAULT: Self = Self {
+        direct: true,
+        digest: DigestFrequency::Weekly,
+    };
+}
+
 /// The most people one comment can mention: the rest are plain text.
 pub const MENTIONS_PER_COMMENT: usize = 5;
 
@@ -296,6 +381,23 @@ mod tests {
         assert_eq!(FollowLevel::parse("inbox"), Some(FollowLevel::Inbox));
         assert_eq!(FollowLevel::parse("Inbox"), None);
         assert_eq!(FollowLevel::Digest.as_str(), "digest");
+    }
+
+    #[test]
+    fn mail_choices_read_back_what_they_write() {
+        for frequency in DigestFrequency::ALL {
+            assert_eq!(DigestFrequency::parse(frequency.as_str()), Some(frequency));
+        }
+        assert_eq!(DigestFrequency::parse("hourly"), None);
+        assert_eq!(DigestFrequency::Off.period(), None);
+        assert_eq!(DigestFrequency::Daily.period(), Some(86_400));
+        assert_eq!(DigestFrequency::Weekly.period(), Some(604_800));
+        for kind in [MailKind::Direct, MailKind::Digest] {
+            assert_eq!(MailKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(MailKind::parse("spam"), None);
+        assert!(MailPreferences::DEFAULT.direct);
+        assert_eq!(MailPreferences::DEFAULT.digest, DigestFrequency::Weekly);
     }
 
     #[test]

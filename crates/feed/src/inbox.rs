@@ -20,6 +20,7 @@ pub const INBOX: &str = "inbox";
 /// Writes inbox items from the change log, when this node leads.
 pub struct InboxSubscriber {
     position: AtomicI64,
+    mail: bool,
     lease: Mutex<Option<Lease>>,
 }
 
@@ -27,7 +28,8 @@ impl InboxSubscriber {
     /// The subscriber, from its stored position. A site that never had one (new,
     /// or upgraded from a version without an inbox) starts at the end of the log:
     /// members are told of what happens from now on, not of years of history.
-    pub async fn start(store: &dyn Store) -> StoreResult<Self> {
+    /// With `mail` (the site has SMTP), direct items also go to the mail outbox.
+    pub async fn start(store: &dyn Store, mail: bool) -> StoreResult<Self> {
         let mut position = store.feed_position(INBOX).await?;
         if position == 0 {
             position = store.last_change_id().await?;
@@ -40,6 +42,7 @@ impl InboxSubscriber {
         }
         Ok(Self {
             position: AtomicI64::new(position),
+            mail,
             lease: Mutex::new(None),
         })
     }
@@ -89,7 +92,7 @@ impl Subscriber for InboxSubscriber {
         }
         let after = self.position();
         match store
-            .deliver_notices(INBOX, after, changes, ponder_core::time::now())
+            .deliver_notices(INBOX, after, changes, self.mail, ponder_core::time::now())
             .await?
         {
             Some(written) => {

@@ -20,8 +20,8 @@ async fn two_nodes_deliver_each_item_once(store: Arc<dyn Store>) {
     let old = fx::ask(&*store, ann.id, cat.id, "Asked before the inbox", &[], 1).await;
     fx::answer(&*store, old, bob.id, 2).await;
 
-    let one = Arc::new(InboxSubscriber::start(&*store).await.unwrap());
-    let two = Arc::new(InboxSubscriber::start(&*store).await.unwrap());
+    let one = Arc::new(InboxSubscriber::start(&*store, false).await.unwrap());
+    let two = Arc::new(InboxSubscriber::start(&*store, false).await.unwrap());
     assert_eq!(one.position(), store.last_change_id().await.unwrap());
     let follower = |s: &Arc<InboxSubscriber>| {
         Follower::new(store.clone(), vec![s.clone() as Arc<dyn Subscriber>], 2)

@@ -29,6 +29,7 @@ mod editing;
 mod feed;
 mod invitations;
 mod lead;
+mod mail;
 mod migrations;
 mod moderation;
 mod notices;

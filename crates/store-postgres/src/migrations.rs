@@ -26,6 +26,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (12, include_str!("../migrations/0012_invitations.sql")),
     (13, include_str!("../migrations/0013_tag_wikis.sql")),
     (14, include_str!("../migrations/0014_inbox.sql")),
+    (15, include_str!("../migrations/0015_mail_outbox.sql")),
 ];
 
 /// The advisory lock key that serialises migrations across nodes.

@@ -23,6 +23,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (11, include_str!("../migrations/0011_invitations.sql")),
     (12, include_str!("../migrations/0012_tag_wikis.sql")),
     (13, include_str!("../migrations/0013_inbox.sql")),
+    (14, include_str!("../migrations/0014_mail_outbox.sql")),
 ];
 
 /// Applies every migration not yet applied.

@@ -52,6 +52,7 @@ pub trait Store:
     + InvitationStore
     + TagStore
     + NoticeStore
+    + MailStore
     + Send
     + Sync
     + 'static

@@ -128,7 +128,9 @@ macro_rules! conformance_tests {
             the_inbox_hears_of_answers_comments_mentions_and_acceptance,
             following_brings_new_questions_once,
             edits_moderation_and_messages_reach_the_author,
-            reputation_history_groups_by_day_and_post
+            reputation_history_groups_by_day_and_post,
+            direct_mail_waits_in_the_outbox_once,
+            digests_come_a_period_apart_and_list_what_is_followed
         );
     };
     (@each $factory:path; $($name:ident),*) => {

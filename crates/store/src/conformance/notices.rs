@@ -2,7 +2,9 @@
 //! unread items group, reading one's own items only, and the reputation history.
 
 use super::*;
-use ponder_core::notices::{FollowKind, FollowLevel, NoticeKind};
+use ponder_core::notices::{
+    DigestFrequency, FollowKind, FollowLevel, MailKind, MailPreferences, NoticeKind,
+};
 
 /// The inbox subscriber's name in these checks.
 const INBOX: &str = "inbox-check";
@@ -24,13 +26,13 @@ async fn deliver(store: &dyn Store) -> u64 {
         };
         let newest = newest.id;
         written += store
-            .deliver_notices(INBOX, position, &changes, at(1000))
+            .deliver_notices(INBOX, position, &changes, true, at(1000))
             .await
             .unwrap()
             .expect("nobody else delivers");
         assert_eq!(
             store
-                .deliver_notices(INBOX, position, &changes, at(1000))
+                .deliver_notices(INBOX, position, &changes, true, at(1000))
                 .await
                 .unwrap(),
             None,
@@ -229,7 +231,7 @@ pub async fn the_inbox_hears_of_answers_comments_mentions_and_acceptance(store: 
     let position = store.feed_position(INBOX).await.unwrap();
     assert_eq!(
         store
-            .deliver_notices(INBOX, position, &[], at(11))
+            .deliver_notices(INBOX, position, &[], true, at(11))
             .await
             .unwrap(),
         Some(0)
@@ -548,4 +550,192 @@ pub async fn reputation_history_groups_by_day_and_post(store: Arc<dyn Store>) {
     let nobody = store.reputation_history(UserId(987_654), 1).await.unwrap();
     assert!(nobody.items.is_empty());
     assert_eq!(nobody.total, 0);
+}
+
+/// The outbox rows waiting for `user`.
+async fn waiting_for(store: &dyn Store, user: UserId, now: i64) -> Vec<OutboxMail> {
+    store
+        .due_mail(now, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.user == user)
+        .collect()
+}
+
+/// Direct items go to the outbox for members with a verified address who want
+/// them, once while one waits; a claim is taken once; failures come back later;
+/// unsubscribe links turn off their own kind, until they expire.
+pub async fn direct_mail_waits_in_the_outbox_once(store: Arc<dyn Store>) {
+    let ([ann, bob, carl, dan], _, q) = Fixture::new(&*store)
+        .question("A question that gets mail", &[], 0)
+        .build(["ann", "bob", "carl", "dan"])
+        .await;
+    for user in [ann.id, bob.id, dan.id] {
+        store.set_email_verified(user, at(0)).await.unwrap();
+    }
+    deliver(&*store).await;
+    // Changes are stamped when they are written: the outbox is due from then.
+    let now = ponder_core::time::now() + 5;
+    answer(&*store, q, bob.id, 1).await;
+    answer(&*store, q, dan.id, 2).await;
+    say(&*store, q, bob.id, "@carl @dan have a look", 3).await;
+    deliver(&*store).await;
+    let anns = waiting_for(&*store, ann.id, now).await;
+    assert_eq!(anns.len(), 1, "two answers, one item, one mail while it waits");
+    assert_eq!(anns[0].kind, MailKind::Direct);
+    assert_eq!(anns[0].to, "ann@example.com");
+    let notice = store.notice(anns[0].notice.unwrap()).await.unwrap().unwrap();
+    assert_eq!(notice.kind, NoticeKind::Answer);
+    assert_eq!(notice.count, 2);
+    assert!(waiting_for(&*store, carl.id, now).await.is_empty(), "carl's address is not verified");
+    assert_eq!(waiting_for(&*store, dan.id, now).await.len(), 1, "dan was mentioned");
+    assert!(waiting_for(&*store, bob.id, now).await.is_empty(), "a comment is not direct");
+
+    // Claimed once; sent; never due again.
+    let mail = anns[0].id;
+    assert!(store.claim_mail(mail, "hash-ann-1", now).await.unwrap());
+    assert!(!store.claim_mail(mail, "hash-ann-2", now).await.unwrap());
+    assert!(waiting_for(&*store, ann.id, now).await.is_empty(), "claimed is not due");
+    store.finish_mail(mail, MailOutcome::Sent, now).await.unwrap();
+    assert!(waiting_for(&*store, ann.id, now + 10_000).await.is_empty());
+
+    // A failure comes back at its time, counted; giving up ends it.
+    let dans = waiting_for(&*store, dan.id, now).await[0].id;
+    assert!(store.claim_mail(dans, "hash-dan-1", now).await.unwrap());
+    let retry = MailOutcome::Retry {
+        error: "connection refused".into(),
+        at: now + 60,
+    };
+    store.finish_mail(dans, retry, now).await.unwrap();
+    assert!(waiting_for(&*store, dan.id, now + 59).await.is_empty());
+    let again = waiting_for(&*store, dan.id, now + 60).await;
+    assert_eq!(again[0].attempts, 1);
+    assert!(store.claim_mail(dans, "hash-dan-2", now + 60).await.unwrap());
+    let gave_up = MailOutcome::GaveUp {
+        error: "mailbox unavailable".into(),
+    };
+    store.finish_mail(dans, gave_up, now + 60).await.unwrap();
+    assert!(waiting_for(&*store, dan.id, now + 100_000).await.is_empty());
+
+    // The link turns off direct mail only; a wrong or old link does nothing.
+    assert_eq!(
+        store.unsubscribe("hash-ann-1", now + 5).await.unwrap(),
+        Unsubscribed::Done {
+            user: ann.id,
+            kind: MailKind::Direct
+        }
+    );
+    let prefs = store.mail_preferences(ann.id).await.unwrap();
+    assert!(!prefs.direct);
+    assert_eq!(prefs.digest, MailPreferences::DEFAULT.digest);
+    assert_eq!(store.unsubscribe("hash-ann-2", now).await.unwrap(), Unsubscribed::Unknown);
+    assert_eq!(store.unsubscribe("", now).await.unwrap(), Unsubscribed::Unknown);
+    assert_eq!(
+        store
+            .unsubscribe("hash-dan-2", now + UNSUBSCRIBE_WORKS_FOR + 100)
+            .await
+            .unwrap(),
+        Unsubscribed::Expired
+    );
+    assert!(store.mail_preferences(dan.id).await.unwrap().direct);
+    answer(&*store, q, carl.id, 4).await;
+    deliver(&*store).await;
+    assert!(
+        waiting_for(&*store, ann.id, now + 10_000).await.is_empty(),
+        "ann turned direct mail off"
+    );
+}
+
+/// Digests: queued a period after a member is first seen, for those who follow
+/// a tag, a category or a user and chose one; they list the new questions there.
+pub async fn digests_come_a_period_apart_and_list_what_is_followed(store: Arc<dyn Store>) {
+    let ([ann, erin, finn], general, _) = Fixture::new(&*store)
+        .question("An old question in rust", &["rust"], 0)
+        .build(["ann", "erin", "finn"])
+        .await;
+    let child = category(&*store, Some(general.id), "child").await;
+    for user in [erin.id, finn.id] {
+        store.set_email_verified(user, at(0)).await.unwrap();
+    }
+    let rust = store.tag("rust").await.unwrap().unwrap().id.0;
+    store
+        .follow(erin.id, FollowKind::Tag, rust, FollowLevel::Digest, at(1))
+        .await
+        .unwrap();
+    store
+        .follow(finn.id, FollowKind::Category, general.id.0, FollowLevel::Inbox, at(1))
+        .await
+        .unwrap();
+    store
+        .set_mail_preferences(
+            finn.id,
+            MailPreferences {
+                direct: true,
+                digest: DigestFrequency::Daily,
+            },
+        )
+        .await
+        .unwrap();
+    let start = at(10);
+    assert_eq!(store.enqueue_due_digests(start, 100).await.unwrap(), 0, "first seen");
+    let tagged = ask(&*store, ann.id, child.id, "A new question in rust", &["rust"], 20).await;
+    let untagged = ask(&*store, ann.id, child.id, "A new question elsewhere", &[], 21).await;
+    ask(&*store, erin.id, child.id, "Erin's own question in rust", &["rust"], 22).await;
+
+    let a_day = start + 86_400;
+    assert_eq!(store.enqueue_due_digests(a_day, 100).await.unwrap(), 1, "finn's daily");
+    assert_eq!(store.enqueue_due_digests(a_day, 100).await.unwrap(), 0);
+    let finns = waiting_for(&*store, finn.id, a_day).await;
+    assert_eq!(finns[0].kind, MailKind::Digest);
+    assert_eq!(finns[0].period, (start, a_day));
+    let listed = store
+        .digest_questions(finn.id, start, a_day, 20)
+        .await
+        .unwrap();
+    let mut ids: Vec<_> = listed.iter().map(|q| q.id).collect();
+    ids.sort();
+    assert_eq!(ids.len(), 3, "the category below the followed one counts");
+    assert!(ids.contains(&tagged) && ids.contains(&untagged));
+
+    let a_week = start + 7 * 86_400;
+    assert_eq!(store.enqueue_due_digests(a_week, 100).await.unwrap(), 2);
+    let erins = waiting_for(&*store, erin.id, a_week).await;
+    assert_eq!(erins.len(), 1);
+    let listed = store
+        .digest_questions(erin.id, start, a_week, 20)
+        .await
+        .unwrap();
+    assert_eq!(
+        listed.iter().map(|q| q.id).collect::<Vec<_>>(),
+        [tagged],
+        "the tag's new question, not erin's own"
+    );
+    assert!(
+        store
+            .digest_questions(erin.id, a_day * 2, a_week, 20)
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing new in that window"
+    );
+    // Off means off; an unsubscribe link of a digest turns digests off.
+    assert!(store.claim_mail(erins[0].id, "digest-link", a_week).await.unwrap());
+    assert_eq!(
+        store.unsubscribe("digest-link", a_week).await.unwrap(),
+        Unsubscribed::Done {
+            user: erin.id,
+            kind: MailKind::Digest
+        }
+    );
+    assert_eq!(
+        store.mail_preferences(erin.id).await.unwrap().digest,
+        DigestFrequency::Off
+    );
+    assert!(store.mail_preferences(erin.id).await.unwrap().direct);
+    assert_eq!(
+        store.enqueue_due_digests(a_week * 2, 100).await.unwrap(),
+        1,
+        "finn's only"
+    );
 }

@@ -59,12 +59,15 @@ pub trait NoticeStore: Send + Sync {
     /// of `subscriber` from `after` on to the last change, in one transaction; how
     /// many items were written or grouped. `None`, with nothing written, when the
     /// stored position is no longer `after` (another node delivered them), so that
-    /// a batch is delivered once however many nodes try.
+    /// a batch is delivered once however many nodes try. With `mail`, the items
+    /// addressed to a member (`NoticeKind::is_direct`) also go to the mail outbox
+    /// for those with a verified address who want them.
     async fn deliver_notices(
         &self,
         subscriber: &str,
         after: i64,
         changes: &[Change],
+        mail: bool,
         at: Timestamp,
     ) -> StoreResult<Option<u64>>;
 

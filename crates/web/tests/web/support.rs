@@ -274,7 +274,7 @@ impl TestApp {
     /// The inbox's subscriber, started now: it delivers what happens from here on.
     pub async fn start_inbox(&self) -> Arc<ponder_feed::InboxSubscriber> {
         Arc::new(
-            ponder_feed::InboxSubscriber::start(&*self.store)
+            ponder_feed::InboxSubscriber::start(&*self.store, true)
                 .await
                 .unwrap(),
         )
