@@ -118,9 +118,9 @@ impl ponder_store::MailStore for Backend {
     async fn finish_mail(&self, id: i64, outcome: MailOutcome, at: i64) -> StoreResult<()> {
         self.count();
         let query = match &outcome {
-            MailOutcome::Sent => {
-                sqlx::query("UPDATE mail_outbox SET sent_at = $2 WHERE id = $1").bind(id).bind(at)
-            }
+            MailOutcome::Sent => sqlx::query("UPDATE mail_outbox SET sent_at = $2 WHERE id = $1")
+                .bind(id)
+                .bind(at),
             MailOutcome::Skipped => sqlx::query(
                 "UPDATE mail_outbox SET sent_at = $2, last_error = 'nothing to send' WHERE id = $1",
             )
@@ -221,13 +221,15 @@ impl ponder_store::MailStore for Backend {
         .map_err(db_error)?;
         Ok(rows
             .into_iter()
-            .map(|(id, title, score, answer_count, created_at)| DigestQuestion {
-                id: PostId(id),
-                title,
-                score,
-                answer_count,
-                created_at,
-            })
+            .map(
+                |(id, title, score, answer_count, created_at)| DigestQuestion {
+                    id: PostId(id),
+                    title,
+                    score,
+                    answer_count,
+                    created_at,
+                },
+            )
             .collect())
     }
 

@@ -163,7 +163,8 @@ impl Backend {
         .map_err(db_error)?;
         if event.mail && event.kind.is_direct() {
             for (notice,) in &written {
-                self.enqueue_direct_mail(tx, user, *notice, event.at).await?;
+                self.enqueue_direct_mail(tx, user, *notice, event.at)
+                    .await?;
             }
         }
         Ok(written.len() as u64)
@@ -259,7 +260,12 @@ impl Backend {
     /// The items a new post causes: the asker told of an answer, the question's
     /// followers of it, the followers of a new question's tags, categories and
     /// author of it. Its author follows the question.
-    async fn notices_of_post(&self, tx: &mut Tx<'_>, change: &Change, mail: bool) -> StoreResult<u64> {
+    async fn notices_of_post(
+        &self,
+        tx: &mut Tx<'_>,
+        change: &Change,
+        mail: bool,
+    ) -> StoreResult<u64> {
         let Some(post) = self.post_facts(tx, change.entity_id).await? else {
             return Ok(0);
         };
@@ -338,7 +344,12 @@ impl Backend {
     /// A new comment's items: the post's author, the members it mentions (a reply
     /// for those who commented on the post before), and the question's followers.
     /// Its author follows the question.
-    async fn notices_of_comment(&self, tx: &mut Tx<'_>, change: &Change, mail: bool) -> StoreResult<u64> {
+    async fn notices_of_comment(
+        &self,
+        tx: &mut Tx<'_>,
+        change: &Change,
+        mail: bool,
+    ) -> StoreResult<u64> {
         self.count();
         let found: Option<(i64, i64, String, Option<i64>)> = sqlx::query_as(
             "SELECT post_id, author_id, body_markdown, deleted_at FROM comments WHERE id = $1",
@@ -368,15 +379,11 @@ impl Backend {
             at: change.created_at,
             mail,
         };
-        let mut told = vec![author];
-        let mut written = 0;
-        if post.author != author {
-            written += self.notify(tx, post.author, &event).await?;
-            told.push(post.author);
-        }
+        // Whom it mentions, and whether each commented on the post before (a reply).
+        let mut mentioned: Vec<(i64, bool)> = Vec::new();
         for handle in mentions(&markdown) {
             self.count();
-            let mentioned: Option<(i64, bool)> = sqlx::query_as(
+            let found: Option<(i64, bool)> = sqlx::query_as(
                 "SELECT u.id, EXISTS (SELECT 1 FROM comments c WHERE c.post_id = $2 \
                  AND c.author_id = u.id AND c.id < $3 AND c.deleted_at IS NULL) \
                  FROM users u WHERE lower(u.handle) = $1 AND u.deleted_at IS NULL",
@@ -387,9 +394,19 @@ impl Backend {
             .fetch_optional(&mut **tx)
             .await
             .map_err(db_error)?;
-            let Some((user, replied_to)) = mentioned else {
-                continue;
-            };
+            mentioned.extend(found.filter(|(user, _)| *user != author));
+        }
+        let mut told = vec![author];
+        let mut written = 0;
+        if post.author != author {
+            // The post's author hears of every comment; by name, it is a mention.
+            if mentioned.iter().any(|(user, _)| *user == post.author) {
+                event.kind = NoticeKind::Mention;
+            }
+            written += self.notify(tx, post.author, &event).await?;
+            told.push(post.author);
+        }
+        for (user, replied_to) in mentioned {
             if told.contains(&user) {
                 continue;
             }
@@ -409,7 +426,12 @@ impl Backend {
     }
 
     /// An accepted answer's item, for its author.
-    async fn notices_of_acceptance(&self, tx: &mut Tx<'_>, change: &Change, mail: bool) -> StoreResult<u64> {
+    async fn notices_of_acceptance(
+        &self,
+        tx: &mut Tx<'_>,
+        change: &Change,
+        mail: bool,
+    ) -> StoreResult<u64> {
         self.count();
         let found: Option<(i64, i64, i64)> = sqlx::query_as(
             "SELECT q.author_id, a.id, a.author_id FROM posts q \
@@ -440,7 +462,12 @@ impl Backend {
 
     /// An edit's items: the post's author, when someone else edited it, and the
     /// suggester, when the edit was their suggestion approved.
-    async fn notices_of_edit(&self, tx: &mut Tx<'_>, change: &Change, mail: bool) -> StoreResult<u64> {
+    async fn notices_of_edit(
+        &self,
+        tx: &mut Tx<'_>,
+        change: &Change,
+        mail: bool,
+    ) -> StoreResult<u64> {
         let Some(post) = self.post_facts(tx, change.entity_id).await? else {
             return Ok(0);
         };
@@ -601,7 +628,12 @@ impl Backend {
     }
 
     /// A moderator's message's item.
-    async fn notices_of_message(&self, tx: &mut Tx<'_>, change: &Change, mail: bool) -> StoreResult<u64> {
+    async fn notices_of_message(
+        &self,
+        tx: &mut Tx<'_>,
+        change: &Change,
+        mail: bool,
+    ) -> StoreResult<u64> {
         self.count();
         let found: Option<(i64, i64, String)> = sqlx::query_as(
             "SELECT moderator_id, target_id, reason FROM moderation_log \
@@ -637,8 +669,12 @@ impl Backend {
             ChangeKind::CommentCreated => self.notices_of_comment(tx, change, mail).await,
             ChangeKind::AnswerAccepted => self.notices_of_acceptance(tx, change, mail).await,
             ChangeKind::PostEdited => self.notices_of_edit(tx, change, mail).await,
-            ChangeKind::SuggestionCreated => self.notices_of_suggestion(tx, change, false, mail).await,
-            ChangeKind::SuggestionRejected => self.notices_of_suggestion(tx, change, true, mail).await,
+            ChangeKind::SuggestionCreated => {
+                self.notices_of_suggestion(tx, change, false, mail).await
+            }
+            ChangeKind::SuggestionRejected => {
+                self.notices_of_suggestion(tx, change, true, mail).await
+            }
             ChangeKind::PostClosed => {
                 self.notices_of_moderation(tx, change, NoticeKind::Closed, mail)
                     .await

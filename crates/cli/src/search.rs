@@ -33,6 +33,7 @@ pub fn start_following(state: AppState) {
     let index = state.search.clone();
     let store = state.store.clone();
     let pages = state.pages.clone();
+    let mail = state.mailer.delivers();
     tokio::spawn(async move {
         let started = std::time::Instant::now();
         // Only the changes the index has not seen are read.
@@ -70,7 +71,7 @@ pub fn start_following(state: AppState) {
         let settings = ponder_web::site_settings::SettingsSubscriber::new(state, position);
         let mut subscribers: Vec<Arc<dyn ponder_feed::Subscriber>> =
             vec![index, Arc::new(pages), Arc::new(settings)];
-        match ponder_feed::InboxSubscriber::start(&*store).await {
+        match ponder_feed::InboxSubscriber::start(&*store, mail).await {
             Ok(inbox) => subscribers.push(Arc::new(inbox)),
             Err(err) => tracing::error!(%err, "the inbox cannot follow the change log"),
         }

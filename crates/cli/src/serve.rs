@@ -13,6 +13,9 @@ use ponder_web::{AppState, SiteConfig};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// How often the outbox is looked at for mail to send (and digests to queue).
+const MAIL_EVERY: Duration = Duration::from_secs(5);
+
 /// Options of `ponder serve`.
 #[derive(Args)]
 pub struct ServeArgs {
@@ -246,6 +249,11 @@ pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
         .await
         .context("cannot read the site settings")?;
     crate::search::start_following(state.clone());
+    if state.mailer.delivers() {
+        // The inbox's mail, from the outbox, on the node that holds its lease.
+        let sender = ponder_web::outbox::OutboxSender::new(state.clone());
+        tokio::spawn(sender.run(MAIL_EVERY));
+    }
     let app = ponder_web::app(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await

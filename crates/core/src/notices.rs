@@ -396,8 +396,13 @@ mod tests {
             assert_eq!(MailKind::parse(kind.as_str()), Some(kind));
         }
         assert_eq!(MailKind::parse("spam"), None);
-        assert!(MailPreferences::DEFAULT.direct);
-        assert_eq!(MailPreferences::DEFAULT.digest, DigestFrequency::Weekly);
+        assert_eq!(
+            MailPreferences::DEFAULT,
+            MailPreferences {
+                direct: true,
+                digest: DigestFrequency::Weekly
+            }
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@
 //! - [`rendering`]: Markdown rendered off the async workers, a few at a time.
 //! - [`server`]: serving over TCP with bounded connections and timeouts.
 //! - [`auth`]: passwords, sessions, CSRF, rate limits and mail.
+//! - [`outbox`]: the inbox's mail, sent from the durable outbox by one node.
 //! - [`extract`]: typed extractors: ids from URLs, CSRF-checked forms.
 //! - [`forms`]: form state (values and messages per field) for re-rendering.
 //! - [`redirect`]: 303 after a form, 301 to a canonical address.
@@ -32,6 +33,7 @@ pub mod forms;
 pub mod handlers;
 pub mod headers;
 pub mod offload;
+pub mod outbox;
 pub mod page_cache;
 pub mod redirect;
 pub mod rendering;

@@ -74,6 +74,7 @@ pub fn app(state: AppState) -> Router {
         .route("/settings", get(settings::show_settings))
         .route("/settings/profile", post(settings::save_profile))
         .route("/settings/password", post(settings::change_password))
+        .route("/settings/mail", post(settings::save_mail))
         .route("/settings/delete", post(settings::delete_account))
         .route("/settings/data.json", get(settings::download_data))
         .route("/settings/sessions/end", post(settings::end_session))
@@ -178,6 +179,10 @@ pub fn app(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/static/{name}", get(static_files::serve_asset))
         .route("/favicon.ico", get(static_files::favicon))
+        .route(
+            "/unsubscribe",
+            get(unsubscribe::confirm).post(unsubscribe::unsubscribe),
+        )
         .route("/robots.txt", get(crawlers::robots))
         .route("/sitemap.xml", get(crawlers::sitemap_index))
         .route("/sitemap-{part}", get(crawlers::sitemap_part));

@@ -93,8 +93,11 @@ pub async fn the_inbox_hears_of_answers_comments_mentions_and_acceptance(store: 
         kinds(&*store, ann.id).await,
         [(NoticeKind::Mention, 1), (NoticeKind::Answer, 1)]
     );
-    // Bob is the post's author: his comment item says so, and the mention adds nothing.
-    assert_eq!(kinds(&*store, bob.id).await, [(NoticeKind::Comment, 2)]);
+    // Bob is the post's author: one item a comment, a mention where it names him.
+    assert_eq!(
+        kinds(&*store, bob.id).await,
+        [(NoticeKind::Comment, 1), (NoticeKind::Mention, 1)]
+    );
     assert_eq!(kinds(&*store, carl.id).await, [(NoticeKind::Reply, 1)]);
     assert!(kinds(&*store, dan.id).await.is_empty());
     let reply = &store.inbox(carl.id, 1).await.unwrap().items[0];
@@ -582,22 +585,46 @@ pub async fn direct_mail_waits_in_the_outbox_once(store: Arc<dyn Store>) {
     say(&*store, q, bob.id, "@carl @dan have a look", 3).await;
     deliver(&*store).await;
     let anns = waiting_for(&*store, ann.id, now).await;
-    assert_eq!(anns.len(), 1, "two answers, one item, one mail while it waits");
+    assert_eq!(
+        anns.len(),
+        1,
+        "two answers, one item, one mail while it waits"
+    );
     assert_eq!(anns[0].kind, MailKind::Direct);
     assert_eq!(anns[0].to, "ann@example.com");
-    let notice = store.notice(anns[0].notice.unwrap()).await.unwrap().unwrap();
+    let notice = store
+        .notice(anns[0].notice.unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(notice.kind, NoticeKind::Answer);
     assert_eq!(notice.count, 2);
-    assert!(waiting_for(&*store, carl.id, now).await.is_empty(), "carl's address is not verified");
-    assert_eq!(waiting_for(&*store, dan.id, now).await.len(), 1, "dan was mentioned");
-    assert!(waiting_for(&*store, bob.id, now).await.is_empty(), "a comment is not direct");
+    assert!(
+        waiting_for(&*store, carl.id, now).await.is_empty(),
+        "carl's address is not verified"
+    );
+    assert_eq!(
+        waiting_for(&*store, dan.id, now).await.len(),
+        1,
+        "dan was mentioned"
+    );
+    assert!(
+        waiting_for(&*store, bob.id, now).await.is_empty(),
+        "a comment is not direct"
+    );
 
     // Claimed once; sent; never due again.
     let mail = anns[0].id;
     assert!(store.claim_mail(mail, "hash-ann-1", now).await.unwrap());
     assert!(!store.claim_mail(mail, "hash-ann-2", now).await.unwrap());
-    assert!(waiting_for(&*store, ann.id, now).await.is_empty(), "claimed is not due");
-    store.finish_mail(mail, MailOutcome::Sent, now).await.unwrap();
+    assert!(
+        waiting_for(&*store, ann.id, now).await.is_empty(),
+        "claimed is not due"
+    );
+    store
+        .finish_mail(mail, MailOutcome::Sent, now)
+        .await
+        .unwrap();
     assert!(waiting_for(&*store, ann.id, now + 10_000).await.is_empty());
 
     // A failure comes back at its time, counted; giving up ends it.
@@ -611,7 +638,12 @@ pub async fn direct_mail_waits_in_the_outbox_once(store: Arc<dyn Store>) {
     assert!(waiting_for(&*store, dan.id, now + 59).await.is_empty());
     let again = waiting_for(&*store, dan.id, now + 60).await;
     assert_eq!(again[0].attempts, 1);
-    assert!(store.claim_mail(dans, "hash-dan-2", now + 60).await.unwrap());
+    assert!(
+        store
+            .claim_mail(dans, "hash-dan-2", now + 60)
+            .await
+            .unwrap()
+    );
     let gave_up = MailOutcome::GaveUp {
         error: "mailbox unavailable".into(),
     };
@@ -629,8 +661,14 @@ pub async fn direct_mail_waits_in_the_outbox_once(store: Arc<dyn Store>) {
     let prefs = store.mail_preferences(ann.id).await.unwrap();
     assert!(!prefs.direct);
     assert_eq!(prefs.digest, MailPreferences::DEFAULT.digest);
-    assert_eq!(store.unsubscribe("hash-ann-2", now).await.unwrap(), Unsubscribed::Unknown);
-    assert_eq!(store.unsubscribe("", now).await.unwrap(), Unsubscribed::Unknown);
+    assert_eq!(
+        store.unsubscribe("hash-ann-2", now).await.unwrap(),
+        Unsubscribed::Unknown
+    );
+    assert_eq!(
+        store.unsubscribe("", now).await.unwrap(),
+        Unsubscribed::Unknown
+    );
     assert_eq!(
         store
             .unsubscribe("hash-dan-2", now + UNSUBSCRIBE_WORKS_FOR + 100)
@@ -664,7 +702,13 @@ pub async fn digests_come_a_period_apart_and_list_what_is_followed(store: Arc<dy
         .await
         .unwrap();
     store
-        .follow(finn.id, FollowKind::Category, general.id.0, FollowLevel::Inbox, at(1))
+        .follow(
+            finn.id,
+            FollowKind::Category,
+            general.id.0,
+            FollowLevel::Inbox,
+            at(1),
+        )
         .await
         .unwrap();
     store
@@ -678,13 +722,45 @@ pub async fn digests_come_a_period_apart_and_list_what_is_followed(store: Arc<dy
         .await
         .unwrap();
     let start = at(10);
-    assert_eq!(store.enqueue_due_digests(start, 100).await.unwrap(), 0, "first seen");
-    let tagged = ask(&*store, ann.id, child.id, "A new question in rust", &["rust"], 20).await;
-    let untagged = ask(&*store, ann.id, child.id, "A new question elsewhere", &[], 21).await;
-    ask(&*store, erin.id, child.id, "Erin's own question in rust", &["rust"], 22).await;
+    assert_eq!(
+        store.enqueue_due_digests(start, 100).await.unwrap(),
+        0,
+        "first seen"
+    );
+    let tagged = ask(
+        &*store,
+        ann.id,
+        child.id,
+        "A new question in rust",
+        &["rust"],
+        20,
+    )
+    .await;
+    let untagged = ask(
+        &*store,
+        ann.id,
+        child.id,
+        "A new question elsewhere",
+        &[],
+        21,
+    )
+    .await;
+    ask(
+        &*store,
+        erin.id,
+        child.id,
+        "Erin's own question in rust",
+        &["rust"],
+        22,
+    )
+    .await;
 
     let a_day = start + 86_400;
-    assert_eq!(store.enqueue_due_digests(a_day, 100).await.unwrap(), 1, "finn's daily");
+    assert_eq!(
+        store.enqueue_due_digests(a_day, 100).await.unwrap(),
+        1,
+        "finn's daily"
+    );
     assert_eq!(store.enqueue_due_digests(a_day, 100).await.unwrap(), 0);
     let finns = waiting_for(&*store, finn.id, a_day).await;
     assert_eq!(finns[0].kind, MailKind::Digest);
@@ -720,7 +796,12 @@ pub async fn digests_come_a_period_apart_and_list_what_is_followed(store: Arc<dy
         "nothing new in that window"
     );
     // Off means off; an unsubscribe link of a digest turns digests off.
-    assert!(store.claim_mail(erins[0].id, "digest-link", a_week).await.unwrap());
+    assert!(
+        store
+            .claim_mail(erins[0].id, "digest-link", a_week)
+            .await
+            .unwrap()
+    );
     assert_eq!(
         store.unsubscribe("digest-link", a_week).await.unwrap(),
         Unsubscribed::Done {

@@ -34,6 +34,17 @@ pub async fn update_profile(
     Ok(done(Changed::Everything))
 }
 
+/// Sets what mail `user` wants from the inbox (a suspended member may too: it is
+/// their mailbox).
+pub async fn set_mail_preferences(
+    state: &AppState,
+    user: &User,
+    prefs: ponder_core::notices::MailPreferences,
+) -> ActionResult<()> {
+    state.store.set_mail_preferences(user.id, prefs).await?;
+    Ok(done(Changed::Nothing))
+}
+
 /// `Ok` if `typed` is `user`'s password; [`Refusal::WrongPassword`] if not. Each
 /// check counts against the user's allowance.
 pub async fn check_password(state: &AppState, user: UserId, typed: String) -> Result<(), AppError> {

@@ -132,11 +132,11 @@ async fn mail_link(
         ponder_core::text::count(kind.lifetime / 3_600, "hour", "hours"),
         state.settings().name()
     );
-    let mail = Mail {
-        to: to.to_owned(),
-        subject: format!("{}: {}", state.settings().name(), kind.subject),
+    let mail = Mail::text(
+        to,
+        format!("{}: {}", state.settings().name(), kind.subject),
         body,
-    };
+    );
     state
         .mailer
         .send(mail)

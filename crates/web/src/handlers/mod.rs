@@ -27,6 +27,7 @@ pub mod static_files;
 pub mod suggestions;
 pub mod tag_edit;
 pub mod tags;
+pub mod unsubscribe;
 pub mod users;
 pub mod voting;
 

@@ -17,6 +17,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use ponder_core::accounts::{validate_about, validate_display_name, validate_password};
+use ponder_core::notices::{DigestFrequency, MailPreferences};
 use ponder_core::refusal::Refusal;
 use ponder_store::User;
 use serde::Deserialize;
@@ -80,6 +81,7 @@ pub async fn settings_page(
         Some("avatar") => Some("Your picture was saved."),
         Some("session") => Some("That session was ended; its browser is logged out."),
         Some("sessions") => Some("Every other session was ended."),
+        Some("mail") => Some("Your mail choices were saved."),
         _ => None,
     };
     let now = ponder_core::time::now();
@@ -96,8 +98,12 @@ pub async fn settings_page(
             id: s.id_hash,
         })
         .collect();
+    let mail = state.store.mail_preferences(user.id).await?;
     let page = SettingsPage {
         head: Head::new(ctx, "Settings", "Your profile, password and account."),
+        mail_direct: mail.direct,
+        mail_digest: mail.digest.as_str(),
+        mail_delivers: state.mailer.delivers(),
         handle: user.handle.clone(),
         email: record.email.unwrap_or_default(),
         email_verified: record.email_verified,
@@ -129,6 +135,34 @@ pub async fn show_settings(
     let user = ctx.require_user("/settings")?.clone();
     let saved = query.ok().and_then(|q| q.0.saved);
     settings_page(&state, &ctx, &user, None, saved.as_deref()).await
+}
+
+/// The mail form: a checkbox (present when ticked) and a choice.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct MailForm {
+    csrf: String,
+    direct: Option<String>,
+    digest: String,
+}
+
+/// `POST /settings/mail`: immediate mail for items addressed to the member, and
+/// how often the digest of what they follow comes.
+pub async fn save_mail(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    form: CsrfForm<MailForm>,
+) -> Result<Response, AppError> {
+    let user = ctx.require_user("/settings")?.clone();
+    let input = form.checked()?;
+    let digest = DigestFrequency::parse(input.digest.trim())
+        .ok_or_else(|| AppError::BadRequest("Choose a digest: off, daily or weekly.".into()))?;
+    let prefs = MailPreferences {
+        direct: input.direct.is_some(),
+        digest,
+    };
+    let done = actions::accounts::set_mail_preferences(&state, &user, prefs).await?;
+    Ok(done.see_other("/settings?saved=mail#mail"))
 }
 
 /// The profile form.
@@ -297,7 +331,13 @@ pub async fn end_other_sessions(
     Ok(done.see_other("/settings?saved=sessions#sessions-heading"))
 }
 
-crate::extract::has_csrf!(DeleteForm, EndSessionForm, PasswordForm, ProfileForm);
+crate::extract::has_csrf!(
+    MailForm,
+    DeleteForm,
+    EndSessionForm,
+    PasswordForm,
+    ProfileForm
+);
 
 /// `GET /settings/data.json`: the member's own data (profile, posts, comments,
 /// votes) as a JSON download. Its size is bounded by what they wrote; it is

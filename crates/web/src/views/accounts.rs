@@ -79,6 +79,12 @@ pub struct SettingsPage {
     pub avatar: crate::forms::FormState,
     /// The user's sessions, most recently used first.
     pub sessions: Vec<SessionRow>,
+    /// Whether immediate mail for direct items is on.
+    pub mail_direct: bool,
+    /// The digest's frequency: `off`, `daily` or `weekly`.
+    pub mail_digest: &'static str,
+    /// Whether the site sends mail at all.
+    pub mail_delivers: bool,
 }
 
 /// One of a user's sessions on their settings page.

@@ -196,6 +196,16 @@ pub struct FollowingPage {
     pub pager: Pager,
 }
 
+/// `/unsubscribe?token=`: the question before a person's click unsubscribes.
+#[derive(Template)]
+#[template(path = "inbox/unsubscribe.html")]
+pub struct UnsubscribePage {
+    /// Head.
+    pub head: Head,
+    /// The link's token, posted back.
+    pub token: String,
+}
+
 /// `/users/{id}/message`: a moderator's message to a member.
 #[derive(Template)]
 #[template(path = "users/message.html")]

@@ -429,7 +429,48 @@ async fn achievements_show_reputation_by_day_and_post(engine: &str) {
     );
 }
 
+async fn members_choose_their_mail(engine: &str) {
+    let Some(app) = TestApp::on(engine, TestApp::open_privileges()).await else {
+        return;
+    };
+    let ann = app.account("ann", PASSWORD, Role::User).await;
+    let member = app.client("10.19.4.1");
+    member.log_in("ann", PASSWORD).await;
+    let page = member.get("/settings").await;
+    assert_eq!(
+        page.count("#mail input[name=direct][checked]"),
+        1,
+        "on at first"
+    );
+    assert_eq!(page.attrs("#digest option[selected]", "value"), ["weekly"]);
+    let saved = send(&member, "/settings/mail", &[("digest", "daily")]).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let prefs = app.store.mail_preferences(ann.id).await.unwrap();
+    assert!(!prefs.direct, "an unticked box is off");
+    assert_eq!(prefs.digest, ponder_core::notices::DigestFrequency::Daily);
+    let page = member.get("/settings?saved=mail").await;
+    assert_eq!(page.count("#mail input[name=direct][checked]"), 0);
+    assert_eq!(page.attrs("#digest option[selected]", "value"), ["daily"]);
+    assert!(page.text("main").contains("Your mail choices were saved."));
+    let refused = send(
+        &member,
+        "/settings/mail",
+        &[("direct", "on"), ("digest", "hourly")],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(
+        !app.store.mail_preferences(ann.id).await.unwrap().direct,
+        "nothing changed"
+    );
+    let forged = member
+        .post("/settings/mail", &[("csrf", "forged"), ("digest", "off")])
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+}
+
 on_both_databases!(
+    members_choose_their_mail,
     the_asker_sees_the_answer_in_the_inbox,
     members_follow_and_unfollow_from_the_buttons,
     moderators_write_to_members,

@@ -412,6 +412,15 @@ pub struct Client {
 }
 
 impl Client {
+    /// A browser of another router (another node of the site), coming from `ip`.
+    pub fn of(router: axum::Router, ip: &str) -> Self {
+        Self {
+            router,
+            jar: Mutex::new(Vec::new()),
+            ip: ip.parse().expect("ip"),
+        }
+    }
+
     fn cookie_header(&self) -> String {
         self.jar
             .lock()
