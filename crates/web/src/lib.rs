@@ -9,6 +9,7 @@
 //! - [`views`]: the askama page structs and the display models they print.
 //! - [`tree`]: the category tree, walked in memory.
 //! - [`error`]: [`AppError`], rendered as an HTML error page.
+//! - [`atom`]: Atom 1.0 feed documents, written with every text escaped.
 //! - [`assets`]: the stylesheet and icon, embedded, served under content-hashed names.
 //! - [`headers`]: security headers on every response.
 //! - [`offload`]: CPU-heavy work on the blocking pool, a bounded number at once.
@@ -25,6 +26,7 @@
 
 pub mod actions;
 pub mod assets;
+pub mod atom;
 pub mod auth;
 pub mod conditional;
 pub mod error;

@@ -310,6 +310,16 @@ pub async fn serve(
     request.headers_mut().remove(header::IF_NONE_MATCH);
     let response = next.run(request).await;
     if head || !is_page(&response) {
+        // Its If-None-Match was taken away above: a response with a validator of
+        // its own (a feed) is compared here instead.
+        if let (Some(asked), Some(etag)) = (asked.as_ref(), response.headers().get(header::ETAG))
+            && response.status() == StatusCode::OK
+            && matches(asked, etag)
+        {
+            let mut not_modified = StatusCode::NOT_MODIFIED.into_response();
+            copy_validators(response.headers(), not_modified.headers_mut());
+            return not_modified;
+        }
         return response;
     }
     let (parts, body) = response.into_parts();

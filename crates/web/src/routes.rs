@@ -183,6 +183,11 @@ pub fn app(state: AppState) -> Router {
             "/unsubscribe",
             get(unsubscribe::confirm).post(unsubscribe::unsubscribe),
         )
+        .route("/feeds/questions", get(feeds::newest))
+        .route("/feeds/questions/{id}", get(feeds::question))
+        .route("/feeds/tags/{name}", get(feeds::tag))
+        .route("/feeds/categories/{*path}", get(feeds::category))
+        .route("/feeds/users/{id}", get(feeds::user))
         .route("/robots.txt", get(crawlers::robots))
         .route("/sitemap.xml", get(crawlers::sitemap_index))
         .route("/sitemap-{part}", get(crawlers::sitemap_part));

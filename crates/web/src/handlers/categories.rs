@@ -102,7 +102,10 @@ pub async fn show_category(
     } else {
         plain_excerpt(&category.description, 300)
     };
-    let mut head = Head::new(&ctx, category.name.clone(), description);
+    let mut head = Head::new(&ctx, category.name.clone(), description).feed(
+        format!("Questions in {}", category.name),
+        format!("/feeds{url}"),
+    );
     if request.page == 1 {
         head = head.canonical(&state.site.base_url, &url);
     }

@@ -12,6 +12,7 @@ pub mod client_ip;
 pub mod crawlers;
 pub mod editing;
 pub mod email;
+pub mod feeds;
 pub mod health;
 pub mod help;
 pub mod inbox;

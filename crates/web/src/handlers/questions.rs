@@ -40,7 +40,10 @@ async fn list_page(
             list.total_label
         ),
     };
-    let mut head = Head::new(ctx, heading, description);
+    let mut head = Head::new(ctx, heading, description).feed(
+        format!("Newest questions - {}", settings.name()),
+        "/feeds/questions",
+    );
     if request.page == 1 {
         head = head.canonical(&state.site.base_url, base);
     }
@@ -305,7 +308,11 @@ fn question_page(
         .map(|refusal| refusal.to_string());
     let crumbs = category_crumbs(thread);
     let head = Head::new(ctx, q.title.clone(), plain_excerpt(&q.body_markdown, 160))
-        .canonical(&ctx.site.base_url, path);
+        .canonical(&ctx.site.base_url, path)
+        .feed(
+            format!("Answers and comments to “{}”", q.title),
+            format!("/feeds/questions/{}", q.id),
+        );
     QuestionPage {
         head,
         structured_data: crate::structured_data::qa_page(thread, &ctx.site.base_url, path),

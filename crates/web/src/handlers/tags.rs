@@ -56,7 +56,10 @@ pub async fn show_tag(
     } else {
         tag.description.clone()
     };
-    let mut head = Head::new(&ctx, format!("Questions tagged {}", tag.name), description);
+    let mut head = Head::new(&ctx, format!("Questions tagged {}", tag.name), description).feed(
+        format!("Questions tagged {}", tag.name),
+        format!("/feeds{url}"),
+    );
     if request.page == 1 {
         head = head.canonical(&state.site.base_url, &url);
     }

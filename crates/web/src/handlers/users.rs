@@ -76,7 +76,11 @@ async fn show(
             count(answers.total, "answer", "answers")
         ),
     )
-    .canonical(&state.site.base_url, &path);
+    .canonical(&state.site.base_url, &path)
+    .feed(
+        format!("Posts by {}", user.display_name),
+        format!("/feeds/users/{id}"),
+    );
     let viewer = ctx.viewer.as_ref();
     let own = viewer.is_some_and(|v| v.id == user.id);
     let follow = if own {

@@ -28,6 +28,8 @@ pub struct Head {
     pub description: String,
     /// The absolute canonical URL, when the page has one.
     pub canonical: Option<String>,
+    /// The Atom feed that follows the page, when it has one.
+    pub feed: Option<Link>,
     /// The site's name.
     pub site_name: String,
     /// Links in the footer to the site's own pages (about, rules) that are written.
@@ -94,6 +96,7 @@ impl Head {
             title: title.into(),
             description: description.into(),
             canonical: None,
+            feed: None,
             site_name: site_name.to_owned(),
             footer_links: Vec::new(),
             contact: String::new(),
@@ -102,6 +105,15 @@ impl Head {
             icon: ICON.url(),
             script: SCRIPT.url(),
         }
+    }
+
+    /// The same head with the page's Atom feed at `path`, titled `label`.
+    pub fn feed(mut self, label: impl Into<String>, path: impl Into<String>) -> Self {
+        self.feed = Some(Link {
+            label: label.into(),
+            url: path.into(),
+        });
+        self
     }
 
     /// The same head with a canonical URL: `base` and `path` joined.

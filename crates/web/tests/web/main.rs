@@ -33,6 +33,7 @@ mod admin_settings;
 mod admin_users;
 mod caching;
 mod crawlers;
+mod feeds;
 mod hardening;
 mod imported;
 mod inbox;

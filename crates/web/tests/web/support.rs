@@ -361,6 +361,33 @@ impl TestApp {
         }
     }
 
+    /// A GET with extra headers (a reader's `If-None-Match`, say), as a visitor.
+    pub async fn send_with(&self, uri: &str, headers: &[(&str, &str)]) -> Page {
+        let mut builder = Request::get(uri);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        let response = self
+            .router
+            .clone()
+            .oneshot(builder.body(Body::empty()).expect("request"))
+            .await
+            .expect("response");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        Page {
+            status,
+            headers,
+            body: String::from_utf8(bytes.to_vec()).expect("utf-8 body"),
+        }
+    }
+
     /// A small site: History › Modern with one question by ann, answered by bob
     /// (accepted) and cy, with comments.
     pub async fn seeded(&self) -> Seeded {
