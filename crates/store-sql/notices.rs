@@ -910,6 +910,26 @@ impl ponder_store::NoticeStore for Backend {
         row.map(|r| notice(&Cols(&r))).transpose()
     }
 
+    async fn mark_thread_notices_read(
+        &self,
+        user: UserId,
+        question: PostId,
+        at: i64,
+    ) -> StoreResult<u64> {
+        self.count();
+        let done = sqlx::query(
+            "UPDATE notifications SET read_at = $3 WHERE user_id = $1 AND subject_id = $2 \
+             AND read_at IS NULL AND kind <> 'moderator_message'",
+        )
+        .bind(user.0)
+        .bind(question.0)
+        .bind(at)
+        .execute(&self.writer)
+        .await
+        .map_err(db_error)?;
+        Ok(done.rows_affected())
+    }
+
     async fn mark_all_notices_read(&self, user: UserId, at: i64) -> StoreResult<u64> {
         self.count();
         let done = sqlx::query(

@@ -510,6 +510,24 @@ pub async fn edits_moderation_and_messages_reach_the_author(store: Arc<dyn Store
         item(NoticeKind::Edited).actor.as_ref().map(|(id, _)| *id),
         Some(bob.id)
     );
+    // Opening the question reads its items; the moderator's message stays unread.
+    assert_eq!(
+        store
+            .mark_thread_notices_read(ann.id, q, at(704))
+            .await
+            .unwrap(),
+        3
+    );
+    assert_eq!(store.unread_notices(ann.id).await.unwrap(), 1);
+    assert_eq!(
+        store
+            .mark_thread_notices_read(bob.id, q, at(704))
+            .await
+            .unwrap(),
+        1,
+        "bob's own item only"
+    );
+    assert_eq!(store.unread_notices(ann.id).await.unwrap(), 1);
     let bobs = store.inbox(bob.id, 1).await.unwrap().items;
     assert_eq!(bobs[0].kind, NoticeKind::SuggestionRejected);
     assert_eq!(bobs[0].detail, "not better");

@@ -51,6 +51,15 @@ pub trait NoticeStore: Send + Sync {
         at: Timestamp,
     ) -> StoreResult<Option<Notice>>;
 
+    /// Marks `user`'s unread items about `question` read (when they open it, as
+    /// Stack Exchange does); how many were.
+    async fn mark_thread_notices_read(
+        &self,
+        user: UserId,
+        question: ponder_core::PostId,
+        at: Timestamp,
+    ) -> StoreResult<u64>;
+
     /// Marks every unread item of `user` read; how many were.
     async fn mark_all_notices_read(&self, user: UserId, at: Timestamp) -> StoreResult<u64>;
 

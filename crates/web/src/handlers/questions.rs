@@ -161,6 +161,8 @@ pub struct ViewerExtras {
     off_topic: Vec<String>,
     /// How the viewer follows the question: `None` for a visitor.
     follow: Option<Option<ponder_core::notices::FollowLevel>>,
+    /// The viewer's inbox items about this question that opening it marked read.
+    read_now: i64,
 }
 
 impl ViewerExtras {
@@ -177,6 +179,15 @@ impl ViewerExtras {
         let may_vote_close = state
             .privileges()
             .holds(&viewer.actor(), Privilege::VoteToClose);
+        // Reading the question reads its inbox items (a write only when some are unread).
+        let read_now = if ctx.unread > 0 {
+            state
+                .store
+                .mark_thread_notices_read(viewer.id, question, ponder_core::time::now())
+                .await?
+        } else {
+            0
+        };
         Ok(Self {
             votes: state.store.viewer_votes(viewer.id, question).await?,
             suggestions: state.store.pending_suggestions_in(question).await?,
@@ -198,6 +209,7 @@ impl ViewerExtras {
                     )
                     .await?,
             ),
+            read_now: i64::try_from(read_now).unwrap_or(0),
         })
     }
 }
@@ -307,12 +319,13 @@ fn question_page(
     let answer_refusal = crate::actions::posts::answer_refusal(q, viewer, &extras.privileges)
         .map(|refusal| refusal.to_string());
     let crumbs = category_crumbs(thread);
-    let head = Head::new(ctx, q.title.clone(), plain_excerpt(&q.body_markdown, 160))
+    let mut head = Head::new(ctx, q.title.clone(), plain_excerpt(&q.body_markdown, 160))
         .canonical(&ctx.site.base_url, path)
         .feed(
             format!("Answers and comments to “{}”", q.title),
             format!("/feeds/questions/{}", q.id),
         );
+    head.unread = (head.unread - extras.read_now).max(0);
     QuestionPage {
         head,
         structured_data: crate::structured_data::qa_page(thread, &ctx.site.base_url, path),

@@ -139,6 +139,29 @@ async fn the_asker_sees_the_answer_in_the_inbox(engine: &str) {
     let forged = asker.post("/inbox/read-all", &[("csrf", "forged")]).await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
 
+    // Opening the question reads its items, as the page's own header shows.
+    app.store
+        .create_comment(ponder_store::NewComment {
+            post: answer_id,
+            author: app
+                .store
+                .login_record("bob")
+                .await
+                .unwrap()
+                .unwrap()
+                .user
+                .id,
+            body: ponder_store::PostBody::from_markdown("@ann and another thing"),
+            created_at: fx::at(3),
+        })
+        .await
+        .unwrap();
+    app.deliver(&inbox).await;
+    assert_eq!(unread(&asker.get("/").await), 1);
+    let question_page = asker.get(&path).await;
+    assert_eq!(unread(&question_page), 0);
+    assert_eq!(app.store.unread_notices(ann.id).await.unwrap(), 0);
+
     // Pages: past the last is not found, nonsense is a bad request; a visitor logs in.
     assert_eq!(
         asker.get("/inbox?page=2").await.status,
