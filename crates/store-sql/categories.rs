@@ -357,6 +357,13 @@ impl ponder_store::CategoryStore for Backend {
             None => {}
             Some(into) => self.move_contents(&mut tx, &doomed, into, at).await?,
         }
+        self.move_follows(
+            &mut tx,
+            ponder_core::notices::FollowKind::Category,
+            id.0,
+            into.map(|c| c.0),
+        )
+        .await?;
         self.count();
         sqlx::query("DELETE FROM categories WHERE id = $1")
             .bind(id.0)

@@ -704,6 +704,40 @@ impl Backend {
         }
     }
 
+    /// Moves the follows of `kind` `from` to `into` (a merged tag or category;
+    /// a member who followed both keeps one), or drops them when it goes without
+    /// a successor.
+    pub(crate) async fn move_follows(
+        &self,
+        tx: &mut Tx<'_>,
+        kind: FollowKind,
+        from: i64,
+        into: Option<i64>,
+    ) -> StoreResult<()> {
+        if let Some(into) = into {
+            self.count();
+            sqlx::query(
+                "INSERT INTO follows (user_id, target_kind, target_id, level, created_at) \
+                 SELECT user_id, target_kind, $3, level, created_at FROM follows \
+                 WHERE target_kind = $1 AND target_id = $2 ON CONFLICT DO NOTHING",
+            )
+            .bind(kind.as_str())
+            .bind(from)
+            .bind(into)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
+        }
+        self.count();
+        sqlx::query("DELETE FROM follows WHERE target_kind = $1 AND target_id = $2")
+            .bind(kind.as_str())
+            .bind(from)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
     /// Whether `kind` `target` exists (and is not deleted), to be followed.
     async fn followable(&self, kind: FollowKind, target: i64) -> StoreResult<bool> {
         let sql = match kind {

@@ -232,6 +232,13 @@ impl ponder_store::TagStore for Backend {
             }
             query.execute(&mut *tx).await.map_err(db_error)?;
         }
+        self.move_follows(
+            &mut tx,
+            ponder_core::notices::FollowKind::Tag,
+            from.0,
+            Some(into.0),
+        )
+        .await?;
         self.count();
         sqlx::query("INSERT INTO tag_synonyms (name, tag_id, created_at) VALUES ($1, $2, $3)")
             .bind(&old)

@@ -17,6 +17,10 @@ use std::sync::atomic::{AtomicI64, Ordering};
 /// The inbox subscriber's name, for its stored position and its lease.
 pub const INBOX: &str = "inbox";
 
+/// Changes delivered in one transaction at most: on SQLite the one writer is held
+/// while a batch is delivered, so batches stay small beside the site's own writes.
+pub const CHUNK: usize = 100;
+
 /// Writes inbox items from the change log, when this node leads.
 pub struct InboxSubscriber {
     position: AtomicI64,
@@ -83,28 +87,31 @@ impl Subscriber for InboxSubscriber {
     }
 
     async fn take(&self, store: &dyn Store, changes: &[Change]) -> Result<(), SubscriberError> {
-        let Some(last) = changes.last().map(|c| c.id) else {
-            return Ok(());
-        };
         if !self.leads(store).await? {
             self.follow_stored(store).await?;
             return Ok(());
         }
-        let after = self.position();
-        match store
-            .deliver_notices(INBOX, after, changes, self.mail, ponder_core::time::now())
-            .await?
-        {
-            Some(written) => {
-                if written > 0 {
-                    tracing::debug!(written, "inbox items delivered");
+        for chunk in changes.chunks(CHUNK) {
+            let Some(last) = chunk.last().map(|c| c.id) else {
+                continue;
+            };
+            let after = self.position();
+            match store
+                .deliver_notices(INBOX, after, chunk, self.mail, ponder_core::time::now())
+                .await?
+            {
+                Some(written) => {
+                    if written > 0 {
+                        tracing::debug!(written, "inbox items delivered");
+                    }
+                    self.position.fetch_max(last, Ordering::AcqRel);
                 }
-                self.position.fetch_max(last, Ordering::AcqRel);
-            }
-            None => {
-                // Another node delivered these: this one's lease is stale.
-                *self.held() = None;
-                self.follow_stored(store).await?;
+                None => {
+                    // Another node delivered these: this one's lease is stale.
+                    *self.held() = None;
+                    self.follow_stored(store).await?;
+                    return Ok(());
+                }
             }
         }
         Ok(())

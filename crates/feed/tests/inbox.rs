@@ -79,3 +79,42 @@ async fn two_nodes_on_postgres_deliver_each_item_once() {
     };
     two_nodes_deliver_each_item_once(fresh.store.clone()).await;
 }
+
+/// A batch larger than a chunk is delivered chunk by chunk in one pass, each
+/// change once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_batch_is_delivered_in_chunks() {
+    let fresh = ponder_store_sqlite::testing::fresh_store().await.unwrap();
+    let store = fresh.store.clone();
+    let inbox = Arc::new(InboxSubscriber::start(&*store, false).await.unwrap());
+    let ann = fx::user(&*store, "ann").await;
+    let bob = fx::user(&*store, "bob").await;
+    let cat = fx::category(&*store, None, "general").await;
+    let q = fx::ask(
+        &*store,
+        ann.id,
+        cat.id,
+        "A question with many answers",
+        &[],
+        1,
+    )
+    .await;
+    let answers = ponder_feed::inbox::CHUNK as i64 * 2 + 10;
+    for offset in 0..answers {
+        fx::answer(&*store, q, bob.id, 2 + offset).await;
+    }
+    let follower = Follower::new(
+        store.clone(),
+        vec![inbox.clone() as Arc<dyn Subscriber>],
+        1_000,
+    );
+    let fed = follower.pass().await;
+    assert!(
+        matches!(fed[0], ponder_feed::follower::Fed::Took(n) if n as i64 > answers),
+        "{fed:?}"
+    );
+    assert_eq!(inbox.position(), store.last_change_id().await.unwrap());
+    let items = store.inbox(ann.id, 1).await.unwrap().items;
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].count, answers);
+}

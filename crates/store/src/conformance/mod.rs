@@ -130,7 +130,8 @@ macro_rules! conformance_tests {
             edits_moderation_and_messages_reach_the_author,
             reputation_history_groups_by_day_and_post,
             direct_mail_waits_in_the_outbox_once,
-            digests_come_a_period_apart_and_list_what_is_followed
+            digests_come_a_period_apart_and_list_what_is_followed,
+            follows_move_with_merges
         );
     };
     (@each $factory:path; $($name:ident),*) => {

@@ -838,3 +838,74 @@ pub async fn digests_come_a_period_apart_and_list_what_is_followed(store: Arc<dy
         "finn's only"
     );
 }
+
+/// A merged tag's or category's followers follow what it was merged into (once,
+/// for those who followed both); a deleted empty category's follows go.
+pub async fn follows_move_with_merges(store: Arc<dyn Store>) {
+    let ([ann, bob], general, _) = Fixture::new(&*store)
+        .question("A question with two tags", &["rust", "rustlang"], 0)
+        .build(["ann", "bob"])
+        .await;
+    let old = category(&*store, None, "old").await;
+    let empty = category(&*store, None, "empty").await;
+    let rust = store.tag("rust").await.unwrap().unwrap().id;
+    let rustlang = store.tag("rustlang").await.unwrap().unwrap().id;
+    let follows = [
+        (ann.id, FollowKind::Tag, rust.0, FollowLevel::Inbox),
+        (ann.id, FollowKind::Tag, rustlang.0, FollowLevel::Digest),
+        (bob.id, FollowKind::Tag, rustlang.0, FollowLevel::Digest),
+        (bob.id, FollowKind::Category, old.id.0, FollowLevel::Inbox),
+        (bob.id, FollowKind::Category, empty.id.0, FollowLevel::Inbox),
+    ];
+    for (user, kind, target, level) in follows {
+        store
+            .follow(user, kind, target, level, at(1))
+            .await
+            .unwrap();
+    }
+    store.merge_tags(rustlang, rust, at(2)).await.unwrap();
+    assert_eq!(
+        store
+            .follow_level(ann.id, FollowKind::Tag, rust.0)
+            .await
+            .unwrap(),
+        Some(FollowLevel::Inbox),
+        "ann keeps her own follow of the target"
+    );
+    assert_eq!(
+        store
+            .follow_level(bob.id, FollowKind::Tag, rust.0)
+            .await
+            .unwrap(),
+        Some(FollowLevel::Digest),
+        "bob follows the target as he followed the merged tag"
+    );
+    assert_eq!(
+        store
+            .follow_level(bob.id, FollowKind::Tag, rustlang.0)
+            .await
+            .unwrap(),
+        None
+    );
+    store
+        .delete_category(old.id, Some(general.id), at(3))
+        .await
+        .unwrap();
+    store.delete_category(empty.id, None, at(4)).await.unwrap();
+    assert_eq!(
+        store
+            .follow_level(bob.id, FollowKind::Category, general.id.0)
+            .await
+            .unwrap(),
+        Some(FollowLevel::Inbox)
+    );
+    let bobs = store.following(bob.id, 1).await.unwrap();
+    assert_eq!(bobs.total, 2, "the tag and the category merged into");
+    assert_eq!(
+        store
+            .follow_level(bob.id, FollowKind::Category, empty.id.0)
+            .await
+            .unwrap(),
+        None
+    );
+}
