@@ -453,6 +453,8 @@ mod tests {
             "2 new answers to a question you follow"
         );
         assert_eq!(NoticeKind::Accepted.headline(1), "Your answer was accepted");
+        assert_eq!(NoticeKind::Edited.headline(1), "Your post was edited");
+        assert_eq!(NoticeKind::Edited.headline(2), "2 edits of your post by others");
         for kind in NoticeKind::ALL {
             assert!(!kind.headline(1).is_empty());
             assert!(!kind.headline(4).is_empty());
