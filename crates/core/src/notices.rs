@@ -454,7 +454,10 @@ mod tests {
         );
         assert_eq!(NoticeKind::Accepted.headline(1), "Your answer was accepted");
         assert_eq!(NoticeKind::Edited.headline(1), "Your post was edited");
-        assert_eq!(NoticeKind::Edited.headline(2), "2 edits of your post by others");
+        assert_eq!(
+            NoticeKind::Edited.headline(2),
+            "2 edits of your post by others"
+        );
         for kind in NoticeKind::ALL {
             assert!(!kind.headline(1).is_empty());
             assert!(!kind.headline(4).is_empty());

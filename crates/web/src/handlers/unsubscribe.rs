@@ -9,6 +9,7 @@ use crate::AppState;
 use crate::auth::tokens::{is_token_shaped, sha256_hex};
 use crate::page_cache::nothing_stale;
 use crate::views::{Head, Link, NoticePage, UnsubscribePage, render};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -37,6 +38,14 @@ fn notice(state: &AppState, status: StatusCode, heading: &str, message: &str) ->
     response
 }
 
+/// The link's token, if it has the shape of one.
+fn token_of(query: Result<Query<TokenParam>, QueryRejection>) -> Option<String> {
+    query
+        .ok()
+        .and_then(|q| q.0.token)
+        .filter(|t| is_token_shaped(t))
+}
+
 /// The answer for a link that is not one of ours.
 fn unknown(state: &AppState) -> Response {
     notice(
@@ -51,12 +60,11 @@ fn unknown(state: &AppState) -> Response {
 /// a mail scanner must not unsubscribe anyone).
 pub async fn confirm(
     State(state): State<AppState>,
-    query: Result<Query<TokenParam>, axum::extract::rejection::QueryRejection>,
+    query: Result<Query<TokenParam>, QueryRejection>,
 ) -> Response {
-    let token = query.ok().and_then(|q| q.0.token).unwrap_or_default();
-    if !is_token_shaped(&token) {
+    let Some(token) = token_of(query) else {
         return unknown(&state);
-    }
+    };
     render(&UnsubscribePage {
         head: Head::bare(
             state.settings().name(),
@@ -70,12 +78,11 @@ pub async fn confirm(
 /// `POST /unsubscribe?token=`: turns that kind of mail off.
 pub async fn unsubscribe(
     State(state): State<AppState>,
-    query: Result<Query<TokenParam>, axum::extract::rejection::QueryRejection>,
+    query: Result<Query<TokenParam>, QueryRejection>,
 ) -> Response {
-    let token = query.ok().and_then(|q| q.0.token).unwrap_or_default();
-    if !is_token_shaped(&token) {
+    let Some(token) = token_of(query) else {
         return unknown(&state);
-    }
+    };
     let done = state
         .store
         .unsubscribe(&sha256_hex(&token), ponder_core::time::now())

@@ -17,6 +17,24 @@ async fn send(client: &Client, uri: &str, fields: &[(&str, &str)]) -> Page {
     client.post(uri, &all).await
 }
 
+/// `author` comments `markdown` on `post`, as another node or a command would.
+async fn say(
+    app: &TestApp,
+    post: ponder_core::PostId,
+    author: ponder_core::UserId,
+    markdown: &str,
+) {
+    app.store
+        .create_comment(ponder_store::NewComment {
+            post,
+            author,
+            body: ponder_store::PostBody::from_markdown(markdown),
+            created_at: fx::at(2),
+        })
+        .await
+        .unwrap();
+}
+
 /// The unread count the header shows, 0 when it shows none.
 fn unread(page: &Page) -> u32 {
     assert_eq!(
@@ -36,7 +54,7 @@ async fn the_asker_sees_the_answer_in_the_inbox(engine: &str) {
     };
     let inbox = app.start_inbox().await;
     let ann = app.account("ann", PASSWORD, Role::User).await;
-    app.account("bob", PASSWORD, Role::User).await;
+    let bob = app.account("bob", PASSWORD, Role::User).await;
     let general = fx::category(&*app.store, None, "general").await;
     let q = fx::ask(
         &*app.store,
@@ -105,24 +123,9 @@ async fn the_asker_sees_the_answer_in_the_inbox(engine: &str) {
     assert_eq!(after.count(".inbox-item"), 1, "a read item stays listed");
     assert_eq!(after.count("form[action='/inbox/read-all']"), 0);
 
-    // A comment and a mention: two unread, read all at once.
+    // A comment each way (bob's names ann), then everything read at once.
     fx::comment(&*app.store, answer_id, ann.id, 1).await;
-    app.store
-        .create_comment(ponder_store::NewComment {
-            post: q,
-            author: app
-                .store
-                .login_record("bob")
-                .await
-                .unwrap()
-                .unwrap()
-                .user
-                .id,
-            body: ponder_store::PostBody::from_markdown("@ann does this answer it?"),
-            created_at: fx::at(2),
-        })
-        .await
-        .unwrap();
+    say(&app, q, bob.id, "@ann does this answer it?").await;
     app.deliver(&inbox).await;
     assert_eq!(
         unread(&answerer.get("/").await),
@@ -140,22 +143,7 @@ async fn the_asker_sees_the_answer_in_the_inbox(engine: &str) {
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
 
     // Opening the question reads its items, as the page's own header shows.
-    app.store
-        .create_comment(ponder_store::NewComment {
-            post: answer_id,
-            author: app
-                .store
-                .login_record("bob")
-                .await
-                .unwrap()
-                .unwrap()
-                .user
-                .id,
-            body: ponder_store::PostBody::from_markdown("@ann and another thing"),
-            created_at: fx::at(3),
-        })
-        .await
-        .unwrap();
+    say(&app, answer_id, bob.id, "@ann and another thing").await;
     app.deliver(&inbox).await;
     assert_eq!(unread(&asker.get("/").await), 1);
     let question_page = asker.get(&path).await;

@@ -339,26 +339,7 @@ impl TestApp {
     }
 
     pub async fn get(&self, uri: &str) -> Page {
-        let request = Request::get(uri).body(Body::empty()).expect("request");
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("response");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
-        Page {
-            status,
-            headers,
-            body: String::from_utf8(bytes.to_vec()).expect("utf-8 body"),
-        }
+        self.send_with(uri, &[]).await
     }
 
     /// A GET with extra headers (a reader's `If-None-Match`, say), as a visitor.
