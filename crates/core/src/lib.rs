@@ -1,6 +1,7 @@
 //! Ponder's domain: the types and rules every other crate shares, with no I/O.
 //!
 //! - [`accounts`]: what handles, names, emails and passwords may be.
+//! - [`api_tokens`]: personal access tokens: their scopes, names and lifetimes.
 //! - [`mail_allowance`]: how often a link may be mailed to one account.
 //! - [`notices`]: the kinds of inbox item, what members follow, and mentions.
 //! - [`posts`]: what titles, bodies, tags and comments may be.
@@ -22,6 +23,7 @@
 //! - [`time`]: UTC timestamps (seconds since the Unix epoch) and their calendar form.
 
 pub mod accounts;
+pub mod api_tokens;
 pub mod badges;
 pub mod categories;
 pub mod changes;

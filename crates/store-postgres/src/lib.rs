@@ -41,6 +41,7 @@ mod signups;
 mod store_impl;
 mod suggestions;
 mod tags;
+mod tokens;
 mod writes;
 
 #[cfg(feature = "testing")]

@@ -27,6 +27,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (13, include_str!("../migrations/0013_tag_wikis.sql")),
     (14, include_str!("../migrations/0014_inbox.sql")),
     (15, include_str!("../migrations/0015_mail_outbox.sql")),
+    (16, include_str!("../migrations/0016_api_tokens.sql")),
 ];
 
 /// The advisory lock key that serialises migrations across nodes.

@@ -24,6 +24,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (12, include_str!("../migrations/0012_tag_wikis.sql")),
     (13, include_str!("../migrations/0013_inbox.sql")),
     (14, include_str!("../migrations/0014_mail_outbox.sql")),
+    (15, include_str!("../migrations/0015_api_tokens.sql")),
 ];
 
 /// Applies every migration not yet applied.

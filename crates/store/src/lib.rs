@@ -53,6 +53,7 @@ pub trait Store:
     + TagStore
     + NoticeStore
     + MailStore
+    + TokenStore
     + Send
     + Sync
     + 'static

@@ -31,6 +31,7 @@ mod people;
 mod posts;
 mod settings;
 mod tags;
+mod tokens;
 mod votes;
 
 pub use accounts::*;
@@ -45,6 +46,7 @@ pub use people::*;
 pub use posts::*;
 pub use settings::*;
 pub use tags::*;
+pub use tokens::*;
 pub use votes::*;
 
 /// A fresh store for one test, and whatever must live as long as it (a temporary
@@ -131,7 +133,8 @@ macro_rules! conformance_tests {
             reputation_history_groups_by_day_and_post,
             direct_mail_waits_in_the_outbox_once,
             digests_come_a_period_apart_and_list_what_is_followed,
-            follows_move_with_merges
+            follows_move_with_merges,
+            api_tokens_work_until_revoked_or_expired
         );
     };
     (@each $factory:path; $($name:ident),*) => {

@@ -15,6 +15,7 @@ mod settings;
 mod signups;
 mod suggestions;
 mod tags;
+mod tokens;
 mod votes;
 mod writes;
 
@@ -33,5 +34,6 @@ pub use settings::SettingsStore;
 pub use signups::SignupStore;
 pub use suggestions::SuggestionStore;
 pub use tags::TagStore;
+pub use tokens::TokenStore;
 pub use votes::VoteStore;
 pub use writes::WriteStore;

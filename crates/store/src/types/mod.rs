@@ -14,6 +14,7 @@ pub mod notices;
 pub mod posts;
 pub mod settings;
 pub mod tags;
+pub mod tokens;
 pub mod votes;
 
 pub use accounts::*;
@@ -27,6 +28,7 @@ pub use notices::*;
 pub use posts::*;
 pub use settings::*;
 pub use tags::*;
+pub use tokens::*;
 pub use votes::*;
 
 pub use ponder_core::rules::Role;

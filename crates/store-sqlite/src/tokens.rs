@@ -1,0 +1,3 @@
+//! Personal access tokens (see the shared source).
+
+include!("../../store-sql/tokens.rs");
