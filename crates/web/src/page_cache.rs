@@ -410,7 +410,11 @@ fn cache_key(request: &Request) -> Option<String> {
         return None;
     }
     use crate::auth::cookies::{HOST_SESSION, SESSION, get};
-    if get(request.headers(), SESSION).is_some() || get(request.headers(), HOST_SESSION).is_some() {
+    if get(request.headers(), SESSION).is_some()
+        || get(request.headers(), HOST_SESSION).is_some()
+        || request.headers().contains_key(header::AUTHORIZATION)
+    {
+        // A member's request (by cookie or by token) is never answered from the cache.
         return None;
     }
     let target = request.uri().path_and_query()?.as_str();

@@ -75,6 +75,8 @@ pub fn app(state: AppState) -> Router {
         .route("/settings/profile", post(settings::save_profile))
         .route("/settings/password", post(settings::change_password))
         .route("/settings/mail", post(settings::save_mail))
+        .route("/settings/tokens", post(settings::create_token))
+        .route("/settings/tokens/{id}/revoke", post(settings::revoke_token))
         .route("/settings/delete", post(settings::delete_account))
         .route("/settings/data.json", get(settings::download_data))
         .route("/settings/sessions/end", post(settings::end_session))

@@ -45,6 +45,54 @@ pub async fn set_mail_preferences(
     Ok(done(Changed::Nothing))
 }
 
+/// Makes a personal access token for `user` (name and days checked by the
+/// transport): answers it and the token itself, shown once (only its hash is kept).
+pub async fn create_api_token(
+    state: &AppState,
+    user: &User,
+    name: String,
+    scope: ponder_core::api_tokens::TokenScope,
+    days: i64,
+) -> ActionResult<(ponder_store::ApiToken, String)> {
+    let secret = format!(
+        "{}{}",
+        ponder_core::api_tokens::TOKEN_PREFIX,
+        crate::auth::tokens::random_token()
+    );
+    let now = ponder_core::time::now();
+    let made = state
+        .store
+        .create_api_token(ponder_store::NewApiToken {
+            user: user.id,
+            token_hash: crate::auth::tokens::sha256_hex(
+                secret
+                    .strip_prefix(ponder_core::api_tokens::TOKEN_PREFIX)
+                    .unwrap_or_default(),
+            ),
+            name,
+            scope,
+            created_at: now,
+            expires_at: now + days * 86_400,
+        })
+        .await?;
+    Ok(Outcome {
+        value: (made, secret),
+        changed: Changed::Nothing,
+    })
+}
+
+/// Revokes `user`'s token `id`; another's, or one revoked already, is not found.
+pub async fn revoke_api_token(state: &AppState, user: &User, id: i64) -> ActionResult<()> {
+    if !state
+        .store
+        .revoke_api_token(user.id, id, ponder_core::time::now())
+        .await?
+    {
+        return Err(AppError::NotFound("You have no such token.".into()));
+    }
+    Ok(done(Changed::Nothing))
+}
+
 /// `Ok` if `typed` is `user`'s password; [`Refusal::WrongPassword`] if not. Each
 /// check counts against the user's allowance.
 pub async fn check_password(state: &AppState, user: UserId, typed: String) -> Result<(), AppError> {

@@ -4,7 +4,9 @@
 //! store read), refuses cross-site writes by their `Sec-Fetch-Site` and `Origin`
 //! headers, and gives a visitor who is not logged in a CSRF cookie of their own. A
 //! logged-in user's forms carry their session's token instead, which changes at each
-//! log-in. Handlers take the result as a [`Ctx`] and check a form's token with
+//! log-in. A request with `Authorization: Bearer` is its API token's member's
+//! instead (no cookie is read or set); a write token's forms need no CSRF token, and
+//! a read-only token writes nothing. Handlers take the result as a [`Ctx`] and check a form's token with
 //! [`RequestContext::verify_csrf`].
 
 use super::cookies;
@@ -12,11 +14,12 @@ use super::tokens::{constant_time_eq, is_token_shaped, random_token, sha256_hex}
 use crate::error::AppError;
 use crate::{AppState, SiteConfig};
 use axum::extract::{FromRequestParts, Request, State};
-use axum::http::header::{HOST, ORIGIN, SET_COOKIE};
+use axum::http::header::{AUTHORIZATION, HOST, ORIGIN, SET_COOKIE, WWW_AUTHENTICATE};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use ponder_core::api_tokens::{TOKEN_PREFIX, TokenScope};
 use ponder_store::User;
 use std::sync::Arc;
 
@@ -35,12 +38,16 @@ pub struct RequestContext {
     pub session_hash: Option<String>,
     /// How many of the viewer's inbox items are unread (up to 100).
     pub unread: i64,
+    /// The scope of the API token the request came with, if it came with one
+    /// instead of a session (a write token's forms need no CSRF token).
+    pub token: Option<TokenScope>,
 }
 
 impl RequestContext {
     /// Refuses a form whose CSRF token is not this request's.
     pub fn verify_csrf(&self, submitted: &str) -> Result<(), AppError> {
-        if constant_time_eq(submitted.trim(), &self.csrf) {
+        // A token is not a cookie: no other site can make a browser send it.
+        if self.token == Some(TokenScope::Write) || constant_time_eq(submitted.trim(), &self.csrf) {
             Ok(())
         } else {
             Err(AppError::Forbidden(
@@ -127,6 +134,106 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
     origin == "null" || !origin_host.eq_ignore_ascii_case(host)
 }
 
+/// Whether `path` is one of the account's own pages, which only a logged-in
+/// session may use: a leaked token must not change the password, make tokens or
+/// delete the account.
+fn is_account_path(path: &str) -> bool {
+    const ACCOUNT: [&str; 8] = [
+        "/settings",
+        "/login",
+        "/logout",
+        "/signup",
+        "/setup",
+        "/reset-password",
+        "/verify-email",
+        "/invitations",
+    ];
+    ACCOUNT.iter().any(|p| {
+        path == *p
+            || path
+                .strip_prefix(p)
+                .is_some_and(|rest| rest.starts_with('/'))
+    })
+}
+
+/// An API error answered before any handler runs: JSON in the API's shape.
+fn api_refusal(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = serde_json::json!({ "error": { "code": code, "message": message } });
+    let mut response = (status, axum::Json(body)).into_response();
+    if status == StatusCode::UNAUTHORIZED {
+        response.headers_mut().insert(
+            WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer error=\"invalid_token\""),
+        );
+    }
+    response
+}
+
+/// The context of a request that came with `Authorization: Bearer <token>`: the
+/// token's member, if the token works; 401 if it does not (malformed, unknown,
+/// expired or revoked, all alike); 403 for a write with a read-only token.
+async fn token_context(
+    state: &AppState,
+    authorization: &HeaderValue,
+    unsafe_method: bool,
+    now: i64,
+) -> Result<RequestContext, Response> {
+    let invalid = || {
+        api_refusal(
+            StatusCode::UNAUTHORIZED,
+            "invalid_token",
+            "This token does not work: it may be mistyped, expired or revoked. Make a new one in your settings.",
+        )
+    };
+    let token = authorization
+        .to_str()
+        .ok()
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .and_then(|(_, token)| token.trim().strip_prefix(TOKEN_PREFIX))
+        .filter(|t| is_token_shaped(t))
+        .ok_or_else(invalid)?;
+    let found = state
+        .store
+        .api_token(&sha256_hex(token), now)
+        .await
+        .map_err(|err| AppError::from(err).into_response())?;
+    let (token, user) = found.ok_or_else(invalid)?;
+    if unsafe_method && token.scope == TokenScope::Read {
+        return Err(api_refusal(
+            StatusCode::FORBIDDEN,
+            "token_read_only",
+            "This token may only read; make one that may write for this.",
+        ));
+    }
+    if token
+        .last_used_at
+        .is_none_or(|at| now - at >= TOUCH_EVERY_SECS)
+    {
+        let store = state.store.clone();
+        tokio::spawn(async move {
+            if let Err(err) = store.touch_api_token(token.id, now).await {
+                tracing::debug!(%err, "token use not recorded");
+            }
+        });
+    }
+    let unread = state
+        .store
+        .unread_notices(user.id)
+        .await
+        .map_err(|err| AppError::from(err).into_response())?;
+    Ok(RequestContext {
+        site: state.site.clone(),
+        settings: state.settings(),
+        viewer: Some(user),
+        // Never sent to anyone: a token's requests carry no form token.
+        csrf: random_token(),
+        session_hash: None,
+        unread,
+        token: Some(token.scope),
+    })
+}
+
 /// How stale a session's recorded last use may grow before a request updates it.
 pub const TOUCH_EVERY_SECS: i64 = 300;
 
@@ -143,6 +250,23 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
         .into_response();
     }
     let now = ponder_core::time::now();
+    if let Some(authorization) = request.headers().get(AUTHORIZATION).cloned() {
+        if is_account_path(request.uri().path()) {
+            return api_refusal(
+                StatusCode::FORBIDDEN,
+                "token_not_allowed",
+                "A token cannot use the account's own pages (settings, tokens, password, log-in); log in for those.",
+            );
+        }
+        let context = match token_context(&state, &authorization, unsafe_method, now).await {
+            Ok(context) => Arc::new(context),
+            Err(refused) => return refused,
+        };
+        request.extensions_mut().insert(context.clone());
+        let mut response = next.run(request).await;
+        response.extensions_mut().insert(context);
+        return response;
+    }
     let secure = state.site.secure_cookies();
     let session_cookie = cookies::get(request.headers(), cookies::session_name(secure))
         .filter(|v| is_token_shaped(v))
@@ -176,6 +300,7 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
             csrf: info.csrf_token,
             session_hash: Some(hash),
             unread: info.unread,
+            token: None,
         },
         None => {
             let csrf = match cookies::get(request.headers(), cookies::csrf_name(secure))
@@ -200,6 +325,7 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
                 csrf,
                 session_hash: None,
                 unread: 0,
+                token: None,
             }
         }
     };
@@ -224,6 +350,28 @@ mod tests {
             h.insert(*k, HeaderValue::from_static(v));
         }
         h
+    }
+
+    #[test]
+    fn account_pages_are_for_sessions_only() {
+        for path in [
+            "/settings",
+            "/settings/tokens",
+            "/logout",
+            "/login",
+            "/invitations/3/revoke",
+        ] {
+            assert!(is_account_path(path), "{path}");
+        }
+        for path in [
+            "/",
+            "/settingsx",
+            "/questions/1/x",
+            "/inbox",
+            "/users/1/settings",
+        ] {
+            assert!(!is_account_path(path), "{path}");
+        }
     }
 
     #[test]

@@ -11,20 +11,25 @@ use crate::auth::{Ctx, cookies};
 use crate::error::AppError;
 use crate::extract::CsrfForm;
 use crate::forms::FormState;
-use crate::views::{Head, Moment, SessionRow, SettingsPage, render};
+use crate::views::{Head, Moment, SessionRow, SettingsPage, TokenRow, render};
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use ponder_core::accounts::{validate_about, validate_display_name, validate_password};
+use ponder_core::api_tokens::{TokenScope, validate_token_days, validate_token_name};
 use ponder_core::notices::{DigestFrequency, MailPreferences};
 use ponder_core::refusal::Refusal;
 use ponder_store::User;
 use serde::Deserialize;
 
 /// Which form a re-rendered page is about, so only its messages show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Section {
+    /// A new API token's form, refused.
+    Token,
+    /// An API token just made: the token, shown this once.
+    TokenMade(String),
     /// Name and about.
     Profile,
     /// Password change.
@@ -55,7 +60,18 @@ pub async fn settings_page(
     let mut password_form = FormState::new();
     let mut delete_form = FormState::new();
     let mut avatar_form = FormState::new();
+    let mut token_form = FormState::new().with("days", "90").with("scope", "read");
+    let mut new_token = None;
     let status = match section {
+        Some((Section::Token, form)) => {
+            token_form = form;
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Some((Section::TokenMade(token), form)) => {
+            token_form = form;
+            new_token = Some(token);
+            StatusCode::OK
+        }
         Some((Section::Profile, form)) => {
             profile = form;
             StatusCode::UNPROCESSABLE_ENTITY
@@ -82,6 +98,7 @@ pub async fn settings_page(
         Some("session") => Some("That session was ended; its browser is logged out."),
         Some("sessions") => Some("Every other session was ended."),
         Some("mail") => Some("Your mail choices were saved."),
+        Some("token") => Some("That token was revoked: it works no more."),
         _ => None,
     };
     let now = ponder_core::time::now();
@@ -99,8 +116,26 @@ pub async fn settings_page(
         })
         .collect();
     let mail = state.store.mail_preferences(user.id).await?;
+    let tokens = state
+        .store
+        .api_tokens(user.id)
+        .await?
+        .into_iter()
+        .map(|t| TokenRow {
+            id: t.id,
+            name: t.name,
+            scope: t.scope.as_str(),
+            created: Moment::new(t.created_at, now),
+            expires: Moment::new(t.expires_at, now),
+            expired: t.expires_at <= now,
+            last_used: t.last_used_at.map(|at| Moment::new(at, now)),
+        })
+        .collect();
     let page = SettingsPage {
         head: Head::new(ctx, "Settings", "Your profile, password and account."),
+        tokens,
+        token_form,
+        new_token,
         mail_direct: mail.direct,
         mail_digest: mail.digest.as_str(),
         mail_delivers: state.mailer.delivers(),
@@ -135,6 +170,80 @@ pub async fn show_settings(
     let user = ctx.require_user("/settings")?.clone();
     let saved = query.ok().and_then(|q| q.0.saved);
     settings_page(&state, &ctx, &user, None, saved.as_deref()).await
+}
+
+/// The new-token form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TokenForm {
+    csrf: String,
+    name: String,
+    scope: String,
+    days: String,
+}
+
+/// `POST /settings/tokens`: makes a personal access token and shows it once.
+pub async fn create_token(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    form: CsrfForm<TokenForm>,
+) -> Result<Response, AppError> {
+    let user = ctx.require_user("/settings")?.clone();
+    let input = form.checked()?;
+    let mut form = FormState::new()
+        .with("name", input.name.clone())
+        .with("scope", input.scope.clone())
+        .with("days", input.days.clone());
+    let name = validate_token_name(&input.name)
+        .map_err(|m| form.error("name", m))
+        .ok();
+    let scope = TokenScope::parse(input.scope.trim());
+    if scope.is_none() {
+        form.error("scope", "choose read, or read and write");
+    }
+    let days = validate_token_days(&input.days)
+        .map_err(|m| form.error("days", m))
+        .ok();
+    let (Some(name), Some(scope), Some(days)) = (name, scope, days) else {
+        return settings_page(&state, &ctx, &user, Some((Section::Token, form)), None).await;
+    };
+    let made = actions::accounts::create_api_token(&state, &user, name, scope, days).await?;
+    let (token, secret) = made.value;
+    let mut fresh = FormState::new().with("days", "90").with("scope", "read");
+    fresh.success = Some(format!(
+        "Made the token “{}”. Copy it now: it is not shown again.",
+        token.name
+    ));
+    let response = settings_page(
+        &state,
+        &ctx,
+        &user,
+        Some((Section::TokenMade(secret), fresh)),
+        None,
+    )
+    .await?;
+    Ok(crate::page_cache::nothing_stale(response))
+}
+
+/// The revoke button's form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RevokeTokenForm {
+    csrf: String,
+}
+
+/// `POST /settings/tokens/{id}/revoke`.
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: CsrfForm<RevokeTokenForm>,
+) -> Result<Response, AppError> {
+    let user = ctx.require_user("/settings")?.clone();
+    form.checked()?;
+    let id = super::parse_id(&id, "token")?;
+    let done = actions::accounts::revoke_api_token(&state, &user, id).await?;
+    Ok(done.see_other("/settings?saved=token#tokens"))
 }
 
 /// The mail form: a checkbox (present when ticked) and a choice.
@@ -332,6 +441,8 @@ pub async fn end_other_sessions(
 }
 
 crate::extract::has_csrf!(
+    TokenForm,
+    RevokeTokenForm,
     MailForm,
     DeleteForm,
     EndSessionForm,

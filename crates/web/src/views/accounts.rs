@@ -79,12 +79,36 @@ pub struct SettingsPage {
     pub avatar: crate::forms::FormState,
     /// The user's sessions, most recently used first.
     pub sessions: Vec<SessionRow>,
+    /// The member's API tokens.
+    pub tokens: Vec<TokenRow>,
+    /// The new-token form.
+    pub token_form: crate::forms::FormState,
+    /// A token just made, shown this once.
+    pub new_token: Option<String>,
     /// Whether immediate mail for direct items is on.
     pub mail_direct: bool,
     /// The digest's frequency: `off`, `daily` or `weekly`.
     pub mail_digest: &'static str,
     /// Whether the site sends mail at all.
     pub mail_delivers: bool,
+}
+
+/// An API token, as the settings page lists it.
+pub struct TokenRow {
+    /// Its id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// `read` or `write`.
+    pub scope: &'static str,
+    /// When it was made.
+    pub created: Moment,
+    /// When it stops working.
+    pub expires: Moment,
+    /// Whether it has stopped.
+    pub expired: bool,
+    /// When it was last used.
+    pub last_used: Option<Moment>,
 }
 
 /// One of a user's sessions on their settings page.
