@@ -64,6 +64,9 @@ pub struct ServeArgs {
     /// cache are not counted).
     #[arg(long, env = "PONDER_SEARCHES_PER_IP_PER_MINUTE", default_value_t = RateLimitConfig::default().searches_per_ip_per_minute)]
     searches_per_ip_per_minute: u32,
+    /// Requests allowed per minute with one API token (more are answered 429).
+    #[arg(long, env = "PONDER_API_REQUESTS_PER_TOKEN_PER_MINUTE", default_value_t = RateLimitConfig::default().api_requests_per_token_per_minute)]
+    api_requests_per_token_per_minute: u32,
     /// Reputation points, as key=value overrides of Stack Exchange's defaults, e.g.
     /// "daily_vote_cap=300,answer_accepted=20". Keys: question_upvoted, answer_upvoted,
     /// downvoted, downvoting_answer, answer_accepted, accepting, edit_approved, daily_vote_cap.
@@ -167,6 +170,10 @@ fn startup_settings(args: &ServeArgs) -> Result<Startup> {
         (
             "searches_per_ip_per_minute",
             args.searches_per_ip_per_minute,
+        ),
+        (
+            "api_requests_per_token_per_minute",
+            args.api_requests_per_token_per_minute,
         ),
     ];
     for (name, value) in limits {

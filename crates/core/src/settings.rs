@@ -504,6 +504,14 @@ pub const ALL: &[Setting] = &[
         ALLOWANCE,
         "120",
     ),
+    setting(
+        Group::Limits,
+        "limits.api_requests_per_token_per_minute",
+        "API requests",
+        "Requests a minute with one API token; more are answered 429 with Retry-After.",
+        ALLOWANCE,
+        "600",
+    ),
 ];
 
 /// The setting with this key.

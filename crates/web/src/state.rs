@@ -344,6 +344,10 @@ impl AppState {
                 "searches_per_ip_per_minute",
                 config.searches_per_ip_per_minute,
             ),
+            l(
+                "api_requests_per_token_per_minute",
+                config.api_requests_per_token_per_minute,
+            ),
         ])
     }
 

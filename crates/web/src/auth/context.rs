@@ -14,7 +14,7 @@ use super::tokens::{constant_time_eq, is_token_shaped, random_token, sha256_hex}
 use crate::error::AppError;
 use crate::{AppState, SiteConfig};
 use axum::extract::{FromRequestParts, Request, State};
-use axum::http::header::{AUTHORIZATION, HOST, ORIGIN, SET_COOKIE, WWW_AUTHENTICATE};
+use axum::http::header::{AUTHORIZATION, HOST, ORIGIN, RETRY_AFTER, SET_COOKIE, WWW_AUTHENTICATE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -199,6 +199,19 @@ async fn token_context(
         .await
         .map_err(|err| AppError::from(err).into_response())?;
     let (token, user) = found.ok_or_else(invalid)?;
+    if let Err(AppError::RateLimited { retry_after_secs }) =
+        state.limits().check_api_token(token.id)
+    {
+        let mut refused = api_refusal(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "This token has made too many requests; wait and try again.",
+        );
+        if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+            refused.headers_mut().insert(RETRY_AFTER, value);
+        }
+        return Err(refused);
+    }
     if unsafe_method && token.scope == TokenScope::Read {
         return Err(api_refusal(
             StatusCode::FORBIDDEN,

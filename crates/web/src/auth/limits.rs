@@ -33,6 +33,8 @@ pub struct RateLimitConfig {
     /// Searches (and similar-title look-ups) per minute from one client; pages the
     /// page cache answers are not counted.
     pub searches_per_ip_per_minute: u32,
+    /// Requests per minute with one API token.
+    pub api_requests_per_token_per_minute: u32,
 }
 
 impl Default for RateLimitConfig {
@@ -48,6 +50,7 @@ impl Default for RateLimitConfig {
             avatars_per_user_per_hour: 20,
             password_checks_per_user_per_minute: 5,
             searches_per_ip_per_minute: 120,
+            api_requests_per_token_per_minute: 600,
         }
     }
 }
@@ -65,6 +68,7 @@ pub struct RateLimits {
     avatars: DefaultKeyedRateLimiter<String>,
     password_checks: DefaultKeyedRateLimiter<String>,
     searches: DefaultKeyedRateLimiter<String>,
+    api_tokens: DefaultKeyedRateLimiter<String>,
 }
 
 /// What a user is posting, for its rate limit.
@@ -113,6 +117,7 @@ impl RateLimits {
             avatars: per_hour(config.avatars_per_user_per_hour),
             password_checks: per_minute(config.password_checks_per_user_per_minute),
             searches: per_minute(config.searches_per_ip_per_minute),
+            api_tokens: per_minute(config.api_requests_per_token_per_minute),
         }
     }
 
@@ -130,6 +135,11 @@ impl RateLimits {
     pub fn check_login_account(&self, account: &str, ip: &str) -> Result<(), AppError> {
         check(&self.login_account, &format!("{account} from {ip}"))?;
         check(&self.login_account_total, account)
+    }
+
+    /// Counts a request made with API token `token` (its id).
+    pub fn check_api_token(&self, token: i64) -> Result<(), AppError> {
+        check(&self.api_tokens, &token.to_string())
     }
 
     /// Counts a search from `ip`.

@@ -200,4 +200,41 @@ async fn tokens_act_as_their_member_within_their_scope(engine: &str) {
     );
 }
 
+/// Each token has its allowance of requests a minute; past it, 429 with
+/// `Retry-After`, in the API's shape, and another token is not held back.
+#[tokio::test]
+async fn each_token_is_rate_limited_on_its_own() {
+    let limits = ponder_web::auth::limits::RateLimitConfig {
+        api_requests_per_token_per_minute: 3,
+        ..TestApp::generous_limits()
+    };
+    let app = TestApp::configured(limits, TestApp::open_privileges()).await;
+    app.account("ann", PASSWORD, Role::User).await;
+    let member = app.client("10.20.1.1");
+    member.log_in("ann", PASSWORD).await;
+    let first = make(&member, "first", "read", "5")
+        .await
+        .attrs("#new-token", "value")
+        .remove(0);
+    let second = make(&member, "second", "read", "5")
+        .await
+        .attrs("#new-token", "value")
+        .remove(0);
+    for _ in 0..3 {
+        let page = with_token(&app, "GET", "/inbox", &format!("Bearer {first}"), "").await;
+        assert_eq!(page.status, StatusCode::OK);
+    }
+    let refused = with_token(&app, "GET", "/inbox", &format!("Bearer {first}"), "").await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(error_code(&refused), "rate_limited");
+    let wait: u64 = refused.header(header::RETRY_AFTER).parse().unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    let other = with_token(&app, "GET", "/inbox", &format!("Bearer {second}"), "").await;
+    assert_eq!(
+        other.status,
+        StatusCode::OK,
+        "another token has its own allowance"
+    );
+}
+
 on_both_databases!(tokens_act_as_their_member_within_their_scope);

@@ -115,7 +115,7 @@ impl TestApp {
         Self::configured(Self::generous_limits(), privileges).await
     }
 
-    fn generous_limits() -> RateLimitConfig {
+    pub fn generous_limits() -> RateLimitConfig {
         RateLimitConfig {
             login_per_ip_per_minute: 1000,
             login_per_account_per_minute: 1000,
@@ -127,6 +127,7 @@ impl TestApp {
             avatars_per_user_per_hour: 1000,
             password_checks_per_user_per_minute: 1000,
             searches_per_ip_per_minute: 1000,
+            api_requests_per_token_per_minute: 1000,
         }
     }
 
