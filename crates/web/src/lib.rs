@@ -12,6 +12,7 @@
 //! - [`atom`]: Atom 1.0 feed documents, written with every text escaped.
 //! - [`assets`]: the stylesheet and icon, embedded, served under content-hashed names.
 //! - [`headers`]: security headers on every response.
+//! - [`cors`]: anonymous cross-origin reads of the API and the feeds, nothing else.
 //! - [`offload`]: CPU-heavy work on the blocking pool, a bounded number at once.
 //! - [`page_cache`]: rendered pages for visitors, kept until a write.
 //! - [`rendering`]: Markdown rendered off the async workers, a few at a time.
@@ -29,6 +30,7 @@ pub mod assets;
 pub mod atom;
 pub mod auth;
 pub mod conditional;
+pub mod cors;
 pub mod error;
 pub mod extract;
 pub mod forms;

@@ -219,6 +219,7 @@ pub fn app(state: AppState) -> Router {
             cache,
             page_cache::serve,
         ))
+        .layer(axum::middleware::from_fn(crate::cors::anonymous_reads))
         .layer(tower_http::compression::CompressionLayer::new())
 }
 

@@ -238,3 +238,60 @@ async fn each_token_is_rate_limited_on_its_own() {
 }
 
 on_both_databases!(tokens_act_as_their_member_within_their_scope);
+
+/// Other sites may read the API and the feeds anonymously, and nothing more: no
+/// token, no cookie, no write crosses origins.
+#[tokio::test]
+async fn only_anonymous_reads_cross_origins() {
+    let app = TestApp::new().await;
+    app.seeded().await;
+    let allowed = |page: &Page| page.header(header::ACCESS_CONTROL_ALLOW_ORIGIN);
+    for uri in [
+        "/feeds/questions",
+        "/api/v1/questions/similar?title=why+did+the+wall+fall",
+    ] {
+        let page = app
+            .send_with(uri, &[("origin", "https://elsewhere.example")])
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{uri}");
+        assert_eq!(allowed(&page), "*", "{uri}");
+        let with_cookie = app.send_with(uri, &[("cookie", "ponder_session=x")]).await;
+        assert_eq!(allowed(&with_cookie), "", "{uri}: not with a cookie");
+    }
+    let token = with_token(&app, "GET", "/feeds/questions", "Bearer nope", "").await;
+    assert_eq!(allowed(&token), "", "not with a token");
+    assert_eq!(allowed(&app.get("/").await), "", "pages are not shared");
+
+    let preflight = |method: &'static str, headers: Option<&'static str>| {
+        let app = &app;
+        async move {
+            let client = app.client("10.20.2.1");
+            let mut request = Request::builder()
+                .method("OPTIONS")
+                .uri("/api/v1/questions/similar")
+                .header("origin", "https://elsewhere.example")
+                .header("access-control-request-method", method);
+            if let Some(asked) = headers {
+                request = request.header("access-control-request-headers", asked);
+            }
+            client.send(request.body(Body::empty()).unwrap()).await
+        }
+    };
+    let get = preflight("GET", None).await;
+    assert_eq!(get.status, StatusCode::NO_CONTENT);
+    assert_eq!(allowed(&get), "*");
+    assert_eq!(
+        get.header(header::ACCESS_CONTROL_ALLOW_METHODS),
+        "GET, HEAD"
+    );
+    assert_eq!(
+        allowed(&preflight("POST", None).await),
+        "",
+        "no write crosses"
+    );
+    assert_eq!(
+        allowed(&preflight("GET", Some("authorization")).await),
+        "",
+        "no token crosses"
+    );
+}
