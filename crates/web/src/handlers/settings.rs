@@ -461,6 +461,40 @@ pub async fn download_data(State(state): State<AppState>, ctx: Ctx) -> Result<Re
         .await?
         .ok_or_else(|| AppError::NotFound("Your account is gone.".into()))?;
     let data = state.store.personal_data(user.id).await?;
+    let mail = state.store.mail_preferences(user.id).await?;
+    let tokens: Vec<serde_json::Value> = state
+        .store
+        .api_tokens(user.id)
+        .await?
+        .into_iter()
+        .map(|t| {
+            serde_json::json!({
+                "name": t.name,
+                "scope": t.scope.as_str(),
+                "created_at": t.created_at,
+                "expires_at": t.expires_at,
+                "last_used_at": t.last_used_at,
+            })
+        })
+        .collect();
+    // What they follow, page by page (at most 100 pages of 50).
+    let mut following = Vec::new();
+    for page in 1..=100 {
+        let found = state.store.following(user.id, page).await?;
+        let done = u64::from(page) * u64::from(found.per_page) >= found.total.max(0) as u64;
+        following.extend(found.items.into_iter().map(|f| {
+            serde_json::json!({
+                "kind": f.kind.as_str(),
+                "id": f.target_id,
+                "name": f.label,
+                "level": f.level.as_str(),
+                "since": f.created_at,
+            })
+        }));
+        if done {
+            break;
+        }
+    }
     let body = serde_json::json!({
         "site": state.site.base_url,
         "exported_at": ponder_core::time::now(),
@@ -478,6 +512,9 @@ pub async fn download_data(State(state): State<AppState>, ctx: Ctx) -> Result<Re
         "posts": data.posts,
         "comments": data.comments,
         "votes": data.votes,
+        "following": following,
+        "mail": { "direct": mail.direct, "digest": mail.digest.as_str() },
+        "api_tokens": tokens,
     });
     use axum::response::IntoResponse;
     let json = serde_json::to_vec_pretty(&body)

@@ -243,6 +243,40 @@ async fn members_download_their_own_data() {
     assert_eq!(json["posts"][0]["title"], "What ann asked about");
     assert_eq!(json["comments"].as_array().unwrap().len(), 1);
     assert!(!data.body.contains("password"));
+    assert_eq!(json["mail"]["direct"], true);
+    assert_eq!(json["mail"]["digest"], "weekly");
+    assert_eq!(json["following"].as_array().unwrap().len(), 0);
+    assert_eq!(json["api_tokens"].as_array().unwrap().len(), 0);
+    // What ann follows and her tokens are hers to take too (never a token itself).
+    app.store
+        .follow(
+            ann.id,
+            ponder_core::notices::FollowKind::Question,
+            q.0,
+            ponder_core::notices::FollowLevel::Inbox,
+            fx::at(3),
+        )
+        .await
+        .unwrap();
+    let csrf = client.csrf("/settings").await;
+    let made = client
+        .post(
+            "/settings/tokens",
+            &[
+                ("csrf", &csrf),
+                ("name", "my bot"),
+                ("scope", "read"),
+                ("days", "7"),
+            ],
+        )
+        .await;
+    let secret = made.attrs("#new-token", "value").remove(0);
+    let data = client.get("/settings/data.json").await;
+    let json: serde_json::Value = serde_json::from_str(&data.body).unwrap();
+    assert_eq!(json["following"][0]["kind"], "question");
+    assert_eq!(json["following"][0]["name"], "What ann asked about");
+    assert_eq!(json["api_tokens"][0]["name"], "my bot");
+    assert!(!data.body.contains(secret.trim_start_matches("ponder_pat_")));
 }
 
 on_both_databases!(accounts_are_administered_without_losing_the_last_administrator);
