@@ -27,13 +27,32 @@ pub fn open_index(site: &SiteArgs) -> Result<Arc<SearchIndex>> {
 /// log for as long as the server runs. What it takes in makes the pages kept for
 /// visitors stale (see `PageCache::followed`), and settings changed elsewhere are
 /// read again, as writes made by other nodes or commands reach this node only
-/// through the log; and members' inbox items are written, by the one node that
-/// holds the inbox's lease.
+/// through the log. Members' inbox items are written by a follower of their own,
+/// started at once (on the one node that holds the inbox's lease).
 pub fn start_following(state: AppState) {
     let index = state.search.clone();
     let store = state.store.clone();
     let pages = state.pages.clone();
     let mail = state.mailer.delivers();
+    // The inbox follows on its own, from the start: it does not wait for the index
+    // to catch up or rebuild.
+    let inbox_store = state.store.clone();
+    tokio::spawn(async move {
+        loop {
+            match ponder_feed::InboxSubscriber::start(&*inbox_store, mail).await {
+                Ok(inbox) => {
+                    let subscribers: Vec<Arc<dyn ponder_feed::Subscriber>> = vec![Arc::new(inbox)];
+                    ponder_feed::Follower::new(inbox_store.clone(), subscribers, 1_000)
+                        .run(FOLLOW_INTERVAL)
+                        .await;
+                }
+                Err(err) => {
+                    tracing::warn!(%err, "the inbox cannot read its position yet; trying again");
+                    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                }
+            }
+        }
+    });
     tokio::spawn(async move {
         let started = std::time::Instant::now();
         // Only the changes the index has not seen are read.
@@ -69,12 +88,8 @@ pub fn start_following(state: AppState) {
         let position = index.last_change();
         let pages = ponder_web::page_cache::FeedSubscriber::new(pages, position);
         let settings = ponder_web::site_settings::SettingsSubscriber::new(state, position);
-        let mut subscribers: Vec<Arc<dyn ponder_feed::Subscriber>> =
+        let subscribers: Vec<Arc<dyn ponder_feed::Subscriber>> =
             vec![index, Arc::new(pages), Arc::new(settings)];
-        match ponder_feed::InboxSubscriber::start(&*store, mail).await {
-            Ok(inbox) => subscribers.push(Arc::new(inbox)),
-            Err(err) => tracing::error!(%err, "the inbox cannot follow the change log"),
-        }
         ponder_feed::Follower::new(store, subscribers, 1_000)
             .run(FOLLOW_INTERVAL)
             .await;
