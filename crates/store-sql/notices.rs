@@ -83,6 +83,9 @@ struct Event {
     mail: bool,
 }
 
+/// A moderated post's parent, author, close reason, deleter and deletion reason.
+type ModeratedPost = (Option<i64>, i64, String, Option<i64>, String);
+
 /// A post as the inbox needs it.
 struct PostFacts {
     kind: String,
@@ -576,18 +579,20 @@ impl Backend {
         kind: NoticeKind,
         mail: bool,
     ) -> StoreResult<u64> {
-        let Some(post) = self.post_facts(tx, change.entity_id).await? else {
+        // The post's question and author, and what the moderation left on it, in one read.
+        self.count();
+        let found: Option<ModeratedPost> = sqlx::query_as(
+            "SELECT parent_id, author_id, close_reason, deleted_by, deletion_reason \
+             FROM posts WHERE id = $1",
+        )
+        .bind(change.entity_id)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db_error)?;
+        let Some((parent, author, close_reason, deleted_by, deletion_reason)) = found else {
             return Ok(0);
         };
-        self.count();
-        let (close_reason, deleted_by, deletion_reason): (String, Option<i64>, String) =
-            sqlx::query_as(
-                "SELECT close_reason, deleted_by, deletion_reason FROM posts WHERE id = $1",
-            )
-            .bind(change.entity_id)
-            .fetch_one(&mut **tx)
-            .await
-            .map_err(db_error)?;
+        let question = parent.unwrap_or(change.entity_id);
         self.count();
         let logged: Option<(i64, String)> = sqlx::query_as(
             "SELECT moderator_id, reason FROM moderation_log WHERE target_kind = 'post' \
@@ -611,12 +616,12 @@ impl Backend {
             },
             _ => logged.map_or((None, String::new()), |(m, reason)| (Some(m), reason)),
         };
-        if actor == Some(post.author) {
+        if actor == Some(author) {
             return Ok(0);
         }
         let event = Event {
             kind,
-            subject: post.question,
+            subject: question,
             post: Some(change.entity_id),
             comment: None,
             actor,
@@ -624,7 +629,7 @@ impl Backend {
             at: change.created_at,
             mail,
         };
-        self.notify(tx, post.author, &event).await
+        self.notify(tx, author, &event).await
     }
 
     /// A moderator's message's item.

@@ -7,7 +7,7 @@ use ponder_core::UserId;
 use ponder_core::api_tokens::TokenScope;
 use ponder_store::rows::RowAccess;
 use ponder_store::user_columns;
-use ponder_store::{ApiToken, NewApiToken, StoreError, StoreResult, User};
+use ponder_store::{ApiToken, NewApiToken, StoreError, StoreResult, TokenGrant};
 
 /// The columns of a token (7), from `api_tokens` aliased `t`.
 macro_rules! token_columns {
@@ -89,14 +89,16 @@ impl ponder_store::TokenStore for Backend {
         Ok(done.rows_affected() == 1)
     }
 
-    async fn api_token(&self, token_hash: &str, now: i64) -> StoreResult<Option<(ApiToken, User)>> {
+    async fn api_token(&self, token_hash: &str, now: i64) -> StoreResult<Option<TokenGrant>> {
         self.count();
         let row = sqlx::query(concat!(
             "SELECT ",
             user_columns!(),
             ", ",
             token_columns!(),
-            " FROM api_tokens t JOIN users u ON u.id = t.user_id \
+            ", (SELECT COUNT(*) FROM (SELECT 1 FROM notifications n \
+               WHERE n.user_id = u.id AND n.read_at IS NULL LIMIT 100) AS unread) \
+             FROM api_tokens t JOIN users u ON u.id = t.user_id \
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 \
              AND u.deleted_at IS NULL"
         ))
@@ -107,7 +109,11 @@ impl ponder_store::TokenStore for Backend {
         .map_err(db_error)?;
         row.map(|r| {
             let row = Cols(&r);
-            Ok((token(&row, 11)?, ponder_store::rows::user(&row)?))
+            Ok(TokenGrant {
+                token: token(&row, 11)?,
+                user: ponder_store::rows::user(&row)?,
+                unread: row.int(18)?,
+            })
         })
         .transpose()
     }

@@ -27,9 +27,10 @@ pub async fn api_tokens_work_until_revoked_or_expired(store: Arc<dyn Store>) {
         .create_api_token(new_token(ann.id, "hash-write", TokenScope::Write, at(200)))
         .await
         .unwrap();
-    let (found, owner) = store.api_token("hash-read", at(50)).await.unwrap().unwrap();
-    assert_eq!(found, read);
-    assert_eq!(owner.id, ann.id);
+    let grant = store.api_token("hash-read", at(50)).await.unwrap().unwrap();
+    assert_eq!(grant.token, read);
+    assert_eq!(grant.user.id, ann.id);
+    assert_eq!(grant.unread, 0);
     assert_eq!(
         store.api_token("hash-read", at(100)).await.unwrap(),
         None,
@@ -41,11 +42,12 @@ pub async fn api_tokens_work_until_revoked_or_expired(store: Arc<dyn Store>) {
     assert!(store.api_tokens(bob.id).await.unwrap().is_empty());
 
     store.touch_api_token(write.id, at(60)).await.unwrap();
-    let (used, _) = store
+    let used = store
         .api_token("hash-write", at(61))
         .await
         .unwrap()
-        .unwrap();
+        .unwrap()
+        .token;
     assert_eq!(used.last_used_at, Some(at(60)));
     assert_eq!(used.scope, TokenScope::Write);
 

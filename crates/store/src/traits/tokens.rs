@@ -17,13 +17,9 @@ pub trait TokenStore: Send + Sync {
     /// Revokes `user`'s token `id` at `at`; whether it was theirs and not revoked.
     async fn revoke_api_token(&self, user: UserId, id: i64, at: Timestamp) -> StoreResult<bool>;
 
-    /// The token whose hash is `token_hash` and its member, if it works at `now`:
-    /// not revoked, not expired, its member's account not deleted.
-    async fn api_token(
-        &self,
-        token_hash: &str,
-        now: Timestamp,
-    ) -> StoreResult<Option<(ApiToken, User)>>;
+    /// The token whose hash is `token_hash`, its member and their unread count, if
+    /// it works at `now`: not revoked, not expired, its member's account not deleted.
+    async fn api_token(&self, token_hash: &str, now: Timestamp) -> StoreResult<Option<TokenGrant>>;
 
     /// Records that token `id` was used at `at`.
     async fn touch_api_token(&self, id: i64, at: Timestamp) -> StoreResult<()>;

@@ -4,6 +4,8 @@ use ponder_core::UserId;
 use ponder_core::api_tokens::TokenScope;
 use ponder_core::time::Timestamp;
 
+use crate::User;
+
 /// A token to make.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewApiToken {
@@ -19,6 +21,18 @@ pub struct NewApiToken {
     pub created_at: Timestamp,
     /// When it stops working.
     pub expires_at: Timestamp,
+}
+
+/// A working token, its member, and their unread inbox items (counted up to
+/// 100), as one statement finds them for a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenGrant {
+    /// The token.
+    pub token: ApiToken,
+    /// Its member.
+    pub user: User,
+    /// How many of the member's inbox items are unread.
+    pub unread: i64,
 }
 
 /// A stored token (never the token itself).

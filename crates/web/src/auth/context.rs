@@ -198,7 +198,11 @@ async fn token_context(
         .api_token(&sha256_hex(token), now)
         .await
         .map_err(|err| AppError::from(err).into_response())?;
-    let (token, user) = found.ok_or_else(invalid)?;
+    let ponder_store::TokenGrant {
+        token,
+        user,
+        unread,
+    } = found.ok_or_else(invalid)?;
     if let Err(AppError::RateLimited { retry_after_secs }) =
         state.limits().check_api_token(token.id)
     {
@@ -230,11 +234,6 @@ async fn token_context(
             }
         });
     }
-    let unread = state
-        .store
-        .unread_notices(user.id)
-        .await
-        .map_err(|err| AppError::from(err).into_response())?;
     Ok(RequestContext {
         site: state.site.clone(),
         settings: state.settings(),

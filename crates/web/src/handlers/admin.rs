@@ -15,7 +15,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use ponder_core::UserId;
-use ponder_core::paging::{page_count, parse_page};
+use ponder_core::paging::parse_page;
 use ponder_core::text::{count, thousands};
 use ponder_store::{Role, User};
 use serde::Deserialize;
@@ -66,12 +66,7 @@ pub async fn list_users(
     } else {
         state.store.search_users(&search, page).await?
     };
-    let pages = page_count(users.total, users.per_page);
-    if page > pages {
-        return Err(AppError::NotFound(format!(
-            "There is no page {page}; there are {pages}."
-        )));
-    }
+    let pages = super::pages_of(page, &users)?;
     let now = ponder_core::time::now();
     let ids: Vec<UserId> = users.items.iter().map(|u| u.id).collect();
     let activity = state.store.user_activity(&ids).await?;

@@ -288,14 +288,9 @@ pub async fn user(
     );
     let mut feed = question_feed(&state, QuestionFilter::Author(id), frame).await?;
     let answers = state.store.user_answers(id, 1).await?;
-    let by = author(
-        &base,
-        &UserRef {
-            id,
-            display_name: user.display_name.clone(),
-            reputation: user.reputation,
-            deleted: false,
-        },
+    let by = (
+        user.display_name.clone(),
+        Some(format!("{base}{}", user_path(id, &user.display_name))),
     );
     for a in answers.items {
         feed.entries.push(Entry {

@@ -20,7 +20,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use ponder_core::notices::{FollowKind, FollowLevel};
-use ponder_core::paging::{page_count, parse_page};
+use ponder_core::paging::parse_page;
 use ponder_core::text::{count, thousands};
 use ponder_core::time::DateTime;
 use ponder_core::{CategoryId, UserId};
@@ -36,17 +36,6 @@ pub struct PageParam {
 fn page_of(query: Result<Query<PageParam>, QueryRejection>) -> Result<u32, AppError> {
     let Query(params) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
     parse_page(params.page.as_deref()).map_err(|e| AppError::BadRequest(e.to_string()))
-}
-
-/// 404 for a page past the last (the first always exists).
-fn page_exists(page: u32, total: i64, per_page: u32) -> Result<u32, AppError> {
-    let pages = page_count(total, per_page);
-    if page > pages {
-        return Err(AppError::NotFound(format!(
-            "There is no page {page}; there are {pages}."
-        )));
-    }
-    Ok(pages)
 }
 
 /// The follow button of `kind` `id` for the viewer, showing how they follow it
@@ -75,7 +64,7 @@ pub async fn show_inbox(
     let user = ctx.require_user("/inbox")?;
     let page = page_of(query)?;
     let inbox = state.store.inbox(user.id, page).await?;
-    let pages = page_exists(page, inbox.total, inbox.per_page)?;
+    let pages = super::pages_of(page, &inbox)?;
     let now = ponder_core::time::now();
     let rows: Vec<InboxRow> = inbox.items.iter().map(|n| InboxRow::new(n, now)).collect();
     let title = if ctx.unread > 0 {
@@ -148,7 +137,7 @@ pub async fn achievements(
     let user = ctx.require_user("/inbox/achievements")?;
     let page = page_of(query)?;
     let history = state.store.reputation_history(user.id, page).await?;
-    let pages = page_exists(page, history.total, history.per_page)?;
+    let pages = super::pages_of(page, &history)?;
     let privileges = state.privileges();
     let rows = history
         .items
@@ -266,7 +255,7 @@ pub async fn following(
         .ok_or_else(|| AppError::NotFound(format!("There is no list of user {id} to show.")))?;
     let page = page_of(query)?;
     let followed = state.store.following(id, page).await?;
-    let pages = page_exists(page, followed.total, followed.per_page)?;
+    let pages = super::pages_of(page, &followed)?;
     let here = format!("/users/{id}/following");
     let needs_tree = followed
         .items

@@ -180,6 +180,18 @@ pub async fn category_tree(state: &AppState) -> Result<CategoryTree, AppError> {
     Ok(CategoryTree::new(state.store.categories().await?))
 }
 
+/// How many pages `list` fills; 404 when `page` is past the last (the first
+/// always exists, empty or not).
+pub fn pages_of<T>(page: u32, list: &ponder_store::Page<T>) -> Result<u32, AppError> {
+    let pages = list.page_count();
+    if page > pages {
+        return Err(AppError::NotFound(format!(
+            "There is no page {page}; there are {pages}."
+        )));
+    }
+    Ok(pages)
+}
+
 /// Parses an id from a URL segment; anything but a positive whole number is a 404.
 pub fn parse_id(raw: &str, what: &str) -> Result<i64, AppError> {
     raw.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| {

@@ -11,7 +11,7 @@ use crate::views::{
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use ponder_core::paging::{TagSort, page_count, parse_page};
+use ponder_core::paging::{TagSort, parse_page};
 use ponder_core::rules::Privilege;
 use ponder_core::text::count;
 use ponder_store::{QuestionFilter, TagFound};
@@ -119,12 +119,7 @@ pub async fn list_tags(
     let page =
         parse_page(params.page.as_deref()).map_err(|e| AppError::BadRequest(e.to_string()))?;
     let tags = state.store.list_tags(sort, page).await?;
-    let pages = page_count(tags.total, tags.per_page);
-    if page > pages {
-        return Err(AppError::NotFound(format!(
-            "There is no page {page}; there are {pages}."
-        )));
-    }
+    let pages = super::pages_of(page, &tags)?;
     let mut head = Head::new(
         &ctx,
         "Tags",

@@ -7,7 +7,7 @@ use crate::views::{AuthorCard, Head, Link, ModLogPage, ModLogRow, Moment, Pager,
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use ponder_core::paging::{page_count, parse_page};
+use ponder_core::paging::parse_page;
 use serde::Deserialize;
 
 /// `?page=`.
@@ -26,12 +26,7 @@ pub async fn log_page(
     let page = parse_page(query.ok().and_then(|q| q.0.page).as_deref())
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
     let log = state.store.moderation_log(page).await?;
-    let pages = page_count(log.total, log.per_page);
-    if page > pages {
-        return Err(AppError::NotFound(format!(
-            "There is no page {page}; there are {pages}."
-        )));
-    }
+    let pages = crate::handlers::pages_of(page, &log)?;
     let now = ponder_core::time::now();
     let rows = log
         .items
