@@ -42,16 +42,24 @@ pub async fn etag_pages(request: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
-/// A 200 HTML page that sets no cookie and has no validator of its own.
+/// A 200 page (HTML or the API's JSON) that sets no cookie and has no validator
+/// or caching rule of its own (a download marked `no-store` stays so).
 fn is_plain_page(response: &Response) -> bool {
     let headers = response.headers();
     response.status() == StatusCode::OK
         && !headers.contains_key(header::SET_COOKIE)
         && !headers.contains_key(header::ETAG)
-        && headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("text/html"))
+        && !headers.contains_key(header::CACHE_CONTROL)
+        && is_page_type(headers)
+}
+
+/// Whether a response is a page: HTML, or the API's JSON (validated and cached
+/// alike).
+pub(crate) fn is_page_type(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html") || v.starts_with("application/json"))
 }
 
 /// A weak ETag for a page's bytes: weak, because compression outside this layer

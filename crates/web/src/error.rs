@@ -46,6 +46,10 @@ pub enum AppError {
     /// The thing changed under the request (another editor saved first).
     #[error("{0}")]
     Conflict(String),
+    /// The request's data had the wrong shape or a field a rule refuses (the JSON
+    /// API's 422; the message names the field).
+    #[error("{0}")]
+    Unprocessable(String),
     /// The request body is over the limit.
     #[error("{0}")]
     TooLarge(String),
@@ -74,6 +78,7 @@ impl AppError {
             Self::RateLimited { .. } => "rate_limited",
             Self::Busy { .. } => "busy",
             Self::Conflict(_) => "conflict",
+            Self::Unprocessable(_) => "invalid_input",
             Self::TooLarge(_) => "too_large",
             Self::Refused(refusal) => refusal.code(),
             Self::Internal(_) => "internal",
@@ -212,6 +217,11 @@ impl AppError {
                 (StatusCode::PAYLOAD_TOO_LARGE, "Too large", message.clone())
             }
             Self::Conflict(message) => (StatusCode::CONFLICT, "Changed meanwhile", message.clone()),
+            Self::Unprocessable(message) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "That cannot be done",
+                message.clone(),
+            ),
             Self::NotFound(message) => (StatusCode::NOT_FOUND, "Page not found", message.clone()),
             Self::BadRequest(message) => (
                 StatusCode::BAD_REQUEST,
@@ -236,17 +246,18 @@ impl AppError {
 }
 
 /// Middleware: an error answered to a request that asks for JSON (`Accept:
-/// application/json`) becomes `{"error":{"code","message"}}` with the same status
+/// application/json`, or any request to the API) becomes `{"error":{"code","message"}}` with the same status
 /// and headers; a log-in it needs is a 401, not a redirect to the log-in page.
 pub async fn json_errors(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    let wants_json = request
-        .headers()
-        .get(axum::http::header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("application/json"));
+    let wants_json = crate::api::is_api_path(request.uri().path())
+        || request
+            .headers()
+            .get(axum::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("application/json"));
     let response = next.run(request).await;
     let Some(details) = response.extensions().get::<ErrorDetails>().cloned() else {
         return response;
@@ -356,6 +367,7 @@ mod tests {
             },
             AppError::Conflict(String::new()),
             AppError::TooLarge(String::new()),
+            AppError::Unprocessable(String::new()),
             AppError::Refused(Refusal::PostLocked),
             AppError::Internal(String::new()),
         ];
@@ -371,6 +383,7 @@ mod tests {
                 "busy",
                 "conflict",
                 "too_large",
+                "invalid_input",
                 "post_locked",
                 "internal"
             ]

@@ -26,6 +26,7 @@
 //! Pages are complete in the first response and work with JavaScript off.
 
 pub mod actions;
+pub mod api;
 pub mod assets;
 pub mod atom;
 pub mod auth;

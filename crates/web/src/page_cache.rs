@@ -366,7 +366,7 @@ pub async fn serve(
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     headers.insert(
         header::VARY,
-        HeaderValue::from_static("Cookie, Accept-Encoding"),
+        HeaderValue::from_static("Cookie, Authorization, Accept-Encoding"),
     );
     let page = Arc::new(CachedPage {
         generation,
@@ -393,12 +393,15 @@ pub async fn serve(
     response
 }
 
-/// The question a page shows, from its path: `/questions/{id}/{slug}`.
+/// The question a page shows, from its path: `/questions/{id}/{slug}`, or the
+/// API's `/api/v1/questions/{id}`.
 fn scope_of(target: &str) -> Scope {
     let path = target.split('?').next().unwrap_or_default();
-    let mut segments = path.split('/').skip(1);
-    match (segments.next(), segments.next(), segments.next()) {
-        (Some("questions"), Some(id), Some(_)) => id.parse().map_or(Scope::Lists, Scope::Thread),
+    let segments: Vec<&str> = path.split('/').skip(1).collect();
+    match segments.as_slice() {
+        ["questions", id, _] | ["api", "v1", "questions", id] => {
+            id.parse().map_or(Scope::Lists, Scope::Thread)
+        }
         _ => Scope::Lists,
     }
 }
@@ -421,14 +424,16 @@ fn cache_key(request: &Request) -> Option<String> {
     (target.len() <= MAX_KEY_BYTES).then(|| target.to_owned())
 }
 
-/// A 200 HTML page.
+/// A 200 page: HTML, or the API's JSON.
 fn is_page(response: &Response) -> bool {
+    let no_store = response
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("no-store"));
     response.status() == StatusCode::OK
-        && response
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("text/html"))
+        && !no_store
+        && crate::conditional::is_page_type(response.headers())
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -573,7 +578,11 @@ mod tests {
     fn question_pages_are_scoped_to_their_question() {
         assert_eq!(scope_of("/questions/12/a-slug"), Scope::Thread(12));
         assert_eq!(scope_of("/questions/12/a-slug?x=1"), Scope::Thread(12));
+        assert_eq!(scope_of("/api/v1/questions/12"), Scope::Thread(12));
         for lists in [
+            "/api/v1/questions",
+            "/api/v1/questions/12/answers",
+            "/api/v1/questions/similar?title=x",
             "/",
             "/questions?page=2",
             "/questions/12",

@@ -128,6 +128,37 @@ pub struct StateVote {
     pub duplicate_of: Option<PostId>,
 }
 
+/// The reason stored for a vote to close with reason `name` (`duplicate`,
+/// `needs_details`, `needs_focus`, `opinion_based` or `off_topic`), and the
+/// original for a duplicate: `duplicate_of` names it, `off_topic` the index of one
+/// of the site's off-topic reasons. Refused 400 when the reason or what it needs
+/// is missing.
+pub fn close_reason(
+    state: &AppState,
+    name: &str,
+    duplicate_of: Option<i64>,
+    off_topic: Option<usize>,
+) -> Result<(String, Option<PostId>), AppError> {
+    Ok(match name {
+        "duplicate" => {
+            let original = duplicate_of.filter(|id| *id > 0).ok_or_else(|| {
+                AppError::BadRequest("Give the number of the question this one duplicates.".into())
+            })?;
+            ("duplicate".to_owned(), Some(PostId(original)))
+        }
+        "needs_details" => ("needs details or clarity".to_owned(), None),
+        "needs_focus" => ("needs more focus".to_owned(), None),
+        "opinion_based" => ("opinion-based".to_owned(), None),
+        "off_topic" => {
+            let why = off_topic
+                .and_then(|i| state.off_topic_reasons().into_iter().nth(i))
+                .ok_or_else(|| AppError::BadRequest("Choose why it is off-topic.".into()))?;
+            (format!("off-topic: {why}"), None)
+        }
+        _ => return Err(AppError::BadRequest("Choose a reason to close.".into())),
+    })
+}
+
 /// Votes to close or reopen the question at `place`: the privilege is needed; a
 /// moderator's vote decides at once. Whether the question's state changed.
 pub async fn vote_on_state(

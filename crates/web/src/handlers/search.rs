@@ -91,6 +91,42 @@ fn search_url(q: &str, sort: SearchSort, page: u32) -> String {
 /// The threads that search: up to one a core, off the async workers.
 static SEARCHERS: LazyLock<WorkerPool> = LazyLock::new(|| WorkerPool::per_core("ponder-search"));
 
+/// Runs the search `raw` (in the query language) for the client at `ip`: the
+/// parsed query (with its notes) and page `page` of `per_page` results, with their
+/// snippets. An empty query finds nothing and costs nothing; any other counts
+/// against the client's searches.
+pub async fn run_search(
+    state: &AppState,
+    ip: &str,
+    raw: &str,
+    sort: SearchSort,
+    page: u32,
+    per_page: usize,
+) -> Result<(SearchQuery, ponder_search::SearchResults), AppError> {
+    let mut query = parse(raw);
+    let tree = category_tree(state).await?;
+    let category = resolve_category(&tree, &mut query);
+    let offset = (page as usize).saturating_sub(1) * per_page;
+    let search_failed = |e| AppError::Internal(format!("search failed: {e}"));
+    let mut results = if query.is_empty() {
+        ponder_search::SearchResults::default()
+    } else {
+        state.limits().check_search(ip)?;
+        let index = state.search.clone();
+        let asked = query.clone();
+        SEARCHERS
+            .run(move || index.search(&asked, category, sort, offset, per_page))
+            .await?
+            .map_err(search_failed)?
+    };
+    state
+        .search
+        .add_snippets(&*state.store, &query, category, &mut results.hits)
+        .await
+        .map_err(search_failed)?;
+    Ok((query, results))
+}
+
 /// `GET /search?q=&sort=&page=`.
 pub async fn search_page(
     State(state): State<AppState>,
@@ -103,27 +139,7 @@ pub async fn search_page(
     let sort = SearchSort::parse(params.sort.as_deref()).map_err(AppError::BadRequest)?;
     let page =
         parse_page(params.page.as_deref()).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let mut query = parse(&raw);
-    let tree = category_tree(&state).await?;
-    let category = resolve_category(&tree, &mut query);
-    let offset = (page as usize - 1) * PER_PAGE;
-    let search_failed = |e| AppError::Internal(format!("search failed: {e}"));
-    let mut results = if query.is_empty() {
-        ponder_search::SearchResults::default()
-    } else {
-        state.limits().check_search(&ip)?;
-        let index = state.search.clone();
-        let asked = query.clone();
-        SEARCHERS
-            .run(move || index.search(&asked, category, sort, offset, PER_PAGE))
-            .await?
-            .map_err(search_failed)?
-    };
-    state
-        .search
-        .add_snippets(&*state.store, &query, category, &mut results.hits)
-        .await
-        .map_err(search_failed)?;
+    let (query, results) = run_search(&state, &ip, &raw, sort, page, PER_PAGE).await?;
     let pages = results.total.div_ceil(PER_PAGE).max(1) as u32;
     if page > pages {
         return Err(AppError::NotFound(format!(

@@ -7,10 +7,12 @@
 //! - [`questions`], [`categories`], [`users`], [`posts`], [`search`]: the readers'
 //!   pages.
 //! - [`inbox`]: the inbox, achievements, following and the follow buttons.
+//! - [`api`]: the API reference page.
 //! - [`accounts`], [`admin`], [`moderation`], [`errors`]: the rest.
 
 pub mod accounts;
 pub mod admin;
+pub mod api;
 pub mod categories;
 pub mod common;
 pub mod errors;
@@ -25,6 +27,7 @@ pub mod users;
 pub use crate::redirect::moved_permanently;
 pub use accounts::*;
 pub use admin::*;
+pub use api::*;
 pub use categories::*;
 pub use common::*;
 pub use errors::*;

@@ -31,6 +31,7 @@ mod admin_categories;
 mod admin_category;
 mod admin_settings;
 mod admin_users;
+mod api;
 mod api_tokens;
 mod caching;
 mod crawlers;

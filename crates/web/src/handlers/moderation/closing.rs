@@ -23,34 +23,14 @@ pub struct CloseForm {
 
 /// The stored reason for a close form, and the original for a duplicate.
 fn close_reason(state: &AppState, input: &CloseForm) -> Result<(String, Option<PostId>), AppError> {
-    Ok(match input.reason.as_str() {
-        "duplicate" => {
-            let original = input
-                .duplicate_of
-                .trim()
-                .trim_start_matches('#')
-                .parse::<i64>()
-                .ok()
-                .filter(|id| *id > 0)
-                .ok_or_else(|| {
-                    AppError::BadRequest(
-                        "Give the number of the question this one duplicates.".into(),
-                    )
-                })?;
-            ("duplicate".to_owned(), Some(PostId(original)))
-        }
-        "needs_details" => ("needs details or clarity".to_owned(), None),
-        "needs_focus" => ("needs more focus".to_owned(), None),
-        "opinion_based" => ("opinion-based".to_owned(), None),
-        "off_topic" => {
-            let index = input.off_topic.parse::<usize>().ok();
-            let why = index
-                .and_then(|i| state.off_topic_reasons().into_iter().nth(i))
-                .ok_or_else(|| AppError::BadRequest("Choose why it is off-topic.".into()))?;
-            (format!("off-topic: {why}"), None)
-        }
-        _ => return Err(AppError::BadRequest("Choose a reason to close.".into())),
-    })
+    let original = input
+        .duplicate_of
+        .trim()
+        .trim_start_matches('#')
+        .parse::<i64>()
+        .ok();
+    let off_topic = input.off_topic.parse::<usize>().ok();
+    actions::moderation::close_reason(state, &input.reason, original, off_topic)
 }
 
 async fn vote_state(
