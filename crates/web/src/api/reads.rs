@@ -138,7 +138,7 @@ async fn visible_thread(
 
 /// A question with its answers and all their comments.
 #[utoipa::path(get, path = "/api/v1/questions/{id}", tag = "questions",
-    params(("id" = i64, Path, description = "The question's id", minimum = 1)),
+    params(("id" = i64, Path, description = "The question's id", minimum = 1, example = 1)),
     responses(
         (status = 200, description = "The question", body = QuestionJson),
         (status = 404, description = "No such question", body = ErrorBody),
@@ -194,8 +194,8 @@ pub async fn question(
 }
 
 /// An answer with its comments.
-#[utoipa::path(get, path = "/api/v1/answers/{id}", tag = "answers",
-    params(("id" = i64, Path, description = "The answer's id", minimum = 1)),
+#[utoipa::path(get, path = "/api/v1/answers/{id}", tag = "answers", operation_id = "get_answer",
+    params(("id" = i64, Path, description = "The answer's id", minimum = 1, example = 1)),
     responses(
         (status = 200, description = "The answer", body = AnswerJson),
         (status = 404, description = "No such answer", body = ErrorBody),
@@ -226,7 +226,7 @@ pub async fn answer(
 
 /// A post's revisions, newest first.
 #[utoipa::path(get, path = "/api/v1/posts/{id}/revisions", tag = "posts",
-    params(("id" = i64, Path, description = "The post's id", minimum = 1)),
+    params(("id" = i64, Path, description = "The post's id", minimum = 1, example = 1)),
     responses(
         (status = 200, description = "Its revisions", body = Vec<RevisionJson>),
         (status = 404, description = "No such post", body = ErrorBody),
@@ -358,7 +358,7 @@ async fn found_user(state: &AppState, raw: &str) -> Result<ponder_store::User, A
 
 /// A member's profile.
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users",
-    params(("id" = i64, Path, description = "The member's id", minimum = 1)),
+    params(("id" = i64, Path, description = "The member's id", minimum = 1, example = 1)),
     responses(
         (status = 200, description = "The member", body = UserJson),
         (status = 404, description = "No such member", body = ErrorBody),
@@ -385,7 +385,7 @@ pub async fn me(State(state): State<AppState>, ctx: Ctx) -> Result<Json<UserJson
 
 /// A member's questions, newest first.
 #[utoipa::path(get, path = "/api/v1/users/{id}/questions", tag = "users",
-    params(("id" = i64, Path, description = "The member's id", minimum = 1), PageParams),
+    params(("id" = i64, Path, description = "The member's id", minimum = 1, example = 1), PageParams),
     responses(
         (status = 200, description = "A page of their questions", body = Paged<QuestionSummaryJson>),
         (status = 400, description = "A parameter could not be read", body = ErrorBody),
@@ -412,7 +412,7 @@ pub async fn user_questions(
 
 /// A member's answers, newest first.
 #[utoipa::path(get, path = "/api/v1/users/{id}/answers", tag = "users",
-    params(("id" = i64, Path, description = "The member's id", minimum = 1), PageOnly),
+    params(("id" = i64, Path, description = "The member's id", minimum = 1, example = 1), PageOnly),
     responses(
         (status = 200, description = "A page of their answers", body = Paged<AnswerSummaryJson>),
         (status = 400, description = "A parameter could not be read", body = ErrorBody),

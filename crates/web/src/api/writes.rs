@@ -35,10 +35,13 @@ fn base(state: &AppState) -> &str {
 #[serde(deny_unknown_fields)]
 pub struct AskBody {
     /// The title, 15 to 150 characters.
+    #[schema(min_length = 15, max_length = 150)]
     pub title: String,
-    /// The body, in Markdown.
+    /// The body, in Markdown, 30 to 30,000 characters.
+    #[schema(min_length = 30, max_length = 30000)]
     pub body: String,
-    /// One to five tags.
+    /// One to five tags, each up to 35 characters.
+    #[schema(min_items = 1, max_items = 5)]
     pub tags: Vec<String>,
     /// The id of the category it belongs in (`GET /api/v1/categories`).
     pub category: i64,
@@ -96,18 +99,28 @@ pub async fn ask(
     ))
 }
 
-/// A body of text: an answer or a comment.
+/// An answer.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct TextBody {
-    /// The text, in Markdown.
+pub struct AnswerBody {
+    /// The answer, in Markdown, 30 to 30,000 characters.
+    #[schema(min_length = 30, max_length = 30000)]
+    pub body: String,
+}
+
+/// A comment.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommentBody {
+    /// The comment, in Markdown (links, emphasis, code), 15 to 600 characters.
+    #[schema(min_length = 15, max_length = 600)]
     pub body: String,
 }
 
 /// Answers a question.
-#[utoipa::path(post, path = "/api/v1/questions/{id}/answers", tag = "answers",
-    params(("id" = i64, Path, description = "The question's id", minimum = 1)),
-    request_body = TextBody,
+#[utoipa::path(post, path = "/api/v1/questions/{id}/answers", tag = "answers", operation_id = "answer_question",
+    params(("id" = i64, Path, description = "The question's id", minimum = 1, example = 1)),
+    request_body = AnswerBody,
     responses(
         (status = 201, description = "Answered", body = Created),
         (status = 401, description = "No token or session", body = ErrorBody),
@@ -121,7 +134,7 @@ pub async fn answer(
     ctx: Ctx,
     headers: HeaderMap,
     Path(id): Path<String>,
-    ApiJson(input): ApiJson<TextBody>,
+    ApiJson(input): ApiJson<AnswerBody>,
 ) -> Result<Response, AppError> {
     let id = PostId(parse_id(&id, "question")?);
     let user = api_writer(&ctx, &headers)?.clone();
@@ -147,8 +160,8 @@ pub async fn answer(
 
 /// Comments on a question or an answer.
 #[utoipa::path(post, path = "/api/v1/posts/{id}/comments", tag = "posts",
-    params(("id" = i64, Path, description = "The post's id", minimum = 1)),
-    request_body = TextBody,
+    params(("id" = i64, Path, description = "The post's id", minimum = 1, example = 1)),
+    request_body = CommentBody,
     responses(
         (status = 201, description = "Commented", body = Created),
         (status = 401, description = "No token or session", body = ErrorBody),
@@ -162,7 +175,7 @@ pub async fn comment(
     ctx: Ctx,
     headers: HeaderMap,
     Path(id): Path<String>,
-    ApiJson(input): ApiJson<TextBody>,
+    ApiJson(input): ApiJson<CommentBody>,
 ) -> Result<Response, AppError> {
     let id = PostId(parse_id(&id, "post")?);
     let user = api_writer(&ctx, &headers)?.clone();
@@ -208,7 +221,7 @@ pub struct VoteBody {
 
 /// Votes on a question or an answer, or withdraws the vote.
 #[utoipa::path(post, path = "/api/v1/posts/{id}/vote", tag = "posts",
-    params(("id" = i64, Path, description = "The post's id", minimum = 1)),
+    params(("id" = i64, Path, description = "The post's id", minimum = 1, example = 1)),
     request_body = VoteBody,
     responses(
         (status = 200, description = "Voted", body = VoteResult),
@@ -254,7 +267,7 @@ pub struct AcceptBody {
 
 /// Accepts an answer to the member's question (or withdraws it).
 #[utoipa::path(post, path = "/api/v1/answers/{id}/accept", tag = "answers",
-    params(("id" = i64, Path, description = "The answer's id", minimum = 1)),
+    params(("id" = i64, Path, description = "The answer's id", minimum = 1, example = 1)),
     request_body = AcceptBody,
     responses(
         (status = 200, description = "Done", body = Done),
@@ -293,18 +306,20 @@ pub struct EditBody {
     pub base_revision: i64,
     /// The new title (questions; left as it is when absent).
     pub title: Option<String>,
-    /// The new body, in Markdown.
+    /// The new body, in Markdown, 30 to 30,000 characters.
+    #[schema(min_length = 30, max_length = 30000)]
     pub body: String,
     /// The new tags (questions; left as they are when absent).
     pub tags: Option<Vec<String>>,
-    /// What the edit changed.
+    /// What the edit changed, up to 300 characters.
+    #[schema(max_length = 300)]
     pub summary: String,
 }
 
 /// Edits a question or an answer: saved at once by its author and members with
 /// the privilege, filed as a suggested edit for review from everyone else.
 #[utoipa::path(patch, path = "/api/v1/posts/{id}", tag = "posts",
-    params(("id" = i64, Path, description = "The post's id", minimum = 1)),
+    params(("id" = i64, Path, description = "The post's id", minimum = 1, example = 1)),
     request_body = EditBody,
     responses(
         (status = 200, description = "Saved or suggested", body = EditResult),
@@ -400,6 +415,7 @@ pub struct FlagBody {
     /// What a moderator should know (needed for `needs_moderator`), up to 500
     /// characters.
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub message: String,
     /// A comment on the post to flag instead of the post.
     pub comment_id: Option<i64>,
@@ -407,7 +423,7 @@ pub struct FlagBody {
 
 /// Flags a post, or one of its comments, for moderators.
 #[utoipa::path(post, path = "/api/v1/posts/{id}/flags", tag = "posts",
-    params(("id" = i64, Path, description = "The post's id", minimum = 1)),
+    params(("id" = i64, Path, description = "The post's id", minimum = 1, example = 1)),
     request_body = FlagBody,
     responses(
         (status = 200, description = "Flagged; `changed` says whether the flags hid it", body = Done),
@@ -493,7 +509,7 @@ pub struct CloseBody {
 
 /// Votes to close a question; a moderator's vote closes it at once.
 #[utoipa::path(post, path = "/api/v1/questions/{id}/close", tag = "questions",
-    params(("id" = i64, Path, description = "The question's id", minimum = 1)),
+    params(("id" = i64, Path, description = "The question's id", minimum = 1, example = 1)),
     request_body = CloseBody,
     responses(
         (status = 200, description = "Voted; `changed` says whether it closed", body = Done),
@@ -526,7 +542,7 @@ pub async fn close(
 
 /// Votes to reopen a closed question; a moderator's vote reopens it at once.
 #[utoipa::path(post, path = "/api/v1/questions/{id}/reopen", tag = "questions",
-    params(("id" = i64, Path, description = "The question's id", minimum = 1)),
+    params(("id" = i64, Path, description = "The question's id", minimum = 1, example = 1)),
     responses(
         (status = 200, description = "Voted; `changed` says whether it reopened", body = Done),
         (status = 401, description = "No token or session", body = ErrorBody),
@@ -577,4 +593,37 @@ async fn vote_on_state(
             changed: voted.value,
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use ponder_core::posts::*;
+    use serde_json::Value;
+
+    /// The limits the document states are the validators' own.
+    #[test]
+    fn documented_limits_are_the_rules_limits() {
+        let doc = super::super::docs::document("http://localhost");
+        let field = |schema: &str, name: &str, limit: &str| -> usize {
+            let value: &Value = &doc["components"]["schemas"][schema]["properties"][name][limit];
+            value
+                .as_u64()
+                .unwrap_or_else(|| panic!("{schema}.{name}.{limit}")) as usize
+        };
+        assert_eq!(field("AskBody", "title", "minLength"), TITLE_MIN);
+        assert_eq!(field("AskBody", "title", "maxLength"), TITLE_MAX);
+        assert_eq!(field("AskBody", "body", "minLength"), BODY_MIN);
+        assert_eq!(field("AskBody", "body", "maxLength"), BODY_MAX);
+        assert_eq!(field("AskBody", "tags", "minItems"), TAGS_MIN);
+        assert_eq!(field("AskBody", "tags", "maxItems"), TAGS_MAX);
+        assert_eq!(field("AnswerBody", "body", "minLength"), BODY_MIN);
+        assert_eq!(field("EditBody", "body", "maxLength"), BODY_MAX);
+        assert_eq!(field("EditBody", "summary", "maxLength"), SUMMARY_MAX);
+        assert_eq!(field("CommentBody", "body", "minLength"), COMMENT_MIN);
+        assert_eq!(field("CommentBody", "body", "maxLength"), COMMENT_MAX);
+        assert_eq!(
+            field("FlagBody", "message", "maxLength"),
+            crate::actions::moderation::MESSAGE_MAX
+        );
+    }
 }
