@@ -202,6 +202,16 @@ try {
     assert.ok(await page.locator('tbody tr').count() >= 7);
   });
 
+  await step('the API reference lists every operation, and the API answers with the question as JSON', async () => {
+    await page.goto(`${base}/api/v1/docs`);
+    await shoot(page, 'api-reference');
+    assert.ok(await page.locator('section.api-operation').count() >= 20);
+    const list = await page.context().request.get(`${base}/api/v1/questions?sort=newest&per_page=5`);
+    assert.equal(list.status(), 200);
+    const body = await list.json();
+    assert.ok(body.items.some((q) => q.tags.includes('masonry')), JSON.stringify(body).slice(0, 300));
+  });
+
   await step('search finds the question', async () => {
     for (let tries = 0; tries < 40; tries += 1) {
       await page.goto(`${base}/search?q=${encodeURIComponent(`masons ${stamp}`)}`);
