@@ -30,9 +30,10 @@ test -n "$token"
 
 # Bounded: examples and the coverage phase's edge cases for every operation, then
 # a short fuzzing phase; one worker, so that the server's limits are not what fails.
-"$venv/bin/schemathesis" run "$work/openapi.json" --url "$base" \
+# From the work folder: schemathesis keeps a cache folder where it runs.
+(cd "$work" && "$venv/bin/schemathesis" run "$work/openapi.json" --url "$base" \
   --header "Authorization: Bearer $token" \
   --checks not_a_server_error,response_schema_conformance,content_type_conformance \
   --phases examples,coverage,fuzzing --max-examples 25 --workers 1 \
-  --request-timeout 10 --max-time 150 --no-color
+  --request-timeout 10 --max-time 150 --no-color)
 echo "API checks passed"
