@@ -26,6 +26,7 @@ mod accounts;
 mod bulk;
 mod categories;
 mod editing;
+mod exchange;
 mod feed;
 mod invitations;
 mod lead;

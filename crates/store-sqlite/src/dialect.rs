@@ -60,6 +60,14 @@ pub(crate) fn bind_ids<'q, O>(
     query.bind(ponder_store::rows::json_id_list(ids))
 }
 
+/// Binds a list of ids as `id_list!()` reads it, on a query of rows.
+pub(crate) fn bind_id_list<'q>(
+    query: sqlx::query::Query<'q, Db, DbArgs>,
+    ids: Vec<i64>,
+) -> sqlx::query::Query<'q, Db, DbArgs> {
+    query.bind(ponder_store::rows::json_id_list(ids))
+}
+
 /// Maps a sqlx error onto the store's error, turning unique violations into
 /// [`StoreError::Conflict`] with the index's name.
 pub(crate) fn db_error(err: sqlx::Error) -> StoreError {

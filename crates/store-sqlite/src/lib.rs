@@ -24,6 +24,7 @@ mod accounts;
 mod bulk;
 mod categories;
 mod editing;
+mod exchange;
 mod feed;
 mod invitations;
 mod lead;

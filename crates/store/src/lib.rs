@@ -54,6 +54,7 @@ pub trait Store:
     + NoticeStore
     + MailStore
     + TokenStore
+    + ExchangeStore
     + Send
     + Sync
     + 'static

@@ -23,6 +23,7 @@ mod accounts;
 mod bulk;
 mod categories;
 mod editing;
+mod exchange;
 mod feed;
 mod invitations;
 mod moderation;
@@ -38,6 +39,7 @@ pub use accounts::*;
 pub use bulk::*;
 pub use categories::*;
 pub use editing::*;
+pub use exchange::*;
 pub use feed::*;
 pub use invitations::*;
 pub use moderation::*;
@@ -134,7 +136,8 @@ macro_rules! conformance_tests {
             direct_mail_waits_in_the_outbox_once,
             digests_come_a_period_apart_and_list_what_is_followed,
             follows_move_with_merges,
-            api_tokens_work_until_revoked_or_expired
+            api_tokens_work_until_revoked_or_expired,
+            exchange_lists_filter_order_and_count
         );
     };
     (@each $factory:path; $($name:ident),*) => {

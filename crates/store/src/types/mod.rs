@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod bulk;
 pub mod editing;
+pub mod exchange;
 pub mod feed;
 pub mod invitations;
 pub mod mail;
@@ -20,6 +21,7 @@ pub mod votes;
 pub use accounts::*;
 pub use bulk::*;
 pub use editing::*;
+pub use exchange::*;
 pub use feed::*;
 pub use invitations::*;
 pub use mail::*;
