@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the browser tests against real servers: builds nothing (expects
 # target/debug/ponder), starts `ponder serve --demo` on a fresh folder with
-# privileges open to new users and runs story.mjs, then `ponder serve` on an empty
+# privileges open to new users and runs story.mjs and stackexchange.mjs (the npm
+# client of the Stack Exchange API against the site's read subset), then `ponder serve` on an empty
 # folder (no demo) and runs fresh.mjs; checks the HTML both kept with the Nu HTML
 # Checker, runs Lighthouse on the home and question pages, stops the servers.
 set -euo pipefail
@@ -21,6 +22,8 @@ for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$port/healthz"
 shots="${SCREENSHOTS:-$PWD/screenshots}"
 rm -f "$shots"/*.html
 BASE_URL="http://127.0.0.1:$port" SCREENSHOTS="$shots" SERVE_LOG="$data/serve.log" node story.mjs || { tail -n 40 "$data/serve.log"; exit 1; }
+# The Stack Exchange API's read subset, read by the npm client for that API.
+BASE_URL="http://127.0.0.1:$port" node stackexchange.mjs || { tail -n 40 "$data/serve.log"; exit 1; }
 # A site as its operator first meets it: no demo, no administrator, no categories.
 "$root/target/debug/ponder" serve --data "$fresh" --addr "127.0.0.1:$fresh_port" >"$fresh/serve.log" 2>&1 &
 fresh_pid=$!

@@ -4,6 +4,8 @@
 //! - [`state`]: [`AppState`], what every handler shares, and [`SiteConfig`].
 //! - [`site_settings`]: the site settings in force, reloaded when they change.
 //! - [`routes`]: every route and the layers requests pass through.
+//! - [`api`]: the JSON API at `/api/v1`, over the same actions, and its OpenAPI document.
+//! - [`exchange_api`]: the Stack Exchange API's read subset, for existing clients.
 //! - [`handlers`]: one module a resource (questions, categories, tags, users,
 //!   health, assets); each parses its input, calls the store and picks a view.
 //! - [`views`]: the askama page structs and the display models they print.
@@ -33,6 +35,7 @@ pub mod auth;
 pub mod conditional;
 pub mod cors;
 pub mod error;
+pub mod exchange_api;
 pub mod extract;
 pub mod forms;
 pub mod handlers;

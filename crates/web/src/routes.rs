@@ -167,6 +167,7 @@ pub fn app(state: AppState) -> Router {
         .route("/posts/{id}/delete", post(editing::delete))
         .route("/posts/{id}/undelete", post(editing::undelete))
         .merge(crate::api::routes())
+        .merge(crate::exchange_api::routes())
         .fallback(error::not_found_fallback)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

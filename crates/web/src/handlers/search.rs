@@ -256,6 +256,22 @@ fn by_title(
     })
 }
 
+/// Up to `limit` questions like `title`, off the async workers, counted against
+/// the client's searches.
+pub async fn similar_hits(
+    state: &AppState,
+    ip: &str,
+    title: &str,
+    limit: usize,
+) -> Result<Vec<SearchHit>, AppError> {
+    state.limits().check_search(ip)?;
+    let worker = state.clone();
+    let title = title.to_owned();
+    Ok(SEARCHERS
+        .run(move || similar_questions(&worker, &title, None, limit))
+        .await?)
+}
+
 /// `GET /api/v1/questions/similar?title=`: up to 8 questions like the title.
 /// Answers for a title are kept for a minute (the ask page asks as the title is
 /// typed, and many ask alike); the rest count against the client's searches.

@@ -35,6 +35,7 @@ mod api;
 mod api_tokens;
 mod caching;
 mod crawlers;
+mod exchange_api;
 mod feeds;
 mod hardening;
 mod imported;
