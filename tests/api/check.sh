@@ -3,7 +3,9 @@
 # openapi-spec-validator reads /api/v1/openapi.json against the OpenAPI 3.1
 # specification, and schemathesis generates requests from that document (reads,
 # and writes with a read-write token made through the settings form) and fails on
-# any 5xx, any answer that breaks its own schema, and any undocumented content type.
+# any 5xx, any answer that breaks its own schema, and any undocumented content type;
+# then StackAPI, the Python client of the Stack Exchange API, reads the site's
+# read subset of that API.
 #
 #   bash tests/api/check.sh BASE_URL COOKIE_JAR PYTHON_VENV
 #
@@ -14,7 +16,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 "$venv/bin/pip" install -q --disable-pip-version-check \
-  openapi-spec-validator==0.9.0 schemathesis==4.32.5
+  openapi-spec-validator==0.9.0 schemathesis==4.32.5 stackapi==0.3.1
 
 curl -fsS -o "$work/openapi.json" "$base/api/v1/openapi.json"
 "$venv/bin/openapi-spec-validator" "$work/openapi.json"
@@ -36,4 +38,6 @@ test -n "$token"
   --checks not_a_server_error,response_schema_conformance,content_type_conformance \
   --phases examples,coverage,fuzzing --max-examples 25 --workers 1 \
   --request-timeout 10 --max-time 150 --no-color)
+# The Stack Exchange API's read subset, read by StackAPI, its Python client.
+"$venv/bin/python" "$(dirname "$0")/stackapi_check.py" "$base"
 echo "API checks passed"

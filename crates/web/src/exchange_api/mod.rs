@@ -41,10 +41,14 @@ pub async fn dispatch(
     query: Result<Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let answer = async {
-        let Query(raw) = query
+        let Query(mut raw) = query
             .map_err(|_| ExchangeError::bad_parameter("the query string could not be read"))?;
-        let params = Params::read(&raw)?;
         let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+        if segments == ["sites"] {
+            // Clients list every site at once (`pagesize=1000`); here there is one.
+            raw.remove("pagesize");
+        }
+        let params = Params::read(&raw)?;
         let found = methods::call(&state, &ctx, &ip, &segments, &params).await?;
         Ok::<_, ExchangeError>(params.filter.shape(found))
     }
