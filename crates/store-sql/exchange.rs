@@ -299,6 +299,36 @@ impl ponder_store::ExchangeStore for Backend {
         Ok(tags)
     }
 
+    async fn badge_awards(&self) -> StoreResult<Vec<(String, i64)>> {
+        self.count();
+        sqlx::query_as("SELECT name, COUNT(*) FROM badges GROUP BY name ORDER BY name")
+            .fetch_all(&self.readers)
+            .await
+            .map_err(db_error)
+    }
+
+    async fn badge_counts(&self, users: &[UserId]) -> StoreResult<Vec<(UserId, String, i64)>> {
+        if users.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.count();
+        let found: Vec<(i64, String, i64)> = crate::bind_ids(
+            sqlx::query_as(concat!(
+                "SELECT user_id, class, COUNT(*) FROM badges WHERE user_id IN (",
+                id_list!(),
+                ") GROUP BY user_id, class ORDER BY user_id, class"
+            )),
+            users.iter().map(|u| u.0).collect(),
+        )
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_error)?;
+        Ok(found
+            .into_iter()
+            .map(|(user, class, n)| (UserId(user), class, n))
+            .collect())
+    }
+
     async fn site_totals(&self, now: Timestamp) -> StoreResult<SiteTotals> {
         self.count();
         let row = sqlx::query(

@@ -21,7 +21,8 @@ assert len({q["question_id"] for q in questions}) == len(questions), "pages over
 assert all(isinstance(q["question_id"], int) and q["title"] for q in questions)
 top = max(questions, key=lambda q: q["answer_count"])
 answers = site.fetch("questions/{ids}/answers", ids=[top["question_id"]], filter="withbody")["items"]
-assert len(answers) == top["answer_count"], (len(answers), top["answer_count"])
+# Up to two pages of ten, as asked.
+assert len(answers) == min(20, top["answer_count"]), (len(answers), top["answer_count"])
 assert all(a["question_id"] == top["question_id"] and a["body"] for a in answers)
 users = site.fetch("users/{ids}", ids=[q["owner"]["user_id"] for q in questions[:3]])["items"]
 assert users and all(isinstance(u["reputation"], int) for u in users)

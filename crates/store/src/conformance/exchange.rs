@@ -181,6 +181,25 @@ pub async fn exchange_lists_filter_order_and_count(store: Arc<dyn Store>) {
         ["beta", "alpha"]
     );
 
+    // Asking and answering earned first badges (Student, Teacher): counted by name
+    // for the site and by class for each user.
+    let awards = store.badge_awards().await.unwrap();
+    let awarded = |name: &str| {
+        awards
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or(0, |(_, c)| *c)
+    };
+    assert_eq!((awarded("Student"), awarded("Teacher")), (2, 2));
+    let counts = store.badge_counts(&[ann.id, UserId(999)]).await.unwrap();
+    assert!(counts.iter().all(|(u, _, _)| *u == ann.id));
+    let bronze = counts
+        .iter()
+        .find(|(_, class, _)| class == "bronze")
+        .map_or(0, |(_, _, n)| *n);
+    assert!(bronze >= 2, "{counts:?}");
+    assert!(store.badge_counts(&[]).await.unwrap().is_empty());
+
     let totals = store.site_totals(at(100)).await.unwrap();
     assert_eq!(
         (

@@ -24,6 +24,12 @@ pub trait ExchangeStore: Send + Sync {
     /// The tags with these names (exact, lowercase), in the order given.
     async fn tags_by_names(&self, names: &[String]) -> StoreResult<Vec<Tag>>;
 
+    /// How many times each badge was awarded, by badge name.
+    async fn badge_awards(&self) -> StoreResult<Vec<(String, i64)>>;
+
+    /// How many badges of each class (`bronze`, `silver`, `gold`) these users hold.
+    async fn badge_counts(&self, users: &[UserId]) -> StoreResult<Vec<(UserId, String, i64)>>;
+
     /// The site's totals; "the last day" is the day before `now`.
     async fn site_totals(&self, now: Timestamp) -> StoreResult<SiteTotals>;
 }

@@ -121,10 +121,21 @@ pub fn comment(base: &str, c: &Comment, with_body: bool) -> Value {
     item
 }
 
-/// A user.
-pub fn user(base: &str, u: &User) -> Value {
+/// A user's badges by class.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BadgeCounts {
+    /// Bronze badges.
+    pub bronze: i64,
+    /// Silver badges.
+    pub silver: i64,
+    /// Gold badges.
+    pub gold: i64,
+}
+
+/// A user, with their badge counts.
+pub fn user(base: &str, u: &User, badges: BadgeCounts) -> Value {
     json!({
-        "badge_counts": { "bronze": 0, "silver": 0, "gold": 0 },
+        "badge_counts": { "bronze": badges.bronze, "silver": badges.silver, "gold": badges.gold },
         "account_id": u.id.0,
         "is_employee": false,
         "reputation": u.reputation,
@@ -134,6 +145,19 @@ pub fn user(base: &str, u: &User) -> Value {
         "link": format!("{base}{}", user_path(u.id, &u.display_name)),
         "profile_image": format!("{base}/users/{}/avatar", u.id),
         "display_name": escape(&u.display_name),
+    })
+}
+
+/// A badge, with how often it was awarded; `id` is its place in the site's list.
+pub fn badge(base: &str, id: usize, kind: &ponder_core::badges::BadgeKind, awarded: i64) -> Value {
+    json!({
+        "badge_type": "named",
+        "award_count": awarded,
+        "rank": kind.class.as_str(),
+        "badge_id": id,
+        "link": format!("{base}/privileges"),
+        "name": escape(kind.name),
+        "description": escape(kind.description),
     })
 }
 

@@ -9,7 +9,7 @@ use crate::auth::Ctx;
 use ponder_core::paging::TagSort;
 use ponder_core::{PostId, UserId};
 use ponder_search::{SearchHit, SearchSort};
-use ponder_store::{IdScope, ListOrder, ListQuery, PostKind};
+use ponder_store::{IdScope, ListOrder, ListQuery, PostKind, User};
 use serde_json::{Value, json};
 
 /// How many of a search's best matches a list sorts and pages.
@@ -61,7 +61,7 @@ pub async fn call(
         ["users", list, "answers"] => answers(state, params, IdScope::Authors(ids(list)?)).await,
         ["tags"] => tags(state, params).await,
         ["tags", names, "info"] => tags_info(state, names).await,
-        ["badges"] => Ok(Found::whole(Vec::new())),
+        ["badges"] => badges(state, params).await,
         _ => Err(ExchangeError::no_method(&segments.join("/"))),
     }
 }
@@ -344,13 +344,8 @@ async fn users(state: &AppState, params: &Params) -> Answer {
     } else {
         state.store.search_users(inname, params.page).await?
     };
-    let base = base(state);
-    let items = page
-        .items
-        .iter()
-        .take(params.pagesize as usize)
-        .map(|u| items::user(base, u))
-        .collect();
+    let shown: Vec<&User> = page.items.iter().take(params.pagesize as usize).collect();
+    let items = user_items(state, &shown).await?;
     let has_more = i64::from(page.page) * i64::from(page.per_page) < page.total;
     Ok(Found {
         items,
@@ -362,16 +357,72 @@ async fn users(state: &AppState, params: &Params) -> Answer {
 async fn users_by_ids(state: &AppState, params: &Params, list: &str) -> Answer {
     let wanted: Vec<UserId> = ids(list)?.into_iter().map(UserId).collect();
     let found = state.store.users_by_ids(&wanted).await?;
-    let base = base(state);
     let total = found.len() as i64;
     let start = (params.page as usize - 1) * params.pagesize as usize;
-    let items = found
+    let shown: Vec<&User> = found
         .iter()
         .skip(start)
         .take(params.pagesize as usize)
-        .map(|u| items::user(base, u))
         .collect();
+    let items = user_items(state, &shown).await?;
     Ok(page_of(params, items, total))
+}
+
+/// The users as items, with their badge counts (one statement for all of them).
+async fn user_items(state: &AppState, users: &[&User]) -> Result<Vec<Value>, ExchangeError> {
+    let ids: Vec<UserId> = users.iter().map(|u| u.id).collect();
+    let counts = state.store.badge_counts(&ids).await?;
+    let base = base(state);
+    Ok(users
+        .iter()
+        .map(|u| {
+            let mut badges = items::BadgeCounts::default();
+            for (_, class, n) in counts.iter().filter(|(id, _, _)| *id == u.id) {
+                match class.as_str() {
+                    "gold" => badges.gold = *n,
+                    "silver" => badges.silver = *n,
+                    _ => badges.bronze = *n,
+                }
+            }
+            items::user(base, u, badges)
+        })
+        .collect())
+}
+
+/// `/badges`: the site's badges, gold first (`sort=name` by name), with how often
+/// each was awarded.
+async fn badges(state: &AppState, params: &Params) -> Answer {
+    let sort = params.sort_of(&["rank", "name", "type"])?;
+    let awards = state.store.badge_awards().await?;
+    let rank = |class: ponder_core::badges::BadgeClass| match class {
+        ponder_core::badges::BadgeClass::Gold => 0,
+        ponder_core::badges::BadgeClass::Silver => 1,
+        ponder_core::badges::BadgeClass::Bronze => 2,
+    };
+    let mut kinds: Vec<(usize, ponder_core::badges::BadgeKind)> = ponder_core::badges::ALL
+        .into_iter()
+        .enumerate()
+        .map(|(i, k)| (i + 1, k))
+        .collect();
+    match sort {
+        "name" => kinds.sort_by_key(|(_, k)| k.name),
+        _ => kinds.sort_by_key(|(_, k)| (rank(k.class), k.name)),
+    }
+    if !params.descending {
+        kinds.reverse();
+    }
+    let base = base(state);
+    let items: Vec<Value> = kinds
+        .iter()
+        .map(|(id, k)| {
+            let awarded = awards
+                .iter()
+                .find(|(n, _)| n == k.name)
+                .map_or(0, |(_, c)| *c);
+            items::badge(base, *id, k, awarded)
+        })
+        .collect();
+    Ok(Found::whole(items))
 }
 
 async fn tags(state: &AppState, params: &Params) -> Answer {

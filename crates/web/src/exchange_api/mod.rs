@@ -6,8 +6,7 @@
 //! `error_message`) are in [`params`]; the item types and methods in [`items`] and
 //! [`methods`].
 //!
-//! Reads only: this site's writes go through `/api/v1`. What this site has no
-//! counterpart for answers empty (`/badges`: the site gives no badges).
+//! Reads only: this site's writes go through `/api/v1`.
 
 pub mod items;
 pub mod methods;

@@ -188,9 +188,23 @@ async fn the_read_subset_answers_as_the_original(engine: &str) {
         .map(|t| t["name"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["sea", "moon"]);
+    let badges = json_of(&get("/2.3/badges".into()).await);
+    let student = badges["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["name"] == "Student")
+        .expect("Student");
     assert_eq!(
-        json_of(&get("/2.3/badges".into()).await)["items"],
-        json!([])
+        (student["rank"].clone(), student["award_count"].clone()),
+        (json!("bronze"), json!(2))
+    );
+    assert_eq!(badges["items"][0]["rank"], "silver", "the rarest first");
+    assert!(
+        users["items"][0]["badge_counts"]["bronze"]
+            .as_i64()
+            .unwrap()
+            >= 1
     );
     let totals = json_of(&get("/2.3/info".into()).await);
     assert_eq!(
