@@ -21,6 +21,8 @@
 //! - [`paging`]: page numbers and sort orders parsed from user input.
 //! - [`text`]: pluralised counts and relative times for display.
 //! - [`time`]: UTC timestamps (seconds since the Unix epoch) and their calendar form.
+//! - [`webhooks`]: webhook events, their HMAC-SHA256 signature, and which addresses
+//!   deliveries may reach.
 
 pub mod accounts;
 pub mod api_tokens;
@@ -43,5 +45,6 @@ pub mod slug;
 pub mod tags;
 pub mod text;
 pub mod time;
+pub mod webhooks;
 
 pub use ids::{CategoryId, CommentId, PostId, TagId, UserId};
