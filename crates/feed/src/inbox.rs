@@ -9,10 +9,9 @@
 //! others follow the stored position so that they are ready to take over.
 
 use crate::follower::{Subscriber, SubscriberError};
+use crate::leased::LeasedPosition;
 use async_trait::async_trait;
-use ponder_store::{Change, Lease, Store, StoreResult};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicI64, Ordering};
+use ponder_store::{Change, Store, StoreResult};
 
 /// The inbox subscriber's name, for its stored position and its lease.
 pub const INBOX: &str = "inbox";
@@ -23,9 +22,8 @@ pub const CHUNK: usize = 100;
 
 /// Writes inbox items from the change log, when this node leads.
 pub struct InboxSubscriber {
-    position: AtomicI64,
+    position: LeasedPosition,
     mail: bool,
-    lease: Mutex<Option<Lease>>,
 }
 
 impl InboxSubscriber {
@@ -34,45 +32,10 @@ impl InboxSubscriber {
     /// members are told of what happens from now on, not of years of history.
     /// With `mail` (the site has SMTP), direct items also go to the mail outbox.
     pub async fn start(store: &dyn Store, mail: bool) -> StoreResult<Self> {
-        let mut position = store.feed_position(INBOX).await?;
-        if position == 0 {
-            position = store.last_change_id().await?;
-            store
-                .set_feed_position(INBOX, position, ponder_core::time::now())
-                .await?;
-            // Another node may have stored a later one meanwhile; positions never
-            // move back.
-            position = store.feed_position(INBOX).await?;
-        }
         Ok(Self {
-            position: AtomicI64::new(position),
+            position: LeasedPosition::start(store, INBOX).await?,
             mail,
-            lease: Mutex::new(None),
         })
-    }
-
-    /// Whether this node holds the lease, taking it when it is free.
-    async fn leads(&self, store: &dyn Store) -> StoreResult<bool> {
-        if self.held().is_some() {
-            return Ok(true);
-        }
-        let Some(lease) = store.lead(INBOX).await? else {
-            return Ok(false);
-        };
-        *self.held() = Some(lease);
-        Ok(true)
-    }
-
-    /// The lease slot (a poisoned lock still holds a usable lease).
-    fn held(&self) -> std::sync::MutexGuard<'_, Option<Lease>> {
-        self.lease.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Goes on from the position stored by whoever delivered last.
-    async fn follow_stored(&self, store: &dyn Store) -> StoreResult<()> {
-        let stored = store.feed_position(INBOX).await?;
-        self.position.fetch_max(stored, Ordering::AcqRel);
-        Ok(())
     }
 }
 
@@ -83,19 +46,19 @@ impl Subscriber for InboxSubscriber {
     }
 
     fn position(&self) -> i64 {
-        self.position.load(Ordering::Acquire)
+        self.position.get()
     }
 
     async fn take(&self, store: &dyn Store, changes: &[Change]) -> Result<(), SubscriberError> {
-        if !self.leads(store).await? {
-            self.follow_stored(store).await?;
+        if !self.position.leads(store).await? {
+            self.position.follow_stored(store).await?;
             return Ok(());
         }
         for chunk in changes.chunks(CHUNK) {
             let Some(last) = chunk.last().map(|c| c.id) else {
                 continue;
             };
-            let after = self.position();
+            let after = self.position.get();
             match store
                 .deliver_notices(INBOX, after, chunk, self.mail, ponder_core::time::now())
                 .await?
@@ -104,12 +67,11 @@ impl Subscriber for InboxSubscriber {
                     if written > 0 {
                         tracing::debug!(written, "inbox items delivered");
                     }
-                    self.position.fetch_max(last, Ordering::AcqRel);
+                    self.position.advance(last);
                 }
                 None => {
                     // Another node delivered these: this one's lease is stale.
-                    *self.held() = None;
-                    self.follow_stored(store).await?;
+                    self.position.yield_to_others(store).await?;
                     return Ok(());
                 }
             }

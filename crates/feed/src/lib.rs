@@ -1,6 +1,6 @@
 //! The change feed: every write appends to the change log in its own transaction
 //! (`ponder_core::changes`), and this crate hands the log to each [`Subscriber`]
-//! (the search index, the page cache, and the notifications, mail, webhooks and
+//! (the search index, the page cache, the inbox and its mail, webhooks, and the
 //! federation to come) at its own pace, on one node or many, without a broker.
 //!
 //! Each subscriber keeps its own position, the id of the last change it took in,
@@ -17,12 +17,17 @@
 //!
 //! - [`reach`]: what a batch of changes touches, gathered.
 //! - [`follower`]: the subscribers and the follower that feeds them.
+//! - [`leased`]: the stored position and lease of work done on one node at a time.
 //! - [`inbox`]: the subscriber that writes members' inbox items, on one node.
+//! - [`webhooks`]: the subscriber that queues webhook deliveries, on one node.
 
 pub mod follower;
 pub mod inbox;
+pub mod leased;
 pub mod reach;
+pub mod webhooks;
 
 pub use follower::{Follower, Subscriber, SubscriberError};
 pub use inbox::InboxSubscriber;
 pub use reach::Gathered;
+pub use webhooks::WebhookSubscriber;

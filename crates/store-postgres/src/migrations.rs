@@ -28,6 +28,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (14, include_str!("../migrations/0014_inbox.sql")),
     (15, include_str!("../migrations/0015_mail_outbox.sql")),
     (16, include_str!("../migrations/0016_api_tokens.sql")),
+    (17, include_str!("../migrations/0017_webhooks.sql")),
 ];
 
 /// The advisory lock key that serialises migrations across nodes.

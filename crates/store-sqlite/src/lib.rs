@@ -41,6 +41,7 @@ mod store_impl;
 mod suggestions;
 mod tags;
 mod tokens;
+mod webhooks;
 mod writes;
 
 #[cfg(feature = "testing")]

@@ -25,6 +25,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (13, include_str!("../migrations/0013_inbox.sql")),
     (14, include_str!("../migrations/0014_mail_outbox.sql")),
     (15, include_str!("../migrations/0015_api_tokens.sql")),
+    (16, include_str!("../migrations/0016_webhooks.sql")),
 ];
 
 /// Applies every migration not yet applied.

@@ -55,6 +55,7 @@ pub trait Store:
     + MailStore
     + TokenStore
     + ExchangeStore
+    + WebhookStore
     + Send
     + Sync
     + 'static

@@ -34,6 +34,7 @@ mod settings;
 mod tags;
 mod tokens;
 mod votes;
+mod webhooks;
 
 pub use accounts::*;
 pub use bulk::*;
@@ -50,6 +51,7 @@ pub use settings::*;
 pub use tags::*;
 pub use tokens::*;
 pub use votes::*;
+pub use webhooks::*;
 
 /// A fresh store for one test, and whatever must live as long as it (a temporary
 /// folder, a database to drop).
@@ -137,7 +139,8 @@ macro_rules! conformance_tests {
             digests_come_a_period_apart_and_list_what_is_followed,
             follows_move_with_merges,
             api_tokens_work_until_revoked_or_expired,
-            exchange_lists_filter_order_and_count
+            exchange_lists_filter_order_and_count,
+            webhook_deliveries_are_queued_claimed_and_logged
         );
     };
     (@each $factory:path; $($name:ident),*) => {

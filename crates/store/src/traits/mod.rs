@@ -18,6 +18,7 @@ mod suggestions;
 mod tags;
 mod tokens;
 mod votes;
+mod webhooks;
 mod writes;
 
 pub use accounts::AccountStore;
@@ -38,4 +39,5 @@ pub use suggestions::SuggestionStore;
 pub use tags::TagStore;
 pub use tokens::TokenStore;
 pub use votes::VoteStore;
+pub use webhooks::WebhookStore;
 pub use writes::WriteStore;

@@ -17,6 +17,7 @@ pub mod settings;
 pub mod tags;
 pub mod tokens;
 pub mod votes;
+pub mod webhooks;
 
 pub use accounts::*;
 pub use bulk::*;
@@ -32,5 +33,6 @@ pub use settings::*;
 pub use tags::*;
 pub use tokens::*;
 pub use votes::*;
+pub use webhooks::*;
 
 pub use ponder_core::rules::Role;

@@ -1,0 +1,83 @@
+//! What a subscriber that works on one node at a time needs: its position in the
+//! database, and the store's lease for its work.
+//!
+//! The position starts at the end of the log the first time (what came before
+//! is not news), never moves back, and follows the stored one while another node
+//! holds the lease, so that this node is ready to take over.
+
+use ponder_store::{Lease, Store, StoreResult};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+/// A position kept in `feed_positions` under a name, and the lease of that name.
+pub struct LeasedPosition {
+    name: &'static str,
+    position: AtomicI64,
+    lease: Mutex<Option<Lease>>,
+}
+
+impl LeasedPosition {
+    /// The stored position of `name`, or the end of the log, stored, the first time.
+    pub async fn start(store: &dyn Store, name: &'static str) -> StoreResult<Self> {
+        let mut position = store.feed_position(name).await?;
+        if position == 0 {
+            position = store.last_change_id().await?;
+            store
+                .set_feed_position(name, position, ponder_core::time::now())
+                .await?;
+            // Another node may have stored a later one meanwhile; positions never
+            // move back.
+            position = store.feed_position(name).await?;
+        }
+        Ok(Self {
+            name,
+            position: AtomicI64::new(position),
+            lease: Mutex::new(None),
+        })
+    }
+
+    /// The name it is kept under.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The last change taken in.
+    pub fn get(&self) -> i64 {
+        self.position.load(Ordering::Acquire)
+    }
+
+    /// Moves on to `last` (never back).
+    pub fn advance(&self, last: i64) {
+        self.position.fetch_max(last, Ordering::AcqRel);
+    }
+
+    /// Whether this node holds the lease, taking it if it is free.
+    pub async fn leads(&self, store: &dyn Store) -> StoreResult<bool> {
+        if self.held().is_some() {
+            return Ok(true);
+        }
+        let Some(lease) = store.lead(self.name).await? else {
+            return Ok(false);
+        };
+        *self.held() = Some(lease);
+        Ok(true)
+    }
+
+    /// Gives the lease up (another node took a batch: this one's lease is stale)
+    /// and follows the stored position.
+    pub async fn yield_to_others(&self, store: &dyn Store) -> StoreResult<()> {
+        *self.held() = None;
+        self.follow_stored(store).await
+    }
+
+    /// Moves on to the stored position, where the leading node left it.
+    pub async fn follow_stored(&self, store: &dyn Store) -> StoreResult<()> {
+        let stored = store.feed_position(self.name).await?;
+        self.advance(stored);
+        Ok(())
+    }
+
+    fn held(&self) -> std::sync::MutexGuard<'_, Option<Lease>> {
+        self.lease.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}

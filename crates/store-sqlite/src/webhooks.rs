@@ -1,0 +1,3 @@
+//! Webhooks and their deliveries (see the shared source).
+
+include!("../../store-sql/webhooks.rs");
