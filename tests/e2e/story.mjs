@@ -71,6 +71,16 @@ try {
     await page.click('#site button[type=submit]');
     await page.waitForLoadState();
     assert.match(await page.textContent('.flash.success'), /2 values changed/);
+    // A webhook to a private address is refused, with the message beside the field.
+    await page.goto(`${base}/admin/webhooks`);
+    await page.fill('#url', 'http://127.0.0.1:9/hook');
+    await page.check('input[name="question.created"]');
+    await page.click('main form[action="/admin/webhooks"] button[type=submit]');
+    await page.waitForLoadState();
+    assert.match(await page.textContent('#url-error'), /not a public address/);
+    assert.equal(await page.inputValue('#url'), 'http://127.0.0.1:9/hook');
+    assert.ok(await page.isChecked('input[name="question.created"]'));
+    await shoot(page, 'admin-webhooks');
     await logOut(page);
     await page.goto(base);
     assert.equal((await page.textContent('.tagline'))?.trim(), tagline);

@@ -27,8 +27,8 @@ pub fn open_index(site: &SiteArgs) -> Result<Arc<SearchIndex>> {
 /// log for as long as the server runs. What it takes in makes the pages kept for
 /// visitors stale (see `PageCache::followed`), and settings changed elsewhere are
 /// read again, as writes made by other nodes or commands reach this node only
-/// through the log. Members' inbox items are written by a follower of their own,
-/// started at once (on the one node that holds the inbox's lease).
+/// through the log. Members' inbox items and webhook deliveries are queued by a
+/// follower of their own, started at once (each on the one node that holds its lease).
 pub fn start_following(state: AppState) {
     let index = state.search.clone();
     let store = state.store.clone();
@@ -37,17 +37,24 @@ pub fn start_following(state: AppState) {
     // The inbox follows on its own, from the start: it does not wait for the index
     // to catch up or rebuild.
     let inbox_store = state.store.clone();
+    let base_url = state.site.base_url.clone();
     tokio::spawn(async move {
         loop {
-            match ponder_feed::InboxSubscriber::start(&*inbox_store, mail).await {
-                Ok(inbox) => {
-                    let subscribers: Vec<Arc<dyn ponder_feed::Subscriber>> = vec![Arc::new(inbox)];
+            let started = async {
+                let inbox = ponder_feed::InboxSubscriber::start(&*inbox_store, mail).await?;
+                let hooks = ponder_feed::WebhookSubscriber::start(&*inbox_store, &base_url).await?;
+                Ok::<_, ponder_store::StoreError>((inbox, hooks))
+            };
+            match started.await {
+                Ok((inbox, hooks)) => {
+                    let subscribers: Vec<Arc<dyn ponder_feed::Subscriber>> =
+                        vec![Arc::new(inbox), Arc::new(hooks)];
                     ponder_feed::Follower::new(inbox_store.clone(), subscribers, 1_000)
                         .run(FOLLOW_INTERVAL)
                         .await;
                 }
                 Err(err) => {
-                    tracing::warn!(%err, "the inbox cannot read its position yet; trying again");
+                    tracing::warn!(%err, "the inbox and webhooks cannot read their positions yet; trying again");
                     tokio::time::sleep(std::time::Duration::from_secs(5)).await;
                 }
             }

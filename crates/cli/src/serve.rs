@@ -64,6 +64,10 @@ pub struct ServeArgs {
     /// cache are not counted).
     #[arg(long, env = "PONDER_SEARCHES_PER_IP_PER_MINUTE", default_value_t = RateLimitConfig::default().searches_per_ip_per_minute)]
     searches_per_ip_per_minute: u32,
+    /// Let webhooks reach loopback and private addresses (receivers on this
+    /// machine or its network); off, such addresses are refused.
+    #[arg(long, env = "PONDER_WEBHOOKS_REACH_PRIVATE")]
+    webhooks_reach_private: bool,
     /// Requests allowed per minute with one API token (more are answered 429).
     #[arg(long, env = "PONDER_API_REQUESTS_PER_TOKEN_PER_MINUTE", default_value_t = RateLimitConfig::default().api_requests_per_token_per_minute)]
     api_requests_per_token_per_minute: u32,
@@ -246,6 +250,7 @@ pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
         SiteConfig {
             name: args.site_name.clone(),
             base_url,
+            webhooks_reach_private: args.webhooks_reach_private,
         },
     )
     .with_startup(startup)
@@ -261,6 +266,10 @@ pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
         let sender = ponder_web::outbox::OutboxSender::new(state.clone());
         tokio::spawn(sender.run(MAIL_EVERY));
     }
+    // Webhook deliveries, from their queue, on the node that holds their lease.
+    let webhooks =
+        ponder_web::webhooks::WebhookSender::new(state.store.clone(), args.webhooks_reach_private);
+    tokio::spawn(webhooks.run(MAIL_EVERY));
     let app = ponder_web::app(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -14,6 +14,13 @@ pub fn now() -> Timestamp {
         .unwrap_or(0)
 }
 
+/// How long to wait before the next try after `attempts` failures (from 0):
+/// `first` seconds, twice as long after each further failure, at most `longest`.
+pub fn backoff(first: i64, attempts: i64, longest: i64) -> i64 {
+    let doublings = u32::try_from(attempts.clamp(0, 20)).unwrap_or(20);
+    first.max(1).saturating_mul(1_i64 << doublings).min(longest)
+}
+
 /// A calendar date and time of day in UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DateTime {
@@ -127,6 +134,17 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_the_longest_wait() {
+        assert_eq!(backoff(60, 0, 3600), 60);
+        assert_eq!(backoff(60, 1, 3600), 120);
+        assert_eq!(backoff(60, 3, 3600), 480);
+        assert_eq!(backoff(60, 10, 3600), 3600);
+        assert_eq!(backoff(60, 500, 3600), 3600);
+        assert_eq!(backoff(0, 0, 3600), 1);
+        assert_eq!(backoff(60, -3, 3600), 60);
+    }
 
     #[test]
     fn known_dates() {

@@ -9,11 +9,48 @@ use ponder_store::{Lease, Store, StoreResult};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicI64, Ordering};
 
+/// The store's lease of one kind of work, held by this node while it leads.
+pub struct Leadership {
+    name: &'static str,
+    lease: Mutex<Option<Lease>>,
+}
+
+impl Leadership {
+    /// Not leading yet, for the work called `name`.
+    pub fn new(name: &'static str) -> Self {
+        Self {
+            name,
+            lease: Mutex::new(None),
+        }
+    }
+
+    /// Whether this node holds the lease, taking it if it is free.
+    pub async fn leads(&self, store: &dyn Store) -> StoreResult<bool> {
+        if self.held().is_some() {
+            return Ok(true);
+        }
+        let Some(lease) = store.lead(self.name).await? else {
+            return Ok(false);
+        };
+        *self.held() = Some(lease);
+        Ok(true)
+    }
+
+    /// Gives the lease up: another node did this work, so this one's is stale.
+    pub fn resign(&self) {
+        *self.held() = None;
+    }
+
+    fn held(&self) -> std::sync::MutexGuard<'_, Option<Lease>> {
+        self.lease.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 /// A position kept in `feed_positions` under a name, and the lease of that name.
 pub struct LeasedPosition {
     name: &'static str,
     position: AtomicI64,
-    lease: Mutex<Option<Lease>>,
+    leadership: Leadership,
 }
 
 impl LeasedPosition {
@@ -32,7 +69,7 @@ impl LeasedPosition {
         Ok(Self {
             name,
             position: AtomicI64::new(position),
-            lease: Mutex::new(None),
+            leadership: Leadership::new(name),
         })
     }
 
@@ -53,20 +90,13 @@ impl LeasedPosition {
 
     /// Whether this node holds the lease, taking it if it is free.
     pub async fn leads(&self, store: &dyn Store) -> StoreResult<bool> {
-        if self.held().is_some() {
-            return Ok(true);
-        }
-        let Some(lease) = store.lead(self.name).await? else {
-            return Ok(false);
-        };
-        *self.held() = Some(lease);
-        Ok(true)
+        self.leadership.leads(store).await
     }
 
     /// Gives the lease up (another node took a batch: this one's lease is stale)
     /// and follows the stored position.
     pub async fn yield_to_others(&self, store: &dyn Store) -> StoreResult<()> {
-        *self.held() = None;
+        self.leadership.resign();
         self.follow_stored(store).await
     }
 
@@ -75,9 +105,5 @@ impl LeasedPosition {
         let stored = store.feed_position(self.name).await?;
         self.advance(stored);
         Ok(())
-    }
-
-    fn held(&self) -> std::sync::MutexGuard<'_, Option<Lease>> {
-        self.lease.lock().unwrap_or_else(|e| e.into_inner())
     }
 }

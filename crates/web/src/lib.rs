@@ -21,6 +21,7 @@
 //! - [`server`]: serving over TCP with bounded connections and timeouts.
 //! - [`auth`]: passwords, sessions, CSRF, rate limits and mail.
 //! - [`outbox`]: the inbox's mail, sent from the durable outbox by one node.
+//! - [`webhooks`]: webhook deliveries, sent from their durable queue by one node.
 //! - [`extract`]: typed extractors: ids from URLs, CSRF-checked forms.
 //! - [`forms`]: form state (values and messages per field) for re-rendering.
 //! - [`redirect`]: 303 after a form, 301 to a canonical address.
@@ -52,6 +53,7 @@ pub mod state;
 pub mod structured_data;
 pub mod tree;
 pub mod views;
+pub mod webhooks;
 
 pub use error::AppError;
 

@@ -102,11 +102,7 @@ impl OutboxSender {
 
     /// When to try a mail again after its `attempts`-th failure (from 0).
     fn retry_at(&self, attempts: i64, now: i64) -> i64 {
-        let doublings = u32::try_from(attempts.clamp(0, 20)).unwrap_or(20);
-        now + self
-            .first_wait
-            .saturating_mul(1_i64 << doublings)
-            .min(LONGEST_WAIT)
+        now + ponder_core::time::backoff(self.first_wait, attempts, LONGEST_WAIT)
     }
 
     /// One round: queue due digests, send due mail.

@@ -116,6 +116,12 @@ pub fn app(state: AppState) -> Router {
             "/admin/settings",
             get(admin_settings::show).post(admin_settings::save.layer(post_body_limit())),
         )
+        .route(
+            "/admin/webhooks",
+            get(admin_webhooks::show).post(admin_webhooks::create),
+        )
+        .route("/admin/webhooks/{id}/delete", post(admin_webhooks::delete))
+        .route("/admin/webhooks/{id}/test", post(admin_webhooks::test))
         .route("/admin/users/{id}/role", post(admin::set_role))
         .route("/admin/users/{id}/delete", post(admin::delete_user))
         .route(

@@ -26,6 +26,9 @@ pub struct SiteConfig {
     /// The public base URL without a trailing slash, e.g. `https://ask.example.org`;
     /// canonical links are built on it.
     pub base_url: String,
+    /// Whether webhooks may reach loopback and private addresses
+    /// (`--webhooks-reach-private`: receivers on the site's own network).
+    pub webhooks_reach_private: bool,
 }
 
 impl SiteConfig {
@@ -40,6 +43,7 @@ impl Default for SiteConfig {
         Self {
             name: "Ponder".to_owned(),
             base_url: "http://127.0.0.1:8080".to_owned(),
+            webhooks_reach_private: false,
         }
     }
 }

@@ -19,6 +19,7 @@
 //! - [`settings`]: the site settings.
 //! - [`tags`]: synonyms and moderator-only tags when asking, tag wikis, renames
 //!   and merges.
+//! - [`webhooks`]: registering webhooks, deleting them, test deliveries.
 
 pub mod accounts;
 pub mod categories;
@@ -30,6 +31,7 @@ pub mod posts;
 pub mod settings;
 pub mod tags;
 pub mod votes;
+pub mod webhooks;
 
 use crate::error::AppError;
 use axum::response::Response;

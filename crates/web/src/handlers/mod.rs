@@ -5,6 +5,7 @@ pub mod admin;
 pub mod admin_categories;
 pub mod admin_category;
 pub mod admin_settings;
+pub mod admin_webhooks;
 pub mod auth;
 pub mod avatars;
 pub mod categories;

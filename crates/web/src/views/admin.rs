@@ -185,3 +185,51 @@ pub struct InvitationsPage {
     /// The form's values and messages.
     pub form: crate::forms::FormState,
 }
+
+/// One delivery in a webhook's log.
+pub struct DeliveryRow {
+    /// The event's name.
+    pub event: String,
+    /// `waiting`, `delivered`, `will retry` or `given up`.
+    pub state: String,
+    /// The receiver's last status, if it answered.
+    pub status: String,
+    /// Attempts made.
+    pub attempts: i64,
+    /// The last error.
+    pub error: String,
+    /// When it was last tried (or queued).
+    pub when: Moment,
+}
+
+/// A registered webhook and its latest deliveries.
+pub struct WebhookRow {
+    /// Its id.
+    pub id: i64,
+    /// Where deliveries go.
+    pub url: String,
+    /// Its events, joined.
+    pub events: String,
+    /// When it was registered.
+    pub created: Moment,
+    /// Its latest deliveries, newest first.
+    pub deliveries: Vec<DeliveryRow>,
+}
+
+/// `/admin/webhooks`.
+#[derive(Template)]
+#[template(path = "admin/webhooks.html")]
+pub struct WebhooksPage {
+    /// Head.
+    pub head: Head,
+    /// Each event: its name, its label, whether the form ticks it.
+    pub events: Vec<(&'static str, &'static str, bool)>,
+    /// The registered webhooks.
+    pub rows: Vec<WebhookRow>,
+    /// The secret of the webhook just registered, shown once.
+    pub secret: Option<String>,
+    /// Whether private addresses may be reached.
+    pub reach_private: bool,
+    /// The form's values and messages.
+    pub form: crate::forms::FormState,
+}

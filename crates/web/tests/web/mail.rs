@@ -29,6 +29,7 @@ fn node(app: &TestApp, smtp: &SmtpServer) -> AppState {
         SiteConfig {
             name: "Testing Site".into(),
             base_url: "https://ask.example.org".into(),
+            webhooks_reach_private: false,
         },
     )
     .with_mailer(Arc::new(mailer))

@@ -55,3 +55,4 @@ mod structured;
 mod support;
 mod tag_admin;
 mod voting;
+mod webhooks;

@@ -213,6 +213,7 @@ impl TestApp {
             SiteConfig {
                 name: "Testing Site".into(),
                 base_url: "https://ask.example.org".into(),
+                webhooks_reach_private: false,
             },
         )
         .with_limits(limits)
