@@ -177,14 +177,14 @@ fn is_public_v4(ip: Ipv4Addr) -> bool {
 
 fn is_public_v6(ip: Ipv6Addr) -> bool {
     let first = ip.segments()[0];
-    !(ip.is_unspecified()
-        || ip.is_loopback()
+    // `::/16` holds the unspecified and loopback addresses and the old
+    // IPv4-compatible ones.
+    !(first == 0
         || ip.is_multicast()
         || (first & 0xfe00) == 0xfc00
         || (first & 0xffc0) == 0xfe80
         || first == 0x2001 && ip.segments()[1] == 0x0db8
-        || first == 0x0064 && ip.segments()[1] == 0xff9b
-        || first == 0)
+        || first == 0x0064 && ip.segments()[1] == 0xff9b)
 }
 
 #[cfg(test)]
@@ -212,6 +212,15 @@ mod tests {
                 b"Test Using Larger Than Block-Size Key - Hash Key First"
             )),
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+        );
+    }
+
+    /// A key of exactly one block is used as it is, not hashed first.
+    #[test]
+    fn a_block_sized_key_is_not_hashed() {
+        assert_eq!(
+            hex(&hmac_sha256(&[0x61; 64], b"sixty-four byte key")),
+            "b4508357b0765796627fb64900cb0283f1c25d2d296c7133e2747b3d7d05d2fb"
         );
     }
 
@@ -251,6 +260,12 @@ mod tests {
             assert!(validate_url(bad).is_err(), "{bad}");
         }
         assert!(validate_url(&format!("https://a.example/{}", "x".repeat(URL_MAX))).is_err());
+        let longest = format!("https://a.example/{}", "x".repeat(URL_MAX - 18));
+        assert_eq!(longest.chars().count(), URL_MAX);
+        assert!(
+            validate_url(&longest).is_ok(),
+            "a URL of exactly the limit is taken"
+        );
         assert_eq!(host_of("[::1]:8080"), "::1");
         assert_eq!(host_of("a.example:443"), "a.example");
     }
@@ -288,8 +303,17 @@ mod tests {
             "93.184.216.34",
             "1.1.1.1",
             "100.128.0.1",
+            "100.63.0.1",
+            "192.1.0.1",
+            "8.0.0.1",
+            "17.18.0.1",
+            "198.20.1.1",
+            "223.255.255.254",
             "2606:4700::1111",
             "::ffff:8.8.8.8",
+            "2001:4860::8888",
+            "2606:ff9b::1",
+            "64:1::1",
         ] {
             assert!(is_public(public.parse().unwrap()), "{public}");
         }
@@ -301,6 +325,8 @@ mod tests {
             assert_eq!(WebhookEvent::parse(e.as_str()), Some(e));
             assert!(!e.label().is_empty());
         }
+        assert_eq!(WebhookEvent::Accepted.label(), "Accepted answers");
+        assert_eq!(WebhookEvent::Flag.as_str(), "flag.created");
         assert_eq!(WebhookEvent::parse("ping"), None);
     }
 }
