@@ -80,32 +80,10 @@ impl ponder_store::WebhookStore for Backend {
         at: Timestamp,
     ) -> StoreResult<Option<u64>> {
         let mut tx = self.begin().await?;
-        self.count();
-        sqlx::query(
-            "INSERT INTO feed_positions (subscriber, position, updated_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (subscriber) DO NOTHING",
-        )
-        .bind(subscriber)
-        .bind(after)
-        .bind(at)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        // Moving the position first holds its row until the commit: a node that
-        // tries the same batch meanwhile waits, then finds the position moved.
-        self.count();
-        let moved = sqlx::query(
-            "UPDATE feed_positions SET position = $3, updated_at = $4 \
-             WHERE subscriber = $1 AND position = $2",
-        )
-        .bind(subscriber)
-        .bind(after)
-        .bind(last)
-        .bind(at)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        if moved.rows_affected() == 0 {
+        if !self
+            .move_feed_position(&mut tx, subscriber, after, last, at)
+            .await?
+        {
             return Ok(None);
         }
         let mut queued = 0;
