@@ -1,5 +1,5 @@
-//! Cross-origin reads: a script on another site may read the JSON API and the
-//! Atom feeds anonymously (`Access-Control-Allow-Origin: *` on a GET that carries
+//! Cross-origin reads: a script on another site may read the JSON API, the Stack
+//! Exchange read subset and the Atom feeds anonymously (`Access-Control-Allow-Origin: *` on a GET that carries
 //! no cookie and no token), and nothing else. A preflight is answered for GET
 //! alone and allows no request header, so a browser never sends a token or a
 //! write across origins; with `*` it sends no cookie either.
@@ -11,7 +11,9 @@ use axum::response::{IntoResponse, Response};
 
 /// Whether `path` is one whose anonymous reads other sites may make.
 fn is_shared(path: &str) -> bool {
-    path.starts_with("/api/") || path.starts_with("/feeds/")
+    ["/api/", "/feeds/", "/2.3/", "/2.2/"]
+        .iter()
+        .any(|prefix| path.starts_with(prefix))
 }
 
 /// Middleware: the CORS headers of shared paths.
@@ -62,7 +64,14 @@ mod tests {
 
     #[test]
     fn only_the_api_and_the_feeds_are_shared() {
-        for path in ["/api/v1/questions/similar", "/feeds/questions", "/api/v1/x"] {
+        for path in [
+            "/api/v1/questions/similar",
+            "/feeds/questions",
+            "/api/v1/x",
+            "/2.3/questions",
+            "/2.2/info",
+            "/api/2.3/tags",
+        ] {
             assert!(is_shared(path), "{path}");
         }
         for path in [
@@ -72,6 +81,8 @@ mod tests {
             "/questions/1/x",
             "/settings",
             "/apix/",
+            "/2.3",
+            "/2.4/questions",
         ] {
             assert!(!is_shared(path), "{path}");
         }
