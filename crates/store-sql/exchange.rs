@@ -167,7 +167,8 @@ impl ponder_store::ExchangeStore for Backend {
         if query.per_page > 0 && total > offset(query) {
             // The page's ids from the indexes, then their rows.
             let sql = format!(
-                "SELECT {}, coalesce(p.parent_id, p.id){} WHERE p.id IN \
+                "SELECT {}, coalesce(p.parent_id, p.id), \
+                 (SELECT q.accepted_answer_id FROM posts q WHERE q.id = p.parent_id){} WHERE p.id IN \
                  (SELECT p.id FROM posts p WHERE {}{} LIMIT {} OFFSET {}){}",
                 post_columns!(),
                 post_tables!(),
@@ -184,10 +185,17 @@ impl ponder_store::ExchangeStore for Backend {
                 .map_err(db_error)?;
             for row in &found {
                 let cols = Cols(row);
+                let post = rows::post(&cols)?;
+                // The accepted answer of an answer's question (none for a question).
+                let accepted = match cols.opt_int(25)? {
+                    Some(answer) => answer == post.id.0,
+                    None => post.accepted_answer_id.is_some(),
+                };
                 items.push(ListedPost {
-                    post: rows::post(&cols)?,
                     question_id: ponder_core::PostId(cols.int(24)?),
+                    post,
                     tags: Vec::new(),
+                    accepted,
                 });
             }
         }

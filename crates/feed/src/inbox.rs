@@ -9,7 +9,7 @@
 //! others follow the stored position so that they are ready to take over.
 
 use crate::follower::{Subscriber, SubscriberError};
-use crate::leased::LeasedPosition;
+use crate::leased::{ChunkWork, LeasedPosition};
 use async_trait::async_trait;
 use ponder_store::{Change, Store, StoreResult};
 
@@ -50,32 +50,23 @@ impl Subscriber for InboxSubscriber {
     }
 
     async fn take(&self, store: &dyn Store, changes: &[Change]) -> Result<(), SubscriberError> {
-        if !self.position.leads(store).await? {
-            self.position.follow_stored(store).await?;
-            return Ok(());
-        }
-        for chunk in changes.chunks(CHUNK) {
-            let Some(last) = chunk.last().map(|c| c.id) else {
-                continue;
-            };
-            let after = self.position.get();
-            match store
-                .deliver_notices(INBOX, after, chunk, self.mail, ponder_core::time::now())
-                .await?
-            {
-                Some(written) => {
-                    if written > 0 {
-                        tracing::debug!(written, "inbox items delivered");
-                    }
-                    self.position.advance(last);
-                }
-                None => {
-                    // Another node delivered these: this one's lease is stale.
-                    self.position.yield_to_others(store).await?;
-                    return Ok(());
-                }
-            }
-        }
+        self.position
+            .take_in_chunks(store, changes, CHUNK, self)
+            .await?;
         Ok(())
+    }
+}
+
+#[async_trait]
+impl ChunkWork for InboxSubscriber {
+    async fn deliver(
+        &self,
+        store: &dyn Store,
+        after: i64,
+        chunk: &[Change],
+    ) -> StoreResult<Option<u64>> {
+        store
+            .deliver_notices(INBOX, after, chunk, self.mail, ponder_core::time::now())
+            .await
     }
 }

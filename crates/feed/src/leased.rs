@@ -5,9 +5,24 @@
 //! is not news), never moves back, and follows the stored one while another node
 //! holds the lease, so that this node is ready to take over.
 
-use ponder_store::{Lease, Store, StoreResult};
+use ponder_store::{Change, Lease, Store, StoreResult};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicI64, Ordering};
+
+/// What a subscriber does with a chunk of the change log, for
+/// [`LeasedPosition::take_in_chunks`].
+#[async_trait::async_trait]
+pub trait ChunkWork: Send + Sync {
+    /// Does the work of `chunk` and moves the stored position from `after` to the
+    /// chunk's last change, in one transaction; how much it wrote, or `None` when
+    /// the stored position was not `after`.
+    async fn deliver(
+        &self,
+        store: &dyn Store,
+        after: i64,
+        chunk: &[Change],
+    ) -> StoreResult<Option<u64>>;
+}
 
 /// The store's lease of one kind of work, held by this node while it leads.
 pub struct Leadership {
@@ -98,6 +113,39 @@ impl LeasedPosition {
     pub async fn yield_to_others(&self, store: &dyn Store) -> StoreResult<()> {
         self.leadership.resign();
         self.follow_stored(store).await
+    }
+
+    /// Takes `changes` in a chunk of at most `chunk` at a time while this node
+    /// leads: `work` gets the position and the chunk, does the chunk's work and
+    /// moves the stored position in one transaction, and answers how much it
+    /// wrote, or `None` when the stored position was not the one it was given
+    /// (another node did the chunk: this node's lease is stale, so it yields and
+    /// follows). A node that does not lead follows the stored position.
+    pub async fn take_in_chunks(
+        &self,
+        store: &dyn Store,
+        changes: &[Change],
+        chunk: usize,
+        work: &dyn ChunkWork,
+    ) -> StoreResult<()> {
+        if !self.leads(store).await? {
+            return self.follow_stored(store).await;
+        }
+        for batch in changes.chunks(chunk.max(1)) {
+            let Some(last) = batch.last().map(|c| c.id) else {
+                continue;
+            };
+            match work.deliver(store, self.get(), batch).await? {
+                Some(written) => {
+                    if written > 0 {
+                        tracing::debug!(subscriber = self.name, written, "a batch delivered");
+                    }
+                    self.advance(last);
+                }
+                None => return self.yield_to_others(store).await,
+            }
+        }
+        Ok(())
     }
 
     /// Moves on to the stored position, where the leading node left it.

@@ -7,7 +7,7 @@
 //! matter (the sender in the web crate).
 
 use crate::follower::{Subscriber, SubscriberError};
-use crate::leased::LeasedPosition;
+use crate::leased::{ChunkWork, LeasedPosition};
 use async_trait::async_trait;
 use ponder_core::changes::ChangeKind;
 use ponder_core::webhooks::WebhookEvent;
@@ -134,40 +134,31 @@ impl Subscriber for WebhookSubscriber {
     }
 
     async fn take(&self, store: &dyn Store, changes: &[Change]) -> Result<(), SubscriberError> {
-        if !self.position.leads(store).await? {
-            self.position.follow_stored(store).await?;
-            return Ok(());
-        }
-        // With no webhook registered there is nothing to build: the position moves on.
-        let listening = !store.webhooks().await?.is_empty();
-        for chunk in changes.chunks(CHUNK) {
-            let Some(last) = chunk.last().map(|c| c.id) else {
-                continue;
-            };
-            let after = self.position.get();
-            let fresh: Vec<Change> = chunk.iter().filter(|c| c.id > after).cloned().collect();
-            let events = if listening {
-                self.events(store, &fresh).await?
-            } else {
-                Vec::new()
-            };
-            match store
-                .enqueue_webhook_events(WEBHOOKS, after, last, &events, ponder_core::time::now())
-                .await?
-            {
-                Some(queued) => {
-                    if queued > 0 {
-                        tracing::debug!(queued, "webhook deliveries queued");
-                    }
-                    self.position.advance(last);
-                }
-                None => {
-                    // Another node queued these: this one's lease is stale.
-                    self.position.yield_to_others(store).await?;
-                    return Ok(());
-                }
-            }
-        }
+        self.position
+            .take_in_chunks(store, changes, CHUNK, self)
+            .await?;
         Ok(())
+    }
+}
+
+#[async_trait]
+impl ChunkWork for WebhookSubscriber {
+    async fn deliver(
+        &self,
+        store: &dyn Store,
+        after: i64,
+        chunk: &[Change],
+    ) -> StoreResult<Option<u64>> {
+        let last = chunk.last().map_or(after, |c| c.id);
+        // With no webhook registered there is nothing to build: the position moves on.
+        let events = if store.webhooks().await?.is_empty() {
+            Vec::new()
+        } else {
+            let fresh: Vec<Change> = chunk.iter().filter(|c| c.id > after).cloned().collect();
+            self.events(store, &fresh).await?
+        };
+        store
+            .enqueue_webhook_events(WEBHOOKS, after, last, &events, ponder_core::time::now())
+            .await
     }
 }

@@ -112,6 +112,10 @@ pub async fn exchange_lists_filter_order_and_count(store: Arc<dyn Store>) {
         order: ListOrder::Votes,
         ..questions()
     };
+    store
+        .accept_answer(q1, Some(a1), ReputationRules::default())
+        .await
+        .unwrap();
     let of_q1 = posts(ListQuery {
         scope: IdScope::Parents(vec![q1.0, gone.0]),
         ..answers.clone()
@@ -124,6 +128,19 @@ pub async fn exchange_lists_filter_order_and_count(store: Arc<dyn Store>) {
             .iter()
             .all(|a| a.question_id == q1 && a.tags.is_empty())
     );
+    let accepted: Vec<bool> = of_q1.items.iter().map(|a| a.accepted).collect();
+    assert_eq!(
+        accepted,
+        [true, false],
+        "the accepted answer, and the other"
+    );
+    let q1_listed = posts(ListQuery {
+        scope: IdScope::Ids(vec![q1.0, q2.0]),
+        ..questions()
+    })
+    .await;
+    let flags: Vec<bool> = q1_listed.items.iter().map(|q| q.accepted).collect();
+    assert_eq!(flags, [false, true], "q2 has none, q1 has one");
     let by_ann = posts(ListQuery {
         scope: IdScope::Authors(vec![ann.id.0]),
         ..answers.clone()

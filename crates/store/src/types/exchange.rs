@@ -67,6 +67,9 @@ pub struct ListedPost {
     pub question_id: PostId,
     /// Its question's tags (empty for an answer).
     pub tags: Vec<String>,
+    /// An answer: whether its question's asker accepted it; a question: whether
+    /// it has an accepted answer.
+    pub accepted: bool,
 }
 
 /// The site's totals, as `/info` reports them.

@@ -61,7 +61,7 @@ impl<T> Outcome<T> {
     }
 
     /// A 200 with `body` as JSON, marked with what changed.
-    pub fn json(&self, body: serde_json::Value) -> Response {
+    pub fn json(&self, body: impl serde::Serialize) -> Response {
         use axum::response::IntoResponse;
         self.changed.mark(axum::Json(body).into_response())
     }

@@ -207,12 +207,3 @@ pub fn created<T>(
     }
     outcome.changed.mark(response)
 }
-
-/// A 200 with `body`, marked with what the write changed.
-pub fn answered<T>(
-    outcome: &crate::actions::Outcome<T>,
-    body: impl serde::Serialize,
-) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    outcome.changed.mark(axum::Json(body).into_response())
-}

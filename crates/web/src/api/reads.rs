@@ -58,10 +58,6 @@ impl PageOnly {
     }
 }
 
-fn base(state: &AppState) -> &str {
-    state.site.base_url.trim_end_matches('/')
-}
-
 fn parse_post(raw: &str) -> Result<PostId, AppError> {
     parse_id(raw, "post").map(PostId)
 }
@@ -113,7 +109,7 @@ pub async fn list_questions(
             per_page: paging.per_page()?,
         })
         .await?;
-    let base = base(&state);
+    let base = state.site.base_url.as_str();
     Ok(Json(Paged::of(list, |q| QuestionSummaryJson::new(base, q))))
 }
 
@@ -150,7 +146,7 @@ pub async fn question(
 ) -> Result<Json<QuestionJson>, AppError> {
     let id = PostId(parse_id(&id, "question")?);
     let thread = visible_thread(&state, &ctx, id).await?;
-    let base = base(&state);
+    let base = state.site.base_url.as_str();
     let q = &thread.question;
     Ok(Json(QuestionJson {
         id: q.id.0,
@@ -221,7 +217,11 @@ pub async fn answer(
         .iter()
         .find(|a| a.id == id)
         .ok_or_else(missing)?;
-    Ok(Json(answer_json(base(&state), &thread, answer)))
+    Ok(Json(answer_json(
+        state.site.base_url.as_str(),
+        &thread,
+        answer,
+    )))
 }
 
 /// A post's revisions, newest first.
@@ -244,7 +244,7 @@ pub async fn revisions(
         .await?
         .filter(|p| !p.deleted || manages(ctx.actor().as_ref(), p.author_id))
         .ok_or_else(missing)?;
-    let base = base(&state);
+    let base = state.site.base_url.as_str();
     let mut revisions = state.store.revisions(id).await?;
     revisions.sort_by_key(|r| std::cmp::Reverse(r.number));
     Ok(Json(
@@ -283,7 +283,7 @@ pub struct SearchParams {
 }
 
 /// How deep into a search's results a client may page.
-const MAX_SEARCH_DEPTH: u32 = 10_000;
+pub const MAX_SEARCH_DEPTH: u32 = 10_000;
 
 /// Questions and answers that match a query.
 #[utoipa::path(get, path = "/api/v1/search", tag = "search",
@@ -311,9 +311,9 @@ pub async fn search(
     let sort = SearchSort::parse(params.sort.as_deref()).map_err(AppError::BadRequest)?;
     let raw = params.q.unwrap_or_default();
     let (query, results) =
-        crate::handlers::search::run_search(&state, &ip, &raw, sort, page, per_page as usize)
+        crate::handlers::search::run_search(&state, &ip, &raw, sort, page, per_page as usize, true)
             .await?;
-    let base = base(&state);
+    let base = state.site.base_url.as_str();
     let total = results.total as i64;
     Ok(Json(SearchResultsJson {
         items: results
@@ -368,7 +368,7 @@ pub async fn user(
     Path(id): Path<String>,
 ) -> Result<Json<UserJson>, AppError> {
     let user = found_user(&state, &id).await?;
-    Ok(Json(UserJson::new(base(&state), &user)))
+    Ok(Json(UserJson::new(state.site.base_url.as_str(), &user)))
 }
 
 /// The member the request's token or session belongs to.
@@ -380,7 +380,7 @@ pub async fn user(
     security(("token" = [])))]
 pub async fn me(State(state): State<AppState>, ctx: Ctx) -> Result<Json<UserJson>, AppError> {
     let user = ctx.require_user(super::PREFIX)?;
-    Ok(Json(UserJson::new(base(&state), user)))
+    Ok(Json(UserJson::new(state.site.base_url.as_str(), user)))
 }
 
 /// A member's questions, newest first.
@@ -406,7 +406,7 @@ pub async fn user_questions(
             per_page: paging.per_page()?,
         })
         .await?;
-    let base = base(&state);
+    let base = state.site.base_url.as_str();
     Ok(Json(Paged::of(list, |q| QuestionSummaryJson::new(base, q))))
 }
 
@@ -425,7 +425,7 @@ pub async fn user_answers(
 ) -> Result<Json<Paged<AnswerSummaryJson>>, AppError> {
     let user = found_user(&state, &id).await?;
     let list = state.store.user_answers(user.id, paging.page()?).await?;
-    let base = base(&state);
+    let base = state.site.base_url.as_str();
     Ok(Json(Paged::of(list, |a| AnswerSummaryJson {
         id: a.id.0,
         question_id: a.question_id.0,
@@ -468,7 +468,7 @@ pub async fn tags(
         TagSort::parse(params.sort.as_deref()).map_err(|e| AppError::BadRequest(e.to_string()))?;
     let page = PageOnly { page: params.page }.page()?;
     let list = state.store.list_tags(sort, page).await?;
-    let base = base(&state);
+    let base = state.site.base_url.as_str();
     Ok(Json(Paged::of(list, |t| TagJson::new(base, t))))
 }
 
@@ -490,7 +490,7 @@ pub async fn tag(
             name.chars().take(40).collect::<String>()
         ))
     })?;
-    Ok(Json(TagJson::new(base(&state), tag)))
+    Ok(Json(TagJson::new(state.site.base_url.as_str(), tag)))
 }
 
 /// Every category, each parent before its children.
@@ -500,7 +500,7 @@ pub async fn categories(
     State(state): State<AppState>,
 ) -> Result<Json<Vec<CategoryJson>>, AppError> {
     let tree = category_tree(&state).await?;
-    let base = base(&state);
+    let base = state.site.base_url.as_str();
     let mut out = Vec::new();
     let mut stack = vec![None];
     while let Some(parent) = stack.pop() {
@@ -535,7 +535,7 @@ pub async fn inbox(
 ) -> Result<Json<Paged<NoticeJson>>, AppError> {
     let user = ctx.require_user(super::PREFIX)?;
     let list = state.store.inbox(user.id, paging.page()?).await?;
-    let base = base(&state);
+    let base = state.site.base_url.as_str();
     Ok(Json(Paged::of(list, |n| NoticeJson {
         id: n.id,
         kind: n.kind.as_str().to_owned(),

@@ -3,7 +3,7 @@
 //! calls the action the form calls; a rule's refusal answers with its code.
 
 use super::schema::{Created, Done, EditResult, ErrorBody, VoteResult};
-use super::{ApiJson, answered, api_writer, created};
+use super::{ApiJson, api_writer, created};
 use crate::AppState;
 use crate::actions::{self, edits::Edited, moderation::FlagInput};
 use crate::auth::Ctx;
@@ -24,10 +24,6 @@ use utoipa::ToSchema;
 /// A field's value checked by `check`, or a 422 that names the field.
 fn field<T>(name: &str, checked: Result<T, String>) -> Result<T, AppError> {
     checked.map_err(|message| AppError::Unprocessable(format!("{name}: {message}")))
-}
-
-fn base(state: &AppState) -> &str {
-    state.site.base_url.trim_end_matches('/')
 }
 
 /// A question to ask.
@@ -87,7 +83,11 @@ pub async fn ask(
         },
     )
     .await?;
-    let url = format!("{}{}", base(&state), question_path(asked.value, &title));
+    let url = format!(
+        "{}{}",
+        state.site.base_url.as_str(),
+        question_path(asked.value, &title)
+    );
     let location = format!("/api/v1/questions/{}", asked.value);
     Ok(created(
         &asked,
@@ -143,7 +143,7 @@ pub async fn answer(
     let answered = actions::posts::answer(&state, &user, &question, body).await?;
     let url = format!(
         "{}{}#answer-{}",
-        base(&state),
+        state.site.base_url.as_str(),
         question_path(id, &question.title),
         answered.value
     );
@@ -184,7 +184,7 @@ pub async fn comment(
     let commented = actions::posts::comment(&state, &user, &target, body).await?;
     let url = format!(
         "{}{}#comment-{}",
-        base(&state),
+        state.site.base_url.as_str(),
         question_path(target.question.id, &target.question.title),
         commented.value
     );
@@ -248,13 +248,10 @@ pub async fn vote(
     };
     let voted = actions::votes::vote(&state, &user, &place, value).await?;
     let score = state.store.post_score(id).await?.unwrap_or_default();
-    Ok(answered(
-        &voted,
-        VoteResult {
-            score,
-            vote: name.to_owned(),
-        },
-    ))
+    Ok(voted.json(VoteResult {
+        score,
+        vote: name.to_owned(),
+    }))
 }
 
 /// Accepting an answer, or withdrawing the acceptance.
@@ -293,7 +290,7 @@ pub async fn accept(
         .filter(|p| !p.deleted && p.kind == PostKind::Answer)
         .ok_or_else(|| AppError::NotFound(format!("There is no answer {id}.")))?;
     let accepted = actions::votes::accept(&state, &user, &answer, input.accept).await?;
-    Ok(answered(&accepted, Done { changed: true }))
+    Ok(accepted.json(Done { changed: true }))
 }
 
 /// An edit of a post.
@@ -376,20 +373,17 @@ pub async fn edit(
     };
     let mut url = format!(
         "{}{}",
-        base(&state),
+        state.site.base_url.as_str(),
         question_path(post.question_id, &post.question_title)
     );
     if !question {
         url.push_str(&format!("#answer-{id}"));
     }
-    Ok(answered(
-        &edited,
-        EditResult {
-            result: result.to_owned(),
-            suggestion_id,
-            url,
-        },
-    ))
+    Ok(edited.json(EditResult {
+        result: result.to_owned(),
+        suggestion_id,
+        url,
+    }))
 }
 
 /// What is wrong with a flagged post or comment.
@@ -470,12 +464,9 @@ pub async fn flag(
         comment,
     };
     let flagged = actions::moderation::flag(&state, &user, &place, flag).await?;
-    Ok(answered(
-        &flagged,
-        Done {
-            changed: flagged.value,
-        },
-    ))
+    Ok(flagged.json(Done {
+        changed: flagged.value,
+    }))
 }
 
 /// Why a question should be closed.
@@ -587,12 +578,9 @@ async fn vote_on_state(
         },
     };
     let voted = actions::moderation::vote_on_state(state, &user, &place, vote).await?;
-    Ok(answered(
-        &voted,
-        Done {
-            changed: voted.value,
-        },
-    ))
+    Ok(voted.json(Done {
+        changed: voted.value,
+    }))
 }
 
 #[cfg(test)]

@@ -82,11 +82,11 @@ pub fn question(base: &str, listed: &ListedPost, with_body: bool) -> Value {
 
 /// An answer; its link leads to its question's page (which redirects to the
 /// page's canonical address), at the answer.
-pub fn answer(base: &str, listed: &ListedPost, accepted: bool, with_body: bool) -> Value {
+pub fn answer(base: &str, listed: &ListedPost, with_body: bool) -> Value {
     let a = &listed.post;
     let mut item = json!({
         "owner": owner(base, &a.author),
-        "is_accepted": accepted,
+        "is_accepted": listed.accepted,
         "score": a.score,
         "last_activity_date": a.last_activity_at,
         "creation_date": a.created_at,

@@ -6,8 +6,8 @@ use super::items;
 use super::params::{ExchangeError, Found, Params, ids};
 use crate::AppState;
 use crate::auth::Ctx;
+use ponder_core::UserId;
 use ponder_core::paging::TagSort;
-use ponder_core::{PostId, UserId};
 use ponder_search::{SearchHit, SearchSort};
 use ponder_store::{IdScope, ListOrder, ListQuery, PostKind, User};
 use serde_json::{Value, json};
@@ -19,10 +19,6 @@ const SEARCH_DEPTH: usize = 200;
 const API_REVISION: &str = "2.3-ponder";
 
 type Answer = Result<Found, ExchangeError>;
-
-fn base(state: &AppState) -> &str {
-    state.site.base_url.trim_end_matches('/')
-}
 
 /// Calls the method `segments` names.
 pub async fn call(
@@ -93,6 +89,15 @@ fn post_order(sort: &str) -> ListOrder {
     }
 }
 
+/// This request's page of a list that was read whole.
+fn this_page<'a, T>(params: &Params, all: &'a [T]) -> &'a [T] {
+    let size = params.pagesize as usize;
+    let start = (params.page as usize - 1)
+        .saturating_mul(size)
+        .min(all.len());
+    &all[start..(start + size).min(all.len())]
+}
+
 fn page_of(params: &Params, items: Vec<Value>, total: i64) -> Found {
     Found {
         items,
@@ -105,7 +110,7 @@ async fn questions(state: &AppState, params: &Params, scope: IdScope) -> Answer 
     let sort = params.sort_of(&["activity", "votes", "creation", "hot", "week", "month"])?;
     let query = list_query(params, scope, PostKind::Question, post_order(sort));
     let page = state.store.list_posts(&query).await?;
-    let base = base(state);
+    let base = state.site.base_url.as_str();
     let with_body = params.filter.with_body();
     let items = page
         .items
@@ -119,46 +124,12 @@ async fn answers(state: &AppState, params: &Params, scope: IdScope) -> Answer {
     let sort = params.sort_of(&["activity", "creation", "votes"])?;
     let query = list_query(params, scope, PostKind::Answer, post_order(sort));
     let page = state.store.list_posts(&query).await?;
-    // Whether each is accepted: its question's row, all in one statement.
-    let questions: Vec<i64> = page.items.iter().map(|a| a.question_id.0).collect();
-    let accepted: Vec<(PostId, Option<PostId>)> = if questions.is_empty() {
-        Vec::new()
-    } else {
-        let all = ListQuery {
-            per_page: questions.len() as u32,
-            page: 1,
-            tagged: Vec::new(),
-            from: None,
-            to: None,
-            min: None,
-            max: None,
-            ..list_query(
-                params,
-                IdScope::Ids(questions),
-                PostKind::Question,
-                ListOrder::Creation,
-            )
-        };
-        state
-            .store
-            .list_posts(&all)
-            .await?
-            .items
-            .into_iter()
-            .map(|q| (q.post.id, q.post.accepted_answer_id))
-            .collect()
-    };
-    let base = base(state);
+    let base = state.site.base_url.as_str();
     let with_body = params.filter.with_body();
     let items = page
         .items
         .iter()
-        .map(|a| {
-            let is_accepted = accepted
-                .iter()
-                .any(|(q, acc)| *q == a.question_id && *acc == Some(a.post.id));
-            items::answer(base, a, is_accepted, with_body)
-        })
+        .map(|a| items::answer(base, a, with_body))
         .collect();
     Ok(page_of(params, items, page.total))
 }
@@ -167,7 +138,7 @@ async fn comments(state: &AppState, params: &Params, scope: IdScope) -> Answer {
     let sort = params.sort_of(&["creation", "votes"])?;
     let query = list_query(params, scope, PostKind::Question, post_order(sort));
     let page = state.store.list_comments(&query).await?;
-    let base = base(state);
+    let base = state.site.base_url.as_str();
     let with_body = params.filter.with_body();
     let items = page
         .items
@@ -194,7 +165,7 @@ async fn questions_of_hits(
     if order.is_empty() {
         return Ok(page_of(params, Vec::new(), 0));
     }
-    let base = base(state);
+    let base = state.site.base_url.as_str();
     let with_body = params.filter.with_body();
     if sort == "relevance" {
         // All of them, then this page in the hits' order.
@@ -210,14 +181,11 @@ async fn questions_of_hits(
         };
         let mut found = state.store.list_posts(&all).await?.items;
         found.sort_by_key(|q| order.iter().position(|id| *id == q.post.id.0));
-        let total = found.len() as i64;
-        let start = (params.page as usize - 1) * params.pagesize as usize;
-        let items = found
+        let items = this_page(params, &found)
             .iter()
-            .skip(start)
-            .take(params.pagesize as usize)
             .map(|q| items::question(base, q, with_body))
             .collect();
+        let total = found.len() as i64;
         return Ok(page_of(params, items, total));
     }
     let query = list_query(
@@ -266,6 +234,7 @@ async fn search(state: &AppState, ip: &str, params: &Params, advanced: bool) -> 
         SearchSort::Relevance,
         1,
         SEARCH_DEPTH,
+        false,
     )
     .await?;
     questions_of_hits(state, params, &results.hits, sort).await
@@ -278,7 +247,7 @@ async fn excerpts(state: &AppState, ip: &str, params: &Params) -> Answer {
         "creation" | "activity" => SearchSort::Newest,
         _ => SearchSort::Relevance,
     };
-    if (params.page as usize) * (params.pagesize as usize) > 10_000 {
+    if params.page.saturating_mul(params.pagesize) > crate::api::reads::MAX_SEARCH_DEPTH {
         return Err(ExchangeError::bad_parameter(
             "page is too deep; narrow the query",
         ));
@@ -294,6 +263,7 @@ async fn excerpts(state: &AppState, ip: &str, params: &Params) -> Answer {
         sort,
         params.page,
         params.pagesize.max(1) as usize,
+        true,
     )
     .await?;
     let items = results
@@ -358,12 +328,7 @@ async fn users_by_ids(state: &AppState, params: &Params, list: &str) -> Answer {
     let wanted: Vec<UserId> = ids(list)?.into_iter().map(UserId).collect();
     let found = state.store.users_by_ids(&wanted).await?;
     let total = found.len() as i64;
-    let start = (params.page as usize - 1) * params.pagesize as usize;
-    let shown: Vec<&User> = found
-        .iter()
-        .skip(start)
-        .take(params.pagesize as usize)
-        .collect();
+    let shown: Vec<&User> = this_page(params, &found).iter().collect();
     let items = user_items(state, &shown).await?;
     Ok(page_of(params, items, total))
 }
@@ -372,7 +337,7 @@ async fn users_by_ids(state: &AppState, params: &Params, list: &str) -> Answer {
 async fn user_items(state: &AppState, users: &[&User]) -> Result<Vec<Value>, ExchangeError> {
     let ids: Vec<UserId> = users.iter().map(|u| u.id).collect();
     let counts = state.store.badge_counts(&ids).await?;
-    let base = base(state);
+    let base = state.site.base_url.as_str();
     Ok(users
         .iter()
         .map(|u| {
@@ -411,7 +376,7 @@ async fn badges(state: &AppState, params: &Params) -> Answer {
     if !params.descending {
         kinds.reverse();
     }
-    let base = base(state);
+    let base = state.site.base_url.as_str();
     let items: Vec<Value> = kinds
         .iter()
         .map(|(id, k)| {
@@ -432,7 +397,7 @@ async fn tags(state: &AppState, params: &Params) -> Answer {
         _ => TagSort::Popular,
     };
     let page = state.store.list_tags(sort, params.page).await?;
-    let base = base(state);
+    let base = state.site.base_url.as_str();
     let items = page
         .items
         .iter()
@@ -459,7 +424,7 @@ async fn tags_info(state: &AppState, names: &str) -> Answer {
         ));
     }
     let found = state.store.tags_by_names(&names).await?;
-    let base = base(state);
+    let base = state.site.base_url.as_str();
     Ok(Found::whole(
         found.iter().map(|t| items::tag(base, t)).collect(),
     ))
@@ -489,7 +454,7 @@ async fn info(state: &AppState) -> Answer {
 /// The one site this API serves.
 fn sites(ctx: &Ctx) -> Found {
     let settings = &ctx.settings;
-    let url = ctx.site.base_url.trim_end_matches('/').to_owned();
+    let url = ctx.site.base_url.clone();
     let parameter = url
         .split("://")
         .nth(1)

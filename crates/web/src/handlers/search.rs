@@ -93,8 +93,8 @@ static SEARCHERS: LazyLock<WorkerPool> = LazyLock::new(|| WorkerPool::per_core("
 
 /// Runs the search `raw` (in the query language) for the client at `ip`: the
 /// parsed query (with its notes) and page `page` of `per_page` results, with their
-/// snippets. An empty query finds nothing and costs nothing; any other counts
-/// against the client's searches.
+/// snippets when `snippets` (which reads each hit's body). An empty query finds
+/// nothing and costs nothing; any other counts against the client's searches.
 pub async fn run_search(
     state: &AppState,
     ip: &str,
@@ -102,6 +102,7 @@ pub async fn run_search(
     sort: SearchSort,
     page: u32,
     per_page: usize,
+    snippets: bool,
 ) -> Result<(SearchQuery, ponder_search::SearchResults), AppError> {
     let mut query = parse(raw);
     let tree = category_tree(state).await?;
@@ -119,11 +120,13 @@ pub async fn run_search(
             .await?
             .map_err(search_failed)?
     };
-    state
-        .search
-        .add_snippets(&*state.store, &query, category, &mut results.hits)
-        .await
-        .map_err(search_failed)?;
+    if snippets {
+        state
+            .search
+            .add_snippets(&*state.store, &query, category, &mut results.hits)
+            .await
+            .map_err(search_failed)?;
+    }
     Ok((query, results))
 }
 
@@ -139,7 +142,7 @@ pub async fn search_page(
     let sort = SearchSort::parse(params.sort.as_deref()).map_err(AppError::BadRequest)?;
     let page =
         parse_page(params.page.as_deref()).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let (query, results) = run_search(&state, &ip, &raw, sort, page, PER_PAGE).await?;
+    let (query, results) = run_search(&state, &ip, &raw, sort, page, PER_PAGE, true).await?;
     let pages = results.total.div_ceil(PER_PAGE).max(1) as u32;
     if page > pages {
         return Err(AppError::NotFound(format!(
