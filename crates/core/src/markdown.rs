@@ -13,19 +13,37 @@
 //! the following text with them, and no more than [`MAX_OPEN_TAGS`] stay open. Both
 //! keep the sanitizer's work linear in the length of the text.
 //!
+//! Fenced code is highlighted ([`highlight`]) and, where a site turns math on, TeX
+//! is set as MathML ([`math`]); both are decided by [`RenderOptions`] and happen
+//! here, on write, so pages need no script to show them.
+//!
 //! Long on purpose: the renderer's passes (bounds, raw HTML, sanitizing, excerpts)
 //! share its allowed-tag tables; the passes themselves live in markdown/.
 
+pub mod highlight;
+pub mod math;
 mod nesting;
 mod raw_html;
 
 pub use nesting::MAX_DEPTH;
 pub use raw_html::MAX_OPEN_TAGS;
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use highlight::{Language, LanguageChoice};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use raw_html::{Piece, RawHtml};
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::LazyLock;
+
+/// What a post's HTML depends on beyond its Markdown.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct RenderOptions {
+    /// Whether TeX between `$`s (and `\(…\)`, `\[…\]`) is math: the site's
+    /// `--math` setting.
+    pub math: bool,
+    /// The language of code blocks that name none: from the question's tags.
+    pub code_language: Option<Language>,
+}
 
 /// HTML that has been sanitized and may be printed into a page as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -53,6 +71,77 @@ fn parser_options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
 }
 
+/// The MathML elements the converter writes: kept by the sanitizer, but never taken
+/// from raw HTML a user types.
+const MATHML_TAGS: &[&str] = &[
+    "math",
+    "semantics",
+    "annotation",
+    "mrow",
+    "mi",
+    "mn",
+    "mo",
+    "ms",
+    "mtext",
+    "mspace",
+    "mfrac",
+    "msqrt",
+    "mroot",
+    "msub",
+    "msup",
+    "msubsup",
+    "munder",
+    "mover",
+    "munderover",
+    "mmultiscripts",
+    "mprescripts",
+    "none",
+    "mtable",
+    "mtr",
+    "mtd",
+    "mstyle",
+    "mpadded",
+    "mphantom",
+    "menclose",
+    "merror",
+];
+
+/// The attributes of those elements that the sanitizer keeps (none is a URL,
+/// a script or a style).
+const MATHML_ATTRIBUTES: &[&str] = &[
+    "display",
+    "mathvariant",
+    "displaystyle",
+    "scriptlevel",
+    "stretchy",
+    "symmetric",
+    "largeop",
+    "movablelimits",
+    "accent",
+    "accentunder",
+    "fence",
+    "separator",
+    "form",
+    "lspace",
+    "rspace",
+    "minsize",
+    "maxsize",
+    "width",
+    "height",
+    "depth",
+    "voffset",
+    "linethickness",
+    "columnalign",
+    "rowalign",
+    "columnspacing",
+    "rowspacing",
+    "columnlines",
+    "rowlines",
+    "frame",
+    "notation",
+    "encoding",
+];
+
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut builder = ammonia::Builder::default();
     builder
@@ -64,31 +153,47 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .add_tag_attributes("th", ["align", "style"])
         .add_tag_attributes("td", ["align", "style"])
         .filter_style_properties(HashSet::from(["text-align"]))
-        .attribute_filter(|element, attribute, value| {
-            // ammonia allows mailto everywhere a URL goes; an image has no use for it.
-            if element == "img" && attribute == "src" {
-                let lower = value.trim_start().to_ascii_lowercase();
-                if !(lower.starts_with("http://") || lower.starts_with("https://")) {
-                    return None;
-                }
+        .add_tags(MATHML_TAGS)
+        .add_allowed_classes("span", highlight::CLASSES.iter().map(|(class, _)| *class))
+        .add_allowed_classes("code", [math::ERROR_CLASS]);
+    for tag in MATHML_TAGS {
+        builder.add_tag_attributes(tag, MATHML_ATTRIBUTES);
+        builder.add_allowed_classes(tag, math::LAYOUT_CLASSES.iter().map(|(class, _)| *class));
+    }
+    builder.attribute_filter(|element, attribute, value| {
+        // ammonia allows mailto everywhere a URL goes; an image has no use for it.
+        if element == "img" && attribute == "src" {
+            let lower = value.trim_start().to_ascii_lowercase();
+            if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+                return None;
             }
-            Some(value.into())
-        });
+        }
+        Some(value.into())
+    });
     builder
 });
 
-/// The tags the sanitizer keeps; raw HTML with any other shows as text.
-static ALLOWED_TAGS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| SANITIZER.clone_tags());
+/// The tags raw HTML may use: the sanitizer's but MathML's; raw HTML with any other
+/// shows as text.
+static ALLOWED_TAGS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    let mut tags = SANITIZER.clone_tags();
+    tags.retain(|tag| !MATHML_TAGS.contains(tag));
+    tags
+});
 
 /// The parser's events for `markdown`, nesting bounded and raw HTML split into
 /// markup we keep and text shown as typed.
 fn events(markdown: &str) -> impl Iterator<Item = Event<'_>> {
+    events_with(markdown, parser_options())
+}
+
+/// [`events`] with the parser's `options`.
+fn events_with(markdown: &str, options: Options) -> impl Iterator<Item = Event<'_>> {
     let mut raw = RawHtml::new(&ALLOWED_TAGS);
     // An HTML block arrives a line at a time; a tag may span lines, so the block is
     // split whole.
     let mut block: Option<String> = None;
-    nesting::bounded(Parser::new_ext(markdown, parser_options())).flat_map(move |event| match event
-    {
+    nesting::bounded(Parser::new_ext(markdown, options)).flat_map(move |event| match event {
         Event::Start(Tag::HtmlBlock) => {
             block = Some(String::new());
             vec![event]
@@ -127,11 +232,88 @@ fn split_events<'a>(
         .collect()
 }
 
-/// Renders post Markdown to sanitized HTML.
+/// Renders post Markdown to sanitized HTML, with the default options (no math, no
+/// default code language).
 pub fn render(markdown: &str) -> SafeHtml {
+    render_with(markdown, &RenderOptions::default())
+}
+
+/// Renders post Markdown to sanitized HTML: code blocks highlighted and, when
+/// `options` say so, math set.
+pub fn render_with(markdown: &str, options: &RenderOptions) -> SafeHtml {
+    let (source, parser_options) = if options.math {
+        (
+            math::bracket_forms_as_dollars(markdown),
+            parser_options() | Options::ENABLE_MATH,
+        )
+    } else {
+        (Cow::Borrowed(markdown), parser_options())
+    };
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut raw, events(markdown));
+    let deadline = std::time::Instant::now() + highlight::BUDGET;
+    pulldown_cmark::html::push_html(
+        &mut raw,
+        decorated(
+            events_with(&source, parser_options),
+            options.code_language,
+            deadline,
+        ),
+    );
     sanitize_html(&raw)
+}
+
+/// `events` with code blocks highlighted and formulas set: each becomes one piece of
+/// HTML, which the sanitizer still checks.
+fn decorated<'a>(
+    events: impl Iterator<Item = Event<'a>>,
+    default_language: Option<Language>,
+    deadline: std::time::Instant,
+) -> impl Iterator<Item = Event<'a>> {
+    // The open code block: its language and the code gathered so far.
+    let mut code: Option<(Option<Language>, String)> = None;
+    events.filter_map(move |event| match event {
+        Event::Start(Tag::CodeBlock(kind)) => {
+            let language = match &kind {
+                CodeBlockKind::Fenced(info) => {
+                    match highlight::choose(info.split_whitespace().next().unwrap_or("")) {
+                        LanguageChoice::Unnamed => default_language,
+                        LanguageChoice::Known(language) => Some(language),
+                        LanguageChoice::Plain => None,
+                    }
+                }
+                CodeBlockKind::Indented => default_language,
+            };
+            code = Some((language, String::new()));
+            None
+        }
+        Event::Text(text) if code.is_some() => {
+            if let Some((_, gathered)) = code.as_mut() {
+                gathered.push_str(&text);
+            }
+            None
+        }
+        Event::End(TagEnd::CodeBlock) => {
+            let (language, gathered) = code.take().unwrap_or_default();
+            let mut html = String::from("<pre><code>");
+            match language {
+                Some(language) => {
+                    html.push_str(&highlight::highlight(&gathered, language, deadline));
+                }
+                None => highlight::escape_into(&mut html, &gathered),
+            }
+            html.push_str("</code></pre>\n");
+            Some(Event::Html(CowStr::from(html)))
+        }
+        Event::InlineMath(tex) => Some(Event::InlineHtml(CowStr::from(math::render(
+            &tex,
+            math::Display::Inline,
+        )))),
+        Event::DisplayMath(tex) => Some(Event::InlineHtml(CowStr::from(math::render(
+            &tex,
+            math::Display::Block,
+        )))),
+        other => Some(other),
+    })
 }
 
 static INLINE_SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
@@ -662,6 +844,211 @@ mod tests {
             );
             assert_harmless(render_inline(&body).as_str(), &body);
         }
+    }
+
+    fn with_math() -> RenderOptions {
+        RenderOptions {
+            math: true,
+            code_language: None,
+        }
+    }
+
+    #[test]
+    fn fenced_code_is_highlighted_in_its_language_or_the_default() {
+        let html = render("```rust\nfn main() {}\n```");
+        assert!(
+            html.as_str()
+                .contains(r#"<pre><code><span class="hl-keyword">fn </span>"#),
+            "{}",
+            html.as_str()
+        );
+        // No language named and no default: plain, as before.
+        let plain = render("```\nfn main() {}\n```\n\n    fn indented() {}\n");
+        assert!(!plain.as_str().contains("<span"), "{}", plain.as_str());
+        let options = RenderOptions {
+            math: false,
+            code_language: highlight::language("python"),
+        };
+        let defaulted = render_with(
+            "```\ndef f(): pass\n```\n\n    def g(): pass\n\n```text\ndef h(): pass\n```\n\n```js\nlet x;\n```\n",
+            &options,
+        );
+        let html = defaulted.as_str();
+        assert_eq!(
+            html.matches(r#"<span class="hl-keyword">def"#).count(),
+            2,
+            "{html}"
+        );
+        assert!(html.contains("<pre><code>def h(): pass"), "{html}");
+        assert!(html.contains(r#"<span class="hl-keyword">let"#), "{html}");
+        // In lists and quotes too, and the code's text is kept whole.
+        let nested =
+            render("- item\n\n  ```c\n  int x = a < b;\n  ```\n\n> ```sql\n> SELECT 1;\n> ```\n");
+        let html = nested.as_str();
+        assert!(
+            html.contains(r#"<span class="hl-keyword">int"#)
+                || html.contains(r#"<span class="hl-type">int"#),
+            "{html}"
+        );
+        assert!(html.contains("&lt;"), "{html}");
+        assert!(
+            html.contains(r#"<span class="hl-keyword">SELECT"#),
+            "{html}"
+        );
+        assert_eq!(html_text(html).replace(' ', ""), "itemintx=a<b;SELECT1;");
+    }
+
+    #[test]
+    fn only_our_classes_survive_and_code_blocks_stay_escaped() {
+        let forged = render(
+            r#"<span class="hl-keyword evil">x</span><code class="math-error x">y</code><span class="hl-nope">z</span>"#,
+        );
+        let html = forged.as_str();
+        assert!(
+            html.contains(r#"<span class="hl-keyword">x</span>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<code class="math-error">y</code>"#),
+            "{html}"
+        );
+        assert!(
+            !html.contains("evil") && !html.contains("hl-nope"),
+            "{html}"
+        );
+        let code = render("```html\n<script>alert(1)</script><img src=x onerror=alert(1)>\n```");
+        assert_harmless(code.as_str(), "highlighted html");
+        assert!(
+            code.as_str()
+                .contains(r#"&lt;<span class="hl-tag">script</span>&gt;"#),
+            "{}",
+            code.as_str()
+        );
+    }
+
+    #[test]
+    fn math_is_mathml_only_when_turned_on() {
+        let source = "Area $\\pi r^2$ and\n\n$$\\frac{a}{b}$$\n";
+        let off = render(source);
+        assert!(!off.as_str().contains("<math"), "{}", off.as_str());
+        assert!(off.as_str().contains("$\\pi r^2$"), "{}", off.as_str());
+        let on = render_with(source, &with_math());
+        let html = on.as_str();
+        assert_eq!(html.matches("<math").count(), 2, "{html}");
+        assert!(html.contains("display=\"block\""), "{html}");
+        assert!(
+            html.contains("<mfrac>") && html.contains("<msup>"),
+            "{html}"
+        );
+        assert!(html.contains("π"), "{html}");
+        let brackets = render_with("so \\(x_1\\) and \\[y\\]", &with_math());
+        assert_eq!(
+            brackets.as_str().matches("<math").count(),
+            2,
+            "{}",
+            brackets.as_str()
+        );
+    }
+
+    /// `html` with each `<name …/>` written `<name …></name>` and no-break spaces as
+    /// entities, as the sanitizer writes them.
+    fn expand_empty_elements(html: &str) -> String {
+        let mut out = String::new();
+        let mut rest = html;
+        while let Some(end) = rest.find("/>") {
+            let start = rest[..end].rfind('<').unwrap_or(0);
+            let name: String = rest[start + 1..]
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect();
+            out.push_str(&rest[..end]);
+            out.push_str(&format!("></{name}>"));
+            rest = &rest[end + 2..];
+        }
+        out.push_str(rest);
+        out.replace('\u{a0}', "&nbsp;")
+    }
+
+    #[test]
+    fn the_sanitizer_keeps_all_the_converter_writes() {
+        for tex in [
+            "\\frac{a}{b}",
+            "\\sqrt[3]{x} + \\sqrt{y}",
+            "\\sum_{i=0}^{n} i^2 = \\int_0^1 f(x)\\,dx",
+            "\\left(\\frac{a}{b}\\right) \\leq \\lvert x \\rvert",
+            "\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}",
+            "\\begin{aligned} x &= 1 \\\\ y &= 2 \\end{aligned}",
+            "\\mathbb{R} \\mathcal{O}(n \\log n) \\hat{x} \\overline{AB} \\vec{v}",
+            "\\text{if } x > 0 \\quad \\lim_{n \\to \\infty} \\binom{n}{k}",
+            "a \\bmod b \\pmod{p} \\underbrace{x+y}_{z} \\overset{!}{=}",
+        ] {
+            for display in [math::Display::Inline, math::Display::Block] {
+                let converted = math::render(tex, display);
+                assert!(converted.starts_with("<math"), "{tex}: {converted}");
+                let kept = sanitize_html(&converted);
+                assert_eq!(kept.as_str(), expand_empty_elements(&converted), "{tex}");
+            }
+        }
+    }
+
+    #[test]
+    fn dollars_in_prose_and_code_are_not_math() {
+        for prose in [
+            "It costs $5 and $10 in total.",
+            "Between $5 and $10.",
+            "I paid $20, you paid $30",
+            "A $ sign alone",
+            "Price: 5$ or 6$.",
+            "`$x$` in code",
+            "```\n$$y$$\n```",
+            "    $indented$ code",
+            "Escaped \\$x\\$ dollars",
+        ] {
+            let html = render_with(prose, &with_math());
+            assert!(
+                !html.as_str().contains("<math"),
+                "{prose}: {}",
+                html.as_str()
+            );
+            assert!(html.as_str().contains('$'), "{prose}: {}", html.as_str());
+        }
+        let mixed = render_with("$5 and $x$ and `$y$`", &with_math());
+        assert_eq!(
+            mixed.as_str().matches("<math").count(),
+            1,
+            "{}",
+            mixed.as_str()
+        );
+    }
+
+    #[test]
+    fn invalid_tex_shows_marked_and_nothing_typed_becomes_markup() {
+        let html = render_with("Bad $x^$ and $\\nosuch{y}$ here", &with_math());
+        assert_eq!(
+            html.as_str().matches("math-error").count(),
+            2,
+            "{}",
+            html.as_str()
+        );
+        assert!(
+            html.as_str().contains(r#"<code class="math-error""#),
+            "{}",
+            html.as_str()
+        );
+        let sneaky = render_with(
+            "$\\text{<script>alert(1)</script>}$ <math><mi>x</mi></math> $x$",
+            &with_math(),
+        );
+        let html = sneaky.as_str();
+        assert!(!html.contains("<script"), "{html}");
+        // Raw MathML typed by a user shows as text; only the converter's is kept.
+        assert!(html.contains("&lt;math&gt;"), "{html}");
+        assert_eq!(html.matches("<math").count(), 2, "{html}");
+        assert!(
+            render_with("$x$", &RenderOptions::default())
+                .as_str()
+                .contains("$x$")
+        );
     }
 
     #[test]
