@@ -6,6 +6,7 @@ use crate::reputation::Ledger;
 use crate::writes::Tx;
 use crate::{Backend, Cols, db_error};
 use ponder_core::changes::ChangeKind;
+use ponder_core::markdown::RenderOptions;
 use ponder_core::reputation::ReputationRules;
 use ponder_core::{PostId, UserId};
 use ponder_store::rows::{RowAccess, user_ref};
@@ -162,6 +163,7 @@ impl ponder_store::SuggestionStore for Backend {
         id: i64,
         reviewer: UserId,
         rules: ReputationRules,
+        render: RenderOptions,
         at: i64,
     ) -> StoreResult<i64> {
         let found = self
@@ -177,7 +179,7 @@ impl ponder_store::SuggestionStore for Backend {
             editor: found.author.id,
             base_revision: found.base_revision,
             title: found.title.clone(),
-            body: PostBody::from_markdown(found.body_markdown.clone()),
+            body: PostBody::rendered(found.body_markdown.clone(), &render),
             tags: found.tags.clone(),
             summary: found.summary.clone(),
             at,

@@ -95,8 +95,8 @@ enum Command {
     /// Rebuild the search index in <data>/index from the database.
     Reindex,
     /// Render every stored post, comment and about-me text again from its
-    /// Markdown (after an upgrade that changed the renderer).
-    Render,
+    /// Markdown (after an upgrade that changed the renderer, or turning math on).
+    Render(render::RenderArgs),
     /// Make a synthetic site at scale (for benchmarks) in an empty data folder.
     Demo(generate::DemoArgs),
     /// Import another site's data.
@@ -137,7 +137,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Settings(command) => settings::run(&cli.site, command).await,
         Command::Category(command) => categories::run(&cli.site, command).await,
         Command::Reindex => search::reindex(&cli.site).await,
-        Command::Render => render::run(&cli.site).await,
+        Command::Render(args) => render::run(&cli.site, &args).await,
         Command::Demo(args) => generate::run(&cli.site, args).await,
         Command::Import(command) => exchange::import(&cli.site, command).await,
         Command::Export(command) => exchange::export(&cli.site, command).await,

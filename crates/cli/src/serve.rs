@@ -64,6 +64,10 @@ pub struct ServeArgs {
     /// cache are not counted).
     #[arg(long, env = "PONDER_SEARCHES_PER_IP_PER_MINUTE", default_value_t = RateLimitConfig::default().searches_per_ip_per_minute)]
     searches_per_ip_per_minute: u32,
+    /// Set TeX between dollars (and \\( \\), \\[ \\]) in posts as math: the setting
+    /// writing.math, for sites whose posts are formulas (off: `$` is common in prose).
+    #[arg(long, env = "PONDER_MATH")]
+    pub math: bool,
     /// Let webhooks reach loopback and private addresses (receivers on this
     /// machine or its network); off, such addresses are refused.
     #[arg(long, env = "PONDER_WEBHOOKS_REACH_PRIVATE")]
@@ -146,6 +150,11 @@ fn startup_settings(args: &ServeArgs) -> Result<Startup> {
         Ok(())
     };
     given("site.name", "--site-name", args.site_name.clone())?;
+    given(
+        "writing.math",
+        "--math",
+        if args.math { "on" } else { "off" }.to_owned(),
+    )?;
     let limits = [
         ("login_per_ip_per_minute", args.login_per_ip_per_minute),
         (

@@ -116,3 +116,64 @@ async fn issue16_render_restores_text_an_older_renderer_swallowed() {
         "{second}"
     );
 }
+
+#[tokio::test]
+async fn issue21_render_highlights_by_tags_and_sets_math_when_turned_on() {
+    let data = tempfile::tempdir().expect("temp dir");
+    ponder(data.path(), &["migrate"]);
+    let source = "Area $\\pi r^2$ of\n\n```\nh1 { color: red; }\n```\n";
+    let id = {
+        let store = SqliteStore::open(&data.path().join("ponder.db"))
+            .await
+            .expect("open");
+        let id = store_as_the_old_renderer_did(&store).await;
+        let old = SafeHtml::from_trusted_storage("<p>old</p>".to_owned());
+        let question = ponder_core::PostId(id);
+        let thread = store.question_thread(question).await.expect("read");
+        assert!(thread.is_some());
+        let edit = ponder_store::PostEdit {
+            post: question,
+            editor: thread.map(|t| t.question.author.id).expect("author"),
+            base_revision: store
+                .editable_post(question)
+                .await
+                .expect("read")
+                .map(|p| p.latest_revision)
+                .expect("post"),
+            title: "A style tag that does nothing".into(),
+            body: PostBody::from_markdown(source),
+            tags: vec!["css".into()],
+            summary: String::new(),
+            at: 3,
+        };
+        store.edit_post(edit).await.expect("edited");
+        // The body as the renderer before issue 21 stored it.
+        store
+            .replace_rendered_html(RenderedText::PostBody, id, source, &old)
+            .await
+            .expect("old HTML stored");
+        id
+    };
+    // Math is off: the tag `css` names the code's language.
+    ponder(data.path(), &["render"]);
+    let html = stored_html(data.path(), id).await;
+    assert!(html.contains("<span class=\"hl-tag\">h1"), "{html}");
+    assert!(html.contains("$\\pi r^2$"), "{html}");
+    // The flag stands for the server's; a second run with it sets the formula.
+    let with_math = ponder(data.path(), &["render", "--math"]);
+    assert!(
+        with_math.contains("post bodies: 1 read, 1 rendered anew"),
+        "{with_math}"
+    );
+    let html = stored_html(data.path(), id).await;
+    assert!(html.contains("<msup>"), "{html}");
+    // The stored setting does the same, with no flag.
+    ponder(
+        data.path(),
+        &["settings", "set", "writing.code_languages", "css none"],
+    );
+    ponder(data.path(), &["render"]);
+    let html = stored_html(data.path(), id).await;
+    assert!(!html.contains("hl-tag"), "{html}");
+    assert!(!html.contains("<msup>"), "{html}");
+}

@@ -7,6 +7,7 @@
 //! [`Setting::check`]; the typed views ([`Settings::reputation`],
 //! [`Settings::privileges`], ...) read them back.
 
+use crate::markdown::{RenderOptions, highlight};
 use crate::reputation::{ModerationRules, Privileges, ReputationRules};
 use std::collections::BTreeMap;
 
@@ -25,19 +26,22 @@ pub enum Group {
     Privileges,
     /// Community moderation.
     Moderation,
+    /// How posts are rendered: math, code languages.
+    Writing,
     /// Rate limits.
     Limits,
 }
 
 impl Group {
     /// Every group, in the page's order.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Site,
         Self::Registration,
         Self::Launch,
         Self::Reputation,
         Self::Privileges,
         Self::Moderation,
+        Self::Writing,
         Self::Limits,
     ];
 
@@ -50,6 +54,7 @@ impl Group {
             Self::Reputation => "reputation",
             Self::Privileges => "privileges",
             Self::Moderation => "moderation",
+            Self::Writing => "writing",
             Self::Limits => "limits",
         }
     }
@@ -73,6 +78,7 @@ impl Group {
             Self::Reputation => "Reputation",
             Self::Privileges => "Privileges",
             Self::Moderation => "Moderation",
+            Self::Writing => "Writing",
             Self::Limits => "Rate limits",
         }
     }
@@ -108,6 +114,9 @@ pub enum Kind {
     },
     /// `on` or `off`.
     Switch,
+    /// Lines `tag language`: the code language of questions with that tag (`none`
+    /// for a tag that names no language); may be empty.
+    TagLanguages,
     /// Lines of text, one item each.
     Lines {
         /// The most characters a line.
@@ -425,6 +434,22 @@ pub const ALL: &[Setting] = &[
         DEFAULT_OFF_TOPIC_REASONS,
     ),
     setting(
+        Group::Writing,
+        "writing.math",
+        "Math",
+        "Set TeX between $…$, $$…$$, \\(…\\) and \\[…\\] as formulas (MathML). Off by default: $ is common in prose. Posts written before a change keep their rendering until edited or `ponder render` runs.",
+        Kind::Switch,
+        "off",
+    ),
+    setting(
+        Group::Writing,
+        "writing.code_languages",
+        "Code languages of tags",
+        "The language of code blocks that name none, by the question's tags: one “tag language” a line (e.g. “reactjs javascript”, or “go none” for a tag that is not a language). A tag that is itself a language's name (python, rust, c#) needs no line.",
+        Kind::TagLanguages,
+        "",
+    ),
+    setting(
         Group::Limits,
         "limits.login_per_ip_per_minute",
         "Log-ins per address",
@@ -641,6 +666,38 @@ impl Setting {
                 }
                 Ok(lines.join("\n"))
             }
+            Kind::TagLanguages => {
+                if has_control(&raw, true) {
+                    return Err("the text contains control characters; remove them".into());
+                }
+                let mut lines: Vec<String> = Vec::new();
+                for line in raw.lines().filter(|l| !l.trim().is_empty()) {
+                    let words: Vec<&str> = line.split_whitespace().collect();
+                    let [tag, language] = words[..] else {
+                        return Err(format!(
+                            "write one tag and one language a line (“{}” is not)",
+                            line.trim()
+                        ));
+                    };
+                    let known = language.eq_ignore_ascii_case("none")
+                        || crate::markdown::highlight::language(language).is_some();
+                    if !known {
+                        return Err(format!("“{language}” is not a language we highlight"));
+                    }
+                    if tag.chars().count() > crate::posts::TAG_MAX_LEN {
+                        return Err(format!("“{tag}” is longer than a tag can be"));
+                    }
+                    lines.push(format!(
+                        "{} {}",
+                        tag.to_lowercase(),
+                        language.to_ascii_lowercase()
+                    ));
+                }
+                if lines.len() > 500 {
+                    return Err("give at most 500 tags".into());
+                }
+                Ok(lines.join("\n"))
+            }
         }
     }
 }
@@ -841,6 +898,29 @@ impl Settings {
         }
     }
 
+    /// How to render a post of a question tagged `tags` (an answer goes by its
+    /// question's): math as the site says, and code blocks that name no language in
+    /// that of the first tag that has one, by [`Kind::TagLanguages`] or by its name.
+    pub fn render_options<S: AsRef<str>>(&self, tags: &[S]) -> RenderOptions {
+        let map = self.get("writing.code_languages");
+        let code_language = tags.iter().find_map(|tag| {
+            let tag = tag.as_ref();
+            let mapped = map
+                .lines()
+                .filter_map(|line| line.split_once(' '))
+                .find(|(name, _)| *name == tag)
+                .map(|(_, language)| language);
+            match mapped {
+                Some(language) => highlight::language(language),
+                None => highlight::language(tag),
+            }
+        });
+        RenderOptions {
+            math: self.is_on("writing.math"),
+            code_language,
+        }
+    }
+
     /// The off-topic reasons.
     pub fn off_topic_reasons(&self) -> Vec<String> {
         self.get("moderation.off_topic_reasons")
@@ -905,6 +985,52 @@ mod tests {
     }
 
     #[test]
+    fn tag_languages_are_checked_and_spelled_one_way() {
+        assert_eq!(check("writing.code_languages", ""), Ok(String::new()));
+        assert_eq!(
+            check(
+                "writing.code_languages",
+                " ReactJS  JavaScript \r\n\n go none\nnode-js JS"
+            ),
+            Ok("reactjs javascript\ngo none\nnode-js js".into())
+        );
+        for bad in ["reactjs", "a b c", "x klingon", "x\u{1b}y js"] {
+            assert!(check("writing.code_languages", bad).is_err(), "{bad}");
+        }
+        let long_tag = format!("{} js", "t".repeat(crate::posts::TAG_MAX_LEN + 1));
+        assert!(check("writing.code_languages", &long_tag).is_err());
+        let at_limit = format!("{} js", "t".repeat(crate::posts::TAG_MAX_LEN));
+        assert!(check("writing.code_languages", &at_limit).is_ok());
+        let many = "t js\n".repeat(501);
+        assert!(check("writing.code_languages", &many).is_err());
+        assert!(check("writing.code_languages", &"t js\n".repeat(500)).is_ok());
+    }
+
+    #[test]
+    fn posts_render_with_the_sites_math_and_their_tags_language() {
+        let settings =
+            |pairs: &[(&str, &str)]| Settings::resolve(&Startup::new(), pairs.iter().copied());
+        let plain = settings(&[]);
+        let none: [&str; 0] = [];
+        assert_eq!(plain.render_options(&none), RenderOptions::default());
+        let name = |options: RenderOptions| options.code_language.map(|l| l.name());
+        assert_eq!(
+            name(plain.render_options(&["homework", "python"])),
+            Some("Python")
+        );
+        assert_eq!(name(plain.render_options(&["homework"])), None);
+        let mapped = settings(&[
+            ("writing.math", "on"),
+            ("writing.code_languages", "reactjs javascript\npython none"),
+        ]);
+        let options = mapped.render_options(&["python", "reactjs", "rust"]);
+        assert!(options.math);
+        assert_eq!(name(options), Some("JavaScript"));
+        assert_eq!(name(mapped.render_options(&["python"])), None);
+        assert!(!plain.render_options(&["rust"]).math);
+    }
+
+    #[test]
     fn every_group_has_its_own_heading() {
         let titles: Vec<&str> = Group::ALL.iter().map(|g| g.title()).collect();
         assert_eq!(
@@ -916,6 +1042,7 @@ mod tests {
                 "Reputation",
                 "Privileges",
                 "Moderation",
+                "Writing",
                 "Rate limits"
             ]
         );
@@ -961,6 +1088,7 @@ mod tests {
                 "reputation",
                 "privileges",
                 "moderation",
+                "writing",
                 "limits"
             ]
         );

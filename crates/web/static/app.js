@@ -67,6 +67,9 @@
       var body = new URLSearchParams();
       body.set("csrf", form.elements.csrf.value);
       body.set("body", text);
+      // What the server renders for: the question's tags as typed, or the post.
+      if (form.elements.tags) { body.set("tags", form.elements.tags.value); }
+      if (area.getAttribute("data-post")) { body.set("post", area.getAttribute("data-post")); }
       fetch("/preview", { method: "POST", body: body, credentials: "same-origin", headers: { "Content-Type": "application/x-www-form-urlencoded" } })
         .then(function (response) { return response.ok ? response.text() : null; })
         .then(function (html) {

@@ -260,7 +260,7 @@ pub async fn suggested_edits_wait_for_review(store: Arc<dyn Store>) {
         author: bob.id,
         base_revision: base,
         title: title.to_owned(),
-        body_markdown: "A clearer body for the question.".into(),
+        body_markdown: "A clearer body for the question, $x^2$.".into(),
         tags: vec!["x".into(), "y".into()],
         summary: "clarity".into(),
         created_at: at(10),
@@ -283,11 +283,25 @@ pub async fn suggested_edits_wait_for_review(store: Arc<dyn Store>) {
     );
     assert_eq!(store.pending_suggestions(10).await.unwrap().len(), 1);
     store
-        .approve_suggested_edit(id, ann.id, ReputationRules::default(), at(20))
+        .approve_suggested_edit(
+            id,
+            ann.id,
+            ReputationRules::default(),
+            RenderOptions {
+                math: true,
+                code_language: None,
+            },
+            at(20),
+        )
         .await
         .unwrap();
     let thread = store.question_thread(q).await.unwrap().unwrap();
     assert_eq!(thread.question.title, "A better question title");
+    assert!(
+        thread.question.body_html.as_str().contains("<msup>"),
+        "rendered with the options given: {}",
+        thread.question.body_html.as_str()
+    );
     assert_eq!(thread.tags, ["x", "y"]);
     let history = store.revisions(q).await.unwrap();
     assert_eq!(
@@ -306,7 +320,13 @@ pub async fn suggested_edits_wait_for_review(store: Arc<dyn Store>) {
     );
     assert!(matches!(
         store
-            .approve_suggested_edit(id, ann.id, ReputationRules::default(), at(21))
+            .approve_suggested_edit(
+                id,
+                ann.id,
+                ReputationRules::default(),
+                RenderOptions::default(),
+                at(21)
+            )
             .await,
         Err(StoreError::NotFound { .. })
     ));
@@ -321,7 +341,13 @@ pub async fn suggested_edits_wait_for_review(store: Arc<dyn Store>) {
         .unwrap();
     assert!(matches!(
         store
-            .approve_suggested_edit(stale, ann.id, ReputationRules::default(), at(22))
+            .approve_suggested_edit(
+                stale,
+                ann.id,
+                ReputationRules::default(),
+                RenderOptions::default(),
+                at(22)
+            )
             .await,
         Err(StoreError::Stale { .. })
     ));

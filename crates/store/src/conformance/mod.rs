@@ -12,6 +12,7 @@
 )]
 
 use crate::*;
+use ponder_core::markdown::RenderOptions;
 use ponder_core::paging::QuestionSort;
 use ponder_core::refusal::Refusal;
 use ponder_core::reputation::ReputationRules;

@@ -2,6 +2,7 @@
 
 use crate::*;
 use async_trait::async_trait;
+use ponder_core::markdown::RenderOptions;
 use ponder_core::reputation::ReputationRules;
 use ponder_core::time::Timestamp;
 use ponder_core::{PostId, UserId};
@@ -25,13 +26,15 @@ pub trait SuggestionStore: Send + Sync {
     async fn pending_suggestions(&self, limit: u32) -> StoreResult<Vec<SuggestedEdit>>;
 
     /// Applies a pending suggestion as a revision credited to its author, who gains
-    /// `rules.edit_approved`; [`StoreError::Stale`] if the post changed since it was
+    /// `rules.edit_approved`, its Markdown rendered with `render` (the options of
+    /// the post's thread); [`StoreError::Stale`] if the post changed since it was
     /// written. Returns the new revision's id.
     async fn approve_suggested_edit(
         &self,
         id: i64,
         reviewer: UserId,
         rules: ReputationRules,
+        render: RenderOptions,
         at: Timestamp,
     ) -> StoreResult<i64>;
 

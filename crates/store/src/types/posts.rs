@@ -257,10 +257,16 @@ pub struct PostBody {
 }
 
 impl PostBody {
-    /// Renders `markdown` into a body.
+    /// Renders `markdown` into a body, with the default options.
     pub fn from_markdown(markdown: impl Into<String>) -> Self {
+        Self::rendered(markdown, &markdown::RenderOptions::default())
+    }
+
+    /// Renders `markdown` into a body with `options` (the site's math, the
+    /// question's code language).
+    pub fn rendered(markdown: impl Into<String>, options: &markdown::RenderOptions) -> Self {
         let markdown = markdown.into();
-        let html = markdown::render(&markdown);
+        let html = markdown::render_with(&markdown, options);
         Self { markdown, html }
     }
 

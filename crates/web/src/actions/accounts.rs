@@ -27,7 +27,11 @@ pub async fn update_profile(
     writer(user)?;
     let edit = ProfileEdit {
         display_name,
-        about: crate::rendering::post_body(about.trim().to_owned()).await?,
+        about: crate::rendering::post_body(
+            about.trim().to_owned(),
+            crate::rendering::site_options(state),
+        )
+        .await?,
     };
     state.store.update_profile(user.id, edit).await?;
     // The name shows beside everything they wrote.

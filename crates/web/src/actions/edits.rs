@@ -96,6 +96,7 @@ pub async fn edit(
         return Ok(Outcome::thread(post.question_id, Edited::Suggested(id)));
     }
     let summary = input.summary.clone();
+    let options = render_options(state, post, &input.tags).await?;
     state
         .store
         .edit_post(PostEdit {
@@ -103,7 +104,7 @@ pub async fn edit(
             editor: user.id,
             base_revision: input.base_revision,
             title: input.title,
-            body: crate::rendering::post_body(input.body).await?,
+            body: crate::rendering::post_body(input.body, options).await?,
             tags: input.tags,
             summary: input.summary,
             at: now,
@@ -111,6 +112,20 @@ pub async fn edit(
         .await?;
     audit_if_moderating(state, user, post, "edit", &summary).await;
     Ok(Outcome::thread(post.question_id, Edited::Saved))
+}
+
+/// The options to render `post` with once it has `tags` (a question's own; an
+/// answer goes by its question's).
+async fn render_options(
+    state: &AppState,
+    post: &EditablePost,
+    tags: &[String],
+) -> Result<ponder_core::markdown::RenderOptions, AppError> {
+    if post.kind == ponder_store::PostKind::Question {
+        Ok(crate::rendering::options_for_tags(state, tags))
+    } else {
+        crate::rendering::options_for_thread(state, post.question_id).await
+    }
 }
 
 /// Saves the content of `post`'s revision `revision_id` as its new revision; the
@@ -129,6 +144,7 @@ pub async fn roll_back(
         .ok_or_else(|| {
             AppError::NotFound(format!("Post {} has no revision {revision_id}.", post.id))
         })?;
+    let options = render_options(state, post, &target.tags).await?;
     state
         .store
         .edit_post(PostEdit {
@@ -136,7 +152,7 @@ pub async fn roll_back(
             editor: user.id,
             base_revision: post.latest_revision,
             title: target.title.clone(),
-            body: crate::rendering::post_body(target.body_markdown.clone()).await?,
+            body: crate::rendering::post_body(target.body_markdown.clone(), options).await?,
             tags: target.tags.clone(),
             summary: format!("Rolled back to revision {}", target.number),
             at: ponder_core::time::now(),
@@ -217,12 +233,14 @@ pub async fn approve_suggestion(
     post: &EditablePost,
 ) -> ActionResult<()> {
     check_suggestion_review(state, user, suggestion, post)?;
+    let options = render_options(state, post, &suggestion.tags).await?;
     state
         .store
         .approve_suggested_edit(
             suggestion.id,
             user.id,
             state.rules(),
+            options,
             ponder_core::time::now(),
         )
         .await

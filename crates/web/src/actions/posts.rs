@@ -34,7 +34,11 @@ pub async fn ask(state: &AppState, user: &User, input: AskInput) -> ActionResult
             author: actor.id,
             category: input.category,
             title: input.title,
-            body: crate::rendering::post_body(input.body).await?,
+            body: crate::rendering::post_body(
+                input.body,
+                crate::rendering::options_for_tags(state, &tags),
+            )
+            .await?,
             tags,
             created_at: ponder_core::time::now(),
         })
@@ -95,12 +99,13 @@ pub async fn answer(
 ) -> ActionResult<PostId> {
     check_answer(state, user, question)?;
     state.limits().check_posting(PostingKind::Answer, user.id)?;
+    let options = crate::rendering::options_for_thread(state, question.id).await?;
     let answer = state
         .store
         .create_answer(NewAnswer {
             question: question.id,
             author: user.id,
-            body: crate::rendering::post_body(body).await?,
+            body: crate::rendering::post_body(body, options).await?,
             created_at: ponder_core::time::now(),
         })
         .await?;

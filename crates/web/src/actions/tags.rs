@@ -60,7 +60,7 @@ pub async fn edit_wiki(
             tag,
             editor: user.id,
             description,
-            wiki: crate::rendering::post_body(wiki).await?,
+            wiki: crate::rendering::post_body(wiki, crate::rendering::site_options(state)).await?,
             at: ponder_core::time::now(),
         })
         .await?;

@@ -56,7 +56,7 @@ fn control(kind: Kind) -> (&'static str, Vec<&'static str>) {
         Kind::Line { .. } | Kind::Domains => ("line", Vec::new()),
         Kind::Email => ("email", Vec::new()),
         Kind::Number { .. } => ("number", Vec::new()),
-        Kind::Markdown { .. } | Kind::Lines { .. } => ("text", Vec::new()),
+        Kind::Markdown { .. } | Kind::Lines { .. } | Kind::TagLanguages => ("text", Vec::new()),
         Kind::Choice(choices) => ("choice", choices.to_vec()),
         Kind::Switch => ("choice", vec!["on", "off"]),
     }

@@ -139,7 +139,9 @@ pub async fn ask(
         form.error("category", "choose the category the question belongs in");
     }
     let preview = if input.action == "preview" {
-        preview_of(&state, author, &input.body).await?
+        let tags: Vec<&str> = input.tags.split_whitespace().collect();
+        let options = crate::rendering::options_for_tags(&state, &tags);
+        preview_of(&state, author, &input.body, options).await?
     } else {
         None
     };
@@ -209,7 +211,8 @@ pub async fn answer(
         .map_err(|m| forms.answer.error("body", m))
         .ok();
     if input.action == "preview" {
-        forms.answer_preview = preview_of(&state, user.id, &input.body).await?;
+        let options = crate::rendering::options_for_thread(&state, id).await?;
+        forms.answer_preview = preview_of(&state, user.id, &input.body, options).await?;
     }
     let (Some(body), None) = (body, forms.answer_preview.as_ref()) else {
         return form_again(&state, &ctx, id, forms).await.map(nothing_stale);
@@ -285,24 +288,29 @@ async fn preview_of(
     state: &AppState,
     author: ponder_core::UserId,
     body: &str,
+    options: ponder_core::markdown::RenderOptions,
 ) -> Result<Option<String>, AppError> {
     if body.chars().count() > BODY_MAX {
         return Ok(None);
     }
     state.limits().check_posting(PostingKind::Preview, author)?;
     Ok(Some(
-        crate::rendering::preview(body.to_owned())
+        crate::rendering::preview(body.to_owned(), options)
             .await?
             .into_string(),
     ))
 }
 
-/// The preview request: Markdown to render.
+/// The preview request: Markdown to render, and what it is rendered for: the tags
+/// typed beside it (a question's), else the post it belongs to (an answer's
+/// question, a post being edited), else neither.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct PreviewForm {
     csrf: String,
     body: String,
+    tags: String,
+    post: String,
 }
 
 /// `POST /preview`: the live preview's HTML fragment, for logged-in writers.
@@ -314,7 +322,17 @@ pub async fn preview(
     let user = ctx.require_writer("/ask")?.clone();
     let author = user.id;
     let input = form.checked()?;
-    let Some(html) = preview_of(&state, author, &input.body).await? else {
+    let tags: Vec<&str> = input
+        .tags
+        .split_whitespace()
+        .take(ponder_core::posts::TAGS_MAX)
+        .collect();
+    let options = match input.post.trim().parse::<i64>() {
+        _ if !tags.is_empty() => crate::rendering::options_for_tags(&state, &tags),
+        Ok(post) => crate::rendering::options_for_post(&state, PostId(post)).await?,
+        Err(_) => crate::rendering::site_options(&state),
+    };
+    let Some(html) = preview_of(&state, author, &input.body, options).await? else {
         return Err(AppError::TooLarge(format!(
             "The text is over {} characters.",
             ponder_core::text::thousands(BODY_MAX as i64)

@@ -56,3 +56,4 @@ mod support;
 mod tag_admin;
 mod voting;
 mod webhooks;
+mod writing;

@@ -648,6 +648,20 @@ impl Page {
             .collect()
     }
 
+    /// The inner HTML of the one element matching `selector`.
+    pub fn html_of(&self, selector: &str) -> String {
+        let sel = Selector::parse(selector).expect("selector");
+        let html = self.html();
+        let found: Vec<String> = html.select(&sel).map(|e| e.inner_html()).collect();
+        assert_eq!(
+            found.len(),
+            1,
+            "expected one {selector}, found {}",
+            found.len()
+        );
+        found.into_iter().next().unwrap_or_default()
+    }
+
     pub fn count(&self, selector: &str) -> usize {
         let sel = Selector::parse(selector).expect("selector");
         self.html().select(&sel).count()
