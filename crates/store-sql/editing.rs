@@ -107,6 +107,7 @@ impl Backend {
             .execute(&mut **tx)
             .await
             .map_err(db_error)?;
+        self.write_links(tx, edit.post.0, edit.body.links()).await?;
         if is_question {
             self.move_tag_counts(tx, edit.post.0, -1).await?;
             self.count();

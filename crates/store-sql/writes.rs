@@ -108,7 +108,7 @@ impl Backend {
         .execute(&mut **tx)
         .await
         .map_err(db_error)?;
-        Ok(())
+        self.write_links(tx, post, body.links()).await
     }
 
     /// What every new question and answer ends with: the review task for an author's

@@ -179,6 +179,7 @@ fn main() {
     let options = RenderOptions {
         math: true,
         code_language: highlight::language("rust"),
+        ..RenderOptions::default()
     };
     let mut worst = 0.0f64;
     let all = shapes()

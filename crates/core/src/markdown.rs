@@ -21,6 +21,7 @@
 //! share its allowed-tag tables; the passes themselves live in markdown/.
 
 pub mod highlight;
+pub mod links;
 pub mod math;
 mod nesting;
 mod raw_html;
@@ -29,6 +30,7 @@ pub use nesting::MAX_DEPTH;
 pub use raw_html::MAX_OPEN_TAGS;
 
 use highlight::{Language, LanguageChoice};
+pub use links::SiteLinks;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use raw_html::{Piece, RawHtml};
 use std::borrow::Cow;
@@ -36,13 +38,18 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 
 /// What a post's HTML depends on beyond its Markdown.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RenderOptions {
     /// Whether TeX between `$`s (and `\(…\)`, `\[…\]`) is math: the site's
     /// `--math` setting.
     pub math: bool,
     /// The language of code blocks that name none: from the question's tags.
     pub code_language: Option<Language>,
+    /// Whether search engines may follow the links (the author has the reputation
+    /// for it): without, links are `rel="nofollow ugc"`.
+    pub follow_links: bool,
+    /// The site's address, and the titles of the questions linked to.
+    pub site: SiteLinks,
 }
 
 /// HTML that has been sanitized and may be printed into a page as it is.
@@ -142,10 +149,19 @@ const MATHML_ATTRIBUTES: &[&str] = &[
     "encoding",
 ];
 
-static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+/// The sanitizer of posts whose links search engines are not to follow.
+static SANITIZER: LazyLock<ammonia::Builder<'static>> =
+    LazyLock::new(|| post_sanitizer("nofollow ugc noopener"));
+
+/// The sanitizer of posts whose links may be followed.
+static SANITIZER_FOLLOWED: LazyLock<ammonia::Builder<'static>> =
+    LazyLock::new(|| post_sanitizer("ugc noopener"));
+
+/// The sanitizer of posts, marking links with `rel`.
+fn post_sanitizer(rel: &'static str) -> ammonia::Builder<'static> {
     let mut builder = ammonia::Builder::default();
     builder
-        .link_rel(Some("nofollow ugc noopener"))
+        .link_rel(Some(rel))
         .url_schemes(HashSet::from(["http", "https", "mailto"]))
         .add_tag_attributes("img", ["width", "height"])
         // Images may come from any host; that host learns no page address.
@@ -171,7 +187,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         Some(value.into())
     });
     builder
-});
+}
 
 /// The tags raw HTML may use: the sanitizer's but MathML's; raw HTML with any other
 /// shows as text.
@@ -251,15 +267,31 @@ pub fn render_with(markdown: &str, options: &RenderOptions) -> SafeHtml {
     };
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     let deadline = std::time::Instant::now() + highlight::BUDGET;
+    let events = pulldown_cmark::TextMergeStream::new(events_with(&source, parser_options));
     pulldown_cmark::html::push_html(
         &mut raw,
         decorated(
-            events_with(&source, parser_options),
+            links::linked(events, &options.site),
             options.code_language,
             deadline,
         ),
     );
-    sanitize_html(&raw)
+    let sanitizer = if options.follow_links {
+        &SANITIZER_FOLLOWED
+    } else {
+        &SANITIZER
+    };
+    SafeHtml(sanitizer.clean(&raw).to_string())
+}
+
+/// The ids of the site's questions `markdown` links to (by path, or under
+/// `base_url`), each once, at most [`links::MAX_LINKED`]: what to look up titles for
+/// before rendering.
+pub fn question_ids(markdown: &str, base_url: &str) -> Vec<i64> {
+    links::linked_ids(
+        pulldown_cmark::TextMergeStream::new(events(markdown)),
+        base_url,
+    )
 }
 
 /// `events` with code blocks highlighted and formulas set: each becomes one piece of
@@ -330,6 +362,12 @@ static INLINE_SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| 
 /// strikethrough, links). Block structure (headings, lists, quotes, code blocks,
 /// images, raw HTML) is flattened to its text, so a comment stays one short run.
 pub fn render_inline(markdown: &str) -> SafeHtml {
+    render_inline_with(markdown, &SiteLinks::default())
+}
+
+/// [`render_inline`], with bare URLs as links (titled where `site` knows the
+/// question) and the `@handle`s of `site`'s members linking to their pages.
+pub fn render_inline_with(markdown: &str, site: &SiteLinks) -> SafeHtml {
     let events = nesting::bounded(Parser::new_ext(markdown, parser_options())).filter_map(
         |event| match event {
             Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })
@@ -346,6 +384,10 @@ pub fn render_inline(markdown: &str) -> SafeHtml {
             Event::Html(html) | Event::InlineHtml(html) => Some(Event::Text(html)),
             _ => None,
         },
+    );
+    let events = links::mentioned(
+        links::linked(pulldown_cmark::TextMergeStream::new(events), site),
+        &site.members,
     );
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut raw, events);
@@ -849,7 +891,7 @@ mod tests {
     fn with_math() -> RenderOptions {
         RenderOptions {
             math: true,
-            code_language: None,
+            ..RenderOptions::default()
         }
     }
 
@@ -866,8 +908,8 @@ mod tests {
         let plain = render("```\nfn main() {}\n```\n\n    fn indented() {}\n");
         assert!(!plain.as_str().contains("<span"), "{}", plain.as_str());
         let options = RenderOptions {
-            math: false,
             code_language: highlight::language("python"),
+            ..RenderOptions::default()
         };
         let defaulted = render_with(
             "```\ndef f(): pass\n```\n\n    def g(): pass\n\n```text\ndef h(): pass\n```\n\n```js\nlet x;\n```\n",
@@ -1049,6 +1091,117 @@ mod tests {
                 .as_str()
                 .contains("$x$")
         );
+    }
+
+    fn site() -> SiteLinks {
+        SiteLinks {
+            base_url: "https://ask.example.org".into(),
+            titles: [(7, "Why is <b> bold?".to_owned())].into_iter().collect(),
+            members: [("ann".to_owned(), "/users/3".to_owned())]
+                .into_iter()
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn bare_urls_become_links_followed_only_for_trusted_authors() {
+        let text =
+            "See https://example.com/a_(b). and `https://in.code` or\n\n```\nhttps://in.block\n```";
+        let html = render(text);
+        let html = html.as_str();
+        assert!(
+            html.contains(r#"<a href="https://example.com/a_(b)" rel="nofollow ugc noopener">https://example.com/a_(b)</a>."#),
+            "{html}"
+        );
+        assert_eq!(html.matches("<a ").count(), 1, "{html}");
+        let trusted = RenderOptions {
+            follow_links: true,
+            ..RenderOptions::default()
+        };
+        let followed = render_with("[x](https://e.org) and https://f.org", &trusted);
+        assert_eq!(
+            followed.as_str().matches(r#"rel="ugc noopener""#).count(),
+            2,
+            "{}",
+            followed.as_str()
+        );
+        assert!(!followed.as_str().contains("nofollow"));
+        // An URL already in a link stays one link.
+        let linked = render("[https://a.org](https://a.org) <https://b.org>");
+        assert_eq!(
+            linked.as_str().matches("<a ").count(),
+            2,
+            "{}",
+            linked.as_str()
+        );
+    }
+
+    #[test]
+    fn links_to_site_questions_show_their_titles() {
+        let options = RenderOptions {
+            site: site(),
+            ..RenderOptions::default()
+        };
+        let html = render_with(
+            "Bare https://ask.example.org/questions/7/slug, angled <https://ask.example.org/questions/7>, by path [/questions/7](/questions/7), named [my words](/questions/7), unknown https://ask.example.org/questions/8 and `https://ask.example.org/questions/7` in code.",
+            &options,
+        );
+        let html = html.as_str();
+        assert_eq!(
+            html.matches(">Why is &lt;b&gt; bold?</a>").count(),
+            3,
+            "{html}"
+        );
+        assert!(html.contains(">my words</a>"), "{html}");
+        assert!(
+            html.contains(">https://ask.example.org/questions/8</a>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<code>https://ask.example.org/questions/7</code>"),
+            "{html}"
+        );
+        assert_eq!(
+            question_ids(
+                "https://ask.example.org/questions/7 [a](/questions/9) [b](/questions/7) `/questions/5` https://other.org/questions/4",
+                "https://ask.example.org"
+            ),
+            [7, 9]
+        );
+        let many: String = (1..=80).map(|i| format!("/questions/{i} ")).collect();
+        let many = many
+            .split(' ')
+            .filter(|s| !s.is_empty())
+            .map(|p| format!("[x]({p})"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert_eq!(question_ids(&many, "").len(), links::MAX_LINKED);
+    }
+
+    #[test]
+    fn comments_link_mentions_of_members_and_bare_urls() {
+        let html = render_inline_with(
+            "@ann and @Ann. see https://e.org, not @bob, not x@ann.org, not `@ann`",
+            &site(),
+        );
+        let html = html.as_str();
+        assert_eq!(
+            html.matches(r#"<a href="/users/3" rel="nofollow ugc noopener">@ann</a>"#)
+                .count(),
+            1,
+            "{html}"
+        );
+        assert!(html.contains(r#">@Ann</a>."#), "{html}");
+        assert!(
+            html.contains(
+                r#"<a href="https://e.org" rel="nofollow ugc noopener">https://e.org</a>,"#
+            ),
+            "{html}"
+        );
+        assert!(html.contains("not @bob"), "{html}");
+        assert!(html.contains("x@ann.org"), "{html}");
+        assert!(html.contains("<code>@ann</code>"), "{html}");
+        assert!(!render_inline("@ann").as_str().contains("<a"));
     }
 
     #[test]

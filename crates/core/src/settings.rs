@@ -450,6 +450,14 @@ pub const ALL: &[Setting] = &[
         "",
     ),
     setting(
+        Group::Writing,
+        "writing.followed_links",
+        "Followed links",
+        "Reputation an author needs for search engines to follow the links in what they write; below it, links are marked rel=\"nofollow ugc\". Takes effect as posts are written.",
+        THRESHOLD,
+        "1000",
+    ),
+    setting(
         Group::Limits,
         "limits.login_per_ip_per_minute",
         "Log-ins per address",
@@ -918,7 +926,13 @@ impl Settings {
         RenderOptions {
             math: self.is_on("writing.math"),
             code_language,
+            ..RenderOptions::default()
         }
+    }
+
+    /// Whether search engines may follow the links of an author with `reputation`.
+    pub fn follows_links(&self, reputation: i64) -> bool {
+        reputation >= self.number("writing.followed_links")
     }
 
     /// The off-topic reasons.
@@ -1028,6 +1042,9 @@ mod tests {
         assert_eq!(name(options), Some("JavaScript"));
         assert_eq!(name(mapped.render_options(&["python"])), None);
         assert!(!plain.render_options(&["rust"]).math);
+        assert!(!plain.follows_links(999));
+        assert!(plain.follows_links(1_000));
+        assert!(settings(&[("writing.followed_links", "5")]).follows_links(5));
     }
 
     #[test]

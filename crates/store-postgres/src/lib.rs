@@ -30,6 +30,7 @@ mod exchange;
 mod feed;
 mod invitations;
 mod lead;
+mod links;
 mod mail;
 mod migrations;
 mod moderation;

@@ -29,6 +29,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (15, include_str!("../migrations/0015_mail_outbox.sql")),
     (16, include_str!("../migrations/0016_api_tokens.sql")),
     (17, include_str!("../migrations/0017_webhooks.sql")),
+    (18, include_str!("../migrations/0018_post_links.sql")),
 ];
 
 /// The advisory lock key that serialises migrations across nodes.

@@ -28,6 +28,7 @@ mod exchange;
 mod feed;
 mod invitations;
 mod lead;
+mod links;
 mod mail;
 mod migrations;
 mod moderation;

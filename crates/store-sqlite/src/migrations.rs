@@ -26,6 +26,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (14, include_str!("../migrations/0014_mail_outbox.sql")),
     (15, include_str!("../migrations/0015_api_tokens.sql")),
     (16, include_str!("../migrations/0016_webhooks.sql")),
+    (17, include_str!("../migrations/0017_post_links.sql")),
 ];
 
 /// Applies every migration not yet applied.

@@ -56,6 +56,7 @@ pub trait Store:
     + TokenStore
     + ExchangeStore
     + WebhookStore
+    + LinkStore
     + Send
     + Sync
     + 'static

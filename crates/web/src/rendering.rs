@@ -1,5 +1,8 @@
 //! Markdown rendering off the async workers, a few at a time, and the options a
-//! post is rendered with (the site's math, its question's code language).
+//! post is rendered with: the site's math, its question's code language, whether
+//! its author's links are followed, the titles of the questions it links to and
+//! (in comments) the members it mentions, each looked up in one statement or a
+//! few before rendering.
 //!
 //! Rendering and sanitising a body is bounded by the Markdown module (nesting, open
 //! tags, the highlighter's time budget), but a long body still takes milliseconds
@@ -10,26 +13,97 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::offload::WorkerPool;
 use ponder_core::PostId;
-use ponder_core::markdown::{self, RenderOptions, SafeHtml};
-use ponder_store::PostBody;
+use ponder_core::markdown::{self, RenderOptions, SafeHtml, SiteLinks};
+use ponder_store::{PostBody, User};
 use std::sync::LazyLock;
 
 /// The threads that render: up to one a core.
 static RENDERERS: LazyLock<WorkerPool> = LazyLock::new(|| WorkerPool::per_core("ponder-render"));
 
-/// A body (a post's, a tag wiki's, an about-me): its Markdown and the sanitized HTML
-/// of it, rendered with `options`.
-pub async fn post_body(markdown: String, options: RenderOptions) -> Result<PostBody, AppError> {
+/// A body (a post's, a tag wiki's, an about-me) by an author with
+/// `author_reputation`: its Markdown and the sanitized HTML of it, rendered with
+/// `options` and what the site knows of its links.
+pub async fn post_body(
+    state: &AppState,
+    author_reputation: i64,
+    markdown: String,
+    options: RenderOptions,
+) -> Result<PostBody, AppError> {
+    let options = with_site(state, author_reputation, &markdown, options).await?;
+    rendered(markdown, options).await
+}
+
+/// A body rendered with `options` as they are (completed by [`with_site`]).
+pub async fn rendered(markdown: String, options: RenderOptions) -> Result<PostBody, AppError> {
     Ok(RENDERERS
         .run(move || PostBody::rendered(markdown, &options))
         .await?)
 }
 
-/// The sanitized HTML of `markdown` rendered with `options`, for a preview.
-pub async fn preview(markdown: String, options: RenderOptions) -> Result<SafeHtml, AppError> {
+/// The sanitized HTML of `markdown` by `author` rendered with `options`, for a
+/// preview.
+pub async fn preview(
+    state: &AppState,
+    author: &User,
+    markdown: String,
+    options: RenderOptions,
+) -> Result<SafeHtml, AppError> {
+    let options = with_site(state, author.reputation, &markdown, options).await?;
     Ok(RENDERERS
         .run(move || markdown::render_with(&markdown, &options))
         .await?)
+}
+
+/// A comment's body: inline Markdown with its mentions of members and its links to
+/// questions resolved.
+pub async fn comment_body(state: &AppState, markdown: String) -> Result<PostBody, AppError> {
+    let mut site = site_links(state, &markdown).await?;
+    let handles = ponder_core::notices::mentions(&markdown);
+    site.members = state
+        .store
+        .members_by_handles(&handles)
+        .await?
+        .into_iter()
+        .map(|(handle, id)| (handle, format!("/users/{id}")))
+        .collect();
+    Ok(PostBody::inline_with(markdown, &site))
+}
+
+/// `options` completed for `markdown` by an author with `author_reputation`:
+/// whether their links are followed, the site's address and the titles of the
+/// questions linked to.
+pub async fn with_site(
+    state: &AppState,
+    author_reputation: i64,
+    markdown: &str,
+    options: RenderOptions,
+) -> Result<RenderOptions, AppError> {
+    Ok(RenderOptions {
+        follow_links: state.settings().settings.follows_links(author_reputation),
+        site: site_links(state, markdown).await?,
+        ..options
+    })
+}
+
+/// The site's address and the titles of the questions `markdown` links to.
+async fn site_links(state: &AppState, markdown: &str) -> Result<SiteLinks, AppError> {
+    let base_url = state.site.base_url.clone();
+    let ids: Vec<PostId> = markdown::question_ids(markdown, &base_url)
+        .into_iter()
+        .map(PostId)
+        .collect();
+    let titles = state
+        .store
+        .question_titles(&ids)
+        .await?
+        .into_iter()
+        .map(|(id, title)| (id.0, title))
+        .collect();
+    Ok(SiteLinks {
+        base_url,
+        titles,
+        members: Default::default(),
+    })
 }
 
 /// The options for text outside any question (tag wikis, profiles): the site's math,

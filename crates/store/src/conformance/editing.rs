@@ -289,7 +289,7 @@ pub async fn suggested_edits_wait_for_review(store: Arc<dyn Store>) {
             ReputationRules::default(),
             RenderOptions {
                 math: true,
-                code_language: None,
+                ..RenderOptions::default()
             },
             at(20),
         )

@@ -27,6 +27,7 @@ mod editing;
 mod exchange;
 mod feed;
 mod invitations;
+mod links;
 mod moderation;
 mod notices;
 mod people;
@@ -44,6 +45,7 @@ pub use editing::*;
 pub use exchange::*;
 pub use feed::*;
 pub use invitations::*;
+pub use links::*;
 pub use moderation::*;
 pub use notices::*;
 pub use people::*;
@@ -141,7 +143,8 @@ macro_rules! conformance_tests {
             follows_move_with_merges,
             api_tokens_work_until_revoked_or_expired,
             exchange_lists_filter_order_and_count,
-            webhook_deliveries_are_queued_claimed_and_logged
+            webhook_deliveries_are_queued_claimed_and_logged,
+            links_are_kept_with_bodies_and_read_both_ways
         );
     };
     (@each $factory:path; $($name:ident),*) => {

@@ -249,11 +249,24 @@ impl<T> Page<T> {
     }
 }
 
-/// Post text: the Markdown source and the sanitized HTML rendered from it.
+/// A question linked to or from another thread, for the list beside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkedQuestion {
+    /// Its id.
+    pub id: PostId,
+    /// Its title.
+    pub title: String,
+    /// Its score.
+    pub score: i64,
+}
+
+/// Post text: the Markdown source, the sanitized HTML rendered from it, and the
+/// site's questions it links to (known when it was rendered with their titles).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PostBody {
     markdown: String,
     html: SafeHtml,
+    links: Vec<PostId>,
 }
 
 impl PostBody {
@@ -267,14 +280,36 @@ impl PostBody {
     pub fn rendered(markdown: impl Into<String>, options: &markdown::RenderOptions) -> Self {
         let markdown = markdown.into();
         let html = markdown::render_with(&markdown, options);
-        Self { markdown, html }
+        let links = if options.site.titles.is_empty() {
+            Vec::new()
+        } else {
+            markdown::question_ids(&markdown, &options.site.base_url)
+                .into_iter()
+                .filter(|id| options.site.titles.contains_key(id))
+                .map(PostId)
+                .collect()
+        };
+        Self {
+            markdown,
+            html,
+            links,
+        }
     }
 
     /// Renders comment `markdown` (inline formatting only) into a body.
     pub fn inline(markdown: impl Into<String>) -> Self {
+        Self::inline_with(markdown, &markdown::SiteLinks::default())
+    }
+
+    /// Renders comment `markdown` with `site`'s members and questions linked.
+    pub fn inline_with(markdown: impl Into<String>, site: &markdown::SiteLinks) -> Self {
         let markdown = markdown.into();
-        let html = markdown::render_inline(&markdown);
-        Self { markdown, html }
+        let html = markdown::render_inline_with(&markdown, site);
+        Self {
+            markdown,
+            html,
+            links: Vec::new(),
+        }
     }
 
     /// A body from another site's sanitized-on-arrival HTML: `html` goes through the
@@ -283,7 +318,11 @@ impl PostBody {
     pub fn imported(html: &str, markdown: Option<String>) -> Self {
         let html = markdown::sanitize_html(html);
         let markdown = markdown.unwrap_or_else(|| html.as_str().to_owned());
-        Self { markdown, html }
+        Self {
+            markdown,
+            html,
+            links: Vec::new(),
+        }
     }
 
     /// A body as stored: Markdown and the HTML sanitized when it was written.
@@ -291,6 +330,7 @@ impl PostBody {
         Self {
             markdown,
             html: SafeHtml::from_trusted_storage(html),
+            links: Vec::new(),
         }
     }
 
@@ -302,6 +342,11 @@ impl PostBody {
     /// The sanitized HTML.
     pub fn html(&self) -> &str {
         self.html.as_str()
+    }
+
+    /// The site's questions it links to.
+    pub fn links(&self) -> &[PostId] {
+        &self.links
     }
 }
 

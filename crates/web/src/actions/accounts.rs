@@ -28,6 +28,8 @@ pub async fn update_profile(
     let edit = ProfileEdit {
         display_name,
         about: crate::rendering::post_body(
+            state,
+            user.reputation,
             about.trim().to_owned(),
             crate::rendering::site_options(state),
         )

@@ -96,7 +96,7 @@ pub async fn edit(
         return Ok(Outcome::thread(post.question_id, Edited::Suggested(id)));
     }
     let summary = input.summary.clone();
-    let options = render_options(state, post, &input.tags).await?;
+    let options = render_options(state, post, &input.tags, &input.body).await?;
     state
         .store
         .edit_post(PostEdit {
@@ -104,7 +104,7 @@ pub async fn edit(
             editor: user.id,
             base_revision: input.base_revision,
             title: input.title,
-            body: crate::rendering::post_body(input.body, options).await?,
+            body: crate::rendering::rendered(input.body, options).await?,
             tags: input.tags,
             summary: input.summary,
             at: now,
@@ -115,17 +115,25 @@ pub async fn edit(
 }
 
 /// The options to render `post` with once it has `tags` (a question's own; an
-/// answer goes by its question's).
+/// answer goes by its question's) and `markdown`: its author's reputation read
+/// for whether its links are followed.
 async fn render_options(
     state: &AppState,
     post: &EditablePost,
     tags: &[String],
+    markdown: &str,
 ) -> Result<ponder_core::markdown::RenderOptions, AppError> {
-    if post.kind == ponder_store::PostKind::Question {
-        Ok(crate::rendering::options_for_tags(state, tags))
+    let options = if post.kind == ponder_store::PostKind::Question {
+        crate::rendering::options_for_tags(state, tags)
     } else {
-        crate::rendering::options_for_thread(state, post.question_id).await
-    }
+        crate::rendering::options_for_thread(state, post.question_id).await?
+    };
+    let reputation = state
+        .store
+        .user(post.author_id)
+        .await?
+        .map_or(1, |author| author.reputation);
+    crate::rendering::with_site(state, reputation, markdown, options).await
 }
 
 /// Saves the content of `post`'s revision `revision_id` as its new revision; the
@@ -144,7 +152,7 @@ pub async fn roll_back(
         .ok_or_else(|| {
             AppError::NotFound(format!("Post {} has no revision {revision_id}.", post.id))
         })?;
-    let options = render_options(state, post, &target.tags).await?;
+    let options = render_options(state, post, &target.tags, &target.body_markdown).await?;
     state
         .store
         .edit_post(PostEdit {
@@ -152,7 +160,7 @@ pub async fn roll_back(
             editor: user.id,
             base_revision: post.latest_revision,
             title: target.title.clone(),
-            body: crate::rendering::post_body(target.body_markdown.clone(), options).await?,
+            body: crate::rendering::rendered(target.body_markdown.clone(), options).await?,
             tags: target.tags.clone(),
             summary: format!("Rolled back to revision {}", target.number),
             at: ponder_core::time::now(),
@@ -233,7 +241,7 @@ pub async fn approve_suggestion(
     post: &EditablePost,
 ) -> ActionResult<()> {
     check_suggestion_review(state, user, suggestion, post)?;
-    let options = render_options(state, post, &suggestion.tags).await?;
+    let options = render_options(state, post, &suggestion.tags, &suggestion.body_markdown).await?;
     state
         .store
         .approve_suggested_edit(

@@ -6,7 +6,7 @@ use crate::auth::limits::PostingKind;
 use crate::error::AppError;
 use ponder_core::refusal::Refusal;
 use ponder_core::{CategoryId, CommentId, PostId};
-use ponder_store::{NewAnswer, NewComment, NewQuestion, Post, PostBody, PostKind, User};
+use ponder_store::{NewAnswer, NewComment, NewQuestion, Post, PostKind, User};
 
 /// A question to ask, its fields checked by the transport.
 #[derive(Debug, Clone)]
@@ -35,6 +35,8 @@ pub async fn ask(state: &AppState, user: &User, input: AskInput) -> ActionResult
             category: input.category,
             title: input.title,
             body: crate::rendering::post_body(
+                state,
+                user.reputation,
                 input.body,
                 crate::rendering::options_for_tags(state, &tags),
             )
@@ -105,7 +107,7 @@ pub async fn answer(
         .create_answer(NewAnswer {
             question: question.id,
             author: user.id,
-            body: crate::rendering::post_body(body, options).await?,
+            body: crate::rendering::post_body(state, user.reputation, body, options).await?,
             created_at: ponder_core::time::now(),
         })
         .await?;
@@ -178,7 +180,7 @@ pub async fn comment(
         .create_comment(NewComment {
             post: target.post().id,
             author: user.id,
-            body: PostBody::inline(body),
+            body: crate::rendering::comment_body(state, body).await?,
             created_at: ponder_core::time::now(),
         })
         .await?;

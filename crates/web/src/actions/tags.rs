@@ -60,7 +60,13 @@ pub async fn edit_wiki(
             tag,
             editor: user.id,
             description,
-            wiki: crate::rendering::post_body(wiki, crate::rendering::site_options(state)).await?,
+            wiki: crate::rendering::post_body(
+                state,
+                user.reputation,
+                wiki,
+                crate::rendering::site_options(state),
+            )
+            .await?,
             at: ponder_core::time::now(),
         })
         .await?;

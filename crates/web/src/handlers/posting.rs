@@ -111,7 +111,6 @@ pub async fn ask(
     form: CsrfForm<AskForm>,
 ) -> Result<Response, AppError> {
     let user = ctx.require_writer("/ask")?.clone();
-    let author = user.id;
     let input = form.checked()?;
     let mut form = FormState::new()
         .with("title", input.title.clone())
@@ -141,7 +140,7 @@ pub async fn ask(
     let preview = if input.action == "preview" {
         let tags: Vec<&str> = input.tags.split_whitespace().collect();
         let options = crate::rendering::options_for_tags(&state, &tags);
-        preview_of(&state, author, &input.body, options).await?
+        preview_of(&state, &user, &input.body, options).await?
     } else {
         None
     };
@@ -212,7 +211,7 @@ pub async fn answer(
         .ok();
     if input.action == "preview" {
         let options = crate::rendering::options_for_thread(&state, id).await?;
-        forms.answer_preview = preview_of(&state, user.id, &input.body, options).await?;
+        forms.answer_preview = preview_of(&state, &user, &input.body, options).await?;
     }
     let (Some(body), None) = (body, forms.answer_preview.as_ref()) else {
         return form_again(&state, &ctx, id, forms).await.map(nothing_stale);
@@ -286,16 +285,18 @@ async fn form_again(
 /// counted against the writer's preview allowance.
 async fn preview_of(
     state: &AppState,
-    author: ponder_core::UserId,
+    author: &ponder_store::User,
     body: &str,
     options: ponder_core::markdown::RenderOptions,
 ) -> Result<Option<String>, AppError> {
     if body.chars().count() > BODY_MAX {
         return Ok(None);
     }
-    state.limits().check_posting(PostingKind::Preview, author)?;
+    state
+        .limits()
+        .check_posting(PostingKind::Preview, author.id)?;
     Ok(Some(
-        crate::rendering::preview(body.to_owned(), options)
+        crate::rendering::preview(state, author, body.to_owned(), options)
             .await?
             .into_string(),
     ))
@@ -320,7 +321,6 @@ pub async fn preview(
     form: CsrfForm<PreviewForm>,
 ) -> Result<Response, AppError> {
     let user = ctx.require_writer("/ask")?.clone();
-    let author = user.id;
     let input = form.checked()?;
     let tags: Vec<&str> = input
         .tags
@@ -332,7 +332,7 @@ pub async fn preview(
         Ok(post) => crate::rendering::options_for_post(&state, PostId(post)).await?,
         Err(_) => crate::rendering::site_options(&state),
     };
-    let Some(html) = preview_of(&state, author, &input.body, options).await? else {
+    let Some(html) = preview_of(&state, &user, &input.body, options).await? else {
         return Err(AppError::TooLarge(format!(
             "The text is over {} characters.",
             ponder_core::text::thousands(BODY_MAX as i64)

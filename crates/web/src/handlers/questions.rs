@@ -145,7 +145,22 @@ async fn show(
     }
     let mut extras = ViewerExtras::load(state, ctx, id).await?;
     extras.related = super::search::similar_links(state, &thread.question.title, Some(id), 5);
+    extras.linked = linked_links(state, id).await?;
     question_response(ctx, thread, PageForms::default(), &extras)
+}
+
+/// The questions linked to and from `question`'s thread, as links (one statement).
+pub async fn linked_links(state: &AppState, question: PostId) -> Result<Vec<Link>, AppError> {
+    Ok(state
+        .store
+        .linked_questions(question, 10)
+        .await?
+        .into_iter()
+        .map(|q| Link {
+            url: question_path(q.id, &q.title),
+            label: q.title,
+        })
+        .collect())
 }
 
 /// What a logged-in viewer's page adds: their votes and the suggested edits waiting
@@ -157,6 +172,8 @@ pub struct ViewerExtras {
     privileges: ponder_core::reputation::Privileges,
     /// Questions like this one.
     pub related: Vec<Link>,
+    /// Questions linked to or from this one.
+    pub linked: Vec<Link>,
     close_votes: (i64, i64),
     off_topic: Vec<String>,
     /// How the viewer follows the question: `None` for a visitor.
@@ -193,6 +210,7 @@ impl ViewerExtras {
             suggestions: state.store.pending_suggestions_in(question).await?,
             privileges: state.privileges(),
             related: Vec::new(),
+            linked: Vec::new(),
             close_votes: if may_vote_close {
                 state.store.close_votes(question).await?
             } else {
@@ -351,6 +369,7 @@ fn question_page(
         answer_form: forms.answer,
         answer_preview: forms.answer_preview,
         related: extras.related.clone(),
+        linked: extras.linked.clone(),
         closed_reason: q.closed_reason.clone(),
         duplicate_url: q.duplicate_of.map(|d| format!("/questions/{d}")),
         protected: q.protected,

@@ -234,6 +234,8 @@ pub struct QuestionPage {
     pub answer_preview: Option<String>,
     /// Questions like this one.
     pub related: Vec<Link>,
+    /// Questions linked to or from this one.
+    pub linked: Vec<Link>,
     /// Why it was closed, if it is.
     pub closed_reason: Option<String>,
     /// The original, when closed as a duplicate.

@@ -178,4 +178,139 @@ async fn code_follows_the_tags_and_math_the_setting(engine: &str) {
     assert!(neither.contains("<msup>"), "{neither}");
 }
 
-on_both_databases!(code_follows_the_tags_and_math_the_setting);
+async fn links_show_titles_mentions_link_and_linked_questions_are_listed(engine: &str) {
+    let Some(app) = TestApp::on(engine, TestApp::open_privileges()).await else {
+        return;
+    };
+    let category = fx::category(&*app.store, None, "web").await;
+    let category_id = category.id.to_string();
+    app.account("root", "maple tree 1", Role::Admin).await;
+    let admin = app.client("10.21.1.1");
+    admin.log_in("root", "maple tree 1").await;
+    app.account("ann", "maple tree 1", Role::User).await;
+    let ann = app.client("10.21.1.2");
+    ann.log_in("ann", "maple tree 1").await;
+
+    let ask = |title: &'static str, body: String| {
+        let ann = &ann;
+        let category_id = category_id.clone();
+        async move {
+            let csrf = ann.csrf("/ask").await;
+            let asked = ann
+                .post(
+                    "/ask",
+                    &[
+                        ("csrf", &csrf),
+                        ("title", title),
+                        ("body", &body),
+                        ("tags", "links"),
+                        ("category", &category_id),
+                    ],
+                )
+                .await;
+            assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
+            asked.location()
+        }
+    };
+    let first_url = ask(
+        "How do I read a file line by line?",
+        "I want each line in turn, see https://example.org/docs.".into(),
+    )
+    .await;
+    let first_id = first_url.split('/').nth(2).unwrap_or_default().to_owned();
+    let second_url = ask(
+        "How do I read a file backwards, line by line?",
+        format!("Unlike https://ask.example.org/questions/{first_id} (the base URL) and [this](/questions/{first_id}), backwards."),
+    )
+    .await;
+
+    // The bare address shows the question's title; links by a member below the
+    // reputation are not followed.
+    let second = ann.get(&second_url).await;
+    let prose = second.html_of(".question .prose");
+    assert!(
+        prose.contains(">How do I read a file line by line?</a> (the base URL)"),
+        "{prose}"
+    );
+    assert!(prose.contains(">this</a>"), "{prose}");
+    assert!(prose.contains("rel=\"nofollow ugc noopener\""), "{prose}");
+    let first = ann.get(&first_url).await;
+    let prose = first.html_of(".question .prose");
+    assert!(
+        prose.contains("<a href=\"https://example.org/docs\" rel=\"nofollow ugc noopener\">https://example.org/docs</a>."),
+        "{prose}"
+    );
+
+    // Each lists the other as linked.
+    assert_eq!(
+        first.texts("#linked-heading + ul a"),
+        ["How do I read a file backwards, line by line?"]
+    );
+    assert_eq!(
+        second.texts("#linked-heading + ul a"),
+        ["How do I read a file line by line?"]
+    );
+
+    // With the threshold lowered, the member's new links are followed.
+    let csrf = admin.csrf("/settings").await;
+    let saved = admin
+        .post(
+            "/admin/settings",
+            &[
+                ("csrf", &csrf),
+                ("group", "writing"),
+                ("writing.math", "off"),
+                ("writing.code_languages", ""),
+                ("writing.followed_links", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let third_url = ask(
+        "How do I read a file in fixed-size blocks?",
+        "As in https://example.org/blocks, with a buffer.".into(),
+    )
+    .await;
+    let third = ann.get(&third_url).await;
+    let prose = third.html_of(".question .prose");
+    assert!(prose.contains("rel=\"ugc noopener\""), "{prose}");
+    assert!(!prose.contains("nofollow"), "{prose}");
+
+    // A comment's mention of a member links to them; an unknown handle stays text.
+    let csrf = ann.csrf(&first_url).await;
+    let commented = ann
+        .post(
+            &format!("/posts/{first_id}/comments"),
+            &[
+                ("csrf", &csrf),
+                ("body", "@root could you look? @nobody too"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        commented.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        commented.body
+    );
+    let root = app
+        .store
+        .members_by_handles(&["root".into()])
+        .await
+        .unwrap()[0]
+        .1;
+    let page = ann.get(&first_url).await;
+    let comment = page.html_of(".comment-list .comment-body");
+    assert!(
+        comment.contains(&format!(
+            "<a href=\"/users/{root}\" rel=\"nofollow ugc noopener\">@root</a>"
+        )),
+        "{comment}"
+    );
+    assert!(comment.contains("@nobody too"), "{comment}");
+}
+
+on_both_databases!(
+    code_follows_the_tags_and_math_the_setting,
+    links_show_titles_mentions_link_and_linked_questions_are_listed
+);

@@ -1,0 +1,3 @@
+//! Links between posts and the lookups rendering needs (see the shared source).
+
+include!("../../store-sql/links.rs");

@@ -1,0 +1,154 @@
+//! Conformance: links between posts and the lookups rendering needs (issue 21).
+
+use super::*;
+use ponder_core::markdown::{RenderOptions, SiteLinks};
+
+/// A body linking to the questions of `titles` by path.
+fn linking(text: &str, titles: &[(PostId, &str)]) -> PostBody {
+    PostBody::rendered(
+        text,
+        &RenderOptions {
+            site: SiteLinks {
+                base_url: "https://ask.example.org".into(),
+                titles: titles
+                    .iter()
+                    .map(|(id, title)| (id.0, (*title).to_owned()))
+                    .collect(),
+                members: Default::default(),
+            },
+            ..RenderOptions::default()
+        },
+    )
+}
+
+/// A post's links are written with its body, replaced by an edit, and read from
+/// both ends, live posts only; titles and members are looked up by id and handle.
+pub async fn links_are_kept_with_bodies_and_read_both_ways(store: Arc<dyn Store>) {
+    let ann = user(&*store, "Ann").await;
+    let cat = category(&*store, None, "links").await;
+    let a = ask(
+        &*store,
+        ann.id,
+        cat.id,
+        "The first question here",
+        &["x"],
+        1,
+    )
+    .await;
+    let b = ask(
+        &*store,
+        ann.id,
+        cat.id,
+        "The second question here",
+        &["x"],
+        2,
+    )
+    .await;
+    let c = ask(
+        &*store,
+        ann.id,
+        cat.id,
+        "The third question here",
+        &["x"],
+        3,
+    )
+    .await;
+
+    assert_eq!(
+        store.question_titles(&[c, a, PostId(9_999)]).await.unwrap(),
+        [
+            (a, "The first question here".to_owned()),
+            (c, "The third question here".to_owned())
+        ]
+    );
+    assert!(store.question_titles(&[]).await.unwrap().is_empty());
+    assert_eq!(
+        store
+            .members_by_handles(&["ANN".into(), "nobody".into()])
+            .await
+            .unwrap(),
+        [("ann".to_owned(), ann.id)]
+    );
+
+    // An answer on A links to B; C's body links to A (and to itself, ignored).
+    let body = linking(
+        &format!("See https://ask.example.org/questions/{}", b.0),
+        &[(b, "The second question here")],
+    );
+    assert_eq!(body.links(), [b]);
+    let answer = store
+        .create_answer(NewAnswer {
+            question: a,
+            author: ann.id,
+            body,
+            created_at: at(4),
+        })
+        .await
+        .unwrap();
+    let latest = store
+        .editable_post(c)
+        .await
+        .unwrap()
+        .unwrap()
+        .latest_revision;
+    store
+        .edit_post(PostEdit {
+            post: c,
+            editor: ann.id,
+            base_revision: latest,
+            title: "The third question here".into(),
+            body: linking(
+                &format!("Like [that one](/questions/{}) and /questions/{}", a.0, c.0),
+                &[
+                    (a, "The first question here"),
+                    (c, "The third question here"),
+                ],
+            ),
+            tags: vec!["x".into()],
+            summary: String::new(),
+            at: at(5),
+        })
+        .await
+        .unwrap();
+
+    let ids = |found: Vec<LinkedQuestion>| found.into_iter().map(|q| q.id).collect::<Vec<_>>();
+    assert_eq!(ids(store.linked_questions(a, 10).await.unwrap()), {
+        let mut both = vec![b, c];
+        both.sort();
+        both
+    });
+    assert_eq!(ids(store.linked_questions(b, 10).await.unwrap()), [a]);
+    assert_eq!(ids(store.linked_questions(c, 10).await.unwrap()), [a]);
+    assert_eq!(store.linked_questions(a, 1).await.unwrap().len(), 1);
+
+    // A deleted answer links nothing; a deleted question is not listed.
+    store.set_post_deleted(answer, true, at(6)).await.unwrap();
+    assert!(store.linked_questions(b, 10).await.unwrap().is_empty());
+    store.set_post_deleted(c, true, at(7)).await.unwrap();
+    assert!(store.linked_questions(a, 10).await.unwrap().is_empty());
+    assert_eq!(store.question_titles(&[c]).await.unwrap(), []);
+
+    // An edit without the link takes it away.
+    store.set_post_deleted(answer, false, at(8)).await.unwrap();
+    assert_eq!(ids(store.linked_questions(b, 10).await.unwrap()), [a]);
+    let latest = store
+        .editable_post(answer)
+        .await
+        .unwrap()
+        .unwrap()
+        .latest_revision;
+    store
+        .edit_post(PostEdit {
+            post: answer,
+            editor: ann.id,
+            base_revision: latest,
+            title: String::new(),
+            body: PostBody::from_markdown("No links any more in this answer."),
+            tags: Vec::new(),
+            summary: String::new(),
+            at: at(9),
+        })
+        .await
+        .unwrap();
+    assert!(store.linked_questions(b, 10).await.unwrap().is_empty());
+}
