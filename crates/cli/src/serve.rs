@@ -9,6 +9,7 @@ use ponder_web::auth::limits::RateLimitConfig;
 use ponder_web::auth::mail::{LogMailer, Mailer, SmtpMailer};
 use ponder_web::page_cache::PageCache;
 use ponder_web::server::ConnectionLimits;
+use ponder_web::uploads::UploadStorage;
 use ponder_web::{AppState, SiteConfig};
 use std::sync::Arc;
 use std::time::Duration;
@@ -64,6 +65,11 @@ pub struct ServeArgs {
     /// cache are not counted).
     #[arg(long, env = "PONDER_SEARCHES_PER_IP_PER_MINUTE", default_value_t = RateLimitConfig::default().searches_per_ip_per_minute)]
     searches_per_ip_per_minute: u32,
+    /// Where uploaded images are kept: `s3://bucket/prefix` for an S3-compatible
+    /// bucket (credentials, region and endpoint from the AWS_* environment
+    /// variables), or a folder; by default <data>/uploads.
+    #[arg(long, env = "PONDER_UPLOADS_URL", default_value = "")]
+    pub uploads_url: String,
     /// Set TeX between dollars (and \\( \\), \\[ \\]) in posts as math: the setting
     /// writing.math, for sites whose posts are formulas (off: `$` is common in prose).
     #[arg(long, env = "PONDER_MATH")]
@@ -263,6 +269,11 @@ pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
         },
     )
     .with_startup(startup)
+    .with_uploads(
+        UploadStorage::from_url(&args.uploads_url, site.data.join("uploads"))
+            .map_err(anyhow::Error::msg)
+            .context("--uploads-url is not usable")?,
+    )
     .with_mailer(mailer)
     .with_page_cache(Arc::new(PageCache::new(args.page_cache_mb * 1024 * 1024)));
     state

@@ -451,6 +451,22 @@ pub const ALL: &[Setting] = &[
     ),
     setting(
         Group::Writing,
+        "writing.upload_reputation",
+        "Upload images",
+        "Reputation earned on the site to upload images for posts.",
+        THRESHOLD,
+        "10",
+    ),
+    setting(
+        Group::Writing,
+        "writing.upload_quota_mb",
+        "Upload quota",
+        "Megabytes of images each member may upload in all.",
+        number(1, 100_000),
+        "50",
+    ),
+    setting(
+        Group::Writing,
         "writing.followed_links",
         "Followed links",
         "Reputation an author needs for search engines to follow the links in what they write; below it, links are marked rel=\"nofollow ugc\". Takes effect as posts are written.",
@@ -520,6 +536,14 @@ pub const ALL: &[Setting] = &[
         "Avatar uploads an hour from one member.",
         ALLOWANCE,
         "20",
+    ),
+    setting(
+        Group::Limits,
+        "limits.uploads_per_user_per_hour",
+        "Image uploads",
+        "Images uploaded for posts an hour from one member.",
+        ALLOWANCE,
+        "30",
     ),
     setting(
         Group::Limits,

@@ -30,6 +30,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (16, include_str!("../migrations/0016_api_tokens.sql")),
     (17, include_str!("../migrations/0017_webhooks.sql")),
     (18, include_str!("../migrations/0018_post_links.sql")),
+    (19, include_str!("../migrations/0019_uploads.sql")),
 ];
 
 /// The advisory lock key that serialises migrations across nodes.

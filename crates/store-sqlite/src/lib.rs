@@ -42,6 +42,7 @@ mod store_impl;
 mod suggestions;
 mod tags;
 mod tokens;
+mod uploads;
 mod webhooks;
 mod writes;
 

@@ -27,6 +27,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (15, include_str!("../migrations/0015_api_tokens.sql")),
     (16, include_str!("../migrations/0016_webhooks.sql")),
     (17, include_str!("../migrations/0017_post_links.sql")),
+    (18, include_str!("../migrations/0018_uploads.sql")),
 ];
 
 /// Applies every migration not yet applied.

@@ -57,6 +57,7 @@ pub trait Store:
     + ExchangeStore
     + WebhookStore
     + LinkStore
+    + UploadStore
     + Send
     + Sync
     + 'static

@@ -41,7 +41,9 @@ pub mod extract;
 pub mod forms;
 pub mod handlers;
 pub mod headers;
+pub mod images;
 pub mod offload;
+pub mod outbound;
 pub mod outbox;
 pub mod page_cache;
 pub mod redirect;
@@ -52,6 +54,7 @@ pub mod site_settings;
 pub mod state;
 pub mod structured_data;
 pub mod tree;
+pub mod uploads;
 pub mod views;
 pub mod webhooks;
 

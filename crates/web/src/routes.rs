@@ -90,6 +90,17 @@ pub fn app(state: AppState) -> Router {
             post(avatars::upload_avatar)
                 .layer(DefaultBodyLimit::max(avatars::MAX_AVATAR_BYTES + 64 * 1024)),
         )
+        .route(
+            "/uploads",
+            post(uploads::upload).layer(DefaultBodyLimit::max(uploads::MAX_UPLOAD_BODY)),
+        )
+        .route(
+            "/upload",
+            get(uploads::upload_form)
+                .post(uploads::upload_from_page)
+                .layer(DefaultBodyLimit::max(uploads::MAX_UPLOAD_BODY)),
+        )
+        .route("/uploads/{name}", get(uploads::serve))
         .route("/search", get(search::search_page))
         .route("/search/help", get(search::help_page))
         .route("/admin/users", get(admin::list_users))

@@ -71,6 +71,7 @@ impl InForce {
                 comments_per_user_per_minute: limit("comments_per_user_per_minute"),
                 previews_per_user_per_minute: limit("previews_per_user_per_minute"),
                 avatars_per_user_per_hour: limit("avatars_per_user_per_hour"),
+                uploads_per_user_per_hour: limit("uploads_per_user_per_hour"),
                 password_checks_per_user_per_minute: limit("password_checks_per_user_per_minute"),
                 searches_per_ip_per_minute: limit("searches_per_ip_per_minute"),
                 api_requests_per_token_per_minute: limit("api_requests_per_token_per_minute"),

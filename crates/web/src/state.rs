@@ -78,6 +78,8 @@ pub struct Shared {
     /// Members the site has, for launch mode's end; counted at each reload of the
     /// settings and whenever the change feed reports an account made or deleted.
     members: Arc<AtomicI64>,
+    /// Where uploaded images are kept.
+    pub uploads: Arc<crate::uploads::UploadStorage>,
     /// Outgoing mail.
     pub mailer: Arc<dyn Mailer>,
     /// Pages rendered for visitors; [`page_cache::PageCache::invalidate`] when
@@ -110,6 +112,7 @@ impl AppState {
             limits: Arc::new(RwLock::new(Arc::new(limits))),
             members: Arc::new(AtomicI64::new(0)),
             mailer: Arc::new(LogMailer),
+            uploads: Arc::new(crate::uploads::UploadStorage::Disabled),
             pages: Arc::new(page_cache::PageCache::default()),
             similar: Arc::new(
                 moka::sync::Cache::builder()
@@ -341,6 +344,10 @@ impl AppState {
                 config.avatars_per_user_per_hour,
             ),
             l(
+                "uploads_per_user_per_hour",
+                config.uploads_per_user_per_hour,
+            ),
+            l(
                 "password_checks_per_user_per_minute",
                 config.password_checks_per_user_per_minute,
             ),
@@ -358,6 +365,12 @@ impl AppState {
     /// The same state keeping visitors' pages in `pages`.
     pub fn with_page_cache(mut self, pages: Arc<page_cache::PageCache>) -> Self {
         self.shared_mut().pages = pages;
+        self
+    }
+
+    /// The same state keeping uploaded images in `storage`.
+    pub fn with_uploads(mut self, storage: crate::uploads::UploadStorage) -> Self {
+        self.shared_mut().uploads = Arc::new(storage);
         self
     }
 

@@ -152,3 +152,41 @@ pub async fn links_are_kept_with_bodies_and_read_both_ways(store: Arc<dyn Store>
         .unwrap();
     assert!(store.linked_questions(b, 10).await.unwrap().is_empty());
 }
+
+/// Uploads are recorded once per member, counted toward their quota and known by
+/// name to anyone.
+pub async fn uploads_are_recorded_once_per_member(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let bob = user(&*store, "bob").await;
+    assert_eq!(store.uploaded_bytes(ann.id).await.unwrap(), 0);
+    assert!(store.upload_type("abc.png").await.unwrap().is_none());
+    assert!(
+        store
+            .record_upload("abc.png", ann.id, 1_000, "image/png", at(1))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .record_upload("abc.png", ann.id, 1_000, "image/png", at(2))
+            .await
+            .unwrap(),
+        "the same picture again is nothing new"
+    );
+    assert!(
+        store
+            .record_upload("abc.png", bob.id, 1_000, "image/png", at(3))
+            .await
+            .unwrap()
+    );
+    store
+        .record_upload("def.jpg", ann.id, 2_500, "image/jpeg", at(4))
+        .await
+        .unwrap();
+    assert_eq!(store.uploaded_bytes(ann.id).await.unwrap(), 3_500);
+    assert_eq!(store.uploaded_bytes(bob.id).await.unwrap(), 1_000);
+    assert_eq!(
+        store.upload_type("def.jpg").await.unwrap().as_deref(),
+        Some("image/jpeg")
+    );
+}

@@ -144,7 +144,8 @@ macro_rules! conformance_tests {
             api_tokens_work_until_revoked_or_expired,
             exchange_lists_filter_order_and_count,
             webhook_deliveries_are_queued_claimed_and_logged,
-            links_are_kept_with_bodies_and_read_both_ways
+            links_are_kept_with_bodies_and_read_both_ways,
+            uploads_are_recorded_once_per_member
         );
     };
     (@each $factory:path; $($name:ident),*) => {

@@ -36,9 +36,9 @@ pub async fn create_webhook(
             "events: choose at least one event".into(),
         ));
     }
-    let target = crate::webhooks::http::target(&url)
-        .map_err(|m| AppError::Unprocessable(format!("url: {m}")))?;
-    crate::webhooks::http::resolve(&target.host, target.port, state.site.webhooks_reach_private)
+    let target =
+        crate::outbound::target(&url).map_err(|m| AppError::Unprocessable(format!("url: {m}")))?;
+    crate::outbound::resolve(&target.host, target.port, state.site.webhooks_reach_private)
         .await
         .map_err(|m| AppError::Unprocessable(format!("url: {m}")))?;
     if state.store.webhooks().await?.len() >= MAX_WEBHOOKS {

@@ -81,7 +81,7 @@ pub fn routes() -> Router<AppState> {
 
 /// Whether `path` is the API's, where every error is JSON.
 pub fn is_api_path(path: &str) -> bool {
-    path == PREFIX || path.starts_with("/api/v1/")
+    path == PREFIX || path.starts_with("/api/v1/") || path == "/uploads"
 }
 
 /// A JSON request body of type `T`. A body that is not JSON, or not

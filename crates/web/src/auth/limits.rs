@@ -27,6 +27,8 @@ pub struct RateLimitConfig {
     pub previews_per_user_per_minute: u32,
     /// Avatar uploads per hour from one user.
     pub avatars_per_user_per_hour: u32,
+    /// Image uploads (for posts) per hour from one user.
+    pub uploads_per_user_per_hour: u32,
     /// Password checks in settings (changing the password, deleting the account)
     /// per minute from one user.
     pub password_checks_per_user_per_minute: u32,
@@ -48,6 +50,7 @@ impl Default for RateLimitConfig {
             comments_per_user_per_minute: 6,
             previews_per_user_per_minute: 60,
             avatars_per_user_per_hour: 20,
+            uploads_per_user_per_hour: 30,
             password_checks_per_user_per_minute: 5,
             searches_per_ip_per_minute: 120,
             api_requests_per_token_per_minute: 600,
@@ -66,6 +69,7 @@ pub struct RateLimits {
     comments: DefaultKeyedRateLimiter<String>,
     previews: DefaultKeyedRateLimiter<String>,
     avatars: DefaultKeyedRateLimiter<String>,
+    uploads: DefaultKeyedRateLimiter<String>,
     password_checks: DefaultKeyedRateLimiter<String>,
     searches: DefaultKeyedRateLimiter<String>,
     api_tokens: DefaultKeyedRateLimiter<String>,
@@ -84,6 +88,8 @@ pub enum PostingKind {
     Preview,
     /// An avatar upload.
     Avatar,
+    /// An image uploaded for a post.
+    Upload,
     /// A password checked in settings.
     PasswordCheck,
 }
@@ -115,6 +121,7 @@ impl RateLimits {
             comments: per_minute(config.comments_per_user_per_minute),
             previews: per_minute(config.previews_per_user_per_minute),
             avatars: per_hour(config.avatars_per_user_per_hour),
+            uploads: per_hour(config.uploads_per_user_per_hour),
             password_checks: per_minute(config.password_checks_per_user_per_minute),
             searches: per_minute(config.searches_per_ip_per_minute),
             api_tokens: per_minute(config.api_requests_per_token_per_minute),
@@ -159,6 +166,7 @@ impl RateLimits {
             PostingKind::Comment => &self.comments,
             PostingKind::Preview => &self.previews,
             PostingKind::Avatar => &self.avatars,
+            PostingKind::Upload => &self.uploads,
             PostingKind::PasswordCheck => &self.password_checks,
         };
         check(limiter, &user.to_string())

@@ -1,16 +1,9 @@
 //! Avatars: the upload on the settings page, and `/users/{id}/avatar`, which serves
 //! the uploaded picture or, without one, the generated identicon.
 //!
-//! An upload is trusted only after it has been decoded: its bytes must be a PNG,
-//! JPEG, WebP or GIF, the same kind its part declares, within 2 MB and 4096 pixels a
-//! side; it is then scaled to fit 256 pixels and re-encoded as PNG, so nothing the
-//! user sent (metadata, trailing bytes, a polyglot file) is ever served back.
-//!
-//! A small file can describe a huge picture (a 130 KB PNG of 4096×4096 in 16-bit
-//! colour decodes into 128 MiB), so its header is read first and a picture whose
-//! pixels would take more than [`MAX_DECODED_BYTES`] is refused before any is
-//! decoded; at most [`DECODES_AT_ONCE`] decodes run at once, and each user has an
-//! hourly allowance of uploads.
+//! An upload is decoded within bounds by [`crate::images`] (2 MB here), scaled to
+//! fit 256 pixels and re-encoded as PNG; at most [`DECODES_AT_ONCE`] decodes run at
+//! once, and each user has an hourly allowance of uploads.
 
 use super::parse_id;
 use crate::AppState;
@@ -19,102 +12,39 @@ use crate::auth::tokens::constant_time_eq;
 use crate::error::AppError;
 use crate::extract::Id;
 use crate::forms::FormState;
+use crate::images;
 use crate::offload::WorkerPool;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use image::{ImageFormat, ImageReader, Limits};
+use image::ImageFormat;
 use ponder_core::UserId;
 use ponder_core::identicon;
-use std::io::Cursor;
 
 /// The largest upload accepted.
 pub const MAX_AVATAR_BYTES: usize = 2 * 1024 * 1024;
 /// The largest side of a stored avatar.
 const AVATAR_SIDE: u32 = 256;
-/// The largest side of an image accepted for decoding.
-const MAX_INPUT_SIDE: u32 = 4096;
-/// The most memory the decoded pixels of an upload may take: 4096×4096 in 8-bit
-/// colour with transparency.
-pub const MAX_DECODED_BYTES: u64 = 64 * 1024 * 1024;
 /// Uploads decoded at the same time; others wait in a short queue.
 pub const DECODES_AT_ONCE: usize = 2;
 
-/// The threads that decode uploads; a full queue answers "try again shortly".
-static DECODERS: std::sync::LazyLock<WorkerPool> = std::sync::LazyLock::new(|| {
-    WorkerPool::new("ponder-avatar", DECODES_AT_ONCE, 4 * DECODES_AT_ONCE)
+/// The threads that decode pictures (avatars and uploads); a full queue answers
+/// "try again shortly".
+pub static DECODERS: std::sync::LazyLock<WorkerPool> = std::sync::LazyLock::new(|| {
+    WorkerPool::new("ponder-images", DECODES_AT_ONCE, 4 * DECODES_AT_ONCE)
 });
 
-/// Why an upload was refused, in words for the field.
-fn refuse(message: &str) -> Result<Vec<u8>, String> {
-    Err(message.to_owned())
-}
-
-/// Decodes, bounds and re-encodes an uploaded image as a PNG.
+/// Decodes, bounds and re-encodes an uploaded image as a PNG of at most
+/// [`AVATAR_SIDE`] pixels a side.
 pub fn process_avatar(bytes: &[u8], declared_type: Option<&str>) -> Result<Vec<u8>, String> {
-    if bytes.is_empty() {
-        return refuse("choose a picture to upload");
-    }
-    if bytes.len() > MAX_AVATAR_BYTES {
-        return refuse("that file is over 2 MB; choose a smaller picture");
-    }
-    let format = match image::guess_format(bytes) {
-        Ok(f @ (ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP | ImageFormat::Gif)) => f,
-        _ => return refuse("that file is not a PNG, JPEG, WebP or GIF picture"),
-    };
-    let expected = match format {
-        ImageFormat::Png => "image/png",
-        ImageFormat::Jpeg => "image/jpeg",
-        ImageFormat::WebP => "image/webp",
-        _ => "image/gif",
-    };
-    if let Some(declared) = declared_type.map(|t| t.trim().to_ascii_lowercase()) {
-        let declared = if declared == "image/jpg" {
-            "image/jpeg".to_owned()
-        } else {
-            declared
-        };
-        if declared != "application/octet-stream" && declared != expected {
-            return refuse(
-                "the file's content does not match its type; save it again as PNG or JPEG",
-            );
-        }
-    }
-    let too_large = "that picture is too large; use one at most 4096 pixels a side";
-    let unreadable = "that picture could not be read; it may be damaged";
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_INPUT_SIDE);
-    limits.max_image_height = Some(MAX_INPUT_SIDE);
-    limits.max_alloc = Some(MAX_DECODED_BYTES);
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    reader.limits(limits);
-    // The header alone: sides and colour depth say what decoding would take.
-    let decoder = match reader.into_decoder() {
-        Ok(decoder) => decoder,
-        Err(image::ImageError::Limits(_)) => return refuse(too_large),
-        Err(_) => return refuse(unreadable),
-    };
-    if image::ImageDecoder::total_bytes(&decoder) > MAX_DECODED_BYTES {
-        return refuse(
-            "that picture takes too much memory to read (over 64 MiB decoded); save it smaller or with 8-bit colour",
-        );
-    }
-    let image = match image::DynamicImage::from_decoder(decoder) {
-        Ok(image) => image,
-        Err(image::ImageError::Limits(_)) => return refuse(too_large),
-        Err(_) => return refuse(unreadable),
-    };
-    let image = if image.width() > AVATAR_SIDE || image.height() > AVATAR_SIDE {
-        image.thumbnail(AVATAR_SIDE, AVATAR_SIDE)
+    let decoded = images::decode(bytes, declared_type, MAX_AVATAR_BYTES, "2 MB")?;
+    let image = if decoded.image.width() > AVATAR_SIDE || decoded.image.height() > AVATAR_SIDE {
+        decoded.image.thumbnail(AVATAR_SIDE, AVATAR_SIDE)
     } else {
-        image
+        decoded.image
     };
-    let mut out = Vec::new();
-    image
-        .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
-        .map_err(|_| "that picture could not be converted; try another".to_owned())?;
-    Ok(out)
+    images::encode(&image, ImageFormat::Png)
 }
 
 /// `POST /settings/avatar` (multipart: `csrf`, `avatar`).
@@ -237,6 +167,7 @@ fn identicon_response(id: i64) -> Response {
 mod tests {
     use super::*;
     use image::{ImageBuffer, Rgb};
+    use std::io::Cursor;
 
     fn encoded(width: u32, height: u32, format: ImageFormat) -> Vec<u8> {
         let img = ImageBuffer::from_fn(width, height, |x, y| {

@@ -30,6 +30,7 @@ pub mod suggestions;
 pub mod tag_edit;
 pub mod tags;
 pub mod unsubscribe;
+pub mod uploads;
 pub mod users;
 pub mod voting;
 

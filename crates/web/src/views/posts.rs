@@ -122,3 +122,17 @@ pub struct SuggestionPage {
     /// The reject form.
     pub form: crate::forms::FormState,
 }
+
+/// `/upload`: uploading an image without script, and the Markdown to paste.
+#[derive(Template)]
+#[template(path = "posts/upload.html")]
+pub struct UploadPage {
+    /// Head.
+    pub head: Head,
+    /// The message beside the file field, if refused.
+    pub form: crate::forms::FormState,
+    /// The stored image's address and the Markdown that shows it, once uploaded.
+    pub uploaded: Option<(String, String)>,
+    /// The limits, in words, for the hint.
+    pub limits: String,
+}

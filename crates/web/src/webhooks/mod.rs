@@ -9,8 +9,7 @@
 //! 2xx answer delivers it; anything else puts it back for a later try, waiting
 //! twice as long each time up to six hours, until [`MAX_ATTEMPTS`].
 
-pub mod http;
-
+use crate::outbound as http;
 use ponder_core::webhooks::{SIGNATURE_HEADER, signature};
 use ponder_feed::leased::Leadership;
 use ponder_store::{DeliveryOutcome, DueDelivery, Store, StoreResult};
@@ -105,9 +104,12 @@ impl WebhookSender {
     async fn send(&self, delivery: &DueDelivery) -> DeliveryOutcome {
         let timestamp = ponder_core::time::now();
         let outgoing = http::Outgoing {
+            method: hyper::Method::POST,
             url: &delivery.url,
-            body: &delivery.payload,
+            body: axum::body::Bytes::from(delivery.payload.clone()),
+            max_response: http::MAX_RESPONSE_BYTES,
             headers: vec![
+                ("Content-Type", "application/json".to_owned()),
                 (
                     SIGNATURE_HEADER,
                     signature(&delivery.secret, timestamp, delivery.payload.as_bytes()),
@@ -117,7 +119,7 @@ impl WebhookSender {
             ],
             allow_private: self.reach_private,
         };
-        let (status, error) = match http::send(&outgoing).await {
+        let (status, error) = match http::send(&outgoing).await.map(|answer| answer.status) {
             Ok(status @ 200..=299) => {
                 return DeliveryOutcome::Delivered {
                     status: i64::from(status),

@@ -54,6 +54,7 @@ mod smtp;
 mod structured;
 mod support;
 mod tag_admin;
+mod uploads;
 mod voting;
 mod webhooks;
 mod writing;

@@ -337,9 +337,20 @@ pub fn multipart(
     content_type: &str,
     bytes: &[u8],
 ) -> (String, Vec<u8>) {
+    multipart_field(csrf, "avatar", filename, content_type, bytes)
+}
+
+/// A multipart body with `csrf` and the file `field`.
+pub fn multipart_field(
+    csrf: &str,
+    field: &str,
+    filename: &str,
+    content_type: &str,
+    bytes: &[u8],
+) -> (String, Vec<u8>) {
     let boundary = "XBOUNDARYX";
     let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"avatar\"; filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n"
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n"
     )
     .into_bytes();
     body.extend_from_slice(bytes);

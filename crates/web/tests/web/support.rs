@@ -15,6 +15,7 @@ use ponder_store_sqlite::SqliteStore;
 use ponder_web::auth::limits::RateLimitConfig;
 use ponder_web::auth::mail::{Mail, Mailer};
 use ponder_web::page_cache::PageCache;
+use ponder_web::uploads::UploadStorage;
 use ponder_web::{AppState, SiteConfig, app};
 use scraper::{Html, Selector};
 use std::sync::Arc;
@@ -125,6 +126,7 @@ impl TestApp {
             comments_per_user_per_minute: 1000,
             previews_per_user_per_minute: 1000,
             avatars_per_user_per_hour: 1000,
+            uploads_per_user_per_hour: 1000,
             password_checks_per_user_per_minute: 1000,
             searches_per_ip_per_minute: 1000,
             api_requests_per_token_per_minute: 1000,
@@ -132,6 +134,16 @@ impl TestApp {
     }
 
     pub async fn configured(limits: RateLimitConfig, privileges: Privileges) -> Self {
+        Self::configured_with(limits, privileges, None).await
+    }
+
+    /// An app on SQLite keeping uploads in `uploads` (a folder of its own when
+    /// `None`).
+    pub async fn configured_with(
+        limits: RateLimitConfig,
+        privileges: Privileges,
+        uploads: Option<UploadStorage>,
+    ) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let store: Arc<dyn Store> = Arc::new(
             SqliteStore::open(&dir.path().join("ponder.db"))
@@ -148,6 +160,7 @@ impl TestApp {
             limits,
             mail.clone(),
             privileges,
+            uploads.unwrap_or_else(|| UploadStorage::Folder(dir.path().join("uploads"))),
         );
         Self {
             store,
@@ -170,6 +183,7 @@ impl TestApp {
         let mail = Arc::new(CaptureMailer::default());
         let search = Arc::new(ponder_search::SearchIndex::in_memory().unwrap());
         let pages = Arc::new(PageCache::default());
+        let dir = tempfile::tempdir().expect("temp dir");
         let router = Self::router_with(
             fresh.store.clone(),
             search.clone(),
@@ -177,6 +191,7 @@ impl TestApp {
             Self::generous_limits(),
             mail.clone(),
             privileges,
+            UploadStorage::Folder(dir.path().join("uploads")),
         );
         Some(Self {
             store: fresh.store,
@@ -184,7 +199,7 @@ impl TestApp {
             router,
             pages,
             mail,
-            dir: tempfile::tempdir().expect("temp dir"),
+            dir,
             _guard: Some(fresh.guard),
         })
     }
@@ -196,7 +211,15 @@ impl TestApp {
     ) -> axum::Router {
         let search = Arc::new(ponder_search::SearchIndex::in_memory().unwrap());
         let pages = Arc::new(PageCache::default());
-        Self::router_with(store, search, pages, limits, mail, Self::open_privileges())
+        Self::router_with(
+            store,
+            search,
+            pages,
+            limits,
+            mail,
+            Self::open_privileges(),
+            UploadStorage::Disabled,
+        )
     }
 
     fn router_with(
@@ -206,6 +229,7 @@ impl TestApp {
         limits: RateLimitConfig,
         mail: Arc<CaptureMailer>,
         privileges: Privileges,
+        uploads: UploadStorage,
     ) -> axum::Router {
         let state = AppState::new(
             store,
@@ -217,6 +241,7 @@ impl TestApp {
             },
         )
         .with_limits(limits)
+        .with_uploads(uploads)
         .with_mailer(mail)
         .with_reputation(
             ponder_core::reputation::ReputationRules::default(),

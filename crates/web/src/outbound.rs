@@ -1,10 +1,11 @@
-//! One webhook delivery over HTTP(S): the host is resolved here and every
-//! address it names is checked ([`ponder_core::webhooks::is_public`]) before the
-//! connection is made to one of those same addresses, so a name that resolves to
-//! a private address (or changes to one between the check and the connection)
-//! never reaches the inside. Redirects are not followed. Connecting, the TLS
-//! handshake and the exchange each have a time limit; at most
-//! [`MAX_RESPONSE_BYTES`] of the answer are read.
+//! Requests this server makes (webhook deliveries, an S3 bucket's objects, images
+//! copied into posts) over HTTP(S): the host is resolved here and every address it
+//! names is checked ([`ponder_core::webhooks::is_public`]) before the connection is
+//! made to one of those same addresses, so a name that resolves to a private
+//! address (or changes to one between the check and the connection) never reaches
+//! the inside, unless the caller allows it (an operator's own endpoint). Redirects
+//! are not followed. Connecting, the TLS handshake and the exchange each have a
+//! time limit; at most the request's `max_response` bytes of the answer are read.
 
 use axum::body::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -24,21 +25,36 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long the whole exchange may take once connected.
 const EXCHANGE_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The most of an answer that is read.
+/// The most of a webhook receiver's answer that is read.
 pub const MAX_RESPONSE_BYTES: usize = 64 * 1024;
 
-/// A delivery to send.
+/// A request to send.
 #[derive(Debug, Clone)]
 pub struct Outgoing<'a> {
+    /// `GET`, `POST`, `PUT`, …
+    pub method: hyper::Method,
     /// Where.
     pub url: &'a str,
-    /// The JSON body.
-    pub body: &'a str,
-    /// Extra headers (the signature, the event, the delivery id).
+    /// The body (empty for none).
+    pub body: Bytes,
+    /// Headers beyond `Host` and `User-Agent`.
     pub headers: Vec<(&'static str, String)>,
     /// Whether loopback and private addresses may be reached (a site's own
     /// choice, for receivers on its own network).
     pub allow_private: bool,
+    /// The most of the answer's body that is read; a longer one is an error.
+    pub max_response: usize,
+}
+
+/// What came back.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// The status.
+    pub status: u16,
+    /// The `Content-Type`, if any.
+    pub content_type: Option<String>,
+    /// The body.
+    pub body: Bytes,
 }
 
 /// A URL taken apart: TLS or not, host, port, path with query.
@@ -132,8 +148,8 @@ static TLS: LazyLock<Option<Arc<rustls::ClientConfig>>> = LazyLock::new(|| {
         .ok()
 });
 
-/// Sends `outgoing`; the receiver's status, or what went wrong.
-pub async fn send(outgoing: &Outgoing<'_>) -> Result<u16, String> {
+/// Sends `outgoing`; the answer, or what went wrong.
+pub async fn send(outgoing: &Outgoing<'_>) -> Result<Answer, String> {
     let target = target(outgoing.url)?;
     let addresses = resolve(&target.host, target.port, outgoing.allow_private).await?;
     let stream = tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(&addresses[..]))
@@ -164,7 +180,7 @@ async fn exchange<S>(
     io: TokioIo<S>,
     target: &Target,
     outgoing: &Outgoing<'_>,
-) -> Result<u16, String>
+) -> Result<Answer, String>
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
@@ -173,7 +189,7 @@ where
         .map_err(|e| format!("HTTP handshake failed: {e}"))?;
     let driver = tokio::spawn(async move {
         if let Err(err) = connection.await {
-            tracing::debug!(%err, "webhook connection ended");
+            tracing::debug!(%err, "outgoing connection ended");
         }
     });
     let default_port = if target.tls { 443 } else { 80 };
@@ -183,27 +199,38 @@ where
         (false, true) => target.host.clone(),
         (false, false) => format!("{}:{}", target.host, target.port),
     };
-    let mut request = Request::post(target.path.as_str())
+    let mut request = Request::builder()
+        .method(outgoing.method.clone())
+        .uri(target.path.as_str())
         .header(hyper::header::HOST, host_header)
-        .header(hyper::header::CONTENT_TYPE, "application/json")
-        .header(hyper::header::USER_AGENT, "Ponder-Webhooks/1");
+        .header(hyper::header::USER_AGENT, "Ponder/1");
     for (name, value) in &outgoing.headers {
         request = request.header(*name, value.as_str());
     }
     let request = request
-        .body(Full::new(Bytes::from(outgoing.body.to_owned())))
+        .body(Full::new(outgoing.body.clone()))
         .map_err(|e| format!("cannot build the request: {e}"))?;
     let response = sender
         .send_request(request)
         .await
         .map_err(|e| format!("the request failed: {e}"))?;
     let status = response.status().as_u16();
-    // Read (and drop) at most the limit of the answer, so the connection ends cleanly.
-    let _ = Limited::new(response.into_body(), MAX_RESPONSE_BYTES)
+    let content_type = response
+        .headers()
+        .get(hyper::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body = Limited::new(response.into_body(), outgoing.max_response)
         .collect()
-        .await;
+        .await
+        .map(http_body_util::Collected::to_bytes)
+        .map_err(|e| format!("the answer could not be read whole: {e}"));
     driver.abort();
-    Ok(status)
+    Ok(Answer {
+        status,
+        content_type,
+        body: body?,
+    })
 }
 
 #[cfg(test)]
@@ -240,10 +267,12 @@ mod tests {
         assert!(resolve("localhost", 80, false).await.is_err());
         assert!(resolve("127.0.0.1", 80, true).await.is_ok());
         let sent = send(&Outgoing {
+            method: hyper::Method::POST,
             url: "http://10.0.0.1/hook",
-            body: "{}",
+            body: Bytes::from_static(b"{}"),
             headers: Vec::new(),
             allow_private: false,
+            max_response: MAX_RESPONSE_BYTES,
         })
         .await
         .unwrap_err();

@@ -1,0 +1,3 @@
+//! The record of uploaded images (see the shared source).
+
+include!("../../store-sql/uploads.rs");
