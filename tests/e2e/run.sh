@@ -34,4 +34,6 @@ java -jar node_modules/vnu-jar/build/dist/vnu.jar --errors-only "$shots"/*.html
 echo "vnu: no errors in $(ls "$shots"/*.html | wc -l) pages"
 # Lighthouse on the home page and a question page at its canonical address.
 question="$(curl -s -o /dev/null -w '%{redirect_url}' "http://127.0.0.1:$port/questions/1")"
-SCREENSHOTS="$shots" node lighthouse.mjs "http://127.0.0.1:$port/" "$question"
+# And the story's question with highlighted code, math and an uploaded image.
+rich="$(cat "$shots/rich-question.url")"
+SCREENSHOTS="$shots" node lighthouse.mjs "http://127.0.0.1:$port/" "$question" "$rich"

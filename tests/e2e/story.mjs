@@ -8,6 +8,7 @@
 //
 // Run by tests/e2e/run.sh, which starts the server; BASE_URL names it.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { harness, launch } from './lib.mjs';
 
 const base = process.env.BASE_URL ?? 'http://127.0.0.1:8097';
@@ -71,6 +72,12 @@ try {
     await page.click('#site button[type=submit]');
     await page.waitForLoadState();
     assert.match(await page.textContent('.flash.success'), /2 values changed/);
+    // Math on, and images from the first reputation point, for the answer below.
+    await page.selectOption('#writing-math', 'on');
+    await page.fill('#writing-upload_reputation', '1');
+    await page.click('#writing button[type=submit]');
+    await page.waitForLoadState();
+    assert.match(await page.textContent('.flash.success'), /2 values changed/);
     // A webhook to a private address is refused, with the message beside the field.
     await page.goto(`${base}/admin/webhooks`);
     await page.fill('#url', 'http://127.0.0.1:9/hook');
@@ -109,12 +116,66 @@ try {
     await signUp(page, answerer);
   });
 
-  await step('the second user answers and comments', async () => {
+  await step('the second user writes an answer with the editor: a bold word, code, math and a pasted image', async () => {
     await page.goto(questionUrl);
-    await page.fill('#answer-body', 'They used a straightedge, winding sticks and a mason\'s square, checking each face against the others.');
+    const text = 'They used a straightedge, winding sticks and a mason\'s square, checking each face against the others.\n\n```python\nsquare = all(abs(a - 90) < 0.5 for a in angles)\n```\n\nThe diagonal of a unit square is $\\sqrt{2}$.\n\n';
+    await page.fill('#answer-body', text);
+    // Select "straightedge" and press the toolbar's Bold button.
+    const word = 'straightedge';
+    const at = text.indexOf(word);
+    await page.evaluate(([from, to]) => {
+      const area = document.querySelector('#answer-body');
+      area.focus();
+      area.setSelectionRange(from, to);
+    }, [at, at + word.length]);
+    await page.click('.editor-toolbar button.editor-bold');
+    assert.ok((await page.inputValue('#answer-body')).includes(`**${word}**`));
+    // Paste a picture at the end: it uploads and its Markdown replaces the placeholder.
+    await page.evaluate(async () => {
+      const area = document.querySelector('#answer-body');
+      const canvas = document.createElement('canvas');
+      canvas.width = 60;
+      canvas.height = 40;
+      const ctx = canvas.getContext('2d');
+      ctx.fillStyle = '#b33';
+      ctx.fillRect(0, 0, 60, 40);
+      const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+      const data = new DataTransfer();
+      data.items.add(new File([blob], 'red square.png', { type: 'image/png' }));
+      area.focus();
+      area.setSelectionRange(area.value.length, area.value.length);
+      area.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+    let value = '';
+    for (let i = 0; i < 50 && !/!\[red square\]\(\/uploads\/[0-9a-f]{64}\.png\)/.test(value); i++) {
+      await page.waitForTimeout(100);
+      value = await page.inputValue('#answer-body');
+    }
+    assert.match(value, /!\[red square\]\(\/uploads\/[0-9a-f]{64}\.png\)/, value);
+    // The live preview is the server's HTML: the image, the highlighted code, the formula.
+    const preview = page.locator('#answer-live-preview');
+    for (let i = 0; i < 50 && await preview.locator('img[src^="/uploads/"]').count() === 0; i++) {
+      await page.waitForTimeout(100);
+    }
+    assert.equal(await preview.locator('img[src^="/uploads/"]').count(), 1);
+    assert.equal(await preview.locator('strong', { hasText: word }).count(), 1);
+    assert.ok(await preview.locator('span.hl-keyword').count() > 0);
+    assert.equal(await preview.locator('math').count(), 1);
+    await shoot(page, 'answer-editor');
     await page.click('button[name=action][value=post]');
     await page.waitForLoadState();
     assert.equal(await page.locator('article.answer').count(), 1);
+    const answer = page.locator('article.answer .prose');
+    assert.equal(await answer.locator('img[src^="/uploads/"]').count(), 1);
+    assert.ok(await answer.locator('img').evaluate((img) => img.complete && img.naturalWidth === 60));
+    assert.equal(await answer.locator('strong', { hasText: word }).count(), 1);
+    assert.ok(await answer.locator('span.hl-keyword').count() > 0);
+    assert.equal(await answer.locator('math msqrt').count(), 1);
+    writeFileSync(`${shots}/rich-question.url`, page.url().split('#')[0]);
+    await shoot(page, 'question-rich');
+  });
+
+  await step('the second user comments', async () => {
     assert.match(await page.textContent('#answers-heading'), /1 Answer/);
     await page.fill('#question textarea[name=body]', 'Do you mean Gothic cathedrals in particular?');
     await page.click('#question form.comment-form button[type=submit]');

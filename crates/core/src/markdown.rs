@@ -178,9 +178,11 @@ fn post_sanitizer(rel: &'static str) -> ammonia::Builder<'static> {
     }
     builder.attribute_filter(|element, attribute, value| {
         // ammonia allows mailto everywhere a URL goes; an image has no use for it.
+        // Images come from the web or from the site's own uploads.
         if element == "img" && attribute == "src" {
             let lower = value.trim_start().to_ascii_lowercase();
-            if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+            let uploaded = lower.starts_with("/uploads/") && !lower.contains("..");
+            if !(lower.starts_with("http://") || lower.starts_with("https://") || uploaded) {
                 return None;
             }
         }
@@ -574,7 +576,9 @@ mod tests {
 
     #[test]
     fn images_only_from_http() {
-        let html = render("![ok](https://e.com/a.png) ![bad](mailto:a@b.c) ![rel](/local.png)");
+        let html = render(
+            "![ok](https://e.com/a.png) ![bad](mailto:a@b.c) ![rel](/local.png) ![up](/uploads/ab.png) ![sneaky](/uploads/../ponder.db)",
+        );
         let html = html.as_str();
         assert!(html.contains(r#"src="https://e.com/a.png""#), "{html}");
         assert!(html.contains(r#"referrerpolicy="no-referrer""#), "{html}");
@@ -587,6 +591,8 @@ mod tests {
         );
         assert!(!html.contains("mailto"), "{html}");
         assert!(!html.contains("/local.png"), "{html}");
+        assert!(html.contains(r#"src="/uploads/ab.png""#), "{html}");
+        assert!(!html.contains("ponder.db"), "{html}");
     }
 
     #[test]

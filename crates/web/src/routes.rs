@@ -28,6 +28,7 @@ pub fn app(state: AppState) -> Router {
         .route("/categories/{*path}", get(categories::show_category))
         .route("/tags", get(tags::list_tags))
         .route("/privileges", get(help::privileges))
+        .route("/help/formatting", get(help::formatting))
         .route("/about", get(help::about))
         .route("/rules", get(help::rules))
         .route("/tags/{name}", get(tags::show_tag))

@@ -1,7 +1,9 @@
 // Ponder's small enhancements. Every page works without this file; with it:
 // - forms marked data-draft keep their text in this browser until posted, so a
 //   closed tab loses nothing;
-// - text areas marked data-preview show a live preview rendered by the server.
+// - text areas marked data-preview show a live preview rendered by the server,
+//   and get a formatting toolbar with keyboard shortcuts; images are added by its
+//   button, by pasting or by dropping them, uploaded in the background.
 (function () {
   "use strict";
 
@@ -249,11 +251,195 @@
     area.addEventListener("blur", close);
   }
 
+  // The editor: buttons and shortcuts that write Markdown around the selection.
+  // Each edit goes through insertText where the browser has it, so undo works.
+  function replaceSelection(area, text, selectFrom, selectTo) {
+    var start = area.selectionStart;
+    area.focus();
+    var done = false;
+    try { done = document.execCommand("insertText", false, text); } catch (e) { done = false; }
+    if (!done) {
+      area.setRangeText(text, area.selectionStart, area.selectionEnd, "end");
+      area.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+    if (typeof selectFrom === "number") {
+      area.setSelectionRange(start + selectFrom, start + selectTo);
+    }
+  }
+
+  function wrap(area, before, after, placeholder) {
+    var selected = area.value.slice(area.selectionStart, area.selectionEnd);
+    var inner = selected || placeholder;
+    replaceSelection(area, before + inner + after, before.length, before.length + inner.length);
+  }
+
+  // Prefixes each line of the selection (`> `, `- `, `1. `, `## `); takes the
+  // prefix away again when every line has it.
+  function prefixLines(area, prefixFor) {
+    var value = area.value;
+    var start = value.lastIndexOf("\n", area.selectionStart - 1) + 1;
+    var last = area.selectionEnd;
+    // A selection that ends where a line starts does not take that line.
+    if (last > area.selectionStart && value.charAt(last - 1) === "\n") { last -= 1; }
+    var end = value.indexOf("\n", last);
+    if (end < 0) { end = value.length; }
+    var lines = value.slice(start, end).split("\n");
+    var all = lines.every(function (line, i) { return line.indexOf(prefixFor(i)) === 0; });
+    var changed = lines.map(function (line, i) {
+      return all ? line.slice(prefixFor(i).length) : prefixFor(i) + line;
+    }).join("\n");
+    area.setSelectionRange(start, end);
+    replaceSelection(area, changed, 0, changed.length);
+  }
+
+  function codeBlock(area) {
+    var value = area.value;
+    var selected = value.slice(area.selectionStart, area.selectionEnd) || "code";
+    var before = area.selectionStart > 0 && value.charAt(area.selectionStart - 1) !== "\n" ? "\n" : "";
+    replaceSelection(area, before + "```\n" + selected + "\n```\n", before.length + 4, before.length + 4 + selected.length);
+  }
+
+  function link(area) {
+    var selected = area.value.slice(area.selectionStart, area.selectionEnd) || "link text";
+    var text = "[" + selected + "](https://)";
+    replaceSelection(area, text, selected.length + 3, selected.length + 11);
+  }
+
+  // Uploads `file` for `area`'s form: a placeholder at the caret until the
+  // server answers, then the image's Markdown (or nothing, and the reason).
+  function uploadImage(area, status, file) {
+    var form = area.form;
+    if (!file || !/^image\//.test(file.type)) {
+      status.textContent = "Only images can be added: PNG, JPEG, WebP or GIF.";
+      return;
+    }
+    var marker = "![Uploading " + (file.name || "image").replace(/[\[\]]/g, "") + "…]()";
+    replaceSelection(area, marker);
+    status.textContent = "Uploading " + (file.name || "the image") + "…";
+    var data = new FormData();
+    data.append("csrf", form.elements.csrf.value);
+    data.append("file", file, file.name || "pasted image.png");
+    function settle(markdown) {
+      var at = area.value.indexOf(marker);
+      if (at < 0) { return; }
+      area.setSelectionRange(at, at + marker.length);
+      replaceSelection(area, markdown);
+    }
+    fetch("/uploads", { method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) {
+        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+      })
+      .then(function (answer) {
+        if (answer.ok && answer.body.markdown) {
+          settle(answer.body.markdown);
+          status.textContent = "Image added.";
+        } else {
+          settle("");
+          status.textContent = (answer.body.error && answer.body.error.message) || "The image could not be uploaded.";
+        }
+      })
+      .catch(function () {
+        settle("");
+        status.textContent = "The image could not be uploaded; check the connection and try again.";
+      });
+  }
+
+  var TOOLS = [
+    { name: "Bold", key: "b", run: function (a) { wrap(a, "**", "**", "bold text"); } },
+    { name: "Italic", key: "i", run: function (a) { wrap(a, "*", "*", "italic text"); } },
+    { name: "Link", key: "k", run: link },
+    { name: "Quote", key: "q", run: function (a) { prefixLines(a, function () { return "> "; }); } },
+    { name: "Code", key: "e", run: function (a) { wrap(a, "`", "`", "code"); } },
+    { name: "Code block", key: "E", shift: true, run: codeBlock },
+    { name: "Bulleted list", key: "u", run: function (a) { prefixLines(a, function () { return "- "; }); } },
+    { name: "Numbered list", key: "o", run: function (a) { prefixLines(a, function (i) { return (i + 1) + ". "; }); } },
+    { name: "Heading", key: "h", run: function (a) { prefixLines(a, function () { return "## "; }); } },
+    { name: "Image", key: "g", image: true }
+  ];
+
+  function setUpEditor(area) {
+    var form = area.form;
+    if (!form || !form.elements.csrf) { return; }
+    var bar = document.createElement("div");
+    bar.className = "editor-toolbar";
+    bar.setAttribute("role", "toolbar");
+    bar.setAttribute("aria-label", "Formatting");
+    bar.setAttribute("aria-controls", area.id);
+    var status = document.createElement("p");
+    status.className = "hint editor-status";
+    status.setAttribute("role", "status");
+    var picker = document.createElement("input");
+    picker.type = "file";
+    picker.accept = "image/png,image/jpeg,image/webp,image/gif";
+    picker.hidden = true;
+    picker.addEventListener("change", function () {
+      Array.prototype.forEach.call(picker.files, function (file) { uploadImage(area, status, file); });
+      picker.value = "";
+    });
+    var buttons = TOOLS.map(function (tool, index) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "editor-button editor-" + tool.name.toLowerCase().replace(/ /g, "-");
+      var shortcut = "Ctrl+" + (tool.shift ? "Shift+" : "") + tool.key.toUpperCase();
+      button.setAttribute("aria-label", tool.name + " (" + shortcut + ")");
+      button.title = tool.name + " (" + shortcut + ")";
+      button.textContent = tool.name;
+      button.tabIndex = index === 0 ? 0 : -1;
+      button.addEventListener("click", function () {
+        if (tool.image) { picker.click(); } else { tool.run(area); }
+      });
+      bar.appendChild(button);
+      return button;
+    });
+    // One tab stop for the toolbar; arrow keys move along it.
+    bar.addEventListener("keydown", function (event) {
+      var at = buttons.indexOf(document.activeElement);
+      if (at < 0) { return; }
+      var next = event.key === "ArrowRight" ? at + 1 : event.key === "ArrowLeft" ? at - 1 : event.key === "Home" ? 0 : event.key === "End" ? buttons.length - 1 : null;
+      if (next === null) { return; }
+      event.preventDefault();
+      next = (next + buttons.length) % buttons.length;
+      buttons[at].tabIndex = -1;
+      buttons[next].tabIndex = 0;
+      buttons[next].focus();
+    });
+    area.parentNode.insertBefore(bar, area);
+    area.parentNode.insertBefore(picker, area);
+    area.parentNode.insertBefore(status, area.nextSibling);
+    area.addEventListener("keydown", function (event) {
+      if (!(event.ctrlKey || event.metaKey) || event.altKey) { return; }
+      var tool = TOOLS.filter(function (t) {
+        return t.key.toLowerCase() === event.key.toLowerCase() && !!t.shift === event.shiftKey;
+      })[0];
+      if (!tool) { return; }
+      event.preventDefault();
+      if (tool.image) { picker.click(); } else { tool.run(area); }
+    });
+    area.addEventListener("paste", function (event) {
+      var files = event.clipboardData && event.clipboardData.files;
+      if (!files || !files.length) { return; }
+      event.preventDefault();
+      Array.prototype.forEach.call(files, function (file) { uploadImage(area, status, file); });
+    });
+    area.addEventListener("dragover", function (event) {
+      if (event.dataTransfer && Array.prototype.indexOf.call(event.dataTransfer.types, "Files") >= 0) {
+        event.preventDefault();
+      }
+    });
+    area.addEventListener("drop", function (event) {
+      var files = event.dataTransfer && event.dataTransfer.files;
+      if (!files || !files.length) { return; }
+      event.preventDefault();
+      Array.prototype.forEach.call(files, function (file) { uploadImage(area, status, file); });
+    });
+  }
+
   var similarBox = document.getElementById("similar-live");
   var titleInput = document.getElementById("title");
   if (similarBox && titleInput) { setUpSimilar(titleInput, similarBox); }
   document.querySelectorAll("form.vote-form, form.comment-vote-form").forEach(setUpVote);
   document.querySelectorAll("form[data-draft]").forEach(setUpDraft);
   document.querySelectorAll("textarea[data-preview]").forEach(setUpPreview);
+  document.querySelectorAll("textarea[data-preview]").forEach(setUpEditor);
   document.querySelectorAll("textarea[data-mentions]").forEach(setUpMentions);
 })();

@@ -4,12 +4,103 @@
 use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::AppError;
-use crate::views::{Head, PrivilegeRow, PrivilegesPage, TextPage, render};
+use crate::views::{FormattingPage, Head, PrivilegeRow, PrivilegesPage, TextPage, render};
 use axum::extract::State;
 use axum::response::Response;
 use ponder_core::markdown::SafeHtml;
 use ponder_core::rules::Privilege;
 use ponder_core::text::thousands;
+
+/// The formatting examples: a title and what to type.
+const EXAMPLES: &[(&str, &str)] = &[
+    (
+        "Emphasis",
+        "*italic*, **bold**, ~~struck through~~ and `code`",
+    ),
+    (
+        "Links",
+        "[a link](https://example.org), or a bare address: https://example.org",
+    ),
+    (
+        "Lists and quotes",
+        "- one\n- two\n\n1. first\n2. second\n\n> quoted text",
+    ),
+    (
+        "Code blocks",
+        "```python\ndef greet(name):\n    return f\"Hello, {name}!\"  # a comment\n```",
+    ),
+    ("Headings", "## A heading"),
+    (
+        "Tables",
+        "| Language | Typing |\n|----------|--------|\n| Rust     | static |\n| Python   | dynamic |",
+    ),
+];
+
+/// The math examples, shown where math is on.
+const MATH_EXAMPLES: &[(&str, &str)] = &[
+    (
+        "Inline math",
+        "Euler: $e^{i\\pi} + 1 = 0$; prices such as $5 and $10 stay prose.",
+    ),
+    ("Displayed math", "$$\\int_0^1 x^2 \\, dx = \\frac{1}{3}$$"),
+];
+
+/// The languages named on the formatting page.
+const LANGUAGES: &[&str] = &[
+    "c",
+    "cpp",
+    "csharp",
+    "go",
+    "java",
+    "javascript",
+    "typescript",
+    "python",
+    "ruby",
+    "rust",
+    "php",
+    "sql",
+    "bash",
+    "html",
+    "css",
+    "json",
+    "yaml",
+    "toml",
+    "kotlin",
+    "swift",
+    "diff",
+    "dockerfile",
+];
+
+/// `GET /help/formatting`: how to write posts, rendered as this site renders them.
+pub async fn formatting(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let options = crate::rendering::site_options(&state);
+    let math = options.math;
+    let examples = EXAMPLES
+        .iter()
+        .chain(if math { MATH_EXAMPLES } else { &[] })
+        .map(|(title, source)| {
+            (
+                (*title).to_owned(),
+                (*source).to_owned(),
+                ponder_core::markdown::render_with(source, &options),
+            )
+        })
+        .collect();
+    let languages: Vec<&str> = LANGUAGES
+        .iter()
+        .filter_map(|word| ponder_core::markdown::highlight::language(word).map(|l| l.name()))
+        .collect();
+    render(&FormattingPage {
+        head: Head::new(
+            &ctx,
+            "Formatting posts",
+            "How to write posts on this site: Markdown, code, math, images.",
+        ),
+        examples,
+        math,
+        languages: languages.join(", "),
+    })
+}
 
 /// The privileges in the order of a default site's thresholds.
 pub(crate) const LISTED: [Privilege; 7] = [

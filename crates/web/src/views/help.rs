@@ -43,3 +43,17 @@ pub struct TextPage {
     /// The site's contact address (may be empty).
     pub contact: String,
 }
+
+/// `/help/formatting`: how to write posts, each example with what it becomes.
+#[derive(Template)]
+#[template(path = "help/formatting.html")]
+pub struct FormattingPage {
+    /// Head.
+    pub head: Head,
+    /// The examples: what to type, and its HTML as the site renders it.
+    pub examples: Vec<(String, String, SafeHtml)>,
+    /// Whether math is on here.
+    pub math: bool,
+    /// The languages code blocks are highlighted in, by name.
+    pub languages: String,
+}

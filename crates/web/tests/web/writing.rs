@@ -47,6 +47,18 @@ async fn code_follows_the_tags_and_math_the_setting(engine: &str) {
     assert_eq!(refused.text("#writing-code_languages"), "reactjs klingon");
     assert!(app.store.site_settings().await.unwrap().is_empty());
 
+    // The formatting help shows the site's own rendering: no math yet.
+    let help = app.get("/help/formatting").await;
+    assert_eq!(help.status, StatusCode::OK);
+    assert!(
+        help.body.contains("<span class=\"hl-keyword\">def"),
+        "{}",
+        help.body
+    );
+    assert!(!help.body.contains("<math"));
+    assert!(help.body.contains("Math is not turned on"));
+    assert!(help.body.contains("TypeScript"));
+
     // Math off (the default): the formula and the dollars stay text.
     app.account("ann", "maple tree 1", Role::User).await;
     let ann = app.client("10.21.0.2");
@@ -81,6 +93,9 @@ async fn code_follows_the_tags_and_math_the_setting(engine: &str) {
     )
     .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+
+    let help = app.get("/help/formatting").await;
+    assert_eq!(help.body.matches("<math").count(), 2, "{}", help.body);
 
     // Asked again with math on: the tag names the language, the formula is set and
     // the dollar amounts stay prose.
