@@ -195,6 +195,7 @@ async fn site_links(
         base_url,
         titles,
         members,
+        ..SiteLinks::default()
     })
 }
 

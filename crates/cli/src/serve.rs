@@ -78,6 +78,11 @@ pub struct ServeArgs {
     /// machine or its network); off, such addresses are refused.
     #[arg(long, env = "PONDER_WEBHOOKS_REACH_PRIVATE")]
     webhooks_reach_private: bool,
+    /// Copy images shown in posts from loopback and private addresses too (images
+    /// on this machine or its network); off, such addresses are not fetched and
+    /// the image shows as a link.
+    #[arg(long, env = "PONDER_IMAGES_REACH_PRIVATE")]
+    images_reach_private: bool,
     /// Requests allowed per minute with one API token (more are answered 429).
     #[arg(long, env = "PONDER_API_REQUESTS_PER_TOKEN_PER_MINUTE", default_value_t = RateLimitConfig::default().api_requests_per_token_per_minute)]
     api_requests_per_token_per_minute: u32,
@@ -266,6 +271,7 @@ pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
             name: args.site_name.clone(),
             base_url,
             webhooks_reach_private: args.webhooks_reach_private,
+            images_reach_private: args.images_reach_private,
         },
     )
     .with_startup(startup)

@@ -151,14 +151,20 @@ const MATHML_ATTRIBUTES: &[&str] = &[
 
 /// The sanitizer of posts whose links search engines are not to follow.
 static SANITIZER: LazyLock<ammonia::Builder<'static>> =
-    LazyLock::new(|| post_sanitizer("nofollow ugc noopener"));
+    LazyLock::new(|| post_sanitizer("nofollow ugc noopener", false));
 
 /// The sanitizer of posts whose links may be followed.
 static SANITIZER_FOLLOWED: LazyLock<ammonia::Builder<'static>> =
-    LazyLock::new(|| post_sanitizer("ugc noopener"));
+    LazyLock::new(|| post_sanitizer("ugc noopener", false));
 
-/// The sanitizer of posts, marking links with `rel`.
-fn post_sanitizer(rel: &'static str) -> ammonia::Builder<'static> {
+/// The sanitizer of HTML from elsewhere (imported posts): as a post's, but other
+/// hosts' images keep their address (pages do not load them; a later copy can).
+static IMPORT_SANITIZER: LazyLock<ammonia::Builder<'static>> =
+    LazyLock::new(|| post_sanitizer("nofollow ugc noopener", true));
+
+/// The sanitizer of posts, marking links with `rel`; images only from the site's
+/// uploads, or also from other hosts when `remote_images`.
+fn post_sanitizer(rel: &'static str, remote_images: bool) -> ammonia::Builder<'static> {
     let mut builder = ammonia::Builder::default();
     builder
         .link_rel(Some(rel))
@@ -176,13 +182,15 @@ fn post_sanitizer(rel: &'static str) -> ammonia::Builder<'static> {
         builder.add_tag_attributes(tag, MATHML_ATTRIBUTES);
         builder.add_allowed_classes(tag, math::LAYOUT_CLASSES.iter().map(|(class, _)| *class));
     }
-    builder.attribute_filter(|element, attribute, value| {
+    builder.attribute_filter(move |element, attribute, value| {
         // ammonia allows mailto everywhere a URL goes; an image has no use for it.
-        // Images come from the web or from the site's own uploads.
+        // Images come from the site's own uploads (Markdown images from other hosts
+        // are copied or made links before this; raw HTML ones lose their address).
         if element == "img" && attribute == "src" {
             let lower = value.trim_start().to_ascii_lowercase();
             let uploaded = lower.starts_with("/uploads/") && !lower.contains("..");
-            if !(lower.starts_with("http://") || lower.starts_with("https://") || uploaded) {
+            let remote = lower.starts_with("http://") || lower.starts_with("https://");
+            if !(uploaded || remote_images && remote) {
                 return None;
             }
         }
@@ -396,9 +404,16 @@ pub fn render_inline_with(markdown: &str, site: &SiteLinks) -> SafeHtml {
     SafeHtml(INLINE_SANITIZER.clean(raw.trim()).to_string())
 }
 
-/// Sanitizes HTML from elsewhere (an imported post, say) with the rules of our own posts.
+/// Sanitizes HTML from elsewhere (an imported post, say) with the rules of our own
+/// posts, but for keeping the address of other hosts' images.
 pub fn sanitize_html(html: &str) -> SafeHtml {
-    SafeHtml(SANITIZER.clean(html).to_string())
+    SafeHtml(IMPORT_SANITIZER.clean(html).to_string())
+}
+
+/// The images from other hosts `markdown` shows, each once, at most
+/// [`links::MAX_COPIED_IMAGES`]: what to copy into the site before rendering.
+pub fn remote_images(markdown: &str) -> Vec<String> {
+    links::remote_images(events(markdown))
 }
 
 /// The whole plain text of a Markdown document, whitespace folded: what search
@@ -575,12 +590,14 @@ mod tests {
     }
 
     #[test]
-    fn images_only_from_http() {
+    fn images_only_from_the_sites_uploads() {
         let html = render(
             "![ok](https://e.com/a.png) ![bad](mailto:a@b.c) ![rel](/local.png) ![up](/uploads/ab.png) ![sneaky](/uploads/../ponder.db)",
         );
         let html = html.as_str();
-        assert!(html.contains(r#"src="https://e.com/a.png""#), "{html}");
+        // Another host's image, not copied, is a link to it.
+        assert!(html.contains(r#"<a href="https://e.com/a.png""#), "{html}");
+        assert!(!html.contains(r#"src="https://"#), "{html}");
         assert!(html.contains(r#"referrerpolicy="no-referrer""#), "{html}");
         let forged = render(r#"<img src="https://e.com/b.png" referrerpolicy="unsafe-url">"#);
         assert!(
@@ -1106,7 +1123,64 @@ mod tests {
             members: [("ann".to_owned(), "/users/3".to_owned())]
                 .into_iter()
                 .collect(),
+            images: [(
+                "https://img.example/a.png".to_owned(),
+                "/uploads/aa.png".to_owned(),
+            )]
+            .into_iter()
+            .collect(),
         }
+    }
+
+    #[test]
+    fn other_hosts_images_show_from_the_copy_or_as_links() {
+        let options = RenderOptions {
+            site: site(),
+            ..RenderOptions::default()
+        };
+        let html = render_with(
+            "![copied](https://img.example/a.png) ![not copied](https://img.example/b.png) ![](http://img.example/c.png) ![local](/uploads/bb.png) <img src=\"https://img.example/raw.png\" alt=\"raw\">",
+            &options,
+        );
+        let html = html.as_str();
+        assert!(
+            html.contains(r#"<img src="/uploads/aa.png" alt="copied""#),
+            "{html}"
+        );
+        assert!(
+            html.contains(
+                r#"<a href="https://img.example/b.png" rel="nofollow ugc noopener">not copied</a>"#
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<a href="http://img.example/c.png" rel="nofollow ugc noopener">http://img.example/c.png</a>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<img src="/uploads/bb.png" alt="local""#),
+            "{html}"
+        );
+        assert!(
+            !html.contains(r#"src="https://"#),
+            "no page loads another host's image: {html}"
+        );
+        assert_eq!(
+            remote_images(
+                "![a](https://x.org/1.png) ![b](https://x.org/1.png) ![c](/uploads/x.png) `![d](https://x.org/2.png)` ![e](http://y.org/2.gif)"
+            ),
+            ["https://x.org/1.png", "http://y.org/2.gif"]
+        );
+        let many: String = (0..30)
+            .map(|i| format!("![i](https://x.org/{i}.png) "))
+            .collect();
+        assert_eq!(remote_images(&many).len(), links::MAX_COPIED_IMAGES);
+        // Imported HTML keeps the address, for a later copy; pages do not load it.
+        assert!(
+            sanitize_html(r#"<img src="https://i.example/x.png" alt="x">"#)
+                .as_str()
+                .contains("https://i.example/x.png")
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use axum::Router;
 use axum::http::{HeaderValue, header};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-const CSP: &str = "default-src 'self'; img-src 'self' https: http:; style-src 'self'; \
+const CSP: &str = "default-src 'self'; img-src 'self'; style-src 'self'; \
                    script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
                    frame-ancestors 'none'";
 

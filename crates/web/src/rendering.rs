@@ -25,12 +25,31 @@ static RENDERERS: LazyLock<WorkerPool> = LazyLock::new(|| WorkerPool::per_core("
 /// `options` and what the site knows of its links.
 pub async fn post_body(
     state: &AppState,
-    author_reputation: i64,
+    author: Author,
     markdown: String,
     options: RenderOptions,
 ) -> Result<PostBody, AppError> {
-    let options = with_site(state, author_reputation, &markdown, options).await?;
+    let options = with_site(state, author, &markdown, options).await?;
     rendered(markdown, options).await
+}
+
+/// Who wrote a text, as its rendering needs them: for whether their links are
+/// followed and whose uploads the copies of its images count as.
+#[derive(Debug, Clone, Copy)]
+pub struct Author {
+    /// Their id.
+    pub id: ponder_core::UserId,
+    /// Their reputation.
+    pub reputation: i64,
+}
+
+impl From<&User> for Author {
+    fn from(user: &User) -> Self {
+        Self {
+            id: user.id,
+            reputation: user.reputation,
+        }
+    }
 }
 
 /// A body rendered with `options` as they are (completed by [`with_site`]).
@@ -48,7 +67,7 @@ pub async fn preview(
     markdown: String,
     options: RenderOptions,
 ) -> Result<SafeHtml, AppError> {
-    let options = with_site(state, author.reputation, &markdown, options).await?;
+    let options = with_site(state, author.into(), &markdown, options).await?;
     Ok(RENDERERS
         .run(move || markdown::render_with(&markdown, &options))
         .await?)
@@ -69,18 +88,23 @@ pub async fn comment_body(state: &AppState, markdown: String) -> Result<PostBody
     Ok(PostBody::inline_with(markdown, &site))
 }
 
-/// `options` completed for `markdown` by an author with `author_reputation`:
-/// whether their links are followed, the site's address and the titles of the
-/// questions linked to.
+/// `options` completed for `markdown` by `author`: whether their links are
+/// followed, the site's address, the titles of the questions linked to and the
+/// copies here of other hosts' images (copied now if need be, as the author's).
 pub async fn with_site(
     state: &AppState,
-    author_reputation: i64,
+    author: Author,
     markdown: &str,
     options: RenderOptions,
 ) -> Result<RenderOptions, AppError> {
+    let mut site = site_links(state, markdown).await?;
+    let remote = markdown::remote_images(markdown);
+    if !remote.is_empty() && !matches!(*state.uploads, crate::uploads::UploadStorage::Disabled) {
+        site.images = crate::uploads::remote::copy_all(state, author.id, remote).await;
+    }
     Ok(RenderOptions {
-        follow_links: state.settings().settings.follows_links(author_reputation),
-        site: site_links(state, markdown).await?,
+        follow_links: state.settings().settings.follows_links(author.reputation),
+        site,
         ..options
     })
 }
@@ -102,7 +126,7 @@ async fn site_links(state: &AppState, markdown: &str) -> Result<SiteLinks, AppEr
     Ok(SiteLinks {
         base_url,
         titles,
-        members: Default::default(),
+        ..SiteLinks::default()
     })
 }
 

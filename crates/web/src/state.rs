@@ -29,6 +29,10 @@ pub struct SiteConfig {
     /// Whether webhooks may reach loopback and private addresses
     /// (`--webhooks-reach-private`: receivers on the site's own network).
     pub webhooks_reach_private: bool,
+    /// Whether images in posts may be copied from loopback and private addresses
+    /// (`--images-reach-private`: tests, and sites whose images are on their own
+    /// network).
+    pub images_reach_private: bool,
 }
 
 impl SiteConfig {
@@ -44,6 +48,7 @@ impl Default for SiteConfig {
             name: "Ponder".to_owned(),
             base_url: "http://127.0.0.1:8080".to_owned(),
             webhooks_reach_private: false,
+            images_reach_private: false,
         }
     }
 }

@@ -1,7 +1,9 @@
 //! Links a writer did not mark up: bare URLs become links (GitHub's rules for
 //! where one ends), links to the site's own questions show the question's title
 //! when their text is the address itself, and `@handle` in a comment links to the
-//! member it names.
+//! member it names. Images from other hosts show from the site's copy
+//! ([`SiteLinks::images`]), or as a link to where they are when there is none: a
+//! page never makes its readers' browsers ask another host for anything.
 //!
 //! The renderer knows no database: what the titles and members are comes in
 //! [`SiteLinks`], looked up by the caller from [`question_ids`] and the mentions
@@ -21,6 +23,36 @@ pub struct SiteLinks {
     /// The members a comment mentions: lower-cased handle, and the address of their
     /// page.
     pub members: HashMap<String, String>,
+    /// The site's copies of images from other hosts: their address there, and
+    /// here (`/uploads/…`).
+    pub images: HashMap<String, String>,
+}
+
+/// The most images from other hosts one text has copied.
+pub const MAX_COPIED_IMAGES: usize = 10;
+
+/// Whether `url` is another host's (`http://` or `https://`).
+fn is_remote(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
+}
+
+/// The other hosts' images `events` show, each once, in order, at most
+/// [`MAX_COPIED_IMAGES`]: what to copy before rendering.
+pub(super) fn remote_images<'a>(events: impl Iterator<Item = Event<'a>>) -> Vec<String> {
+    let mut urls: Vec<String> = Vec::new();
+    for event in events {
+        if let Event::Start(Tag::Image { dest_url, .. }) = event
+            && is_remote(&dest_url)
+            && !urls.iter().any(|u| *u == *dest_url)
+        {
+            urls.push(dest_url.to_string());
+            if urls.len() == MAX_COPIED_IMAGES {
+                break;
+            }
+        }
+    }
+    urls
 }
 
 /// The question `url` points at, if it is one of the site's: `/questions/{id}`
@@ -182,8 +214,48 @@ pub(super) fn linked<'a>(
     // The title to show instead of the next text: set by a link to a known
     // question, used if the text is the link's own address.
     let mut retitle: Option<(String, &'a str)> = None;
+    // For each open image that became a link (no copy of it here): its address,
+    // until text is seen to show in it (an image without alt text shows it).
+    let mut images: Vec<Option<Option<String>>> = Vec::new();
     events.flat_map(move |event| -> Vec<Event<'a>> {
         match event {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                inside += 1;
+                let copy = site.images.get(dest_url.as_ref());
+                let as_link = copy.is_none() && is_remote(&dest_url);
+                images.push(as_link.then(|| Some(dest_url.to_string())));
+                if as_link {
+                    vec![Event::Start(Tag::Link {
+                        link_type: LinkType::Inline,
+                        dest_url,
+                        title,
+                        id,
+                    })]
+                } else {
+                    let dest_url = copy.map_or(dest_url, |local| CowStr::from(local.clone()));
+                    vec![Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    })]
+                }
+            }
+            Event::End(TagEnd::Image) => {
+                inside = inside.saturating_sub(1);
+                match images.pop().flatten() {
+                    Some(Some(url)) => {
+                        vec![Event::Text(CowStr::from(url)), Event::End(TagEnd::Link)]
+                    }
+                    Some(None) => vec![Event::End(TagEnd::Link)],
+                    None => vec![event],
+                }
+            }
             Event::Start(Tag::Link { ref dest_url, .. }) => {
                 inside += 1;
                 retitle = question_id(dest_url, &site.base_url)
@@ -191,19 +263,24 @@ pub(super) fn linked<'a>(
                     .map(|title| (dest_url.to_string(), title.as_str()));
                 vec![event]
             }
-            Event::Start(Tag::Image { .. } | Tag::CodeBlock(_)) => {
+            Event::Start(Tag::CodeBlock(_)) => {
                 inside += 1;
                 vec![event]
             }
-            Event::End(TagEnd::Link | TagEnd::Image | TagEnd::CodeBlock) => {
+            Event::End(TagEnd::Link | TagEnd::CodeBlock) => {
                 inside = inside.saturating_sub(1);
                 retitle = None;
                 vec![event]
             }
-            Event::Text(text) if inside > 0 => match retitle.take() {
-                Some((url, title)) if *text == *url => vec![Event::Text(CowStr::from(title))],
-                _ => vec![Event::Text(text)],
-            },
+            Event::Text(text) if inside > 0 => {
+                if let Some(Some(url)) = images.last_mut() {
+                    *url = None;
+                }
+                match retitle.take() {
+                    Some((url, title)) if *text == *url => vec![Event::Text(CowStr::from(title))],
+                    _ => vec![Event::Text(text)],
+                }
+            }
             Event::Text(text) => split_urls(&text)
                 .into_iter()
                 .flat_map(|piece| match piece {

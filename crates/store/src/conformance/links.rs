@@ -14,7 +14,7 @@ fn linking(text: &str, titles: &[(PostId, &str)]) -> PostBody {
                     .iter()
                     .map(|(id, title)| (id.0, (*title).to_owned()))
                     .collect(),
-                members: Default::default(),
+                ..SiteLinks::default()
             },
             ..RenderOptions::default()
         },

@@ -29,7 +29,7 @@ pub async fn update_profile(
         display_name,
         about: crate::rendering::post_body(
             state,
-            user.reputation,
+            user.into(),
             about.trim().to_owned(),
             crate::rendering::site_options(state),
         )

@@ -128,12 +128,15 @@ async fn render_options(
     } else {
         crate::rendering::options_for_thread(state, post.question_id).await?
     };
-    let reputation = state
-        .store
-        .user(post.author_id)
-        .await?
-        .map_or(1, |author| author.reputation);
-    crate::rendering::with_site(state, reputation, markdown, options).await
+    let author = crate::rendering::Author {
+        id: post.author_id,
+        reputation: state
+            .store
+            .user(post.author_id)
+            .await?
+            .map_or(1, |author| author.reputation),
+    };
+    crate::rendering::with_site(state, author, markdown, options).await
 }
 
 /// Saves the content of `post`'s revision `revision_id` as its new revision; the

@@ -36,7 +36,7 @@ pub async fn ask(state: &AppState, user: &User, input: AskInput) -> ActionResult
             title: input.title,
             body: crate::rendering::post_body(
                 state,
-                user.reputation,
+                user.into(),
                 input.body,
                 crate::rendering::options_for_tags(state, &tags),
             )
@@ -107,7 +107,7 @@ pub async fn answer(
         .create_answer(NewAnswer {
             question: question.id,
             author: user.id,
-            body: crate::rendering::post_body(state, user.reputation, body, options).await?,
+            body: crate::rendering::post_body(state, user.into(), body, options).await?,
             created_at: ponder_core::time::now(),
         })
         .await?;

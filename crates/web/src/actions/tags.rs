@@ -62,7 +62,7 @@ pub async fn edit_wiki(
             description,
             wiki: crate::rendering::post_body(
                 state,
-                user.reputation,
+                user.into(),
                 wiki,
                 crate::rendering::site_options(state),
             )

@@ -25,8 +25,6 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use image::ImageFormat;
 use ponder_store::User;
-use sha2::{Digest, Sha256};
-use std::fmt::Write as _;
 
 /// The largest image accepted.
 pub const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
@@ -166,20 +164,7 @@ async fn store(state: &AppState, user: &User, form: UploadForm) -> Result<Upload
             quota / (1024 * 1024)
         )));
     }
-    let hash = Sha256::digest(&bytes)
-        .iter()
-        .fold(String::new(), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        });
-    let name = format!(
-        "{hash}.{}",
-        if format == ImageFormat::Jpeg {
-            "jpg"
-        } else {
-            "png"
-        }
-    );
+    let name = crate::uploads::remote::stored_name(&bytes, format);
     state
         .uploads
         .put(&name, bytes)

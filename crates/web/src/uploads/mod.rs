@@ -4,6 +4,7 @@
 //! re-encoded by us) with its extension, so the same picture is stored once and a
 //! name never changes what it holds: pages may cache it for a year.
 
+pub mod remote;
 pub mod s3;
 
 use std::path::PathBuf;

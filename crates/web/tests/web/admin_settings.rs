@@ -250,6 +250,7 @@ async fn another_node_follows_a_settings_change(engine: &str) {
             name: "Testing Site".into(),
             base_url: "https://ask.example.org".into(),
             webhooks_reach_private: false,
+            images_reach_private: false,
         },
     );
     let other_router = ponder_web::app(other.clone());

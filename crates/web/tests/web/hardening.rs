@@ -626,6 +626,7 @@ async fn issue16_https_sites_send_hsts_and_host_prefixed_cookies_http_sites_neit
             name: "Plain".into(),
             base_url: "http://127.0.0.1:8080".into(),
             webhooks_reach_private: false,
+            images_reach_private: false,
         },
     ));
     let response = plain

@@ -30,6 +30,7 @@ fn node(app: &TestApp, smtp: &SmtpServer) -> AppState {
             name: "Testing Site".into(),
             base_url: "https://ask.example.org".into(),
             webhooks_reach_private: false,
+            images_reach_private: false,
         },
     )
     .with_mailer(Arc::new(mailer))

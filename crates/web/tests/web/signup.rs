@@ -387,6 +387,7 @@ async fn sign_up_mail_goes_through_smtp() {
             name: "Testing Site".into(),
             base_url: "https://ask.example.org".into(),
             webhooks_reach_private: false,
+            images_reach_private: false,
         },
     )
     .with_mailer(std::sync::Arc::new(mailer));

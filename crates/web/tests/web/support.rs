@@ -238,6 +238,8 @@ impl TestApp {
                 name: "Testing Site".into(),
                 base_url: "https://ask.example.org".into(),
                 webhooks_reach_private: false,
+                // Tests serve the images posts show from 127.0.0.1.
+                images_reach_private: true,
             },
         )
         .with_limits(limits)

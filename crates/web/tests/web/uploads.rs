@@ -236,8 +236,6 @@ async fn app_bytes(app: &TestApp, url: &str) -> Vec<u8> {
         .to_vec()
 }
 
-on_both_databases!(members_upload_images_without_their_metadata);
-
 /// A moto server (PyPI `moto[server]`, an S3-compatible server) on a free port of
 /// 127.0.0.1, stopped when dropped.
 struct Moto {
@@ -334,3 +332,92 @@ async fn uploads_go_to_an_s3_bucket() {
         Ok(None)
     );
 }
+
+/// A host on 127.0.0.1 with a picture, a missing one and text that claims to be
+/// one; its address.
+async fn image_host() -> String {
+    use axum::routing::get;
+    let picture = png(24, 12);
+    let router = axum::Router::new()
+        .route(
+            "/pic.png",
+            get(move || {
+                let picture = picture.clone();
+                async move { ([(header::CONTENT_TYPE, "image/png")], picture) }
+            }),
+        )
+        .route(
+            "/notes.png",
+            get(|| async { ([(header::CONTENT_TYPE, "image/png")], "not a picture") }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    address
+}
+
+async fn other_hosts_images_are_copied_or_shown_as_links(engine: &str) {
+    let Some(app) = TestApp::on(engine, TestApp::open_privileges()).await else {
+        return;
+    };
+    let category = ponder_store::conformance::category(&*app.store, None, "pictures").await;
+    app.account("ann", "maple tree 1", Role::User).await;
+    let member = app.client("10.21.4.1");
+    member.log_in("ann", "maple tree 1").await;
+    let host = image_host().await;
+    let body = format!(
+        "Here: ![the chart]({host}/pic.png), ![gone]({host}/missing.png) and ![text]({host}/notes.png)."
+    );
+    let csrf = member.csrf("/ask").await;
+    let category_id = category.id.to_string();
+    let asked = member
+        .post(
+            "/ask",
+            &[
+                ("csrf", &csrf),
+                ("title", "Why does my chart render blank in the export?"),
+                ("body", &body),
+                ("tags", "charts"),
+                ("category", &category_id),
+            ],
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
+    let page = member.get(&asked.location()).await;
+    let prose = page.html_of(".question .prose");
+    let copied = page.attrs(".question .prose img", "src");
+    assert_eq!(copied.len(), 1, "{prose}");
+    assert!(
+        copied[0].starts_with("/uploads/") && copied[0].ends_with(".png"),
+        "{prose}"
+    );
+    assert!(
+        prose.contains(&format!(
+            "<a href=\"{host}/missing.png\" rel=\"nofollow ugc noopener\">gone</a>"
+        )),
+        "{prose}"
+    );
+    assert!(
+        prose.contains(&format!(
+            "<a href=\"{host}/notes.png\" rel=\"nofollow ugc noopener\">text</a>"
+        )),
+        "{prose}"
+    );
+    assert!(!prose.contains(&format!("src=\"{host}")), "{prose}");
+    let served = image::load_from_memory(&app_bytes(&app, &copied[0]).await).expect("a picture");
+    assert_eq!((served.width(), served.height()), (24, 12));
+    // Pages allow images from the site alone.
+    assert!(
+        page.header(header::CONTENT_SECURITY_POLICY)
+            .contains("img-src 'self';"),
+        "{}",
+        page.header(header::CONTENT_SECURITY_POLICY)
+    );
+}
+
+on_both_databases!(
+    members_upload_images_without_their_metadata,
+    other_hosts_images_are_copied_or_shown_as_links
+);
