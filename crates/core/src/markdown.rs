@@ -1243,10 +1243,10 @@ mod tests {
         );
         assert_eq!(
             question_ids(
-                "https://ask.example.org/questions/7 [a](/questions/9) [b](/questions/7) `/questions/5` https://other.org/questions/4",
+                "https://ask.example.org/questions/7 [a](/questions/9) [b](/questions/7) `/questions/5` https://other.org/questions/4\n\n```\nhttps://ask.example.org/questions/6\n```\n\nthen https://ask.example.org/questions/8",
                 "https://ask.example.org"
             ),
-            [7, 9]
+            [7, 9, 8]
         );
         let many: String = (1..=80).map(|i| format!("/questions/{i} ")).collect();
         let many = many
@@ -1281,6 +1281,23 @@ mod tests {
         assert!(html.contains("not @bob"), "{html}");
         assert!(html.contains("x@ann.org"), "{html}");
         assert!(html.contains("<code>@ann</code>"), "{html}");
+        assert_eq!(
+            render_inline_with("hi @ann, bye", &site()).as_str(),
+            r#"hi <a href="/users/3" rel="nofollow ugc noopener">@ann</a>, bye"#
+        );
+        // Not inside a link, and not straight after a handle.
+        let linked = render_inline_with("[@ann](https://x.org) @ann@ann", &site());
+        assert_eq!(
+            linked.as_str().matches(r#"href="/users/3""#).count(),
+            1,
+            "{}",
+            linked.as_str()
+        );
+        assert!(
+            linked.as_str().contains(">@ann</a>@ann"),
+            "{}",
+            linked.as_str()
+        );
         assert!(!render_inline("@ann").as_str().contains("<a"));
     }
 

@@ -316,9 +316,7 @@ pub(super) fn mentioned<'a>(
                 inside_link = false;
                 vec![event]
             }
-            Event::Text(text) if !inside_link && !members.is_empty() && text.contains('@') => {
-                split_mentions(&text, members)
-            }
+            Event::Text(text) if !inside_link => split_mentions(&text, members),
             other => vec![other],
         }
     })
@@ -330,7 +328,8 @@ fn split_mentions<'a>(text: &str, members: &HashMap<String, String>) -> Vec<Even
     let mut out = Vec::new();
     let mut done = 0;
     for (at, _) in text.match_indices('@') {
-        if at < done || text[..at].chars().next_back().is_some_and(is_handle_char) {
+        // After a handle character (an email address, `a@b`): no mention.
+        if text[..at].chars().next_back().is_some_and(is_handle_char) {
             continue;
         }
         let rest = &text[at + 1..];
@@ -405,10 +404,19 @@ mod tests {
         assert!(urls("nohttps://a.org").is_empty());
         assert!(urls("https:// alone").is_empty());
         assert!(urls("https://... dots").is_empty());
+        assert!(urls("https://--- dashes").is_empty());
         assert!(urls("http or https").is_empty());
         assert_eq!(
             urls("two: https://a.org and http://b.org!"),
             ["https://a.org", "http://b.org"]
+        );
+        assert_eq!(
+            split_urls("https://x.org b"),
+            [Piece::Url("https://x.org"), Piece::Text(" b")]
+        );
+        assert_eq!(
+            split_urls("a https://x.org"),
+            [Piece::Text("a "), Piece::Url("https://x.org")]
         );
         let pieces = split_urls("a https://x.org b");
         assert_eq!(

@@ -217,12 +217,15 @@ pub fn bracket_forms_as_dollars(markdown: &str) -> std::borrow::Cow<'_, str> {
                 done = end + 2;
                 at = done;
             }
-            // A backslash escapes the next character: skip both.
-            None => at = (start + 2).min(markdown.len()),
-        }
-        // Never split a character (the byte after a backslash may start one).
-        while !markdown.is_char_boundary(at) {
-            at += 1;
+            // A backslash escapes the next character: skip both (whole).
+            None => {
+                at = start
+                    + 1
+                    + markdown[start + 1..]
+                        .chars()
+                        .next()
+                        .map_or(0, char::len_utf8);
+            }
         }
     }
     out.push_str(&markdown[done..]);
@@ -299,6 +302,10 @@ mod tests {
         // Nesting that closes again does not add up.
         let sequential = "{x}".repeat(MAX_NESTING * 3);
         assert!(refusal(&sequential).is_none());
+        let environments = "\\begin{matrix}x\\end{matrix}".repeat(MAX_NESTING * 3);
+        assert!(refusal(&environments).is_none());
+        let delimiters = "\\left(x\\right)".repeat(MAX_NESTING * 3);
+        assert!(refusal(&delimiters).is_none());
     }
 
     #[test]
@@ -361,5 +368,7 @@ mod tests {
         assert_eq!(bracket_forms_as_dollars("\\[a\n\nb\\]"), "\\[a\n\nb\\]");
         assert_eq!(bracket_forms_as_dollars("\\(a\nb\\)"), "\\(a\nb\\)");
         assert_eq!(bracket_forms_as_dollars("\\\\é \\(x\\)"), "\\\\é $x$");
+        assert_eq!(bracket_forms_as_dollars("\\é \\(x\\)"), "\\é $x$");
+        assert_eq!(bracket_forms_as_dollars("ends with \\"), "ends with \\");
     }
 }
