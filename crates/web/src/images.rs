@@ -94,6 +94,23 @@ pub fn decode(
     Ok(Decoded { image, format })
 }
 
+/// A picture for a post: `bytes` (at most `max_bytes`, "5 MB" in messages)
+/// decoded and encoded anew, a JPEG as JPEG and anything else as PNG; the new
+/// bytes and their format, or a message for the field.
+pub fn reencode_for_post(
+    bytes: &[u8],
+    declared_type: Option<&str>,
+    max_bytes: usize,
+) -> Result<(Vec<u8>, ImageFormat), String> {
+    let decoded = decode(bytes, declared_type, max_bytes, "5 MB")?;
+    let format = if decoded.format == ImageFormat::Jpeg {
+        ImageFormat::Jpeg
+    } else {
+        ImageFormat::Png
+    };
+    encode(&decoded.image, format).map(|bytes| (bytes, format))
+}
+
 /// The media type of `format`'s files.
 pub fn mime_of(format: ImageFormat) -> &'static str {
     match format {

@@ -23,7 +23,6 @@ use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use image::ImageFormat;
 use ponder_store::User;
 
 /// The largest image accepted.
@@ -145,15 +144,7 @@ async fn store(state: &AppState, user: &User, form: UploadForm) -> Result<Upload
     }
     state.limits().check_posting(PostingKind::Upload, user.id)?;
     let processed = DECODERS
-        .run(move || {
-            let decoded = images::decode(&bytes, declared.as_deref(), MAX_UPLOAD_BYTES, "5 MB")?;
-            let format = if decoded.format == ImageFormat::Jpeg {
-                ImageFormat::Jpeg
-            } else {
-                ImageFormat::Png
-            };
-            images::encode(&decoded.image, format).map(|bytes| (bytes, format))
-        })
+        .run(move || images::reencode_for_post(&bytes, declared.as_deref(), MAX_UPLOAD_BYTES))
         .await
         .map_err(AppError::from)?;
     let (bytes, format) = processed.map_err(UploadRefusal::Field)?;
@@ -220,16 +211,27 @@ fn check_enabled(state: &AppState) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The writer and the form of an upload request, checked: uploads on, a writer
+/// logged in, the form's token theirs.
+async fn checked_request(
+    state: &AppState,
+    ctx: &Ctx,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<(User, UploadForm), AppError> {
+    check_enabled(state)?;
+    let user = ctx.require_writer("/upload")?.clone();
+    let form = read_form(multipart).await?;
+    ctx.verify_csrf(&form.csrf)?;
+    Ok((user, form))
+}
+
 /// `POST /uploads`: the image stored, as JSON (201), or a JSON error.
 pub async fn upload(
     State(state): State<AppState>,
     ctx: Ctx,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, AppError> {
-    check_enabled(&state)?;
-    let user = ctx.require_writer("/upload")?.clone();
-    let form = read_form(multipart).await?;
-    ctx.verify_csrf(&form.csrf)?;
+    let (user, form) = checked_request(&state, &ctx, multipart).await?;
     match store(&state, &user, form).await {
         Ok(uploaded) => Ok((
             StatusCode::CREATED,
@@ -299,10 +301,7 @@ pub async fn upload_from_page(
     ctx: Ctx,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, AppError> {
-    check_enabled(&state)?;
-    let user = ctx.require_writer("/upload")?.clone();
-    let form = read_form(multipart).await?;
-    ctx.verify_csrf(&form.csrf)?;
+    let (user, form) = checked_request(&state, &ctx, multipart).await?;
     let mut page = FormState::new();
     match store(&state, &user, form).await {
         Ok(uploaded) => Ok(upload_page(

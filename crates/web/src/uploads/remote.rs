@@ -98,15 +98,7 @@ async fn copy(state: &AppState, owner: UserId, url: &str) -> Result<String, Stri
     let declared = answer.content_type.clone();
     let body = answer.body;
     let (bytes, format) = DECODERS
-        .run(move || {
-            let decoded = images::decode(&body, declared.as_deref(), MAX_UPLOAD_BYTES, "5 MB")?;
-            let format = if decoded.format == ImageFormat::Jpeg {
-                ImageFormat::Jpeg
-            } else {
-                ImageFormat::Png
-            };
-            images::encode(&decoded.image, format).map(|bytes| (bytes, format))
-        })
+        .run(move || images::reencode_for_post(&body, declared.as_deref(), MAX_UPLOAD_BYTES))
         .await
         .map_err(|_| "the server is busy".to_owned())??;
     let name = stored_name(&bytes, format);

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 const PASSWORD: &str = "maple tree 1";
 
 /// A token for `user` with `scope`, made in the store as the settings page makes one.
-async fn token(app: &TestApp, user: &ponder_store::User, scope: TokenScope) -> String {
+pub async fn token(app: &TestApp, user: &ponder_store::User, scope: TokenScope) -> String {
     let secret = ponder_web::auth::tokens::random_token();
     let now = ponder_core::time::now();
     app.store

@@ -77,21 +77,14 @@ async fn members_upload_images_without_their_metadata(engine: &str) {
     assert!(page.text("#file-error").contains("needs 10 reputation"));
 
     // Lowered to 1, the member uploads a photo: its EXIF does not survive.
-    let csrf = admin.csrf("/settings").await;
-    let saved = admin
-        .post(
-            "/admin/settings",
-            &[
-                ("csrf", &csrf),
-                ("group", "writing"),
-                ("writing.math", "off"),
-                ("writing.code_languages", ""),
-                ("writing.upload_reputation", "1"),
-                ("writing.upload_quota_mb", "1"),
-                ("writing.followed_links", "1000"),
-            ],
-        )
-        .await;
+    let saved = crate::writing::save_writing(
+        &admin,
+        &[
+            ("writing.upload_reputation", "1"),
+            ("writing.upload_quota_mb", "1"),
+        ],
+    )
+    .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     let photo = jpeg_with_exif();
     let stored = upload(
@@ -200,6 +193,29 @@ async fn members_upload_images_without_their_metadata(engine: &str) {
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let markdown = page.text("#upload-markdown");
     assert!(markdown.starts_with("![diagram](/uploads/"), "{markdown}");
+
+    // A program uploads with a write token and no form token; a read token may not.
+    let ann_user = app.store.user(ann.id).await.unwrap().unwrap();
+    for (scope, expected) in [
+        (
+            ponder_core::api_tokens::TokenScope::Write,
+            StatusCode::CREATED,
+        ),
+        (
+            ponder_core::api_tokens::TokenScope::Read,
+            StatusCode::FORBIDDEN,
+        ),
+    ] {
+        let bearer = crate::api::token(&app, &ann_user, scope).await;
+        let (ct, body) = multipart_field("", "file", "bot.png", "image/png", &png(7, 7));
+        let request = axum::http::Request::post("/uploads")
+            .header(header::CONTENT_TYPE, ct)
+            .header(header::AUTHORIZATION, bearer)
+            .body(axum::body::Body::from(body))
+            .unwrap();
+        let answered = visitor.send(request).await;
+        assert_eq!(answered.status, expected, "{scope:?}: {}", answered.body);
+    }
 
     // Over the quota (1 MB here), nothing more.
     app.store

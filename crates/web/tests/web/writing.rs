@@ -9,7 +9,7 @@ use ponder_store::Role;
 use ponder_store::conformance as fx;
 
 /// Posts the writing section of the settings with `fields`.
-async fn save_writing(client: &Client, fields: &[(&str, &str)]) -> crate::support::Page {
+pub async fn save_writing(client: &Client, fields: &[(&str, &str)]) -> crate::support::Page {
     let csrf = client.csrf("/settings").await;
     let mut all = vec![("csrf", csrf.as_str()), ("group", "writing")];
     all.extend_from_slice(fields);
@@ -267,19 +267,7 @@ async fn links_show_titles_mentions_link_and_linked_questions_are_listed(engine:
     );
 
     // With the threshold lowered, the member's new links are followed.
-    let csrf = admin.csrf("/settings").await;
-    let saved = admin
-        .post(
-            "/admin/settings",
-            &[
-                ("csrf", &csrf),
-                ("group", "writing"),
-                ("writing.math", "off"),
-                ("writing.code_languages", ""),
-                ("writing.followed_links", "1"),
-            ],
-        )
-        .await;
+    let saved = save_writing(&admin, &[("writing.followed_links", "1")]).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     let third_url = ask(
         "How do I read a file in fixed-size blocks?",
