@@ -2,7 +2,7 @@
 //! post is rendered with: the site's math, its question's code language, whether
 //! its author's links are followed, the titles of the questions it links to and
 //! (in comments) the members it mentions, each looked up in one statement or a
-//! few before rendering.
+//! few before rendering, and the copies here of other hosts' images it shows.
 //!
 //! Rendering and sanitising a body is bounded by the Markdown module (nesting, open
 //! tags, the highlighter's time budget), but a long body still takes milliseconds
@@ -20,9 +20,9 @@ use std::sync::LazyLock;
 /// The threads that render: up to one a core.
 static RENDERERS: LazyLock<WorkerPool> = LazyLock::new(|| WorkerPool::per_core("ponder-render"));
 
-/// A body (a post's, a tag wiki's, an about-me) by an author with
-/// `author_reputation`: its Markdown and the sanitized HTML of it, rendered with
-/// `options` and what the site knows of its links.
+/// A body (a post's, a tag wiki's, an about-me) by `author`: its Markdown and the
+/// sanitized HTML of it, rendered with `options` and what the site knows of its
+/// links and images.
 pub async fn post_body(
     state: &AppState,
     author: Author,

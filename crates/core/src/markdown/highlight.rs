@@ -132,10 +132,8 @@ static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(two_face::syntax::extra_new
 static THEME: LazyLock<Theme> = LazyLock::new(|| Theme {
     name: None,
     author: None,
-    settings: ThemeSettings {
-        foreground: Some(class_colour(0)),
-        ..ThemeSettings::default()
-    },
+    // No foreground of its own: syntect's default, black, is class 0 (none).
+    settings: ThemeSettings::default(),
     scopes: CLASSES
         .iter()
         .enumerate()
@@ -412,6 +410,12 @@ mod tests {
                 "{word} should name {name}"
             );
         }
+        assert_eq!(choose("rs"), choose("Rust"));
+        assert_ne!(choose("rust"), choose("go"));
+        assert_eq!(
+            format!("{:?}", language("golang")),
+            "Some(Language(\"Go\"))"
+        );
         assert_eq!(choose(""), LanguageChoice::Unnamed);
         assert_eq!(choose("  "), LanguageChoice::Unnamed);
         assert_eq!(choose("text"), LanguageChoice::Plain);
@@ -505,6 +509,11 @@ mod tests {
         assert_eq!(html.len(), long_block.len());
         let short_block = "let x = 1;\n".repeat(10);
         assert!(highlight_until(&short_block, rust).contains("<span"));
+        // A few kilobytes of ordinary code: within every bound, highlighted.
+        let ordinary = "fn add(a: u32, b: u32) -> u32 { a + b } // sum\n".repeat(100);
+        let html = highlight_until(&ordinary, rust);
+        assert_eq!(html.matches("hl-comment").count(), 100, "{}", &html[..300]);
+        assert_eq!(text_of(&html), ordinary);
     }
 
     #[test]
