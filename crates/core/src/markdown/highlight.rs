@@ -15,6 +15,11 @@
 //! so besides those bounds a post's blocks share a time budget
 //! ([`BUDGET`], checked after each line): what is left when it runs out is plain.
 //! Ordinary code at the 30,000-character body limit takes 30–270 ms (BENCHMARKS.md).
+//!
+//! Within a line, only the grammar bounds the work: syntect is vendored with a guard
+//! against contexts that hand over to each other without consuming anything, which
+//! would otherwise loop forever (`vendor/syntect/VENDORED.md`); the tests below hold
+//! every grammar to ending on snippets made to confuse it.
 
 use std::str::FromStr;
 use std::sync::LazyLock;
@@ -525,6 +530,168 @@ mod tests {
         let html = highlight_until(&code, ruby);
         assert!(!html.contains("<span"), "{}", &html[..200]);
         assert_eq!(text_of(&html), code);
+    }
+
+    /// Highlights each of `inputs` in its language on a worker thread, and fails
+    /// naming the input if one takes longer than `limit` (a grammar that loops
+    /// never returns, and the deadline is only looked at between lines).
+    fn each_ends_within(inputs: Vec<(Language, String)>, limit: Duration) {
+        let (started, progress) = std::sync::mpsc::channel::<usize>();
+        let work = inputs.clone();
+        let worker = std::thread::spawn(move || {
+            for (index, (language, code)) in work.iter().enumerate() {
+                if started.send(index).is_err() {
+                    return;
+                }
+                let html = highlight_until(code, *language);
+                assert_eq!(text_of(&html), *code, "{language:?}: {code:?}");
+            }
+        });
+        let mut current = None;
+        loop {
+            match progress.recv_timeout(limit) {
+                Ok(index) => current = Some(index),
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    let stuck = current.and_then(|index| inputs.get(index));
+                    panic!("highlighting did not end within {limit:?}: {stuck:?}");
+                }
+            }
+        }
+        assert!(worker.join().is_ok(), "a highlighted text changed");
+    }
+
+    #[test]
+    fn grammars_that_loop_on_a_lookahead_end() {
+        let Some(js) = language("js") else {
+            panic!("javascript is known")
+        };
+        let Some(ts) = language("ts") else {
+            panic!("typescript is known")
+        };
+        let inputs = vec![
+            // Two contexts of JavaScript's grammar `set` each other without
+            // consuming anything; syntect 5.3 alone never returns from these.
+            (js, "/{/ /*".to_owned()),
+            (js, "x /*\n".to_owned()),
+            (js, "let a = /{/ /* c */;\nlet b = 1;\n".to_owned()),
+            (ts, "i < 0 ? (l) : ([i + 1]);\n".to_owned()),
+        ];
+        each_ends_within(inputs, Duration::from_secs(20));
+        // Past the loop, the rest of the block is still highlighted.
+        let html = highlight_until("/{/ /*\nlet b = 1;\n", js);
+        assert!(html.contains("hl-"), "{html}");
+    }
+
+    /// Pieces of code that open, close or switch what a grammar is in.
+    const FRAGMENTS: &[&str] = &[
+        "\"",
+        "'",
+        "`",
+        "/*",
+        "*/",
+        "//",
+        "/",
+        "(",
+        ")",
+        "{",
+        "}",
+        "[",
+        "]",
+        "${",
+        "#{",
+        "#",
+        "<?php",
+        "?>",
+        "<script>",
+        "</script>",
+        "<style>",
+        "<!--",
+        "-->",
+        "=>",
+        "\"\"\"",
+        "<<EOF",
+        "EOF",
+        "\\",
+        "<",
+        ">",
+        "?",
+        ":",
+        ";",
+        "x",
+        "1",
+        "0x",
+        " ",
+        "\t",
+        "$",
+        "@",
+        "%",
+        "r#\"",
+        "{{",
+        "}}",
+        "<%",
+        "%>",
+        "--",
+        "|",
+        "&",
+        "=",
+        "*",
+        ",",
+        ".",
+        "=begin",
+        "\\(",
+        "/x/",
+        "a:",
+        "- ",
+        "end",
+        "if",
+        "<a",
+        "\u{1F600}",
+        "é",
+    ];
+
+    /// `count` pseudo-random snippets of one to three lines of [`FRAGMENTS`],
+    /// the same for a given `seed`.
+    fn snippets(seed: u64, count: usize) -> Vec<String> {
+        let mut state = seed | 1;
+        let mut next = move |below: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            usize::try_from(state % below as u64).unwrap_or(0)
+        };
+        (0..count)
+            .map(|_| {
+                let mut code = String::new();
+                for _ in 0..=next(3) {
+                    for _ in 0..=next(10) {
+                        code.push_str(FRAGMENTS[next(FRAGMENTS.len())]);
+                    }
+                    code.push('\n');
+                }
+                code
+            })
+            .collect()
+    }
+
+    /// Every grammar we ship, over snippets made to confuse it. The number per
+    /// grammar is `PONDER_HIGHLIGHT_SWEEP` (default 60); a longer search, in a release
+    /// build: `PONDER_HIGHLIGHT_SWEEP=3000 cargo test --release -p ponder-core every_grammar`.
+    #[test]
+    fn every_grammar_ends_on_hostile_snippets() {
+        let count = std::env::var("PONDER_HIGHLIGHT_SWEEP")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(60);
+        let syntaxes: &'static SyntaxSet = &SYNTAXES;
+        let mut inputs = Vec::new();
+        for (index, syntax) in syntaxes.syntaxes().iter().enumerate() {
+            for code in snippets(index as u64 + 7, count) {
+                inputs.push((Language(syntax), code));
+            }
+        }
+        assert!(inputs.len() >= 200 * count, "{}", inputs.len());
+        each_ends_within(inputs, Duration::from_secs(20));
     }
 
     #[test]
