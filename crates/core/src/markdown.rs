@@ -29,6 +29,7 @@ mod raw_html;
 pub use nesting::MAX_DEPTH;
 pub use raw_html::MAX_OPEN_TAGS;
 
+use crate::text::escape_html;
 use highlight::{Language, LanguageChoice};
 pub use links::SiteLinks;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
@@ -341,7 +342,7 @@ fn decorated<'a>(
                 Some(language) => {
                     html.push_str(&highlight::highlight(&gathered, language, deadline));
                 }
-                None => highlight::escape_into(&mut html, &gathered),
+                None => html.push_str(&escape_html(&gathered)),
             }
             html.push_str("</code></pre>\n");
             Some(Event::Html(CowStr::from(html)))

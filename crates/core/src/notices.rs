@@ -328,29 +328,42 @@ pub const MENTIONS_PER_COMMENT: usize = 5;
 pub fn mentions(markdown: &str) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     let mut in_code = false;
-    let mut previous: Option<char> = None;
     for (at, c) in markdown.char_indices() {
         if c == '`' {
             in_code = !in_code;
-        } else if c == '@' && !in_code && previous.is_none_or(|p| !is_handle_char(p)) {
-            let rest = &markdown[at + 1..];
-            let end = rest
-                .find(|ch: char| !is_handle_char(ch))
-                .unwrap_or(rest.len());
-            let handle = rest[..end].trim_end_matches(['.', '-']);
-            if handle.starts_with(|ch: char| ch.is_ascii_alphanumeric()) {
-                let handle = handle.to_ascii_lowercase();
-                if !found.contains(&handle) {
-                    found.push(handle);
-                    if found.len() == MENTIONS_PER_COMMENT {
-                        break;
-                    }
+        } else if c == '@'
+            && !in_code
+            && let Some(handle) = mention_at(markdown, at)
+        {
+            let handle = handle.to_ascii_lowercase();
+            if !found.contains(&handle) {
+                found.push(handle);
+                if found.len() == MENTIONS_PER_COMMENT {
+                    break;
                 }
             }
         }
-        previous = Some(c);
     }
     found
+}
+
+/// The handle that the `@` at byte `at` of `text` mentions, as typed, if it is a
+/// mention: the `@` starts the text or follows a character that cannot end a
+/// handle, and the handle starts with a letter or digit. Trailing dots and dashes
+/// are punctuation, not the handle's. The one rule for notices and for links.
+pub fn mention_at(text: &str, at: usize) -> Option<&str> {
+    let before = text.get(..at)?;
+    if before.chars().next_back().is_some_and(is_handle_char) {
+        return None;
+    }
+    let rest = text.get(at..)?.strip_prefix('@')?;
+    let end = rest
+        .find(|ch: char| !is_handle_char(ch))
+        .unwrap_or(rest.len());
+    let handle = rest[..end].trim_end_matches(['.', '-']);
+    handle
+        .starts_with(|ch: char| ch.is_ascii_alphanumeric())
+        .then_some(handle)
 }
 
 /// Whether `c` may be part of a handle.

@@ -1,4 +1,5 @@
-//! Words for numbers and times as the pages show them.
+//! Words for numbers and times as the pages show them, the HTML escaper, and bytes
+//! as hex.
 
 use crate::time::Timestamp;
 
@@ -78,6 +79,17 @@ pub fn write_escaped_html(out: &mut impl std::fmt::Write, text: &str) -> std::fm
     out.write_str(rest)
 }
 
+/// `bytes` as lower-case hexadecimal, two digits a byte (digests, tokens, names).
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 15)]));
+    }
+    out
+}
+
 /// `text` escaped for HTML (see [`write_escaped_html`]).
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -99,6 +111,12 @@ mod tests {
         assert_eq!(escape_html("plain, é ü 日本"), "plain, é ü 日本");
         assert_eq!(escape_html(""), "");
         assert_eq!(escape_html("&&"), "&amp;&amp;");
+    }
+
+    #[test]
+    fn bytes_are_two_hex_digits_each() {
+        assert_eq!(hex(&[]), "");
+        assert_eq!(hex(&[0x00, 0x0f, 0xa0, 0xff, 0x5c]), "000fa0ff5c");
     }
 
     #[test]

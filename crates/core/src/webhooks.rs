@@ -103,8 +103,7 @@ pub fn signature(secret: &str, timestamp: i64, body: &[u8]) -> String {
     let mut message = format!("{timestamp}.").into_bytes();
     message.extend_from_slice(body);
     let mac = hmac_sha256(secret.as_bytes(), &message);
-    let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
-    format!("t={timestamp},v1={hex}")
+    format!("t={timestamp},v1={}", crate::text::hex(&mac))
 }
 
 /// A webhook URL as typed, checked: `http` or `https`, a host, no user
@@ -190,10 +189,7 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn hex(bytes: &[u8]) -> String {
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
-    }
+    use crate::text::hex;
 
     /// RFC 4231's test cases 1, 2 and 6 (a key longer than a block).
     #[test]

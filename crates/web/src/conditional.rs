@@ -66,7 +66,7 @@ pub(crate) fn is_page_type(headers: &HeaderMap) -> bool {
 /// sends other bytes of the same page.
 pub(crate) fn etag_of(bytes: &[u8]) -> HeaderValue {
     let digest = Sha256::digest(bytes);
-    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    let hex = ponder_core::text::hex(&digest[..16]);
     HeaderValue::from_str(&format!("W/\"{hex}\"")).unwrap_or(HeaderValue::from_static("W/\"\""))
 }
 

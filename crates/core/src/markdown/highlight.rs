@@ -21,6 +21,7 @@
 //! would otherwise loop forever (`vendor/syntect/VENDORED.md`); the tests below hold
 //! every grammar to ending on snippets made to confuse it.
 
+use crate::text::write_escaped_html;
 use std::str::FromStr;
 use std::sync::LazyLock;
 use std::time::{Duration, Instant};
@@ -250,16 +251,10 @@ fn within_bounds(code: &str) -> bool {
     code.len() <= MAX_BLOCK_BYTES && code.lines().all(|line| line.len() <= MAX_LINE_BYTES)
 }
 
-/// `code` as HTML body text: `&`, `<` and `>` escaped, as the Markdown renderer does.
-pub fn escape_into(out: &mut String, code: &str) {
-    for c in code.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            _ => out.push(c),
-        }
-    }
+/// Appends `text` to `out`, escaped for HTML.
+fn escape_into(out: &mut String, text: &str) {
+    // Writing to a String cannot fail.
+    let _ = write_escaped_html(out, text);
 }
 
 /// The HTML of `code` in `language`: escaped text with `<span class="hl-…">` around
@@ -340,7 +335,7 @@ mod tests {
         highlight(code, language, Instant::now() + Duration::from_secs(60))
     }
 
-    /// The text of highlighted HTML: spans dropped, the three entities decoded.
+    /// The text of highlighted HTML: spans dropped, the escaper's entities decoded.
     fn text_of(html: &str) -> String {
         let mut text = String::new();
         let mut rest = html;
@@ -354,6 +349,8 @@ mod tests {
         text.push_str(rest);
         text.replace("&lt;", "<")
             .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
             .replace("&amp;", "&")
     }
 

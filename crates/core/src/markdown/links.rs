@@ -18,7 +18,9 @@ pub struct SiteLinks {
     /// The site's address (`https://ask.example.org`, no trailing slash); links to
     /// it, and links by path alone, count as the site's.
     pub base_url: String,
-    /// The titles of the questions the text links to, by id.
+    /// The titles of the questions the text links to, by id: those of
+    /// [`question_ids`](super::question_ids) of the same text that exist, and no
+    /// others (they are also the links a post records).
     pub titles: HashMap<i64, String>,
     /// The members a comment mentions: lower-cased handle, and the address of their
     /// page.
@@ -324,19 +326,13 @@ pub(super) fn mentioned<'a>(
 
 /// `text` with the mentions of known members as links.
 fn split_mentions<'a>(text: &str, members: &HashMap<String, String>) -> Vec<Event<'a>> {
-    let is_handle_char = |c: char| c.is_ascii_alphanumeric() || "._-".contains(c);
     let mut out = Vec::new();
     let mut done = 0;
     for (at, _) in text.match_indices('@') {
-        // After a handle character (an email address, `a@b`): no mention.
-        if text[..at].chars().next_back().is_some_and(is_handle_char) {
+        // Not a mention (an email address, `a@b`; an `@` alone): left as text.
+        let Some(handle) = crate::notices::mention_at(text, at) else {
             continue;
-        }
-        let rest = &text[at + 1..];
-        let end = rest
-            .find(|c: char| !is_handle_char(c))
-            .unwrap_or(rest.len());
-        let handle = rest[..end].trim_end_matches(['.', '-']);
+        };
         let Some(url) = members.get(&handle.to_ascii_lowercase()) else {
             continue;
         };

@@ -19,6 +19,7 @@
 //! [`MAX_FORMULA_BYTES`] is not converted: like invalid TeX, it shows as its source
 //! with a mark ([`ERROR_CLASS`]) and the reason in a title.
 
+use crate::text::escape_html;
 use math_core::{LatexToMathML, MathCoreConfig, MathDisplay};
 use pulldown_cmark::{Event, Options, Parser, Tag};
 use std::ops::Range;
@@ -119,12 +120,11 @@ pub fn render(tex: &str, display: Display) -> String {
                 Display::Inline => ("$", "$"),
                 Display::Block => ("$$", "$$"),
             };
-            let mut html = format!("<code class=\"{ERROR_CLASS}\" title=\"");
-            super::highlight::escape_into(&mut html, &format!("Not set: {reason}"));
-            html.push_str("\">");
-            super::highlight::escape_into(&mut html, &format!("{open}{tex}{close}"));
-            html.push_str("</code>");
-            html
+            format!(
+                "<code class=\"{ERROR_CLASS}\" title=\"{}\">{}</code>",
+                escape_html(&format!("Not set: {reason}")),
+                escape_html(&format!("{open}{tex}{close}"))
+            )
         }
     }
 }
@@ -274,6 +274,11 @@ mod tests {
         assert!(html.contains("$$\\nosuchcommand &lt;b&gt;$$"), "{html}");
         assert!(!html.contains("<b>"), "{html}");
         assert!(html.contains("title=\"Not set: "), "{html}");
+        // Quotes in the source (and in a reason that quotes it) stay inside the
+        // attribute: only the two that delimit the title and the class are bare.
+        let html = render("\\x\" onmouseover=\"alert(1)", Display::Inline);
+        assert_eq!(html.matches('"').count(), 4, "{html}");
+        assert!(html.contains("&quot; onmouseover=&quot;alert(1)"), "{html}");
     }
 
     #[test]

@@ -280,15 +280,9 @@ impl PostBody {
     pub fn rendered(markdown: impl Into<String>, options: &markdown::RenderOptions) -> Self {
         let markdown = markdown.into();
         let html = markdown::render_with(&markdown, options);
-        let links = if options.site.titles.is_empty() {
-            Vec::new()
-        } else {
-            markdown::question_ids(&markdown, &options.site.base_url)
-                .into_iter()
-                .filter(|id| options.site.titles.contains_key(id))
-                .map(PostId)
-                .collect()
-        };
+        // The titles are those of the questions the text links to (that exist).
+        let mut links: Vec<PostId> = options.site.titles.keys().copied().map(PostId).collect();
+        links.sort_unstable_by_key(|id| id.0);
         Self {
             markdown,
             html,

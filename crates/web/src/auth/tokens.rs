@@ -1,6 +1,7 @@
 //! Random tokens (session ids, CSRF tokens, mailed links) and their hashes.
 //! The database keeps only the SHA-256 of a session id or mailed token.
 
+use ponder_core::text::hex;
 use rand_core::{OsRng, RngCore};
 use sha2::{Digest, Sha256};
 
@@ -29,16 +30,6 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(DIGITS[usize::from(b >> 4)] as char);
-        out.push(DIGITS[usize::from(b & 15)] as char);
-    }
-    out
 }
 
 #[cfg(test)]

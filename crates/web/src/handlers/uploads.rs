@@ -110,7 +110,7 @@ fn alt_text(file_name: &str) -> String {
 }
 
 /// Why `user` may not upload now, if they may not: reputation, then quota.
-async fn check_allowed(state: &AppState, user: &User) -> Result<(), String> {
+fn check_allowed(state: &AppState, user: &User) -> Result<(), String> {
     let settings = state.settings();
     let needed = settings.settings.number("writing.upload_reputation");
     if user.reputation < needed && !user.role.moderates() {
@@ -124,9 +124,7 @@ async fn check_allowed(state: &AppState, user: &User) -> Result<(), String> {
 
 /// Decodes, re-encodes and stores the image in `form` for `user`.
 async fn store(state: &AppState, user: &User, form: UploadForm) -> Result<Uploaded, UploadRefusal> {
-    check_allowed(state, user)
-        .await
-        .map_err(UploadRefusal::Forbidden)?;
+    check_allowed(state, user).map_err(UploadRefusal::Forbidden)?;
     let Some((bytes, declared, file_name)) = form.file else {
         return Err(UploadRefusal::Field("choose an image to upload".into()));
     };
@@ -289,7 +287,7 @@ pub async fn upload_form(State(state): State<AppState>, ctx: Ctx) -> Result<Resp
     check_enabled(&state)?;
     let user = ctx.require_writer("/upload")?;
     let mut form = FormState::new();
-    if let Err(message) = check_allowed(&state, user).await {
+    if let Err(message) = check_allowed(&state, user) {
         form.error("file", message);
     }
     Ok(upload_page(&state, &ctx, form, None, StatusCode::OK))

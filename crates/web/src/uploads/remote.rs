@@ -15,9 +15,9 @@ use crate::outbound::{self, Outgoing};
 use axum::body::Bytes;
 use image::ImageFormat;
 use ponder_core::UserId;
+use ponder_core::text::hex;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::sync::LazyLock;
 use std::time::Duration;
 
@@ -121,12 +121,7 @@ async fn copy(state: &AppState, owner: UserId, url: &str) -> Result<String, Stri
 /// The name an image's bytes are stored under: their SHA-256 and the extension of
 /// `format`.
 pub fn stored_name(bytes: &[u8], format: ImageFormat) -> String {
-    let hash = Sha256::digest(bytes)
-        .iter()
-        .fold(String::new(), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        });
+    let hash = hex(&Sha256::digest(bytes));
     let extension = if format == ImageFormat::Jpeg {
         "jpg"
     } else {

@@ -12,6 +12,7 @@
 
 use crate::outbound::{self, Outgoing};
 use axum::body::Bytes;
+use ponder_core::text::hex;
 use ponder_core::time::DateTime;
 use ponder_core::webhooks::hmac_sha256;
 use sha2::{Digest, Sha256};
@@ -244,14 +245,6 @@ impl Bucket {
         ));
         headers
     }
-}
-
-/// `bytes` as lower-case hex.
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().fold(String::new(), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
 }
 
 /// `path` URI-encoded as SigV4 wants it: every byte but unreserved characters and
