@@ -109,6 +109,13 @@ impl Backend {
             .map_err(db_error)?;
         self.write_links(tx, edit.post.0, edit.body.links()).await?;
         if is_question {
+            // Its title or tags may have changed: its related list is computed anew.
+            self.count();
+            sqlx::query("DELETE FROM related_lists WHERE question_id = $1")
+                .bind(edit.post.0)
+                .execute(&mut **tx)
+                .await
+                .map_err(db_error)?;
             self.move_tag_counts(tx, edit.post.0, -1).await?;
             self.count();
             sqlx::query("DELETE FROM post_tags WHERE post_id = $1")

@@ -1,9 +1,12 @@
-// Links between posts, written with each body (see `Backend::write_links`), and the
-// lookups a post's rendering needs; shared by both backends.
+// Links between posts, written with each body (see `Backend::write_links`), the
+// lookups a post's rendering needs, and the related questions stored for a
+// question; shared by both backends.
 
-use crate::{Backend, bind_id_list, db_error};
+use crate::{Backend, bind_id_list, bind_ids, db_error};
 use ponder_core::{PostId, UserId};
-use ponder_store::{LinkedQuestion, StoreResult};
+use ponder_core::time::Timestamp;
+use ponder_core::CategoryId;
+use ponder_store::{LinkedQuestion, RelatedList, RelatedSubject, StoreResult};
 
 impl Backend {
     /// Makes `links` the questions post `post` links to, in `tx`.
@@ -112,6 +115,140 @@ impl ponder_store::LinkStore for Backend {
                 id: PostId(id),
                 title,
                 score,
+            })
+            .collect())
+    }
+
+    async fn related_questions(&self, question: PostId) -> StoreResult<Option<RelatedList>> {
+        self.count();
+        // One row for an empty list (the outer joins find nothing), one per live
+        // related question otherwise.
+        let rows: Vec<(i64, Option<i64>, Option<String>, Option<i64>)> = sqlx::query_as(
+            "SELECT l.computed_at, q.id, q.title, q.score FROM related_lists l \
+             LEFT JOIN related_questions r ON r.question_id = l.question_id \
+             LEFT JOIN posts q ON q.id = r.related_id AND q.deleted_at IS NULL \
+             WHERE l.question_id = $1 ORDER BY r.position",
+        )
+        .bind(question.0)
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_error)?;
+        let Some(computed_at) = rows.first().map(|row| row.0) else {
+            return Ok(None);
+        };
+        let questions = rows
+            .into_iter()
+            .filter_map(|(_, id, title, score)| {
+                Some(LinkedQuestion {
+                    id: PostId(id?),
+                    title: title?,
+                    score: score?,
+                })
+            })
+            .collect();
+        Ok(Some(RelatedList {
+            computed_at,
+            questions,
+        }))
+    }
+
+    async fn store_related(
+        &self,
+        lists: &[(PostId, Vec<PostId>)],
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        if lists.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.begin().await?;
+        for (question, related) in lists {
+            self.count();
+            // Its old rows go with it (ON DELETE CASCADE).
+            sqlx::query("DELETE FROM related_lists WHERE question_id = $1")
+                .bind(question.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            self.count();
+            let stored = sqlx::query(
+                "INSERT INTO related_lists (question_id, computed_at) \
+                 SELECT id, $2 FROM posts WHERE id = $1 AND kind = 'question'",
+            )
+            .bind(question.0)
+            .bind(at)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            if stored.rows_affected() == 0 {
+                continue;
+            }
+            let others = related.iter().filter(|id| *id != question);
+            for (position, id) in others.enumerate() {
+                self.count();
+                sqlx::query(
+                    "INSERT INTO related_questions (question_id, position, related_id) \
+                     SELECT $1, $2, id FROM posts WHERE id = $3 AND kind = 'question'",
+                )
+                .bind(question.0)
+                .bind(i64::try_from(position).unwrap_or(i64::MAX))
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            }
+        }
+        self.commit(tx).await
+    }
+
+    async fn related_due(
+        &self,
+        after: PostId,
+        older_than: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<RelatedSubject>> {
+        self.count();
+        let due: Vec<(i64, String, i64)> = sqlx::query_as(
+            "SELECT p.id, p.title, p.category_id FROM posts p \
+             LEFT JOIN related_lists l ON l.question_id = p.id \
+             WHERE p.kind = 'question' AND p.deleted_at IS NULL AND p.id > $1 \
+             AND p.category_id IS NOT NULL \
+             AND (l.question_id IS NULL OR l.computed_at < $2) \
+             ORDER BY p.id LIMIT $3",
+        )
+        .bind(after.0)
+        .bind(older_than)
+        .bind(i64::from(limit))
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_error)?;
+        if due.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.count();
+        let tags: Vec<(i64, String)> = bind_ids(
+            sqlx::query_as(concat!(
+                "SELECT pt.post_id, t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id \
+                 WHERE pt.post_id IN (",
+                id_list!(),
+                ") ORDER BY pt.post_id, pt.position"
+            )),
+            due.iter().map(|(id, _, _)| *id).collect(),
+        )
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_error)?;
+        let mut tags_of: std::collections::HashMap<i64, Vec<String>> =
+            std::collections::HashMap::new();
+        for (post, name) in tags {
+            tags_of.entry(post).or_default().push(name);
+        }
+        Ok(due
+            .into_iter()
+            .map(|(id, title, category)| RelatedSubject {
+                id: PostId(id),
+                title,
+                tags: tags_of.remove(&id).unwrap_or_default(),
+                category: CategoryId(category),
             })
             .collect())
     }

@@ -552,6 +552,68 @@ mod tests {
         assert!(modern.total >= 3);
     }
 
+    /// Related lists of the demo's questions stay in their subject: no cooking or
+    /// programming question beside a history one, and the Berlin Wall's lists the
+    /// other Cold War question.
+    #[tokio::test]
+    async fn related_questions_of_the_demo_stay_in_their_subject() {
+        use ponder_search::{SearchIndex, Subject};
+        use ponder_store::QuestionQuery;
+        use ponder_store::prelude::*;
+        let dir = tempfile::tempdir().unwrap();
+        let store = ponder_store_sqlite::SqliteStore::open(&dir.path().join("ponder.db"))
+            .await
+            .unwrap();
+        seed_if_empty(&store).await.unwrap().expect("seeded");
+        let index = SearchIndex::in_memory().unwrap();
+        index.catch_up(&store).await.unwrap();
+        let all = store
+            .list_questions(&QuestionQuery {
+                per_page: 100,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let mut areas = std::collections::HashMap::new();
+        let mut threads = Vec::new();
+        for q in &all.items {
+            let thread = store.question_thread(q.id).await.unwrap().unwrap();
+            areas.insert(q.id, thread.category_path[0].slug.clone());
+            threads.push(thread);
+        }
+        let mut with_some = 0;
+        for thread in &threads {
+            let subject = Subject {
+                tags: thread.tags.clone(),
+                category: thread.category_path.last().map(|c| c.id),
+                area: thread.category_path.first().map(|c| c.id),
+            };
+            let id = thread.question.id;
+            let related = index
+                .related(&thread.question.title, &subject, Some(id), 5)
+                .unwrap();
+            with_some += usize::from(!related.is_empty());
+            for hit in &related {
+                assert_eq!(
+                    areas[&hit.id], areas[&id],
+                    "{:?} lists {:?}",
+                    thread.question.title, hit.title
+                );
+            }
+            if thread.question.title.contains("Berlin Wall") {
+                assert!(
+                    related.iter().any(|h| h.title.contains("containment")),
+                    "{related:?}"
+                );
+            }
+        }
+        assert!(
+            with_some * 3 >= threads.len(),
+            "{with_some} of {}",
+            threads.len()
+        );
+    }
+
     #[test]
     fn answer_headers_are_strict() {
         assert_eq!(answer_header("A* bruno"), Some((true, "bruno")));

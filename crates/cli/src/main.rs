@@ -92,7 +92,8 @@ enum Command {
     Serve(Box<serve::ServeArgs>),
     /// Create or update the database schema, then exit.
     Migrate,
-    /// Rebuild the search index in <data>/index from the database.
+    /// Rebuild the search index in <data>/index from the database, and the
+    /// related questions of every question from it.
     Reindex,
     /// Render every stored post, comment and about-me text again from its
     /// Markdown (after an upgrade that changed the renderer, or turning math on).

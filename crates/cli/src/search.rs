@@ -1,5 +1,6 @@
 //! The search index from the command line: opening it beside the data, keeping it in
-//! step while serving, and `ponder reindex`.
+//! step while serving, and `ponder reindex` (which also computes the related
+//! questions of every question from the new index).
 
 use crate::{SiteArgs, open_store};
 use anyhow::{Context, Result};
@@ -125,6 +126,14 @@ pub async fn reindex(site: &SiteArgs) -> Result<()> {
     println!(
         "indexed {done} questions ({} posts) in {:.1?}",
         index.num_docs(),
+        started.elapsed()
+    );
+    let started = std::time::Instant::now();
+    let lists = ponder_web::related::fill_due(&store, &index, Duration::ZERO)
+        .await
+        .context("cannot compute the related questions")?;
+    println!(
+        "computed the related questions of {lists} questions in {:.1?}",
         started.elapsed()
     );
     Ok(())

@@ -17,6 +17,9 @@ use std::time::Duration;
 /// How often the outbox is looked at for mail to send (and digests to queue).
 const MAIL_EVERY: Duration = Duration::from_secs(5);
 
+/// How often questions without a related list (or with an old one) are looked for.
+const RELATED_EVERY: Duration = Duration::from_secs(60);
+
 /// Options of `ponder serve`.
 #[derive(Args)]
 pub struct ServeArgs {
@@ -287,6 +290,9 @@ pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
         .await
         .context("cannot read the site settings")?;
     crate::search::start_following(state.clone());
+    // Related questions, computed for the questions that have none or an old list.
+    let filler = ponder_web::related::RelatedFiller::new(state.store.clone(), state.search.clone());
+    tokio::spawn(filler.run(RELATED_EVERY));
     if state.mailer.delivers() {
         // The inbox's mail, from the outbox, on the node that holds its lease.
         let sender = ponder_web::outbox::OutboxSender::new(state.clone());

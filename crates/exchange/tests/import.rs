@@ -1,6 +1,7 @@
 //! Importing Stack Exchange dumps: a small hand-written dump arrives whole on both
 //! databases; the real sample's counts match its rows; a second run adds nothing;
-//! bad input is named by file and line, and a stopped import finishes when run again.
+//! bad input is named by file and line, and a stopped import finishes when run again;
+//! the sample's related questions share a tag.
 
 #![expect(
     clippy::unwrap_used,
@@ -275,6 +276,59 @@ async fn sample_arrives(store: Arc<dyn Store>, batch_rows: usize) {
     let seven = answer.answers.iter().find(|a| a.id == PostId(7)).unwrap();
     assert_eq!(seven.kind, PostKind::Answer);
     assert_eq!(answer.comments_of(PostId(7)).count(), 9);
+}
+
+/// Related questions on the real sample: every question a related list shows
+/// shares a tag with the question it is beside, and most questions have some.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn related_questions_of_the_sample_share_a_tag() {
+    let Some(dir) = sample() else { return };
+    let t = store_on("sqlite").await.unwrap();
+    let store = t.store.clone();
+    import(&store, &dir).await.unwrap();
+    let index = ponder_search::SearchIndex::in_memory().unwrap();
+    index.rebuild(&*store, |_| {}).await.unwrap();
+
+    let mut threads: std::collections::HashMap<_, ponder_store::QuestionThread> =
+        std::collections::HashMap::new();
+    for post in all_posts(&*store).await {
+        if post.kind == PostKind::Question
+            && let Some(thread) = store.question_thread(post.id).await.unwrap()
+        {
+            threads.insert(post.id, thread);
+        }
+    }
+    assert!(threads.len() > 200, "{} questions", threads.len());
+    let mut with_some = 0;
+    for (id, thread) in &threads {
+        let subject = ponder_search::Subject {
+            tags: thread.tags.clone(),
+            category: thread.category_path.last().map(|c| c.id),
+            area: thread.category_path.first().map(|c| c.id),
+        };
+        let related = index
+            .related(&thread.question.title, &subject, Some(*id), 5)
+            .unwrap();
+        assert!(related.len() <= 5);
+        with_some += usize::from(!related.is_empty());
+        for hit in &related {
+            assert_ne!(hit.id, *id);
+            let other = &threads[&hit.id];
+            assert!(
+                other.tags.iter().any(|tag| thread.tags.contains(tag)),
+                "{:?} {:?} lists {:?} {:?}",
+                thread.question.title,
+                thread.tags,
+                other.question.title,
+                other.tags
+            );
+        }
+    }
+    assert!(
+        with_some * 2 >= threads.len(),
+        "{with_some} of {} questions have related ones",
+        threads.len()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -45,6 +45,16 @@ const WRITER_MEMORY: usize = 24_000_000;
 /// How many of a title's words (the rarest) find its related questions.
 const RELATED_WORDS: usize = 4;
 
+/// How many of a question's tags find its related questions.
+const RELATED_TAGS: usize = 5;
+
+/// How much sharing tags weighs against sharing a word (in a body; a word in a
+/// title weighs [`RELATED_TITLE_BOOST`]).
+const RELATED_TAG_BOOST: f32 = 4.0;
+
+/// How much a related question's title sharing a word weighs against its body.
+const RELATED_TITLE_BOOST: f32 = 2.0;
+
 /// Decompressed blocks of stored documents kept per segment.
 const DOC_STORE_CACHE_BLOCKS: usize = 8;
 
@@ -775,54 +785,109 @@ impl SearchIndex {
             .collect()
     }
 
-    /// Questions whose titles share words with `title`, best first, without
-    /// `exclude`, and without snippets: the question page's related list, read on
-    /// every page view. The query is a plain disjunction of the title's rarest
-    /// words, which tantivy answers by skipping the blocks of documents that cannot
-    /// reach the top (block-max WAND), so its cost stays small as the index grows;
-    /// only questions carry a title, so no filter on the kind is needed.
+    /// The questions related to one with `title` and `subject`, best first, without
+    /// `exclude`, and without snippets: the question page's related list (and, with
+    /// no subject, the ask form's questions with a similar title).
+    ///
+    /// A related question shares the subject: it is filed in the same tree of
+    /// categories, and shares a tag when the question has tags, else its category
+    /// and a word. Among those, shared tags weigh most
+    /// (a rare tag more than a common one), then the title's rarest words found in
+    /// a title (or, less, in a body), then the category; so the list is shorter, or
+    /// empty, rather than padded with questions that merely share a word. Without a
+    /// subject it is a plain disjunction of the title's rarest words, which tantivy
+    /// answers by skipping blocks of documents that cannot reach the top.
     pub fn related(
         &self,
         title: &str,
+        subject: &Subject,
         exclude: Option<PostId>,
         limit: usize,
     ) -> SearchResult<Vec<SearchHit>> {
-        let mut tokens = self.tokens(title)?;
-        tokens.sort_unstable();
-        tokens.dedup();
-        if tokens.is_empty() || limit == 0 {
+        if limit == 0 {
             return Ok(Vec::new());
         }
+        let f = &self.fields;
         let searcher = self.reader.searcher();
-        // The rarest words say the most about a title and have the shortest lists
-        // of documents to walk; common ones add cost and little else. A word found
-        // in no other title than the excluded question's own relates nothing.
-        let least = if exclude.is_some() { 2 } else { 1 };
-        let mut terms = Vec::with_capacity(tokens.len());
-        for token in &tokens {
-            let term = Term::from_field_text(self.fields.title, token);
-            let frequency = searcher.doc_freq(&term)?;
-            if frequency >= least {
-                terms.push((frequency, term));
+        let words = self.rarest_title_words(&searcher, title, exclude.is_some())?;
+        let word_clauses = |with_bodies: bool| -> Vec<(Occur, Box<dyn Query>)> {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for word in &words {
+                let title = TermQuery::new(
+                    Term::from_field_text(f.title, word),
+                    IndexRecordOption::WithFreqs,
+                );
+                if !with_bodies {
+                    clauses.push((Occur::Should, Box::new(title)));
+                    continue;
+                }
+                clauses.push((Occur::Should, boosted(title, RELATED_TITLE_BOOST)));
+                let body = Term::from_field_text(f.body, word);
+                clauses.push((
+                    Occur::Should,
+                    Box::new(TermQuery::new(body, IndexRecordOption::WithFreqs)),
+                ));
             }
-        }
-        terms.sort_by_key(|(frequency, _)| *frequency);
-        let words: Vec<(Occur, Box<dyn Query>)> = terms
-            .into_iter()
-            .take(RELATED_WORDS)
-            .map(|(_, term)| {
-                let query: Box<dyn Query> =
-                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
-                (Occur::Should, query)
-            })
+            clauses
+        };
+        let tags: Vec<Term> = subject
+            .tags
+            .iter()
+            .take(RELATED_TAGS)
+            .map(|tag| Term::from_field_text(f.tags, tag))
             .collect();
-        if words.is_empty() {
+        let category = subject
+            .category
+            .map(|id| Term::from_field_u64(f.category, id.0 as u64));
+        let query: Box<dyn Query> = if !tags.is_empty() {
+            // Shares a tag (required), ranked by the tags, words and category shared.
+            let shares_a_tag: Vec<(Occur, Box<dyn Query>)> = tags
+                .iter()
+                .map(|tag| {
+                    let query: Box<dyn Query> =
+                        Box::new(TermQuery::new(tag.clone(), IndexRecordOption::Basic));
+                    (Occur::Should, query)
+                })
+                .collect();
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+                (Occur::Must, question_kind(f)),
+                (
+                    Occur::Must,
+                    boosted(BooleanQuery::new(shares_a_tag), RELATED_TAG_BOOST),
+                ),
+            ];
+            if let Some(area) = subject.area {
+                let area = Term::from_field_u64(f.category, area.0 as u64);
+                clauses.push((
+                    Occur::Must,
+                    boosted(TermQuery::new(area, IndexRecordOption::Basic), 0.0),
+                ));
+            }
+            clauses.extend(word_clauses(true));
+            if let Some(category) = category {
+                clauses.push((
+                    Occur::Should,
+                    Box::new(TermQuery::new(category, IndexRecordOption::Basic)),
+                ));
+            }
+            Box::new(BooleanQuery::new(clauses))
+        } else if words.is_empty() {
             return Ok(Vec::new());
-        }
-        let top = searcher.search(
-            &BooleanQuery::new(words),
-            &TopDocs::with_limit(limit + 1).order_by_score(),
-        )?;
+        } else if let Some(category) = category {
+            // No tags: the category and a word of the title.
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Must, question_kind(f)),
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(category, IndexRecordOption::Basic)),
+                ),
+                (Occur::Must, Box::new(BooleanQuery::new(word_clauses(true)))),
+            ]))
+        } else {
+            // Titles alone (only questions have one: no filter on the kind needed).
+            Box::new(BooleanQuery::new(word_clauses(false)))
+        };
+        let top = searcher.search(&query, &TopDocs::with_limit(limit + 1).order_by_score())?;
         let mut hits = Vec::with_capacity(limit);
         for (_, address) in top {
             if hits.len() == limit {
@@ -836,6 +901,63 @@ impl SearchIndex {
         }
         Ok(hits)
     }
+
+    /// The words of `title` (at most [`RELATED_WORDS`]) rarest among titles. A
+    /// word in no other title than the question's own (`excluding_itself`) relates
+    /// nothing and is left out.
+    fn rarest_title_words(
+        &self,
+        searcher: &tantivy::Searcher,
+        title: &str,
+        excluding_itself: bool,
+    ) -> SearchResult<Vec<String>> {
+        let mut tokens = self.tokens(title)?;
+        tokens.sort_unstable();
+        tokens.dedup();
+        // The rarest words say the most about a title and have the shortest lists
+        // of documents to walk; common ones add cost and little else.
+        let least = if excluding_itself { 2 } else { 1 };
+        let mut terms = Vec::with_capacity(tokens.len());
+        for token in tokens {
+            let term = Term::from_field_text(self.fields.title, &token);
+            let frequency = searcher.doc_freq(&term)?;
+            if frequency >= least {
+                terms.push((frequency, token));
+            }
+        }
+        terms.sort_by_key(|(frequency, _)| *frequency);
+        Ok(terms
+            .into_iter()
+            .take(RELATED_WORDS)
+            .map(|(_, token)| token)
+            .collect())
+    }
+}
+
+/// What a question is about, for finding the questions related to it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Subject {
+    /// Its tags.
+    pub tags: Vec<String>,
+    /// The category it is filed in.
+    pub category: Option<CategoryId>,
+    /// The top of that category's tree: a related question is filed somewhere
+    /// under it (a tag shared across trees, "style" in programming and in English
+    /// usage, is a homonym, not a subject).
+    pub area: Option<CategoryId>,
+}
+
+/// `query` weighed `boost` times.
+fn boosted(query: impl Query + 'static, boost: f32) -> Box<dyn Query> {
+    Box::new(BoostQuery::new(Box::new(query), boost))
+}
+
+/// Questions only (answers carry their question's tags and category too).
+fn question_kind(f: &Fields) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(f.kind, "question"),
+        IndexRecordOption::Basic,
+    ))
 }
 
 /// Each category with its ancestors (itself first), so a question filed deep in the

@@ -16,5 +16,5 @@ mod directory;
 pub mod index;
 pub mod query;
 
-pub use index::{SearchError, SearchHit, SearchIndex, SearchResults, SearchSort};
+pub use index::{SearchError, SearchHit, SearchIndex, SearchResults, SearchSort, Subject};
 pub use query::{PostKindFilter, SearchQuery, parse};

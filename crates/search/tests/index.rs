@@ -9,7 +9,7 @@
 
 use ponder_core::reputation::ReputationRules;
 use ponder_core::{CategoryId, PostId};
-use ponder_search::{SearchIndex, SearchSort, parse};
+use ponder_search::{SearchIndex, SearchSort, Subject, parse};
 use ponder_store::conformance::{self as fx, TestStore};
 use ponder_store::{NewAnswer, PostBody, PostEdit, Store, VoteValue};
 use std::sync::Arc;
@@ -242,23 +242,31 @@ async fn follows_the_change_log_and_applies_operators(store: Arc<dyn Store>) {
     );
     assert!(index.similar("", None, 5).unwrap().is_empty());
 
-    // Related questions: by title words only, never answers, never the question itself.
+    // Without a subject (the ask form), questions whose titles share a word:
+    // never answers, never the question itself.
+    let none = Subject::default();
     let related = index
-        .related("Why did the wall come down", None, 5)
+        .related("Why did the wall come down", &none, None, 5)
         .unwrap();
     assert_eq!(related[0].id, wall);
     assert!(related.iter().all(|h| h.id == h.question_id));
     let others = index
-        .related("Why did the wall come down", Some(wall), 5)
+        .related("Why did the wall come down", &none, Some(wall), 5)
         .unwrap();
     assert!(others.iter().all(|h| h.id != wall));
     assert_eq!(others.len(), related.len() - 1);
-    let one = index.related("wall wall wall", None, 1).unwrap();
-    assert_eq!(one.len(), 1);
-    assert!(index.related("", None, 5).unwrap().is_empty());
+    assert_eq!(
+        index
+            .related("wall wall wall", &none, None, 1)
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(index.related("", &none, None, 5).unwrap().is_empty());
+    assert!(index.related("wall", &none, None, 0).unwrap().is_empty());
     assert!(
-        index.related("moscow", None, 5).unwrap().is_empty(),
-        "words of bodies do not relate"
+        index.related("moscow", &none, None, 5).unwrap().is_empty(),
+        "words of bodies alone do not relate titles"
     );
 }
 
@@ -463,6 +471,159 @@ async fn posts_hidden_by_flags_leave_the_index_until_restored(store: Arc<dyn Sto
     assert_eq!(ids(&index, "sundials"), [q], "restored, it is found again");
 }
 
+/// Related questions share the subject: a tag, or (untagged) the category and a
+/// word; shared tags weigh most, then words, then the category; a question that
+/// shares only words, in another subject, is never listed.
+async fn related_questions_share_the_subject(store: Arc<dyn Store>) {
+    let s = &*store;
+    let ann = fx::user(s, "ann").await;
+    let history = fx::category(s, None, "history").await;
+    let modern = fx::category(s, Some(history.id), "modern").await;
+    let cooking = fx::category(s, None, "cooking").await;
+    let index = SearchIndex::in_memory().unwrap();
+    let wall = fx::ask(
+        s,
+        ann.id,
+        modern.id,
+        "Why did the Berlin Wall fall in 1989",
+        &["cold-war", "germany"],
+        1,
+    )
+    .await;
+    let airlift = fx::ask(
+        s,
+        ann.id,
+        modern.id,
+        "Why did the Berlin airlift work",
+        &["cold-war", "germany"],
+        2,
+    )
+    .await;
+    let containment = fx::ask(
+        s,
+        ann.id,
+        modern.id,
+        "What did containment mean after 1947",
+        &["cold-war", "diplomacy"],
+        3,
+    )
+    .await;
+    let suez = fx::ask(
+        s,
+        ann.id,
+        modern.id,
+        "Why did the Suez crisis matter",
+        &["decolonisation"],
+        4,
+    )
+    .await;
+    // Shares "fall" and "wall" with the Berlin question, and nothing else.
+    let souffle = fx::ask(
+        s,
+        ann.id,
+        cooking.id,
+        "Why did my souffle fall against the oven wall",
+        &["baking"],
+        5,
+    )
+    .await;
+    let untagged = fx::ask(s, ann.id, modern.id, "Berlin in 1989", &[], 6).await;
+    settle(&index, s).await;
+
+    let subject = Subject {
+        tags: vec!["cold-war".into(), "germany".into()],
+        category: Some(modern.id),
+        area: Some(history.id),
+    };
+    let title = "Why did the Berlin Wall fall in 1989";
+    let found: Vec<PostId> = index
+        .related(title, &subject, Some(wall), 5)
+        .unwrap()
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
+    // Both tags and a word, then one tag: the Suez question shares the category
+    // alone, the souffle only words, the untagged one no tag.
+    assert_eq!(found, [airlift, containment]);
+    assert!(!found.contains(&souffle) && !found.contains(&suez) && !found.contains(&untagged));
+    assert_eq!(
+        index.related(title, &subject, Some(wall), 1).unwrap().len(),
+        1
+    );
+
+    // A tag of its own relates nothing: an empty list, not the nearest words.
+    let lonely = Subject {
+        tags: vec!["numismatics".into()],
+        category: Some(modern.id),
+        area: Some(history.id),
+    };
+    // A tag shared across trees of categories is a homonym: "baking" here, under
+    // history, relates nothing in cooking.
+    let homonym = Subject {
+        tags: vec!["baking".into()],
+        category: Some(modern.id),
+        area: Some(history.id),
+    };
+    assert!(
+        index
+            .related(title, &homonym, Some(wall), 5)
+            .unwrap()
+            .is_empty()
+    );
+    let same_tree = Subject {
+        area: Some(cooking.id),
+        category: Some(cooking.id),
+        ..homonym
+    };
+    assert_eq!(
+        index
+            .related(title, &same_tree, Some(wall), 5)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.id)
+            .collect::<Vec<_>>(),
+        [souffle]
+    );
+    assert!(
+        index
+            .related(title, &lonely, Some(wall), 5)
+            .unwrap()
+            .is_empty()
+    );
+
+    // Untagged: the category (or one below it) and a word of the title.
+    let untagged_subject = Subject {
+        tags: Vec::new(),
+        category: Some(history.id),
+        area: Some(history.id),
+    };
+    let found: Vec<PostId> = index
+        .related("Berlin in 1989", &untagged_subject, Some(untagged), 5)
+        .unwrap()
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
+    assert!(
+        found.contains(&wall) && found.contains(&airlift),
+        "{found:?}"
+    );
+    assert!(
+        !found.contains(&souffle) && !found.contains(&suez),
+        "{found:?}"
+    );
+    let elsewhere = Subject {
+        tags: Vec::new(),
+        category: Some(cooking.id),
+        area: Some(cooking.id),
+    };
+    assert!(
+        index
+            .related("Berlin in 1989", &elsewhere, Some(untagged), 5)
+            .unwrap()
+            .is_empty()
+    );
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {
         mod sqlite {
@@ -490,5 +651,6 @@ on_both!(
     survives_any_query,
     catches_up_after_a_restart_and_rebuilds,
     each_pass_names_the_questions_whose_threads_changed,
-    posts_hidden_by_flags_leave_the_index_until_restored
+    posts_hidden_by_flags_leave_the_index_until_restored,
+    related_questions_share_the_subject
 );

@@ -31,6 +31,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (17, include_str!("../migrations/0017_webhooks.sql")),
     (18, include_str!("../migrations/0018_post_links.sql")),
     (19, include_str!("../migrations/0019_uploads.sql")),
+    (20, include_str!("../migrations/0020_related_questions.sql")),
 ];
 
 /// The advisory lock key that serialises migrations across nodes.

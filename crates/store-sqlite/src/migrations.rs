@@ -28,6 +28,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (16, include_str!("../migrations/0016_webhooks.sql")),
     (17, include_str!("../migrations/0017_post_links.sql")),
     (18, include_str!("../migrations/0018_uploads.sql")),
+    (19, include_str!("../migrations/0019_related_questions.sql")),
 ];
 
 /// Applies every migration not yet applied.

@@ -47,6 +47,7 @@ pub mod outbound;
 pub mod outbox;
 pub mod page_cache;
 pub mod redirect;
+pub mod related;
 pub mod rendering;
 pub mod routes;
 pub mod server;

@@ -95,6 +95,8 @@ pub struct Shared {
     /// Set once the site is known to have an administrator (it never loses the
     /// last one through the web), so that the home page stops asking.
     pub administered: Arc<AtomicBool>,
+    /// Related-question lists computed and waiting to be stored.
+    pub related: Arc<crate::related::RelatedWrites>,
 }
 
 impl AppState {
@@ -126,6 +128,7 @@ impl AppState {
                     .build(),
             ),
             administered: Arc::new(AtomicBool::new(false)),
+            related: Arc::default(),
         }))
     }
 

@@ -153,6 +153,146 @@ pub async fn links_are_kept_with_bodies_and_read_both_ways(store: Arc<dyn Store>
     assert!(store.linked_questions(b, 10).await.unwrap().is_empty());
 }
 
+/// Related lists are stored in order and replaced whole, show live questions only,
+/// are dropped when their question is edited, and pass over what does not exist.
+pub async fn related_lists_are_stored_replaced_and_dropped_on_edit(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let cat = category(&*store, None, "related").await;
+    let mut q = Vec::new();
+    for n in 0..4 {
+        q.push(
+            ask(
+                &*store,
+                ann.id,
+                cat.id,
+                &format!("Related question number {n}"),
+                &["x"],
+                n,
+            )
+            .await,
+        );
+    }
+    let answer = super::answer(&*store, q[0], ann.id, 5).await;
+    assert_eq!(store.related_questions(q[0]).await.unwrap(), None);
+    let due = |after: PostId, older_than: i64, limit: u32| {
+        let store = store.clone();
+        async move {
+            store
+                .related_due(after, older_than, limit)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|s| s.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    // Every question is due at first (not the answer), by id, a page at a time.
+    assert_eq!(due(PostId(0), at(0), 10).await, q);
+    assert_eq!(due(PostId(0), at(0), 2).await, q[..2]);
+    assert_eq!(due(q[1], at(0), 10).await, q[2..]);
+    let first = store.related_due(PostId(0), at(0), 1).await.unwrap();
+    assert_eq!(
+        first,
+        [RelatedSubject {
+            id: q[0],
+            title: "Related question number 0".into(),
+            tags: vec!["x".into()],
+            category: cat.id,
+        }]
+    );
+
+    // In the order given; itself, an answer and a missing id are passed over.
+    store
+        .store_related(
+            &[
+                (q[0], vec![q[2], q[0], answer, PostId(99_999), q[1]]),
+                (q[1], Vec::new()),
+                (answer, vec![q[2]]),
+                (PostId(99_998), vec![q[2]]),
+            ],
+            at(10),
+        )
+        .await
+        .unwrap();
+    let ids = |list: Option<RelatedList>| {
+        list.map(|l| {
+            (
+                l.computed_at,
+                l.questions.into_iter().map(|q| q.id).collect::<Vec<_>>(),
+            )
+        })
+    };
+    assert_eq!(
+        ids(store.related_questions(q[0]).await.unwrap()),
+        Some((at(10), vec![q[2], q[1]]))
+    );
+    let first = store.related_questions(q[0]).await.unwrap().unwrap();
+    assert_eq!(first.questions[0].title, "Related question number 2");
+    // Stored empty is not the same as never stored.
+    assert_eq!(
+        ids(store.related_questions(q[1]).await.unwrap()),
+        Some((at(10), vec![]))
+    );
+    assert_eq!(store.related_questions(answer).await.unwrap(), None);
+    assert_eq!(store.related_questions(PostId(99_998)).await.unwrap(), None);
+    store.store_related(&[], at(11)).await.unwrap();
+    // Stored lists are not due, unless computed before the time given.
+    assert_eq!(due(PostId(0), at(10), 10).await, q[2..]);
+    assert_eq!(due(PostId(0), at(11), 10).await, q);
+
+    // Replaced whole.
+    store
+        .store_related(&[(q[0], vec![q[3]])], at(12))
+        .await
+        .unwrap();
+    assert_eq!(
+        ids(store.related_questions(q[0]).await.unwrap()),
+        Some((at(12), vec![q[3]]))
+    );
+
+    // A deleted question is not shown, and shows again when undeleted.
+    store
+        .store_related(&[(q[0], vec![q[3], q[2]])], at(13))
+        .await
+        .unwrap();
+    store.set_post_deleted(q[3], true, at(14)).await.unwrap();
+    assert_eq!(
+        ids(store.related_questions(q[0]).await.unwrap()),
+        Some((at(13), vec![q[2]]))
+    );
+    store.set_post_deleted(q[3], false, at(15)).await.unwrap();
+    assert_eq!(
+        ids(store.related_questions(q[0]).await.unwrap()),
+        Some((at(13), vec![q[3], q[2]]))
+    );
+
+    // Editing the question drops its list; editing another leaves it.
+    let latest = store
+        .editable_post(q[1])
+        .await
+        .unwrap()
+        .unwrap()
+        .latest_revision;
+    store
+        .edit_post(PostEdit {
+            post: q[1],
+            editor: ann.id,
+            base_revision: latest,
+            title: "Related question number 1, retitled".into(),
+            body: PostBody::from_markdown("A body that says more than before."),
+            tags: vec!["y".into()],
+            summary: String::new(),
+            at: at(16),
+        })
+        .await
+        .unwrap();
+    assert_eq!(store.related_questions(q[1]).await.unwrap(), None);
+    assert!(store.related_questions(q[0]).await.unwrap().is_some());
+    // A deleted question is not due.
+    store.set_post_deleted(q[2], true, at(17)).await.unwrap();
+    assert_eq!(due(PostId(0), at(13), 10).await, [q[1], q[3]]);
+}
+
 /// Uploads are recorded once per member, counted toward their quota and known by
 /// name to anyone.
 pub async fn uploads_are_recorded_once_per_member(store: Arc<dyn Store>) {

@@ -1,8 +1,10 @@
 //! [`LinkStore`]: what a post's links and mentions point at, looked up before it is
-//! rendered, and the questions linked to and from a thread.
+//! rendered, the questions linked to and from a thread, and the related questions
+//! stored for one.
 
 use crate::*;
 use async_trait::async_trait;
+use ponder_core::time::Timestamp;
 use ponder_core::{PostId, UserId};
 
 /// Links between posts, and the lookups rendering needs.
@@ -22,4 +24,26 @@ pub trait LinkStore: Send + Sync {
         question: PostId,
         limit: u32,
     ) -> StoreResult<Vec<LinkedQuestion>>;
+
+    /// `question`'s related questions as last stored, if a list is stored (none
+    /// was, or its question was edited since).
+    async fn related_questions(&self, question: PostId) -> StoreResult<Option<RelatedList>>;
+
+    /// Stores each question's related questions, best first, as computed at `at`,
+    /// in place of what was stored; a question or related question that no longer
+    /// exists is passed over.
+    async fn store_related(
+        &self,
+        lists: &[(PostId, Vec<PostId>)],
+        at: Timestamp,
+    ) -> StoreResult<()>;
+
+    /// Up to `limit` live questions after `after`, by id, whose related list is not
+    /// stored or was computed before `older_than`.
+    async fn related_due(
+        &self,
+        after: PostId,
+        older_than: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<RelatedSubject>>;
 }

@@ -260,6 +260,28 @@ pub struct LinkedQuestion {
     pub score: i64,
 }
 
+/// A question's related questions as last stored, for the list beside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelatedList {
+    /// When they were computed.
+    pub computed_at: Timestamp,
+    /// The live ones, in the order they were stored.
+    pub questions: Vec<LinkedQuestion>,
+}
+
+/// A question whose related questions are to be computed, with what that needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelatedSubject {
+    /// The question.
+    pub id: PostId,
+    /// Its title.
+    pub title: String,
+    /// Its tags, in order.
+    pub tags: Vec<String>,
+    /// Its category.
+    pub category: CategoryId,
+}
+
 /// Post text: the Markdown source, the sanitized HTML rendered from it, and the
 /// site's questions it links to (known when it was rendered with their titles).
 #[derive(Debug, Clone, PartialEq, Eq)]

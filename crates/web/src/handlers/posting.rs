@@ -70,7 +70,7 @@ async fn ask_page(
         categories: category_options(&tree, form.value("category")),
         popular_tags: popular.into_iter().map(|t| t.name).collect(),
         similar: if preview.is_some() {
-            super::search::similar_links(state, form.value("title"), None, 5)
+            super::search::similar_links(state, form.value("title"), 5)
         } else {
             Vec::new()
         },

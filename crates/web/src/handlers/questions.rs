@@ -144,7 +144,7 @@ async fn show(
         return Ok(moved_permanently(&path));
     }
     let mut extras = ViewerExtras::load(state, ctx, id).await?;
-    extras.related = super::search::similar_links(state, &thread.question.title, Some(id), 5);
+    extras.related = crate::related::related_links(state, &thread).await?;
     extras.linked = linked_links(state, id).await?;
     question_response(ctx, thread, PageForms::default(), &extras)
 }

@@ -314,14 +314,11 @@ pub async fn similar(
     Ok(Json(&*answer).into_response())
 }
 
-/// Links to questions like `title` (for the related list and the ask preview).
-pub fn similar_links(
-    state: &AppState,
-    title: &str,
-    exclude: Option<ponder_core::PostId>,
-    limit: usize,
-) -> Vec<Link> {
-    by_title(title, |t| state.search.related(t, exclude, limit))
+/// Links to questions whose titles are like `title` (the ask form's list; a
+/// question's related list is [`crate::related`]'s).
+pub fn similar_links(state: &AppState, title: &str, limit: usize) -> Vec<Link> {
+    let anything = ponder_search::Subject::default();
+    by_title(title, |t| state.search.related(t, &anything, None, limit))
         .iter()
         .map(|h| Link {
             label: h.title.clone(),

@@ -221,7 +221,7 @@ async fn similar_and_related_questions() {
         1,
     )
     .await;
-    fx::ask(s, ann.id, cat.id, "How do bees make honey", &["biology"], 2).await;
+    let bees = fx::ask(s, ann.id, cat.id, "How do bees make honey", &["biology"], 2).await;
     app.index().await;
 
     let json = app
@@ -249,9 +249,61 @@ async fn similar_and_related_questions() {
         page.attrs(".related a", "href"),
         [format!("/questions/{other}/when-was-the-berlin-wall-built")]
     );
-
+    // The list computed for the view is stored a moment later…
+    let mut stored = None;
+    for _ in 0..100 {
+        stored = s.related_questions(wall).await.unwrap();
+        if stored.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let stored = stored.expect("the related list is stored");
+    assert_eq!(
+        stored.questions.iter().map(|q| q.id).collect::<Vec<_>>(),
+        [other]
+    );
+    // …and later views read it rather than the index (a list stored by hand shows).
+    s.store_related(&[(wall, vec![bees])], ponder_core::time::now())
+        .await
+        .unwrap();
     let client = app.client("10.7.0.1");
     client.log_in("ann", "maple tree 1").await;
+    let again = client
+        .get(&format!(
+            "/questions/{wall}/why-did-the-berlin-wall-fall-in-1989"
+        ))
+        .await;
+    assert_eq!(
+        again.attrs(".related a", "href"),
+        [format!("/questions/{bees}/how-do-bees-make-honey")]
+    );
+    // The filler computes lists that are missing or older than the period, and
+    // leaves recent ones.
+    app.index().await;
+    let filler = ponder_web::related::RelatedFiller::new(app.store.clone(), app.search.clone());
+    let stored = filler.pass().await.unwrap();
+    assert_eq!(stored, 2, "the two questions without a list");
+    let ids = |list: Option<ponder_store::RelatedList>| {
+        list.unwrap()
+            .questions
+            .into_iter()
+            .map(|q| q.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(s.related_questions(other).await.unwrap()), [wall]);
+    assert_eq!(ids(s.related_questions(bees).await.unwrap()), []);
+    assert_eq!(ids(s.related_questions(wall).await.unwrap()), [bees]);
+    s.store_related(
+        &[(wall, vec![bees])],
+        ponder_core::time::now() - ponder_web::related::PERIOD - 1,
+    )
+    .await
+    .unwrap();
+    assert_eq!(filler.pass().await.unwrap(), 1);
+    assert_eq!(ids(s.related_questions(wall).await.unwrap()), [other]);
+    assert_eq!(filler.pass().await.unwrap(), 0, "nothing left to do");
+
     let csrf = client.csrf("/ask").await;
     let preview = client
         .post(
