@@ -3,10 +3,10 @@
 // question; shared by both backends.
 
 use crate::{Backend, bind_id_list, bind_ids, db_error};
-use ponder_core::{PostId, UserId};
-use ponder_core::time::Timestamp;
 use ponder_core::CategoryId;
-use ponder_store::{LinkedQuestion, RelatedList, RelatedSubject, StoreResult};
+use ponder_core::time::Timestamp;
+use ponder_core::{PostId, UserId};
+use ponder_store::{LinkedQuestion, RelatedList, RelatedSubject, StoreResult, ThreadLinks};
 
 impl Backend {
     /// Makes `links` the questions post `post` links to, in `tx`.
@@ -88,68 +88,61 @@ impl ponder_store::LinkStore for Backend {
         Ok(found)
     }
 
-    async fn linked_questions(
-        &self,
-        question: PostId,
-        limit: u32,
-    ) -> StoreResult<Vec<LinkedQuestion>> {
+    async fn thread_links(&self, question: PostId, limit: u32) -> StoreResult<ThreadLinks> {
         self.count();
-        let found: Vec<(i64, String, i64)> = sqlx::query_as(
-            "SELECT q.id, q.title, q.score FROM posts q \
-             WHERE q.kind = 'question' AND q.deleted_at IS NULL AND q.id <> $1 AND q.id IN ( \
-               SELECT l.question_id FROM post_links l JOIN posts p ON p.id = l.post_id \
-               WHERE (p.id = $1 OR p.parent_id = $1) AND p.deleted_at IS NULL \
-               UNION \
-               SELECT COALESCE(p.parent_id, p.id) FROM post_links l JOIN posts p ON p.id = l.post_id \
-               WHERE l.question_id = $1 AND p.deleted_at IS NULL) \
-             ORDER BY q.score DESC, q.id LIMIT $2",
-        )
-        .bind(question.0)
-        .bind(i64::from(limit))
-        .fetch_all(&self.readers)
-        .await
-        .map_err(db_error)?;
-        Ok(found
-            .into_iter()
-            .map(|(id, title, score)| LinkedQuestion {
-                id: PostId(id),
-                title,
-                score,
-            })
-            .collect())
-    }
-
-    async fn related_questions(&self, question: PostId) -> StoreResult<Option<RelatedList>> {
-        self.count();
-        // One row for an empty list (the outer joins find nothing), one per live
-        // related question otherwise.
-        let rows: Vec<(i64, Option<i64>, Option<String>, Option<i64>)> = sqlx::query_as(
-            "SELECT l.computed_at, q.id, q.title, q.score FROM related_lists l \
-             LEFT JOIN related_questions r ON r.question_id = l.question_id \
-             LEFT JOIN posts q ON q.id = r.related_id AND q.deleted_at IS NULL \
-             WHERE l.question_id = $1 ORDER BY r.position",
-        )
-        .bind(question.0)
-        .fetch_all(&self.readers)
-        .await
-        .map_err(db_error)?;
-        let Some(computed_at) = rows.first().map(|row| row.0) else {
-            return Ok(None);
-        };
-        let questions = rows
-            .into_iter()
-            .filter_map(|(_, id, title, score)| {
-                Some(LinkedQuestion {
-                    id: PostId(id?),
-                    title: title?,
-                    score: score?,
-                })
-            })
-            .collect();
-        Ok(Some(RelatedList {
-            computed_at,
-            questions,
-        }))
+        // The linked questions (part 0), then the related list (part 1): one row
+        // for an empty list (its outer joins find nothing), one per live related
+        // question otherwise.
+        let rows: Vec<(i64, Option<i64>, Option<String>, Option<i64>, i64, i64)> =
+            sqlx::query_as(
+                "SELECT CAST(0 AS BIGINT), q.id, q.title, q.score, CAST(0 AS BIGINT), CAST(0 AS BIGINT) FROM ( \
+                   SELECT q.id, q.title, q.score FROM posts q \
+                   WHERE q.kind = 'question' AND q.deleted_at IS NULL AND q.id <> $1 AND q.id IN ( \
+                     SELECT l.question_id FROM post_links l JOIN posts p ON p.id = l.post_id \
+                     WHERE (p.id = $1 OR p.parent_id = $1) AND p.deleted_at IS NULL \
+                     UNION \
+                     SELECT COALESCE(p.parent_id, p.id) FROM post_links l \
+                     JOIN posts p ON p.id = l.post_id \
+                     WHERE l.question_id = $1 AND p.deleted_at IS NULL) \
+                   ORDER BY q.score DESC, q.id LIMIT $2) q \
+                 UNION ALL \
+                 SELECT CAST(1 AS BIGINT), q.id, q.title, q.score, l.computed_at, \
+                   CAST(COALESCE(r.position, 0) AS BIGINT) FROM related_lists l \
+                 LEFT JOIN related_questions r ON r.question_id = l.question_id \
+                 LEFT JOIN posts q ON q.id = r.related_id AND q.deleted_at IS NULL \
+                 WHERE l.question_id = $1",
+            )
+            .bind(question.0)
+            .bind(i64::from(limit))
+            .fetch_all(&self.readers)
+            .await
+            .map_err(db_error)?;
+        let mut links = ThreadLinks::default();
+        let mut related = Vec::new();
+        for (part, id, title, score, computed_at, position) in rows {
+            let question = id
+                .zip(title)
+                .zip(score)
+                .map(|((id, title), score)| LinkedQuestion {
+                    id: PostId(id),
+                    title,
+                    score,
+                });
+            if part == 0 {
+                links.linked.extend(question);
+            } else {
+                links.related.get_or_insert(RelatedList {
+                    computed_at,
+                    questions: Vec::new(),
+                });
+                related.extend(question.map(|q| (position, q)));
+            }
+        }
+        related.sort_by_key(|(position, _)| *position);
+        if let Some(list) = &mut links.related {
+            list.questions = related.into_iter().map(|(_, q)| q).collect();
+        }
+        Ok(links)
     }
 
     async fn store_related(

@@ -597,8 +597,46 @@ mod tests {
                 .to_string()
                 .contains("already has content")
         );
-        // The index was rebuilt at the end.
+        // The index was rebuilt at the end, and every question's related list
+        // computed from it.
         let index = crate::search::open_index(&site).unwrap();
         assert!(index.num_docs() > 1_200);
+        let now = ponder_core::time::now();
+        let due = store
+            .related_due(
+                ponder_core::PostId(0),
+                now - ponder_web::related::PERIOD,
+                10,
+            )
+            .await
+            .unwrap();
+        assert!(due.is_empty(), "{due:?}");
+        let mut listed = 0;
+        for q in all.items.iter().take(50) {
+            let list = store.related_questions(q.id).await.unwrap().unwrap();
+            listed += usize::from(!list.questions.is_empty());
+        }
+        // Tags are drawn from a thousand: about half the questions share one.
+        assert!(listed >= 10, "{listed} of 50 questions list related ones");
+
+        // `ponder paths`: every live question's address, in id order.
+        let mut out = Vec::new();
+        let written = crate::paths::write_paths(&*store, &mut out).await.unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!((written, lines.len()), (1_200, 1_200));
+        let ids: Vec<i64> = lines
+            .iter()
+            .map(|l| l.split('/').nth(2).unwrap().parse().unwrap())
+            .collect();
+        assert!(
+            ids.windows(2).all(|w| w[0] < w[1]),
+            "in id order, once each"
+        );
+        for q in &all.items {
+            let path = ponder_web::views::common::question_path(q.id, &q.title);
+            assert!(lines.contains(&path.as_str()), "{path}");
+        }
+        assert!(lines.iter().all(|l| l.split('/').count() == 4));
     }
 }

@@ -12,6 +12,7 @@ mod categories;
 mod demo;
 mod exchange;
 mod generate;
+mod paths;
 mod render;
 mod reputation;
 mod search;
@@ -100,6 +101,8 @@ enum Command {
     Render(render::RenderArgs),
     /// Make a synthetic site at scale (for benchmarks) in an empty data folder.
     Demo(generate::DemoArgs),
+    /// Print the address of every live question, one a line.
+    Paths,
     /// Import another site's data.
     #[command(subcommand)]
     Import(exchange::ImportCommand),
@@ -140,6 +143,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Reindex => search::reindex(&cli.site).await,
         Command::Render(args) => render::run(&cli.site, &args).await,
         Command::Demo(args) => generate::run(&cli.site, args).await,
+        Command::Paths => paths::run(&cli.site).await,
         Command::Import(command) => exchange::import(&cli.site, command).await,
         Command::Export(command) => exchange::export(&cli.site, command).await,
         Command::Migrate => {

@@ -1,6 +1,7 @@
-//! The related questions beside a question. They are read from the database, where
-//! they were stored when last computed, so that a view costs one indexed read
-//! rather than a query of the search index. Lists are computed
+//! What a question's page lists beside it: the questions linked to and from its
+//! thread, and its related questions, read together in one statement. Related
+//! questions are read from the database, where they were stored when last
+//! computed, so that a view costs no query of the search index. Lists are computed
 //!
 //! - for every question that has none, or one older than [`PERIOD`], by a task
 //!   on the node that holds its lease ([`RelatedFiller`]), and by `ponder reindex`
@@ -13,7 +14,7 @@ use crate::views::common::{Link, question_path};
 use ponder_core::{CategoryId, PostId};
 use ponder_feed::leased::Leadership;
 use ponder_search::{SearchIndex, Subject};
-use ponder_store::{Category, QuestionThread, RelatedSubject, Store, StoreResult};
+use ponder_store::{Category, LinkedQuestion, QuestionThread, RelatedSubject, Store, StoreResult};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -86,23 +87,37 @@ pub fn subject_of(thread: &QuestionThread) -> Subject {
     }
 }
 
-/// The related questions of `thread`'s question, as links: the stored list, or
-/// if there is none, one computed now (and stored shortly). An index that fails
-/// gives an empty list (logged), which is not stored.
-pub async fn related_links(
+/// How many linked questions a page lists, at most.
+pub const LINKED_SHOWN: u32 = 10;
+
+/// What a question's page lists beside it, as links.
+#[derive(Debug, Default)]
+pub struct Beside {
+    /// The questions linked to and from its thread.
+    pub linked: Vec<Link>,
+    /// Its related questions.
+    pub related: Vec<Link>,
+}
+
+/// The linked questions of `thread` and its related ones, read in one statement;
+/// if no related list is stored, one is computed now (and stored shortly). An
+/// index that fails gives an empty list (logged), which is not stored.
+pub async fn beside(
     state: &AppState,
     thread: &QuestionThread,
-) -> Result<Vec<Link>, crate::error::AppError> {
+) -> Result<Beside, crate::error::AppError> {
     let id = thread.question.id;
-    if let Some(stored) = state.store.related_questions(id).await? {
-        return Ok(stored
-            .questions
-            .into_iter()
-            .map(|q| Link {
-                url: question_path(q.id, &q.title),
-                label: q.title,
-            })
-            .collect());
+    let stored = state.store.thread_links(id, LINKED_SHOWN).await?;
+    let link = |q: LinkedQuestion| Link {
+        url: question_path(q.id, &q.title),
+        label: q.title,
+    };
+    let linked = stored.linked.into_iter().map(link).collect();
+    if let Some(list) = stored.related {
+        return Ok(Beside {
+            linked,
+            related: list.questions.into_iter().map(link).collect(),
+        });
     }
     let title: String = thread.question.title.chars().take(300).collect();
     let hits = match state
@@ -112,19 +127,25 @@ pub async fn related_links(
         Ok(hits) => hits,
         Err(err) => {
             tracing::warn!(%err, "related questions unavailable");
-            return Ok(Vec::new());
+            return Ok(Beside {
+                linked,
+                related: Vec::new(),
+            });
         }
     };
     state
         .related
         .queue(&state.store, id, hits.iter().map(|hit| hit.id).collect());
-    Ok(hits
-        .into_iter()
-        .map(|hit| Link {
-            url: question_path(hit.id, &hit.title),
-            label: hit.title,
-        })
-        .collect())
+    Ok(Beside {
+        linked,
+        related: hits
+            .into_iter()
+            .map(|hit| Link {
+                url: question_path(hit.id, &hit.title),
+                label: hit.title,
+            })
+            .collect(),
+    })
 }
 
 /// How many lists [`fill_due`] computes and stores at a time.

@@ -17,17 +17,26 @@ pub trait LinkStore: Send + Sync {
     /// lower-cased handle and the member's id.
     async fn members_by_handles(&self, handles: &[String]) -> StoreResult<Vec<(String, UserId)>>;
 
-    /// The live questions linked from any live post of `question`'s thread or
-    /// linking to it from one of theirs, highest score first, at most `limit`.
+    /// What a question's page lists beside it, in one statement: the live
+    /// questions linked from any live post of `question`'s thread or linking to it
+    /// from one of theirs (highest score first, at most `limit`), and its related
+    /// questions as last stored.
+    async fn thread_links(&self, question: PostId, limit: u32) -> StoreResult<ThreadLinks>;
+
+    /// The linked questions of [`LinkStore::thread_links`].
     async fn linked_questions(
         &self,
         question: PostId,
         limit: u32,
-    ) -> StoreResult<Vec<LinkedQuestion>>;
+    ) -> StoreResult<Vec<LinkedQuestion>> {
+        Ok(self.thread_links(question, limit).await?.linked)
+    }
 
     /// `question`'s related questions as last stored, if a list is stored (none
     /// was, or its question was edited since).
-    async fn related_questions(&self, question: PostId) -> StoreResult<Option<RelatedList>>;
+    async fn related_questions(&self, question: PostId) -> StoreResult<Option<RelatedList>> {
+        Ok(self.thread_links(question, 0).await?.related)
+    }
 
     /// Stores each question's related questions, best first, as computed at `at`,
     /// in place of what was stored; a question or related question that no longer

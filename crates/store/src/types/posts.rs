@@ -269,6 +269,15 @@ pub struct RelatedList {
     pub questions: Vec<LinkedQuestion>,
 }
 
+/// What a question's page lists beside it (see `LinkStore::thread_links`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ThreadLinks {
+    /// The questions linked to and from its thread, highest score first.
+    pub linked: Vec<LinkedQuestion>,
+    /// Its related questions, if a list is stored.
+    pub related: Option<RelatedList>,
+}
+
 /// A question whose related questions are to be computed, with what that needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RelatedSubject {

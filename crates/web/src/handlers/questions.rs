@@ -144,23 +144,10 @@ async fn show(
         return Ok(moved_permanently(&path));
     }
     let mut extras = ViewerExtras::load(state, ctx, id).await?;
-    extras.related = crate::related::related_links(state, &thread).await?;
-    extras.linked = linked_links(state, id).await?;
+    let beside = crate::related::beside(state, &thread).await?;
+    extras.related = beside.related;
+    extras.linked = beside.linked;
     question_response(ctx, thread, PageForms::default(), &extras)
-}
-
-/// The questions linked to and from `question`'s thread, as links (one statement).
-pub async fn linked_links(state: &AppState, question: PostId) -> Result<Vec<Link>, AppError> {
-    Ok(state
-        .store
-        .linked_questions(question, 10)
-        .await?
-        .into_iter()
-        .map(|q| Link {
-            url: question_path(q.id, &q.title),
-            label: q.title,
-        })
-        .collect())
 }
 
 /// What a logged-in viewer's page adds: their votes and the suggested edits waiting
