@@ -129,7 +129,8 @@ pub async fn reindex(site: &SiteArgs) -> Result<()> {
         started.elapsed()
     );
     let started = std::time::Instant::now();
-    let lists = ponder_web::related::fill_due(&store, &index, Duration::ZERO)
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let lists = ponder_web::related::fill_due(&store, &index, threads, Duration::ZERO)
         .await
         .context("cannot compute the related questions")?;
     println!(

@@ -804,12 +804,68 @@ impl SearchIndex {
         exclude: Option<PostId>,
         limit: usize,
     ) -> SearchResult<Vec<SearchHit>> {
+        let searcher = self.reader.searcher();
+        let mut hits = Vec::with_capacity(limit);
+        let found = self.related_documents(&searcher, title, subject, exclude.is_some(), limit)?;
+        for address in found {
+            if hits.len() == limit {
+                break;
+            }
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let hit = self.hit(&doc);
+            if Some(hit.id) != exclude {
+                hits.push(hit);
+            }
+        }
+        Ok(hits)
+    }
+
+    /// The ids of [`SearchIndex::related`]'s questions, read from the id column
+    /// rather than the stored documents (for computing many lists at once).
+    pub fn related_ids(
+        &self,
+        title: &str,
+        subject: &Subject,
+        exclude: Option<PostId>,
+        limit: usize,
+    ) -> SearchResult<Vec<PostId>> {
+        let searcher = self.reader.searcher();
+        let mut ids = Vec::with_capacity(limit);
+        let found = self.related_documents(&searcher, title, subject, exclude.is_some(), limit)?;
+        for address in found {
+            if ids.len() == limit {
+                break;
+            }
+            let column = searcher
+                .segment_reader(address.segment_ord)
+                .fast_fields()
+                .u64("id")?;
+            let id = column
+                .first(address.doc_id)
+                .and_then(|id| i64::try_from(id).ok())
+                .map(PostId);
+            if let Some(id) = id.filter(|id| Some(*id) != exclude) {
+                ids.push(id);
+            }
+        }
+        Ok(ids)
+    }
+
+    /// The best `limit + 1` documents related to `title` and `subject` (one more,
+    /// for the question itself among them, when `excluding_itself`).
+    fn related_documents(
+        &self,
+        searcher: &tantivy::Searcher,
+        title: &str,
+        subject: &Subject,
+        excluding_itself: bool,
+        limit: usize,
+    ) -> SearchResult<Vec<tantivy::DocAddress>> {
         if limit == 0 {
             return Ok(Vec::new());
         }
         let f = &self.fields;
-        let searcher = self.reader.searcher();
-        let words = self.rarest_title_words(&searcher, title, exclude.is_some())?;
+        let words = self.rarest_title_words(searcher, title, excluding_itself)?;
         let word_clauses = |with_bodies: bool| -> Vec<(Occur, Box<dyn Query>)> {
             let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             for word in &words {
@@ -888,18 +944,7 @@ impl SearchIndex {
             Box::new(BooleanQuery::new(word_clauses(false)))
         };
         let top = searcher.search(&query, &TopDocs::with_limit(limit + 1).order_by_score())?;
-        let mut hits = Vec::with_capacity(limit);
-        for (_, address) in top {
-            if hits.len() == limit {
-                break;
-            }
-            let doc: TantivyDocument = searcher.doc(address)?;
-            let hit = self.hit(&doc);
-            if Some(hit.id) != exclude {
-                hits.push(hit);
-            }
-        }
-        Ok(hits)
+        Ok(top.into_iter().map(|(_, address)| address).collect())
     }
 
     /// The words of `title` (at most [`RELATED_WORDS`]) rarest among titles. A

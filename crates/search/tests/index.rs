@@ -545,6 +545,21 @@ async fn related_questions_share_the_subject(store: Arc<dyn Store>) {
     // Both tags and a word, then one tag: the Suez question shares the category
     // alone, the souffle only words, the untagged one no tag.
     assert_eq!(found, [airlift, containment]);
+    // The same, read from the id column.
+    assert_eq!(
+        index.related_ids(title, &subject, Some(wall), 5).unwrap(),
+        found
+    );
+    assert_eq!(
+        index.related_ids(title, &subject, Some(wall), 1).unwrap(),
+        [airlift]
+    );
+    assert!(
+        index
+            .related_ids(title, &subject, None, 0)
+            .unwrap()
+            .is_empty()
+    );
     assert!(!found.contains(&souffle) && !found.contains(&suez) && !found.contains(&untagged));
     assert_eq!(
         index.related(title, &subject, Some(wall), 1).unwrap().len(),

@@ -156,10 +156,12 @@ const FILLER_LEASE: &str = "related questions";
 
 /// Computes and stores the related lists of every question that has none, or one
 /// older than [`PERIOD`], from `search` (which should have caught up with the
-/// database), a batch at a time with `pause` between batches; how many it stored.
+/// database), a batch at a time on `threads` threads with `pause` between
+/// batches; how many it stored.
 pub async fn fill_due(
     store: &Arc<dyn Store>,
     search: &Arc<SearchIndex>,
+    threads: usize,
     pause: Duration,
 ) -> StoreResult<u64> {
     let areas = areas(&store.categories().await?);
@@ -174,11 +176,27 @@ pub async fn fill_due(
         after = last;
         let search = Arc::clone(search);
         let areas = areas.clone();
-        // Index queries are CPU work: off the async workers.
+        // Index queries are CPU work: off the async workers, split over threads.
+        let chunk = due.len().div_ceil(threads.max(1));
         let lists = tokio::task::spawn_blocking(move || {
-            due.iter()
-                .filter_map(|due| compute(&search, due, &areas).map(|list| (due.id, list)))
-                .collect::<Vec<_>>()
+            std::thread::scope(|scope| {
+                let parts: Vec<_> = due
+                    .chunks(chunk)
+                    .map(|part| {
+                        scope.spawn(|| {
+                            part.iter()
+                                .filter_map(|due| {
+                                    compute(&search, due, &areas).map(|list| (due.id, list))
+                                })
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                parts
+                    .into_iter()
+                    .flat_map(|part| part.join().unwrap_or_default())
+                    .collect::<Vec<_>>()
+            })
         })
         .await
         .unwrap_or_default();
@@ -200,8 +218,8 @@ fn compute(
         area: areas.get(&due.category).copied(),
     };
     let title: String = due.title.chars().take(300).collect();
-    match search.related(&title, &subject, Some(due.id), SHOWN) {
-        Ok(hits) => Some(hits.into_iter().map(|hit| hit.id).collect()),
+    match search.related_ids(&title, &subject, Some(due.id), SHOWN) {
+        Ok(ids) => Some(ids),
         Err(err) => {
             tracing::warn!(%err, question = %due.id, "related questions not computed");
             None
@@ -258,7 +276,8 @@ impl RelatedFiller {
             // Lists computed from an index still catching up would miss questions.
             return Ok(0);
         }
-        fill_due(store, &self.search, Duration::from_millis(50)).await
+        // One thread, with pauses: the server's readers come first.
+        fill_due(store, &self.search, 1, Duration::from_millis(50)).await
     }
 
     /// Runs a pass every `every` until the process ends; a failed pass is logged.
