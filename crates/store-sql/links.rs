@@ -155,13 +155,19 @@ impl ponder_store::LinkStore for Backend {
         }
         let mut tx = self.begin().await?;
         for (question, related) in lists {
-            self.count();
-            // Its old rows go with it (ON DELETE CASCADE).
-            sqlx::query("DELETE FROM related_lists WHERE question_id = $1")
-                .bind(question.0)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
+            // Its old rows go with it (ON DELETE CASCADE), and are deleted first in
+            // case a tool without foreign keys left some behind.
+            for delete in [
+                "DELETE FROM related_questions WHERE question_id = $1",
+                "DELETE FROM related_lists WHERE question_id = $1",
+            ] {
+                self.count();
+                sqlx::query(delete)
+                    .bind(question.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+            }
             self.count();
             let stored = sqlx::query(
                 "INSERT INTO related_lists (question_id, computed_at) \

@@ -55,6 +55,10 @@ const RELATED_TAG_BOOST: f32 = 4.0;
 /// How much a related question's title sharing a word weighs against its body.
 const RELATED_TITLE_BOOST: f32 = 2.0;
 
+/// A title word found in the bodies of more than one post in this many is too
+/// common there to relate questions by their bodies.
+const RELATED_BODY_SHARE: u64 = 20;
+
 /// Decompressed blocks of stored documents kept per segment.
 const DOC_STORE_CACHE_BLOCKS: usize = 8;
 
@@ -866,6 +870,18 @@ impl SearchIndex {
         }
         let f = &self.fields;
         let words = self.rarest_title_words(searcher, title, excluding_itself)?;
+        // A word found in most bodies says nothing of a subject, and its long list
+        // of documents costs the most to walk: bodies count only for words in at
+        // most one post in RELATED_BODY_SHARE (on a small site, walking any list
+        // is cheap: there bodies count for words in up to a hundred posts).
+        let common_in_bodies = (searcher.num_docs() / RELATED_BODY_SHARE).max(100);
+        let mut body_words = Vec::with_capacity(words.len());
+        for word in &words {
+            let body = Term::from_field_text(f.body, word);
+            if searcher.doc_freq(&body)? <= common_in_bodies {
+                body_words.push(body);
+            }
+        }
         let word_clauses = |with_bodies: bool| -> Vec<(Occur, Box<dyn Query>)> {
             let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             for word in &words {
@@ -878,11 +894,14 @@ impl SearchIndex {
                     continue;
                 }
                 clauses.push((Occur::Should, boosted(title, RELATED_TITLE_BOOST)));
-                let body = Term::from_field_text(f.body, word);
-                clauses.push((
-                    Occur::Should,
-                    Box::new(TermQuery::new(body, IndexRecordOption::WithFreqs)),
-                ));
+            }
+            if with_bodies {
+                for body in &body_words {
+                    clauses.push((
+                        Occur::Should,
+                        Box::new(TermQuery::new(body.clone(), IndexRecordOption::WithFreqs)),
+                    ));
+                }
             }
             clauses
         };
