@@ -104,8 +104,26 @@ pub fn start_following(state: AppState) {
     });
 }
 
-/// `ponder reindex`: rebuilds the index from the database, with a progress bar.
+/// `ponder reindex`: rebuilds the index from the database, with a progress bar,
+/// then computes every question's related questions from it.
 pub async fn reindex(site: &SiteArgs) -> Result<()> {
+    rebuild_index(site).await?;
+    let store = open_store(site).await?;
+    let index = open_index(site)?;
+    let started = std::time::Instant::now();
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let lists = ponder_web::related::fill_due(&store, &index, threads, Duration::ZERO)
+        .await
+        .context("cannot compute the related questions")?;
+    println!(
+        "computed the related questions of {lists} questions in {:.1?}",
+        started.elapsed()
+    );
+    Ok(())
+}
+
+/// Rebuilds the index from the database, with a progress bar.
+pub async fn rebuild_index(site: &SiteArgs) -> Result<()> {
     let store = open_store(site).await?;
     let index = open_index(site)?;
     let total = store
@@ -126,15 +144,6 @@ pub async fn reindex(site: &SiteArgs) -> Result<()> {
     println!(
         "indexed {done} questions ({} posts) in {:.1?}",
         index.num_docs(),
-        started.elapsed()
-    );
-    let started = std::time::Instant::now();
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let lists = ponder_web::related::fill_due(&store, &index, threads, Duration::ZERO)
-        .await
-        .context("cannot compute the related questions")?;
-    println!(
-        "computed the related questions of {lists} questions in {:.1?}",
         started.elapsed()
     );
     Ok(())
