@@ -809,19 +809,12 @@ impl SearchIndex {
         limit: usize,
     ) -> SearchResult<Vec<SearchHit>> {
         let searcher = self.reader.searcher();
-        let mut hits = Vec::with_capacity(limit);
         let found = self.related_documents(&searcher, title, subject, exclude.is_some(), limit)?;
-        for address in found {
-            if hits.len() == limit {
-                break;
-            }
+        first_others(found, exclude, limit, |address| {
             let doc: TantivyDocument = searcher.doc(address)?;
             let hit = self.hit(&doc);
-            if Some(hit.id) != exclude {
-                hits.push(hit);
-            }
-        }
-        Ok(hits)
+            Ok(Some((hit.id, hit)))
+        })
     }
 
     /// The ids of [`SearchIndex::related`]'s questions, read from the id column
@@ -834,25 +827,17 @@ impl SearchIndex {
         limit: usize,
     ) -> SearchResult<Vec<PostId>> {
         let searcher = self.reader.searcher();
-        let mut ids = Vec::with_capacity(limit);
         let found = self.related_documents(&searcher, title, subject, exclude.is_some(), limit)?;
-        for address in found {
-            if ids.len() == limit {
-                break;
-            }
+        first_others(found, exclude, limit, |address| {
             let column = searcher
                 .segment_reader(address.segment_ord)
                 .fast_fields()
                 .u64("id")?;
-            let id = column
+            Ok(column
                 .first(address.doc_id)
                 .and_then(|id| i64::try_from(id).ok())
-                .map(PostId);
-            if let Some(id) = id.filter(|id| Some(*id) != exclude) {
-                ids.push(id);
-            }
-        }
-        Ok(ids)
+                .map(|id| (PostId(id), PostId(id))))
+        })
     }
 
     /// The best `limit + 1` documents related to `title` and `subject` (one more,
@@ -996,6 +981,28 @@ impl SearchIndex {
             .map(|(_, token)| token)
             .collect())
     }
+}
+
+/// What `read` makes of the first `limit` of `found` that are not `exclude` (it
+/// gives each one's post id beside it, or nothing for a document it cannot read).
+fn first_others<T>(
+    found: Vec<tantivy::DocAddress>,
+    exclude: Option<PostId>,
+    limit: usize,
+    mut read: impl FnMut(tantivy::DocAddress) -> SearchResult<Option<(PostId, T)>>,
+) -> SearchResult<Vec<T>> {
+    let mut kept = Vec::with_capacity(limit);
+    for address in found {
+        if kept.len() == limit {
+            break;
+        }
+        if let Some((id, value)) = read(address)?
+            && Some(id) != exclude
+        {
+            kept.push(value);
+        }
+    }
+    Ok(kept)
 }
 
 /// What a question is about, for finding the questions related to it.
