@@ -2,7 +2,7 @@
 // lookups a post's rendering needs, and the related questions stored for a
 // question; shared by both backends.
 
-use crate::{Backend, bind_id_list, bind_ids, db_error};
+use crate::{Backend, bind_id_list, db_error};
 use ponder_core::CategoryId;
 use ponder_core::time::Timestamp;
 use ponder_core::{PostId, UserId};
@@ -223,19 +223,9 @@ impl ponder_store::LinkStore for Backend {
         if due.is_empty() {
             return Ok(Vec::new());
         }
-        self.count();
-        let tags: Vec<(i64, String)> = bind_ids(
-            sqlx::query_as(concat!(
-                "SELECT pt.post_id, t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id \
-                 WHERE pt.post_id IN (",
-                id_list!(),
-                ") ORDER BY pt.post_id, pt.position"
-            )),
-            due.iter().map(|(id, _, _)| *id).collect(),
-        )
-        .fetch_all(&self.readers)
-        .await
-        .map_err(db_error)?;
+        let tags = self
+            .tags_of_posts(due.iter().map(|(id, _, _)| *id).collect())
+            .await?;
         let mut tags_of: std::collections::HashMap<i64, Vec<String>> =
             std::collections::HashMap::new();
         for (post, name) in tags {

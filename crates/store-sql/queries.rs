@@ -270,19 +270,9 @@ impl ponder_store::ReadStore for Backend {
             .map(|r| rows::question_summary(&Cols(r)))
             .collect::<StoreResult<Vec<_>>>()?;
         if !items.is_empty() {
-            self.count();
-            let tags: Vec<(i64, String)> = bind_ids(
-                sqlx::query_as(concat!(
-                    "SELECT pt.post_id, t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id \
-                     WHERE pt.post_id IN (",
-                    id_list!(),
-                    ") ORDER BY pt.post_id, pt.position"
-                )),
-                items.iter().map(|q| q.id.0).collect(),
-            )
-            .fetch_all(&self.readers)
-            .await
-            .map_err(db_error)?;
+            let tags = self
+                .tags_of_posts(items.iter().map(|q| q.id.0).collect())
+                .await?;
             rows::attach_tags(&mut items, tags);
         }
         Ok(Page {
@@ -689,5 +679,25 @@ impl ponder_store::ReadStore for Backend {
         .await
         .map_err(db_error)?;
         Ok(n)
+    }
+}
+
+impl Backend {
+    /// The tags of each of `posts` (questions), as `(post, name)` in post and tag
+    /// order: one statement.
+    pub(crate) async fn tags_of_posts(&self, posts: Vec<i64>) -> StoreResult<Vec<(i64, String)>> {
+        self.count();
+        bind_ids(
+            sqlx::query_as(concat!(
+                "SELECT pt.post_id, t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id \
+                 WHERE pt.post_id IN (",
+                id_list!(),
+                ") ORDER BY pt.post_id, pt.position"
+            )),
+            posts,
+        )
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_error)
     }
 }
