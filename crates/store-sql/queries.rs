@@ -5,18 +5,16 @@
 // Long on purpose: every read is here, so that a page's fixed set of statements can
 // be read in one place.
 
-use crate::{Backend, Cols, Db, DbArgs, DbConnection, bind_ids, db_error};
+use crate::{Backend, Cols, Db, DbArgs, bind_ids, db_error};
 use ponder_core::paging::{PER_PAGE, QuestionSort};
 use ponder_core::{CategoryId, PostId, UserId};
 use ponder_store::rows;
 use ponder_store::{
     AnswerSummary, Category, Change, Page, QuestionFilter, QuestionQuery, QuestionSummary,
-    QuestionThread, StoreResult, Tag, User,
+    QuestionThread, StoreResult, Tag, ThreadLinks, User,
 };
 use ponder_store::{Post, PostKind, SearchDoc};
-use ponder_store::{
-    category_columns, comment_columns, post_columns, post_tables, question_summary_columns,
-};
+use ponder_store::{category_columns, post_columns, post_tables, question_summary_columns};
 use sqlx::{AssertSqlSafe, Row as _};
 
 /// id, question, kind, title, body, author, category, score, answers, accepted,
@@ -89,100 +87,6 @@ fn tag_from_row((id, name, description, question_count): (i64, String, String, i
 }
 
 impl Backend {
-    async fn question_thread_in(
-        &self,
-        conn: &mut DbConnection,
-        id: PostId,
-    ) -> StoreResult<Option<QuestionThread>> {
-        self.count();
-        let Some(row) = sqlx::query(concat!(
-            "SELECT ",
-            post_columns!(),
-            post_tables!(),
-            " WHERE p.id = $1 AND p.kind = 'question'"
-        ))
-        .bind(id.0)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(db_error)?
-        else {
-            return Ok(None);
-        };
-        let question = rows::post(&Cols(&row))?;
-
-        self.count();
-        let answer_rows = sqlx::query(concat!(
-            "SELECT ",
-            post_columns!(),
-            post_tables!(),
-            " WHERE p.parent_id = $1 AND p.kind = 'answer' \
-             ORDER BY (p.id = $2) DESC, p.score DESC, p.created_at, p.id"
-        ))
-        .bind(id.0)
-        .bind(question.accepted_answer_id.map_or(0, |a| a.0))
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db_error)?;
-        let answers = answer_rows
-            .iter()
-            .map(|r| rows::post(&Cols(r)))
-            .collect::<StoreResult<Vec<_>>>()?;
-
-        self.count();
-        let comment_rows = sqlx::query(concat!(
-            "SELECT ",
-            comment_columns!(),
-            " FROM comments c JOIN users u ON u.id = c.author_id \
-             WHERE c.deleted_at IS NULL AND c.post_id IN \
-             (SELECT CAST($1 AS BIGINT) UNION ALL SELECT id FROM posts WHERE parent_id = $1 AND kind = 'answer') \
-             ORDER BY c.created_at, c.id"
-        ))
-        .bind(id.0)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db_error)?;
-        let comments = comment_rows
-            .iter()
-            .map(|r| rows::comment(&Cols(r)))
-            .collect::<StoreResult<Vec<_>>>()?;
-
-        self.count();
-        let tags: Vec<String> = sqlx::query_scalar(
-            "SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id \
-             WHERE pt.post_id = $1 ORDER BY pt.position",
-        )
-        .bind(id.0)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db_error)?;
-
-        self.count();
-        let path_rows = sqlx::query(concat!(
-            "WITH RECURSIVE path(id, depth) AS (SELECT CAST($1 AS BIGINT), 0 UNION ALL \
-             SELECT c.parent_id, path.depth + 1 FROM categories c JOIN path ON c.id = path.id \
-             WHERE c.parent_id IS NOT NULL AND path.depth < 64) \
-             SELECT ",
-            category_columns!(),
-            " FROM categories c JOIN path ON c.id = path.id ORDER BY path.depth DESC"
-        ))
-        .bind(question.category_id.map_or(0, |c| c.0))
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db_error)?;
-        let category_path = path_rows
-            .iter()
-            .map(|r| rows::category(&Cols(r)))
-            .collect::<StoreResult<Vec<_>>>()?;
-
-        Ok(Some(QuestionThread {
-            question,
-            category_path,
-            tags,
-            answers,
-            comments,
-        }))
-    }
-
     /// Runs `sql`, which reads one column of ids for the list of `ids` it is bound;
     /// no query for no ids.
     async fn ids_for_ids(&self, sql: &'static str, ids: Vec<i64>) -> StoreResult<Vec<i64>> {
@@ -284,11 +188,15 @@ impl ponder_store::ReadStore for Backend {
     }
 
     async fn question_thread(&self, id: PostId) -> StoreResult<Option<QuestionThread>> {
-        // One read transaction, so the five reads see one state of the thread.
-        let mut tx = self.begin_snapshot().await?;
-        let result = self.question_thread_in(&mut tx, id).await;
-        tx.commit().await.map_err(db_error)?;
-        result
+        Ok(self.read_thread(id, None).await?.map(|(thread, _)| thread))
+    }
+
+    async fn question_page(
+        &self,
+        id: PostId,
+        linked_limit: u32,
+    ) -> StoreResult<Option<(QuestionThread, ThreadLinks)>> {
+        self.read_thread(id, Some(linked_limit)).await
     }
 
     async fn post(&self, id: PostId) -> StoreResult<Option<Post>> {

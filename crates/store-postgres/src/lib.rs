@@ -43,6 +43,7 @@ mod signups;
 mod store_impl;
 mod suggestions;
 mod tags;
+mod thread;
 mod tokens;
 mod uploads;
 mod webhooks;

@@ -50,7 +50,6 @@ pub(crate) const LOAD_INDEXES: &str = "SELECT name, sql FROM sqlite_master WHERE
      AND tbl_name IN ('posts', 'comments') AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name";
 pub(crate) type Db = sqlx::Sqlite;
 pub(crate) type DbArgs = sqlx::sqlite::SqliteArguments;
-pub(crate) type DbConnection = sqlx::SqliteConnection;
 
 /// Binds a list of ids as the JSON array `id_list!()` reads.
 pub(crate) fn bind_ids<'q, O>(

@@ -41,6 +41,7 @@ mod signups;
 mod store_impl;
 mod suggestions;
 mod tags;
+mod thread;
 mod tokens;
 mod uploads;
 mod webhooks;
@@ -124,7 +125,10 @@ impl SqliteStore {
             WriteMode::Shared => options,
             WriteMode::BulkLoad => options.disable_statement_logging(),
         };
+        // A connection in the same process cannot have gone away: the ping sqlx sends
+        // before handing out an idle one is a round trip to its thread for nothing.
         let writer = SqlitePoolOptions::new()
+            .test_before_acquire(false)
             .max_connections(1)
             .min_connections(1)
             .connect_with(options.clone().pragma("cache_size", WRITER_CACHE))
@@ -132,6 +136,7 @@ impl SqliteStore {
             .map_err(db_error)?;
         migrations::run(&writer).await?;
         let readers = SqlitePoolOptions::new()
+            .test_before_acquire(false)
             .max_connections(READERS)
             .connect_with(options.read_only(true).pragma("cache_size", READER_CACHE))
             .await
@@ -162,5 +167,33 @@ impl SqliteStore {
     /// A read transaction that sees one state of the database.
     async fn begin_snapshot(&self) -> StoreResult<sqlx::Transaction<'static, Db>> {
         self.readers.begin().await.map_err(db_error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::{ConnectOptions as _, Connection as _};
+
+    /// `.cargo/config.toml` builds the bundled SQLite with plans that do not depend on
+    /// bound values and without a global memory count: without the first, every
+    /// statement with `LIMIT $n` is compiled again on each run.
+    #[tokio::test]
+    async fn the_bundled_sqlite_keeps_plans_and_counts_no_memory() {
+        let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(":memory:")
+            .connect()
+            .await
+            .unwrap();
+        let options: Vec<String> = sqlx::query_scalar("PRAGMA compile_options")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+        for wanted in ["ENABLE_QPSG", "DEFAULT_MEMSTATUS=0"] {
+            assert!(
+                options.iter().any(|o| o == wanted),
+                "{wanted} not in {options:?}"
+            );
+        }
+        conn.close().await.unwrap();
     }
 }

@@ -1,5 +1,5 @@
 //! What a question's page lists beside it: the questions linked to and from its
-//! thread, and its related questions, read together in one statement. Related
+//! thread, and its related questions, read with the thread (`Store::question_page`). Related
 //! questions are read from the database, where they were stored when last
 //! computed, so that a view costs no query of the search index. Lists are computed
 //!
@@ -14,7 +14,9 @@ use crate::views::common::{Link, question_path};
 use ponder_core::{CategoryId, PostId};
 use ponder_feed::leased::Leadership;
 use ponder_search::{SearchIndex, Subject};
-use ponder_store::{Category, LinkedQuestion, QuestionThread, RelatedSubject, Store, StoreResult};
+use ponder_store::{
+    Category, LinkedQuestion, QuestionThread, RelatedSubject, Store, StoreResult, ThreadLinks,
+};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -99,25 +101,22 @@ pub struct Beside {
     pub related: Vec<Link>,
 }
 
-/// The linked questions of `thread` and its related ones, read in one statement;
-/// if no related list is stored, one is computed now (and stored shortly). An
-/// index that fails gives an empty list (logged), which is not stored.
-pub async fn beside(
-    state: &AppState,
-    thread: &QuestionThread,
-) -> Result<Beside, crate::error::AppError> {
+/// The linked questions of `thread` and its related ones, from what the store read
+/// with it (`stored`); if no related list is stored, one is computed now (and
+/// stored shortly). An index that fails gives an empty list (logged), which is not
+/// stored.
+pub fn beside(state: &AppState, thread: &QuestionThread, stored: ThreadLinks) -> Beside {
     let id = thread.question.id;
-    let stored = state.store.thread_links(id, LINKED_SHOWN).await?;
     let link = |q: LinkedQuestion| Link {
         url: question_path(q.id, &q.title),
         label: q.title,
     };
     let linked = stored.linked.into_iter().map(link).collect();
     if let Some(list) = stored.related {
-        return Ok(Beside {
+        return Beside {
             linked,
             related: list.questions.into_iter().map(link).collect(),
-        });
+        };
     }
     let title: String = thread.question.title.chars().take(300).collect();
     let hits = match state
@@ -127,16 +126,16 @@ pub async fn beside(
         Ok(hits) => hits,
         Err(err) => {
             tracing::warn!(%err, "related questions unavailable");
-            return Ok(Beside {
+            return Beside {
                 linked,
                 related: Vec::new(),
-            });
+            };
         }
     };
     state
         .related
         .queue(&state.store, id, hits.iter().map(|hit| hit.id).collect());
-    Ok(Beside {
+    Beside {
         linked,
         related: hits
             .into_iter()
@@ -145,7 +144,7 @@ pub async fn beside(
                 label: hit.title,
             })
             .collect(),
-    })
+    }
 }
 
 /// How many lists [`fill_due`] computes and stores at a time.

@@ -153,6 +153,116 @@ pub async fn links_are_kept_with_bodies_and_read_both_ways(store: Arc<dyn Store>
     assert!(store.linked_questions(b, 10).await.unwrap().is_empty());
 }
 
+/// A question's page reads as its thread and what is listed beside it read apart:
+/// answers accepted first, comments, tags and the category path in order, the
+/// linked questions up to the limit and the stored related list; an answer's id or
+/// an unknown one is no page.
+pub async fn a_question_page_is_its_thread_and_what_is_beside_it(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let bob = user(&*store, "bob").await;
+    let history = category(&*store, None, "history").await;
+    let modern = category(&*store, Some(history.id), "modern").await;
+    let q = ask(
+        &*store,
+        ann.id,
+        modern.id,
+        "Why did the wall fall?",
+        &["causes", "europe", "berlin"],
+        0,
+    )
+    .await;
+    let mut others = Vec::new();
+    for n in 0..3 {
+        let title = format!("Another question number {n}");
+        others.push(ask(&*store, ann.id, history.id, &title, &["causes"], n + 1).await);
+    }
+    let first = answer(&*store, q, bob.id, 10).await;
+    let second = answer(&*store, q, ann.id, 11).await;
+    vote(&*store, second, bob.id, VoteValue::Up).await;
+    store
+        .accept_answer(q, Some(first), ReputationRules::default())
+        .await
+        .unwrap();
+    comment(&*store, q, bob.id, 20).await;
+    comment(&*store, first, ann.id, 30).await;
+    comment(&*store, second, bob.id, 40).await;
+    // An answer here links to two others; an answer on the third links here.
+    let there = [
+        (others[0], "Another question number 0"),
+        (others[1], "Another question number 1"),
+    ];
+    let here = [(q, "Why did the wall fall?")];
+    for (question, text, titles, at_) in [
+        (
+            q,
+            format!(
+                "See /questions/{} and /questions/{}",
+                others[0].0, others[1].0
+            ),
+            &there[..],
+            41,
+        ),
+        (
+            others[2],
+            format!("Compare /questions/{}", q.0),
+            &here[..],
+            42,
+        ),
+    ] {
+        store
+            .create_answer(NewAnswer {
+                question,
+                author: bob.id,
+                body: linking(&text, titles),
+                created_at: at(at_),
+            })
+            .await
+            .unwrap();
+    }
+    store
+        .store_related(&[(q, vec![others[2], others[0]])], at(50))
+        .await
+        .unwrap();
+
+    let before = store.queries_executed();
+    let (thread, links) = store.question_page(q, 10).await.unwrap().expect("a page");
+    let queries = store.queries_executed() - before;
+    assert!(queries <= 6, "{queries} queries for one question page");
+    assert_eq!(thread, store.question_thread(q).await.unwrap().unwrap());
+    assert_eq!(links, store.thread_links(q, 10).await.unwrap());
+    let answers: Vec<PostId> = thread.answers.iter().map(|a| a.id).collect();
+    assert_eq!(answers[..2], [first, second], "accepted first");
+    assert_eq!(answers.len(), 3);
+    assert_eq!(thread.tags, ["causes", "europe", "berlin"]);
+    let path: Vec<&str> = thread
+        .category_path
+        .iter()
+        .map(|c| c.slug.as_str())
+        .collect();
+    assert_eq!(path, ["history", "modern"]);
+    assert_eq!(thread.comments.len(), 3);
+    assert_eq!(thread.comments_of(first).count(), 1);
+    let ids = |found: &[LinkedQuestion]| found.iter().map(|q| q.id).collect::<Vec<_>>();
+    assert_eq!(ids(&links.linked), others);
+    let related = links.related.expect("a stored list");
+    assert_eq!(related.computed_at, at(50));
+    assert_eq!(ids(&related.questions), [others[2], others[0]]);
+    assert_eq!(related.questions[0].title, "Another question number 2");
+
+    let (_, one) = store.question_page(q, 1).await.unwrap().unwrap();
+    assert_eq!(ids(&one.linked), [others[0]]);
+    let (alone, beside) = store.question_page(others[1], 10).await.unwrap().unwrap();
+    assert_eq!(alone.question.title, "Another question number 1");
+    assert!(alone.answers.is_empty() && alone.comments.is_empty());
+    assert_eq!(ids(&beside.linked), [q]);
+    assert_eq!(beside.related, None);
+    assert_eq!(store.question_page(first, 10).await.unwrap(), None);
+    assert_eq!(
+        store.question_page(PostId(999_999), 10).await.unwrap(),
+        None
+    );
+}
+
 /// Related lists are stored in order and replaced whole, show live questions only,
 /// are dropped when their question is edited, and pass over what does not exist.
 pub async fn related_lists_are_stored_replaced_and_dropped_on_edit(store: Arc<dyn Store>) {

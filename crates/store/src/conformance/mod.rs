@@ -145,6 +145,7 @@ macro_rules! conformance_tests {
             exchange_lists_filter_order_and_count,
             webhook_deliveries_are_queued_claimed_and_logged,
             links_are_kept_with_bodies_and_read_both_ways,
+            a_question_page_is_its_thread_and_what_is_beside_it,
             related_lists_are_stored_replaced_and_dropped_on_edit,
             uploads_are_recorded_once_per_member
         );

@@ -27,6 +27,17 @@ pub trait ReadStore: Send + Sync {
     /// `None` when no question has this id.
     async fn question_thread(&self, id: PostId) -> StoreResult<Option<QuestionThread>>;
 
+    /// What a question's page reads: [`ReadStore::question_thread`] and what
+    /// `LinkStore::thread_links` gives with `linked_limit`, seen in one state of the
+    /// database. On SQLite this is one statement: each statement through the driver
+    /// is a round trip to the connection's thread, and the page's reads were twelve
+    /// of them. `None` when no question has this id.
+    async fn question_page(
+        &self,
+        id: PostId,
+        linked_limit: u32,
+    ) -> StoreResult<Option<(QuestionThread, ThreadLinks)>>;
+
     /// The question an id belongs to: the id itself for a question, its parent for
     /// an answer; `None` for an unknown or deleted post.
     async fn question_of(&self, post: PostId) -> StoreResult<Option<PostId>>;

@@ -125,7 +125,11 @@ async fn show(
             "There is no question {id}. It may have been deleted."
         ))
     };
-    let Some(thread) = state.store.question_thread(id).await? else {
+    let page = state
+        .store
+        .question_page(id, crate::related::LINKED_SHOWN)
+        .await?;
+    let Some((thread, links)) = page else {
         // Perhaps an answer's id: send the reader to it within its question.
         let question = state.store.question_of(id).await?.filter(|q| *q != id);
         let Some(question) = question else {
@@ -144,7 +148,7 @@ async fn show(
         return Ok(moved_permanently(&path));
     }
     let mut extras = ViewerExtras::load(state, ctx, id).await?;
-    let beside = crate::related::beside(state, &thread).await?;
+    let beside = crate::related::beside(state, &thread, links);
     extras.related = beside.related;
     extras.linked = beside.linked;
     question_response(ctx, thread, PageForms::default(), &extras)
