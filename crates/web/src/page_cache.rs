@@ -436,8 +436,10 @@ fn is_page(response: &Response) -> bool {
         && crate::conditional::is_page_type(response.headers())
 }
 
+/// Whether `needle` occurs in `haystack` (a vectorised search: comparing at every
+/// position was a twentieth of a fresh page's time).
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+    !needle.is_empty() && memchr::memmem::find(haystack, needle).is_some()
 }
 
 /// The best encoding the request accepts: brotli, then gzip, else none.
