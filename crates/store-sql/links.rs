@@ -92,14 +92,18 @@ impl ponder_store::LinkStore for Backend {
         self.count();
         // The linked questions (part 0), then the related list (part 1): one row
         // for an empty list (its outer joins find nothing), one per live related
-        // question otherwise.
+        // question otherwise. The thread's own posts are reached by id and by parent
+        // apart: with an OR between them PostgreSQL scanned every post.
         let rows: Vec<(i64, Option<i64>, Option<String>, Option<i64>, i64, i64)> =
             sqlx::query_as(
                 "SELECT CAST(0 AS BIGINT), q.id, q.title, q.score, CAST(0 AS BIGINT), CAST(0 AS BIGINT) FROM ( \
                    SELECT q.id, q.title, q.score FROM posts q \
                    WHERE q.kind = 'question' AND q.deleted_at IS NULL AND q.id <> $1 AND q.id IN ( \
                      SELECT l.question_id FROM post_links l JOIN posts p ON p.id = l.post_id \
-                     WHERE (p.id = $1 OR p.parent_id = $1) AND p.deleted_at IS NULL \
+                     WHERE p.id = $1 AND p.deleted_at IS NULL \
+                     UNION \
+                     SELECT l.question_id FROM post_links l JOIN posts p ON p.id = l.post_id \
+                     WHERE p.parent_id = $1 AND p.deleted_at IS NULL \
                      UNION \
                      SELECT COALESCE(p.parent_id, p.id) FROM post_links l \
                      JOIN posts p ON p.id = l.post_id \

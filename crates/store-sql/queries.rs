@@ -1,6 +1,7 @@
 // The reads, shared by both backends (see README.md here). Every page's reads are a
 // fixed set of statements: lists fetch their rows, their total and their tags in
-// three; a question's page takes five, however many answers and comments it has.
+// three; a question's page takes one (thread.rs), however many answers and comments
+// it has.
 //
 // Long on purpose: every read is here, so that a page's fixed set of statements can
 // be read in one place.

@@ -7,6 +7,37 @@ use ponder_store::rows::RowAccess;
 use ponder_store::{StoreError, StoreResult};
 use sqlx::Row as _;
 
+/// The JSON array of its arguments: one row of a question page's parts (`thread.rs`).
+macro_rules! json_row {
+    () => {
+        "json_build_array"
+    };
+}
+/// Opens the aggregate that gathers rows into a JSON array, `[]` for none (json_agg
+/// gives NULL); what follows is the row, an ORDER BY, then [`json_list_close`].
+macro_rules! json_list_open {
+    () => {
+        "coalesce(json_agg("
+    };
+}
+/// Closes [`json_list_open`].
+macro_rules! json_list_close {
+    () => {
+        "), '[]')"
+    };
+}
+/// Makes a subquery's JSON array a JSON value inside another: it is one already.
+macro_rules! json_value {
+    () => {
+        ""
+    };
+}
+/// Turns a JSON value into the text the driver reads.
+macro_rules! json_as_text {
+    () => {
+        "::text"
+    };
+}
 /// The two-argument maximum.
 macro_rules! greatest {
     () => {
@@ -53,7 +84,6 @@ pub(crate) const LOAD_INDEXES: &str = "SELECT indexname, indexdef FROM pg_indexe
      AND tablename IN ('posts', 'comments') AND indexdef NOT LIKE 'CREATE UNIQUE%' ORDER BY indexname";
 pub(crate) type Db = sqlx::Postgres;
 pub(crate) type DbArgs = sqlx::postgres::PgArguments;
-pub(crate) type DbConnection = sqlx::PgConnection;
 
 /// Binds a list of ids as the array `id_list!()` reads.
 pub(crate) fn bind_ids<'q, O>(

@@ -7,6 +7,38 @@ use ponder_store::rows::RowAccess;
 use ponder_store::{StoreError, StoreResult};
 use sqlx::Row as _;
 
+/// The JSON array of its arguments: one row of a question page's parts (`thread.rs`).
+macro_rules! json_row {
+    () => {
+        "json_array"
+    };
+}
+/// Opens the aggregate that gathers rows into a JSON array, `[]` for none; what
+/// follows is the row, an ORDER BY, then [`json_list_close`].
+macro_rules! json_list_open {
+    () => {
+        "json_group_array("
+    };
+}
+/// Closes [`json_list_open`].
+macro_rules! json_list_close {
+    () => {
+        ")"
+    };
+}
+/// Makes a subquery's JSON array a JSON value inside another (SQLite passes it on
+/// as text otherwise).
+macro_rules! json_value {
+    () => {
+        "json"
+    };
+}
+/// Turns a JSON value into the text the driver reads: nothing to do on SQLite.
+macro_rules! json_as_text {
+    () => {
+        ""
+    };
+}
 /// The two-argument maximum.
 macro_rules! greatest {
     () => {

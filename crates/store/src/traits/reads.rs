@@ -21,17 +21,17 @@ pub trait ReadStore: Send + Sync {
     async fn list_questions(&self, query: &QuestionQuery) -> StoreResult<Page<QuestionSummary>>;
 
     /// A question with everything its page shows: answers (accepted first, then by
-    /// score), the comments of every post, tags and the category path. Runs a fixed
-    /// number of queries whatever the number of answers and comments. Deleted posts
-    /// are included, marked, for the caller to show only to those who may see them.
-    /// `None` when no question has this id.
+    /// score), the comments of every post, tags and the category path, read in one
+    /// statement as [`ReadStore::question_page`] reads it, whatever the number of
+    /// answers and comments. Deleted posts are included, marked, for the caller to
+    /// show only to those who may see them. `None` when no question has this id.
     async fn question_thread(&self, id: PostId) -> StoreResult<Option<QuestionThread>>;
 
     /// What a question's page reads: [`ReadStore::question_thread`] and what
     /// `LinkStore::thread_links` gives with `linked_limit`, seen in one state of the
-    /// database. On SQLite this is one statement: each statement through the driver
-    /// is a round trip to the connection's thread, and the page's reads were twelve
-    /// of them. `None` when no question has this id.
+    /// database, in one statement (each statement is a round trip, through the
+    /// driver's thread on SQLite or the socket on PostgreSQL; read apart, the page's
+    /// parts took twelve). `None` when no question has this id.
     async fn question_page(
         &self,
         id: PostId,
