@@ -443,6 +443,10 @@ impl ponder_store::BulkStore for Backend {
         self.commit(tx).await
     }
 
+    async fn update_statistics(&self) -> StoreResult<()> {
+        self.analyze_filled_tables().await
+    }
+
     async fn restore_indexes(&self, source: &str) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         self.count();

@@ -93,7 +93,8 @@ impl ponder_store::LinkStore for Backend {
         // The linked questions (part 0), then the related list (part 1): one row
         // for an empty list (its outer joins find nothing), one per live related
         // question otherwise. The thread's own posts are reached by id and by parent
-        // apart: with an OR between them PostgreSQL scanned every post.
+        // apart, the answers through their index (which holds answers only): with an
+        // OR between them, or without the kind, PostgreSQL scanned every post.
         let rows: Vec<(i64, Option<i64>, Option<String>, Option<i64>, i64, i64)> =
             sqlx::query_as(
                 "SELECT CAST(0 AS BIGINT), q.id, q.title, q.score, CAST(0 AS BIGINT), CAST(0 AS BIGINT) FROM ( \
@@ -103,7 +104,7 @@ impl ponder_store::LinkStore for Backend {
                      WHERE p.id = $1 AND p.deleted_at IS NULL \
                      UNION \
                      SELECT l.question_id FROM post_links l JOIN posts p ON p.id = l.post_id \
-                     WHERE p.parent_id = $1 AND p.deleted_at IS NULL \
+                     WHERE p.parent_id = $1 AND p.kind = 'answer' AND p.deleted_at IS NULL \
                      UNION \
                      SELECT COALESCE(p.parent_id, p.id) FROM post_links l \
                      JOIN posts p ON p.id = l.post_id \

@@ -90,7 +90,7 @@ const PAGE_SQL: &str = concat!(
          WHERE p.id = $1 AND p.deleted_at IS NULL \
          UNION \
          SELECT l.question_id FROM post_links l JOIN posts p ON p.id = l.post_id \
-         WHERE p.parent_id = $1 AND p.deleted_at IS NULL \
+         WHERE p.parent_id = $1 AND p.kind = 'answer' AND p.deleted_at IS NULL \
          UNION \
          SELECT coalesce(p.parent_id, p.id) FROM post_links l JOIN posts p ON p.id = l.post_id \
          WHERE l.question_id = $1 AND p.deleted_at IS NULL) \

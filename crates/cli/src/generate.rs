@@ -490,6 +490,10 @@ pub async fn run(site: &SiteArgs, args: DemoArgs) -> Result<()> {
         bar.set_position(made);
     }
     bar.finish_and_clear();
+    store
+        .update_statistics()
+        .await
+        .context("cannot update the database's statistics")?;
     println!(
         "made {made} questions, {answers_made} answers, {comments_made} comments, {user_count} users, {} categories in {:.1?}",
         leaves.len() + TOPICS.len(),

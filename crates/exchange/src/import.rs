@@ -357,6 +357,7 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
         let finishing = Instant::now();
         self.store.restore_indexes(&self.source).await?;
         self.link_posts().await?;
+        self.store.update_statistics().await?;
         self.summary.finishing_seconds = finishing.elapsed().as_secs_f64();
         Ok(())
     }

@@ -157,4 +157,14 @@ impl PgStore {
         .await
         .map_err(crate::db_error)
     }
+
+    /// Whether `table` has been analysed: the planner's row estimate is known
+    /// (`reltuples` is -1 until the first ANALYZE or VACUUM).
+    pub async fn analysed(&self, table: &str) -> ponder_store::StoreResult<bool> {
+        sqlx::query_scalar("SELECT reltuples >= 0 FROM pg_class WHERE oid = to_regclass($1)")
+            .bind(table)
+            .fetch_one(&self.readers)
+            .await
+            .map_err(crate::db_error)
+    }
 }

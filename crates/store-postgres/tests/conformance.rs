@@ -77,3 +77,24 @@ async fn only_bulk_loads_commit_without_waiting_for_the_disk() {
     };
     assert_eq!(shared.setting("synchronous_commit").await.unwrap(), "on");
 }
+
+/// After a bulk load the tables it filled have planner statistics, and the empty
+/// ones are left unanalysed (analysed empty, PostgreSQL would keep plans that scan
+/// them as they fill).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn statistics_are_updated_for_the_tables_a_load_filled() {
+    let Some((pg, test_store)) = fresh_pg_store().await else {
+        return;
+    };
+    use ponder_store::prelude::*;
+    let store = &*test_store.store;
+    let ann = ponder_store::conformance::user(store, "ann").await;
+    let cat = ponder_store::conformance::category(store, None, "general").await;
+    ponder_store::conformance::ask(store, ann.id, cat.id, "A question to analyse", &["x"], 1).await;
+    assert!(!pg.analysed("posts").await.unwrap());
+    store.update_statistics().await.unwrap();
+    for table in ["posts", "users", "post_bodies", "tags"] {
+        assert!(pg.analysed(table).await.unwrap(), "{table}");
+    }
+    assert!(!pg.analysed("related_questions").await.unwrap());
+}

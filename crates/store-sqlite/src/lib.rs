@@ -164,6 +164,11 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// Nothing to analyse: SQLite's plans here do not need statistics.
+    async fn analyze_filled_tables(&self) -> StoreResult<()> {
+        Ok(())
+    }
+
     /// A read transaction that sees one state of the database.
     async fn begin_snapshot(&self) -> StoreResult<sqlx::Transaction<'static, Db>> {
         self.readers.begin().await.map_err(db_error)

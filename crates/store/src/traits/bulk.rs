@@ -35,6 +35,11 @@ pub trait BulkStore: Send + Sync {
     /// Makes again the indexes [`Store::suspend_indexes`] dropped for `source`.
     async fn restore_indexes(&self, source: &str) -> StoreResult<()>;
 
+    /// Brings the planner's statistics up to date for the tables that hold rows, at
+    /// the end of a bulk load. PostgreSQL plans without them until autovacuum gets
+    /// there (a question page's links scanned every post); SQLite's plans need none.
+    async fn update_statistics(&self) -> StoreResult<()>;
+
     /// How many users and posts the site has (to refuse imports into a site whose
     /// ids they would collide with).
     async fn content_counts(&self) -> StoreResult<(i64, i64)>;
