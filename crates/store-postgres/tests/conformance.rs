@@ -86,7 +86,6 @@ async fn statistics_are_updated_for_the_tables_a_load_filled() {
     let Some((pg, test_store)) = fresh_pg_store().await else {
         return;
     };
-    use ponder_store::prelude::*;
     let store = &*test_store.store;
     let ann = ponder_store::conformance::user(store, "ann").await;
     let cat = ponder_store::conformance::category(store, None, "general").await;
