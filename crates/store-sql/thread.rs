@@ -177,7 +177,7 @@ impl Backend {
     }
 }
 
-/// `text`, which SQLite's JSON functions made, as a `T`.
+/// `text`, which the engine's JSON functions made, as a `T`.
 fn parse<T: serde::de::DeserializeOwned>(text: &str) -> StoreResult<T> {
     serde_json::from_str(text).map_err(|err| StoreError::Database(Box::new(err)))
 }
