@@ -6,7 +6,7 @@ use crate::{Backend, bind_id_list, db_error};
 use ponder_core::CategoryId;
 use ponder_core::time::Timestamp;
 use ponder_core::{PostId, UserId};
-use ponder_store::{LinkedQuestion, RelatedList, RelatedSubject, StoreResult, ThreadLinks};
+use ponder_store::{RelatedSubject, StoreResult, ThreadLinks};
 
 impl Backend {
     /// Makes `links` the questions post `post` links to, in `tx`.
@@ -89,65 +89,12 @@ impl ponder_store::LinkStore for Backend {
     }
 
     async fn thread_links(&self, question: PostId, limit: u32) -> StoreResult<ThreadLinks> {
-        self.count();
-        // The linked questions (part 0), then the related list (part 1): one row
-        // for an empty list (its outer joins find nothing), one per live related
-        // question otherwise. The thread's own posts are reached by id and by parent
-        // apart, the answers through their index (which holds answers only): with an
-        // OR between them, or without the kind, PostgreSQL scanned every post.
-        let rows: Vec<(i64, Option<i64>, Option<String>, Option<i64>, i64, i64)> =
-            sqlx::query_as(
-                "SELECT CAST(0 AS BIGINT), q.id, q.title, q.score, CAST(0 AS BIGINT), CAST(0 AS BIGINT) FROM ( \
-                   SELECT q.id, q.title, q.score FROM posts q \
-                   WHERE q.kind = 'question' AND q.deleted_at IS NULL AND q.id <> $1 AND q.id IN ( \
-                     SELECT l.question_id FROM post_links l JOIN posts p ON p.id = l.post_id \
-                     WHERE p.id = $1 AND p.deleted_at IS NULL \
-                     UNION \
-                     SELECT l.question_id FROM post_links l JOIN posts p ON p.id = l.post_id \
-                     WHERE p.parent_id = $1 AND p.kind = 'answer' AND p.deleted_at IS NULL \
-                     UNION \
-                     SELECT COALESCE(p.parent_id, p.id) FROM post_links l \
-                     JOIN posts p ON p.id = l.post_id \
-                     WHERE l.question_id = $1 AND p.deleted_at IS NULL) \
-                   ORDER BY q.score DESC, q.id LIMIT $2) q \
-                 UNION ALL \
-                 SELECT CAST(1 AS BIGINT), q.id, q.title, q.score, l.computed_at, \
-                   CAST(COALESCE(r.position, 0) AS BIGINT) FROM related_lists l \
-                 LEFT JOIN related_questions r ON r.question_id = l.question_id \
-                 LEFT JOIN posts q ON q.id = r.related_id AND q.deleted_at IS NULL \
-                 WHERE l.question_id = $1",
-            )
-            .bind(question.0)
-            .bind(i64::from(limit))
-            .fetch_all(&self.readers)
-            .await
-            .map_err(db_error)?;
-        let mut links = ThreadLinks::default();
-        let mut related = Vec::new();
-        for (part, id, title, score, computed_at, position) in rows {
-            let question = id
-                .zip(title)
-                .zip(score)
-                .map(|((id, title), score)| LinkedQuestion {
-                    id: PostId(id),
-                    title,
-                    score,
-                });
-            if part == 0 {
-                links.linked.extend(question);
-            } else {
-                links.related.get_or_insert(RelatedList {
-                    computed_at,
-                    questions: Vec::new(),
-                });
-                related.extend(question.map(|q| (position, q)));
-            }
-        }
-        related.sort_by_key(|(position, _)| *position);
-        if let Some(list) = &mut links.related {
-            list.questions = related.into_iter().map(|(_, q)| q).collect();
-        }
-        Ok(links)
+        // The question page's one statement reads them (thread.rs), with the thread.
+        Ok(self
+            .read_thread(question, Some(limit))
+            .await?
+            .map(|(_, links)| links)
+            .unwrap_or_default())
     }
 
     async fn store_related(

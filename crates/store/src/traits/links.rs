@@ -20,7 +20,8 @@ pub trait LinkStore: Send + Sync {
     /// What a question's page lists beside it, in one statement: the live
     /// questions linked from any live post of `question`'s thread or linking to it
     /// from one of theirs (highest score first, at most `limit`), and its related
-    /// questions as last stored.
+    /// questions as last stored: the part of [`ReadStore::question_page`] beside the
+    /// thread, empty for an id that is not a question's.
     async fn thread_links(&self, question: PostId, limit: u32) -> StoreResult<ThreadLinks>;
 
     /// The linked questions of [`LinkStore::thread_links`].
