@@ -407,6 +407,26 @@ impl ponder_store::BulkStore for Backend {
                 .await
                 .map_err(db_error)?;
         }
+        // The lists' totals, which the triggers keep, made again from what is there.
+        for sql in [
+            "DELETE FROM question_counts",
+            "INSERT INTO question_counts (scope, scope_id, questions, unanswered) \
+             SELECT 'site', 0, count(*), count(CASE WHEN answer_count = 0 THEN 1 END) FROM posts \
+             WHERE kind = 'question' AND deleted_at IS NULL \
+             UNION ALL SELECT 'category', category_id, count(*), count(CASE WHEN answer_count = 0 THEN 1 END) \
+             FROM posts WHERE kind = 'question' AND deleted_at IS NULL GROUP BY category_id \
+             UNION ALL SELECT 'author', author_id, count(*), count(CASE WHEN answer_count = 0 THEN 1 END) \
+             FROM posts WHERE kind = 'question' AND deleted_at IS NULL GROUP BY author_id \
+             UNION ALL SELECT 'tag', pt.tag_id, count(*), count(CASE WHEN p.answer_count = 0 THEN 1 END) \
+             FROM post_tags pt JOIN posts p ON p.id = pt.post_id \
+             WHERE p.kind = 'question' AND p.deleted_at IS NULL GROUP BY pt.tag_id",
+        ] {
+            self.count();
+            sqlx::query(sql)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
         self.commit(tx).await
     }
 

@@ -52,6 +52,53 @@ fn filter_clause(filter: &QuestionFilter) -> &'static str {
     }
 }
 
+/// The statement reading a question list's total from the kept counters
+/// (`question_counts`); `$1` is the filter's value. A category's total is its
+/// subtree's.
+fn total_sql(filter: &QuestionFilter, sort: QuestionSort) -> &'static str {
+    macro_rules! total {
+        ($column:literal) => {
+            [
+                concat!(
+                    "SELECT CAST(coalesce(sum(",
+                    $column,
+                    "), 0) AS BIGINT) FROM question_counts WHERE scope = 'site' AND scope_id = 0"
+                ),
+                concat!(
+                    "SELECT CAST(coalesce(sum(",
+                    $column,
+                    "), 0) AS BIGINT) FROM question_counts WHERE scope = 'category' AND scope_id IN \
+                     (WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) UNION ALL \
+                     SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub)"
+                ),
+                concat!(
+                    "SELECT CAST(coalesce(sum(",
+                    $column,
+                    "), 0) AS BIGINT) FROM question_counts WHERE scope = 'tag' AND scope_id IN \
+                     (SELECT id FROM tags WHERE name = $1)"
+                ),
+                concat!(
+                    "SELECT CAST(coalesce(sum(",
+                    $column,
+                    "), 0) AS BIGINT) FROM question_counts WHERE scope = 'author' AND scope_id = $1"
+                ),
+            ]
+        };
+    }
+    const QUESTIONS: [&str; 4] = total!("questions");
+    const UNANSWERED: [&str; 4] = total!("unanswered");
+    let by_filter = match sort {
+        QuestionSort::Unanswered => &UNANSWERED,
+        QuestionSort::Active | QuestionSort::Newest | QuestionSort::Score => &QUESTIONS,
+    };
+    by_filter[match filter {
+        QuestionFilter::All => 0,
+        QuestionFilter::Category(_) => 1,
+        QuestionFilter::Tag(_) => 2,
+        QuestionFilter::Author(_) => 3,
+    }]
+}
+
 fn sort_clause(sort: QuestionSort) -> (&'static str, &'static str) {
     match sort {
         QuestionSort::Active => ("", " ORDER BY p.last_activity_at DESC, p.id DESC"),
@@ -149,7 +196,6 @@ impl ponder_store::ReadStore for Backend {
         let (sort_filter, order) = sort_clause(query.sort);
         let base = " FROM posts p WHERE p.kind = 'question' AND p.deleted_at IS NULL";
         // Only constant fragments are joined here; every value is bound.
-        let count_sql = format!("SELECT COUNT(*){base}{filter}{sort_filter}");
         // The page's ids first, from the questions' indexes alone, then their rows:
         // sorting whole rows would read every question of a category to show thirty.
         let list_sql = format!(
@@ -160,7 +206,10 @@ impl ponder_store::ReadStore for Backend {
             query.offset()
         );
         self.count();
-        let total: i64 = bind_filter(sqlx::query(AssertSqlSafe(count_sql)), &query.filter)
+        let total: i64 = bind_filter(
+            sqlx::query(total_sql(&query.filter, query.sort)),
+            &query.filter,
+        )
             .fetch_one(&self.readers)
             .await
             .and_then(|row| row.try_get(0))
@@ -580,8 +629,8 @@ impl ponder_store::ReadStore for Backend {
     async fn category_question_count(&self, category: CategoryId) -> StoreResult<i64> {
         self.count();
         let (n,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM posts p WHERE p.kind = 'question' AND p.deleted_at IS NULL \
-             AND p.category_id = $1",
+            "SELECT CAST(coalesce(sum(questions), 0) AS BIGINT) FROM question_counts \
+             WHERE scope = 'category' AND scope_id = $1",
         )
         .bind(category.0)
         .fetch_one(&self.readers)

@@ -489,3 +489,173 @@ pub async fn tags_are_listed_by_popularity_name_and_age(store: Arc<dyn Store>) {
             .is_empty()
     );
 }
+
+/// Every question list's total (the site's, each category's with its subtree, each
+/// tag's, each author's; all questions and the unanswered) is kept, not counted on
+/// each view: it must still equal the questions the list shows after each kind of
+/// write that moves a question in or out of one.
+pub async fn list_totals_follow_every_change(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let bob = user(&*store, "bob").await;
+    let science = category(&*store, None, "science").await;
+    let physics = category(&*store, Some(science.id), "physics").await;
+    let history = category(&*store, None, "history").await;
+    let q1 = ask(
+        &*store,
+        ann.id,
+        physics.id,
+        "Why is the sky blue",
+        &["a", "b"],
+        1,
+    )
+    .await;
+    let q2 = ask(&*store, bob.id, history.id, "When did Rome fall", &["b"], 2).await;
+    ask(&*store, ann.id, science.id, "What is a field", &[], 3).await;
+    let authors = [ann.id, bob.id];
+    let check = async |step: &str, site: i64, unanswered: i64| {
+        let all = totals(&*store, QuestionFilter::All).await;
+        assert_eq!(all, (site, unanswered), "{step}: the site's totals");
+        for category in store.categories().await.unwrap() {
+            totals(&*store, QuestionFilter::Category(category.id)).await;
+            let own = store
+                .list_questions(&QuestionQuery {
+                    filter: QuestionFilter::Category(category.id),
+                    per_page: 1000,
+                    ..Default::default()
+                })
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .filter(|q| q.category_id == category.id)
+                .count();
+            assert_eq!(
+                store.category_question_count(category.id).await.unwrap(),
+                own as i64,
+                "{step}: {}'s own questions",
+                category.slug
+            );
+        }
+        for tag in ["a", "b", "c", "none"] {
+            totals(&*store, QuestionFilter::Tag(tag.to_owned())).await;
+        }
+        for author in authors {
+            totals(&*store, QuestionFilter::Author(author)).await;
+        }
+    };
+    check("asked", 3, 3).await;
+    assert_eq!(
+        totals(&*store, QuestionFilter::Category(science.id)).await,
+        (2, 2),
+        "a category counts its subtree"
+    );
+    assert_eq!(
+        totals(&*store, QuestionFilter::Tag("b".into())).await,
+        (2, 2)
+    );
+
+    let a = answer(&*store, q1, bob.id, 10).await;
+    check("answered", 3, 2).await;
+    answer(&*store, q1, ann.id, 11).await;
+    check("answered twice", 3, 2).await;
+    store.set_post_deleted(a, true, at(12)).await.unwrap();
+    check("one answer deleted", 3, 2).await;
+    let last = store.question_thread(q1).await.unwrap().unwrap().answers;
+    let live = last.iter().find(|x| !x.deleted).unwrap().id;
+    store.set_post_deleted(live, true, at(13)).await.unwrap();
+    check("both answers deleted", 3, 3).await;
+    store.set_post_deleted(a, false, at(14)).await.unwrap();
+    check("an answer undeleted", 3, 2).await;
+
+    store.set_post_deleted(q2, true, at(15)).await.unwrap();
+    check("a question deleted", 2, 1).await;
+    assert_eq!(
+        totals(&*store, QuestionFilter::Tag("b".into())).await,
+        (1, 0)
+    );
+    store.set_post_deleted(q2, true, at(16)).await.unwrap();
+    check("deleted again", 2, 1).await;
+    store.set_post_deleted(q2, false, at(17)).await.unwrap();
+    check("undeleted", 3, 2).await;
+
+    let base = store
+        .editable_post(q1)
+        .await
+        .unwrap()
+        .unwrap()
+        .latest_revision;
+    store
+        .edit_post(PostEdit {
+            post: q1,
+            editor: ann.id,
+            base_revision: base,
+            title: "Why is the sky blue by day".into(),
+            body: PostBody::from_markdown("Body of the question, long enough to read."),
+            tags: vec!["b".into(), "c".into()],
+            summary: "retagged".into(),
+            at: at(18),
+        })
+        .await
+        .unwrap();
+    check("retagged", 3, 2).await;
+    assert_eq!(
+        totals(&*store, QuestionFilter::Tag("a".into())).await,
+        (0, 0)
+    );
+    assert_eq!(
+        totals(&*store, QuestionFilter::Tag("c".into())).await,
+        (1, 0)
+    );
+
+    let b = store.tag("b").await.unwrap().unwrap().id;
+    let c = store.tag("c").await.unwrap().unwrap().id;
+    store.merge_tags(b, c, at(19)).await.unwrap();
+    check("tags merged", 3, 2).await;
+    assert_eq!(
+        totals(&*store, QuestionFilter::Tag("c".into())).await,
+        (2, 1)
+    );
+
+    store
+        .delete_category(physics.id, Some(history.id), at(20))
+        .await
+        .unwrap();
+    check("a category merged into another", 3, 2).await;
+    assert_eq!(
+        totals(&*store, QuestionFilter::Category(history.id)).await,
+        (2, 1)
+    );
+
+    store
+        .delete_user_with_content(bob.id, ann.id, at(21))
+        .await
+        .unwrap();
+    check("an author's content deleted", 2, 2).await;
+}
+
+/// A list's totals (all questions, unanswered), checked against the questions it
+/// lists when asked for all of them at once.
+async fn totals(store: &dyn Store, filter: QuestionFilter) -> (i64, i64) {
+    let mut found = [0; 2];
+    for (slot, sort) in [QuestionSort::Active, QuestionSort::Unanswered]
+        .into_iter()
+        .enumerate()
+    {
+        let page = store
+            .list_questions(&QuestionQuery {
+                filter: filter.clone(),
+                sort,
+                per_page: 1000,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            page.total,
+            page.items.len() as i64,
+            "{filter:?} sorted {sort:?}: the total and the list disagree"
+        );
+        found[slot] = page.total;
+    }
+    (found[0], found[1])
+}
