@@ -422,10 +422,7 @@ impl ponder_store::BulkStore for Backend {
              WHERE p.kind = 'question' AND p.deleted_at IS NULL GROUP BY pt.tag_id",
         ] {
             self.count();
-            sqlx::query(sql)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
+            sqlx::query(sql).execute(&mut *tx).await.map_err(db_error)?;
         }
         self.commit(tx).await
     }

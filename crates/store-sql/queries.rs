@@ -36,57 +36,99 @@ type SearchRow = (
     Option<i64>,
 );
 
-/// The filter part of a question list's WHERE clause; `$1` is the filter's value.
-fn filter_clause(filter: &QuestionFilter) -> &'static str {
-    match filter {
-        QuestionFilter::All => "",
-        QuestionFilter::Category(_) => {
-            " AND p.category_id IN (WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) UNION ALL \
-             SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub)"
+/// How a filtered list finds its page, chosen from the kept counters before
+/// anything is read. A list holding a good part of the site walks the site's order
+/// and keeps its own questions: the cost is the page's depth over the list's share
+/// of the site. A small list gathers its own questions and sorts them: the cost is
+/// the list's length. Either way the questions' rows are not read, only indexes
+/// (each order's index carries the category; each category has one per order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Way {
+    Walk,
+    Gather,
+}
+
+impl Way {
+    /// The cheaper way to the rows from `skip` to `skip + take` of a list of `length`
+    /// questions, in a site whose same list holds `site`.
+    fn choose(filter: &QuestionFilter, skip: i64, take: i64, length: i64, site: i64) -> Self {
+        match filter {
+            QuestionFilter::All => Self::Walk,
+            QuestionFilter::Author(_) => Self::Gather,
+            QuestionFilter::Category(_) | QuestionFilter::Tag(_) => {
+                // Walking reads about (skip + take) × site / length entries.
+                let walked = i128::from(skip + take) * i128::from(site);
+                if walked <= i128::from(length) * i128::from(length) {
+                    Self::Walk
+                } else {
+                    Self::Gather
+                }
+            }
         }
-        QuestionFilter::Tag(_) => {
-            " AND p.id IN (SELECT pt.post_id FROM post_tags pt JOIN tags t ON t.id = pt.tag_id \
-             WHERE t.name = $1)"
-        }
-        QuestionFilter::Author(_) => " AND p.author_id = $1",
     }
 }
 
-/// The statement reading a question list's total from the kept counters
-/// (`question_counts`); `$1` is the filter's value. A category's total is its
-/// subtree's.
+/// A category and the categories under it; `$1` is the category.
+macro_rules! subtree {
+    () => {
+        "(WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) UNION ALL \
+         SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub)"
+    };
+}
+
+/// The filter part of a question list's WHERE clause; `$1` is the filter's value.
+/// A unary `+` keeps a column's indexes out of the engine's choice, so that the
+/// way chosen is the way taken.
+fn filter_clause(filter: &QuestionFilter, way: Way) -> &'static str {
+    match (filter, way) {
+        (QuestionFilter::All, _) => "",
+        (QuestionFilter::Category(_), Way::Walk) => {
+            concat!(" AND +p.category_id IN ", subtree!())
+        }
+        (QuestionFilter::Category(_), Way::Gather) => concat!(" AND p.category_id IN ", subtree!()),
+        (QuestionFilter::Tag(_), Way::Walk) => {
+            " AND EXISTS (SELECT 1 FROM post_tags pt WHERE pt.post_id = p.id \
+             AND pt.tag_id = (SELECT t.id FROM tags t WHERE t.name = $1))"
+        }
+        (QuestionFilter::Tag(_), Way::Gather) => {
+            " AND p.id IN (SELECT pt.post_id FROM post_tags pt JOIN tags t ON t.id = pt.tag_id \
+             WHERE t.name = $1)"
+        }
+        (QuestionFilter::Author(_), _) => " AND p.author_id = $1",
+    }
+}
+
+/// The statement reading a question list's total and the same list's total for the
+/// whole site from the kept counters (`question_counts`); `$1` is the filter's
+/// value. A category's total is its subtree's.
 fn total_sql(filter: &QuestionFilter, sort: QuestionSort) -> &'static str {
-    macro_rules! total {
+    macro_rules! totals {
         ($column:literal) => {
             [
                 concat!(
-                    "SELECT CAST(coalesce(sum(",
-                    $column,
-                    "), 0) AS BIGINT) FROM question_counts WHERE scope = 'site' AND scope_id = 0"
+                    "SELECT CAST(coalesce(sum(", $column, "), 0) AS BIGINT), CAST(coalesce(sum(",
+                    $column, "), 0) AS BIGINT) FROM question_counts WHERE scope = 'site' AND scope_id = 0"
                 ),
                 concat!(
-                    "SELECT CAST(coalesce(sum(",
-                    $column,
-                    "), 0) AS BIGINT) FROM question_counts WHERE scope = 'category' AND scope_id IN \
-                     (WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) UNION ALL \
-                     SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub)"
+                    "SELECT CAST(coalesce(sum(", $column, "), 0) AS BIGINT), \
+                     (SELECT ", $column, " FROM question_counts WHERE scope = 'site' AND scope_id = 0) \
+                     FROM question_counts WHERE scope = 'category' AND scope_id IN ", subtree!()
                 ),
                 concat!(
-                    "SELECT CAST(coalesce(sum(",
-                    $column,
-                    "), 0) AS BIGINT) FROM question_counts WHERE scope = 'tag' AND scope_id IN \
-                     (SELECT id FROM tags WHERE name = $1)"
+                    "SELECT CAST(coalesce(sum(", $column, "), 0) AS BIGINT), \
+                     (SELECT ", $column, " FROM question_counts WHERE scope = 'site' AND scope_id = 0) \
+                     FROM question_counts WHERE scope = 'tag' AND scope_id IN (SELECT id FROM tags WHERE name = $1)"
                 ),
                 concat!(
-                    "SELECT CAST(coalesce(sum(",
-                    $column,
-                    "), 0) AS BIGINT) FROM question_counts WHERE scope = 'author' AND scope_id = $1"
+                    "SELECT CAST(coalesce(sum(", $column, "), 0) AS BIGINT), \
+                     (SELECT ", $column, " FROM question_counts WHERE scope = 'site' AND scope_id = 0) \
+                     FROM question_counts WHERE scope = 'author' AND scope_id = $1"
                 ),
             ]
         };
     }
-    const QUESTIONS: [&str; 4] = total!("questions");
-    const UNANSWERED: [&str; 4] = total!("unanswered");
+    const QUESTIONS: [&str; 4] = totals!("questions");
+    const UNANSWERED: [&str; 4] = totals!("unanswered");
     let by_filter = match sort {
         QuestionSort::Unanswered => &UNANSWERED,
         QuestionSort::Active | QuestionSort::Newest | QuestionSort::Score => &QUESTIONS,
@@ -99,15 +141,29 @@ fn total_sql(filter: &QuestionFilter, sort: QuestionSort) -> &'static str {
     }]
 }
 
-fn sort_clause(sort: QuestionSort) -> (&'static str, &'static str) {
-    match sort {
-        QuestionSort::Active => ("", " ORDER BY p.last_activity_at DESC, p.id DESC"),
-        QuestionSort::Newest => ("", " ORDER BY p.created_at DESC, p.id DESC"),
-        QuestionSort::Score => ("", " ORDER BY p.score DESC, p.created_at DESC, p.id DESC"),
-        QuestionSort::Unanswered => (
-            " AND p.answer_count = 0",
-            " ORDER BY p.created_at DESC, p.id DESC",
-        ),
+/// The sort's extra condition and its order. Gathering orders by `+column`, so that
+/// the engine reads the filter's index rather than walk the order's.
+fn sort_clause(sort: QuestionSort, way: Way) -> (&'static str, &'static str) {
+    let unanswered = " AND p.answer_count = 0";
+    match (sort, way) {
+        (QuestionSort::Active, Way::Walk) => ("", " ORDER BY p.last_activity_at DESC, p.id DESC"),
+        (QuestionSort::Active, Way::Gather) => {
+            ("", " ORDER BY +p.last_activity_at DESC, p.id DESC")
+        }
+        (QuestionSort::Newest, Way::Walk) => ("", " ORDER BY p.created_at DESC, p.id DESC"),
+        (QuestionSort::Newest, Way::Gather) => ("", " ORDER BY +p.created_at DESC, p.id DESC"),
+        (QuestionSort::Score, Way::Walk) => {
+            ("", " ORDER BY p.score DESC, p.created_at DESC, p.id DESC")
+        }
+        (QuestionSort::Score, Way::Gather) => {
+            ("", " ORDER BY +p.score DESC, p.created_at DESC, p.id DESC")
+        }
+        (QuestionSort::Unanswered, Way::Walk) => {
+            (unanswered, " ORDER BY p.created_at DESC, p.id DESC")
+        }
+        (QuestionSort::Unanswered, Way::Gather) => {
+            (unanswered, " ORDER BY +p.created_at DESC, p.id DESC")
+        }
     }
 }
 
@@ -192,28 +248,46 @@ impl ponder_store::ReadStore for Backend {
     }
 
     async fn list_questions(&self, query: &QuestionQuery) -> StoreResult<Page<QuestionSummary>> {
-        let filter = filter_clause(&query.filter);
-        let (sort_filter, order) = sort_clause(query.sort);
+        self.count();
+        let (total, site): (i64, Option<i64>) = bind_filter(
+            sqlx::query(total_sql(&query.filter, query.sort)),
+            &query.filter,
+        )
+        .fetch_one(&self.readers)
+        .await
+        .and_then(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+        .map_err(db_error)?;
+        // A page past the list's end has nothing to read (and skipping its rows
+        // would read the whole list).
+        if query.offset() >= total {
+            return Ok(Page {
+                items: Vec::new(),
+                total,
+                page: query.page,
+                per_page: query.per_page,
+            });
+        }
+        let way = Way::choose(
+            &query.filter,
+            query.offset(),
+            i64::from(query.per_page),
+            total,
+            site.unwrap_or(total),
+        );
+        let filter = filter_clause(&query.filter, way);
+        let (sort_filter, order) = sort_clause(query.sort, way);
         let base = " FROM posts p WHERE p.kind = 'question' AND p.deleted_at IS NULL";
         // Only constant fragments are joined here; every value is bound.
         // The page's ids first, from the questions' indexes alone, then their rows:
         // sorting whole rows would read every question of a category to show thirty.
+        let (_, row_order) = sort_clause(query.sort, Way::Walk);
         let list_sql = format!(
             "SELECT {} FROM posts p JOIN users u ON u.id = p.author_id \
-             WHERE p.id IN (SELECT p.id{base}{filter}{sort_filter}{order} LIMIT {} OFFSET {}){order}",
+             WHERE p.id IN (SELECT p.id{base}{filter}{sort_filter}{order} LIMIT {} OFFSET {}){row_order}",
             question_summary_columns!(),
             query.per_page,
             query.offset()
         );
-        self.count();
-        let total: i64 = bind_filter(
-            sqlx::query(total_sql(&query.filter, query.sort)),
-            &query.filter,
-        )
-            .fetch_one(&self.readers)
-            .await
-            .and_then(|row| row.try_get(0))
-            .map_err(db_error)?;
         self.count();
         let found = bind_filter(sqlx::query(AssertSqlSafe(list_sql)), &query.filter)
             .fetch_all(&self.readers)

@@ -741,54 +741,6 @@ impl SearchIndex {
         Ok(Some(Box::new(BooleanQuery::new(clauses))))
     }
 
-    /// Questions whose titles or bodies share words with `title`, best first,
-    /// without `exclude`: the similar-questions API (the question page's related
-    /// list and the ask preview use [`SearchIndex::related`], by titles alone).
-    pub fn similar(
-        &self,
-        title: &str,
-        exclude: Option<PostId>,
-        limit: usize,
-    ) -> SearchResult<Vec<SearchHit>> {
-        let tokens = self.tokens(title)?;
-        if tokens.is_empty() {
-            return Ok(Vec::new());
-        }
-        let f = &self.fields;
-        let words: Vec<(Occur, Box<dyn Query>)> = tokens
-            .iter()
-            .map(|t| (Occur::Should, self.word_query(t)))
-            .collect();
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-            (Occur::Must, Box::new(BooleanQuery::new(words))),
-            (
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.kind, "question"),
-                    IndexRecordOption::Basic,
-                )),
-            ),
-        ];
-        if let Some(id) = exclude {
-            clauses.push((
-                Occur::MustNot,
-                Box::new(TermQuery::new(
-                    Term::from_field_u64(f.id, id.0 as u64),
-                    IndexRecordOption::Basic,
-                )),
-            ));
-        }
-        let query = BooleanQuery::new(clauses);
-        let searcher = self.reader.searcher();
-        let top = searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
-        top.into_iter()
-            .map(|(_, address)| {
-                let doc: TantivyDocument = searcher.doc(address)?;
-                Ok(self.hit(&doc))
-            })
-            .collect()
-    }
-
     /// The questions related to one with `title` and `subject`, best first, without
     /// `exclude`, and without snippets: the question page's related list (and, with
     /// no subject, the ask form's questions with a similar title).

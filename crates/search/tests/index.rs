@@ -228,21 +228,8 @@ async fn follows_the_change_log_and_applies_operators(store: Arc<dyn Store>) {
         .unwrap();
     assert_eq!((page2.total, page2.hits.len()), (3, 1));
 
-    // Similar questions.
-    let similar = index
-        .similar("Why did the wall come down", None, 5)
-        .unwrap();
-    assert_eq!(similar[0].id, wall);
-    assert!(
-        index
-            .similar("Why did the wall come down", Some(wall), 5)
-            .unwrap()
-            .iter()
-            .all(|h| h.id != wall)
-    );
-    assert!(index.similar("", None, 5).unwrap().is_empty());
-
-    // Without a subject (the ask form), questions whose titles share a word:
+    // Without a subject (the ask form and the similar-questions API), questions
+    // whose titles share a word:
     // never answers, never the question itself.
     let none = Subject::default();
     let related = index

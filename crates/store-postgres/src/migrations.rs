@@ -32,7 +32,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (18, include_str!("../migrations/0018_post_links.sql")),
     (19, include_str!("../migrations/0019_uploads.sql")),
     (20, include_str!("../migrations/0020_related_questions.sql")),
-    (21, include_str!("../migrations/0021_question_counts.sql")),
+    (21, include_str!("../migrations/0021_question_lists.sql")),
 ];
 
 /// The advisory lock key that serialises migrations across nodes.

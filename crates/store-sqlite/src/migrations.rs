@@ -29,7 +29,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (17, include_str!("../migrations/0017_post_links.sql")),
     (18, include_str!("../migrations/0018_uploads.sql")),
     (19, include_str!("../migrations/0019_related_questions.sql")),
-    (20, include_str!("../migrations/0020_question_counts.sql")),
+    (20, include_str!("../migrations/0020_question_lists.sql")),
 ];
 
 /// Applies every migration not yet applied.

@@ -80,6 +80,7 @@ macro_rules! conformance_tests {
             comments_count_and_group_by_post,
             question_lists_sort_filter_and_page,
             list_totals_follow_every_change,
+            large_and_small_lists_page_alike,
             votes_move_score_and_reputation,
             accepting_moves_reputation_and_order,
             every_write_appends_to_the_change_log,

@@ -659,3 +659,77 @@ async fn totals(store: &dyn Store, filter: QuestionFilter) -> (i64, i64) {
     }
     (found[0], found[1])
 }
+
+/// A list's pages, asked one by one, are the list asked whole, whichever way the
+/// store finds them: a list holding most of the site walks the site's order and
+/// keeps its own, a small one (or a deep page) gathers its own and sorts them. Small
+/// pages make both happen within one list.
+pub async fn large_and_small_lists_page_alike(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    let bob = user(&*store, "bob").await;
+    let big = category(&*store, None, "big").await;
+    let inner = category(&*store, Some(big.id), "inner").await;
+    let small = category(&*store, None, "small").await;
+    let mut asked = Vec::new();
+    for i in 0..36 {
+        let (home, tags): (CategoryId, &[&str]) = match i % 9 {
+            0 => (small.id, &["rare", "common"]),
+            1 | 2 => (inner.id, &["common"]),
+            3 => (big.id, &[]),
+            _ => (big.id, &["common"]),
+        };
+        let title = format!("Question number {i} of the lists");
+        let q = ask(&*store, ann.id, home, &title, tags, i).await;
+        asked.push(q);
+    }
+    // Answers move activity and leave some unanswered; votes spread the scores.
+    for (n, q) in asked.iter().enumerate() {
+        if n % 4 != 0 {
+            answer(&*store, *q, bob.id, 100 + (n as i64 * 7) % 40).await;
+        }
+        if n % 4 == 1 {
+            vote(&*store, *q, bob.id, VoteValue::Up).await;
+        }
+    }
+    let filters = [
+        QuestionFilter::All,
+        QuestionFilter::Category(big.id),
+        QuestionFilter::Category(inner.id),
+        QuestionFilter::Category(small.id),
+        QuestionFilter::Tag("common".into()),
+        QuestionFilter::Tag("rare".into()),
+    ];
+    for filter in filters {
+        for sort in QuestionSort::ALL {
+            let whole = store
+                .list_questions(&QuestionQuery {
+                    filter: filter.clone(),
+                    sort,
+                    per_page: 1000,
+                    ..Default::default()
+                })
+                .await
+                .unwrap();
+            assert!(!whole.items.is_empty(), "{filter:?} {sort:?}");
+            let mut paged = Vec::new();
+            for page in 1.. {
+                let found = store
+                    .list_questions(&QuestionQuery {
+                        filter: filter.clone(),
+                        sort,
+                        page,
+                        per_page: 2,
+                    })
+                    .await
+                    .unwrap();
+                assert_eq!(found.total, whole.total, "{filter:?} {sort:?} page {page}");
+                if found.items.is_empty() {
+                    break;
+                }
+                paged.extend(found.items.into_iter().map(|q| q.id));
+            }
+            let expected: Vec<PostId> = whole.items.iter().map(|q| q.id).collect();
+            assert_eq!(paged, expected, "{filter:?} sorted {sort:?}");
+        }
+    }
+}

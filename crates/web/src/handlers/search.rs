@@ -235,14 +235,20 @@ pub struct SimilarQuestion {
     pub accepted: bool,
 }
 
-/// Questions whose titles and bodies share words with `title`, for the API.
+/// Questions whose titles share the rarest words of `title` (or, for words rare
+/// enough, whose bodies do), for the API: the ask form's list, found by skipping
+/// the blocks of questions that cannot reach the top, so that its cost does not
+/// grow with the site as a search over every word of title and body did.
 pub fn similar_questions(
     state: &AppState,
     title: &str,
     exclude: Option<ponder_core::PostId>,
     limit: usize,
 ) -> Vec<SearchHit> {
-    by_title(title, |t| state.search.similar(t, exclude, limit))
+    let anything = ponder_search::Subject::default();
+    by_title(title, |t| {
+        state.search.related(t, &anything, exclude, limit)
+    })
 }
 
 /// The questions `find` gives for `title` (cut to its first 300 characters: a title

@@ -1,3 +1,5 @@
+-- The question lists at any size.
+--
 -- How many live questions each list holds, and how many of them have no answer: the
 -- site's, each category's own (a category's page adds its subtree's), each tag's and
 -- each author's. A list's page reads its total here instead of counting its
@@ -24,6 +26,31 @@ SELECT 'author', author_id, count(*), sum(answer_count = 0) FROM posts
 UNION ALL
 SELECT 'tag', pt.tag_id, count(*), sum(p.answer_count = 0) FROM post_tags pt JOIN posts p ON p.id = pt.post_id
  WHERE p.kind = 'question' AND p.deleted_at IS NULL GROUP BY pt.tag_id;
+
+-- The lists' pages are found in indexes alone, either way round (see
+-- store-sql/queries.rs, which chooses by the counters above): a list holding a good
+-- part of the site walks the site's order and keeps its own questions, so each
+-- order's index carries the category; a small list reads its own questions and
+-- sorts them, so each order has an index led by the category. The unanswered have
+-- indexes of their own: from the newest questions' index the list skipped the
+-- answered row by row, which on a deep page meant reading most of the site.
+DROP INDEX IF EXISTS posts_questions_active_idx;
+CREATE INDEX posts_questions_active_idx ON posts (last_activity_at, category_id)
+ WHERE kind = 'question' AND deleted_at IS NULL;
+DROP INDEX IF EXISTS posts_questions_newest_idx;
+CREATE INDEX posts_questions_newest_idx ON posts (created_at, category_id)
+ WHERE kind = 'question' AND deleted_at IS NULL;
+DROP INDEX IF EXISTS posts_questions_score_idx;
+CREATE INDEX posts_questions_score_idx ON posts (score, created_at, category_id)
+ WHERE kind = 'question' AND deleted_at IS NULL;
+CREATE INDEX posts_questions_unanswered_idx ON posts (created_at, category_id)
+ WHERE kind = 'question' AND deleted_at IS NULL AND answer_count = 0;
+CREATE INDEX posts_questions_category_newest_idx ON posts (category_id, created_at)
+ WHERE kind = 'question' AND deleted_at IS NULL;
+CREATE INDEX posts_questions_category_score_idx ON posts (category_id, score, created_at)
+ WHERE kind = 'question' AND deleted_at IS NULL;
+CREATE INDEX posts_questions_category_unanswered_idx ON posts (category_id, created_at)
+ WHERE kind = 'question' AND deleted_at IS NULL AND answer_count = 0;
 
 -- A question counts in its site, category, author and tags while it is live; each
 -- trigger adds what the new row counts in and takes away what the old one did.
