@@ -6,15 +6,24 @@ use std::str::FromStr;
 
 /// Questions per list page.
 pub const PER_PAGE: u32 = 30;
-/// The highest page number accepted at all; past it the request is refused.
-pub const MAX_PAGE: u32 = 100_000;
+/// The deepest page of any list: past it the request is refused with a message that
+/// says how to reach what lies further down. A page is found by skipping the pages
+/// before it, so this bounds what one request can cost (30,000 questions deep on a
+/// question list, under 20 ms at a million questions; see BENCHMARKS.md).
+pub const MAX_PAGE: u32 = 1_000;
 
 /// Why a page number or sort was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PagingError {
-    /// The page was not a whole number from 1 to [`MAX_PAGE`].
+    /// The page was not a whole number from 1.
     #[error("page must be a whole number from 1 to {MAX_PAGE}, not “{0}”")]
     BadPage(String),
+    /// The page was a whole number past [`MAX_PAGE`].
+    #[error(
+        "lists go {MAX_PAGE} pages deep, not {0}: to reach what lies further down, narrow \
+         the list by a tag or a category, sort it another way, or search"
+    )]
+    TooDeep(u64),
     /// The sort was not one of the known orders.
     #[error("unknown sort “{0}”: use active, newest, score or unanswered")]
     BadSort(String),
@@ -25,8 +34,9 @@ pub fn parse_page(raw: Option<&str>) -> Result<u32, PagingError> {
     let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
         return Ok(1);
     };
-    match raw.parse::<u32>() {
-        Ok(n) if (1..=MAX_PAGE).contains(&n) => Ok(n),
+    match raw.parse::<u64>() {
+        Ok(n) if (1..=u64::from(MAX_PAGE)).contains(&n) => Ok(n as u32),
+        Ok(n) if n > u64::from(MAX_PAGE) => Err(PagingError::TooDeep(n)),
         _ => Err(PagingError::BadPage(raw.chars().take(40).collect())),
     }
 }
@@ -169,9 +179,19 @@ mod tests {
         assert_eq!(parse_page(None), Ok(1));
         assert_eq!(parse_page(Some("")), Ok(1));
         assert_eq!(parse_page(Some("7")), Ok(7));
-        for bad in ["0", "-1", "abc", "1.5", "99999999999999999999", "100001"] {
-            assert!(parse_page(Some(bad)).is_err(), "{bad} accepted");
+        assert_eq!(parse_page(Some(" 1000 ")), Ok(MAX_PAGE));
+        for bad in ["0", "-1", "abc", "1.5", "99999999999999999999", "1e3"] {
+            assert!(
+                matches!(parse_page(Some(bad)), Err(PagingError::BadPage(_))),
+                "{bad} accepted"
+            );
         }
+        assert_eq!(parse_page(Some("1001")), Err(PagingError::TooDeep(1001)));
+        let deep = parse_page(Some("5000")).unwrap_err().to_string();
+        assert!(
+            deep.starts_with("lists go 1000 pages deep, not 5000") && deep.contains("a tag"),
+            "{deep}"
+        );
         let long = "9".repeat(500);
         let message = parse_page(Some(&long)).unwrap_err().to_string();
         assert!(message.len() < 150, "{message}");

@@ -160,7 +160,7 @@ pub fn api_writer<'a>(ctx: &'a Ctx, headers: &axum::http::HeaderMap) -> Result<&
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// The page, from 1.
-    #[param(minimum = 1, maximum = 100000)]
+    #[param(minimum = 1, maximum = 1000)]
     pub page: Option<u32>,
     /// Items a page, 1 to 100 (30 if not given).
     #[param(minimum = 1, maximum = 100)]
@@ -168,15 +168,18 @@ pub struct PageParams {
 }
 
 impl PageParams {
-    /// The page asked for, refused 400 outside 1 to 100,000.
+    /// The page asked for, refused 400 outside 1 to [`MAX_PAGE`](ponder_core::paging::MAX_PAGE).
     pub fn page(&self) -> Result<u32, AppError> {
         match self.page {
             None => Ok(1),
             Some(page @ 1..=ponder_core::paging::MAX_PAGE) => Ok(page),
-            Some(other) => Err(AppError::BadRequest(format!(
-                "page must be from 1 to {}, not {other}",
+            Some(0) => Err(AppError::BadRequest(format!(
+                "page must be from 1 to {}, not 0",
                 ponder_core::paging::MAX_PAGE
             ))),
+            Some(other) => Err(AppError::BadRequest(
+                ponder_core::paging::PagingError::TooDeep(u64::from(other)).to_string(),
+            )),
         }
     }
 

@@ -32,7 +32,7 @@ pub struct QuestionListParams {
     #[param(minimum = 1)]
     pub category: Option<i64>,
     /// The page, from 1.
-    #[param(minimum = 1, maximum = 100000)]
+    #[param(minimum = 1, maximum = 1000)]
     pub page: Option<u32>,
     /// Items a page, 1 to 100 (30 if not given).
     #[param(minimum = 1, maximum = 100)]
@@ -44,7 +44,7 @@ pub struct QuestionListParams {
 #[into_params(parameter_in = Query)]
 pub struct PageOnly {
     /// The page, from 1.
-    #[param(minimum = 1, maximum = 100000)]
+    #[param(minimum = 1, maximum = 1000)]
     pub page: Option<u32>,
 }
 
@@ -275,7 +275,7 @@ pub struct SearchParams {
     #[param(pattern = "^(relevance|newest|votes)$")]
     pub sort: Option<String>,
     /// The page, from 1.
-    #[param(minimum = 1, maximum = 100000)]
+    #[param(minimum = 1, maximum = 1000)]
     pub page: Option<u32>,
     /// Results a page, 1 to 100 (30 if not given).
     #[param(minimum = 1, maximum = 100)]
@@ -449,7 +449,7 @@ pub struct TagListParams {
     #[param(pattern = "^(popular|name|newest)$")]
     pub sort: Option<String>,
     /// The page, from 1.
-    #[param(minimum = 1, maximum = 100000)]
+    #[param(minimum = 1, maximum = 1000)]
     pub page: Option<u32>,
 }
 

@@ -203,10 +203,16 @@ impl Params {
         let page = match int(raw, "page")? {
             None => 1,
             Some(p) if (1..=i64::from(ponder_core::paging::MAX_PAGE)).contains(&p) => p as u32,
-            Some(_) => {
+            Some(p) if p > 0 => {
                 return Err(ExchangeError::bad_parameter(
-                    "page must be from 1 to 100000",
+                    ponder_core::paging::PagingError::TooDeep(p as u64).to_string(),
                 ));
+            }
+            Some(_) => {
+                return Err(ExchangeError::bad_parameter(format!(
+                    "page must be from 1 to {}",
+                    ponder_core::paging::MAX_PAGE
+                )));
             }
         };
         let pagesize = match int(raw, "pagesize")? {

@@ -243,8 +243,11 @@ pub struct Pager {
 }
 
 impl Pager {
-    /// A pager for page `current` of `count` pages; `url` makes a page's URL.
+    /// A pager for page `current` of `count` pages; `url` makes a page's URL. Links
+    /// go no deeper than [`MAX_PAGE`](ponder_core::paging::MAX_PAGE), the deepest
+    /// page a list answers.
     pub fn new(current: u32, count: u32, url: impl Fn(u32) -> String) -> Self {
+        let count = count.min(ponder_core::paging::MAX_PAGE);
         let mut pages = Vec::new();
         let mut last_shown = 0;
         for n in 1..=count {
@@ -286,4 +289,38 @@ pub struct SortTab {
     pub url: String,
     /// Whether it is the sort shown.
     pub current: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pagers_link_near_pages_and_the_ends_but_no_deeper_than_lists_go() {
+        let url = |n: u32| format!("/q?page={n}");
+        let numbers =
+            |pager: &Pager| -> Vec<Option<u32>> { pager.pages.iter().map(|p| p.number).collect() };
+        let pager = Pager::new(5, 9, url);
+        assert_eq!(
+            numbers(&pager),
+            [
+                Some(1),
+                None,
+                Some(3),
+                Some(4),
+                Some(5),
+                Some(6),
+                Some(7),
+                None,
+                Some(9)
+            ]
+        );
+        assert_eq!(pager.prev.as_deref(), Some("/q?page=4"));
+        assert_eq!(pager.next.as_deref(), Some("/q?page=6"));
+        let deep = Pager::new(1_000, 33_334, url);
+        assert_eq!(deep.pages.last().and_then(|p| p.number), Some(1_000));
+        assert_eq!(deep.next, None, "no link past the deepest page");
+        let single = Pager::new(1, 1, url);
+        assert!(!single.is_needed() && single.prev.is_none() && single.next.is_none());
+    }
 }

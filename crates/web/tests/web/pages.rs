@@ -160,10 +160,11 @@ async fn bad_list_parameters_get_clear_pages_not_500s() {
             "page must be a whole number",
         ),
         ("page=2", StatusCode::NOT_FOUND, "it has 1 page"),
+        ("page=1000", StatusCode::NOT_FOUND, "There is no page 1000"),
         (
-            "page=100000",
-            StatusCode::NOT_FOUND,
-            "There is no page 100000",
+            "page=1001",
+            StatusCode::BAD_REQUEST,
+            "lists go 1000 pages deep, not 1001",
         ),
         (
             "sort=votes",
