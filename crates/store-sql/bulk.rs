@@ -407,23 +407,7 @@ impl ponder_store::BulkStore for Backend {
                 .await
                 .map_err(db_error)?;
         }
-        // The lists' totals, which the triggers keep, made again from what is there.
-        for sql in [
-            "DELETE FROM question_counts",
-            "INSERT INTO question_counts (scope, scope_id, questions, unanswered) \
-             SELECT 'site', 0, count(*), count(CASE WHEN answer_count = 0 THEN 1 END) FROM posts \
-             WHERE kind = 'question' AND deleted_at IS NULL \
-             UNION ALL SELECT 'category', category_id, count(*), count(CASE WHEN answer_count = 0 THEN 1 END) \
-             FROM posts WHERE kind = 'question' AND deleted_at IS NULL GROUP BY category_id \
-             UNION ALL SELECT 'author', author_id, count(*), count(CASE WHEN answer_count = 0 THEN 1 END) \
-             FROM posts WHERE kind = 'question' AND deleted_at IS NULL GROUP BY author_id \
-             UNION ALL SELECT 'tag', pt.tag_id, count(*), count(CASE WHEN p.answer_count = 0 THEN 1 END) \
-             FROM post_tags pt JOIN posts p ON p.id = pt.post_id \
-             WHERE p.kind = 'question' AND p.deleted_at IS NULL GROUP BY pt.tag_id",
-        ] {
-            self.count();
-            sqlx::query(sql).execute(&mut *tx).await.map_err(db_error)?;
-        }
+        self.recount_question_lists(&mut tx).await?;
         self.commit(tx).await
     }
 
@@ -434,8 +418,20 @@ impl ponder_store::BulkStore for Backend {
             .fetch_all(&mut *tx)
             .await
             .map_err(db_error)?;
-        if !indexes.is_empty() {
-            let definitions: Vec<&str> = indexes.iter().map(|(_, d)| d.as_str()).collect();
+        // The triggers that keep the lists' totals: restoring them recounts.
+        self.count();
+        let triggers: Vec<(String, String)> = sqlx::query_as(crate::LOAD_TRIGGERS)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if !indexes.is_empty() || !triggers.is_empty() {
+            let definitions: Vec<&str> = indexes
+                .iter()
+                .chain(&triggers)
+                .map(|(_, d)| d.as_str())
+                .collect();
+            let definitions = serde_json::to_string(&definitions)
+                .map_err(|e| ponder_store::StoreError::Database(Box::new(e)))?;
             // Kept only if nothing is kept yet: a run after a crash finds the indexes
             // gone and must not forget them.
             self.count();
@@ -443,7 +439,7 @@ impl ponder_store::BulkStore for Backend {
                 "UPDATE imports SET suspended_indexes = $2 WHERE source = $1 AND suspended_indexes IS NULL",
             )
             .bind(source)
-            .bind(definitions.join(";\n"))
+            .bind(definitions)
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
@@ -453,6 +449,14 @@ impl ponder_store::BulkStore for Backend {
             // Names read from the catalog just now, quoted.
             let sql = format!("DROP INDEX IF EXISTS \"{}\"", name.replace('"', "\"\""));
             sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        for (drop, _) in &triggers {
+            self.count();
+            // A statement the catalog query made from the trigger's own name.
+            sqlx::query(sqlx::AssertSqlSafe(drop.clone()))
                 .execute(&mut *tx)
                 .await
                 .map_err(db_error)?;
@@ -473,21 +477,35 @@ impl ponder_store::BulkStore for Backend {
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(db_error)?;
-        let Some((Some(definitions),)) = kept else {
+        let Some((Some(kept),)) = kept else {
             return self.commit(tx).await;
         };
-        for definition in definitions.split(";\n") {
-            let Some(rest) = definition.strip_prefix("CREATE INDEX ") else {
+        // A JSON list of definitions; a site suspended by an earlier version kept
+        // its indexes' alone, joined by ";\n".
+        let definitions: Vec<String> = if kept.starts_with('[') {
+            serde_json::from_str(&kept).map_err(|e| ponder_store::StoreError::Database(Box::new(e)))?
+        } else {
+            kept.split(";\n").map(str::to_owned).collect()
+        };
+        let mut triggers_restored = false;
+        for definition in &definitions {
+            // Definitions the catalog gave when the indexes and triggers were dropped.
+            let sql = if let Some(rest) = definition.strip_prefix("CREATE INDEX ") {
+                format!("CREATE INDEX IF NOT EXISTS {rest}")
+            } else if let Some(rest) = definition.strip_prefix("CREATE TRIGGER ") {
+                triggers_restored = true;
+                format!(concat!("CREATE ", create_trigger_again!(), " {}"), rest)
+            } else {
                 continue;
             };
             self.count();
-            // Definitions the catalog gave when the indexes were dropped.
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "CREATE INDEX IF NOT EXISTS {rest}"
-            )))
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        if triggers_restored {
+            self.recount_question_lists(&mut tx).await?;
         }
         self.count();
         sqlx::query("UPDATE imports SET suspended_indexes = NULL WHERE source = $1")
@@ -745,4 +763,34 @@ fn export_post(r: &impl ponder_store::rows::RowAccess) -> StoreResult<BulkPost> 
         close_reason: r.text(18)?,
         duplicate_of: r.opt_int(19)?.map(PostId),
     })
+}
+
+impl Backend {
+    /// Makes the question lists' totals (`question_counts`) again from the rows, as
+    /// the triggers would have kept them.
+    async fn recount_question_lists(
+        &self,
+        tx: &mut sqlx::Transaction<'static, crate::Db>,
+    ) -> StoreResult<()> {
+        for sql in [
+            "DELETE FROM question_counts",
+            "INSERT INTO question_counts (scope, scope_id, questions, unanswered) \
+             SELECT 'site', 0, count(*), count(CASE WHEN answer_count = 0 THEN 1 END) FROM posts \
+             WHERE kind = 'question' AND deleted_at IS NULL \
+             UNION ALL SELECT 'category', category_id, count(*), count(CASE WHEN answer_count = 0 THEN 1 END) \
+             FROM posts WHERE kind = 'question' AND deleted_at IS NULL GROUP BY category_id \
+             UNION ALL SELECT 'author', author_id, count(*), count(CASE WHEN answer_count = 0 THEN 1 END) \
+             FROM posts WHERE kind = 'question' AND deleted_at IS NULL GROUP BY author_id \
+             UNION ALL SELECT 'tag', pt.tag_id, count(*), count(CASE WHEN p.answer_count = 0 THEN 1 END) \
+             FROM post_tags pt JOIN posts p ON p.id = pt.post_id \
+             WHERE p.kind = 'question' AND p.deleted_at IS NULL GROUP BY pt.tag_id",
+        ] {
+            self.count();
+            sqlx::query(sql)
+                .execute(&mut **tx)
+                .await
+                .map_err(db_error)?;
+        }
+        Ok(())
+    }
 }

@@ -82,6 +82,17 @@ pub(crate) const BACKEND_NAME: &str = "postgres";
 /// again: name and definition.
 pub(crate) const LOAD_INDEXES: &str = "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() \
      AND tablename IN ('posts', 'comments') AND indexdef NOT LIKE 'CREATE UNIQUE%' ORDER BY indexname";
+/// The triggers on posts and post_tags (they keep the lists' totals), which bulk
+/// loads drop and make again: the statement that drops each, and its definition.
+pub(crate) const LOAD_TRIGGERS: &str = "SELECT format('DROP TRIGGER IF EXISTS %I ON %s', tgname, tgrelid::regclass), \
+     pg_get_triggerdef(oid) FROM pg_trigger \
+     WHERE tgrelid IN ('posts'::regclass, 'post_tags'::regclass) AND NOT tgisinternal ORDER BY tgname";
+/// How a dropped trigger is made again, replacing one already there.
+macro_rules! create_trigger_again {
+    () => {
+        "OR REPLACE TRIGGER"
+    };
+}
 pub(crate) type Db = sqlx::Postgres;
 pub(crate) type DbArgs = sqlx::postgres::PgArguments;
 

@@ -80,6 +80,16 @@ pub(crate) const BACKEND_NAME: &str = "sqlite";
 /// again: name and definition.
 pub(crate) const LOAD_INDEXES: &str = "SELECT name, sql FROM sqlite_master WHERE type = 'index' \
      AND tbl_name IN ('posts', 'comments') AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name";
+/// The triggers on posts and post_tags (they keep the lists' totals), which bulk
+/// loads drop and make again: the statement that drops each, and its definition.
+pub(crate) const LOAD_TRIGGERS: &str = "SELECT 'DROP TRIGGER IF EXISTS \"' || replace(name, '\"', '\"\"') || '\"', sql \
+     FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('posts', 'post_tags') ORDER BY name";
+/// How a dropped trigger is made again if it is not there already.
+macro_rules! create_trigger_again {
+    () => {
+        "TRIGGER IF NOT EXISTS"
+    };
+}
 pub(crate) type Db = sqlx::Sqlite;
 pub(crate) type DbArgs = sqlx::sqlite::SqliteArguments;
 

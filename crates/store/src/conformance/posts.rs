@@ -635,7 +635,7 @@ pub async fn list_totals_follow_every_change(store: Arc<dyn Store>) {
 
 /// A list's totals (all questions, unanswered), checked against the questions it
 /// lists when asked for all of them at once.
-async fn totals(store: &dyn Store, filter: QuestionFilter) -> (i64, i64) {
+pub(crate) async fn totals(store: &dyn Store, filter: QuestionFilter) -> (i64, i64) {
     let mut found = [0; 2];
     for (slot, sort) in [QuestionSort::Active, QuestionSort::Unanswered]
         .into_iter()
