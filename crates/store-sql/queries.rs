@@ -733,3 +733,35 @@ impl Backend {
         .map_err(db_error)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_walks_the_site_when_that_reads_less_than_gathering_its_own() {
+        let tag = QuestionFilter::Tag("t".into());
+        let category = QuestionFilter::Category(CategoryId(1));
+        // 1,000 of a million: walking to 30 reads 30,000 entries, gathering 1,000.
+        assert_eq!(Way::choose(&tag, 0, 30, 1_000, 1_000_000), Way::Gather);
+        // 100,000 of a million: walking reads 300, gathering 100,000.
+        assert_eq!(Way::choose(&tag, 0, 30, 100_000, 1_000_000), Way::Walk);
+        // The same list's page 1,000 walks 300,000: gathering reads less.
+        assert_eq!(
+            Way::choose(&category, 29_970, 30, 100_000, 1_000_000),
+            Way::Gather
+        );
+        // Even, walking wins; one entry more, gathering does.
+        assert_eq!(Way::choose(&category, 0, 100, 100, 100), Way::Walk);
+        assert_eq!(Way::choose(&category, 1, 100, 100, 100), Way::Gather);
+        // The whole site is walked; an author's questions are gathered.
+        assert_eq!(Way::choose(&QuestionFilter::All, 900, 30, 1, 1), Way::Walk);
+        let author = QuestionFilter::Author(UserId(1));
+        assert_eq!(Way::choose(&author, 0, 30, 1_000, 1_000), Way::Gather);
+        // No overflow at the extremes.
+        assert_eq!(
+            Way::choose(&tag, i64::MAX / 2, 30, i64::MAX, i64::MAX),
+            Way::Walk
+        );
+    }
+}
