@@ -50,15 +50,21 @@ enum Way {
 
 impl Way {
     /// The cheaper way to the rows from `skip` to `skip + take` of a list of `length`
-    /// questions, in a site whose same list holds `site`.
-    fn choose(filter: &QuestionFilter, skip: i64, take: i64, length: i64, site: i64) -> Self {
+    /// questions, in a site whose same list holds `site`, when gathering reads
+    /// `gathered` entries (a tag's unanswered are gathered from all its questions).
+    fn choose(
+        filter: &QuestionFilter,
+        skip: i64,
+        take: i64,
+        (length, site, gathered): (i64, i64, i64),
+    ) -> Self {
         match filter {
             QuestionFilter::All => Self::Walk,
             QuestionFilter::Author(_) => Self::Gather,
             QuestionFilter::Category(_) | QuestionFilter::Tag(_) => {
                 // Walking reads about (skip + take) × site / length entries.
                 let walked = i128::from(skip + take) * i128::from(site);
-                if walked <= i128::from(length) * i128::from(length) {
+                if walked <= i128::from(gathered) * i128::from(length) {
                     Self::Walk
                 } else {
                     Self::Gather
@@ -98,30 +104,36 @@ fn filter_clause(filter: &QuestionFilter, way: Way) -> &'static str {
     }
 }
 
-/// The statement reading a question list's total and the same list's total for the
-/// whole site from the kept counters (`question_counts`); `$1` is the filter's
-/// value. A category's total is its subtree's.
+/// The statement reading a question list's total, the same list's total for the
+/// whole site, and how many entries gathering the list reads (a category's
+/// unanswered have their own index; a tag's and an author's are found among all
+/// their questions), from the kept counters (`question_counts`); `$1` is the
+/// filter's value. A category's totals are its subtree's.
 fn total_sql(filter: &QuestionFilter, sort: QuestionSort) -> &'static str {
     macro_rules! totals {
         ($column:literal) => {
             [
                 concat!(
                     "SELECT CAST(coalesce(sum(", $column, "), 0) AS BIGINT), CAST(coalesce(sum(",
-                    $column, "), 0) AS BIGINT) FROM question_counts WHERE scope = 'site' AND scope_id = 0"
+                    $column, "), 0) AS BIGINT), CAST(coalesce(sum(questions), 0) AS BIGINT) \
+                     FROM question_counts WHERE scope = 'site' AND scope_id = 0"
                 ),
                 concat!(
                     "SELECT CAST(coalesce(sum(", $column, "), 0) AS BIGINT), \
-                     (SELECT ", $column, " FROM question_counts WHERE scope = 'site' AND scope_id = 0) \
+                     (SELECT ", $column, " FROM question_counts WHERE scope = 'site' AND scope_id = 0), \
+                     CAST(coalesce(sum(", $column, "), 0) AS BIGINT) \
                      FROM question_counts WHERE scope = 'category' AND scope_id IN ", subtree!()
                 ),
                 concat!(
                     "SELECT CAST(coalesce(sum(", $column, "), 0) AS BIGINT), \
-                     (SELECT ", $column, " FROM question_counts WHERE scope = 'site' AND scope_id = 0) \
+                     (SELECT ", $column, " FROM question_counts WHERE scope = 'site' AND scope_id = 0), \
+                     CAST(coalesce(sum(questions), 0) AS BIGINT) \
                      FROM question_counts WHERE scope = 'tag' AND scope_id IN (SELECT id FROM tags WHERE name = $1)"
                 ),
                 concat!(
                     "SELECT CAST(coalesce(sum(", $column, "), 0) AS BIGINT), \
-                     (SELECT ", $column, " FROM question_counts WHERE scope = 'site' AND scope_id = 0) \
+                     (SELECT ", $column, " FROM question_counts WHERE scope = 'site' AND scope_id = 0), \
+                     CAST(coalesce(sum(questions), 0) AS BIGINT) \
                      FROM question_counts WHERE scope = 'author' AND scope_id = $1"
                 ),
             ]
@@ -142,9 +154,21 @@ fn total_sql(filter: &QuestionFilter, sort: QuestionSort) -> &'static str {
 }
 
 /// The sort's extra condition and its order. Gathering orders by `+column`, so that
-/// the engine reads the filter's index rather than walk the order's.
-fn sort_clause(sort: QuestionSort, way: Way) -> (&'static str, &'static str) {
-    let unanswered = " AND p.answer_count = 0";
+/// the engine reads the filter's index rather than walk the order's; a tag's or an
+/// author's unanswered are gathered from the tag's or the author's questions, so
+/// the condition is `+p.answer_count` there, which keeps the engine from walking
+/// the site's whole index of unanswered questions instead.
+fn sort_clause(
+    sort: QuestionSort,
+    way: Way,
+    filter: &QuestionFilter,
+) -> (&'static str, &'static str) {
+    let unanswered = match (way, filter) {
+        (Way::Gather, QuestionFilter::Tag(_) | QuestionFilter::Author(_)) => {
+            " AND +p.answer_count = 0"
+        }
+        _ => " AND p.answer_count = 0",
+    };
     match (sort, way) {
         (QuestionSort::Active, Way::Walk) => ("", " ORDER BY p.last_activity_at DESC, p.id DESC"),
         (QuestionSort::Active, Way::Gather) => {
@@ -249,13 +273,13 @@ impl ponder_store::ReadStore for Backend {
 
     async fn list_questions(&self, query: &QuestionQuery) -> StoreResult<Page<QuestionSummary>> {
         self.count();
-        let (total, site): (i64, Option<i64>) = bind_filter(
+        let (total, site, gathered): (i64, Option<i64>, i64) = bind_filter(
             sqlx::query(total_sql(&query.filter, query.sort)),
             &query.filter,
         )
         .fetch_one(&self.readers)
         .await
-        .and_then(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+        .and_then(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
         .map_err(db_error)?;
         // A page past the list's end has nothing to read (and skipping its rows
         // would read the whole list).
@@ -271,16 +295,15 @@ impl ponder_store::ReadStore for Backend {
             &query.filter,
             query.offset(),
             i64::from(query.per_page),
-            total,
-            site.unwrap_or(total),
+            (total, site.unwrap_or(total), gathered),
         );
         let filter = filter_clause(&query.filter, way);
-        let (sort_filter, order) = sort_clause(query.sort, way);
+        let (sort_filter, order) = sort_clause(query.sort, way, &query.filter);
         let base = " FROM posts p WHERE p.kind = 'question' AND p.deleted_at IS NULL";
         // Only constant fragments are joined here; every value is bound.
         // The page's ids first, from the questions' indexes alone, then their rows:
         // sorting whole rows would read every question of a category to show thirty.
-        let (_, row_order) = sort_clause(query.sort, Way::Walk);
+        let (_, row_order) = sort_clause(query.sort, Way::Walk, &query.filter);
         let list_sql = format!(
             "SELECT {} FROM posts p JOIN users u ON u.id = p.author_id \
              WHERE p.id IN (SELECT p.id{base}{filter}{sort_filter}{order} LIMIT {} OFFSET {}){row_order}",
@@ -742,25 +765,32 @@ mod tests {
     fn a_list_walks_the_site_when_that_reads_less_than_gathering_its_own() {
         let tag = QuestionFilter::Tag("t".into());
         let category = QuestionFilter::Category(CategoryId(1));
+        let choose = |filter: &QuestionFilter, skip, length, site| {
+            Way::choose(filter, skip, 30, (length, site, length))
+        };
         // 1,000 of a million: walking to 30 reads 30,000 entries, gathering 1,000.
-        assert_eq!(Way::choose(&tag, 0, 30, 1_000, 1_000_000), Way::Gather);
+        assert_eq!(choose(&tag, 0, 1_000, 1_000_000), Way::Gather);
         // 100,000 of a million: walking reads 300, gathering 100,000.
-        assert_eq!(Way::choose(&tag, 0, 30, 100_000, 1_000_000), Way::Walk);
+        assert_eq!(choose(&tag, 0, 100_000, 1_000_000), Way::Walk);
         // The same list's page 1,000 walks 300,000: gathering reads less.
+        assert_eq!(choose(&category, 29_970, 100_000, 1_000_000), Way::Gather);
+        // Even, walking wins; one entry more, gathering does.
+        assert_eq!(Way::choose(&category, 0, 100, (100, 100, 100)), Way::Walk);
+        assert_eq!(Way::choose(&category, 1, 100, (100, 100, 100)), Way::Gather);
+        // A tag's 1,500 unanswered of the site's 200,000, gathered from its 7,500
+        // questions: walking reads 4,000, gathering 7,500.
         assert_eq!(
-            Way::choose(&category, 29_970, 30, 100_000, 1_000_000),
+            Way::choose(&tag, 0, 30, (1_500, 200_000, 1_500)),
             Way::Gather
         );
-        // Even, walking wins; one entry more, gathering does.
-        assert_eq!(Way::choose(&category, 0, 100, 100, 100), Way::Walk);
-        assert_eq!(Way::choose(&category, 1, 100, 100, 100), Way::Gather);
+        assert_eq!(Way::choose(&tag, 0, 30, (1_500, 200_000, 7_500)), Way::Walk);
         // The whole site is walked; an author's questions are gathered.
-        assert_eq!(Way::choose(&QuestionFilter::All, 900, 30, 1, 1), Way::Walk);
+        assert_eq!(choose(&QuestionFilter::All, 900, 1, 1), Way::Walk);
         let author = QuestionFilter::Author(UserId(1));
-        assert_eq!(Way::choose(&author, 0, 30, 1_000, 1_000), Way::Gather);
+        assert_eq!(choose(&author, 0, 1_000, 1_000), Way::Gather);
         // No overflow at the extremes.
         assert_eq!(
-            Way::choose(&tag, i64::MAX / 2, 30, i64::MAX, i64::MAX),
+            Way::choose(&tag, i64::MAX / 2, 30, (i64::MAX, i64::MAX, i64::MAX)),
             Way::Walk
         );
     }

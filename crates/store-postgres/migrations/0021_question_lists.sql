@@ -54,6 +54,10 @@ CREATE INDEX posts_questions_category_score_idx ON posts (category_id, score, cr
 CREATE INDEX posts_questions_category_unanswered_idx ON posts (category_id, created_at)
  WHERE kind = 'question' AND deleted_at IS NULL AND answer_count = 0;
 
+-- Whether the site has an administrator, asked by the home page until it has one:
+-- found in an index of the administrators rather than by reading every member.
+CREATE INDEX users_administrators_idx ON users (id) WHERE role = 'admin' AND deleted_at IS NULL;
+
 -- Adds `sign` times what the question `q` counts in, if it is live: its site,
 -- category, author and tags. Rows are changed in key order, so that two writers
 -- lock the counters they share in the same order and cannot deadlock on them.

@@ -53,6 +53,10 @@ CREATE INDEX posts_questions_category_score_idx ON posts (category_id, score, cr
 CREATE INDEX posts_questions_category_unanswered_idx ON posts (category_id, created_at)
  WHERE kind = 'question' AND deleted_at IS NULL AND answer_count = 0;
 
+-- Whether the site has an administrator, asked by the home page until it has one:
+-- found in an index of the administrators rather than by reading every member.
+CREATE INDEX users_administrators_idx ON users (id) WHERE role = 'admin' AND deleted_at IS NULL;
+
 -- A question counts in its site, category, author and tags while it is live; each
 -- trigger adds what the new row counts in and takes away what the old one did.
 CREATE TRIGGER question_counts_post_insert AFTER INSERT ON posts
