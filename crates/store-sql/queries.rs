@@ -41,7 +41,8 @@ type SearchRow = (
 /// and keeps its own questions: the cost is the page's depth over the list's share
 /// of the site. A small list gathers its own questions and sorts them: the cost is
 /// the list's length. Either way the questions' rows are not read, only indexes
-/// (each order's index carries the category; each category has one per order).
+/// (each order's index carries the category; one led by the category carries
+/// every order and the answer count).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Way {
     Walk,
@@ -51,7 +52,7 @@ enum Way {
 impl Way {
     /// The cheaper way to the rows from `skip` to `skip + take` of a list of `length`
     /// questions, in a site whose same list holds `site`, when gathering reads
-    /// `gathered` entries (a tag's unanswered are gathered from all its questions).
+    /// `gathered` entries (the unanswered are gathered from all the questions).
     fn choose(
         filter: &QuestionFilter,
         skip: i64,
@@ -105,10 +106,10 @@ fn filter_clause(filter: &QuestionFilter, way: Way) -> &'static str {
 }
 
 /// The statement reading a question list's total, the same list's total for the
-/// whole site, and how many entries gathering the list reads (a category's
-/// unanswered have their own index; a tag's and an author's are found among all
-/// their questions), from the kept counters (`question_counts`); `$1` is the
-/// filter's value. A category's totals are its subtree's.
+/// whole site, and how many entries gathering the list reads (the unanswered are
+/// found among all the list's questions), from the kept counters
+/// (`question_counts`); `$1` is the filter's value. A category's totals are its
+/// subtree's.
 fn total_sql(filter: &QuestionFilter, sort: QuestionSort) -> &'static str {
     macro_rules! totals {
         ($column:literal) => {
@@ -121,7 +122,7 @@ fn total_sql(filter: &QuestionFilter, sort: QuestionSort) -> &'static str {
                 concat!(
                     "SELECT CAST(coalesce(sum(", $column, "), 0) AS BIGINT), \
                      (SELECT ", $column, " FROM question_counts WHERE scope = 'site' AND scope_id = 0), \
-                     CAST(coalesce(sum(", $column, "), 0) AS BIGINT) \
+                     CAST(coalesce(sum(questions), 0) AS BIGINT) \
                      FROM question_counts WHERE scope = 'category' AND scope_id IN ", subtree!()
                 ),
                 concat!(
@@ -154,20 +155,13 @@ fn total_sql(filter: &QuestionFilter, sort: QuestionSort) -> &'static str {
 }
 
 /// The sort's extra condition and its order. Gathering orders by `+column`, so that
-/// the engine reads the filter's index rather than walk the order's; a tag's or an
-/// author's unanswered are gathered from the tag's or the author's questions, so
-/// the condition is `+p.answer_count` there, which keeps the engine from walking
-/// the site's whole index of unanswered questions instead.
-fn sort_clause(
-    sort: QuestionSort,
-    way: Way,
-    filter: &QuestionFilter,
-) -> (&'static str, &'static str) {
-    let unanswered = match (way, filter) {
-        (Way::Gather, QuestionFilter::Tag(_) | QuestionFilter::Author(_)) => {
-            " AND +p.answer_count = 0"
-        }
-        _ => " AND p.answer_count = 0",
+/// the engine reads the filter's index rather than walk the order's, and finds the
+/// unanswered among the list's questions by `+p.answer_count`, which keeps it from
+/// walking the site's whole index of unanswered questions instead.
+fn sort_clause(sort: QuestionSort, way: Way) -> (&'static str, &'static str) {
+    let unanswered = match way {
+        Way::Gather => " AND +p.answer_count = 0",
+        Way::Walk => " AND p.answer_count = 0",
     };
     match (sort, way) {
         (QuestionSort::Active, Way::Walk) => ("", " ORDER BY p.last_activity_at DESC, p.id DESC"),
@@ -298,12 +292,12 @@ impl ponder_store::ReadStore for Backend {
             (total, site.unwrap_or(total), gathered),
         );
         let filter = filter_clause(&query.filter, way);
-        let (sort_filter, order) = sort_clause(query.sort, way, &query.filter);
+        let (sort_filter, order) = sort_clause(query.sort, way);
         let base = " FROM posts p WHERE p.kind = 'question' AND p.deleted_at IS NULL";
         // Only constant fragments are joined here; every value is bound.
         // The page's ids first, from the questions' indexes alone, then their rows:
         // sorting whole rows would read every question of a category to show thirty.
-        let (_, row_order) = sort_clause(query.sort, Way::Walk, &query.filter);
+        let (_, row_order) = sort_clause(query.sort, Way::Walk);
         let list_sql = format!(
             "SELECT {} FROM posts p JOIN users u ON u.id = p.author_id \
              WHERE p.id IN (SELECT p.id{base}{filter}{sort_filter}{order} LIMIT {} OFFSET {}){row_order}",
