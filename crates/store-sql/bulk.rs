@@ -483,7 +483,8 @@ impl ponder_store::BulkStore for Backend {
         // A JSON list of definitions; a site suspended by an earlier version kept
         // its indexes' alone, joined by ";\n".
         let definitions: Vec<String> = if kept.starts_with('[') {
-            serde_json::from_str(&kept).map_err(|e| ponder_store::StoreError::Database(Box::new(e)))?
+            serde_json::from_str(&kept)
+                .map_err(|e| ponder_store::StoreError::Database(Box::new(e)))?
         } else {
             kept.split(";\n").map(str::to_owned).collect()
         };
