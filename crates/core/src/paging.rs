@@ -35,9 +35,9 @@ pub fn parse_page(raw: Option<&str>) -> Result<u32, PagingError> {
         return Ok(1);
     };
     match raw.parse::<u64>() {
-        Ok(n) if (1..=u64::from(MAX_PAGE)).contains(&n) => Ok(n as u32),
-        Ok(n) if n > u64::from(MAX_PAGE) => Err(PagingError::TooDeep(n)),
-        _ => Err(PagingError::BadPage(raw.chars().take(40).collect())),
+        Ok(0) | Err(_) => Err(PagingError::BadPage(raw.chars().take(40).collect())),
+        Ok(n) if n <= u64::from(MAX_PAGE) => Ok(n as u32),
+        Ok(n) => Err(PagingError::TooDeep(n)),
     }
 }
 
@@ -195,6 +195,31 @@ mod tests {
         let long = "9".repeat(500);
         let message = parse_page(Some(&long)).unwrap_err().to_string();
         assert!(message.len() < 150, "{message}");
+    }
+
+    #[test]
+    fn sorts_read_as_their_tabs_and_addresses_say() {
+        let labels: Vec<(String, &str)> = QuestionSort::ALL
+            .into_iter()
+            .map(|sort| (sort.to_string(), sort.label()))
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                ("active".to_owned(), "Active"),
+                ("newest".to_owned(), "Newest"),
+                ("score".to_owned(), "Top score"),
+                ("unanswered".to_owned(), "Unanswered"),
+            ]
+        );
+        let tags: Vec<(&str, &str)> = TagSort::ALL
+            .into_iter()
+            .map(|sort| (sort.as_str(), sort.label()))
+            .collect();
+        assert_eq!(
+            tags,
+            [("popular", "Popular"), ("name", "Name"), ("newest", "New")]
+        );
     }
 
     #[test]
