@@ -407,7 +407,8 @@ impl ponder_store::BulkStore for Backend {
                 .await
                 .map_err(db_error)?;
         }
-        self.recount_question_lists(&mut tx).await?;
+        // The lists' totals follow these updates through their triggers (and are
+        // counted again whole when suspended triggers are restored).
         self.commit(tx).await
     }
 

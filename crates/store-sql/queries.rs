@@ -111,32 +111,35 @@ fn filter_clause(filter: &QuestionFilter, way: Way) -> &'static str {
 /// (`question_counts`); `$1` is the filter's value. A category's totals are its
 /// subtree's.
 fn total_sql(filter: &QuestionFilter, sort: QuestionSort) -> &'static str {
+    /// The totals statement for one column over the counters `$scope` picks.
+    macro_rules! total {
+        ($column:literal, $scope:expr) => {
+            concat!(
+                "SELECT CAST(coalesce(sum(",
+                $column,
+                "), 0) AS BIGINT), \
+                 (SELECT ",
+                $column,
+                " FROM question_counts WHERE scope = 'site' AND scope_id = 0), \
+                 CAST(coalesce(sum(questions), 0) AS BIGINT) FROM question_counts WHERE ",
+                $scope
+            )
+        };
+    }
+    /// Each filter's statement for one column, in `QuestionFilter`'s order.
     macro_rules! totals {
         ($column:literal) => {
             [
-                concat!(
-                    "SELECT CAST(coalesce(sum(", $column, "), 0) AS BIGINT), CAST(coalesce(sum(",
-                    $column, "), 0) AS BIGINT), CAST(coalesce(sum(questions), 0) AS BIGINT) \
-                     FROM question_counts WHERE scope = 'site' AND scope_id = 0"
+                total!($column, "scope = 'site' AND scope_id = 0"),
+                total!(
+                    $column,
+                    concat!("scope = 'category' AND scope_id IN ", subtree!())
                 ),
-                concat!(
-                    "SELECT CAST(coalesce(sum(", $column, "), 0) AS BIGINT), \
-                     (SELECT ", $column, " FROM question_counts WHERE scope = 'site' AND scope_id = 0), \
-                     CAST(coalesce(sum(questions), 0) AS BIGINT) \
-                     FROM question_counts WHERE scope = 'category' AND scope_id IN ", subtree!()
+                total!(
+                    $column,
+                    "scope = 'tag' AND scope_id IN (SELECT id FROM tags WHERE name = $1)"
                 ),
-                concat!(
-                    "SELECT CAST(coalesce(sum(", $column, "), 0) AS BIGINT), \
-                     (SELECT ", $column, " FROM question_counts WHERE scope = 'site' AND scope_id = 0), \
-                     CAST(coalesce(sum(questions), 0) AS BIGINT) \
-                     FROM question_counts WHERE scope = 'tag' AND scope_id IN (SELECT id FROM tags WHERE name = $1)"
-                ),
-                concat!(
-                    "SELECT CAST(coalesce(sum(", $column, "), 0) AS BIGINT), \
-                     (SELECT ", $column, " FROM question_counts WHERE scope = 'site' AND scope_id = 0), \
-                     CAST(coalesce(sum(questions), 0) AS BIGINT) \
-                     FROM question_counts WHERE scope = 'author' AND scope_id = $1"
-                ),
+                total!($column, "scope = 'author' AND scope_id = $1"),
             ]
         };
     }

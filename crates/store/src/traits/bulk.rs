@@ -23,9 +23,9 @@ pub trait BulkStore: Send + Sync {
     /// whose id is taken are skipped, so a batch loaded twice adds nothing.
     async fn bulk_load(&self, batch: BulkBatch) -> StoreResult<BulkLoaded>;
 
-    /// Counts answers, comments, tag uses and the question lists' totals afresh from
-    /// the rows, after bulk loads whose counters may not add up (an import that
-    /// skipped rows, say).
+    /// Counts answers, comments and tag uses afresh from the rows, after bulk loads
+    /// whose counters may not add up (an import that skipped rows, say); the
+    /// question lists' totals follow through their triggers.
     async fn recount(&self) -> StoreResult<()>;
 
     /// Drops the secondary indexes of posts and comments for a long bulk load, keeping

@@ -323,8 +323,7 @@ pub async fn similar(
 /// Links to questions whose titles are like `title` (the ask form's list; a
 /// question's related list is [`crate::related`]'s).
 pub fn similar_links(state: &AppState, title: &str, limit: usize) -> Vec<Link> {
-    let anything = ponder_search::Subject::default();
-    by_title(title, |t| state.search.related(t, &anything, None, limit))
+    similar_questions(state, title, None, limit)
         .iter()
         .map(|h| Link {
             label: h.title.clone(),
