@@ -301,6 +301,23 @@ impl ponder_store::BulkStore for Backend {
             q.push(" ON CONFLICT (post_id) DO NOTHING");
             self.run(&mut tx, q).await?;
         }
+        // Every new live question's related list is due (`related_due`).
+        let due: Vec<i64> = new_posts
+            .iter()
+            .filter(|p| {
+                p.kind == PostKind::Question && p.deleted_at.is_none() && p.category_id.is_some()
+            })
+            .map(|p| p.id.0)
+            .collect();
+        for chunk in due.chunks(ROWS_PER_STATEMENT) {
+            let mut q =
+                QueryBuilder::<Db>::new("INSERT INTO related_lists (question_id, computed_at) ");
+            q.push_values(chunk, |mut b, id| {
+                b.push_bind(*id).push_bind(0i64);
+            });
+            q.push(" ON CONFLICT (question_id) DO NOTHING");
+            self.run(&mut tx, q).await?;
+        }
         self.load_post_tags(&mut tx, &batch.posts, &inserted)
             .await?;
         for chunk in batch.comments.chunks(ROWS_PER_STATEMENT) {

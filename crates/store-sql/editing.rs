@@ -110,12 +110,8 @@ impl Backend {
         self.write_links(tx, edit.post.0, edit.body.links()).await?;
         if is_question {
             // Its title or tags may have changed: its related list is computed anew.
-            self.count();
-            sqlx::query("DELETE FROM related_lists WHERE question_id = $1")
-                .bind(edit.post.0)
-                .execute(&mut **tx)
-                .await
-                .map_err(db_error)?;
+            self.drop_related(tx, edit.post.0).await?;
+            self.mark_related_due(tx, edit.post.0).await?;
             self.move_tag_counts(tx, edit.post.0, -1).await?;
             self.count();
             sqlx::query("DELETE FROM post_tags WHERE post_id = $1")
@@ -211,6 +207,11 @@ impl Backend {
             .map_err(db_error)?;
         if kind == "question" {
             self.move_tag_counts(tx, post.0, delta).await?;
+            if deleted {
+                self.drop_related(tx, post.0).await?;
+            } else {
+                self.mark_related_due(tx, post.0).await?;
+            }
         } else if let Some(question) = parent {
             self.count();
             sqlx::query("UPDATE posts SET answer_count = answer_count + $2 WHERE id = $1")

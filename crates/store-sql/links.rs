@@ -6,7 +6,7 @@ use crate::{Backend, bind_id_list, db_error};
 use ponder_core::CategoryId;
 use ponder_core::time::Timestamp;
 use ponder_core::{PostId, UserId};
-use ponder_store::{RelatedSubject, StoreResult, ThreadLinks};
+use ponder_store::{RelatedDuePosition, RelatedSubject, StoreResult, ThreadLinks};
 
 impl Backend {
     /// Makes `links` the questions post `post` links to, in `tx`.
@@ -123,7 +123,7 @@ impl ponder_store::LinkStore for Backend {
             self.count();
             let stored = sqlx::query(
                 "INSERT INTO related_lists (question_id, computed_at) \
-                 SELECT id, $2 FROM posts WHERE id = $1 AND kind = 'question'",
+                 SELECT id, $2 FROM posts WHERE id = $1 AND kind = 'question' AND deleted_at IS NULL",
             )
             .bind(question.0)
             .bind(at)
@@ -153,20 +153,23 @@ impl ponder_store::LinkStore for Backend {
 
     async fn related_due(
         &self,
-        after: PostId,
+        after: Option<RelatedDuePosition>,
         older_than: Timestamp,
         limit: u32,
     ) -> StoreResult<Vec<RelatedSubject>> {
+        let (after_time, after_id) = after.unwrap_or((Timestamp::MIN, PostId(0)));
         self.count();
-        let due: Vec<(i64, String, i64)> = sqlx::query_as(
-            "SELECT p.id, p.title, p.category_id FROM posts p \
-             LEFT JOIN related_lists l ON l.question_id = p.id \
-             WHERE p.kind = 'question' AND p.deleted_at IS NULL AND p.id > $1 \
-             AND p.category_id IS NOT NULL \
-             AND (l.question_id IS NULL OR l.computed_at < $2) \
-             ORDER BY p.id LIMIT $3",
+        // `related_lists_due_idx` from the position on; the rows of deleted questions
+        // are deleted with them, so few rows read are passed over.
+        let due: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+            "SELECT p.id, p.title, p.category_id, l.computed_at FROM related_lists l \
+             JOIN posts p ON p.id = l.question_id \
+             WHERE l.computed_at < $3 AND (l.computed_at, l.question_id) > ($1, $2) \
+             AND p.kind = 'question' AND p.deleted_at IS NULL AND p.category_id IS NOT NULL \
+             ORDER BY l.computed_at, l.question_id LIMIT $4",
         )
-        .bind(after.0)
+        .bind(after_time)
+        .bind(after_id.0)
         .bind(older_than)
         .bind(i64::from(limit))
         .fetch_all(&self.readers)
@@ -176,7 +179,7 @@ impl ponder_store::LinkStore for Backend {
             return Ok(Vec::new());
         }
         let tags = self
-            .tags_of_posts(due.iter().map(|(id, _, _)| *id).collect())
+            .tags_of_posts(due.iter().map(|(id, _, _, _)| *id).collect())
             .await?;
         let mut tags_of: std::collections::HashMap<i64, Vec<String>> =
             std::collections::HashMap::new();
@@ -185,12 +188,50 @@ impl ponder_store::LinkStore for Backend {
         }
         Ok(due
             .into_iter()
-            .map(|(id, title, category)| RelatedSubject {
+            .map(|(id, title, category, computed_at)| RelatedSubject {
                 id: PostId(id),
                 title,
                 tags: tags_of.remove(&id).unwrap_or_default(),
                 category: CategoryId(category),
+                computed_at,
             })
             .collect())
+    }
+}
+
+impl Backend {
+    /// Drops `question`'s stored related list in `tx`, leaving no row: a deleted
+    /// question is never due.
+    pub(crate) async fn drop_related(
+        &self,
+        tx: &mut sqlx::Transaction<'static, crate::Db>,
+        question: i64,
+    ) -> StoreResult<()> {
+        self.count();
+        sqlx::query("DELETE FROM related_lists WHERE question_id = $1")
+            .bind(question)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    /// Marks `question`, which has no stored list, as due in `tx`: a row computed
+    /// at 0, which `related_due` finds first and a view reads as no list.
+    pub(crate) async fn mark_related_due(
+        &self,
+        tx: &mut sqlx::Transaction<'static, crate::Db>,
+        question: i64,
+    ) -> StoreResult<()> {
+        self.count();
+        sqlx::query(
+            "INSERT INTO related_lists (question_id, computed_at) VALUES ($1, 0) \
+             ON CONFLICT (question_id) DO NOTHING",
+        )
+        .bind(question)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+        Ok(())
     }
 }

@@ -25,7 +25,7 @@ use serde_json::Value;
 /// answers (accepted first, then by score, then oldest), the comments of all its
 /// posts (oldest first), its tags, its category path (the top category first), its
 /// linked questions (at most `$2`, highest score first) and its related list (NULL
-/// when none is stored). Each part's rows are arrays of the columns the shared row
+/// when none is stored, or only the row that marks it due). Each part's rows are arrays of the columns the shared row
 /// mapping reads, so that one mapping serves this read and the others.
 const PAGE_SQL: &str = concat!(
     "SELECT (SELECT ",
@@ -108,7 +108,7 @@ const PAGE_SQL: &str = concat!(
        JOIN posts q ON q.id = r.related_id AND q.deleted_at IS NULL \
        WHERE r.question_id = l.question_id)))",
     json_as_text!(),
-    " FROM related_lists l WHERE l.question_id = $1)"
+    " FROM related_lists l WHERE l.question_id = $1 AND l.computed_at > 0)"
 );
 
 /// The row [`PAGE_SQL`] answers: its seven parts as JSON text.

@@ -183,6 +183,7 @@ impl ponder_store::WriteStore for Backend {
         .await
         .map_err(db_error)?;
         self.insert_body(&mut tx, id, &new.body).await?;
+        self.mark_related_due(&mut tx, id).await?;
         for (position, name) in new.tags.iter().enumerate() {
             self.count();
             let (tag_id,): (i64,) = sqlx::query_as(

@@ -609,7 +609,7 @@ mod tests {
         assert!(index.num_docs() > 1_200);
         drop(index);
         let stale = ponder_core::time::now() - ponder_web::related::PERIOD;
-        let due = || store.related_due(ponder_core::PostId(0), stale, 10);
+        let due = || store.related_due(None, stale, 10);
         assert_eq!(due().await.unwrap().len(), 10, "demo leaves the lists");
         crate::search::reindex(&site).await.unwrap();
         assert_eq!(due().await.unwrap(), [], "reindex computed them all");

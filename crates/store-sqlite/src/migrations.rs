@@ -30,6 +30,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (18, include_str!("../migrations/0018_uploads.sql")),
     (19, include_str!("../migrations/0019_related_questions.sql")),
     (20, include_str!("../migrations/0020_question_lists.sql")),
+    (21, include_str!("../migrations/0021_related_due.sql")),
 ];
 
 /// Applies every migration not yet applied.

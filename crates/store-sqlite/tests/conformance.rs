@@ -134,3 +134,65 @@ async fn a_bulk_load_writes_without_the_log_until_the_site_opens_again() {
     use ponder_store::prelude::*;
     assert!(!store.is_empty().await.unwrap());
 }
+
+#[tokio::test]
+async fn a_site_made_before_lists_were_marked_due_finds_its_questions_due() {
+    use ponder_store::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ponder.db");
+    let (live, gone, listed) = {
+        let store = SqliteStore::open(&path).await.unwrap();
+        let ann = ponder_store::conformance::user(&store, "ann").await;
+        let cat = ponder_store::conformance::category(&store, None, "old").await;
+        let mut ask = |n: i64| {
+            let store = &store;
+            async move {
+                let title = format!("A question from before, number {n}");
+                ponder_store::conformance::ask(store, ann.id, cat.id, &title, &["x"], n).await
+            }
+        };
+        let (live, gone, listed) = (ask(1).await, ask(2).await, ask(3).await);
+        store
+            .store_related(&[(listed, vec![live])], ponder_store::conformance::at(9))
+            .await
+            .unwrap();
+        store
+            .set_post_deleted(gone, true, ponder_store::conformance::at(10))
+            .await
+            .unwrap();
+        store.close().await;
+        (live, gone, listed)
+    };
+    {
+        // As version 20 left it: no row for a question without a list, an old list
+        // kept for a deleted question, no index of the lists' times.
+        let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        // Ids the store gave, written into the SQL.
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM related_lists WHERE question_id = {live};
+             INSERT INTO related_lists (question_id, computed_at) VALUES ({gone}, 5);
+             DROP INDEX related_lists_due_idx;
+             DELETE FROM schema_migrations WHERE version = 21;"
+        )))
+        .execute(&db)
+        .await
+        .unwrap();
+        db.close().await;
+    }
+    let store = SqliteStore::open(&path).await.unwrap();
+    let due = store.related_due(None, i64::MAX, 10).await.unwrap();
+    assert_eq!(
+        due.iter()
+            .map(|s| (s.id, s.computed_at))
+            .collect::<Vec<_>>(),
+        [(live, 0), (listed, ponder_store::conformance::at(9))]
+    );
+    // Undeleted, the deleted question is due rather than showing its old list.
+    store
+        .set_post_deleted(gone, false, ponder_store::conformance::at(11))
+        .await
+        .unwrap();
+    assert_eq!(store.related_questions(gone).await.unwrap(), None);
+}

@@ -164,15 +164,15 @@ pub async fn fill_due(
     pause: Duration,
 ) -> StoreResult<u64> {
     let areas = areas(&store.categories().await?);
-    let mut after = PostId(0);
+    let mut after = None;
     let mut stored = 0;
     loop {
         let now = ponder_core::time::now();
         let due = store.related_due(after, now - PERIOD, BATCH).await?;
-        let Some(last) = due.last().map(|subject| subject.id) else {
+        let Some(last) = due.last().map(RelatedSubject::position) else {
             return Ok(stored);
         };
-        after = last;
+        after = Some(last);
         let search = Arc::clone(search);
         let areas = areas.clone();
         // Index queries are CPU work: off the async workers, split over threads.

@@ -175,16 +175,34 @@ pub async fn bulk_loads_keep_ids_and_counters(store: Arc<dyn Store>) {
         created_at: at(3),
         deleted_at: None,
     };
+    let deleted_question = BulkPost {
+        id: PostId(9002),
+        title: "A loaded question, deleted".into(),
+        tags: vec![],
+        answer_count: 0,
+        comment_count: 0,
+        accepted_answer_id: None,
+        deleted_at: Some(at(4)),
+        ..question.clone()
+    };
     let batch = BulkBatch {
         users,
-        posts: vec![question.clone(), answer],
+        posts: vec![question.clone(), answer, deleted_question],
         comments: vec![loaded_comment],
         ..BulkBatch::default()
     };
     let loaded = store.bulk_load(batch.clone()).await.unwrap();
     assert_eq!(
         (loaded.users, loaded.posts, loaded.comments, loaded.accepted),
-        (2, 2, 1, 1)
+        (2, 3, 1, 1)
+    );
+    // The live question's related list is due; the deleted one's is not.
+    let due = store.related_due(None, at(100), 10).await.unwrap();
+    assert_eq!(
+        due.iter()
+            .map(|s| (s.id, s.computed_at))
+            .collect::<Vec<_>>(),
+        [(PostId(9000), 0)]
     );
     // The same batch again adds nothing and counts nothing twice.
     let again = store.bulk_load(batch).await.unwrap();

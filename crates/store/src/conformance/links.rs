@@ -284,7 +284,7 @@ pub async fn related_lists_are_stored_replaced_and_dropped_on_edit(store: Arc<dy
     }
     let answer = super::answer(&*store, q[0], ann.id, 5).await;
     assert_eq!(store.related_questions(q[0]).await.unwrap(), None);
-    let due = |after: PostId, older_than: i64, limit: u32| {
+    let due = |after: Option<RelatedDuePosition>, older_than: i64, limit: u32| {
         let store = store.clone();
         async move {
             store
@@ -297,10 +297,10 @@ pub async fn related_lists_are_stored_replaced_and_dropped_on_edit(store: Arc<dy
         }
     };
     // Every question is due at first (not the answer), by id, a page at a time.
-    assert_eq!(due(PostId(0), at(0), 10).await, q);
-    assert_eq!(due(PostId(0), at(0), 2).await, q[..2]);
-    assert_eq!(due(q[1], at(0), 10).await, q[2..]);
-    let first = store.related_due(PostId(0), at(0), 1).await.unwrap();
+    assert_eq!(due(None, at(0), 10).await, q);
+    assert_eq!(due(None, at(0), 2).await, q[..2]);
+    assert_eq!(due(Some((0, q[1])), at(0), 10).await, q[2..]);
+    let first = store.related_due(None, at(0), 1).await.unwrap();
     assert_eq!(
         first,
         [RelatedSubject {
@@ -308,6 +308,7 @@ pub async fn related_lists_are_stored_replaced_and_dropped_on_edit(store: Arc<dy
             title: "Related question number 0".into(),
             tags: vec!["x".into()],
             category: cat.id,
+            computed_at: 0,
         }]
     );
 
@@ -346,9 +347,25 @@ pub async fn related_lists_are_stored_replaced_and_dropped_on_edit(store: Arc<dy
     assert_eq!(store.related_questions(answer).await.unwrap(), None);
     assert_eq!(store.related_questions(PostId(99_998)).await.unwrap(), None);
     store.store_related(&[], at(11)).await.unwrap();
-    // Stored lists are not due, unless computed before the time given.
-    assert_eq!(due(PostId(0), at(10), 10).await, q[2..]);
-    assert_eq!(due(PostId(0), at(11), 10).await, q);
+    // Stored lists are not due, unless computed before the time given: those never
+    // computed first, then the oldest, each group by question.
+    assert_eq!(due(None, at(10), 10).await, q[2..]);
+    assert_eq!(due(None, at(11), 10).await, [q[2], q[3], q[0], q[1]]);
+    assert_eq!(
+        due(Some((0, q[3])), at(11), 10).await,
+        [q[0], q[1]],
+        "the position is past every list never computed"
+    );
+    assert_eq!(due(Some((at(10), q[0])), at(11), 10).await, [q[1]]);
+    store
+        .store_related(&[(q[2], vec![q[0]])], at(5))
+        .await
+        .unwrap();
+    assert_eq!(
+        due(None, at(11), 10).await,
+        [q[3], q[2], q[0], q[1]],
+        "older lists come first"
+    );
 
     // Replaced whole.
     store
@@ -398,9 +415,31 @@ pub async fn related_lists_are_stored_replaced_and_dropped_on_edit(store: Arc<dy
         .unwrap();
     assert_eq!(store.related_questions(q[1]).await.unwrap(), None);
     assert!(store.related_questions(q[0]).await.unwrap().is_some());
-    // A deleted question is not due.
+    // A deleted question is not due, and is due again at once when undeleted; a
+    // new question is due at once.
     store.set_post_deleted(q[2], true, at(17)).await.unwrap();
-    assert_eq!(due(PostId(0), at(13), 10).await, [q[1], q[3]]);
+    assert_eq!(due(None, at(13), 10).await, [q[1], q[3]]);
+    store.set_post_deleted(q[2], false, at(18)).await.unwrap();
+    let q4 = ask(
+        &*store,
+        ann.id,
+        cat.id,
+        "Related question number 4",
+        &["x"],
+        4,
+    )
+    .await;
+    assert_eq!(due(None, at(13), 10).await, [q[1], q[2], q[3], q4]);
+    assert_eq!(store.related_questions(q4).await.unwrap(), None);
+    // A list computed for a deleted question is not stored: undeleted, it is due.
+    store.set_post_deleted(q4, true, at(19)).await.unwrap();
+    store
+        .store_related(&[(q4, vec![q[0]])], at(20))
+        .await
+        .unwrap();
+    store.set_post_deleted(q4, false, at(21)).await.unwrap();
+    assert_eq!(store.related_questions(q4).await.unwrap(), None);
+    assert_eq!(due(Some((0, q[3])), at(13), 10).await, [q4]);
 }
 
 /// Uploads are recorded once per member, counted toward their quota and known by

@@ -48,11 +48,13 @@ pub trait LinkStore: Send + Sync {
         at: Timestamp,
     ) -> StoreResult<()>;
 
-    /// Up to `limit` live questions after `after`, by id, whose related list is not
-    /// stored or was computed before `older_than`.
+    /// Up to `limit` live questions whose related list is not stored or was computed
+    /// before `older_than`, those never computed first, then the oldest, from past
+    /// `after` (from the start if `None`). Read from an index of the lists' times:
+    /// its cost does not grow with the questions that are not due.
     async fn related_due(
         &self,
-        after: PostId,
+        after: Option<RelatedDuePosition>,
         older_than: Timestamp,
         limit: u32,
     ) -> StoreResult<Vec<RelatedSubject>>;

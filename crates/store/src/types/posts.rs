@@ -289,7 +289,20 @@ pub struct RelatedSubject {
     pub tags: Vec<String>,
     /// Its category.
     pub category: CategoryId,
+    /// When its list was last computed; 0 if it has none.
+    pub computed_at: Timestamp,
 }
+
+impl RelatedSubject {
+    /// Where a walk of the due lists is once past this one (`LinkStore::related_due`).
+    pub fn position(&self) -> RelatedDuePosition {
+        (self.computed_at, self.id)
+    }
+}
+
+/// A place in the walk of the due related lists, which goes by when each was
+/// computed, then by question: the last list's time and question.
+pub type RelatedDuePosition = (Timestamp, PostId);
 
 /// Post text: the Markdown source, the sanitized HTML rendered from it, and the
 /// site's questions it links to (known when it was rendered with their titles).
