@@ -144,7 +144,7 @@ async fn a_site_made_before_lists_were_marked_due_finds_its_questions_due() {
         let store = SqliteStore::open(&path).await.unwrap();
         let ann = ponder_store::conformance::user(&store, "ann").await;
         let cat = ponder_store::conformance::category(&store, None, "old").await;
-        let mut ask = |n: i64| {
+        let ask = |n: i64| {
             let store = &store;
             async move {
                 let title = format!("A question from before, number {n}");
