@@ -1,6 +1,8 @@
 //! Rules for account fields: what a handle, a display name, an email address and a
 //! password may be. Each check returns the message to show beside the field.
 
+use crate::input::{Lines, check_characters, is_format_character};
+
 /// Fewest characters in a handle.
 pub const HANDLE_MIN: usize = 3;
 /// Most characters in a handle.
@@ -23,9 +25,7 @@ pub fn validate_handle(raw: &str) -> Result<String, String> {
     if handle.is_empty() {
         return Err("choose a handle".into());
     }
-    if handle.chars().any(char::is_control) {
-        return Err("a handle cannot contain control characters".into());
-    }
+    check_characters(handle, Lines::One)?;
     let len = handle.chars().count();
     if !(HANDLE_MIN..=HANDLE_MAX).contains(&len) {
         return Err(format!(
@@ -53,9 +53,7 @@ pub fn validate_display_name(raw: &str) -> Result<String, String> {
     if name.is_empty() {
         return Err("enter the name to show beside your posts".into());
     }
-    if name.chars().any(char::is_control) {
-        return Err("a name cannot contain control characters".into());
-    }
+    check_characters(name, Lines::One)?;
     if name.chars().any(is_format_character) {
         return Err(
             "a name cannot contain invisible formatting characters (direction marks, zero-width characters and the like)"
@@ -72,33 +70,6 @@ pub fn validate_display_name(raw: &str) -> Result<String, String> {
         ));
     }
     Ok(name.to_owned())
-}
-
-/// Characters that change how text around them is shown without showing
-/// themselves (Unicode's format characters, general category Cf, and the
-/// bidirectional controls among them): in a name they reorder or hide what others
-/// read beside it.
-fn is_format_character(c: char) -> bool {
-    matches!(
-        c,
-        '\u{ad}'
-            | '\u{600}'..='\u{605}'
-            | '\u{61c}'
-            | '\u{6dd}'
-            | '\u{70f}'
-            | '\u{180e}'
-            | '\u{200b}'..='\u{200f}'
-            | '\u{202a}'..='\u{202e}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{206f}'
-            | '\u{feff}'
-            | '\u{fff9}'..='\u{fffb}'
-            | '\u{110bd}'
-            | '\u{1bca0}'..='\u{1bca3}'
-            | '\u{1d173}'..='\u{1d17a}'
-            | '\u{e0001}'
-            | '\u{e0020}'..='\u{e007f}'
-    )
 }
 
 /// Diamonds, which pages print beside moderators' names.
@@ -121,7 +92,8 @@ pub fn validate_email(raw: &str) -> Result<String, String> {
     if email.chars().count() > EMAIL_MAX {
         return Err(format!("use at most {EMAIL_MAX} characters"));
     }
-    if email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    check_characters(email, Lines::One)?;
+    if email.chars().any(char::is_whitespace) {
         return invalid();
     }
     let Some((local, domain)) = email.rsplit_once('@') else {
@@ -176,8 +148,10 @@ fn is_common_password(password: &str) -> bool {
     repeated || COMMON_PASSWORDS.lines().any(|common| common == lower)
 }
 
-/// Checks an "about me" text's length.
+/// Checks an "about me" text: its length, and no control characters but line
+/// breaks and tabs.
 pub fn validate_about(raw: &str) -> Result<(), String> {
+    check_characters(raw, Lines::Many)?;
     let len = raw.chars().count();
     if len > ABOUT_MAX {
         return Err(format!(

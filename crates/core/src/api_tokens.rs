@@ -1,6 +1,8 @@
 //! Personal access tokens for the API: what one may do ([`TokenScope`]) and the
 //! checks of what a member types when making one (its name, how long it works).
 
+use crate::input::{Lines, check_characters};
+
 /// The longest a token's name may be, in characters.
 pub const TOKEN_NAME_MAX: usize = 60;
 
@@ -46,9 +48,7 @@ pub fn validate_token_name(raw: &str) -> Result<String, String> {
     if name.is_empty() {
         return Err("name the token, after what will use it".into());
     }
-    if name.chars().any(char::is_control) {
-        return Err("use one line, without control characters".into());
-    }
+    check_characters(name, Lines::One)?;
     let len = name.chars().count();
     if len > TOKEN_NAME_MAX {
         return Err(format!(

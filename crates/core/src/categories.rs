@@ -1,5 +1,6 @@
 //! What a category's name, address segment and description may be.
 
+use crate::input::{Lines, check_characters};
 use crate::slug::slugify;
 
 /// The longest name, in characters.
@@ -13,9 +14,7 @@ pub fn validate_name(raw: &str) -> Result<String, String> {
     if name.is_empty() {
         return Err("name the category".into());
     }
-    if name.chars().any(char::is_control) {
-        return Err("a name cannot contain control characters".into());
-    }
+    check_characters(&name, Lines::One)?;
     let len = name.chars().count();
     if len > NAME_MAX {
         return Err(format!(
@@ -44,12 +43,7 @@ pub fn validate_slug(raw: &str, name: &str) -> Result<String, String> {
 /// are the list's and search engines' summary); returns it trimmed.
 pub fn validate_description(raw: &str) -> Result<String, String> {
     let description = raw.trim().replace("\r\n", "\n");
-    if description
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
-        return Err("the description contains control characters; remove them".into());
-    }
+    check_characters(&description, Lines::Many)?;
     let len = description.chars().count();
     if len > DESCRIPTION_MAX {
         return Err(format!(

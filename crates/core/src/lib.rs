@@ -32,6 +32,7 @@ pub mod changes;
 pub mod diff;
 pub mod identicon;
 pub mod ids;
+pub mod input;
 pub mod mail_allowance;
 pub mod markdown;
 pub mod notices;

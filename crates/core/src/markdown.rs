@@ -268,6 +268,10 @@ pub fn render(markdown: &str) -> SafeHtml {
 /// Renders post Markdown to sanitized HTML: code blocks highlighted and, when
 /// `options` say so, math set.
 pub fn render_with(markdown: &str, options: &RenderOptions) -> SafeHtml {
+    // Text stored before the rule for characters held may carry control characters
+    // no page can: each shows as U+FFFD.
+    let safe = crate::input::shown_safely(markdown, crate::input::Lines::Many);
+    let markdown: &str = &safe;
     let (source, parser_options) = if options.math {
         (
             math::bracket_forms_as_dollars(markdown),
@@ -523,6 +527,14 @@ pub fn cut_at_word(text: &str, max_chars: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_stored_before_the_rule_show_as_replacements() {
+        let html = render("an escape \u{1b}[31m, a bell \u{7}\nand a NUL \0 kept out").0;
+        assert!(!html.contains(['\u{1b}', '\u{7}', '\0']), "{html:?}");
+        assert_eq!(html.matches('\u{fffd}').count(), 3, "{html:?}");
+        assert!(html.contains("and a NUL"), "{html:?}");
+    }
 
     #[test]
     fn html_text_drops_tags_and_decodes_entities() {

@@ -1,6 +1,8 @@
 //! Rules for what people post: titles, bodies, tags, comments and edit summaries.
 //! Each check returns the message to show beside the field.
 
+use crate::input::{Lines, check_characters};
+
 /// Fewest characters in a title.
 pub const TITLE_MIN: usize = 15;
 /// Most characters in a title.
@@ -40,18 +42,10 @@ fn length_check(text: &str, min: usize, max: usize, what: &str) -> Result<(), St
     Ok(())
 }
 
-/// Control characters other than line breaks and tabs have no place in text.
-fn has_stray_controls(text: &str) -> bool {
-    text.chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-}
-
 /// Checks a title; returns it trimmed, with runs of whitespace folded.
 pub fn validate_title(raw: &str) -> Result<String, String> {
     let title = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    if has_stray_controls(&title) {
-        return Err("a title cannot contain control characters".into());
-    }
+    check_characters(&title, Lines::Many)?;
     length_check(&title, TITLE_MIN, TITLE_MAX, "title")?;
     Ok(title)
 }
@@ -59,9 +53,7 @@ pub fn validate_title(raw: &str) -> Result<String, String> {
 /// Checks a question or answer body (Markdown); returns it with trailing whitespace trimmed.
 pub fn validate_body(raw: &str) -> Result<String, String> {
     let body = raw.trim_end().replace("\r\n", "\n");
-    if has_stray_controls(&body) {
-        return Err("the text contains control characters; remove them".into());
-    }
+    check_characters(&body, Lines::Many)?;
     if body.trim().is_empty() {
         return Err(format!("write the text: at least {BODY_MIN} characters"));
     }
@@ -72,9 +64,7 @@ pub fn validate_body(raw: &str) -> Result<String, String> {
 /// Checks a comment; returns it trimmed.
 pub fn validate_comment(raw: &str) -> Result<String, String> {
     let comment = raw.trim().replace("\r\n", "\n");
-    if has_stray_controls(&comment) {
-        return Err("the comment contains control characters; remove them".into());
-    }
+    check_characters(&comment, Lines::Many)?;
     length_check(&comment, COMMENT_MIN, COMMENT_MAX, "comment")?;
     Ok(comment)
 }
@@ -82,9 +72,7 @@ pub fn validate_comment(raw: &str) -> Result<String, String> {
 /// Checks an edit summary (optional); returns it trimmed.
 pub fn validate_summary(raw: &str) -> Result<String, String> {
     let summary = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    if has_stray_controls(&summary) {
-        return Err("the summary cannot contain control characters".into());
-    }
+    check_characters(&summary, Lines::Many)?;
     length_check(&summary, 0, SUMMARY_MAX, "summary")?;
     Ok(summary)
 }

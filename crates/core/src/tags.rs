@@ -1,5 +1,6 @@
 //! What a single tag name, a tag's description and its wiki may be.
 
+use crate::input::{Lines, check_characters};
 use crate::posts::{BODY_MAX, validate_tags};
 
 /// The longest description of a tag, in characters.
@@ -23,12 +24,7 @@ pub fn validate_tag_name(raw: &str) -> Result<String, String> {
 /// Checks a tag's description: plain text on one line, at most
 /// [`DESCRIPTION_MAX`] characters; answers it with its spaces folded.
 pub fn validate_tag_description(raw: &str) -> Result<String, String> {
-    if raw
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
-        return Err("the description contains control characters; remove them".into());
-    }
+    check_characters(raw, Lines::Many)?;
     let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     let len = text.chars().count();
     if len > DESCRIPTION_MAX {
@@ -42,12 +38,7 @@ pub fn validate_tag_description(raw: &str) -> Result<String, String> {
 /// Checks a tag's wiki: Markdown of at most a post's length; answers it trimmed.
 pub fn validate_tag_wiki(raw: &str) -> Result<String, String> {
     let text = raw.trim().replace("\r\n", "\n");
-    if text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
-        return Err("the wiki contains control characters; remove them".into());
-    }
+    check_characters(&text, Lines::Many)?;
     let len = text.chars().count();
     if len > BODY_MAX {
         return Err(format!(

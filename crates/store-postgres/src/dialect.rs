@@ -128,6 +128,12 @@ pub(crate) fn db_error(err: sqlx::Error) -> StoreError {
     {
         return StoreError::Contention(Box::new(err));
     }
+    // Text with NUL, or bytes not in the encoding: the value, not the database.
+    if let sqlx::Error::Database(db) = &err
+        && matches!(db.code().as_deref(), Some("22021" | "22P05"))
+    {
+        return StoreError::Unstorable(db.message().to_owned());
+    }
     StoreError::Database(Box::new(err))
 }
 

@@ -30,6 +30,11 @@ pub enum StoreError {
     /// serialization failure): nothing was written, and trying again may work.
     #[error("contention: {0}")]
     Contention(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The database cannot hold a value it was given (PostgreSQL takes no NUL in
+    /// text): input the rule for characters should have refused before; the
+    /// caller's mistake, not the database's failure.
+    #[error("cannot be stored: {0}")]
+    Unstorable(String),
     /// The database failed or could not be reached.
     #[error("database error: {0}")]
     Database(#[source] Box<dyn std::error::Error + Send + Sync>),

@@ -102,6 +102,13 @@ impl From<StoreError> for AppError {
                     retry_after_secs: 1,
                 }
             }
+            StoreError::Unstorable(why) => {
+                tracing::warn!(%why, "input the database cannot store was refused");
+                Self::BadRequest(
+                    "The text holds a character that cannot be stored (a NUL, say); remove it and try again."
+                        .into(),
+                )
+            }
             other @ StoreError::Database(_) => Self::Internal(error_chain(&other)),
         }
     }
@@ -110,14 +117,20 @@ impl From<StoreError> for AppError {
 /// Turns axum's form rejection into a readable error: 413 for a body over the
 /// limit, 400 for anything else that could not be read.
 pub fn form_error(rejection: axum::extract::rejection::FormRejection) -> AppError {
-    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+    unreadable_form(rejection.status(), &rejection.body_text())
+}
+
+/// The error for a form whose body could not be read (`status` and `why` from the
+/// extractor's rejection): too large, or unreadable.
+pub fn unreadable_form(status: StatusCode, why: &str) -> AppError {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
         AppError::TooLarge(
             "That form is larger than this site accepts. Shorten it and try again.".into(),
         )
     } else {
         AppError::BadRequest(format!(
             "The form could not be read ({}). Reload the page and try again.",
-            rejection.body_text().chars().take(200).collect::<String>()
+            why.chars().take(200).collect::<String>()
         ))
     }
 }
@@ -345,6 +358,10 @@ mod tests {
         assert_eq!(
             status_of(StoreError::Contention(boxed("deadlock detected"))),
             StatusCode::SERVICE_UNAVAILABLE
+        );
+        assert_eq!(
+            status_of(StoreError::Unstorable("invalid byte sequence".into())),
+            StatusCode::BAD_REQUEST
         );
         assert_eq!(
             status_of(StoreError::Database(boxed("connection refused"))),

@@ -4,7 +4,7 @@
 //! say), checks its CSRF token against the session's.
 
 use crate::auth::RequestContext;
-use crate::error::{AppError, form_error};
+use crate::error::{AppError, form_error, unreadable_form};
 use crate::handlers::parse_id;
 use axum::Form;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
@@ -108,10 +108,23 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequest<S> for CsrfForm<T> 
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let context = request.extensions().get::<Arc<RequestContext>>().cloned();
-        let form = Form::<T>::from_request(request, state)
-            .await
-            .map(|Form(input)| input)
-            .map_err(form_error);
+        let (parts, body) = request.into_parts();
+        let read = Request::from_parts(parts.clone(), body);
+        // Read within the route's body limit, checked by the characters' rule, then
+        // parsed as the form it is.
+        let form = match axum::body::Bytes::from_request(read, state).await {
+            Err(rejection) => Err(unreadable_form(rejection.status(), &rejection.body_text())),
+            Ok(bytes) => match crate::input_guard::check_form(&bytes) {
+                Err(refused) => Err(refused),
+                Ok(()) => Form::<T>::from_request(
+                    Request::from_parts(parts, axum::body::Body::from(bytes)),
+                    state,
+                )
+                .await
+                .map(|Form(input)| input)
+                .map_err(form_error),
+            },
+        };
         Ok(Self { form, context })
     }
 }

@@ -19,9 +19,15 @@ impl FormState {
         Self::default()
     }
 
-    /// Sets a field's value.
+    /// Sets a field's value; a control character the rule refuses shows as U+FFFD
+    /// (the page cannot carry it, and the message beside the field says which).
     pub fn set(&mut self, field: &'static str, value: impl Into<String>) {
-        let value = value.into();
+        let mut value = value.into();
+        if let std::borrow::Cow::Owned(shown) =
+            ponder_core::input::shown_safely(&value, ponder_core::input::Lines::Many)
+        {
+            value = shown;
+        }
         match self.values.iter_mut().find(|(f, _)| *f == field) {
             Some(slot) => slot.1 = value,
             None => self.values.push((field, value)),
@@ -95,6 +101,8 @@ mod tests {
         assert_eq!(form.value("email"), "");
         assert_eq!(form.error_for("handle"), Some("taken"));
         assert!(form.has_errors());
+        form.set("about", "a\0b\u{1b}c\nd");
+        assert_eq!(form.value("about"), "a\u{fffd}b\u{fffd}c\nd");
     }
 
     #[test]

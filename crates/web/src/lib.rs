@@ -42,6 +42,7 @@ pub mod forms;
 pub mod handlers;
 pub mod headers;
 pub mod images;
+pub mod input_guard;
 pub mod offload;
 pub mod outbound;
 pub mod outbox;

@@ -13,10 +13,55 @@ use axum::routing::get;
 /// checks, static files and avatars do not need either and skip them.
 pub fn app(state: AppState) -> Router {
     use axum::extract::DefaultBodyLimit;
+
+    let pages = page_routes()
+        .into_router()
+        .fallback(error::not_found_fallback)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::context::resolve,
+        ))
+        .layer(axum::middleware::from_fn(conditional::etag_pages))
+        .layer(DefaultBodyLimit::max(MAX_FORM_BYTES));
+    let plain = plain_routes().into_router();
+    // Spans name the method and path only: query strings can carry mailed tokens.
+    let trace = tower_http::trace::TraceLayer::new_for_http().make_span_with(
+        |request: &axum::http::Request<_>| {
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+        },
+    );
+    let cache = state.pages.clone();
+    // From the inside out: addresses holding what no page takes refused; errors as
+    // JSON where it is asked for; security headers on every response; a time limit
+    // and a span per request; the page cache, which answers visitors before any of
+    // that runs; compression outermost, so that pages, API answers and assets all go
+    // br or gzip to clients that accept it (the cache's own pages come encoded
+    // already).
+    let https = state.site.secure_cookies();
+    let routes = plain
+        .merge(pages)
+        .layer(axum::middleware::from_fn(crate::input_guard::guard))
+        .layer(axum::middleware::from_fn(error::json_errors));
+    headers::apply(routes.with_state(state), https)
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIME_LIMIT,
+        ))
+        .layer(trace)
+        .layer(axum::middleware::from_fn_with_state(
+            cache,
+            page_cache::serve,
+        ))
+        .layer(axum::middleware::from_fn(crate::cors::anonymous_reads))
+        .layer(tower_http::compression::CompressionLayer::new())
+}
+
+/// The pages and the APIs: the routes behind the viewer's context and the page cache.
+fn page_routes() -> Routes {
+    use axum::extract::DefaultBodyLimit;
     use axum::handler::Handler;
     use axum::routing::post;
-
-    let pages = Router::new()
+    Routes::new()
         .route("/", get(questions::home))
         .route("/questions", get(questions::list_questions))
         .route(
@@ -186,14 +231,12 @@ pub fn app(state: AppState) -> Router {
         .route("/posts/{id}/undelete", post(editing::undelete))
         .merge(crate::api::routes())
         .merge(crate::exchange_api::routes())
-        .fallback(error::not_found_fallback)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            crate::auth::context::resolve,
-        ))
-        .layer(axum::middleware::from_fn(conditional::etag_pages))
-        .layer(DefaultBodyLimit::max(MAX_FORM_BYTES));
-    let plain = Router::new()
+}
+
+/// Health checks, static files, avatars, feeds and the crawlers' files: routes that
+/// need neither the viewer nor the page cache.
+fn plain_routes() -> Routes {
+    Routes::new()
         .route("/users/{id}/avatar", get(avatars::avatar))
         .route("/users/{id}/avatar.svg", get(avatars::identicon))
         .route("/api/v1/questions/similar", get(search::similar))
@@ -212,35 +255,60 @@ pub fn app(state: AppState) -> Router {
         .route("/feeds/users/{id}", get(feeds::user))
         .route("/robots.txt", get(crawlers::robots))
         .route("/sitemap.xml", get(crawlers::sitemap_index))
-        .route("/sitemap-{part}", get(crawlers::sitemap_part));
-    // Spans name the method and path only: query strings can carry mailed tokens.
-    let trace = tower_http::trace::TraceLayer::new_for_http().make_span_with(
-        |request: &axum::http::Request<_>| {
-            tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
-        },
-    );
-    let cache = state.pages.clone();
-    // From the inside out: errors as JSON where it is asked for; security headers
-    // on every response; a time limit and a
-    // span per request; the page cache, which answers visitors before any of that
-    // runs; compression outermost, so that pages, API answers and assets all go br
-    // or gzip to clients that accept it (the cache's own pages come encoded already).
-    let https = state.site.secure_cookies();
-    let routes = plain
-        .merge(pages)
-        .layer(axum::middleware::from_fn(error::json_errors));
-    headers::apply(routes.with_state(state), https)
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIME_LIMIT,
-        ))
-        .layer(trace)
-        .layer(axum::middleware::from_fn_with_state(
-            cache,
-            page_cache::serve,
-        ))
-        .layer(axum::middleware::from_fn(crate::cors::anonymous_reads))
-        .layer(tower_http::compression::CompressionLayer::new())
+        .route("/sitemap-{part}", get(crawlers::sitemap_part))
+}
+
+/// Every route's path as the router was given it (`{id}`, `{*path}` and all), for
+/// tests that must reach every route without a list of their own.
+pub fn route_paths() -> Vec<&'static str> {
+    let mut paths = page_routes().paths;
+    paths.extend(plain_routes().paths);
+    paths
+}
+
+/// A router that keeps the paths it is given ([`route_paths`]).
+pub struct Routes {
+    router: Router<AppState>,
+    paths: Vec<&'static str>,
+}
+
+impl Routes {
+    /// No routes yet.
+    pub fn new() -> Self {
+        Self {
+            router: Router::new(),
+            paths: Vec::new(),
+        }
+    }
+
+    /// Adds `path`, answered by `method_router`.
+    pub fn route(
+        mut self,
+        path: &'static str,
+        method_router: axum::routing::MethodRouter<AppState>,
+    ) -> Self {
+        self.router = self.router.route(path, method_router);
+        self.paths.push(path);
+        self
+    }
+
+    /// Adds every route of `other`.
+    pub fn merge(mut self, other: Routes) -> Self {
+        self.router = self.router.merge(other.router);
+        self.paths.extend(other.paths);
+        self
+    }
+
+    /// The router.
+    pub fn into_router(self) -> Router<AppState> {
+        self.router
+    }
+}
+
+impl Default for Routes {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// The body limit of the forms that carry a post's body.

@@ -6,6 +6,7 @@ use super::{ActionResult, Changed, Outcome, writer};
 use crate::AppState;
 use crate::error::AppError;
 use ponder_core::UserId;
+use ponder_core::input::{Lines, check_characters};
 use ponder_core::notices::{FollowKind, FollowLevel};
 use ponder_core::refusal::Refusal;
 use ponder_store::{Notice, StoreError, User};
@@ -94,6 +95,8 @@ pub async fn message_member(
             "Write the message the member will read (at most {MESSAGE_MAX} characters)."
         )));
     }
+    check_characters(message, Lines::Many)
+        .map_err(|m| AppError::BadRequest(format!("In the message, {m}.")))?;
     if target == moderator.id {
         return Err(AppError::BadRequest(
             "A message goes to another member.".into(),

@@ -6,6 +6,7 @@
 use super::{ActionResult, Changed, Outcome, Place, writer};
 use crate::AppState;
 use crate::error::AppError;
+use ponder_core::input::{Lines, check_characters};
 use ponder_core::refusal::Refusal;
 use ponder_core::rules::Privilege;
 use ponder_core::{CommentId, PostId};
@@ -88,6 +89,8 @@ pub async fn flag(
             "Keep the message under 500 characters.".into(),
         ));
     }
+    check_characters(&message, Lines::Many)
+        .map_err(|m| AppError::BadRequest(format!("In the message, {m}.")))?;
     let moderator = actor.moderates();
     let hidden = state
         .store
@@ -327,6 +330,8 @@ pub async fn suspend(
                     "Give the reason the user will see (at most 500 characters).".into(),
                 ));
             }
+            check_characters(reason, Lines::Many)
+                .map_err(|m| AppError::BadRequest(format!("In the reason, {m}.")))?;
             let until = ponder_core::time::now() + days * 86_400;
             state
                 .store

@@ -18,10 +18,8 @@ pub mod reads;
 pub mod schema;
 pub mod writes;
 
-use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::AppError;
-use axum::Router;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Query, Request};
 use axum::http::StatusCode;
@@ -40,10 +38,10 @@ pub const MAX_PER_PAGE: u32 = 100;
 pub const DEFAULT_PER_PAGE: u32 = 30;
 
 /// The API's routes (they run behind the same layers as the pages).
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> crate::routes::Routes {
     use axum::handler::Handler;
     let post_limit = axum::extract::DefaultBodyLimit::max(crate::routes::MAX_POST_FORM_BYTES);
-    Router::new()
+    crate::routes::Routes::new()
         .route("/api/v1/openapi.json", get(docs::openapi_json))
         .route("/api/v1/docs", get(docs::reference))
         .route(

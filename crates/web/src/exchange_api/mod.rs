@@ -15,7 +15,6 @@ pub mod params;
 use crate::AppState;
 use crate::auth::Ctx;
 use crate::handlers::client_ip::ClientIp;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -23,8 +22,8 @@ use params::{ExchangeError, Params};
 use std::collections::HashMap;
 
 /// The API's routes: each prefix takes any method under it.
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/2.3/{*rest}", get(dispatch))
         .route("/2.2/{*rest}", get(dispatch))
         .route("/api/2.3/{*rest}", get(dispatch))

@@ -19,6 +19,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use ponder_core::UserId;
+use ponder_core::input::{Lines, check_characters};
 use ponder_store::NewSession;
 use serde::Deserialize;
 
@@ -136,6 +137,8 @@ pub async fn login(
         .with("next", next.clone());
     if input.login.trim().is_empty() {
         form.error("login", "enter your handle or email");
+    } else if let Err(message) = check_characters(input.login.trim(), Lines::One) {
+        form.error("login", message);
     }
     if input.password.is_empty() {
         form.error("password", "enter your password");

@@ -11,6 +11,7 @@ use crate::views::{
 use axum::extract::{Path, State};
 use axum::response::Response;
 use ponder_core::UserId;
+use ponder_core::input::{Lines, shown_safely};
 use ponder_core::paging::QuestionSort;
 use ponder_core::text::{count, thousands};
 use ponder_store::{QuestionFilter, QuestionQuery};
@@ -103,7 +104,8 @@ async fn show(
         following_url: (own || moderates).then(|| format!("/users/{id}/following")),
         can_message: moderates && !own,
         avatar_url: format!("/users/{id}/avatar"),
-        about_html: user.about_html.as_str().to_owned(),
+        // An about-me stored before the rule for characters may hold any.
+        about_html: shown_safely(user.about_html.as_str(), Lines::Many).into_owned(),
         joined: Moment::new(user.created_at, now),
         reputation: thousands(user.reputation),
         questions: questions

@@ -53,6 +53,7 @@ mod signup;
 mod smtp;
 mod structured;
 mod support;
+mod sweep;
 mod tag_admin;
 mod uploads;
 mod voting;
