@@ -7,6 +7,7 @@
 //! [`Setting::check`]; the typed views ([`Settings::reputation`],
 //! [`Settings::privileges`], ...) read them back.
 
+use crate::input::{Lines, check_characters};
 use crate::markdown::{RenderOptions, highlight};
 use crate::reputation::{ModerationRules, Privileges, ReputationRules};
 use std::collections::BTreeMap;
@@ -576,13 +577,6 @@ pub fn find(key: &str) -> Option<&'static Setting> {
     ALL.iter().find(|s| s.key == key)
 }
 
-/// Whether `raw` has characters no setting may hold: NUL and the other control
-/// characters, but tab and newline where `multiline`.
-fn has_control(raw: &str, multiline: bool) -> bool {
-    raw.chars()
-        .any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\t')))
-}
-
 /// A domain name as `registration.email_domains` takes it: labels of letters,
 /// digits and inner dashes, at least two.
 fn is_domain(domain: &str) -> bool {
@@ -606,9 +600,7 @@ impl Setting {
         match self.kind {
             Kind::Line { max, required } => {
                 let line = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-                if has_control(&raw, false) || raw.trim().contains('\n') {
-                    return Err("use one line without control characters".into());
-                }
+                check_characters(raw.trim(), Lines::One)?;
                 if required && line.is_empty() {
                     return Err("this cannot be empty".into());
                 }
@@ -617,9 +609,7 @@ impl Setting {
             }
             Kind::Markdown { max } => {
                 let text = raw.trim().to_owned();
-                if has_control(&text, true) {
-                    return Err("the text contains control characters; remove them".into());
-                }
+                check_characters(&text, Lines::Many)?;
                 at_most(&text, max)?;
                 Ok(text)
             }
@@ -676,9 +666,7 @@ impl Setting {
                 max_each,
                 max_lines,
             } => {
-                if has_control(&raw, true) {
-                    return Err("the text contains control characters; remove them".into());
-                }
+                check_characters(&raw, Lines::Many)?;
                 let lines: Vec<String> = raw
                     .lines()
                     .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
@@ -699,9 +687,7 @@ impl Setting {
                 Ok(lines.join("\n"))
             }
             Kind::TagLanguages => {
-                if has_control(&raw, true) {
-                    return Err("the text contains control characters; remove them".into());
-                }
+                check_characters(&raw, Lines::Many)?;
                 let mut lines: Vec<String> = Vec::new();
                 for line in raw.lines().filter(|l| !l.trim().is_empty()) {
                     let words: Vec<&str> = line.split_whitespace().collect();

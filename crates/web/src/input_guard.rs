@@ -13,8 +13,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use ponder_core::input::{Lines, code_point, refused_character};
 
-/// Form fields whose forms check them with the rule and answer beside the field.
-/// Any other field with a control character is refused by [`check_form`].
+/// Form fields whose forms check them with the rule and answer beside the field
+/// (besides the site's settings, each checked by its own rule). Any other field
+/// with a control character is refused by [`check_form`].
 const CHECKED_FIELDS: &[&str] = &[
     "title",
     "body",
@@ -59,7 +60,7 @@ pub fn check_form(body: &[u8]) -> Result<(), AppError> {
         AppError::BadRequest("The form is not UTF-8 text; send it again from the page.".into())
     })?;
     check_pairs(text, "form", Lines::Many, |name| {
-        CHECKED_FIELDS.contains(&name)
+        CHECKED_FIELDS.contains(&name) || ponder_core::settings::find(name).is_some()
     })
     .map_err(AppError::BadRequest)
 }
@@ -167,7 +168,7 @@ mod tests {
     fn forms() {
         assert!(check_form(b"csrf=abc&sort=newest&about=line%0Aline%09tab").is_ok());
         // Fields the forms check themselves pass; their checks answer beside them.
-        assert!(check_form(b"csrf=abc&about=a%00b&login=x%1Bq").is_ok());
+        assert!(check_form(b"csrf=abc&about=a%00b&login=x%1Bq&site.tagline=%00").is_ok());
         let refused = |body: &[u8]| match check_form(body) {
             Err(AppError::BadRequest(message)) => message,
             other => panic!("{other:?}"),
