@@ -295,4 +295,25 @@ mod tests {
             "characters, not bytes"
         );
     }
+
+    #[test]
+    fn about_texts() {
+        assert_eq!(validate_about(""), Ok(()));
+        assert_eq!(validate_about("Two lines\nand\ta tab.\r\n"), Ok(()));
+        assert_eq!(
+            validate_about(&"é".repeat(ABOUT_MAX)),
+            Ok(()),
+            "characters, not bytes"
+        );
+        assert_eq!(
+            validate_about(&"a".repeat(ABOUT_MAX + 1)),
+            Err(format!(
+                "use at most {ABOUT_MAX} characters (this has 3001)"
+            ))
+        );
+        for bad in ["ABOUT\0nul", "esc \u{1b}[31m", "\u{85}"] {
+            let message = validate_about(bad).unwrap_err();
+            assert!(message.contains("control character U+00"), "{message}");
+        }
+    }
 }
