@@ -1,7 +1,7 @@
 //! Rules for account fields: what a handle, a display name, an email address and a
 //! password may be. Each check returns the message to show beside the field.
 
-use crate::input::{Lines, check_characters, is_format_character};
+use crate::input::{Lines, check_characters, check_name_characters};
 
 /// Fewest characters in a handle.
 pub const HANDLE_MIN: usize = 3;
@@ -53,13 +53,7 @@ pub fn validate_display_name(raw: &str) -> Result<String, String> {
     if name.is_empty() {
         return Err("enter the name to show beside your posts".into());
     }
-    check_characters(name, Lines::One)?;
-    if name.chars().any(is_format_character) {
-        return Err(
-            "a name cannot contain invisible formatting characters (direction marks, zero-width characters and the like)"
-                .into(),
-        );
-    }
+    check_name_characters(name)?;
     if name.chars().any(is_moderator_mark) {
         return Err("the diamond marks moderators; choose a name without one".into());
     }

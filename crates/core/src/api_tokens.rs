@@ -1,7 +1,7 @@
 //! Personal access tokens for the API: what one may do ([`TokenScope`]) and the
 //! checks of what a member types when making one (its name, how long it works).
 
-use crate::input::{Lines, check_characters};
+use crate::input::check_name_characters;
 
 /// The longest a token's name may be, in characters.
 pub const TOKEN_NAME_MAX: usize = 60;
@@ -48,7 +48,7 @@ pub fn validate_token_name(raw: &str) -> Result<String, String> {
     if name.is_empty() {
         return Err("name the token, after what will use it".into());
     }
-    check_characters(name, Lines::One)?;
+    check_name_characters(name)?;
     let len = name.chars().count();
     if len > TOKEN_NAME_MAX {
         return Err(format!(
@@ -86,6 +86,7 @@ mod tests {
         assert!(validate_token_name("").is_err());
         assert!(validate_token_name("   ").is_err());
         assert!(validate_token_name("a\nb").is_err());
+        assert!(validate_token_name("bot\u{200b}").is_err(), "a zero-width space");
         assert_eq!(validate_token_name(&"n".repeat(60)), Ok("n".repeat(60)));
         let long = validate_token_name(&"n".repeat(61)).unwrap_err();
         assert!(long.contains("(this has 61)"), "{long}");

@@ -1,6 +1,6 @@
 //! What a category's name, address segment and description may be.
 
-use crate::input::{Lines, check_characters};
+use crate::input::{Lines, check_characters, check_name_characters};
 use crate::slug::slugify;
 
 /// The longest name, in characters.
@@ -14,7 +14,7 @@ pub fn validate_name(raw: &str) -> Result<String, String> {
     if name.is_empty() {
         return Err("name the category".into());
     }
-    check_characters(&name, Lines::One)?;
+    check_name_characters(&name)?;
     let len = name.chars().count();
     if len > NAME_MAX {
         return Err(format!(
@@ -62,6 +62,7 @@ mod tests {
         assert_eq!(validate_name("  Old   World  ").unwrap(), "Old World");
         assert!(validate_name("   ").is_err());
         assert!(validate_name("a\u{7}b").is_err());
+        assert!(validate_name("News\u{202e}weN").is_err(), "a direction override");
         assert!(validate_name(&"x".repeat(NAME_MAX)).is_ok());
         assert!(validate_name(&"x".repeat(NAME_MAX + 1)).is_err());
     }

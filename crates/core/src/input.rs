@@ -1,7 +1,8 @@
 //! The one rule for the characters of text people send: which ones no field takes.
 //! Every field's check in core starts here, and the web layer applies the same rule
 //! to addresses and to form fields no check reads, so that both databases see the
-//! same input (PostgreSQL cannot store NUL at all; SQLite stores anything).
+//! same input (PostgreSQL cannot store NUL at all; SQLite stores anything). Names
+//! also refuse the invisible format characters ([`check_name_characters`]).
 
 /// Whether a field is one line (a title, a name, a search) or running text that
 /// may break lines (a body, a comment, an about-me).
@@ -33,6 +34,20 @@ pub fn check_characters(text: &str, lines: Lines) -> Result<(), String> {
             code_point(c)
         )),
     }
+}
+
+/// Checks a name that others read beside what it names (a member's display name, a
+/// category's, a token's): one line by the rule, and no format characters, which
+/// could reorder or hide the text around it.
+pub fn check_name_characters(name: &str) -> Result<(), String> {
+    check_characters(name, Lines::One)?;
+    if name.chars().any(is_format_character) {
+        return Err(
+            "a name cannot contain invisible formatting characters (direction marks, zero-width characters and the like)"
+                .into(),
+        );
+    }
+    Ok(())
 }
 
 /// `c` as Unicode writes it: `U+0000`.
@@ -143,6 +158,25 @@ mod tests {
             "a\u{fffd}b\u{fffd}c\nd\te"
         );
         assert_eq!(shown_safely("a\nb", Lines::One), "a\u{fffd}b");
+    }
+
+    #[test]
+    fn names_refuse_format_characters_too() {
+        assert_eq!(check_name_characters("Ann Smith 😀"), Ok(()));
+        for bad in ["evil\u{202e}txt.exe", "zero\u{200b}width", "bom\u{feff}"] {
+            assert!(
+                check_name_characters(bad)
+                    .unwrap_err()
+                    .contains("formatting"),
+                "{bad:?}"
+            );
+        }
+        assert!(
+            check_name_characters("a\0b")
+                .unwrap_err()
+                .contains("U+0000")
+        );
+        assert!(check_name_characters("two\nlines").is_err());
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 use crate::support::{Client, TestApp};
 use axum::http::StatusCode;
+use ponder_core::api_tokens::TokenScope;
 use ponder_store::Role;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -14,7 +15,18 @@ use std::sync::{Arc, Mutex};
 /// Hostile values, as they go into an address or a form: percent-encoded text, or
 /// bytes already escaped (not UTF-8 once decoded).
 fn hostile_values() -> Vec<String> {
-    let texts = [
+    let mut values: Vec<String> = hostile_texts()
+        .iter()
+        .map(|t| ponder_web::forms::query_encode(t))
+        .collect();
+    values.push("%FF%FE".to_owned());
+    values.push("%C3".to_owned());
+    values
+}
+
+/// The hostile values as text (all but the bytes that are not UTF-8).
+fn hostile_texts() -> Vec<String> {
+    vec![
         "a\0b".to_owned(),
         "x\u{1}y\u{1b}[31m\u{7f}\u{85}".to_owned(),
         "line\r\nbreak".to_owned(),
@@ -29,14 +41,7 @@ fn hostile_values() -> Vec<String> {
         "-1".to_owned(),
         "99999999999999999999".to_owned(),
         String::new(),
-    ];
-    let mut values: Vec<String> = texts
-        .iter()
-        .map(|t| ponder_web::forms::query_encode(t))
-        .collect();
-    values.push("%FF%FE".to_owned());
-    values.push("%C3".to_owned());
-    values
+    ]
 }
 
 /// Every form field name the site's forms read (a field a form does not read is
@@ -303,6 +308,65 @@ async fn sweep_each_field(
     }
 }
 
+/// The JSON body the API's write at `path` reads, with `text` in every field that
+/// holds text (a path without a body of its own gets an empty object).
+fn api_body(path: &str, text: &str, category: i64) -> serde_json::Value {
+    use serde_json::json;
+    match path {
+        "/api/v1/questions" => {
+            json!({"title": text, "body": text, "tags": [text], "category": category})
+        }
+        "/api/v1/questions/{id}/answers" | "/api/v1/posts/{id}/comments" => json!({"body": text}),
+        "/api/v1/posts/{id}" => {
+            json!({"base_revision": 1, "title": text, "body": text, "tags": [text], "summary": text})
+        }
+        "/api/v1/posts/{id}/flags" => json!({"kind": "needs_moderator", "message": text}),
+        "/api/v1/posts/{id}/vote" => json!({"vote": text}),
+        "/api/v1/answers/{id}/accept" => json!({"accept": text}),
+        "/api/v1/questions/{id}/close" => json!({"reason": text}),
+        _ => json!({}),
+    }
+}
+
+/// Every API address, with hostile text in each JSON body and in the address, by
+/// POST and PATCH with `token`, and GET.
+async fn sweep_the_api(
+    paths: &[&str],
+    existing: impl Fn(&str) -> String,
+    client: &Client,
+    token: &str,
+    category: i64,
+    found: &mut Found,
+) {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    for path in paths.iter().filter(|p| p.starts_with("/api/v1/")) {
+        for text in hostile_texts() {
+            let body = api_body(path, &text, category).to_string();
+            let encoded = ponder_web::forms::query_encode(&text);
+            for (method, uri) in [
+                ("POST", existing(path)),
+                ("PATCH", existing(path)),
+                ("POST", fill(path, &encoded)),
+                (
+                    "GET",
+                    format!("{}?q={encoded}&page={encoded}", fill(path, &encoded)),
+                ),
+            ] {
+                let request = Request::builder()
+                    .method(method)
+                    .uri(&uri)
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .header(header::AUTHORIZATION, token)
+                    .body(Body::from(body.clone()))
+                    .unwrap();
+                let page = client.send(request).await;
+                found.note(format!("{method} {uri:.80} with {text:.40}"), &page);
+            }
+        }
+    }
+}
+
 async fn issue26_every_route_answers_hostile_input_without_a_server_error(engine: &str) {
     let Some(app) = TestApp::on(engine, TestApp::open_privileges()).await else {
         return;
@@ -311,7 +375,8 @@ async fn issue26_every_route_answers_hostile_input_without_a_server_error(engine
     let member_user = app.account("member", "maple tree 1", Role::User).await;
     app.account("moderator", "maple tree 2", Role::Moderator)
         .await;
-    app.account("administrator", "maple tree 3", Role::Admin)
+    let admin_user = app
+        .account("administrator", "maple tree 3", Role::Admin)
         .await;
     app.index().await;
     let visitor = app.client("10.26.0.1");
@@ -367,8 +432,27 @@ async fn issue26_every_route_answers_hostile_input_without_a_server_error(engine
             .replace("{slug}", "x")
     };
     let mut found = Found::default();
-    sweep_each_field(&paths, existing, &clients, &mut found).await;
+    sweep_each_field(&paths, &existing, &clients, &mut found).await;
     found.assert_no_failures(engine);
+    // The API's writes, with a token that may write.
+    let token = crate::api::token(&app, &admin_user, TokenScope::Write).await;
+    // (Some of the values are fine text: a 10,000-character answer is taken.)
+    let mut api_found = Found::default();
+    sweep_the_api(
+        &paths,
+        &existing,
+        &admin,
+        &token,
+        seeded.history.id.0,
+        &mut api_found,
+    )
+    .await;
+    api_found.assert_no_failures(engine);
+    assert!(
+        api_found.named >= 10,
+        "only {} API answers named the character",
+        api_found.named
+    );
     // The fields' own checks were reached (40 answers named the character when this
     // was written), not only refusals for other reasons.
     assert!(
