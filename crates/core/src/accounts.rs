@@ -241,6 +241,9 @@ mod tests {
                 "{bad:?}: {refused}"
             );
         }
+        let longest = "é".repeat(DISPLAY_NAME_MAX);
+        assert_eq!(validate_display_name(&longest), Ok(longest.clone()));
+        assert!(validate_display_name(&format!("{longest}e")).is_err());
         for fine in ["Zoë ♥", "José María", "李小龍", "عبد الله", "ann (she/her)"] {
             assert_eq!(validate_display_name(fine), Ok(fine.to_owned()), "{fine:?}");
         }
@@ -270,6 +273,23 @@ mod tests {
         }
         let long = format!("{}@example.org", "a".repeat(250));
         assert!(validate_email(&long).is_err());
+        assert!(
+            validate_email("ann@my-site.example.org").is_ok(),
+            "inner dashes"
+        );
+        assert!(validate_email(&format!("{}@example.org", "a".repeat(65))).is_err());
+        // 254 characters at most: 64 before the @, 189 after.
+        let longest = format!(
+            "{}@{}com",
+            "a".repeat(64),
+            format!("{}.", "b".repeat(61)).repeat(3)
+        );
+        assert_eq!(longest.chars().count(), EMAIL_MAX);
+        assert_eq!(validate_email(&longest), Ok(longest.clone()));
+        assert_eq!(
+            validate_email(&format!("{longest}m")),
+            Err(format!("use at most {EMAIL_MAX} characters"))
+        );
     }
 
     #[test]

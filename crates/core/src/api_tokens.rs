@@ -86,7 +86,10 @@ mod tests {
         assert!(validate_token_name("").is_err());
         assert!(validate_token_name("   ").is_err());
         assert!(validate_token_name("a\nb").is_err());
-        assert!(validate_token_name("bot\u{200b}").is_err(), "a zero-width space");
+        assert!(
+            validate_token_name("bot\u{200b}").is_err(),
+            "a zero-width space"
+        );
         assert_eq!(validate_token_name(&"n".repeat(60)), Ok("n".repeat(60)));
         let long = validate_token_name(&"n".repeat(61)).unwrap_err();
         assert!(long.contains("(this has 61)"), "{long}");

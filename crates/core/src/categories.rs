@@ -62,7 +62,10 @@ mod tests {
         assert_eq!(validate_name("  Old   World  ").unwrap(), "Old World");
         assert!(validate_name("   ").is_err());
         assert!(validate_name("a\u{7}b").is_err());
-        assert!(validate_name("News\u{202e}weN").is_err(), "a direction override");
+        assert!(
+            validate_name("News\u{202e}weN").is_err(),
+            "a direction override"
+        );
         assert!(validate_name(&"x".repeat(NAME_MAX)).is_ok());
         assert!(validate_name(&"x".repeat(NAME_MAX + 1)).is_err());
     }

@@ -16,7 +16,7 @@ use ponder_core::input::{Lines, code_point, refused_character};
 /// Form fields whose forms check them with the rule and answer beside the field
 /// (besides the site's settings, each checked by its own rule). Any other field
 /// with a control character is refused by [`check_form`].
-const CHECKED_FIELDS: &[&str] = &[
+pub const CHECKED_FIELDS: &[&str] = &[
     "title",
     "body",
     "tags",

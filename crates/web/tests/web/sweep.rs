@@ -9,6 +9,7 @@ use crate::support::{Client, TestApp};
 use axum::http::StatusCode;
 use ponder_core::api_tokens::TokenScope;
 use ponder_store::Role;
+use ponder_web::input_guard::CHECKED_FIELDS;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -44,24 +45,10 @@ fn hostile_texts() -> Vec<String> {
     ]
 }
 
-/// Every form field name the site's forms read (a field a form does not read is
-/// ignored by it).
-const FIELDS: &[&str] = &[
-    "title",
-    "body",
-    "tags",
-    "summary",
-    "about",
-    "display_name",
-    "handle",
-    "email",
-    "login",
-    "name",
-    "description",
-    "wiki",
-    "password",
-    "current_password",
-    "new_password",
+/// The form fields that name a choice rather than hold writing (a field a form
+/// does not read is ignored by it); with the fields that hold writing
+/// (`input_guard::CHECKED_FIELDS`), every field the site's forms read.
+const CHOICE_FIELDS: &[&str] = &[
     "confirm",
     "category",
     "action",
@@ -105,22 +92,10 @@ const FIELDS: &[&str] = &[
     "sort",
 ];
 
-/// The fields that hold what people write, whose forms check them and answer
-/// beside them (the rest are refused by the input guard, whatever the form).
-const CHECKED: &[&str] = &[
-    "title",
-    "body",
-    "tags",
-    "summary",
-    "about",
-    "display_name",
-    "handle",
-    "email",
-    "login",
-    "name",
-    "description",
-    "wiki",
-];
+/// Every field name the site's forms read.
+fn all_fields() -> impl Iterator<Item = &'static str> {
+    CHECKED_FIELDS.iter().chain(CHOICE_FIELDS).copied()
+}
 
 /// `path` with each `{param}` (and `{*param}`) replaced by `value`.
 fn fill(path: &str, value: &str) -> String {
@@ -250,7 +225,7 @@ async fn sweep_every_value(paths: &[&str], clients: &[Sweeper<'_>], found: &mut 
                 .collect::<Vec<_>>()
                 .join("&");
             let form = std::iter::once("csrf=TOKEN".to_owned())
-                .chain(FIELDS.iter().map(|f| format!("{f}={value}")))
+                .chain(all_fields().map(|f| format!("{f}={value}")))
                 .collect::<Vec<_>>()
                 .join("&");
             for (role, client, csrf) in clients {
@@ -286,11 +261,11 @@ async fn sweep_each_field(
     };
     for path in paths.iter().filter(|p| **p != "/logout") {
         let uri = fill(&existing(path), "x");
-        for field in CHECKED {
+        for field in CHECKED_FIELDS {
             for value in ["a%00b", "a%1Bb%7F", "%FF"] {
                 let form = std::iter::once("csrf=TOKEN".to_owned())
-                    .chain(FIELDS.iter().map(|f| {
-                        let v = if f == field {
+                    .chain(all_fields().map(|f| {
+                        let v = if f == *field {
                             value.to_owned()
                         } else {
                             ponder_web::forms::query_encode(plausible(f))
