@@ -37,17 +37,28 @@ pub const CHECKED_FIELDS: &[&str] = &[
 /// Refuses a request whose path or query holds what no page takes, before any
 /// handler reads it.
 pub async fn guard(request: Request, next: Next) -> Response {
+    use crate::exchange_api::{is_exchange_path, params::ExchangeError};
     let uri = request.uri();
+    // The Stack Exchange-shaped API answers in its own error shape.
+    let exchange = is_exchange_path(uri.path());
     let path_ok = decode(uri.path(), false)
         .ok()
         .is_some_and(|path| refused_character(&path, Lines::One).is_none());
     if !path_ok {
-        return AppError::NotFound("There is no page at this address.".into()).into_response();
+        return if exchange {
+            ExchangeError::no_method(uri.path()).into_response()
+        } else {
+            AppError::NotFound("There is no page at this address.".into()).into_response()
+        };
     }
     if let Some(query) = uri.query()
         && let Err(message) = check_pairs(query, "address", Lines::One, |_| false)
     {
-        return AppError::BadRequest(message).into_response();
+        return if exchange {
+            ExchangeError::bad_parameter(message).into_response()
+        } else {
+            AppError::BadRequest(message).into_response()
+        };
     }
     next.run(request).await
 }

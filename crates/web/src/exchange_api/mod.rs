@@ -29,6 +29,14 @@ pub fn routes() -> crate::routes::Routes {
         .route("/api/2.3/{*rest}", get(dispatch))
 }
 
+/// The versions' prefixes this API answers under.
+const PREFIXES: [&str; 3] = ["/2.3/", "/2.2/", "/api/2.3/"];
+
+/// Whether `path` is this API's, whose errors take Stack Exchange's shape.
+pub fn is_exchange_path(path: &str) -> bool {
+    PREFIXES.iter().any(|prefix| path.starts_with(prefix))
+}
+
 /// Answers `GET /{version}/{method}`: reads the parameters, finds the method and
 /// shapes its answer as the filter asks.
 pub async fn dispatch(

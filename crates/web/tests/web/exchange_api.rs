@@ -263,6 +263,14 @@ async fn the_read_subset_answers_as_the_original(engine: &str) {
         ("/2.3/search".to_owned(), 400, "bad_parameter"),
         ("/2.3/similar".to_owned(), 400, "bad_parameter"),
         ("/2.3/no/such/method".to_owned(), 404, "no_method"),
+        // What no address may hold (issue 26), answered in this API's shape.
+        (
+            "/2.3/questions?tagged=a%00b".to_owned(),
+            400,
+            "bad_parameter",
+        ),
+        ("/2.3/questions?tagged=%FF".to_owned(), 400, "bad_parameter"),
+        ("/2.3/questions%1B".to_owned(), 404, "no_method"),
     ] {
         let page = get(uri.clone()).await;
         assert_eq!(page.status.as_u16(), status, "{uri}: {}", page.body);
