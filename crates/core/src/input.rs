@@ -18,9 +18,12 @@ pub enum Lines {
 /// control characters (DEL among them) except the tab, and except line breaks in
 /// running text.
 pub fn refused_character(text: &str, lines: Lines) -> Option<char> {
-    text.chars().find(|&c| {
-        c.is_control() && c != '\t' && !(lines == Lines::Many && matches!(c, '\n' | '\r'))
-    })
+    text.chars().find(|&c| is_refused(c, lines))
+}
+
+/// Whether no field takes `c` (see [`refused_character`]).
+fn is_refused(c: char, lines: Lines) -> bool {
+    c.is_control() && c != '\t' && !(lines == Lines::Many && matches!(c, '\n' | '\r'))
 }
 
 /// Checks `text` against the rule: the message for the person who typed it, naming
@@ -91,13 +94,7 @@ pub fn shown_safely(text: &str, lines: Lines) -> std::borrow::Cow<'_, str> {
     }
     std::borrow::Cow::Owned(
         text.chars()
-            .map(|c| {
-                if refused_character(c.encode_utf8(&mut [0; 4]), lines).is_some() {
-                    '\u{fffd}'
-                } else {
-                    c
-                }
-            })
+            .map(|c| if is_refused(c, lines) { '\u{fffd}' } else { c })
             .collect(),
     )
 }

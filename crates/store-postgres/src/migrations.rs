@@ -34,6 +34,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (20, include_str!("../migrations/0020_related_questions.sql")),
     (21, include_str!("../migrations/0021_question_lists.sql")),
     (22, include_str!("../migrations/0022_related_due.sql")),
+    (23, include_str!("../migrations/0023_category_lists.sql")),
 ];
 
 /// The advisory lock key that serialises migrations across nodes.

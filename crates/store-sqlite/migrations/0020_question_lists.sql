@@ -28,13 +28,13 @@ SELECT 'tag', pt.tag_id, count(*), sum(p.answer_count = 0) FROM post_tags pt JOI
  WHERE p.kind = 'question' AND p.deleted_at IS NULL GROUP BY pt.tag_id;
 
 -- The lists' pages are found in indexes alone, either way round (see
--- store-sql/queries.rs, which chooses by the counters above): a list holding a good
--- part of the site walks the site's order and keeps its own questions, so each
--- order's index holds the whole order (the id breaks ties) and then the category; a
--- small list reads its own questions and sorts them, so an index led by the category
--- holds every order's columns and the answer count. The unanswered have an index of
--- their own: from the newest questions' index the list skipped the answered row by
--- row, which on a deep page meant reading most of the site.
+-- store-sql/queries.rs, which chooses by the counters above): a list holding a good part
+-- of the site walks the site's order and keeps its own questions, so each order's
+-- index holds the whole order (the id breaks ties) and then the category; a small
+-- list reads its own questions and sorts them, so each order has an index led by the
+-- category. The unanswered have indexes of their own: from the newest questions'
+-- index the list skipped the answered row by row, which on a deep page meant reading
+-- most of the site.
 DROP INDEX IF EXISTS posts_questions_active_idx;
 CREATE INDEX posts_questions_active_idx ON posts (last_activity_at, id, category_id)
  WHERE kind = 'question' AND deleted_at IS NULL;
@@ -46,14 +46,12 @@ CREATE INDEX posts_questions_score_idx ON posts (score, created_at, id, category
  WHERE kind = 'question' AND deleted_at IS NULL;
 CREATE INDEX posts_questions_unanswered_idx ON posts (created_at, id, category_id)
  WHERE kind = 'question' AND deleted_at IS NULL AND answer_count = 0;
-DROP INDEX IF EXISTS posts_questions_category_idx;
-CREATE INDEX posts_questions_category_idx
- ON posts (category_id, last_activity_at, created_at, score, answer_count)
+CREATE INDEX posts_questions_category_newest_idx ON posts (category_id, created_at)
  WHERE kind = 'question' AND deleted_at IS NULL;
-
--- Whether the site has an administrator, asked by the home page until it has one:
--- found in an index of the administrators rather than by reading every member.
-CREATE INDEX users_administrators_idx ON users (id) WHERE role = 'admin' AND deleted_at IS NULL;
+CREATE INDEX posts_questions_category_score_idx ON posts (category_id, score, created_at)
+ WHERE kind = 'question' AND deleted_at IS NULL;
+CREATE INDEX posts_questions_category_unanswered_idx ON posts (category_id, created_at)
+ WHERE kind = 'question' AND deleted_at IS NULL AND answer_count = 0;
 
 -- A question counts in its site, category, author and tags while it is live; each
 -- trigger adds what the new row counts in and takes away what the old one did.

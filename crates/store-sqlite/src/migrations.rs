@@ -31,6 +31,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (19, include_str!("../migrations/0019_related_questions.sql")),
     (20, include_str!("../migrations/0020_question_lists.sql")),
     (21, include_str!("../migrations/0021_related_due.sql")),
+    (22, include_str!("../migrations/0022_category_lists.sql")),
 ];
 
 /// Applies every migration not yet applied.

@@ -196,3 +196,47 @@ async fn a_site_made_before_lists_were_marked_due_finds_its_questions_due() {
         .unwrap();
     assert_eq!(store.related_questions(gone).await.unwrap(), None);
 }
+
+#[tokio::test]
+async fn a_site_with_an_index_per_category_order_gets_the_one_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ponder.db");
+    SqliteStore::open(&path).await.unwrap().close().await;
+    let db = || async {
+        sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap()
+    };
+    {
+        // As migration 20 first made them: an index per order, no administrators'.
+        let db = db().await;
+        sqlx::raw_sql(
+            "DROP INDEX posts_questions_category_idx;
+             DROP INDEX users_administrators_idx;
+             CREATE INDEX posts_questions_category_newest_idx ON posts (category_id, created_at)
+              WHERE kind = 'question' AND deleted_at IS NULL;
+             CREATE INDEX posts_questions_category_score_idx ON posts (category_id, score, created_at)
+              WHERE kind = 'question' AND deleted_at IS NULL;
+             CREATE INDEX posts_questions_category_unanswered_idx ON posts (category_id, created_at)
+              WHERE kind = 'question' AND deleted_at IS NULL AND answer_count = 0;
+             DELETE FROM schema_migrations WHERE version = 22;",
+        )
+        .execute(&db)
+        .await
+        .unwrap();
+        db.close().await;
+    }
+    SqliteStore::open(&path).await.unwrap().close().await;
+    let db = db().await;
+    let names: Vec<(String,)> = sqlx::query_as(
+        "SELECT name FROM sqlite_master WHERE type = 'index' \
+         AND (name LIKE 'posts_questions_category%' OR name = 'users_administrators_idx') ORDER BY name",
+    )
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    assert_eq!(
+        names.into_iter().map(|(n,)| n).collect::<Vec<_>>(),
+        ["posts_questions_category_idx", "users_administrators_idx"]
+    );
+}

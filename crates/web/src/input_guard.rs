@@ -41,9 +41,10 @@ pub async fn guard(request: Request, next: Next) -> Response {
     let uri = request.uri();
     // The Stack Exchange-shaped API answers in its own error shape.
     let exchange = is_exchange_path(uri.path());
-    let path_ok = decode(uri.path(), false)
-        .ok()
-        .is_some_and(|path| refused_character(&path, Lines::One).is_none());
+    let path_ok = is_plain(uri.path())
+        || decode(uri.path(), false)
+            .ok()
+            .is_some_and(|path| refused_character(&path, Lines::One).is_none());
     if !path_ok {
         return if exchange {
             ExchangeError::no_method(uri.path()).into_response()
@@ -51,7 +52,7 @@ pub async fn guard(request: Request, next: Next) -> Response {
             AppError::NotFound("There is no page at this address.".into()).into_response()
         };
     }
-    if let Some(query) = uri.query()
+    if let Some(query) = uri.query().filter(|query| !is_plain(query))
         && let Err(message) = check_pairs(query, "address", Lines::One, |_| false)
     {
         return if exchange {
@@ -116,6 +117,12 @@ fn check_pairs(
         }
     }
     Ok(())
+}
+
+/// Whether `text` (a raw path or query) is printable ASCII without escapes: it
+/// decodes to itself and passes the rule, with nothing to allocate (most addresses).
+fn is_plain(text: &str) -> bool {
+    text.bytes().all(|b| b.is_ascii_graphic() && b != b'%')
 }
 
 /// A field's name as a message shows it: at most 40 characters.
@@ -198,6 +205,15 @@ mod tests {
         // An empty form, and pairs without values, are fine.
         assert!(check_form(b"").is_ok());
         assert!(check_form(b"a&&b=").is_ok());
+    }
+
+    #[test]
+    fn plain_addresses_need_no_decoding() {
+        assert!(is_plain("/questions/12/why-the-wall-fell"));
+        assert!(is_plain("sort=newest&page=2&q=a+b"));
+        for escaped in ["/tags/a%00b", "q=%41", "a b", "caf\u{e9}"] {
+            assert!(!is_plain(escaped), "{escaped:?}");
+        }
     }
 
     #[test]
