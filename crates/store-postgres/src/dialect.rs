@@ -134,7 +134,31 @@ pub(crate) fn db_error(err: sqlx::Error) -> StoreError {
     {
         return StoreError::Unstorable(db.message().to_owned());
     }
+    if unavailable(&err) {
+        return StoreError::Unavailable(Box::new(err));
+    }
     StoreError::Database(Box::new(err))
+}
+
+/// Whether `err` says the server cannot be reached or cannot serve just now: no
+/// connection (refused, reset, timed out, the pool closed or out of time), or the
+/// server's own word: a connection exception (class 08), shutting down or
+/// starting up (57P01-57P03), out of resources (class 53: disk full, memory,
+/// connections), or a read-only server (25006, a standby).
+fn unavailable(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            code.starts_with("08")
+                || code.starts_with("53")
+                || matches!(&*code, "57P01" | "57P02" | "57P03" | "25006")
+        }),
+        _ => false,
+    }
 }
 
 /// Positional access to PostgreSQL rows for the shared row mapping.

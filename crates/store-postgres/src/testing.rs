@@ -85,15 +85,61 @@ pub async fn fresh_store() -> Option<TestStore> {
 /// [`fresh_store`], with the store also as a [`PgStore`], for tests of what only
 /// PostgreSQL has.
 pub async fn fresh_pg_store() -> Option<(Arc<PgStore>, TestStore)> {
-    fresh_database(false).await
+    fresh_database(false, None).await
+}
+
+/// [`fresh_store`], with the store connecting to the server through `relay` (an
+/// address that passes connections on to the server's), so that a test can cut
+/// the database away and bring it back. The database is made and dropped over a
+/// direct connection.
+pub async fn fresh_store_through(relay: std::net::SocketAddr) -> Option<TestStore> {
+    fresh_database(false, Some(relay))
+        .await
+        .map(|(_, test_store)| test_store)
+}
+
+/// The server's address (`host:port`) in `url`, as a relay would connect to it.
+pub fn server_address(url: &str) -> Option<String> {
+    let authority = authority(url)?;
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    Some(if host_port.contains(':') {
+        host_port.to_owned()
+    } else {
+        format!("{host_port}:5432")
+    })
+}
+
+/// `url` with its server's address replaced by `address`.
+pub fn with_address(url: &str, address: std::net::SocketAddr) -> String {
+    let Some(authority) = authority(url) else {
+        return url.to_owned();
+    };
+    let start = url.find(authority).unwrap_or(0);
+    let user = authority
+        .rsplit_once('@')
+        .map_or(String::new(), |(u, _)| format!("{u}@"));
+    format!(
+        "{}{user}{address}{}",
+        &url[..start],
+        &url[start + authority.len()..]
+    )
+}
+
+/// The `user@host:port` part of `url`.
+fn authority(url: &str) -> Option<&str> {
+    let rest = &url[url.find("://")? + 3..];
+    Some(rest.split(['/', '?']).next().unwrap_or(rest))
 }
 
 /// [`fresh_pg_store`], connected as a bulk loader ([`PgStore::connect_for_bulk_load`]).
 pub async fn fresh_bulk_load_store() -> Option<(Arc<PgStore>, TestStore)> {
-    fresh_database(true).await
+    fresh_database(true, None).await
 }
 
-async fn fresh_database(bulk_load: bool) -> Option<(Arc<PgStore>, TestStore)> {
+async fn fresh_database(
+    bulk_load: bool,
+    relay: Option<std::net::SocketAddr>,
+) -> Option<(Arc<PgStore>, TestStore)> {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let admin_url = server_url()?;
     let name = format!(
@@ -111,6 +157,7 @@ async fn fresh_database(bulk_load: bool) -> Option<(Arc<PgStore>, TestStore)> {
         .expect("create test database");
     admin.close().await.ok();
     let url = with_database(&admin_url, &name);
+    let url = relay.map_or_else(|| url.clone(), |relay| with_address(&url, relay));
     let connected = if bulk_load {
         PgStore::connect_for_bulk_load(&url, 8).await
     } else {

@@ -2,7 +2,7 @@
 //! names a server; see `ponder_store_postgres::testing`.
 
 use ponder_store_postgres::testing::{
-    fresh_bulk_load_store, fresh_pg_store, fresh_store, with_database,
+    fresh_bulk_load_store, fresh_pg_store, fresh_store, server_address, with_address, with_database,
 };
 
 ponder_store::conformance_tests!(fresh_store);
@@ -62,6 +62,32 @@ fn database_names_are_swapped_in_urls() {
     assert_eq!(
         with_database("postgres://h:5432", "x"),
         "postgres://h:5432/x"
+    );
+}
+
+#[test]
+fn server_addresses_are_read_and_swapped_in_urls() {
+    let relay: std::net::SocketAddr = "127.0.0.1:6000".parse().unwrap();
+    assert_eq!(
+        server_address("postgres://postgres@127.0.0.1:5432/test").as_deref(),
+        Some("127.0.0.1:5432")
+    );
+    assert_eq!(
+        server_address("postgres://u:p@db/test?sslmode=disable").as_deref(),
+        Some("db:5432")
+    );
+    assert_eq!(server_address("not a url"), None);
+    assert_eq!(
+        with_address("postgres://postgres@127.0.0.1:5432/test", relay),
+        "postgres://postgres@127.0.0.1:6000/test"
+    );
+    assert_eq!(
+        with_address("postgres://u:p@db/test?sslmode=disable", relay),
+        "postgres://u:p@127.0.0.1:6000/test?sslmode=disable"
+    );
+    assert_eq!(
+        with_address("postgres://db", relay),
+        "postgres://127.0.0.1:6000"
     );
 }
 

@@ -126,7 +126,30 @@ pub(crate) fn db_error(err: sqlx::Error) -> StoreError {
             .to_owned();
         return StoreError::Conflict { constraint };
     }
+    if unavailable(&err) {
+        return StoreError::Unavailable(Box::new(err));
+    }
     StoreError::Database(Box::new(err))
+}
+
+/// Whether `err` says the file cannot be written or read just now: the disk is
+/// full (SQLITE_FULL), the file or its folder is read-only (SQLITE_READONLY), the
+/// disk failed a read or write (SQLITE_IOERR), the file cannot be opened
+/// (SQLITE_CANTOPEN), or no connection came free in time. SQLite's extended codes
+/// carry the primary one in their low byte.
+fn unavailable(err: &sqlx::Error) -> bool {
+    const READONLY: i64 = 8;
+    const IOERR: i64 = 10;
+    const FULL: i64 = 13;
+    const CANTOPEN: i64 = 14;
+    match err {
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => true,
+        sqlx::Error::Database(db) => db
+            .code()
+            .and_then(|code| code.parse::<i64>().ok())
+            .is_some_and(|code| matches!(code & 0xff, READONLY | IOERR | FULL | CANTOPEN)),
+        _ => false,
+    }
 }
 
 /// Positional access to SQLite rows for the shared row mapping.

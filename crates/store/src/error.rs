@@ -35,7 +35,13 @@ pub enum StoreError {
     /// caller's mistake, not the database's failure.
     #[error("cannot be stored: {0}")]
     Unstorable(String),
-    /// The database failed or could not be reached.
+    /// The database cannot be reached or cannot write just now (the server is down
+    /// or unreachable, no connection came free in time, the disk is full, the file
+    /// is read-only): nothing was written, and the same request may work once it
+    /// is back.
+    #[error("database unavailable: {0}")]
+    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The database failed.
     #[error("database error: {0}")]
     Database(#[source] Box<dyn std::error::Error + Send + Sync>),
 }

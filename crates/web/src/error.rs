@@ -43,6 +43,13 @@ pub enum AppError {
         /// Seconds to wait before trying again.
         retry_after_secs: u64,
     },
+    /// The database cannot be reached or cannot write just now; try again after
+    /// this many seconds.
+    #[error("unavailable")]
+    Unavailable {
+        /// Seconds to wait before trying again.
+        retry_after_secs: u64,
+    },
     /// The thing changed under the request (another editor saved first).
     #[error("{0}")]
     Conflict(String),
@@ -77,6 +84,7 @@ impl AppError {
             Self::LoginRequired { .. } => "login_required",
             Self::RateLimited { .. } => "rate_limited",
             Self::Busy { .. } => "busy",
+            Self::Unavailable { .. } => "unavailable",
             Self::Conflict(_) => "conflict",
             Self::Unprocessable(_) => "invalid_input",
             Self::TooLarge(_) => "too_large",
@@ -109,10 +117,24 @@ impl From<StoreError> for AppError {
                         .into(),
                 )
             }
+            other @ StoreError::Unavailable(_) => {
+                tracing::warn!(cause = %error_chain(&other), "the database is unavailable; answered 503");
+                Self::Unavailable {
+                    retry_after_secs: UNAVAILABLE_RETRY_SECS,
+                }
+            }
             other @ StoreError::Database(_) => Self::Internal(error_chain(&other)),
         }
     }
 }
+
+/// The `Retry-After` of an answer given while the database is away: long enough
+/// not to hammer it, short enough for a restart.
+pub const UNAVAILABLE_RETRY_SECS: u64 = 10;
+
+/// What the error page says while the database is away.
+pub const UNAVAILABLE_MESSAGE: &str = "The site cannot reach its database just now, so this page \
+     cannot be shown and nothing can be saved. Try again in a minute.";
 
 /// Turns axum's form rejection into a readable error: 413 for a body over the
 /// limit, 400 for anything else that could not be read.
@@ -162,6 +184,7 @@ impl IntoResponse for AppError {
             Self::LoginRequired { .. } => "Log in to do this.".to_owned(),
             Self::RateLimited { .. } => "Too many attempts; wait and try again.".to_owned(),
             Self::Busy { .. } => "The server is busy; try again shortly.".to_owned(),
+            Self::Unavailable { .. } => UNAVAILABLE_MESSAGE.to_owned(),
             other => other.to_string(),
         };
         response
@@ -223,6 +246,14 @@ impl AppError {
                     "Busy",
                     "The server is busy right now. Try again shortly; nothing you sent was saved."
                         .to_owned(),
+                    *retry_after_secs,
+                );
+            }
+            Self::Unavailable { retry_after_secs } => {
+                return retry_later(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "The site is having trouble",
+                    UNAVAILABLE_MESSAGE.to_owned(),
                     *retry_after_secs,
                 );
             }
@@ -307,6 +338,16 @@ fn retry_later(status: StatusCode, title: &str, message: String, secs: u64) -> R
     response
 }
 
+/// Whether `response` is the answer given because the database is away (an
+/// [`AppError::Unavailable`]), which the page cache may replace with a page it
+/// kept and a form may come back with what was typed.
+pub fn is_unavailable(response: &Response) -> bool {
+    response
+        .extensions()
+        .get::<ErrorDetails>()
+        .is_some_and(|details| details.code == "unavailable")
+}
+
 /// The answer to any URL no route knows.
 pub async fn not_found_fallback() -> AppError {
     AppError::NotFound("There is no page at this address.".to_owned())
@@ -363,8 +404,13 @@ mod tests {
             status_of(StoreError::Unstorable("invalid byte sequence".into())),
             StatusCode::BAD_REQUEST
         );
+        let away =
+            AppError::from(StoreError::Unavailable(boxed("connection refused"))).into_response();
+        assert_eq!(away.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(away.headers()[axum::http::header::RETRY_AFTER], "10");
+        assert!(is_unavailable(&away));
         assert_eq!(
-            status_of(StoreError::Database(boxed("connection refused"))),
+            status_of(StoreError::Database(boxed("no such column"))),
             StatusCode::INTERNAL_SERVER_ERROR
         );
     }
@@ -380,6 +426,9 @@ mod tests {
                 retry_after_secs: 1,
             },
             AppError::Busy {
+                retry_after_secs: 1,
+            },
+            AppError::Unavailable {
                 retry_after_secs: 1,
             },
             AppError::Conflict(String::new()),
@@ -398,6 +447,7 @@ mod tests {
                 "login_required",
                 "rate_limited",
                 "busy",
+                "unavailable",
                 "conflict",
                 "too_large",
                 "invalid_input",

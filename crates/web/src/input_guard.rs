@@ -119,6 +119,18 @@ fn check_pairs(
     Ok(())
 }
 
+/// The fields of a form body (`application/x-www-form-urlencoded`), decoded, in
+/// order; a pair that is not UTF-8 is left out.
+pub(crate) fn form_fields(body: &str) -> Vec<(String, String)> {
+    body.split('&')
+        .filter(|p| !p.is_empty())
+        .filter_map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            Some((decode(name, true).ok()?, decode(value, true).ok()?))
+        })
+        .collect()
+}
+
 /// Whether `text` (a raw path or query) is printable ASCII without escapes: it
 /// decodes to itself and passes the rule, with nothing to allocate (most addresses).
 fn is_plain(text: &str) -> bool {

@@ -20,6 +20,7 @@
 //! - [`rendering`]: Markdown rendered off the async workers, a few at a time.
 //! - [`server`]: serving over TCP with bounded connections and timeouts.
 //! - [`auth`]: passwords, sessions, CSRF, rate limits and mail.
+//! - [`outage`]: forms sent while the database is away come back with their text.
 //! - [`outbox`]: the inbox's mail, sent from the durable outbox by one node.
 //! - [`webhooks`]: webhook deliveries, sent from their durable queue by one node.
 //! - [`extract`]: typed extractors: ids from URLs, CSRF-checked forms.
@@ -44,6 +45,7 @@ pub mod headers;
 pub mod images;
 pub mod input_guard;
 pub mod offload;
+pub mod outage;
 pub mod outbound;
 pub mod outbox;
 pub mod page_cache;

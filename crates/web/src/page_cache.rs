@@ -18,6 +18,10 @@
 //!
 //! Entries answer conditional requests themselves (the ETag is kept with the page)
 //! and carry brotli and gzip forms, each made the first time a client asks for it.
+//!
+//! An entry past its minute is not served, but kept (up to a day, while memory
+//! allows): when the database is away and a page cannot be rendered, the page as
+//! it was last rendered is served instead of the 503 (stale-if-error).
 
 use crate::auth::context::RequestContext;
 use crate::conditional::{copy_validators, etag_of, matches};
@@ -33,7 +37,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The memory the cache may hold by default, in bytes.
 pub const DEFAULT_CAPACITY: u64 = 32 * 1024 * 1024;
@@ -41,6 +45,11 @@ pub const DEFAULT_CAPACITY: u64 = 32 * 1024 * 1024;
 /// How long an entry may live even when nothing moves the generation on: pages say
 /// "3 minutes ago", and writes may reach the database without the change log.
 const TIME_TO_LIVE: Duration = Duration::from_secs(60);
+
+/// How long an entry is kept after its life, stale, to be served only while the
+/// database is away (stale-if-error): a visitor then gets the page as it was
+/// rather than an error. Stale entries give way to fresh ones when memory is short.
+const KEPT_STALE_FOR: Duration = Duration::from_secs(24 * 3_600);
 
 /// Request targets longer than this are not kept (they are searches nobody repeats).
 const MAX_KEY_BYTES: usize = 512;
@@ -82,6 +91,8 @@ impl std::fmt::Debug for PageCache {
 
 /// One page as rendered, with what a response of it needs.
 struct CachedPage {
+    /// When it was rendered: it is current for [`TIME_TO_LIVE`] at most.
+    rendered: Instant,
     generation: u64,
     scope: Scope,
     /// The scope's version when the page was rendered.
@@ -113,7 +124,7 @@ impl PageCache {
                 let bytes = key.len() + page.identity.len() * 3 / 2 + 512;
                 u32::try_from(bytes).unwrap_or(u32::MAX)
             })
-            .time_to_live(TIME_TO_LIVE)
+            .time_to_live(KEPT_STALE_FOR)
             .build();
         Self {
             entries,
@@ -183,8 +194,9 @@ impl PageCache {
 
     fn current(&self, key: &str) -> Option<Arc<CachedPage>> {
         let page = self.entries.get(key)?;
-        let current =
-            page.generation == self.generation() && page.version == self.version(page.scope);
+        let current = page.generation == self.generation()
+            && page.version == self.version(page.scope)
+            && page.rendered.elapsed() < TIME_TO_LIVE;
         current.then_some(page)
     }
 }
@@ -309,6 +321,13 @@ pub async fn serve(
     // The page's own bytes are wanted, not a 304 from the layers within.
     request.headers_mut().remove(header::IF_NONE_MATCH);
     let response = next.run(request).await;
+    if crate::error::is_unavailable(&response)
+        && let Some(page) = cache.entries.get(&key)
+    {
+        // The database is away: the page as it was beats an error.
+        tracing::debug!(page = %key, "served a stale page while the database is away");
+        return page.response(encoding, asked.as_ref(), head);
+    }
     if head || !is_page(&response) {
         // Its If-None-Match was taken away above: a response with a validator of
         // its own (a feed) is compared here instead.
@@ -369,6 +388,7 @@ pub async fn serve(
         HeaderValue::from_static("Cookie, Authorization, Accept-Encoding"),
     );
     let page = Arc::new(CachedPage {
+        rendered: Instant::now(),
         generation,
         scope,
         version,

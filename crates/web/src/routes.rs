@@ -22,7 +22,10 @@ pub fn app(state: AppState) -> Router {
             crate::auth::context::resolve,
         ))
         .layer(axum::middleware::from_fn(conditional::etag_pages))
-        .layer(DefaultBodyLimit::max(MAX_FORM_BYTES));
+        .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
+        .layer(axum::middleware::from_fn(|request, next| {
+            crate::outage::keep_form(MAX_POST_FORM_BYTES, request, next)
+        }));
     let plain = plain_routes().into_router();
     // Spans name the method and path only: query strings can carry mailed tokens.
     let trace = tower_http::trace::TraceLayer::new_for_http().make_span_with(

@@ -57,7 +57,9 @@ impl From<AppError> for ExchangeError {
                 (StatusCode::BAD_REQUEST, "bad_parameter")
             }
             AppError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "throttle_violation"),
-            AppError::Busy { .. } => (StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable"),
+            AppError::Busy { .. } | AppError::Unavailable { .. } => {
+                (StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable")
+            }
             _ => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
         };
         if let AppError::Internal(cause) = &err {
@@ -65,6 +67,7 @@ impl From<AppError> for ExchangeError {
         }
         let message = match err {
             AppError::Internal(_) => "the server could not finish this request".to_owned(),
+            AppError::Unavailable { .. } => crate::error::UNAVAILABLE_MESSAGE.to_owned(),
             other => other.to_string(),
         };
         Self {

@@ -43,6 +43,7 @@ mod inbox;
 mod invitations;
 mod mail;
 mod moderation;
+mod outage;
 mod pages;
 mod posting;
 mod refusals;

@@ -180,12 +180,26 @@ impl TestApp {
             return Some(Self::configured(Self::generous_limits(), privileges).await);
         }
         let fresh = ponder_store_postgres::testing::fresh_store().await?;
+        Some(Self::over(
+            fresh.store,
+            Some(fresh.guard),
+            tempfile::tempdir().expect("temp dir"),
+            privileges,
+        ))
+    }
+
+    /// The app over `store` (kept alive by `guard`), with uploads in `dir`.
+    pub fn over(
+        store: Arc<dyn Store>,
+        guard: Option<Box<dyn std::any::Any + Send>>,
+        dir: tempfile::TempDir,
+        privileges: Privileges,
+    ) -> Self {
         let mail = Arc::new(CaptureMailer::default());
         let search = Arc::new(ponder_search::SearchIndex::in_memory().unwrap());
         let pages = Arc::new(PageCache::default());
-        let dir = tempfile::tempdir().expect("temp dir");
         let router = Self::router_with(
-            fresh.store.clone(),
+            store.clone(),
             search.clone(),
             pages.clone(),
             Self::generous_limits(),
@@ -193,15 +207,15 @@ impl TestApp {
             privileges,
             UploadStorage::Folder(dir.path().join("uploads")),
         );
-        Some(Self {
-            store: fresh.store,
+        Self {
+            store,
             search,
             router,
             pages,
             mail,
             dir,
-            _guard: Some(fresh.guard),
-        })
+            _guard: guard,
+        }
     }
 
     pub fn router_over(
