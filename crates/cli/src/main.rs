@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+mod backup;
 mod categories;
 mod demo;
 mod exchange;
@@ -93,6 +94,12 @@ enum Command {
     Serve(Box<serve::ServeArgs>),
     /// Create or update the database schema, then exit.
     Migrate,
+    /// Write a consistent copy of the SQLite database to FILE (the site may be
+    /// serving); on PostgreSQL, says how to use pg_dump.
+    Backup(backup::BackupArgs),
+    /// Put a backup in place of the site's SQLite database (refused if one is
+    /// there, unless --force, and while a server has it open).
+    Restore(backup::RestoreArgs),
     /// Rebuild the search index in <data>/index from the database, and the
     /// related questions of every question from it.
     Reindex,
@@ -141,6 +148,8 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Settings(command) => settings::run(&cli.site, command).await,
         Command::Category(command) => categories::run(&cli.site, command).await,
         Command::Reindex => search::reindex(&cli.site).await,
+        Command::Backup(args) => backup::back_up(&cli.site, &args).await,
+        Command::Restore(args) => backup::restore(&cli.site, &args).await,
         Command::Render(args) => render::run(&cli.site, &args).await,
         Command::Demo(args) => generate::run(&cli.site, args).await,
         Command::Paths => paths::run(&cli.site).await,

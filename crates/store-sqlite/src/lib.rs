@@ -7,6 +7,7 @@
 //! commit order and a follower can simply read past the last id it saw.
 //!
 //! - [`migrations`]: the embedded schema and the runner that applies it.
+//! - [`backup`]: consistent copies of a serving site, and restoring one.
 //! - `dialect`: what the shared SQL needs of this backend (macros, names, row
 //!   access, error mapping), in one file.
 //! - `lead`: leasing work that must run on one node at a time.
@@ -21,6 +22,7 @@ mod dialect;
 pub(crate) use dialect::*;
 
 mod accounts;
+pub mod backup;
 mod bulk;
 mod categories;
 mod editing;

@@ -34,6 +34,11 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (22, include_str!("../migrations/0022_category_lists.sql")),
 ];
 
+/// The newest migration this build has.
+pub(crate) fn newest() -> i64 {
+    MIGRATIONS.last().map_or(0, |&(version, _)| version)
+}
+
 /// Applies every migration not yet applied.
 pub(crate) async fn run(pool: &SqlitePool) -> StoreResult<()> {
     sqlx::query(
