@@ -1,7 +1,7 @@
 // Accounts, shared by both backends: log-in records, sessions, profile changes, roles, deletion, mailed
 // tokens and avatars.
 
-use crate::{Backend, Cols, Db, DbArgs, bind_ids, db_error};
+use crate::{Backend, Cols, Db, DbArgs, begin_write, bind_ids, db_error};
 use ponder_core::changes::ChangeKind;
 use ponder_core::paging::PER_PAGE;
 use ponder_core::{PostId, UserId};
@@ -50,7 +50,7 @@ impl Backend {
         bind: impl FnOnce(sqlx::query::Query<'_, Db, DbArgs>) -> sqlx::query::Query<'_, Db, DbArgs>,
         change: ChangeKind,
     ) -> StoreResult<()> {
-        let mut tx = self.writer.begin().await.map_err(db_error)?;
+        let mut tx = begin_write(&self.writer).await.map_err(db_error)?;
         self.count();
         let done = bind(sqlx::query(sql).bind(user.0))
             .execute(&mut *tx)
@@ -313,7 +313,7 @@ impl ponder_store::AccountStore for Backend {
     }
 
     async fn change_password(&self, user: UserId, hash: &str, at: i64) -> StoreResult<()> {
-        let mut tx = self.writer.begin().await.map_err(db_error)?;
+        let mut tx = begin_write(&self.writer).await.map_err(db_error)?;
         self.count();
         let done =
             sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1 AND deleted_at IS NULL")
@@ -622,7 +622,7 @@ impl ponder_store::AccountStore for Backend {
     }
 
     async fn create_email_token(&self, token: NewEmailToken) -> StoreResult<()> {
-        let mut tx = self.writer.begin().await.map_err(db_error)?;
+        let mut tx = begin_write(&self.writer).await.map_err(db_error)?;
         self.insert_email_token(&mut tx, &token).await?;
         tx.commit().await.map_err(db_error)
     }
@@ -632,7 +632,7 @@ impl ponder_store::AccountStore for Backend {
         token: NewEmailToken,
         allowance: ponder_core::mail_allowance::MailAllowance,
     ) -> StoreResult<Result<(), i64>> {
-        let mut tx = self.writer.begin().await.map_err(db_error)?;
+        let mut tx = begin_write(&self.writer).await.map_err(db_error)?;
         // The user's row, locked where the engine needs it, queues racing requests.
         self.count();
         let found: Option<(i64,)> = sqlx::query_as(concat!(

@@ -26,6 +26,27 @@ impl ponder_store::Store for Backend {
         Ok(())
     }
 
+    async fn figures(&self) -> StoreResult<ponder_store::StoreFigures> {
+        self.count();
+        let (mail_waiting, webhooks_waiting, last_change): (i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT count(*) FROM mail_outbox WHERE sent_at IS NULL AND failed_at IS NULL), \
+             (SELECT count(*) FROM webhook_deliveries WHERE delivered_at IS NULL AND failed_at IS NULL), \
+             (SELECT coalesce(max(id), 0) FROM changes)",
+        )
+        .fetch_one(&self.readers)
+        .await
+        .map_err(db_error)?;
+        let (connections_open, connections_idle, connections_max) = self.connections();
+        Ok(ponder_store::StoreFigures {
+            connections_open,
+            connections_idle,
+            connections_max,
+            mail_waiting,
+            webhooks_waiting,
+            last_change,
+        })
+    }
+
     async fn lead(&self, work: &str) -> StoreResult<Option<ponder_store::Lease>> {
         self.lead_impl(work).await
     }

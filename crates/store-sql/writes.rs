@@ -4,7 +4,7 @@
 // engine needs it (`for_update!()`: PostgreSQL), so concurrent writers queue on it;
 // SQLite's single writer serialises them anyway.
 
-use crate::{Backend, Db, db_error};
+use crate::{Backend, Db, begin_write, db_error};
 use ponder_core::changes::ChangeKind;
 use ponder_core::markdown::SafeHtml;
 use ponder_core::refusal::Refusal;
@@ -21,7 +21,7 @@ pub(crate) type Tx<'a> = Transaction<'a, Db>;
 impl Backend {
     pub(crate) async fn begin(&self) -> StoreResult<Tx<'static>> {
         self.count();
-        self.writer.begin().await.map_err(db_error)
+        begin_write(&self.writer).await.map_err(db_error)
     }
 
     pub(crate) async fn commit(&self, tx: Tx<'static>) -> StoreResult<()> {

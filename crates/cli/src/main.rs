@@ -13,6 +13,7 @@ mod categories;
 mod demo;
 mod exchange;
 mod generate;
+mod healthcheck;
 mod paths;
 mod render;
 mod reputation;
@@ -97,6 +98,9 @@ enum Command {
     /// Write a consistent copy of the SQLite database to FILE (the site may be
     /// serving); on PostgreSQL, says how to use pg_dump.
     Backup(backup::BackupArgs),
+    /// Ask a running server's /readyz and succeed when it answers 200 (for
+    /// container health checks).
+    Healthcheck(healthcheck::HealthcheckArgs),
     /// Put a backup in place of the site's SQLite database (refused if one is
     /// there, unless --force, and while a server has it open).
     Restore(backup::RestoreArgs),
@@ -148,6 +152,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Settings(command) => settings::run(&cli.site, command).await,
         Command::Category(command) => categories::run(&cli.site, command).await,
         Command::Reindex => search::reindex(&cli.site).await,
+        Command::Healthcheck(args) => healthcheck::run(&args),
         Command::Backup(args) => backup::back_up(&cli.site, &args).await,
         Command::Restore(args) => backup::restore(&cli.site, &args).await,
         Command::Render(args) => render::run(&cli.site, &args).await,

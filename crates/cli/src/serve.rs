@@ -129,6 +129,20 @@ pub struct ServeArgs {
     /// Seconds a connection may go without a byte read or written.
     #[arg(long, env = "PONDER_IDLE_TIMEOUT_SECS", default_value_t = ConnectionLimits::default().idle_timeout.as_secs())]
     idle_timeout_secs: u64,
+    /// Reverse proxies (CIDR ranges or addresses, comma-separated, e.g.
+    /// "127.0.0.1,10.0.0.0/8") whose Forwarded or X-Forwarded-For header names
+    /// the client; from any other peer those headers are ignored.
+    #[arg(long, env = "PONDER_TRUSTED_PROXIES", default_value = "")]
+    trusted_proxies: String,
+    /// Address to serve Prometheus metrics on (GET /metrics), e.g. 127.0.0.1:9090;
+    /// off by default, and never the site's own address.
+    #[arg(long, env = "PONDER_METRICS_ADDR")]
+    metrics_addr: Option<String>,
+    /// Seconds between SIGTERM and closing the listener, during which /readyz
+    /// answers 503 (so that a load balancer stops sending requests here) while
+    /// requests are still served; then those in flight finish. 0 for one node.
+    #[arg(long, env = "PONDER_SHUTDOWN_DELAY_SECS", default_value_t = 0)]
+    shutdown_delay_secs: u64,
     /// Sign-ups allowed per hour from one IP address.
     #[arg(long, env = "PONDER_SIGNUPS_PER_IP_PER_HOUR", default_value_t = RateLimitConfig::default().signups_per_ip_per_hour)]
     signups_per_ip_per_hour: u32,
@@ -238,6 +252,9 @@ pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
         }
     }
     let startup = startup_settings(&args)?;
+    let proxies = ponder_web::proxies::TrustedProxies::parse(&args.trusted_proxies)
+        .map_err(anyhow::Error::msg)
+        .context("--trusted-proxies")?;
     let base_url = args
         .base_url
         .unwrap_or_else(|| format!("http://{addr}"))
@@ -284,6 +301,7 @@ pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
             .context("--uploads-url is not usable")?,
     )
     .with_mailer(mailer)
+    .with_trusted_proxies(proxies)
     .with_page_cache(Arc::new(PageCache::new(args.page_cache_mb * 1024 * 1024)));
     state
         .reload_settings()
@@ -302,20 +320,92 @@ pub async fn run(site: &SiteArgs, args: ServeArgs) -> Result<()> {
     let webhooks =
         ponder_web::webhooks::WebhookSender::new(state.store.clone(), args.webhooks_reach_private);
     tokio::spawn(webhooks.run(MAIL_EVERY));
-    let app = ponder_web::app(state);
+    let app = ponder_web::app(state.clone());
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}; is another server using it?"))?;
     let bound = listener.local_addr().unwrap_or(addr);
+    if let Some(raw) = args
+        .metrics_addr
+        .as_deref()
+        .filter(|a| !a.trim().is_empty())
+    {
+        serve_metrics(parse_addr(raw.trim())?, bound, state.clone()).await?;
+    }
     tracing::info!("serving on http://{bound}");
     let limits = ConnectionLimits {
         max_connections: args.max_connections.max(1),
         header_timeout: Duration::from_secs(args.header_timeout_secs.max(1)),
         idle_timeout: Duration::from_secs(args.idle_timeout_secs.max(1)),
     };
-    ponder_web::server::serve(listener, app, limits, shutdown_signal())
+    let delay = Duration::from_secs(args.shutdown_delay_secs);
+    let served = ponder_web::server::serve(
+        listener,
+        app,
+        limits,
+        shutdown_signal(state.draining.clone(), delay),
+    )
+    .await
+    .context("the server stopped with an error");
+    finish(&state).await;
+    served
+}
+
+/// Serves the metrics on `metrics_addr` (refused if it is the site's `site_addr`)
+/// in the background, for as long as the process runs.
+async fn serve_metrics(
+    metrics_addr: std::net::SocketAddr,
+    site_addr: std::net::SocketAddr,
+    state: AppState,
+) -> Result<()> {
+    if metrics_addr == site_addr
+        || (metrics_addr.port() == site_addr.port() && metrics_addr.ip().is_unspecified())
+    {
+        anyhow::bail!(
+            "--metrics-addr {metrics_addr} is the site's own address; give the metrics one of their own"
+        );
+    }
+    let listener = tokio::net::TcpListener::bind(metrics_addr)
         .await
-        .context("the server stopped with an error")
+        .with_context(|| format!("cannot listen on {metrics_addr} for the metrics"))?;
+    let bound = listener.local_addr().unwrap_or(metrics_addr);
+    tracing::info!("metrics on http://{bound}/metrics");
+    let limits = ConnectionLimits {
+        max_connections: 64,
+        ..ConnectionLimits::default()
+    };
+    let router = ponder_web::metrics::router(state);
+    tokio::spawn(async move {
+        let served =
+            ponder_web::server::serve(listener, router, limits, std::future::pending()).await;
+        if let Err(err) = served {
+            tracing::warn!(%err, "the metrics server stopped");
+        }
+    });
+    Ok(())
+}
+
+/// After the last request: stores the related lists computed and not yet
+/// stored, and brings the search index up to the last write (bounded), so that
+/// the next start has nothing to catch up.
+async fn finish(state: &ponder_web::AppState) {
+    state.related.flush(&*state.store).await;
+    match tokio::time::timeout(
+        Duration::from_secs(10),
+        state.search.catch_up(&*state.store),
+    )
+    .await
+    {
+        Ok(Ok(changes)) => {
+            tracing::info!("search index flushed ({changes} changes taken in); stopped")
+        }
+        Ok(Err(err)) => {
+            tracing::warn!(%err, "the search index could not take in the last changes; the next start will")
+        }
+        Err(_) => tracing::warn!(
+            "the search index took too long to take in the last changes; the next start will"
+        ),
+    }
 }
 
 /// Removes expired sessions at start and then hourly.
@@ -334,7 +424,10 @@ async fn expire_sessions(store: std::sync::Arc<dyn ponder_store::Store>) {
     }
 }
 
-async fn shutdown_signal() {
+/// Completes when the server should stop accepting: at Ctrl-C, or `delay` after
+/// SIGTERM, with `draining` set meanwhile so that `/readyz` turns a load
+/// balancer away while requests are still served.
+async fn shutdown_signal(draining: Arc<std::sync::atomic::AtomicBool>, delay: Duration) {
     let interrupt = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -349,11 +442,16 @@ async fn shutdown_signal() {
     };
     #[cfg(not(unix))]
     let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {},
-        () = terminate => {},
+    let terminated = tokio::select! {
+        () = interrupt => false,
+        () = terminate => true,
+    };
+    draining.store(true, std::sync::atomic::Ordering::Release);
+    if terminated && !delay.is_zero() {
+        tracing::info!("shutting down in {delay:?}: /readyz answers 503 meanwhile");
+        tokio::time::sleep(delay).await;
     }
-    tracing::info!("shutting down");
+    tracing::info!("shutting down: finishing the requests in flight");
 }
 
 #[cfg(test)]

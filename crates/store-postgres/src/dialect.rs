@@ -140,6 +140,13 @@ pub(crate) fn db_error(err: sqlx::Error) -> StoreError {
     StoreError::Database(Box::new(err))
 }
 
+/// Begins a write transaction on `pool` (PostgreSQL's row locks order writers).
+pub(crate) async fn begin_write(
+    pool: &sqlx::PgPool,
+) -> Result<sqlx::Transaction<'static, Db>, sqlx::Error> {
+    pool.begin().await
+}
+
 /// Whether `err` says the server cannot be reached or cannot serve just now: no
 /// connection (refused, reset, timed out, the pool closed or out of time), or the
 /// server's own word: a connection exception (class 08), shutting down or

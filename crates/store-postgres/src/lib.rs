@@ -111,6 +111,17 @@ impl PgStore {
         })
     }
 
+    /// Connections open, idle, and the most there may be (reads and writes share
+    /// one pool).
+    fn connections(&self) -> (u32, u32, u32) {
+        let idle = u32::try_from(self.writer.num_idle()).unwrap_or(u32::MAX);
+        (
+            self.writer.size(),
+            idle,
+            self.writer.options().get_max_connections(),
+        )
+    }
+
     /// Counts one statement about to run (see `Store::queries_executed`).
     fn count(&self) {
         self.queries.fetch_add(1, Ordering::Relaxed);

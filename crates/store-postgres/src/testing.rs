@@ -98,6 +98,17 @@ pub async fn fresh_store_through(relay: std::net::SocketAddr) -> Option<TestStor
         .map(|(_, test_store)| test_store)
 }
 
+/// [`fresh_store`], with the URL of its database, for tests that start servers on it.
+pub async fn fresh_store_and_url() -> Option<(String, TestStore)> {
+    let admin_url = server_url()?;
+    let (store, test_store) = fresh_database(false, None).await?;
+    let name: String = sqlx::query_scalar("SELECT current_database()")
+        .fetch_one(&store.readers)
+        .await
+        .expect("the test database's name");
+    Some((with_database(&admin_url, &name), test_store))
+}
+
 /// The server's address (`host:port`) in `url`, as a relay would connect to it.
 pub fn server_address(url: &str) -> Option<String> {
     let authority = authority(url)?;

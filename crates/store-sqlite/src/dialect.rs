@@ -129,7 +129,49 @@ pub(crate) fn db_error(err: sqlx::Error) -> StoreError {
     if unavailable(&err) {
         return StoreError::Unavailable(Box::new(err));
     }
+    // Another process held the file's lock past the busy timeout, or a read
+    // snapshot went stale under another process's write: nothing was written.
+    if let sqlx::Error::Database(db) = &err
+        && db
+            .code()
+            .and_then(|code| code.parse::<i64>().ok())
+            .is_some_and(|code| matches!(code & 0xff, BUSY | LOCKED))
+    {
+        return StoreError::Contention(Box::new(err));
+    }
     StoreError::Database(Box::new(err))
+}
+
+/// SQLITE_BUSY: another connection (here, another process) holds the lock.
+const BUSY: i64 = 5;
+/// SQLITE_LOCKED: a conflict within the same connection's shared cache.
+const LOCKED: i64 = 6;
+
+/// Begins a write transaction on `pool` that takes the write lock at once
+/// (`BEGIN IMMEDIATE`): another process writing the same file makes it wait
+/// (the busy timeout) rather than fail later, when a read would have to become
+/// a write. Within one process the writer pool's one connection orders writes.
+///
+/// A connection whose last transaction SQLite ended by itself (a full disk or an
+/// I/O error rolls it back) is still counted open by the driver, which would then
+/// refuse the `BEGIN`; it is closed and another made.
+pub(crate) async fn begin_write(
+    pool: &sqlx::SqlitePool,
+) -> Result<sqlx::Transaction<'static, Db>, sqlx::Error> {
+    use sqlx::Connection as _;
+    let mut conn = pool.acquire().await?;
+    if conn.is_in_transaction() {
+        // A rollback queued when a transaction was dropped runs before this.
+        sqlx::query("SELECT 1").execute(&mut *conn).await?;
+        if conn.is_in_transaction() {
+            tracing::warn!(
+                "a writer connection still counted a transaction SQLite had ended; opening another"
+            );
+            conn.close().await?;
+            conn = pool.acquire().await?;
+        }
+    }
+    sqlx::Transaction::begin(conn, Some(sqlx::SqlStr::from_static("BEGIN IMMEDIATE"))).await
 }
 
 /// Whether `err` says the file cannot be written or read just now: the disk is

@@ -156,6 +156,17 @@ impl SqliteStore {
         self.writer.close().await;
     }
 
+    /// Connections open, idle, and the most there may be: the writer's and the
+    /// readers'.
+    fn connections(&self) -> (u32, u32, u32) {
+        let open = self.writer.size() + self.readers.size();
+        let idle =
+            u32::try_from(self.writer.num_idle() + self.readers.num_idle()).unwrap_or(u32::MAX);
+        let most = self.writer.options().get_max_connections()
+            + self.readers.options().get_max_connections();
+        (open, idle, most)
+    }
+
     /// Counts one statement about to run (see `Store::queries_executed`).
     fn count(&self) {
         self.queries.fetch_add(1, Ordering::Relaxed);

@@ -22,6 +22,23 @@ pub use error::{StoreError, StoreResult};
 pub use traits::*;
 pub use types::*;
 
+/// The database's figures for the metrics ([`Store::figures`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StoreFigures {
+    /// Connections this process has open.
+    pub connections_open: u32,
+    /// Of those, idle ones.
+    pub connections_idle: u32,
+    /// The most this process may open.
+    pub connections_max: u32,
+    /// Mail waiting in the outbox to be sent (or retried).
+    pub mail_waiting: i64,
+    /// Webhook deliveries waiting to be made (or retried).
+    pub webhooks_waiting: i64,
+    /// The newest change in the change log.
+    pub last_change: i64,
+}
+
 /// The store's traits, to bring their methods into scope: `use ponder_store::prelude::*;`.
 pub mod prelude {
     pub use crate::Store;
@@ -71,6 +88,10 @@ pub trait Store:
 
     /// Checks that the database answers.
     async fn ping(&self) -> StoreResult<()>;
+
+    /// What the metrics show of the database: this process's connections to it,
+    /// the queues waiting in it and the newest change.
+    async fn figures(&self) -> StoreResult<StoreFigures>;
 
     /// The lease of `work` that must run on one node at a time, if no other node
     /// holds it now (`None` then: try again later). On PostgreSQL an advisory

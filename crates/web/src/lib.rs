@@ -15,8 +15,10 @@
 //! - [`assets`]: the stylesheet and icon, embedded, served under content-hashed names.
 //! - [`headers`]: security headers on every response.
 //! - [`cors`]: anonymous cross-origin reads of the API and the feeds, nothing else.
+//! - [`metrics`]: Prometheus metrics, served on an address of their own.
 //! - [`offload`]: CPU-heavy work on the blocking pool, a bounded number at once.
 //! - [`page_cache`]: rendered pages for visitors, kept until a write.
+//! - [`proxies`]: the real client behind trusted reverse proxies.
 //! - [`rendering`]: Markdown rendered off the async workers, a few at a time.
 //! - [`server`]: serving over TCP with bounded connections and timeouts.
 //! - [`auth`]: passwords, sessions, CSRF, rate limits and mail.
@@ -44,11 +46,13 @@ pub mod handlers;
 pub mod headers;
 pub mod images;
 pub mod input_guard;
+pub mod metrics;
 pub mod offload;
 pub mod outage;
 pub mod outbound;
 pub mod outbox;
 pub mod page_cache;
+pub mod proxies;
 pub mod redirect;
 pub mod related;
 pub mod rendering;

@@ -135,6 +135,19 @@ impl PageCache {
         }
     }
 
+    /// How many pages it holds (current or kept stale).
+    pub fn entries(&self) -> u64 {
+        // The counts are brought up to date by the cache's pending upkeep.
+        self.entries.run_pending_tasks();
+        self.entries.entry_count()
+    }
+
+    /// The memory its pages take, as weighed against its capacity, in bytes.
+    pub fn weighed_bytes(&self) -> u64 {
+        self.entries.run_pending_tasks();
+        self.entries.weighted_size()
+    }
+
     /// The current generation; entries of earlier ones are stale.
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::Acquire)
@@ -311,8 +324,14 @@ pub async fn serve(
     let asked = request.headers().get(header::IF_NONE_MATCH).cloned();
     let encoding = preferred_encoding(request.headers());
     if let Some(page) = cache.current(&key) {
-        return page.response(encoding, asked.as_ref(), request.method() == Method::HEAD);
+        crate::metrics::metrics().cache(true);
+        return from_cache(page.response(
+            encoding,
+            asked.as_ref(),
+            request.method() == Method::HEAD,
+        ));
     }
+    crate::metrics::metrics().cache(false);
     // The stamps before rendering: a write during it leaves the entry stale.
     let generation = cache.generation();
     let scope = scope_of(&key);
@@ -326,7 +345,7 @@ pub async fn serve(
     {
         // The database is away: the page as it was beats an error.
         tracing::debug!(page = %key, "served a stale page while the database is away");
-        return page.response(encoding, asked.as_ref(), head);
+        return from_cache(page.response(encoding, asked.as_ref(), head));
     }
     if head || !is_page(&response) {
         // Its If-None-Match was taken away above: a response with a validator of
@@ -399,8 +418,19 @@ pub async fn serve(
         gzip: OnceLock::new(),
     });
     cache.entries.insert(key, page.clone());
+    // The route that rendered it, for the metrics.
+    let route = parts
+        .extensions
+        .get::<axum::extract::MatchedPath>()
+        .cloned();
+    let with_route = |mut response: Response| {
+        if let Some(route) = route {
+            response.extensions_mut().insert(route);
+        }
+        response
+    };
     if cookies.is_empty() {
-        return page.response(encoding, asked.as_ref(), false);
+        return with_route(page.response(encoding, asked.as_ref(), false));
     }
     // A response that sets a cookie goes without a validator: a 304 could not be
     // relied on to hand the cookie over.
@@ -410,6 +440,12 @@ pub async fn serve(
     for cookie in cookies {
         headers.append(header::SET_COOKIE, cookie);
     }
+    with_route(response)
+}
+
+/// `response`, marked as answered from the cache (for the metrics).
+fn from_cache(mut response: Response) -> Response {
+    response.extensions_mut().insert(crate::metrics::FromCache);
     response
 }
 

@@ -66,6 +66,17 @@ impl RelatedWrites {
         }
     }
 
+    /// Stores the lists waiting now, at once (before the process exits).
+    pub async fn flush(&self, store: &dyn Store) {
+        let waiting = match self.waiting.lock() {
+            Ok(guard) => !guard.is_empty(),
+            Err(poisoned) => !poisoned.into_inner().is_empty(),
+        };
+        if waiting {
+            self.store(store).await;
+        }
+    }
+
     /// Stores every waiting list in one transaction.
     async fn store(&self, store: &dyn Store) {
         // Cleared first: a list queued from here on schedules another batch.

@@ -30,10 +30,15 @@ pub fn app(state: AppState) -> Router {
     // Spans name the method and path only: query strings can carry mailed tokens.
     let trace = tower_http::trace::TraceLayer::new_for_http().make_span_with(
         |request: &axum::http::Request<_>| {
-            tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+            let client = request
+                .extensions()
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|info| info.0.ip());
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), client = ?client)
         },
     );
     let cache = state.pages.clone();
+    let proxies = state.proxies.clone();
     // From the inside out: addresses holding what no page takes refused; errors as
     // JSON where it is asked for; security headers on every response; a time limit
     // and a span per request; the page cache, which answers visitors before any of
@@ -44,7 +49,8 @@ pub fn app(state: AppState) -> Router {
     let routes = plain
         .merge(pages)
         .layer(axum::middleware::from_fn(crate::input_guard::guard))
-        .layer(axum::middleware::from_fn(error::json_errors));
+        .layer(axum::middleware::from_fn(error::json_errors))
+        .layer(axum::middleware::from_fn(crate::metrics::note_route));
     headers::apply(routes.with_state(state), https)
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
@@ -57,6 +63,27 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(crate::cors::anonymous_reads))
         .layer(tower_http::compression::CompressionLayer::new())
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
+        .layer(axum::middleware::from_fn(crate::metrics::measure))
+        .layer(axum::middleware::from_fn_with_state(
+            proxies,
+            crate::proxies::real_client,
+        ))
+}
+
+/// The answer to a request whose handler panicked: logged, answered 500, and the
+/// server goes on (the panic is caught on the request's own task).
+fn panicked(cause: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    let what = cause
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| cause.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_owned());
+    crate::metrics::metrics().panicked();
+    // Logged with its cause as every internal error is.
+    axum::response::IntoResponse::into_response(error::AppError::Internal(format!(
+        "a handler panicked: {what}"
+    )))
 }
 
 /// The pages and the APIs: the routes behind the viewer's context and the page cache.
@@ -331,3 +358,21 @@ pub const MAX_FORM_BYTES: usize = 64 * 1024;
 /// percent-encoded as browsers send it (12 bytes a character), and room for the
 /// other fields.
 pub const MAX_POST_FORM_BYTES: usize = 12 * ponder_core::posts::BODY_MAX + 64 * 1024;
+
+#[cfg(test)]
+mod tests {
+    use super::panicked;
+    use axum::http::StatusCode;
+
+    #[test]
+    fn a_panic_is_answered_as_a_500_page_whatever_its_payload() {
+        for payload in [
+            Box::new("boom") as Box<dyn std::any::Any + Send>,
+            Box::new("boom".to_owned()),
+            Box::new(7_u8),
+        ] {
+            let response = panicked(payload);
+            assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        }
+    }
+}

@@ -97,6 +97,11 @@ pub struct Shared {
     pub administered: Arc<AtomicBool>,
     /// Related-question lists computed and waiting to be stored.
     pub related: Arc<crate::related::RelatedWrites>,
+    /// Set when the server is about to stop: `/readyz` answers 503 so that a
+    /// load balancer sends no new requests here, while those that come are served.
+    pub draining: Arc<AtomicBool>,
+    /// The reverse proxies whose forwarding headers name the client.
+    pub proxies: Arc<crate::proxies::TrustedProxies>,
 }
 
 impl AppState {
@@ -129,6 +134,8 @@ impl AppState {
             ),
             administered: Arc::new(AtomicBool::new(false)),
             related: Arc::default(),
+            proxies: Arc::default(),
+            draining: Arc::new(AtomicBool::new(false)),
         }))
     }
 
@@ -379,6 +386,12 @@ impl AppState {
     /// The same state keeping uploaded images in `storage`.
     pub fn with_uploads(mut self, storage: crate::uploads::UploadStorage) -> Self {
         self.shared_mut().uploads = Arc::new(storage);
+        self
+    }
+
+    /// The same state believing the forwarding headers of `proxies`.
+    pub fn with_trusted_proxies(mut self, proxies: crate::proxies::TrustedProxies) -> Self {
+        self.shared_mut().proxies = Arc::new(proxies);
         self
     }
 

@@ -130,7 +130,7 @@ impl RateLimits {
 
     /// Counts a log-in attempt from `ip` (before the account is looked up).
     pub fn check_login_ip(&self, ip: &str) -> Result<(), AppError> {
-        check(&self.login_ip, ip)
+        check("login_per_ip", &self.login_ip, ip)
     }
 
     /// Counts an attempt on `account` from `ip`. `account` names the account found
@@ -140,18 +140,26 @@ impl RateLimits {
     /// clients together have ten times that, which bounds guessing spread over
     /// many addresses.
     pub fn check_login_account(&self, account: &str, ip: &str) -> Result<(), AppError> {
-        check(&self.login_account, &format!("{account} from {ip}"))?;
-        check(&self.login_account_total, account)
+        check(
+            "login_per_account",
+            &self.login_account,
+            &format!("{account} from {ip}"),
+        )?;
+        check("login_per_account", &self.login_account_total, account)
     }
 
     /// Counts a request made with API token `token` (its id).
     pub fn check_api_token(&self, token: i64) -> Result<(), AppError> {
-        check(&self.api_tokens, &token.to_string())
+        check(
+            "api_requests_per_token",
+            &self.api_tokens,
+            &token.to_string(),
+        )
     }
 
     /// Counts a search from `ip`.
     pub fn check_search(&self, ip: &str) -> Result<(), AppError> {
-        check(&self.searches, ip)
+        check("searches_per_ip", &self.searches, ip)
     }
 
     /// Counts a post of this kind by `user`.
@@ -160,26 +168,32 @@ impl RateLimits {
         kind: PostingKind,
         user: ponder_core::UserId,
     ) -> Result<(), AppError> {
-        let limiter = match kind {
-            PostingKind::Question => &self.questions,
-            PostingKind::Answer => &self.answers,
-            PostingKind::Comment => &self.comments,
-            PostingKind::Preview => &self.previews,
-            PostingKind::Avatar => &self.avatars,
-            PostingKind::Upload => &self.uploads,
-            PostingKind::PasswordCheck => &self.password_checks,
+        let (name, limiter) = match kind {
+            PostingKind::Question => ("questions_per_user", &self.questions),
+            PostingKind::Answer => ("answers_per_user", &self.answers),
+            PostingKind::Comment => ("comments_per_user", &self.comments),
+            PostingKind::Preview => ("previews_per_user", &self.previews),
+            PostingKind::Avatar => ("avatars_per_user", &self.avatars),
+            PostingKind::Upload => ("uploads_per_user", &self.uploads),
+            PostingKind::PasswordCheck => ("password_checks_per_user", &self.password_checks),
         };
-        check(limiter, &user.to_string())
+        check(name, limiter, &user.to_string())
     }
 
     /// Counts a sign-up from `ip`.
     pub fn check_signup(&self, ip: &str) -> Result<(), AppError> {
-        check(&self.signup_ip, ip)
+        check("signups_per_ip", &self.signup_ip, ip)
     }
 }
 
-fn check(limiter: &DefaultKeyedRateLimiter<String>, key: &str) -> Result<(), AppError> {
+/// Counts an attempt under `key` on `limiter` (the limit `name`, for the metrics).
+fn check(
+    name: &'static str,
+    limiter: &DefaultKeyedRateLimiter<String>,
+    key: &str,
+) -> Result<(), AppError> {
     limiter.check_key(&key.to_owned()).map_err(|not_until| {
+        crate::metrics::metrics().refused(name);
         let wait = not_until.wait_time_from(DefaultClock::default().now());
         AppError::RateLimited {
             retry_after_secs: wait.as_secs().max(1),

@@ -161,6 +161,7 @@ pub async fn login(
     let stale = hash.as_deref().is_some_and(password::needs_rehash);
     let matches = password::verify(input.password.clone(), hash).await?;
     let Some(record) = record.filter(|_| matches) else {
+        crate::metrics::metrics().login_failed();
         form.general =
             Some("That handle or email and password do not match an account.".to_owned());
         return Ok(login_page(&ctx, form, StatusCode::UNAUTHORIZED));

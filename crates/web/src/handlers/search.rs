@@ -115,10 +115,13 @@ pub async fn run_search(
         state.limits().check_search(ip)?;
         let index = state.search.clone();
         let asked = query.clone();
-        SEARCHERS
+        let started = std::time::Instant::now();
+        let found = SEARCHERS
             .run(move || index.search(&asked, category, sort, offset, per_page))
             .await?
-            .map_err(search_failed)?
+            .map_err(search_failed)?;
+        crate::metrics::metrics().search(started.elapsed());
+        found
     };
     if snippets {
         state

@@ -46,6 +46,7 @@ mod moderation;
 mod outage;
 mod pages;
 mod posting;
+mod proxies;
 mod refusals;
 mod search;
 mod settings;
