@@ -140,3 +140,87 @@ pub fn encode(image: &DynamicImage, format: ImageFormat) -> Result<Vec<u8>, Stri
     }
     Ok(out)
 }
+
+/// Property tests standing in for a fuzzer (cargo-fuzz needs a nightly
+/// toolchain): real pictures of each accepted format, mutated byte by byte,
+/// decode to a picture or to a message, never a panic.
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A small picture in `format`.
+    fn picture(format: ImageFormat) -> Vec<u8> {
+        let image = DynamicImage::ImageRgba8(image::RgbaImage::from_fn(9, 7, |x, y| {
+            image::Rgba([(x * 28) as u8, (y * 36) as u8, 90, 255])
+        }));
+        let image = if format == ImageFormat::Jpeg {
+            DynamicImage::ImageRgb8(image.to_rgb8())
+        } else {
+            image
+        };
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        image.write_to(&mut bytes, format).expect("a seed picture");
+        bytes.into_inner()
+    }
+
+    fn seeds() -> Vec<Vec<u8>> {
+        [ImageFormat::Png, ImageFormat::Jpeg, ImageFormat::Gif]
+            .into_iter()
+            .map(picture)
+            .collect()
+    }
+
+    /// `seed` with each of `edits` replacing, inserting or removing one byte; or
+    /// cut short at the first edit's place.
+    fn mutated(seed: &[u8], edits: &[(usize, u8, u8)]) -> Vec<u8> {
+        let mut bytes = seed.to_vec();
+        for &(at, byte, op) in edits {
+            let at = at % bytes.len().max(1);
+            match op % 5 {
+                0 => bytes.truncate(at),
+                1 => bytes.insert(at.min(bytes.len()), byte),
+                2 if at < bytes.len() => {
+                    bytes.remove(at);
+                }
+                _ if at < bytes.len() => bytes[at] = byte,
+                _ => bytes.push(byte),
+            }
+        }
+        bytes
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 600,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn mutated_pictures_decode_or_are_refused(
+            which in 0_usize..3,
+            edits in proptest::collection::vec((any::<usize>(), any::<u8>(), any::<u8>()), 0..10),
+            declared in proptest::sample::select(vec![None, Some("image/png"), Some("image/jpeg"), Some("text/html")]),
+        ) {
+            let seeds = seeds();
+            let bytes = mutated(&seeds[which], &edits);
+            if let Ok(decoded) = decode(&bytes, declared, 1 << 20, "1 MB") {
+                prop_assert!(decoded.image.width() > 0 && decoded.image.height() > 0);
+            }
+            let _ = reencode_for_post(&bytes, declared, 1 << 20);
+        }
+
+        #[test]
+        fn any_bytes_are_refused_without_a_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            let _ = decode(&bytes, None, 1 << 20, "1 MB");
+        }
+    }
+
+    #[test]
+    fn the_seeds_themselves_decode() {
+        for seed in seeds() {
+            assert!(decode(&seed, None, 1 << 20, "1 MB").is_ok());
+        }
+    }
+}

@@ -238,3 +238,58 @@ mod tests {
         }
     }
 }
+
+/// Property tests standing in for a fuzzer: any bytes as a form body, any text
+/// as a query, are refused with a message or taken, never a panic; what is taken
+/// decodes to UTF-8 fields.
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Form bodies made of the pieces that break decoders.
+    fn body() -> impl Strategy<Value = Vec<u8>> {
+        let piece = prop_oneof![
+            4 => proptest::sample::select(vec![
+                "&", "=", "%", "%0", "%00", "%C3", "%C3%A9", "%FF", "%E2%80%AE", "+", "csrf",
+                "body", "title", "sort", "a", "%0A", "%0D", "%09", "%7F", "%C2%85", "==", "&&",
+            ])
+            .prop_map(|s| s.as_bytes().to_vec()),
+            1 => proptest::collection::vec(any::<u8>(), 0..8),
+        ];
+        proptest::collection::vec(piece, 0..40).prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 3_000,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn any_form_body_is_taken_or_refused_with_a_message(bytes in body()) {
+            match check_form(&bytes) {
+                Ok(()) => {
+                    let text = std::str::from_utf8(&bytes);
+                    prop_assert!(text.is_ok(), "a body that is not UTF-8 was taken");
+                    for (name, value) in form_fields(text.unwrap_or_default()) {
+                        prop_assert!(refused_character(&name, Lines::One).is_none());
+                        if !CHECKED_FIELDS.contains(&name.as_str())
+                            && ponder_core::settings::find(&name).is_none()
+                        {
+                            prop_assert!(refused_character(&value, Lines::Many).is_none(), "{name}={value:?}");
+                        }
+                    }
+                }
+                Err(err) => prop_assert!(!err.to_string().is_empty()),
+            }
+        }
+
+        #[test]
+        fn any_query_is_taken_or_refused_without_a_panic(text in "[a-z=&%0-9A-F+]{0,60}") {
+            let _ = check_pairs(&text, "address", Lines::One, |_| false);
+            let _ = decode(&text, true);
+        }
+    }
+}
