@@ -286,6 +286,31 @@ impl ponder_store::AccountStore for Backend {
         Ok(done.rows_affected())
     }
 
+    async fn count_attempt(&self, scope: &str, key: &str, window_start: i64) -> StoreResult<i64> {
+        self.count();
+        sqlx::query_scalar(
+            "INSERT INTO attempt_counts (scope, key, window_start, count) VALUES ($1, $2, $3, 1) \
+             ON CONFLICT (scope, key, window_start) DO UPDATE SET count = attempt_counts.count + 1 \
+             RETURNING count",
+        )
+        .bind(scope)
+        .bind(key)
+        .bind(window_start)
+        .fetch_one(&self.writer)
+        .await
+        .map_err(db_error)
+    }
+
+    async fn forget_attempts(&self, before: i64) -> StoreResult<u64> {
+        self.count();
+        let done = sqlx::query("DELETE FROM attempt_counts WHERE window_start < $1")
+            .bind(before)
+            .execute(&self.writer)
+            .await
+            .map_err(db_error)?;
+        Ok(done.rows_affected())
+    }
+
     async fn update_profile(&self, user: UserId, edit: ProfileEdit) -> StoreResult<()> {
         self.update_user(
             user,

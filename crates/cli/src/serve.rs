@@ -408,7 +408,7 @@ async fn finish(state: &ponder_web::AppState) {
     }
 }
 
-/// Removes expired sessions at start and then hourly.
+/// Removes expired sessions and old counted attempts at start and then hourly.
 async fn expire_sessions(store: std::sync::Arc<dyn ponder_store::Store>) {
     let mut tick = tokio::time::interval(Duration::from_secs(3_600));
     loop {
@@ -420,6 +420,11 @@ async fn expire_sessions(store: std::sync::Arc<dyn ponder_store::Store>) {
             Ok(0) => {}
             Ok(n) => tracing::info!("removed {n} expired sessions"),
             Err(err) => tracing::warn!(%err, "cannot remove expired sessions"),
+        }
+        // Attempts counted for the site-wide limits: their windows are an hour at most.
+        let before = ponder_core::time::now() - 2 * 3_600;
+        if let Err(err) = store.forget_attempts(before).await {
+            tracing::warn!(%err, "cannot forget old counted attempts");
         }
     }
 }

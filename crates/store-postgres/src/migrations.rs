@@ -35,6 +35,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (21, include_str!("../migrations/0021_question_lists.sql")),
     (22, include_str!("../migrations/0022_related_due.sql")),
     (23, include_str!("../migrations/0023_category_lists.sql")),
+    (24, include_str!("../migrations/0024_attempt_counts.sql")),
 ];
 
 /// The advisory lock key that serialises migrations across nodes.

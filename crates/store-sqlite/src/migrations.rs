@@ -32,6 +32,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (20, include_str!("../migrations/0020_question_lists.sql")),
     (21, include_str!("../migrations/0021_related_due.sql")),
     (22, include_str!("../migrations/0022_category_lists.sql")),
+    (23, include_str!("../migrations/0023_attempt_counts.sql")),
 ];
 
 /// The newest migration this build has.

@@ -732,3 +732,48 @@ pub async fn users_are_found_by_handle_name_email_or_id(store: Arc<dyn Store>) {
     assert!(store.search_users("ann", 2).await.unwrap().items.is_empty());
     assert_eq!(joanne.role, Role::User);
 }
+
+/// Attempts counted for the site-wide limits: per scope, key and window, every
+/// call counting one more; old windows forgotten.
+pub async fn attempts_are_counted_per_scope_key_and_window(store: Arc<dyn Store>) {
+    let s = &*store;
+    assert_eq!(
+        s.count_attempt("login_ip", "192.0.2.1", 600).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        s.count_attempt("login_ip", "192.0.2.1", 600).await.unwrap(),
+        2
+    );
+    assert_eq!(
+        s.count_attempt("login_ip", "192.0.2.2", 600).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        s.count_attempt("signup_ip", "192.0.2.1", 600)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        s.count_attempt("login_ip", "192.0.2.1", 660).await.unwrap(),
+        1
+    );
+    // Two nodes at once: every attempt counted once.
+    let (a, b) = tokio::join!(
+        s.count_attempt("login_ip", "192.0.2.1", 600),
+        s.count_attempt("login_ip", "192.0.2.1", 600)
+    );
+    let mut counts = [a.unwrap(), b.unwrap()];
+    counts.sort_unstable();
+    assert_eq!(counts, [3, 4]);
+    assert_eq!(s.forget_attempts(660).await.unwrap(), 3);
+    assert_eq!(
+        s.count_attempt("login_ip", "192.0.2.1", 600).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        s.count_attempt("login_ip", "192.0.2.1", 660).await.unwrap(),
+        2
+    );
+}

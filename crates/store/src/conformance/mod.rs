@@ -92,6 +92,7 @@ macro_rules! conformance_tests {
             concurrent_votes_are_all_counted,
             accounts_are_found_by_handle_or_email,
             sessions_expire_and_end,
+            attempts_are_counted_per_scope_key_and_window,
             sessions_are_listed_touched_and_ended_one_by_one,
             profiles_roles_and_passwords_change,
             deleting_an_account_keeps_what_they_wrote,

@@ -42,6 +42,20 @@ pub trait AccountStore: Send + Sync {
     /// Removes sessions that expired before `now`; returns how many.
     async fn delete_expired_sessions(&self, now: Timestamp) -> StoreResult<u64>;
 
+    /// Counts one attempt under the limit `scope` by `key` in the window starting
+    /// at `window_start`, for every node at once; the attempts counted in that
+    /// window so far, this one included.
+    async fn count_attempt(
+        &self,
+        scope: &str,
+        key: &str,
+        window_start: Timestamp,
+    ) -> StoreResult<i64>;
+
+    /// Forgets the attempts counted in windows that started before `before`;
+    /// how many windows were forgotten.
+    async fn forget_attempts(&self, before: Timestamp) -> StoreResult<u64>;
+
     /// Changes a user's display name and about text.
     async fn update_profile(&self, user: UserId, edit: ProfileEdit) -> StoreResult<()>;
 

@@ -60,6 +60,7 @@ impl Default for RateLimitConfig {
 
 /// The limiters.
 pub struct RateLimits {
+    config: RateLimitConfig,
     login_ip: DefaultKeyedRateLimiter<String>,
     login_account: DefaultKeyedRateLimiter<String>,
     login_account_total: DefaultKeyedRateLimiter<String>,
@@ -112,6 +113,7 @@ impl RateLimits {
     /// Limiters with these allowances (a zero counts as one).
     pub fn new(config: RateLimitConfig) -> Self {
         Self {
+            config,
             login_ip: per_minute(config.login_per_ip_per_minute),
             login_account: per_minute(config.login_per_account_per_minute),
             login_account_total: per_minute(config.login_per_account_per_minute.saturating_mul(10)),
@@ -184,6 +186,82 @@ impl RateLimits {
     pub fn check_signup(&self, ip: &str) -> Result<(), AppError> {
         check("signups_per_ip", &self.signup_ip, ip)
     }
+}
+
+/// The window of the limits counted per minute, in seconds.
+const MINUTE: i64 = 60;
+
+/// The window of the limits counted per hour, in seconds.
+const HOUR: i64 = 3_600;
+
+impl RateLimits {
+    /// Counts a log-in attempt from `ip` on `account` (as [`RateLimits::check_login_account`]
+    /// names it) site-wide, in the database, so that the log-in limits hold
+    /// however many nodes the attempts reach. Called after this node's own
+    /// limits passed, so a flood costs the database no more than they allow.
+    pub async fn check_login_everywhere(
+        &self,
+        store: &dyn ponder_store::Store,
+        account: &str,
+        ip: &str,
+    ) -> Result<(), AppError> {
+        let per_account = self.config.login_per_account_per_minute;
+        let counted = [
+            (
+                "login_per_ip",
+                ip.to_owned(),
+                self.config.login_per_ip_per_minute,
+            ),
+            (
+                "login_per_account",
+                format!("{account} from {ip}"),
+                per_account,
+            ),
+            (
+                "login_per_account",
+                account.to_owned(),
+                per_account.saturating_mul(10),
+            ),
+        ];
+        for (scope, key, allowed) in counted {
+            check_everywhere(store, scope, &key, allowed, MINUTE).await?;
+        }
+        Ok(())
+    }
+
+    /// Counts a sign-up from `ip` site-wide, as [`RateLimits::check_login_everywhere`]
+    /// does log-ins.
+    pub async fn check_signup_everywhere(
+        &self,
+        store: &dyn ponder_store::Store,
+        ip: &str,
+    ) -> Result<(), AppError> {
+        let allowed = self.config.signups_per_ip_per_hour;
+        check_everywhere(store, "signups_per_ip", ip, allowed, HOUR).await
+    }
+}
+
+/// Counts an attempt under `scope` and `key` in the database's current window of
+/// `window` seconds; refused once more than `allowed` (a zero counts as one) were
+/// counted in it by all nodes together.
+async fn check_everywhere(
+    store: &dyn ponder_store::Store,
+    scope: &'static str,
+    key: &str,
+    allowed: u32,
+    window: i64,
+) -> Result<(), AppError> {
+    let now = ponder_core::time::now();
+    let start = now - now.rem_euclid(window);
+    let counted = store.count_attempt(scope, key, start).await?;
+    if counted > i64::from(allowed.max(1)) {
+        crate::metrics::metrics().refused(scope);
+        let wait = u64::try_from(start + window - now).unwrap_or(1).max(1);
+        return Err(AppError::RateLimited {
+            retry_after_secs: wait,
+        });
+    }
+    Ok(())
 }
 
 /// Counts an attempt under `key` on `limiter` (the limit `name`, for the metrics).

@@ -156,7 +156,11 @@ pub async fn login(
         || format!("name:{}", input.login.trim().to_lowercase()),
         |r| format!("user:{}", r.user.id),
     );
-    state.limits().check_login_account(&account, &ip)?;
+    let limits = state.limits();
+    limits.check_login_account(&account, &ip)?;
+    limits
+        .check_login_everywhere(&*state.store, &account, &ip)
+        .await?;
     let hash = record.as_ref().and_then(|r| r.password_hash.clone());
     let stale = hash.as_deref().is_some_and(password::needs_rehash);
     let matches = password::verify(input.password.clone(), hash).await?;

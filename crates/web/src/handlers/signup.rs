@@ -228,7 +228,9 @@ pub async fn signup(
         Ok(hash) => hash,
         Err(refusal) => return Ok(refusal),
     };
-    state.limits().check_signup(&ip)?;
+    let limits = state.limits();
+    limits.check_signup(&ip)?;
+    limits.check_signup_everywhere(&*state.store, &ip).await?;
     let next = safe_next(Some(&input.next));
     let mut form = FormState::new()
         .with("handle", input.handle.trim())

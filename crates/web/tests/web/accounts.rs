@@ -2,7 +2,7 @@
 //! reset by mailed link (sign-up is in `signup`, settings in `settings`).
 
 use crate::signup::sign_up;
-use crate::support::TestApp;
+use crate::support::{Client, TestApp};
 use axum::http::{StatusCode, header};
 use ponder_store::Role;
 use ponder_web::auth::limits::RateLimitConfig;
@@ -408,4 +408,53 @@ async fn passwords_reset_by_mailed_link() {
         .await;
     assert_eq!(forged.status, StatusCode::BAD_REQUEST);
     browser.log_in("ann", "maple tree 9").await;
+}
+
+/// Waits, if needed, until a minute window has at least 15 seconds left, so that
+/// the attempts of a test fall in one window of the site-wide count.
+async fn early_in_a_minute() {
+    let into = ponder_core::time::now().rem_euclid(60);
+    if into > 45 {
+        tokio::time::sleep(std::time::Duration::from_secs((61 - into) as u64)).await;
+    }
+}
+
+#[tokio::test]
+async fn log_in_limits_hold_across_nodes() {
+    let app = TestApp::with_limits(RateLimitConfig {
+        login_per_ip_per_minute: 3,
+        ..TestApp::generous_limits()
+    })
+    .await;
+    app.account("ann", "maple tree 1", Role::User).await;
+    // A second node over the same database, with its own limiters in memory.
+    let other = TestApp::router_over(
+        app.store.clone(),
+        RateLimitConfig {
+            login_per_ip_per_minute: 3,
+            ..TestApp::generous_limits()
+        },
+        std::sync::Arc::new(crate::support::CaptureMailer::default()),
+    );
+    let nodes = [app.client("10.1.9.1"), Client::of(other, "10.1.9.1")];
+    early_in_a_minute().await;
+    let mut statuses = Vec::new();
+    for attempt in 0..4 {
+        let node = &nodes[attempt % 2];
+        statuses.push(node.try_log_in("ann", "wrong guess 1").await.status);
+    }
+    // Each node let through two; together they stop at the third.
+    assert_eq!(
+        statuses,
+        [
+            StatusCode::UNAUTHORIZED,
+            StatusCode::UNAUTHORIZED,
+            StatusCode::UNAUTHORIZED,
+            StatusCode::TOO_MANY_REQUESTS
+        ]
+    );
+    // Another address is still served.
+    let elsewhere = Client::of(app.router.clone(), "10.1.9.2");
+    let page = elsewhere.try_log_in("ann", "maple tree 1").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
 }
