@@ -28,19 +28,24 @@ impl ponder_store::Store for Backend {
 
     async fn figures(&self) -> StoreResult<ponder_store::StoreFigures> {
         self.count();
+        let asked = std::time::Instant::now();
+        let mut conn = self.readers.acquire().await.map_err(db_error)?;
+        let connection_wait = asked.elapsed();
         let (mail_waiting, webhooks_waiting, last_change): (i64, i64, i64) = sqlx::query_as(
             "SELECT (SELECT count(*) FROM mail_outbox WHERE sent_at IS NULL AND failed_at IS NULL), \
              (SELECT count(*) FROM webhook_deliveries WHERE delivered_at IS NULL AND failed_at IS NULL), \
              (SELECT coalesce(max(id), 0) FROM changes)",
         )
-        .fetch_one(&self.readers)
+        .fetch_one(&mut *conn)
         .await
         .map_err(db_error)?;
+        drop(conn);
         let (connections_open, connections_idle, connections_max) = self.connections();
         Ok(ponder_store::StoreFigures {
             connections_open,
             connections_idle,
             connections_max,
+            connection_wait,
             mail_waiting,
             webhooks_waiting,
             last_change,

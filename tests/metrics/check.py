@@ -20,6 +20,7 @@ WANTED = {
     "ponder_db_connections_open": "gauge",
     "ponder_db_connections_idle": "gauge",
     "ponder_db_connections_max": "gauge",
+    "ponder_db_connection_wait_seconds": "gauge",
     "ponder_mail_queue_length": "gauge",
     "ponder_webhook_queue_length": "gauge",
     "ponder_feed_lag_changes": "gauge",

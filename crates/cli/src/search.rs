@@ -50,6 +50,7 @@ pub fn start_following(state: AppState) {
                 Ok((inbox, hooks)) => {
                     let subscribers: Vec<Arc<dyn ponder_feed::Subscriber>> =
                         vec![Arc::new(inbox), Arc::new(hooks)];
+                    ponder_web::metrics::metrics().watch_feed(&subscribers);
                     ponder_feed::Follower::new(inbox_store.clone(), subscribers, 1_000)
                         .run(FOLLOW_INTERVAL)
                         .await;
@@ -98,6 +99,7 @@ pub fn start_following(state: AppState) {
         let settings = ponder_web::site_settings::SettingsSubscriber::new(state, position);
         let subscribers: Vec<Arc<dyn ponder_feed::Subscriber>> =
             vec![index, Arc::new(pages), Arc::new(settings)];
+        ponder_web::metrics::metrics().watch_feed(&subscribers);
         ponder_feed::Follower::new(store, subscribers, 1_000)
             .run(FOLLOW_INTERVAL)
             .await;

@@ -577,8 +577,17 @@ async fn metrics_are_served_on_their_own_address_and_count_requests() {
         let login = http(server.address, "GET", "/search?q=walls", None, "").unwrap();
         assert_eq!(login.0, 200);
 
-        let (status, text) = http(metrics, "GET", "/metrics", None, "").unwrap();
-        assert_eq!(status, 200);
+        // The inbox's follower registers once it has read its position.
+        let mut text = String::new();
+        for _ in 0..100 {
+            let (status, scraped) = http(metrics, "GET", "/metrics", None, "").unwrap();
+            assert_eq!(status, 200);
+            text = scraped;
+            if text.contains("subscriber=\"webhooks\"") {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let count = |route: &str, status: u16| {
             sample(
                 &text,
@@ -595,6 +604,14 @@ async fn metrics_are_served_on_their_own_address_and_count_requests() {
         assert_eq!(sample(&text, "ponder_db_up"), Some(1.0));
         assert!(sample(&text, "ponder_db_connections_open").unwrap() >= 1.0);
         assert_eq!(sample(&text, "ponder_mail_queue_length"), Some(0.0));
+        assert!(sample(&text, "ponder_db_connection_wait_seconds").is_some(), "{text}");
+        for subscriber in ["search index", "inbox", "webhooks"] {
+            let lag = sample(
+                &text,
+                &format!("ponder_feed_lag_changes{{subscriber=\"{subscriber}\"}}"),
+            );
+            assert!(lag.is_some_and(|l| l >= 0.0), "{subscriber}: {text}");
+        }
         assert!(sample(&text, "ponder_page_cache_entries").unwrap() >= 1.0);
         assert!(
             text.contains("ponder_http_request_duration_seconds_bucket{route=\"/api/v1/questions/{id}\",le=\"+Inf\"} 2"),

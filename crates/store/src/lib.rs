@@ -31,6 +31,9 @@ pub struct StoreFigures {
     pub connections_idle: u32,
     /// The most this process may open.
     pub connections_max: u32,
+    /// How long this call waited for a connection to read with: near zero
+    /// unless every connection is busy.
+    pub connection_wait: std::time::Duration,
     /// Mail waiting in the outbox to be sent (or retried).
     pub mail_waiting: i64,
     /// Webhook deliveries waiting to be made (or retried).

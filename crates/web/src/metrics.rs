@@ -78,9 +78,21 @@ struct RouteFigures {
     latency: Histogram,
 }
 
+/// The change feed's subscribers whose lag is shown.
+#[derive(Default)]
+struct Watched(Mutex<Vec<std::sync::Arc<dyn ponder_feed::Subscriber>>>);
+
+impl std::fmt::Debug for Watched {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = lock(&self.0).iter().map(|s| s.name()).collect();
+        f.debug_tuple("Watched").field(&names).finish()
+    }
+}
+
 /// The process's counters.
 #[derive(Debug, Default)]
 pub struct Metrics {
+    feed: Watched,
     routes: Mutex<BTreeMap<String, RouteFigures>>,
     search: Mutex<Histogram>,
     refusals: Mutex<BTreeMap<&'static str, u64>>,
@@ -136,6 +148,16 @@ impl Metrics {
     /// Counts a log-in refused for a wrong password or an unknown account.
     pub fn login_failed(&self) {
         self.login_failures.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Shows the lag of each of `subscribers` (replacing any of the same name: a
+    /// follower started again).
+    pub fn watch_feed(&self, subscribers: &[std::sync::Arc<dyn ponder_feed::Subscriber>]) {
+        let mut watched = lock(&self.feed.0);
+        for subscriber in subscribers {
+            watched.retain(|w| w.name() != subscriber.name());
+            watched.push(subscriber.clone());
+        }
     }
 
     /// Counts a handler that panicked.
@@ -291,17 +313,34 @@ pub async fn render(state: &AppState) -> String {
                 "Webhook deliveries waiting.",
                 db.webhooks_waiting,
             );
+            gauge(
+                &mut out,
+                "ponder_db_connection_wait_seconds",
+                "How long this scrape waited for a database connection (long: all are busy).",
+                db.connection_wait.as_secs_f64(),
+            );
             help(
                 &mut out,
                 "ponder_feed_lag_changes",
                 "gauge",
                 "Changes in the log a subscriber has not taken in yet.",
             );
-            let _ = writeln!(
-                out,
-                "ponder_feed_lag_changes{{subscriber=\"search index\"}} {}",
-                (db.last_change - index).max(0)
+            let mut positions = vec![("search index", index)];
+            positions.extend(
+                lock(&metrics().feed.0)
+                    .iter()
+                    .map(|s| (s.name(), s.position())),
             );
+            positions.sort_by_key(|(name, _)| *name);
+            positions.dedup_by_key(|(name, _)| *name);
+            for (name, position) in positions {
+                let _ = writeln!(
+                    out,
+                    "ponder_feed_lag_changes{{subscriber=\"{}\"}} {}",
+                    escape(name),
+                    (db.last_change - position).max(0)
+                );
+            }
             gauge(
                 &mut out,
                 "ponder_db_up",
