@@ -40,16 +40,6 @@ struct Histogram {
 }
 
 impl Histogram {
-    fn observe(&mut self, seconds: f64) {
-        for (bound, count) in BUCKETS.iter().zip(self.buckets.iter_mut()) {
-            if seconds <= *bound {
-                *count += 1;
-            }
-        }
-        self.count += 1;
-        self.sum += seconds;
-    }
-
     /// Writes the histogram `name` with `labels` (`key="value"` pairs, or empty).
     fn write(&self, out: &mut String, name: &str, labels: &str) {
         let sep = if labels.is_empty() { "" } else { "," };
@@ -71,11 +61,78 @@ impl Histogram {
     }
 }
 
-/// What one route answered: counts by status, and the latency of all.
+/// A latency histogram counted with atomics, so that requests on several
+/// threads never wait for each other to count.
 #[derive(Debug, Default)]
+struct SharedHistogram {
+    buckets: [AtomicU64; BUCKETS.len()],
+    count: AtomicU64,
+    /// The sum of the observations, in microseconds.
+    sum_micros: AtomicU64,
+}
+
+impl SharedHistogram {
+    fn observe(&self, elapsed: Duration) {
+        let seconds = elapsed.as_secs_f64();
+        for (bound, count) in BUCKETS.iter().zip(&self.buckets) {
+            if seconds <= *bound {
+                count.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        self.count.fetch_add(1, Ordering::Relaxed);
+        let micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
+        self.sum_micros.fetch_add(micros, Ordering::Relaxed);
+    }
+
+    /// The counts now.
+    fn snapshot(&self) -> Histogram {
+        let mut histogram = Histogram {
+            count: self.count.load(Ordering::Relaxed),
+            sum: self.sum_micros.load(Ordering::Relaxed) as f64 / 1e6,
+            ..Histogram::default()
+        };
+        for (out, count) in histogram.buckets.iter_mut().zip(&self.buckets) {
+            *out = count.load(Ordering::Relaxed);
+        }
+        histogram
+    }
+}
+
+/// The statuses counted one by one (100 to 599); others count as 599.
+const STATUSES: std::ops::RangeInclusive<u16> = 100..=599;
+
+/// What one route answered: counts by status, and the latency of all.
+#[derive(Debug)]
 struct RouteFigures {
-    statuses: BTreeMap<u16, u64>,
-    latency: Histogram,
+    statuses: Box<[AtomicU64]>,
+    latency: SharedHistogram,
+}
+
+impl Default for RouteFigures {
+    fn default() -> Self {
+        Self {
+            statuses: STATUSES.map(|_| AtomicU64::new(0)).collect(),
+            latency: SharedHistogram::default(),
+        }
+    }
+}
+
+impl RouteFigures {
+    fn count(&self, status: u16, elapsed: Duration) {
+        let at = status.clamp(*STATUSES.start(), *STATUSES.end()) - STATUSES.start();
+        if let Some(counter) = self.statuses.get(usize::from(at)) {
+            counter.fetch_add(1, Ordering::Relaxed);
+        }
+        self.latency.observe(elapsed);
+    }
+
+    /// The statuses answered, with their counts.
+    fn answered(&self) -> impl Iterator<Item = (u16, u64)> + '_ {
+        STATUSES
+            .zip(self.statuses.iter())
+            .map(|(status, count)| (status, count.load(Ordering::Relaxed)))
+            .filter(|(_, count)| *count > 0)
+    }
 }
 
 /// The change feed's subscribers whose lag is shown.
@@ -93,8 +150,8 @@ impl std::fmt::Debug for Watched {
 #[derive(Debug, Default)]
 pub struct Metrics {
     feed: Watched,
-    routes: Mutex<BTreeMap<String, RouteFigures>>,
-    search: Mutex<Histogram>,
+    routes: std::sync::RwLock<BTreeMap<String, RouteFigures>>,
+    search: SharedHistogram,
     refusals: Mutex<BTreeMap<&'static str, u64>>,
     cache_hits: AtomicU64,
     cache_misses: AtomicU64,
@@ -114,20 +171,26 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Metrics {
-    /// Counts a request to `route` answered with `status` after `elapsed`.
+    /// Counts a request to `route` answered with `status` after `elapsed`: under
+    /// a shared lock, with atomics, once the route has been seen.
     pub fn request(&self, route: &str, status: u16, elapsed: Duration) {
-        let mut routes = lock(&self.routes);
-        let figures = match routes.get_mut(route) {
-            Some(figures) => figures,
-            None => routes.entry(route.to_owned()).or_default(),
-        };
-        *figures.statuses.entry(status).or_default() += 1;
-        figures.latency.observe(elapsed.as_secs_f64());
+        {
+            let routes = self.routes.read().unwrap_or_else(|e| e.into_inner());
+            if let Some(figures) = routes.get(route) {
+                figures.count(status, elapsed);
+                return;
+            }
+        }
+        let mut routes = self.routes.write().unwrap_or_else(|e| e.into_inner());
+        routes
+            .entry(route.to_owned())
+            .or_default()
+            .count(status, elapsed);
     }
 
     /// Counts a search of the index that took `elapsed`.
     pub fn search(&self, elapsed: Duration) {
-        lock(&self.search).observe(elapsed.as_secs_f64());
+        self.search.observe(elapsed);
     }
 
     /// Counts a request refused by the rate limit `limit`.
@@ -173,9 +236,9 @@ impl Metrics {
             "counter",
             "Requests answered, by route and status.",
         );
-        let routes = lock(&self.routes);
+        let routes = self.routes.read().unwrap_or_else(|e| e.into_inner());
         for (route, figures) in routes.iter() {
-            for (status, count) in &figures.statuses {
+            for (status, count) in figures.answered() {
                 let _ = writeln!(
                     out,
                     "ponder_http_requests_total{{route=\"{}\",status=\"{status}\"}} {count}",
@@ -193,6 +256,7 @@ impl Metrics {
             let labels = format!("route=\"{}\"", escape(route));
             figures
                 .latency
+                .snapshot()
                 .write(out, "ponder_http_request_duration_seconds", &labels);
         }
         drop(routes);
@@ -202,7 +266,9 @@ impl Metrics {
             "histogram",
             "Time to search the index.",
         );
-        lock(&self.search).write(out, "ponder_search_duration_seconds", "");
+        self.search
+            .snapshot()
+            .write(out, "ponder_search_duration_seconds", "");
         help(
             out,
             "ponder_rate_limit_refusals_total",
@@ -416,12 +482,13 @@ mod tests {
 
     #[test]
     fn histograms_count_each_observation_in_every_bucket_it_fits() {
-        let mut histogram = Histogram::default();
-        histogram.observe(0.003);
-        histogram.observe(0.2);
-        histogram.observe(30.0);
+        let histogram = SharedHistogram::default();
+        histogram.observe(Duration::from_millis(3));
+        histogram.observe(Duration::from_millis(200));
+        histogram.observe(Duration::from_secs(30));
         let mut out = String::new();
-        histogram.write(&mut out, "h", "route=\"/\"");
+        histogram.snapshot().write(&mut out, "h", "route=\"/\"");
+        assert!(out.contains("h_sum{route=\"/\"} 30.203\n"), "{out}");
         assert!(
             out.contains("h_bucket{route=\"/\",le=\"0.0025\"} 0\n"),
             "{out}"

@@ -10,12 +10,9 @@
 //! on the left of the list is never reached while a trusted proxy stands to its
 //! right. The scheme comes from `--base-url`, never from a header.
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Request};
 use axum::http::HeaderMap;
-use axum::middleware::Next;
-use axum::response::Response;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
 
 /// The proxies whose forwarding headers are believed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -136,25 +133,25 @@ fn parse_hop(hop: &str) -> Option<IpAddr> {
         .and_then(|inner| inner.parse().ok())
 }
 
-/// Middleware: a request from a trusted proxy carries its client's address
-/// (as `ConnectInfo`, which rate limits and the log read) instead of the proxy's.
-pub async fn real_client(
-    State(trusted): State<Arc<TrustedProxies>>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    if !trusted.is_empty()
-        && let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>()
-    {
-        let client = trusted.client(peer.ip(), request.headers());
-        if client != peer.ip() {
-            let port = peer.port();
-            request
-                .extensions_mut()
-                .insert(ConnectInfo(SocketAddr::new(client, port)));
-        }
+/// Gives a request from a trusted proxy its client's address (as `ConnectInfo`,
+/// which rate limits and the log read) instead of the proxy's.
+pub fn note_real_client(trusted: &TrustedProxies, request: &mut Request) {
+    if trusted.is_empty() {
+        return;
     }
-    next.run(request).await
+    let Some(ConnectInfo(peer)) = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .copied()
+    else {
+        return;
+    };
+    let client = trusted.client(peer.ip(), request.headers());
+    if client != peer.ip() {
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(SocketAddr::new(client, peer.port())));
+    }
 }
 
 #[cfg(test)]

@@ -64,11 +64,21 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(crate::cors::anonymous_reads))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
-        .layer(axum::middleware::from_fn(crate::metrics::measure))
-        .layer(axum::middleware::from_fn_with_state(
-            proxies,
-            crate::proxies::real_client,
-        ))
+        .layer(axum::middleware::from_fn_with_state(proxies, edge))
+}
+
+/// Middleware, outermost (one layer for two jobs: each layer costs every request
+/// a clone of what it wraps): the client behind trusted proxies, then the request
+/// counted in the metrics.
+async fn edge(
+    axum::extract::State(proxies): axum::extract::State<
+        std::sync::Arc<crate::proxies::TrustedProxies>,
+    >,
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    crate::proxies::note_real_client(&proxies, &mut request);
+    crate::metrics::measure(request, next).await
 }
 
 /// The answer to a request whose handler panicked: logged, answered 500, and the
