@@ -38,6 +38,7 @@ pub mod atom;
 pub mod auth;
 pub mod conditional;
 pub mod cors;
+pub mod edge;
 pub mod error;
 pub mod exchange_api;
 pub mod extract;

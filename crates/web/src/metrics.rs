@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Upper bounds of the latency buckets, in seconds.
 const BUCKETS: [f64; 12] = [
@@ -226,6 +226,11 @@ impl Metrics {
     /// Counts a handler that panicked.
     pub fn panicked(&self) {
         self.panics.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The handlers that panicked so far.
+    pub fn panics(&self) -> u64 {
+        self.panics.load(Ordering::Relaxed)
     }
 
     /// The counters in Prometheus' text format.
@@ -446,7 +451,7 @@ pub fn router(state: AppState) -> axum::Router {
 }
 
 /// Middleware inside the router: notes on the response the route that matched,
-/// for [`measure`] outside it.
+/// for [`count_response`] outside it.
 pub async fn note_route(request: Request, next: Next) -> Response {
     let matched = request.extensions().get::<MatchedPath>().cloned();
     let mut response = next.run(request).await;
@@ -456,14 +461,13 @@ pub async fn note_route(request: Request, next: Next) -> Response {
     response
 }
 
-/// Marks a response the page cache answered, for [`measure`].
+/// Marks a response the page cache answered, for [`count_response`].
 #[derive(Debug, Clone, Copy)]
 pub struct FromCache;
 
-/// Middleware, outermost: counts every request by route and status, with its time.
-pub async fn measure(request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let response = next.run(request).await;
+/// Counts a request answered with `response` after `elapsed`, by its route: the
+/// page cache's, the one the router matched, or none.
+pub fn count_response(response: &Response, elapsed: Duration) {
     let route = if response.extensions().get::<FromCache>().is_some() {
         CACHED_ROUTE
     } else {
@@ -472,8 +476,7 @@ pub async fn measure(request: Request, next: Next) -> Response {
             .get::<MatchedPath>()
             .map_or(UNMATCHED_ROUTE, MatchedPath::as_str)
     };
-    metrics().request(route, response.status().as_u16(), started.elapsed());
-    response
+    metrics().request(route, response.status().as_u16(), elapsed);
 }
 
 #[cfg(test)]

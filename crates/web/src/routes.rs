@@ -42,9 +42,10 @@ pub fn app(state: AppState) -> Router {
     // From the inside out: addresses holding what no page takes refused; errors as
     // JSON where it is asked for; security headers on every response; a time limit
     // and a span per request; the page cache, which answers visitors before any of
-    // that runs; compression outermost, so that pages, API answers and assets all go
-    // br or gzip to clients that accept it (the cache's own pages come encoded
-    // already).
+    // that runs; the edge, which finds the client behind trusted proxies, counts
+    // the request in the metrics and answers a panic; compression outermost, so
+    // that pages, API answers and assets all go br or gzip to clients that accept
+    // it (the cache's own pages come encoded already).
     let https = state.site.secure_cookies();
     let routes = plain
         .merge(pages)
@@ -62,38 +63,8 @@ pub fn app(state: AppState) -> Router {
             page_cache::serve,
         ))
         .layer(axum::middleware::from_fn(crate::cors::anonymous_reads))
+        .layer(crate::edge::EdgeLayer::new(proxies))
         .layer(tower_http::compression::CompressionLayer::new())
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
-        .layer(axum::middleware::from_fn_with_state(proxies, edge))
-}
-
-/// Middleware, outermost (one layer for two jobs: each layer costs every request
-/// a clone of what it wraps): the client behind trusted proxies, then the request
-/// counted in the metrics.
-async fn edge(
-    axum::extract::State(proxies): axum::extract::State<
-        std::sync::Arc<crate::proxies::TrustedProxies>,
-    >,
-    mut request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    crate::proxies::note_real_client(&proxies, &mut request);
-    crate::metrics::measure(request, next).await
-}
-
-/// The answer to a request whose handler panicked: logged, answered 500, and the
-/// server goes on (the panic is caught on the request's own task).
-fn panicked(cause: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
-    let what = cause
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| cause.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic without a message".to_owned());
-    crate::metrics::metrics().panicked();
-    // Logged with its cause as every internal error is.
-    axum::response::IntoResponse::into_response(error::AppError::Internal(format!(
-        "a handler panicked: {what}"
-    )))
 }
 
 /// The pages and the APIs: the routes behind the viewer's context and the page cache.
@@ -368,21 +339,3 @@ pub const MAX_FORM_BYTES: usize = 64 * 1024;
 /// percent-encoded as browsers send it (12 bytes a character), and room for the
 /// other fields.
 pub const MAX_POST_FORM_BYTES: usize = 12 * ponder_core::posts::BODY_MAX + 64 * 1024;
-
-#[cfg(test)]
-mod tests {
-    use super::panicked;
-    use axum::http::StatusCode;
-
-    #[test]
-    fn a_panic_is_answered_as_a_500_page_whatever_its_payload() {
-        for payload in [
-            Box::new("boom") as Box<dyn std::any::Any + Send>,
-            Box::new("boom".to_owned()),
-            Box::new(7_u8),
-        ] {
-            let response = panicked(payload);
-            assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
-        }
-    }
-}
