@@ -10,8 +10,8 @@ use crate::{Backend, Db, db_error};
 use ponder_core::changes::ChangeKind;
 use ponder_core::{CommentId, PostId, UserId};
 use ponder_store::{
-    BulkBadge, BulkBatch, BulkComment, BulkLoaded, BulkPost, BulkTag, BulkUser, BulkVote,
-    ImportRun, PostBody, PostKind, StoreResult,
+    BulkBadge, BulkBatch, BulkComment, BulkLoaded, BulkPost, BulkRevision, BulkTag, BulkUser,
+    BulkVote, DOWN_VOTE_TYPE, ImportRun, PostBody, PostKind, StoreResult, UP_VOTE_TYPE,
 };
 use sqlx::QueryBuilder;
 use std::collections::{HashMap, HashSet};
@@ -208,6 +208,154 @@ impl Backend {
     }
 }
 
+/// Binds `ids` into `q`, separated by commas (the inside of an `IN (...)`).
+fn push_ids(q: &mut QueryBuilder<Db>, ids: &[i64]) {
+    let mut list = q.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+}
+
+/// Which rows a dump had for a revision (`revisions.dump_rows`).
+const TITLE_ROW: i64 = 1;
+const BODY_ROW: i64 = 2;
+const TAGS_ROW: i64 = 4;
+const ROLLBACK: i64 = 8;
+
+/// The `dump_rows` of an imported revision: the fields it set, and whether it was
+/// a rollback.
+fn dump_rows(r: &BulkRevision) -> i64 {
+    [
+        (r.title.is_some(), TITLE_ROW),
+        (r.body.is_some(), BODY_ROW),
+        (r.tags.is_some(), TAGS_ROW),
+        (r.rollback, ROLLBACK),
+    ]
+    .iter()
+    .filter(|(set, _)| *set)
+    .map(|(_, bit)| bit)
+    .sum()
+}
+
+/// A post's title, Markdown source and tags (space-separated) at a revision.
+type RevisionState = (String, String, String);
+
+impl Backend {
+    /// Loads an import's revisions, each filled in from the revision of its post
+    /// before it (earlier in the batch, or the latest stored) with what it did not
+    /// set; revisions whose id is taken are skipped.
+    async fn load_revisions(
+        &self,
+        tx: &mut Tx<'_>,
+        revisions: &[BulkRevision],
+    ) -> StoreResult<u64> {
+        if revisions.is_empty() {
+            return Ok(0);
+        }
+        let posts: Vec<i64> = revisions
+            .iter()
+            .map(|r| r.post_id.0)
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        let mut state: HashMap<i64, RevisionState> = HashMap::with_capacity(posts.len());
+        for chunk in posts.chunks(ROWS_PER_STATEMENT) {
+            let mut q = QueryBuilder::<Db>::new(
+                "SELECT post_id, title, body_markdown, tags FROM revisions WHERE id IN \
+                 (SELECT max(id) FROM revisions WHERE post_id IN (",
+            );
+            push_ids(&mut q, chunk);
+            q.push(") GROUP BY post_id)");
+            self.count();
+            let rows: Vec<(i64, String, String, String)> = q
+                .build_query_as()
+                .fetch_all(&mut **tx)
+                .await
+                .map_err(db_error)?;
+            for (post, title, body, tags) in rows {
+                state.insert(post, (title, body, tags));
+            }
+        }
+        // A post's first revision starts from the post's title and tags (a dump
+        // may hold body rows alone).
+        let unrevised: Vec<i64> = posts
+            .iter()
+            .copied()
+            .filter(|p| !state.contains_key(p))
+            .collect();
+        for chunk in unrevised.chunks(ROWS_PER_STATEMENT) {
+            let mut q = QueryBuilder::<Db>::new("SELECT id, title FROM posts WHERE id IN (");
+            push_ids(&mut q, chunk);
+            q.push(")");
+            self.count();
+            let titles: Vec<(i64, String)> = q
+                .build_query_as()
+                .fetch_all(&mut **tx)
+                .await
+                .map_err(db_error)?;
+            let mut q = QueryBuilder::<Db>::new(
+                "SELECT pt.post_id, t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id \
+                 WHERE pt.post_id IN (",
+            );
+            push_ids(&mut q, chunk);
+            q.push(") ORDER BY pt.post_id, pt.position");
+            self.count();
+            let tags: Vec<(i64, String)> = q
+                .build_query_as()
+                .fetch_all(&mut **tx)
+                .await
+                .map_err(db_error)?;
+            for (post, title) in titles {
+                state.insert(post, (title, String::new(), String::new()));
+            }
+            for (post, tag) in tags {
+                if let Some((_, _, names)) = state.get_mut(&post) {
+                    if !names.is_empty() {
+                        names.push(' ');
+                    }
+                    names.push_str(&tag);
+                }
+            }
+        }
+        let mut filled = Vec::with_capacity(revisions.len());
+        for r in revisions {
+            let (title, body, tags) = state.entry(r.post_id.0).or_default();
+            if let Some(new) = &r.title {
+                title.clone_from(new);
+            }
+            if let Some(new) = &r.body {
+                body.clone_from(new);
+            }
+            if let Some(new) = &r.tags {
+                *tags = new.join(" ");
+            }
+            filled.push((r, title.clone(), body.clone(), tags.clone()));
+        }
+        let mut added = 0;
+        for chunk in filled.chunks(ROWS_PER_STATEMENT) {
+            let mut q = QueryBuilder::<Db>::new(
+                "INSERT INTO revisions (id, post_id, editor_id, title, body_markdown, tags, summary, \
+                 created_at, dump_guid, dump_rows) ",
+            );
+            q.push_values(chunk, |mut b, (r, title, body, tags)| {
+                b.push_bind(r.id)
+                    .push_bind(r.post_id.0)
+                    .push_bind(r.editor_id.0)
+                    .push_bind(title)
+                    .push_bind(body)
+                    .push_bind(tags)
+                    .push_bind(&r.summary)
+                    .push_bind(r.created_at)
+                    .push_bind(&r.guid)
+                    .push_bind(dump_rows(r));
+            });
+            q.push(" ON CONFLICT (id) DO NOTHING");
+            added += self.run(tx, q).await?;
+        }
+        Ok(added)
+    }
+}
+
 #[async_trait::async_trait]
 impl ponder_store::BulkStore for Backend {
     async fn bulk_load(&self, batch: BulkBatch) -> StoreResult<BulkLoaded> {
@@ -339,7 +487,7 @@ impl ponder_store::BulkStore for Backend {
         }
         for chunk in batch.badges.chunks(ROWS_PER_STATEMENT) {
             let mut q = QueryBuilder::<Db>::new(
-                "INSERT INTO badges (id, user_id, name, class, post_id, awarded_at) ",
+                "INSERT INTO badges (id, user_id, name, class, post_id, awarded_at, tag_based, imported) ",
             );
             q.push_values(chunk, |mut b, x| {
                 b.push_bind(x.id)
@@ -347,11 +495,30 @@ impl ponder_store::BulkStore for Backend {
                     .push_bind(&x.name)
                     .push_bind(&x.class)
                     .push_bind(x.post_id.map(|p| p.0))
-                    .push_bind(x.awarded_at);
+                    .push_bind(x.awarded_at)
+                    .push_bind(i64::from(x.tag_based))
+                    // Every award loaded is kept, however often the badge repeats.
+                    .push_bind(1_i64);
             });
             q.push(" ON CONFLICT DO NOTHING");
             loaded.badges += self.run(&mut tx, q).await?;
         }
+        for chunk in batch.votes.chunks(ROWS_PER_STATEMENT) {
+            let mut q = QueryBuilder::<Db>::new(
+                "INSERT INTO imported_votes (id, post_id, vote_type, user_id, bounty, created_at) ",
+            );
+            q.push_values(chunk, |mut b, v| {
+                b.push_bind(v.id)
+                    .push_bind(v.post_id.0)
+                    .push_bind(v.vote_type)
+                    .push_bind(v.user_id.map(|u| u.0))
+                    .push_bind(v.bounty)
+                    .push_bind(v.created_at);
+            });
+            q.push(" ON CONFLICT (id) DO NOTHING");
+            loaded.votes += self.run(&mut tx, q).await?;
+        }
+        loaded.revisions = self.load_revisions(&mut tx, &batch.revisions).await?;
         let sources = last_per_key(batch.sources.iter().map(|(p, md)| (p.0, md.as_str())));
         loaded.sources = self
             .update_from_values(&mut tx, &sources, &SET_SOURCES)
@@ -714,42 +881,131 @@ impl ponder_store::BulkStore for Backend {
     }
 
     async fn export_votes(&self, after: i64, limit: u32) -> StoreResult<Vec<BulkVote>> {
-        let rows: Vec<(i64, i64, i64, i64)> = self
-            .page_after(
-                "SELECT id, post_id, value, created_at FROM votes WHERE id > $1 ORDER BY id LIMIT $2",
+        // Imported votes keep their ids; the site's own follow them, their ids moved
+        // past the largest imported one.
+        self.count();
+        let (offset,): (Option<i64>,) = sqlx::query_as("SELECT max(id) FROM imported_votes")
+            .fetch_one(&self.readers)
+            .await
+            .map_err(db_error)?;
+        let offset = offset.unwrap_or(0).max(0);
+        type VoteRow = (i64, i64, i64, Option<i64>, Option<i64>, i64);
+        let mut rows: Vec<VoteRow> = if after < offset {
+            self.page_after(
+                "SELECT id, post_id, vote_type, user_id, bounty, created_at FROM imported_votes \
+                 WHERE id > $1 ORDER BY id LIMIT $2",
                 after,
                 limit,
             )
-            .await?;
+            .await?
+        } else {
+            Vec::new()
+        };
+        let wanted = limit.saturating_sub(u32::try_from(rows.len()).unwrap_or(u32::MAX));
+        if wanted > 0 {
+            let own: Vec<(i64, i64, i64, i64)> = self
+                .page_after(
+                    "SELECT id, post_id, value, created_at FROM votes WHERE id > $1 ORDER BY id LIMIT $2",
+                    after.saturating_sub(offset).max(0),
+                    wanted,
+                )
+                .await?;
+            rows.extend(own.into_iter().map(|(id, post, value, created_at)| {
+                let kind = if value > 0 {
+                    UP_VOTE_TYPE
+                } else {
+                    DOWN_VOTE_TYPE
+                };
+                (id + offset, post, kind, None, None, created_at)
+            }));
+        }
         Ok(rows
             .into_iter()
-            .map(|(id, post, value, created_at)| BulkVote {
+            .map(|(id, post, vote_type, user, bounty, created_at)| BulkVote {
                 id,
                 post_id: PostId(post),
-                value,
+                vote_type,
+                user_id: user.map(UserId),
+                bounty,
                 created_at,
             })
             .collect())
     }
 
+    async fn export_revisions(&self, first: i64, last: i64) -> StoreResult<Vec<BulkRevision>> {
+        self.count();
+        let rows = sqlx::query(
+            "SELECT id, post_id, editor_id, title, body_markdown, tags, summary, created_at, \
+             dump_guid, dump_rows FROM revisions WHERE post_id BETWEEN $1 AND $2 ORDER BY post_id, id",
+        )
+        .bind(first)
+        .bind(last)
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_error)?;
+        rows.iter()
+            .map(|row| {
+                let r = crate::Cols(row);
+                use ponder_store::rows::RowAccess;
+                // The site's own revisions set every field.
+                let dump_rows = r.opt_int(9)?;
+                let set = |bit: i64| dump_rows.is_none_or(|rows| rows & bit != 0);
+                Ok(BulkRevision {
+                    id: r.int(0)?,
+                    post_id: PostId(r.int(1)?),
+                    editor_id: UserId(r.int(2)?),
+                    title: set(TITLE_ROW).then(|| r.text(3)).transpose()?,
+                    body: set(BODY_ROW).then(|| r.text(4)).transpose()?,
+                    tags: set(TAGS_ROW)
+                        .then(|| r.text(5))
+                        .transpose()?
+                        .map(|tags| tags.split_whitespace().map(str::to_owned).collect()),
+                    summary: r.text(6)?,
+                    created_at: r.int(7)?,
+                    guid: r.opt_text(8)?,
+                    rollback: dump_rows.is_some_and(|rows| rows & ROLLBACK != 0),
+                    imported: dump_rows.is_some(),
+                })
+            })
+            .collect()
+    }
+
+    async fn revision_ids(&self) -> StoreResult<(i64, i64)> {
+        self.count();
+        let (ceiling, bare): (Option<i64>, i64) = sqlx::query_as(
+            "SELECT (SELECT max(id) FROM revisions), \
+             (SELECT count(*) FROM posts p WHERE NOT EXISTS \
+             (SELECT 1 FROM revisions r WHERE r.post_id = p.id))",
+        )
+        .fetch_one(&self.readers)
+        .await
+        .map_err(db_error)?;
+        Ok((ceiling.unwrap_or(0), bare))
+    }
+
     async fn export_badges(&self, after: i64, limit: u32) -> StoreResult<Vec<BulkBadge>> {
-        let rows: Vec<(i64, i64, String, String, Option<i64>, i64)> = self
+        type BadgeRow = (i64, i64, String, String, Option<i64>, i64, i64);
+        let rows: Vec<BadgeRow> = self
             .page_after(
-                "SELECT id, user_id, name, class, post_id, awarded_at FROM badges WHERE id > $1 ORDER BY id LIMIT $2",
+                "SELECT id, user_id, name, class, post_id, awarded_at, tag_based FROM badges \
+                 WHERE id > $1 ORDER BY id LIMIT $2",
                 after,
                 limit,
             )
             .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, user, name, class, post, awarded_at)| BulkBadge {
-                id,
-                user_id: UserId(user),
-                name,
-                class,
-                post_id: post.map(PostId),
-                awarded_at,
-            })
+            .map(
+                |(id, user, name, class, post, awarded_at, tag_based)| BulkBadge {
+                    id,
+                    user_id: UserId(user),
+                    name,
+                    class,
+                    post_id: post.map(PostId),
+                    awarded_at,
+                    tag_based: tag_based != 0,
+                },
+            )
             .collect())
     }
 }

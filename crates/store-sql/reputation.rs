@@ -134,7 +134,8 @@ impl Backend {
         Ok(())
     }
 
-    /// Gives a badge once (a post badge once per post).
+    /// Gives a badge once (a post badge once per post), counting an imported award
+    /// of it as given.
     pub(crate) async fn award_badge(
         &self,
         tx: &mut Tx<'_>,
@@ -145,7 +146,9 @@ impl Backend {
     ) -> StoreResult<()> {
         self.count();
         sqlx::query(
-            "INSERT INTO badges (user_id, name, class, post_id, awarded_at) VALUES ($1, $2, $3, $4, $5) \
+            "INSERT INTO badges (user_id, name, class, post_id, awarded_at) SELECT $1, $2, $3, $4, $5 \
+             WHERE NOT EXISTS (SELECT 1 FROM badges WHERE user_id = $1 AND name = $2 \
+             AND coalesce(post_id, 0) = coalesce($4, 0) AND imported = 1) \
              ON CONFLICT DO NOTHING",
         )
         .bind(user)

@@ -84,7 +84,7 @@ impl<W: Write> RowWriter<W> {
     }
 }
 
-/// Escapes an attribute value as the official files do.
+/// Escapes an attribute value as the official files do (tabs stay as they are).
 fn escape_into(value: &str, out: &mut Vec<u8>) {
     for c in value.chars() {
         match c {
@@ -94,7 +94,6 @@ fn escape_into(value: &str, out: &mut Vec<u8>) {
             '"' => out.extend_from_slice(b"&quot;"),
             '\n' => out.extend_from_slice(b"&#xA;"),
             '\r' => out.extend_from_slice(b"&#xD;"),
-            '\t' => out.extend_from_slice(b"&#x9;"),
             other => {
                 let mut bytes = [0; 4];
                 out.extend_from_slice(other.encode_utf8(&mut bytes).as_bytes());

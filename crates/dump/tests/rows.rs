@@ -84,7 +84,7 @@ fn rows_are_written_with_the_official_bytes() {
         .row(&[("Id", Some("2")), ("Text", Some("l'été ✓"))])
         .unwrap();
     let bytes = writer.finish().unwrap();
-    let expected = "\u{feff}<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<comments>\r\n  <row Id=\"1\" PostId=\"7\" Score=\"0\" Text=\"a &quot;b&quot; &lt;c&gt; &amp; d&#xA;next&#x9;tab&#xD;\" UserId=\"3\" />\r\n  <row Id=\"2\" Text=\"l'été ✓\" />\r\n</comments>";
+    let expected = "\u{feff}<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<comments>\r\n  <row Id=\"1\" PostId=\"7\" Score=\"0\" Text=\"a &quot;b&quot; &lt;c&gt; &amp; d&#xA;next\ttab&#xD;\" UserId=\"3\" />\r\n  <row Id=\"2\" Text=\"l'été ✓\" />\r\n</comments>";
     assert_eq!(String::from_utf8(bytes).unwrap(), expected);
 }
 

@@ -4,10 +4,12 @@
 //! Deleted accounts are left out, as the official dumps leave them out (their posts
 //! keep the id, which an import turns back into a deleted-user placeholder). Deleted
 //! posts and comments carry a `DeletionDate`, the name the Stack Exchange Data
-//! Explorer gives it. PostHistory holds each post's current Markdown source (an "edit
-//! body" row when it was edited, else an "initial body" row) and each closed
-//! question's close event; PostLinks holds duplicate links. Votes carry no voter and
-//! only their day, as in the official files.
+//! Explorer gives it. PostHistory holds each post's revisions (for each, the
+//! body, title and tags rows it changed; for a post without revisions, its current
+//! Markdown source alone) and each closed question's close event; PostLinks holds duplicate links. Votes are the imported
+//! ones with their ids, then the site's own (ids after the largest imported one),
+//! with no voter but for favourites and bounties and only their day, as in the
+//! official files.
 
 use crate::Progress;
 use crate::dates;
@@ -114,10 +116,21 @@ async fn export_posts<S: BulkStore + ?Sized>(
     let mut posts = RowWriter::create(&dir.join("Posts.xml"), "posts")?;
     let mut history = RowWriter::create(&dir.join("PostHistory.xml"), "posthistory")?;
     let mut links = RowWriter::create(&dir.join("PostLinks.xml"), "postlinks")?;
-    let (mut after, mut rows, mut history_id, mut link_id) = (i64::MIN, 0u64, 0u64, 0u64);
+    let (mut after, mut rows, mut link_id, mut history_rows) = (i64::MIN, 0u64, 0u64, 0u64);
+    // A revision's first history row has the revision's id (which an import
+    // keeps); posts without revisions get one each, with the ids after the largest;
+    // the other rows take the ids after those, so that exporting a site imported
+    // from an export numbers every row as that export did.
+    let (ceiling, bare) = store.revision_ids().await?;
+    let mut bare_id = ceiling;
+    let mut history_id = ceiling + bare;
     loop {
         let page = store.export_posts(after, PAGE).await?;
-        let Some(last) = page.last() else { break };
+        let (Some(first), Some(last)) = (page.first(), page.last()) else {
+            break;
+        };
+        let revisions = store.export_revisions(first.id.0, last.id.0).await?;
+        let mut revisions = revisions.as_slice();
         after = last.id.0;
         *done += page.len() as u64;
         for p in &page {
@@ -130,7 +143,7 @@ async fn export_posts<S: BulkStore + ?Sized>(
             let deleted = p.deleted_at.map(dates::format);
             let score = p.score.to_string();
             let views = question.then(|| p.view_count.to_string());
-            let owner = p.author_id.0.to_string();
+            let owner = mapping::owner_attribute(p.author_id);
             let edited = p.edited_at.map(dates::format);
             let activity = dates::format(p.last_activity_at);
             let tags = question.then(|| mapping::format_tags(&p.tags));
@@ -147,7 +160,7 @@ async fn export_posts<S: BulkStore + ?Sized>(
                 ("Score", Some(&score)),
                 ("ViewCount", views.as_deref()),
                 ("Body", Some(p.body.html())),
-                ("OwnerUserId", Some(&owner)),
+                ("OwnerUserId", owner.as_deref()),
                 ("LastEditDate", edited.as_deref()),
                 ("LastActivityDate", Some(&activity)),
                 ("Title", question.then_some(p.title.as_str())),
@@ -158,21 +171,34 @@ async fn export_posts<S: BulkStore + ?Sized>(
             ])?;
             rows += 1;
 
-            history_id += 1;
-            let (kind, when) = match &edited {
-                Some(edited) => ("5", edited),
-                None => ("2", &created),
+            let own = revisions.iter().take_while(|r| r.post_id == p.id).count();
+            let (of_post, rest) = revisions.split_at(own);
+            revisions = rest;
+            let made;
+            let of_post = if of_post.is_empty() {
+                // A post loaded without its history: its state as its only revision.
+                bare_id += 1;
+                made = [ponder_store::BulkRevision {
+                    id: bare_id,
+                    post_id: p.id,
+                    editor_id: p.author_id,
+                    title: Some(p.title.clone()),
+                    body: Some(p.body.markdown().to_owned()),
+                    tags: Some(p.tags.clone()),
+                    summary: String::new(),
+                    created_at: p.created_at,
+                    guid: None,
+                    rollback: false,
+                    imported: false,
+                }];
+                &made[..]
+            } else {
+                of_post
             };
-            history.row(&[
-                ("Id", Some(&history_id.to_string())),
-                ("PostHistoryTypeId", Some(kind)),
-                ("PostId", Some(&id)),
-                ("CreationDate", Some(when)),
-                ("UserId", Some(&owner)),
-                ("Text", Some(p.body.markdown())),
-            ])?;
+            history_rows += write_revisions(&mut history, &mut history_id, question, of_post)?;
             if let Some(closed) = &closed {
                 history_id += 1;
+                history_rows += 1;
                 history.row(&[
                     ("Id", Some(&history_id.to_string())),
                     ("PostHistoryTypeId", Some("10")),
@@ -198,7 +224,7 @@ async fn export_posts<S: BulkStore + ?Sized>(
     history.finish()?;
     links.finish()?;
     summary.files.push(("Posts.xml".into(), rows));
-    summary.files.push(("PostHistory.xml".into(), history_id));
+    summary.files.push(("PostHistory.xml".into(), history_rows));
     summary.files.push(("PostLinks.xml".into(), link_id));
     Ok(())
 }
@@ -232,6 +258,78 @@ where
     Ok(())
 }
 
+/// Writes a post's revisions as the dump's history rows: an imported revision's
+/// rows as the dump had them (with its RevisionGUID); for the site's own, a row for
+/// each of the body, title and tags it changed (every one for a post's first
+/// revision), with a RevisionGUID made from the revision's id. A revision's first
+/// row has the revision's id (which an import keeps), the others ids after
+/// `next_id`.
+fn write_revisions(
+    history: &mut RowWriter<BufWriter<File>>,
+    next_id: &mut i64,
+    question: bool,
+    revisions: &[ponder_store::BulkRevision],
+) -> Result<u64, ExchangeError> {
+    let mut written = 0;
+    // The post's title, body and tags so far.
+    let mut state: [Option<String>; 3] = [None, None, None];
+    for (at, r) in revisions.iter().enumerate() {
+        let tags = r.tags.as_deref().map(mapping::format_tags);
+        let fields = [r.title.clone(), r.body.clone(), tags];
+        let kinds: [[&str; 3]; 3] = [["1", "4", "7"], ["2", "5", "8"], ["3", "6", "9"]];
+        let column = match (at, r.rollback) {
+            (_, true) => 2,
+            (0, false) => 0,
+            _ => 1,
+        };
+        // Body first, as the dumps order a revision's rows.
+        let mut rows: Vec<(&str, String)> = Vec::with_capacity(3);
+        for field in [1, 0, 2] {
+            let Some(value) = &fields[field] else {
+                continue;
+            };
+            let wanted =
+                r.imported || (field == 1 || question) && state[field].as_ref() != Some(value);
+            if wanted {
+                rows.push((kinds[field][column], value.clone()));
+            }
+            state[field] = Some(value.clone());
+        }
+        if rows.is_empty() {
+            rows.push((kinds[1][column], fields[1].clone().unwrap_or_default()));
+        }
+        let post = r.post_id.0.to_string();
+        let guid = r
+            .guid
+            .clone()
+            .unwrap_or_else(|| format!("00000000-0000-0000-0000-{:012x}", r.id));
+        let when = dates::format(r.created_at);
+        let editor = mapping::owner_attribute(r.editor_id);
+        let comment = Some(r.summary.as_str()).filter(|s| !s.is_empty());
+        for (i, (kind, text)) in rows.into_iter().enumerate() {
+            let id = if i == 0 {
+                r.id
+            } else {
+                *next_id += 1;
+                *next_id
+            };
+            let id = id.to_string();
+            written += 1;
+            history.row(&[
+                ("Id", Some(id.as_str())),
+                ("PostHistoryTypeId", Some(kind)),
+                ("PostId", Some(post.as_str())),
+                ("RevisionGUID", Some(guid.as_str())),
+                ("CreationDate", Some(when.as_str())),
+                ("UserId", editor.as_deref()),
+                ("Comment", comment),
+                ("Text", Some(text.as_str())),
+            ])?;
+        }
+    }
+    Ok(written)
+}
+
 async fn export_comments<S: BulkStore + ?Sized>(
     store: &S,
     dir: &Path,
@@ -251,7 +349,7 @@ async fn export_comments<S: BulkStore + ?Sized>(
                 ("Text", Some(c.body.markdown())),
                 ("CreationDate", Some(&dates::format(c.created_at))),
                 ("DeletionDate", c.deleted_at.map(dates::format).as_deref()),
-                ("UserId", Some(&c.author_id.0.to_string())),
+                ("UserId", mapping::owner_attribute(c.author_id).as_deref()),
             ])?;
             Ok(true)
         },
@@ -294,11 +392,15 @@ async fn export_votes<S: BulkStore + ?Sized>(
         |after| store.export_votes(after, PAGE),
         |v| v.id,
         |out, v| {
+            let user = v.user_id.map(|u| u.0.to_string());
+            let bounty = v.bounty.map(|b| b.to_string());
             out.row(&[
                 ("Id", Some(&v.id.to_string())),
                 ("PostId", Some(&v.post_id.0.to_string())),
-                ("VoteTypeId", Some(if v.value > 0 { "2" } else { "3" })),
+                ("VoteTypeId", Some(&v.vote_type.to_string())),
+                ("UserId", user.as_deref()),
                 ("CreationDate", Some(&dates::format_day(v.created_at))),
+                ("BountyAmount", bounty.as_deref()),
             ])?;
             Ok(true)
         },
@@ -329,7 +431,7 @@ async fn export_badges<S: BulkStore + ?Sized>(
                 ("Name", Some(&b.name)),
                 ("Date", Some(&dates::format(b.awarded_at))),
                 ("Class", Some(mapping::badge_class_code(&b.class))),
-                ("TagBased", Some("False")),
+                ("TagBased", Some(if b.tag_based { "True" } else { "False" })),
             ])?;
             Ok(true)
         },

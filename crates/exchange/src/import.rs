@@ -23,8 +23,8 @@ use ponder_core::markdown;
 use ponder_core::{CategoryId, CommentId, PostId, UserId};
 use ponder_dump::{DumpError, Problem, Row, RowReader};
 use ponder_store::{
-    BulkBadge, BulkBatch, BulkComment, BulkLoaded, BulkPost, BulkStore, BulkTag, BulkUser,
-    NewCategory, PostBody, PostKind, ReadStore, StoreResult, WriteStore,
+    BulkBadge, BulkBatch, BulkComment, BulkLoaded, BulkPost, BulkRevision, BulkStore, BulkTag,
+    BulkUser, BulkVote, NewCategory, PostBody, PostKind, ReadStore, StoreResult, WriteStore,
 };
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
@@ -54,10 +54,12 @@ const ORDER: [&str; 8] = [
     "PostLinks.xml",
     "Badges.xml",
 ];
+/// Revisions kept open for more of their history rows: a revision's rows can be
+/// interleaved with other posts' (ids 592 and 594 of the French Language Meta
+/// sample, with 593 between them).
+const OPEN_REVISIONS: usize = 64;
 /// The longest tag description kept from a tag wiki excerpt, in characters.
 const DESCRIPTION_CHARS: usize = 500;
-/// The user id standing for posts and comments whose author the dump does not name.
-const NO_OWNER: i64 = 0;
 
 /// What to import, and how.
 #[derive(Debug, Clone)]
@@ -148,6 +150,8 @@ pub async fn import_stackexchange<S: ImportTarget + ?Sized + 'static>(
         sources: None,
         sourced: IdSet::default(),
         sourced_rows: 0,
+        open_revisions: VecDeque::new(),
+        revisions_added: 0,
         batch: BulkBatch::default(),
         candidates: 0,
         pending: VecDeque::new(),
@@ -222,6 +226,15 @@ async fn find_or_make_category<S: ImportTarget + ?Sized>(
     Ok(made.id)
 }
 
+/// What makes history rows one revision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct RevisionKey {
+    post: i64,
+    guid: Option<String>,
+    editor: Option<i64>,
+    created_at: i64,
+}
+
 /// What a batch holds, so that what it added is counted for the right file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -230,6 +243,7 @@ enum Kind {
     Posts,
     History,
     Comments,
+    Votes,
     Badges,
     Links,
 }
@@ -267,6 +281,11 @@ struct Importer<'a, S: ImportTarget + ?Sized> {
     sourced: IdSet,
     /// Body revisions read with their posts.
     sourced_rows: u64,
+    /// Revisions still being read, oldest first: a revision's history rows are
+    /// close together but not always one after another.
+    open_revisions: VecDeque<(RevisionKey, BulkRevision)>,
+    /// Revisions stored.
+    revisions_added: u64,
     /// Tag wiki excerpt post id to tag name, from Tags.xml.
     excerpts: HashMap<i64, String>,
     batch: BulkBatch,
@@ -300,13 +319,14 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
                 "Posts.xml" => Kind::Posts,
                 "PostHistory.xml" => Kind::History,
                 "Comments.xml" => Kind::Comments,
+                "Votes.xml" => Kind::Votes,
                 "Badges.xml" => Kind::Badges,
                 _ => Kind::Links,
             };
             self.summary
                 .files
                 .push((file.to_owned(), FileSummary::default()));
-            let mut votes: HashMap<String, u64> = HashMap::new();
+            let mut votes: HashMap<i64, u64> = HashMap::new();
             while let Some(row) = reader.next_row()? {
                 summary.read += 1;
                 let at = |problem| reader.error(problem);
@@ -316,16 +336,7 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
                     "Posts.xml" => self.post(&row, at, &mut summary)?,
                     "PostHistory.xml" => self.history(&row, at, &mut summary)?,
                     "Comments.xml" => self.comment(&row, at, &mut summary)?,
-                    "Votes.xml" => {
-                        required_int(&row, "Id", at)?;
-                        let kind = required(&row, "VoteTypeId", at)?;
-                        match votes.get_mut(kind) {
-                            Some(count) => *count += 1,
-                            None => {
-                                votes.insert(kind.to_owned(), 1);
-                            }
-                        }
-                    }
+                    "Votes.xml" => self.vote(&row, at, &mut summary, &mut votes)?,
                     "PostLinks.xml" => self.link(&row, at, &mut summary)?,
                     _ => self.badge(&row, at, &mut summary)?,
                 }
@@ -337,6 +348,10 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
                         .update(file, self.bytes_before + reader.bytes_read());
                 }
             }
+            let open = std::mem::take(&mut self.open_revisions);
+            self.batch
+                .revisions
+                .extend(open.into_iter().map(|(_, revision)| revision));
             self.flush(kind, file, reader.line()).await?;
             self.settle().await?;
             self.bytes_before += reader.bytes_read();
@@ -350,6 +365,10 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
             }
             if file == "PostHistory.xml" {
                 summary.added += self.sourced_rows;
+                summary.notes.push(format!(
+                    "{} revisions of imported posts kept, with their editors, summaries and dates",
+                    self.revisions_added
+                ));
             }
             summary.millis = file_started.elapsed().as_millis() as u64;
             self.merge_file_summary(file, summary);
@@ -370,6 +389,8 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
             + b.posts.len()
             + b.comments.len()
             + b.badges.len()
+            + b.votes.len()
+            + b.revisions.len()
             + b.sources.len()
             + b.close_reasons.len()
             + b.tag_descriptions.len()
@@ -460,11 +481,16 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
                 self.summary.posts_added += loaded.posts;
                 loaded.posts
             }
-            Kind::History => loaded.sources + loaded.close_reasons,
+            Kind::History => {
+                self.revisions_added += loaded.revisions;
+                self.summary.placeholders += loaded.users;
+                loaded.sources + loaded.close_reasons
+            }
             Kind::Comments => {
                 self.summary.placeholders += loaded.users;
                 loaded.comments
             }
+            Kind::Votes => loaded.votes,
             Kind::Badges => loaded.badges,
             Kind::Links => 0,
         };
@@ -496,10 +522,10 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
     /// A user from Users.xml.
     fn user(&mut self, row: &Row, at: impl Fn(Problem) -> DumpError) -> Result<(), DumpError> {
         let id = required_int(row, "Id", &at)?;
+        // Kept as the dump has it, spaces and all, unless blank.
         let name = row
             .get("DisplayName")
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
+            .filter(|n| !n.trim().is_empty())
             .map_or_else(|| format!("user{id}"), str::to_owned);
         self.batch.users.push(BulkUser {
             id: UserId(id),
@@ -519,7 +545,7 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
     /// The user a post or comment names, made a deleted-user placeholder if the dump
     /// lacks them.
     fn author(&mut self, id: Option<i64>, at: i64) -> UserId {
-        let id = id.unwrap_or(NO_OWNER);
+        let id = id.unwrap_or(mapping::NO_OWNER);
         if !self.users.contains(id) && !self.placeholders.contains(id) {
             let (handle, display_name) = mapping::placeholder_names(id);
             self.batch.users.push(BulkUser {
@@ -623,7 +649,7 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
             category_id: is_question.then_some(self.category),
             author_id,
             title: if is_question {
-                row.get("Title").unwrap_or("").trim().to_owned()
+                row.get("Title").unwrap_or("").to_owned()
             } else {
                 String::new()
             },
@@ -665,20 +691,21 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
         Some(source)
     }
 
-    /// A row of PostHistory.xml: body revisions give the Markdown source, close
-    /// events the close reason; the rest of the history is not kept.
+    /// A row of PostHistory.xml: title, body and tags rows (initial, edits and
+    /// rollbacks) make the post's revisions, the latest body its Markdown source;
+    /// close events give the close reason; the rest of the history is not kept.
     fn history(
         &mut self,
         row: &Row,
         at: impl Fn(Problem) -> DumpError,
         summary: &mut FileSummary,
     ) -> Result<(), DumpError> {
-        required_int(row, "Id", &at)?;
+        let id = required_int(row, "Id", &at)?;
         let kind = required_int(row, "PostHistoryTypeId", &at)?;
         let post = required_int(row, "PostId", &at)?;
-        if !matches!(kind, 2 | 5 | 8 | 10) {
+        if !matches!(kind, 1..=10) {
             summary.skip(
-                "other history (titles, tags, votes and the like: posts carry their current state)",
+                "other history (votes to close, locks, migrations and the like: posts carry their current state)",
                 row.line,
             );
             return Ok(());
@@ -690,14 +717,92 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
         if kind == 10 {
             let reason = mapping::close_reason(row.get("Comment").unwrap_or(""));
             self.batch.close_reasons.push((PostId(post), reason));
-        } else if self.sourced.contains(post) {
-            self.sourced_rows += 1;
-        } else if let Some(text) = row.get("Text") {
-            self.batch.sources.push((PostId(post), text.to_owned()));
-        } else {
-            summary.skip("body revision without its text", row.line);
+            return Ok(());
+        }
+        let created_at = required_date(row, "CreationDate", &at)?;
+        let editor = optional_int(row, "UserId", &at)?;
+        self.revise(id, post, kind, editor, created_at, row);
+        if matches!(kind, 2 | 5 | 8) {
+            if self.sourced.contains(post) {
+                self.sourced_rows += 1;
+            } else if let Some(text) = row.get("Text") {
+                self.batch.sources.push((PostId(post), text.to_owned()));
+            } else {
+                summary.skip("body revision without its text", row.line);
+            }
         }
         Ok(())
+    }
+
+    /// Adds a title, body or tags row (history types 1 to 9) to the revision it
+    /// belongs to: one of the [`OPEN_REVISIONS`] read last if the row shares its
+    /// revision, else a new one (the oldest open one then goes into the batch).
+    fn revise(
+        &mut self,
+        id: i64,
+        post: i64,
+        kind: i64,
+        editor: Option<i64>,
+        created_at: i64,
+        row: &Row,
+    ) {
+        // Dumps from 2010 on group a revision's rows by RevisionGUID; older rows
+        // are grouped by post, editor and time.
+        let key = RevisionKey {
+            post,
+            guid: row.get("RevisionGUID").map(str::to_owned),
+            editor,
+            created_at,
+        };
+        let open = match self.open_revisions.iter().position(|(k, _)| *k == key) {
+            Some(open) => open,
+            None => {
+                if self.open_revisions.len() >= OPEN_REVISIONS
+                    && let Some((_, done)) = self.open_revisions.pop_front()
+                {
+                    self.batch.revisions.push(done);
+                    self.candidates += 1;
+                }
+                let editor_id = self.author(editor, created_at);
+                let summary = match (kind, row.get("Comment")) {
+                    (_, Some(comment)) => comment.to_owned(),
+                    (7..=9, None) => "Rolled back to an earlier revision".to_owned(),
+                    _ => String::new(),
+                };
+                self.open_revisions.push_back((
+                    key,
+                    BulkRevision {
+                        id,
+                        post_id: PostId(post),
+                        editor_id,
+                        title: None,
+                        body: None,
+                        tags: None,
+                        summary,
+                        created_at,
+                        guid: row.get("RevisionGUID").map(str::to_owned),
+                        rollback: false,
+                        imported: true,
+                    },
+                ));
+                self.open_revisions.len() - 1
+            }
+        };
+        let Some((_, revision)) = self.open_revisions.get_mut(open) else {
+            return;
+        };
+        let text = row.get("Text").unwrap_or("");
+        revision.rollback |= (7..=9).contains(&kind);
+        match kind {
+            1 | 4 | 7 => revision.title = Some(text.to_owned()),
+            2 | 5 | 8 => revision.body = Some(text.to_owned()),
+            _ => revision.tags = Some(mapping::parse_tags(text)),
+        }
+        if revision.summary.is_empty()
+            && let Some(comment) = row.get("Comment")
+        {
+            revision.summary = comment.to_owned();
+        }
     }
 
     /// A comment from Comments.xml.
@@ -723,6 +828,38 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
             score: optional_int(row, "Score", &at)?.unwrap_or(0),
             created_at,
             deleted_at: optional_date(row, "DeletionDate", &at)?,
+        });
+        self.candidates += 1;
+        Ok(())
+    }
+
+    /// A vote from Votes.xml, kept with its post, type, day and, where the dump
+    /// names them, voter and bounty; counted by type in `kinds`.
+    fn vote(
+        &mut self,
+        row: &Row,
+        at: impl Fn(Problem) -> DumpError,
+        summary: &mut FileSummary,
+        kinds: &mut HashMap<i64, u64>,
+    ) -> Result<(), DumpError> {
+        let id = required_int(row, "Id", &at)?;
+        let post = required_int(row, "PostId", &at)?;
+        let vote_type = required_int(row, "VoteTypeId", &at)?;
+        *kinds.entry(vote_type).or_default() += 1;
+        let created_at = required_date(row, "CreationDate", &at)?;
+        let user_id = optional_int(row, "UserId", &at)?.map(UserId);
+        let bounty = optional_int(row, "BountyAmount", &at)?;
+        if !self.posts.contains(post) {
+            summary.skip("vote on a post not imported", row.line);
+            return Ok(());
+        }
+        self.batch.votes.push(BulkVote {
+            id,
+            post_id: PostId(post),
+            vote_type,
+            user_id,
+            bounty,
+            created_at,
         });
         self.candidates += 1;
         Ok(())
@@ -784,6 +921,9 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
             class: class.to_owned(),
             post_id: None,
             awarded_at: required_date(row, "Date", &at)?,
+            tag_based: row
+                .get("TagBased")
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true")),
         });
         self.candidates += 1;
         Ok(())
@@ -863,17 +1003,18 @@ fn root_of(file: &str) -> &'static str {
     }
 }
 
-/// A note on what Votes.xml held and why it adds no rows.
-fn votes_note(votes: &HashMap<String, u64>) -> String {
-    let count = |k: &str| votes.get(k).copied().unwrap_or(0);
+/// A note on what Votes.xml held, by type.
+fn votes_note(votes: &HashMap<i64, u64>) -> String {
+    let count = |k: i64| votes.get(&k).copied().unwrap_or(0);
     let total: u64 = votes.values().sum();
     format!(
-        "{total} votes read ({} up, {} down, {} accepts, {} others): scores come from Posts.xml, \
-         as the dump does not name voters; accepted answers come from Posts.xml's AcceptedAnswerId",
-        count("2"),
-        count("3"),
-        count("1"),
-        total - count("1") - count("2") - count("3")
+        "{total} votes read ({} up, {} down, {} accepts, {} others), kept with their post, \
+         type and day: the dump names no voter, so posts keep the scores Posts.xml gives \
+         them and accepted answers come from its AcceptedAnswerId",
+        count(2),
+        count(3),
+        count(1),
+        total - count(1) - count(2) - count(3)
     )
 }
 

@@ -128,6 +128,15 @@ pub(crate) fn badge_class_code(class: &str) -> &'static str {
     }
 }
 
+/// The user id standing for posts and comments whose author the dump does not name.
+pub(crate) const NO_OWNER: i64 = 0;
+
+/// The owner attribute of an exported post or comment: none for [`NO_OWNER`], as
+/// the dump it came from had none.
+pub(crate) fn owner_attribute(author: ponder_core::UserId) -> Option<String> {
+    (author.0 != NO_OWNER).then(|| author.0.to_string())
+}
+
 /// A unique handle for an imported user: the display name in the characters handles
 /// allow, then the id (`m` for a minus), so no two users can get the same one.
 pub(crate) fn handle_for(display_name: &str, id: i64) -> String {

@@ -149,21 +149,55 @@ async fn a_small_dump_round_trips(first: Arc<dyn Store>, second: Arc<dyn Store>)
         "  <row Id=\"1\" PostTypeId=\"1\" AcceptedAnswerId=\"3\" CreationDate=\"2011-08-17T20:18:56.000\" Score=\"11\" ViewCount=\"295\" Body=\"&lt;p&gt;Which &lt;b&gt;verb&lt;/b&gt;?&lt;/p&gt;"
     ), "{}", posts[0]);
     assert!(posts[0].contains(" Title=\"Which verb goes here?\" Tags=\"&lt;grammar&gt;&lt;verbs&gt;\" AnswerCount=\"1\""), "{}", posts[0]);
+    assert!(
+        posts[2].starts_with("  <row Id=\"4\"") && !posts[2].contains("OwnerUserId"),
+        "a post whose owner the dump did not name has none: {}",
+        posts[2]
+    );
+    // Post 1's two revisions, body rows alone as in the dump, and its close event;
+    // then posts 3 and 4 (closed as a duplicate), loaded without history, one
+    // revision each (every field of the question): a revision's first row has its
+    // id, the other rows the ids after every revision's.
     let history = rows_in(out.path(), "PostHistory.xml");
-    assert!(
-        history[0].contains("PostHistoryTypeId=\"5\" PostId=\"1\""),
-        "edited: {}",
-        history[0]
+    let rows: Vec<(&str, &str, &str)> = history
+        .iter()
+        .map(|r| {
+            (
+                attribute(r, "Id").unwrap(),
+                attribute(r, "PostHistoryTypeId").unwrap(),
+                attribute(r, "PostId").unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("1", "2", "1"),
+            ("2", "5", "1"),
+            ("5", "10", "1"),
+            ("3", "2", "3"),
+            ("4", "2", "4"),
+            ("6", "1", "4"),
+            ("7", "3", "4"),
+            ("8", "10", "4"),
+        ]
     );
-    assert!(
-        history[0].contains("Text=\"Which **verb**?&#xD;&#xA;&#xD;&#xA;![x](javascript:x)\""),
-        "{}",
-        history[0]
+    assert_eq!(
+        attribute(&history[1], "Text"),
+        Some("Which **verb**?&#xD;&#xA;&#xD;&#xA;![x](javascript:x)")
     );
-    assert!(
-        history[1].contains("PostHistoryTypeId=\"10\" PostId=\"1\"")
-            && history[1].contains("Comment=\"105\"")
+    assert_eq!(attribute(&history[5], "Text"), Some("Which verb, again?"));
+    assert_eq!(attribute(&history[6], "Text"), Some("&lt;grammar&gt;"));
+    assert_eq!(
+        attribute(&history[4], "RevisionGUID"),
+        attribute(&history[6], "RevisionGUID"),
+        "one revision"
     );
+    assert_ne!(
+        attribute(&history[0], "RevisionGUID"),
+        attribute(&history[1], "RevisionGUID")
+    );
+    assert_eq!(attribute(&history[2], "Comment"), Some("105"));
     assert_eq!(
         rows_in(out.path(), "PostLinks.xml"),
         [
@@ -177,7 +211,8 @@ async fn a_small_dump_round_trips(first: Arc<dyn Store>, second: Arc<dyn Store>)
     assert_eq!(
         rows_in(out.path(), "Badges.xml"),
         [
-            "  <row Id=\"1\" UserId=\"2\" Name=\"Autobiographer\" Date=\"2011-08-17T19:49:15.000\" Class=\"3\" TagBased=\"False\" />"
+            "  <row Id=\"1\" UserId=\"2\" Name=\"Autobiographer\" Date=\"2011-08-17T19:49:15.000\" Class=\"3\" TagBased=\"False\" />",
+            "  <row Id=\"2\" UserId=\"2\" Name=\"Autobiographer\" Date=\"2011-09-17T19:49:15.000\" Class=\"3\" TagBased=\"False\" />"
         ]
     );
 }
@@ -213,4 +248,163 @@ async fn the_site_s_own_votes_are_exported_without_voters() {
         "votes carry their day only"
     );
     assert!(!votes[0].contains("UserId"), "voters stay anonymous");
+}
+
+/// The value of attribute `name` in a dump row, as written.
+fn attribute<'r>(row: &'r str, name: &str) -> Option<&'r str> {
+    let start = row.find(&format!(" {name}=\""))? + name.len() + 3;
+    let len = row[start..].find('"')?;
+    Some(&row[start..start + len])
+}
+
+/// A row with its times cut to the second, as the site keeps them.
+fn to_the_second(row: &str) -> String {
+    let mut out = String::with_capacity(row.len());
+    let mut rest = row;
+    while let Some(at) = rest.find("T") {
+        let (head, tail) = rest.split_at(at);
+        out.push_str(head);
+        // "T12:34:56.789\"": the milliseconds are the 3 digits after the 10th byte.
+        let time = tail
+            .get(..14)
+            .filter(|t| t.as_bytes().get(9) == Some(&b'.') && t.as_bytes().get(13) == Some(&b'"'));
+        match time {
+            Some(time) => {
+                out.push_str(&time[..10]);
+                out.push_str("000\"");
+                rest = &tail[14..];
+            }
+            None => {
+                out.push('T');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sample_s_votes_and_every_badge_award_come_back_as_they_were() {
+    let Some(dir) = sample() else { return };
+    let t = store_on("sqlite").await.unwrap();
+    import(&t.store, &dir).await.unwrap();
+    let out = tempfile::tempdir().unwrap();
+    export(&*t.store, out.path()).await;
+
+    let posts: std::collections::HashSet<String> = rows_in(out.path(), "Posts.xml")
+        .iter()
+        .filter_map(|r| attribute(r, "Id").map(str::to_owned))
+        .collect();
+    let votes: Vec<String> = rows_in(&dir, "Votes.xml")
+        .into_iter()
+        .filter(|r| attribute(r, "PostId").is_some_and(|p| posts.contains(p)))
+        .collect();
+    assert!(
+        votes.len() > 4_000,
+        "most of the sample's votes are on posts"
+    );
+    assert!(
+        votes.iter().any(|v| v.contains(" UserId=\"")),
+        "favourites name voters"
+    );
+    assert_eq!(rows_in(out.path(), "Votes.xml"), votes);
+
+    let users: std::collections::HashSet<String> = rows_in(&dir, "Users.xml")
+        .iter()
+        .filter_map(|r| attribute(r, "Id").map(str::to_owned))
+        .collect();
+    let badges: Vec<String> = rows_in(&dir, "Badges.xml")
+        .iter()
+        .filter(|r| attribute(r, "UserId").is_some_and(|u| users.contains(u)))
+        .map(|r| to_the_second(r))
+        .collect();
+    assert!(badges.iter().any(|b| b.contains("TagBased=\"True\"")));
+    let repeated = badges
+        .iter()
+        .filter(|b| attribute(b, "Name") == Some("Nice Answer"))
+        .count();
+    assert!(repeated > 1, "a badge earned again is kept again");
+    assert_eq!(rows_in(out.path(), "Badges.xml"), badges);
+}
+
+#[test]
+fn times_are_cut_to_the_second_and_nothing_else_changes() {
+    assert_eq!(
+        to_the_second(
+            r#"  <row Id="1" Name="Tumbleweed" Date="2013-05-10T03:00:44.943" Class="3" />"#
+        ),
+        r#"  <row Id="1" Name="Tumbleweed" Date="2013-05-10T03:00:44.000" Class="3" />"#
+    );
+    assert_eq!(
+        to_the_second("Text=\"T is a letter\""),
+        "Text=\"T is a letter\""
+    );
+}
+
+/// A revision's history rows: (type, text, editor, comment) by type.
+type RevisionRows = Vec<(String, String, Option<String>, Option<String>)>;
+
+/// The title, body and tags rows (types 1 to 9) of `file`'s posts in `posts`, by
+/// revision (its first row's id).
+fn revisions_in(
+    dir: &Path,
+    posts: &std::collections::HashSet<String>,
+) -> Vec<(String, RevisionRows)> {
+    let mut by_guid: Vec<(String, String, RevisionRows)> = Vec::new();
+    for row in rows_in(dir, "PostHistory.xml") {
+        let kind = attribute(&row, "PostHistoryTypeId").unwrap().to_owned();
+        let post = attribute(&row, "PostId").unwrap();
+        if !matches!(kind.parse::<u8>(), Ok(1..=9)) || !posts.contains(post) {
+            continue;
+        }
+        let guid = attribute(&row, "RevisionGUID").unwrap().to_owned();
+        let fields = (
+            kind,
+            attribute(&row, "Text").unwrap_or("").to_owned(),
+            attribute(&row, "UserId").map(str::to_owned),
+            attribute(&row, "Comment").map(str::to_owned),
+        );
+        match by_guid.iter_mut().find(|(g, _, _)| *g == guid) {
+            Some((_, _, rows)) => rows.push(fields),
+            None => by_guid.push((
+                guid,
+                attribute(&row, "Id").unwrap().to_owned(),
+                vec![fields],
+            )),
+        }
+    }
+    let mut revisions: Vec<(String, RevisionRows)> = by_guid
+        .into_iter()
+        .map(|(_, id, mut rows)| {
+            rows.sort();
+            (id, rows)
+        })
+        .collect();
+    revisions.sort();
+    revisions
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sample_s_revisions_come_back_row_by_row() {
+    let Some(dir) = sample() else { return };
+    let t = store_on("sqlite").await.unwrap();
+    import(&t.store, &dir).await.unwrap();
+    let out = tempfile::tempdir().unwrap();
+    export(&*t.store, out.path()).await;
+    let posts: std::collections::HashSet<String> = rows_in(out.path(), "Posts.xml")
+        .iter()
+        .filter_map(|r| attribute(r, "Id").map(str::to_owned))
+        .collect();
+    let original = revisions_in(&dir, &posts);
+    let exported = revisions_in(out.path(), &posts);
+    assert!(original.len() > 1_500, "{}", original.len());
+    let differing: Vec<_> = original
+        .iter()
+        .zip(&exported)
+        .filter(|(a, b)| a != b)
+        .take(3)
+        .collect();
+    assert!(differing.is_empty(), "{differing:#?}");
+    assert_eq!(original.len(), exported.len());
 }

@@ -130,7 +130,7 @@ impl PgStore {
     /// Moves the identity sequences past the ids a bulk load brought, so that rows
     /// written afterwards do not collide with them.
     async fn after_bulk_load(&self) -> StoreResult<()> {
-        for table in ["users", "posts", "comments", "tags", "badges"] {
+        for table in ["users", "posts", "comments", "tags", "badges", "revisions"] {
             self.count();
             let sql = format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST((SELECT coalesce(max(id), 0) FROM {table}), 1))"

@@ -36,6 +36,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (22, include_str!("../migrations/0022_related_due.sql")),
     (23, include_str!("../migrations/0023_category_lists.sql")),
     (24, include_str!("../migrations/0024_attempt_counts.sql")),
+    (25, include_str!("../migrations/0025_imported_history.sql")),
 ];
 
 /// The advisory lock key that serialises migrations across nodes.

@@ -33,6 +33,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (21, include_str!("../migrations/0021_related_due.sql")),
     (22, include_str!("../migrations/0022_category_lists.sql")),
     (23, include_str!("../migrations/0023_attempt_counts.sql")),
+    (24, include_str!("../migrations/0024_imported_history.sql")),
 ];
 
 /// The newest migration this build has.

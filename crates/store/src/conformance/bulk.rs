@@ -345,6 +345,7 @@ pub async fn bulk_updates_link_and_exports_read_back(store: Arc<dyn Store>) {
             class: "bronze".into(),
             post_id: None,
             awarded_at: at(4),
+            tag_based: false,
         }],
         ..BulkBatch::default()
     };
@@ -502,4 +503,315 @@ pub async fn bulk_updates_link_and_exports_read_back(store: Arc<dyn Store>) {
         totals(&*store, QuestionFilter::Category(cat.id)).await,
         (4, 3)
     );
+}
+
+/// An import's votes are kept with their type, voter (where named) and bounty, and
+/// its badges award by award, tag badges marked; exports give the imported votes
+/// their ids and the site's own after them; a badge imported once is not given
+/// again by the site.
+pub async fn imported_votes_and_every_badge_award_are_kept(store: Arc<dyn Store>) {
+    let cat = category(&*store, None, "general").await;
+    let question = BulkPost {
+        id: PostId(10),
+        kind: PostKind::Question,
+        parent_id: None,
+        category_id: Some(cat.id),
+        author_id: UserId(5),
+        title: "An imported question, title and all ".into(),
+        body: PostBody::imported("<p>Imported</p>", None),
+        tags: vec!["imported".into()],
+        score: 2,
+        answer_count: 0,
+        comment_count: 0,
+        view_count: 3,
+        accepted_answer_id: None,
+        created_at: at(1),
+        last_activity_at: at(1),
+        edited_at: None,
+        deleted_at: None,
+        closed_at: None,
+        close_reason: String::new(),
+        duplicate_of: None,
+    };
+    let badge = |id: i64, name: &str, class: &str, tag_based: bool| BulkBadge {
+        id,
+        user_id: UserId(5),
+        name: name.into(),
+        class: class.into(),
+        post_id: None,
+        awarded_at: at(id),
+        tag_based,
+    };
+    let loaded_vote = |id: i64, vote_type: i64, user: Option<i64>, bounty: Option<i64>| BulkVote {
+        id,
+        post_id: PostId(10),
+        vote_type,
+        user_id: user.map(UserId),
+        bounty,
+        created_at: at(86_400),
+    };
+    let votes = vec![
+        loaded_vote(7, UP_VOTE_TYPE, None, None),
+        loaded_vote(9, 5, Some(5), None),
+        loaded_vote(12, 8, Some(5), Some(50)),
+    ];
+    let badges = vec![
+        badge(1, "Nice Answer", "bronze", false),
+        badge(2, "Nice Answer", "bronze", false),
+        badge(3, "Nice Answer", "bronze", false),
+        badge(4, "Student", "bronze", false),
+        badge(6, "rust", "silver", true),
+    ];
+    let batch = BulkBatch {
+        users: vec![BulkUser {
+            id: UserId(5),
+            handle: "imported-5".into(),
+            display_name: "Imported ".into(),
+            reputation: 101,
+            about: PostBody::from_markdown(""),
+            created_at: at(0),
+            last_seen_at: None,
+            deleted_at: None,
+        }],
+        posts: vec![question],
+        badges: badges.clone(),
+        votes: votes.clone(),
+        ..BulkBatch::default()
+    };
+    let loaded = store.bulk_load(batch.clone()).await.unwrap();
+    assert_eq!((loaded.badges, loaded.votes), (5, 3));
+    let again = store.bulk_load(batch).await.unwrap();
+    assert_eq!(
+        (again.badges, again.votes),
+        (0, 0),
+        "loading twice adds nothing"
+    );
+    assert_eq!(store.export_badges(0, 10).await.unwrap(), badges);
+    assert_eq!(store.export_votes(i64::MIN, 10).await.unwrap(), votes);
+
+    // The imported member asks on the site: Student, imported already, is not given
+    // again; the site's own votes are exported after the imported ones.
+    ask(
+        &*store,
+        UserId(5),
+        cat.id,
+        "A question asked on the site",
+        &[],
+        2,
+    )
+    .await;
+    let students = store
+        .badges(UserId(5))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|b| b.name == "Student")
+        .count();
+    assert_eq!(students, 1);
+    let ann = user(&*store, "ann").await;
+    vote(&*store, PostId(10), ann.id, VoteValue::Down).await;
+    let mut exported = Vec::new();
+    let mut after = i64::MIN;
+    loop {
+        let page = store.export_votes(after, 2).await.unwrap();
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        exported.extend(page);
+    }
+    assert_eq!(exported.len(), 4, "{exported:?}");
+    assert_eq!(exported[..3], votes[..]);
+    let own = exported[3];
+    assert!(own.id > 12, "after the imported ids: {own:?}");
+    assert_eq!(
+        (own.post_id, own.vote_type, own.user_id, own.bounty),
+        (PostId(10), DOWN_VOTE_TYPE, None, None)
+    );
+}
+
+/// An import's revisions keep their ids, editors, summaries and dates, each
+/// filled in from the one before it (in the same batch or an earlier one) with
+/// what it did not change; the site's own edits come after them.
+pub async fn imported_revisions_are_filled_in_from_the_one_before(store: Arc<dyn Store>) {
+    let cat = category(&*store, None, "general").await;
+    let user = |id: i64, name: &str| BulkUser {
+        id: UserId(id),
+        handle: format!("imported-{id}"),
+        display_name: name.into(),
+        reputation: 1,
+        about: PostBody::from_markdown(""),
+        created_at: at(0),
+        last_seen_at: None,
+        deleted_at: None,
+    };
+    let revision = |id: i64,
+                    editor: i64,
+                    title: Option<&str>,
+                    body: Option<&str>,
+                    tags: Option<&[&str]>,
+                    summary: &str| BulkRevision {
+        id,
+        post_id: PostId(10),
+        editor_id: UserId(editor),
+        title: title.map(str::to_owned),
+        body: body.map(str::to_owned),
+        tags: tags.map(|t| t.iter().map(|s| (*s).to_owned()).collect()),
+        summary: summary.into(),
+        created_at: at(id),
+        guid: Some(format!("guid-{id}")),
+        rollback: id == 130,
+        imported: true,
+    };
+    let first = BulkBatch {
+        users: vec![user(5, "Asker"), user(6, "Editor")],
+        posts: vec![BulkPost {
+            id: PostId(10),
+            kind: PostKind::Question,
+            parent_id: None,
+            category_id: Some(cat.id),
+            author_id: UserId(5),
+            title: "A better title".into(),
+            body: PostBody::imported("<p>Third body</p>", Some("Third body".into())),
+            tags: vec!["rust".into(), "sql".into()],
+            score: 0,
+            answer_count: 0,
+            comment_count: 0,
+            view_count: 0,
+            accepted_answer_id: None,
+            created_at: at(100),
+            last_activity_at: at(130),
+            edited_at: Some(at(130)),
+            deleted_at: None,
+            closed_at: None,
+            close_reason: String::new(),
+            duplicate_of: None,
+        }],
+        revisions: vec![
+            revision(
+                100,
+                5,
+                Some("A title"),
+                Some("First body"),
+                Some(&["rust"]),
+                "",
+            ),
+            revision(110, 6, None, Some("Second body"), None, "grammar"),
+        ],
+        ..BulkBatch::default()
+    };
+    let loaded = store.bulk_load(first.clone()).await.unwrap();
+    assert_eq!(loaded.revisions, 2);
+    let second = BulkBatch {
+        revisions: vec![revision(
+            130,
+            6,
+            Some("A better title"),
+            Some("Third body"),
+            Some(&["rust", "sql"]),
+            "clearer",
+        )],
+        ..BulkBatch::default()
+    };
+    assert_eq!(store.bulk_load(second.clone()).await.unwrap().revisions, 1);
+    assert_eq!(
+        store.bulk_load(first).await.unwrap().revisions,
+        0,
+        "loaded once"
+    );
+    assert_eq!(store.bulk_load(second).await.unwrap().revisions, 0);
+
+    let history = store.revisions(PostId(10)).await.unwrap();
+    let seen: Vec<(i64, i64, &str, &str, String, &str, i64)> = history
+        .iter()
+        .map(|r| {
+            (
+                r.id,
+                r.number,
+                r.title.as_str(),
+                r.body_markdown.as_str(),
+                r.tags.join(" "),
+                r.summary.as_str(),
+                r.created_at,
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (100, 1, "A title", "First body", "rust".into(), "", at(100)),
+            (
+                110,
+                2,
+                "A title",
+                "Second body",
+                "rust".into(),
+                "grammar",
+                at(110)
+            ),
+            (
+                130,
+                3,
+                "A better title",
+                "Third body",
+                "rust sql".into(),
+                "clearer",
+                at(130)
+            ),
+        ]
+    );
+    assert_eq!(
+        history.iter().map(|r| r.editor.id).collect::<Vec<_>>(),
+        [UserId(5), UserId(6), UserId(6)]
+    );
+
+    // An edit on the site comes after the imported history.
+    let editable = store.editable_post(PostId(10)).await.unwrap().unwrap();
+    assert_eq!(editable.latest_revision, 130);
+    let made = store
+        .edit_post(PostEdit {
+            post: PostId(10),
+            editor: UserId(5),
+            base_revision: editable.latest_revision,
+            title: "A better title".into(),
+            body: PostBody::from_markdown("Fourth body, written on the site."),
+            tags: vec!["rust".into(), "sql".into()],
+            summary: "on the site".into(),
+            at: at(200),
+        })
+        .await
+        .unwrap();
+    assert!(made > 130, "{made}");
+    assert_eq!(store.revisions(PostId(10)).await.unwrap().len(), 4);
+
+    // Exports read an imported revision back as the dump had it (the fields its
+    // rows set, its GUID, whether it rolled back), the site's own with every field.
+    let exported = store.export_revisions(10, 10).await.unwrap();
+    let shapes: Vec<_> = exported
+        .iter()
+        .map(|r| {
+            (
+                r.title.is_some(),
+                r.body.is_some(),
+                r.tags.is_some(),
+                r.guid.as_deref(),
+                r.rollback,
+                r.imported,
+            )
+        })
+        .collect();
+    assert_eq!(
+        shapes,
+        [
+            (true, true, true, Some("guid-100"), false, true),
+            (false, true, false, Some("guid-110"), false, true),
+            (true, true, true, Some("guid-130"), true, true),
+            (true, true, true, None, false, false),
+        ]
+    );
+    assert_eq!(exported[1].body.as_deref(), Some("Second body"));
+    assert_eq!(
+        exported[3].tags.as_deref(),
+        Some(["rust".to_owned(), "sql".to_owned()].as_slice())
+    );
+    assert_eq!(store.export_revisions(11, 99).await.unwrap(), []);
+    assert_eq!(store.revision_ids().await.unwrap(), (made, 0));
 }

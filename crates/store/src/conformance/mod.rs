@@ -112,6 +112,8 @@ macro_rules! conformance_tests {
             suggested_edits_wait_for_review,
             bulk_loads_keep_ids_and_counters,
             bulk_updates_link_and_exports_read_back,
+            imported_votes_and_every_badge_award_are_kept,
+            imported_revisions_are_filled_in_from_the_one_before,
             flags_hide_spam_at_the_threshold_and_moderators_restore,
             close_votes_close_and_reopen,
             locked_posts_refuse_changes,

@@ -67,6 +67,14 @@ pub trait BulkStore: Send + Sync {
     /// Up to `limit` votes on posts after id `after`, in id order.
     async fn export_votes(&self, after: i64, limit: u32) -> StoreResult<Vec<BulkVote>>;
 
+    /// The revisions of the posts with ids from `first` to `last`, by post and then
+    /// oldest first, every field set.
+    async fn export_revisions(&self, first: i64, last: i64) -> StoreResult<Vec<BulkRevision>>;
+
+    /// The largest revision id (0 when there is none), and how many posts have no
+    /// revision (loaded without their history).
+    async fn revision_ids(&self) -> StoreResult<(i64, i64)>;
+
     /// Up to `limit` badges after id `after`, in id order.
     async fn export_badges(&self, after: i64, limit: u32) -> StoreResult<Vec<BulkBadge>>;
 }

@@ -155,23 +155,66 @@ pub struct BulkBadge {
     pub post_id: Option<PostId>,
     /// When.
     pub awarded_at: Timestamp,
+    /// Whether it was earned in a tag (imported badges; the site has none).
+    pub tag_based: bool,
 }
 
-/// A vote, as exports read it back.
+/// A vote as a dump has it: an imported one (which names no voter, except for
+/// favourites and bounties) or, read back by exports, one of the site's own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BulkVote {
     /// Its id.
     pub id: i64,
     /// The post voted on.
     pub post_id: PostId,
-    /// +1 or -1.
-    pub value: i64,
-    /// When.
+    /// The dump's vote type: 2 up, 3 down, 1 accepted answer, 5 favourite, 8 and 9
+    /// bounty started and awarded, and so on.
+    pub vote_type: i64,
+    /// Who voted, where the dump names them.
+    pub user_id: Option<UserId>,
+    /// The bounty's amount (bounty votes).
+    pub bounty: Option<i64>,
+    /// When (dumps keep the day).
     pub created_at: Timestamp,
 }
 
+/// A revision of an imported post, from the dump's history: what the revision set
+/// (a dump records a title, body or tags change as rows of its own, grouped by
+/// revision); the store takes the rest from the post's revision before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BulkRevision {
+    /// The id to keep (the dump's first history row of the revision).
+    pub id: i64,
+    /// The post revised.
+    pub post_id: PostId,
+    /// Who made it.
+    pub editor_id: UserId,
+    /// The title it set (questions).
+    pub title: Option<String>,
+    /// The Markdown source it set.
+    pub body: Option<String>,
+    /// The tags it set (questions).
+    pub tags: Option<Vec<String>>,
+    /// The editor's summary.
+    pub summary: String,
+    /// When.
+    pub created_at: Timestamp,
+    /// The dump's RevisionGUID, if it had one.
+    pub guid: Option<String>,
+    /// Whether it rolled the post back to an earlier revision.
+    pub rollback: bool,
+    /// Whether it came from a dump: its fields are then the rows the dump had
+    /// (read back by exports; the site's own revisions have every field set).
+    pub imported: bool,
+}
+
+/// The dump's vote type of an up vote.
+pub const UP_VOTE_TYPE: i64 = 2;
+/// The dump's vote type of a down vote.
+pub const DOWN_VOTE_TYPE: i64 = 3;
+
 /// Rows to load in one transaction, in this order: users, tags, posts, comments,
-/// badges, then the updates. Rows whose id is already taken are left as they are, so
+/// badges, votes, revisions, then the updates. Rows whose id is already taken are left as they are, so
 /// loading a batch twice changes nothing.
 #[derive(Debug, Clone, Default)]
 pub struct BulkBatch {
@@ -185,6 +228,10 @@ pub struct BulkBatch {
     pub comments: Vec<BulkComment>,
     /// Badges.
     pub badges: Vec<BulkBadge>,
+    /// Imported votes.
+    pub votes: Vec<BulkVote>,
+    /// Revisions of posts loaded in this batch or earlier, oldest first.
+    pub revisions: Vec<BulkRevision>,
     /// Markdown sources for posts loaded earlier (their HTML stays as loaded).
     pub sources: Vec<(PostId, String)>,
     /// Why questions loaded earlier as closed were closed.
@@ -211,6 +258,10 @@ pub struct BulkLoaded {
     pub comments: u64,
     /// Badges added.
     pub badges: u64,
+    /// Imported votes added.
+    pub votes: u64,
+    /// Revisions added.
+    pub revisions: u64,
     /// Markdown sources set.
     pub sources: u64,
     /// Close reasons set.

@@ -133,15 +133,8 @@ async fn show(
         user_id: user.id.0,
         suspended: crate::views::suspension_note(&user),
         can_suspend: ctx.actor().is_some_and(|a| a.moderates()) && !user.actor().moderates(),
-        badges: badges
-            .into_iter()
-            .map(|b| BadgeView {
-                description: ponder_core::badges::by_name(&b.name).map_or("", |k| k.description),
-                name: b.name,
-                class: b.class,
-                when: Moment::new(b.awarded_at, now),
-            })
-            .collect(),
+        badges_earned: badges.len(),
+        badges: badge_views(badges, now),
         reputation_history: history
             .into_iter()
             .map(|e| ReputationRow {
@@ -163,4 +156,27 @@ async fn show(
         handle: user.handle,
     };
     Ok(render(&page))
+}
+
+/// A profile's badges, one entry per badge and class in the order first earned,
+/// with how many times each was earned.
+fn badge_views(badges: Vec<ponder_store::Badge>, now: i64) -> Vec<BadgeView> {
+    let mut views: Vec<BadgeView> = Vec::new();
+    for b in badges {
+        if let Some(seen) = views
+            .iter_mut()
+            .find(|v| v.name == b.name && v.class == b.class)
+        {
+            seen.times += 1;
+            continue;
+        }
+        views.push(BadgeView {
+            description: ponder_core::badges::by_name(&b.name).map_or("", |k| k.description),
+            name: b.name,
+            class: b.class,
+            when: Moment::new(b.awarded_at, now),
+            times: 1,
+        });
+    }
+    views
 }

@@ -57,6 +57,8 @@ pub struct UserPage {
     pub can_message: bool,
     /// Badges earned, oldest first.
     pub badges: Vec<BadgeView>,
+    /// Badge awards in all (a badge earned three times counts three).
+    pub badges_earned: usize,
     /// The newest reputation changes.
     pub reputation_history: Vec<ReputationRow>,
 }
@@ -69,8 +71,10 @@ pub struct BadgeView {
     pub class: String,
     /// What earned it.
     pub description: &'static str,
-    /// When.
+    /// When it was first earned.
     pub when: Moment,
+    /// How many times it was earned (imported sites repeat badges).
+    pub times: usize,
 }
 
 /// A reputation change on a profile.

@@ -1,6 +1,6 @@
 //! Pages of an imported Stack Exchange dump: the original ids in the URLs, the
 //! sanitized bodies, the accepted answer, closing with its duplicate, placeholders for
-//! absent users, and the imported user's profile.
+//! absent users, and the imported user's profile with every badge award.
 
 use crate::support::TestApp;
 use ponder_exchange::{ImportOptions, NoProgress, import_stackexchange};
@@ -49,6 +49,11 @@ fn dump(dir: &Path) {
         "posthistory",
         &[
             r#"<row Id="1" PostHistoryTypeId="10" PostId="20" CreationDate="2011-08-21T21:29:08.500" Comment="101" />"#,
+            r#"<row Id="2" PostHistoryTypeId="2" PostId="18" RevisionGUID="g-1" CreationDate="2011-08-17T21:29:08.500" UserId="67" Text="Should we translate?" />"#,
+            r#"<row Id="3" PostHistoryTypeId="1" PostId="18" RevisionGUID="g-1" CreationDate="2011-08-17T21:29:08.500" UserId="67" Text="Translating answers" />"#,
+            r#"<row Id="4" PostHistoryTypeId="3" PostId="18" RevisionGUID="g-1" CreationDate="2011-08-17T21:29:08.500" UserId="67" Text="&lt;discussion&gt;" />"#,
+            r#"<row Id="5" PostHistoryTypeId="5" PostId="18" RevisionGUID="g-2" CreationDate="2011-08-19T08:00:00.000" UserId="404" Comment="emphasis" Text="Should we *translate*?" />"#,
+            r#"<row Id="6" PostHistoryTypeId="4" PostId="18" RevisionGUID="g-2" CreationDate="2011-08-19T08:00:00.000" UserId="404" Comment="emphasis" Text="Translating monolingual answers to &quot;important&quot; questions" />"#,
         ],
     );
     write(
@@ -68,6 +73,17 @@ fn dump(dir: &Path) {
         ],
     );
     write(dir, "Votes.xml", "votes", &[]);
+    write(
+        dir,
+        "Badges.xml",
+        "badges",
+        &[
+            r#"<row Id="1" UserId="67" Name="Nice Question" Date="2011-09-01T10:00:00.000" Class="3" TagBased="False" />"#,
+            r#"<row Id="2" UserId="67" Name="discussion" Date="2011-09-02T10:00:00.000" Class="3" TagBased="True" />"#,
+            r#"<row Id="3" UserId="67" Name="Nice Question" Date="2012-09-01T10:00:00.000" Class="3" TagBased="False" />"#,
+            r#"<row Id="4" UserId="67" Name="Nice Question" Date="2013-09-01T10:00:00.000" Class="3" TagBased="False" />"#,
+        ],
+    );
 }
 
 #[tokio::test]
@@ -124,4 +140,36 @@ async fn imported_questions_render_at_their_original_ids() {
     assert!(profile.body.contains("Zoé Asker"));
     assert!(profile.body.contains("1,234") || profile.body.contains("1234"));
     assert!(!profile.body.contains("<script>x()"));
+    // The original site's history, newest first, with editors and summaries.
+    let history = app.get("/posts/18/revisions").await;
+    assert_eq!(history.status, 200);
+    assert_eq!(
+        history.attrs("li.revision", "id"),
+        ["revision-5", "revision-2"]
+    );
+    let heads = history.texts(".revision-head");
+    assert!(
+        heads[0].contains("emphasis") && heads[0].contains("user404"),
+        "{heads:?}"
+    );
+    assert!(
+        heads[1].contains("Original post") && heads[1].contains("Zoé Asker"),
+        "{heads:?}"
+    );
+    assert!(
+        history.body.contains("Translating answers"),
+        "the first title"
+    );
+
+    // Every award counts; a badge earned three times is listed once, with "×3".
+    assert_eq!(profile.text("#badges-heading"), "4 badges");
+    let badges = profile.texts(".badge-item");
+    assert_eq!(badges.len(), 2, "{badges:?}");
+    assert!(
+        badges[0].starts_with("Nice Question") && badges[0].ends_with("×3"),
+        "{badges:?}"
+    );
+    assert!(!badges[1].contains('×'), "{badges:?}");
+    let title = &profile.attrs(".badge-item", "title")[0];
+    assert!(title.contains("Earned 3 times, first "), "{title}");
 }
