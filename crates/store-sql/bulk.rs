@@ -549,6 +549,18 @@ impl ponder_store::BulkStore for Backend {
         loaded.duplicates = self
             .update_from_values(&mut tx, &duplicates, &SET_DUPLICATES)
             .await?;
+        for chunk in batch.linked.chunks(ROWS_PER_STATEMENT) {
+            let mut q = QueryBuilder::<Db>::new("WITH v (key, value) AS (");
+            q.push_values(chunk, |mut b, (post, question)| {
+                b.push_bind(post.0).push_bind(question.0);
+            });
+            q.push(
+                ") INSERT INTO post_links (post_id, question_id) SELECT v.key, v.value FROM v \
+                 JOIN posts p ON p.id = v.key JOIN posts q ON q.id = v.value AND q.kind = 'question' \
+                 WHERE v.key <> v.value ON CONFLICT DO NOTHING",
+            );
+            loaded.linked += self.run(&mut tx, q).await?;
+        }
         self.log_change(&mut tx, ChangeKind::BulkLoaded, loaded.posts as i64)
             .await?;
         self.commit(tx).await?;
@@ -968,6 +980,23 @@ impl ponder_store::BulkStore for Backend {
                 })
             })
             .collect()
+    }
+
+    async fn export_linked(&self, first: i64, last: i64) -> StoreResult<Vec<(PostId, PostId)>> {
+        self.count();
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT post_id, question_id FROM post_links WHERE post_id BETWEEN $1 AND $2 \
+             ORDER BY post_id, question_id",
+        )
+        .bind(first)
+        .bind(last)
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|(post, question)| (PostId(post), PostId(question)))
+            .collect())
     }
 
     async fn revision_ids(&self) -> StoreResult<(i64, i64)> {

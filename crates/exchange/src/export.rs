@@ -6,7 +6,8 @@
 //! posts and comments carry a `DeletionDate`, the name the Stack Exchange Data
 //! Explorer gives it. PostHistory holds each post's revisions (for each, the
 //! body, title and tags rows it changed; for a post without revisions, its current
-//! Markdown source alone) and each closed question's close event; PostLinks holds duplicate links. Votes are the imported
+//! Markdown source alone) and each closed question's close event; PostLinks holds duplicate links and
+//! linked questions (dated as the post that links). Votes are the imported
 //! ones with their ids, then the site's own (ids after the largest imported one),
 //! with no voter but for favourites and bounties and only their day, as in the
 //! official files.
@@ -131,6 +132,8 @@ async fn export_posts<S: BulkStore + ?Sized>(
         };
         let revisions = store.export_revisions(first.id.0, last.id.0).await?;
         let mut revisions = revisions.as_slice();
+        let linked = store.export_linked(first.id.0, last.id.0).await?;
+        let mut linked = linked.as_slice();
         after = last.id.0;
         *done += page.len() as u64;
         for p in &page {
@@ -215,6 +218,19 @@ async fn export_posts<S: BulkStore + ?Sized>(
                     ("PostId", Some(&id)),
                     ("RelatedPostId", Some(&original.0.to_string())),
                     ("LinkTypeId", Some("3")),
+                ])?;
+            }
+            let own = linked.iter().take_while(|(post, _)| *post == p.id).count();
+            let (of_post, rest) = linked.split_at(own);
+            linked = rest;
+            for (_, question) in of_post {
+                link_id += 1;
+                links.row(&[
+                    ("Id", Some(&link_id.to_string())),
+                    ("CreationDate", Some(&created)),
+                    ("PostId", Some(&id)),
+                    ("RelatedPostId", Some(&question.0.to_string())),
+                    ("LinkTypeId", Some("1")),
                 ])?;
             }
         }

@@ -146,6 +146,7 @@ pub async fn import_stackexchange<S: ImportTarget + ?Sized + 'static>(
         questions: IdSet::default(),
         accepted: Vec::new(),
         duplicates: Vec::new(),
+        linked: Vec::new(),
         excerpts: HashMap::new(),
         sources: None,
         sourced: IdSet::default(),
@@ -275,6 +276,8 @@ struct Importer<'a, S: ImportTarget + ?Sized> {
     questions: IdSet,
     accepted: Vec<(PostId, PostId)>,
     duplicates: Vec<(PostId, PostId)>,
+    /// Related links: (post, linked question).
+    linked: Vec<(PostId, PostId)>,
     /// Where posts' Markdown sources are in PostHistory.xml, found ahead.
     sources: Option<Sources>,
     /// Posts inserted with their source, whose body revisions need no update.
@@ -865,7 +868,8 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
         Ok(())
     }
 
-    /// A row of PostLinks.xml: duplicate links are kept, related links are not.
+    /// A row of PostLinks.xml: duplicate links mark duplicates, related links
+    /// (type 1) become the post's linked questions.
     fn link(
         &mut self,
         row: &Row,
@@ -880,7 +884,11 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
                 self.duplicates.push((PostId(post), PostId(related)));
             }
             3 => summary.skip("duplicate link with a question not imported", row.line),
-            _ => summary.skip("related link (Ponder keeps duplicate links only)", row.line),
+            1 if self.posts.contains(post) && self.questions.contains(related) => {
+                self.linked.push((PostId(post), PostId(related)));
+            }
+            1 => summary.skip("related link with a post not imported", row.line),
+            _ => summary.skip("link of an unknown type", row.line),
         }
         Ok(())
     }
@@ -933,6 +941,7 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
     async fn link_posts(&mut self) -> Result<(), ExchangeError> {
         let accepted = std::mem::take(&mut self.accepted);
         let duplicates = std::mem::take(&mut self.duplicates);
+        let linked = std::mem::take(&mut self.linked);
         let (mut set_accepted, mut set_duplicates) = (0, 0);
         for chunk in accepted.chunks(self.batch_rows) {
             let loaded = self
@@ -953,6 +962,28 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
                 })
                 .await?;
             set_duplicates += loaded.duplicates;
+        }
+        let mut set_linked = 0;
+        for chunk in linked.chunks(self.batch_rows) {
+            let loaded = self
+                .store
+                .bulk_load(BulkBatch {
+                    linked: chunk.to_vec(),
+                    ..BulkBatch::default()
+                })
+                .await?;
+            set_linked += loaded.linked;
+        }
+        if let Some((_, links)) = self
+            .summary
+            .files
+            .iter_mut()
+            .find(|(n, _)| n == "PostLinks.xml")
+        {
+            links.notes.push(format!(
+                "{set_linked} related links made linked questions ({} were there already)",
+                linked.len() as u64 - set_linked
+            ));
         }
         if let Some((_, posts)) = self
             .summary

@@ -201,7 +201,8 @@ async fn a_small_dump_round_trips(first: Arc<dyn Store>, second: Arc<dyn Store>)
     assert_eq!(
         rows_in(out.path(), "PostLinks.xml"),
         [
-            "  <row Id=\"1\" CreationDate=\"2011-08-20T10:00:00.000\" PostId=\"4\" RelatedPostId=\"1\" LinkTypeId=\"3\" />"
+            "  <row Id=\"1\" CreationDate=\"2011-08-20T10:00:00.000\" PostId=\"4\" RelatedPostId=\"1\" LinkTypeId=\"3\" />",
+            "  <row Id=\"2\" CreationDate=\"2011-08-19T10:00:00.000\" PostId=\"4\" RelatedPostId=\"1\" LinkTypeId=\"1\" />"
         ]
     );
     // Placeholders are deleted users, left out as the official dumps leave them out.

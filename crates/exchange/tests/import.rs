@@ -283,6 +283,36 @@ async fn sample_arrives(store: Arc<dyn Store>, batch_rows: usize) {
             latest.insert(post, row.get("Text").unwrap_or("").to_owned());
         }
     }
+    // Related links between imported posts are linked questions.
+    let questions: std::collections::HashSet<i64> = all_posts(&*store)
+        .await
+        .iter()
+        .filter(|p| p.kind == PostKind::Question)
+        .map(|p| p.id.0)
+        .collect();
+    let attribute = |row: &String, name: &str| -> i64 {
+        row.split(&format!(" {name}=\""))
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap()
+    };
+    let related: std::collections::BTreeSet<(i64, i64)> = rows("PostLinks.xml")
+        .iter()
+        .filter(|r| attribute(r, "LinkTypeId") == 1)
+        .map(|r| (attribute(r, "PostId"), attribute(r, "RelatedPostId")))
+        .filter(|(p, q)| imported.contains(p) && questions.contains(q) && p != q)
+        .collect();
+    assert!(related.len() > 10, "{}", related.len());
+    let linked: std::collections::BTreeSet<(i64, i64)> = store
+        .export_linked(i64::MIN, i64::MAX)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(p, q)| (p.0, q.0))
+        .collect();
+    assert_eq!(linked, related);
+
     // The history: one revision for each RevisionGUID of the title, body and tags
     // rows (types 1 to 9) of an imported post, with its editor and date.
     let mut groups: std::collections::HashSet<(i64, String)> = Default::default();

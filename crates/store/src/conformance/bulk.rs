@@ -364,6 +364,16 @@ pub async fn bulk_updates_link_and_exports_read_back(store: Arc<dyn Store>) {
             (PostId(10), PostId(11)),
         ],
         duplicates: vec![(PostId(10), PostId(11)), (PostId(10), PostId(13))],
+        // An answer is no linked question; a post links to no itself; post 99 is
+        // not there.
+        linked: vec![
+            (PostId(11), PostId(10)),
+            (PostId(10), PostId(13)),
+            (PostId(10), PostId(11)),
+            (PostId(10), PostId(10)),
+            (PostId(99), PostId(10)),
+            (PostId(11), PostId(10)),
+        ],
         ..BulkBatch::default()
     };
     let done = store.bulk_load(updates).await.unwrap();
@@ -373,10 +383,16 @@ pub async fn bulk_updates_link_and_exports_read_back(store: Arc<dyn Store>) {
             done.close_reasons,
             done.tag_descriptions,
             done.accepted,
-            done.duplicates
+            done.duplicates,
+            done.linked
         ),
-        (1, 1, 1, 1, 1)
+        (1, 1, 1, 1, 1, 2)
     );
+    assert_eq!(
+        store.export_linked(10, 14).await.unwrap(),
+        [(PostId(10), PostId(13)), (PostId(11), PostId(10))]
+    );
+    assert_eq!(store.export_linked(12, 14).await.unwrap(), []);
     store.recount().await.unwrap();
     assert_eq!(store.content_counts().await.unwrap(), (1, 5));
     let last = store.last_change_id().await.unwrap();

@@ -75,6 +75,14 @@ pub trait BulkStore: Send + Sync {
     /// revision (loaded without their history).
     async fn revision_ids(&self) -> StoreResult<(i64, i64)>;
 
+    /// The questions the posts with ids from `first` to `last` link to, by post
+    /// and then question.
+    async fn export_linked(
+        &self,
+        first: i64,
+        last: i64,
+    ) -> StoreResult<Vec<(ponder_core::PostId, ponder_core::PostId)>>;
+
     /// Up to `limit` badges after id `after`, in id order.
     async fn export_badges(&self, after: i64, limit: u32) -> StoreResult<Vec<BulkBadge>>;
 }

@@ -243,6 +243,9 @@ pub struct BulkBatch {
     pub accepted: Vec<(PostId, PostId)>,
     /// Duplicates: (question, original); ignored unless both are questions.
     pub duplicates: Vec<(PostId, PostId)>,
+    /// Linked questions: (post, the question it links to); ignored unless the
+    /// second is a question.
+    pub linked: Vec<(PostId, PostId)>,
 }
 
 /// What a bulk load wrote: rows new to the site, and updates that found their row.
@@ -272,6 +275,8 @@ pub struct BulkLoaded {
     pub accepted: u64,
     /// Duplicate links set.
     pub duplicates: u64,
+    /// Question links added.
+    pub linked: u64,
 }
 
 /// A record of an import into this site, by source name.
