@@ -13,6 +13,7 @@
 //! all of it.
 
 use crate::Progress;
+use crate::attributes;
 use crate::dates;
 use crate::error::ExchangeError;
 use crate::id_set::IdSet;
@@ -332,6 +333,9 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
             let mut votes: HashMap<i64, u64> = HashMap::new();
             while let Some(row) = reader.next_row()? {
                 summary.read += 1;
+                for name in attributes::unknown(file, row.attrs.iter().map(|(k, _)| k.as_str())) {
+                    summary.unknown_attribute(name);
+                }
                 let at = |problem| reader.error(problem);
                 match file {
                     "Users.xml" => self.user(&row, at)?,
@@ -518,6 +522,7 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
             s.millis = read.millis;
             s.skipped = read.skipped;
             s.defaulted = read.defaulted;
+            s.unknown = read.unknown;
             s.notes.extend(read.notes);
         }
     }

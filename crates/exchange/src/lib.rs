@@ -6,6 +6,7 @@
 //! writes a site back out with the official files' byte conventions. The row format
 //! itself lives in `ponder-dump`; this crate maps rows to Ponder's data and back.
 
+mod attributes;
 mod dates;
 mod error;
 mod export;

@@ -22,6 +22,9 @@ pub struct FileSummary {
     /// Rows that lacked an attribute older dumps do not have, by what was assumed
     /// instead: how many.
     pub defaulted: BTreeMap<String, u64>,
+    /// Attributes the file has never had (a newer dump's), ignored: in how many
+    /// rows each stood.
+    pub unknown: BTreeMap<String, u64>,
     /// Milliseconds spent on the file.
     pub millis: u64,
 }
@@ -43,6 +46,16 @@ impl FileSummary {
             Some(count) => *count += 1,
             None => {
                 self.defaulted.insert(what.to_owned(), 1);
+            }
+        }
+    }
+
+    /// Counts a value of an attribute the file has never had.
+    pub(crate) fn unknown_attribute(&mut self, name: &str) {
+        match self.unknown.get_mut(name) {
+            Some(count) => *count += 1,
+            None => {
+                self.unknown.insert(name.to_owned(), 1);
             }
         }
     }
@@ -108,6 +121,12 @@ impl fmt::Display for ImportSummary {
             }
             for (what, count) in &s.defaulted {
                 writeln!(f, "  {count} {what}")?;
+            }
+            for (name, count) in &s.unknown {
+                writeln!(
+                    f,
+                    "  ignored the attribute {name}, unknown to this version, in {count} rows"
+                )?;
             }
             for note in &s.notes {
                 writeln!(f, "  {note}")?;

@@ -240,6 +240,9 @@ async fn sample_arrives(store: Arc<dyn Store>, batch_rows: usize) {
         rows("Tags.xml").len()
     );
     assert_eq!(summary.posts_added, 761);
+    for (file, s) in &summary.files {
+        assert!(s.unknown.is_empty(), "{file}: {:?}", s.unknown);
+    }
     // Every vote on an imported post and every badge award of a member in the dump.
     let imported: std::collections::HashSet<i64> =
         all_posts(&*store).await.iter().map(|p| p.id.0).collect();
@@ -456,6 +459,58 @@ async fn missing_files_are_named() {
         "without history the HTML is the source"
     );
     assert_eq!(q.closed_reason.as_deref(), Some("closed"));
+}
+
+/// A newer dump's attributes are ignored and counted; an unknown post or history
+/// type is skipped with its line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_attributes_and_types_are_counted_and_skipped() {
+    let t = store_on("sqlite").await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    small_dump(dir.path());
+    let posts = std::fs::read_to_string(dir.path().join("Posts.xml")).unwrap();
+    let posts = posts
+        .replacen("<row Id=\"1\"", "<row Sparkle=\"yes\" Id=\"1\"", 1)
+        .replacen("<row Id=\"3\"", "<row Sparkle=\"no\" Glow=\"1\" Id=\"3\"", 1)
+        .replace(
+            "</posts>",
+            "  <row Id=\"90\" PostTypeId=\"17\" CreationDate=\"2020-01-01T00:00:00.000\" />\r\n</posts>",
+        );
+    std::fs::write(dir.path().join("Posts.xml"), posts).unwrap();
+    let history = std::fs::read_to_string(dir.path().join("PostHistory.xml")).unwrap();
+    let history = history.replace(
+        "</posthistory>",
+        "  <row Id=\"90\" PostHistoryTypeId=\"77\" PostId=\"1\" CreationDate=\"2020-01-01T00:00:00.000\" />\r\n</posthistory>",
+    );
+    std::fs::write(dir.path().join("PostHistory.xml"), history).unwrap();
+
+    let summary = import(&t.store, dir.path()).await.unwrap();
+    let posts = summary.file("Posts.xml").unwrap();
+    assert_eq!(
+        posts
+            .unknown
+            .iter()
+            .map(|(k, v)| (k.as_str(), *v))
+            .collect::<Vec<_>>(),
+        [("Glow", 1), ("Sparkle", 2)]
+    );
+    assert_eq!(
+        posts.skipped_for("post type 17 (only questions, answers and tag excerpts are imported)"),
+        1
+    );
+    let history = summary.file("PostHistory.xml").unwrap();
+    assert!(history.unknown.is_empty());
+    assert_eq!(
+        history.skipped.values().map(|(n, _)| n).sum::<u64>(),
+        2,
+        "{history:?}"
+    );
+    let printed = summary.to_string();
+    assert!(
+        printed.contains("ignored the attribute Sparkle, unknown to this version, in 2 rows"),
+        "{printed}"
+    );
+    assert_eq!(post_kinds(&*t.store).await, (2, 1), "the rest arrives");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
