@@ -398,7 +398,7 @@ impl ponder_store::BulkStore for Backend {
             let mut q = QueryBuilder::<Db>::new(
                 "INSERT INTO posts (id, kind, parent_id, category_id, author_id, title, \
                  score, answer_count, comment_count, view_count, created_at, last_activity_at, \
-                 edited_at, deleted_at, closed_at, close_reason) ",
+                 edited_at, deleted_at, closed_at, close_reason, owner_name) ",
             );
             q.push_values(chunk, |mut b, p| {
                 b.push_bind(p.id.0)
@@ -416,7 +416,8 @@ impl ponder_store::BulkStore for Backend {
                     .push_bind(p.edited_at)
                     .push_bind(p.deleted_at)
                     .push_bind(p.closed_at)
-                    .push_bind(&p.close_reason);
+                    .push_bind(&p.close_reason)
+                    .push_bind(&p.owner_name);
             });
             // Accepted answers are set below, once the answer is in: PostgreSQL checks
             // the foreign key at once.
@@ -470,7 +471,8 @@ impl ponder_store::BulkStore for Backend {
             .await?;
         for chunk in batch.comments.chunks(ROWS_PER_STATEMENT) {
             let mut q = QueryBuilder::<Db>::new(
-                "INSERT INTO comments (id, post_id, author_id, body_markdown, body_html, score, created_at, deleted_at) ",
+                "INSERT INTO comments (id, post_id, author_id, body_markdown, body_html, score, \
+                 created_at, deleted_at, owner_name) ",
             );
             q.push_values(chunk, |mut b, c| {
                 b.push_bind(c.id.0)
@@ -480,7 +482,8 @@ impl ponder_store::BulkStore for Backend {
                     .push_bind(c.body.html())
                     .push_bind(c.score)
                     .push_bind(c.created_at)
-                    .push_bind(c.deleted_at);
+                    .push_bind(c.deleted_at)
+                    .push_bind(&c.owner_name);
             });
             q.push(" ON CONFLICT (id) DO NOTHING");
             loaded.comments += self.run(&mut tx, q).await?;
@@ -814,7 +817,7 @@ impl ponder_store::BulkStore for Backend {
             "SELECT p.id, p.kind, p.parent_id, p.category_id, p.author_id, p.title, b.body_markdown, \
              b.body_html, p.score, p.answer_count, p.comment_count, p.view_count, p.accepted_answer_id, \
              p.created_at, p.last_activity_at, p.edited_at, p.deleted_at, p.closed_at, p.close_reason, \
-             p.duplicate_of FROM posts p JOIN post_bodies b ON b.post_id = p.id \
+             p.duplicate_of, p.owner_name FROM posts p JOIN post_bodies b ON b.post_id = p.id \
              WHERE p.id > $1 ORDER BY p.id LIMIT $2",
         )
         .bind(after)
@@ -853,21 +856,34 @@ impl ponder_store::BulkStore for Backend {
     }
 
     async fn export_comments(&self, after: i64, limit: u32) -> StoreResult<Vec<BulkComment>> {
-        type CommentRow = (i64, i64, i64, String, String, i64, i64, Option<i64>);
+        type CommentRow = (
+            i64,
+            i64,
+            i64,
+            String,
+            String,
+            i64,
+            i64,
+            Option<i64>,
+            Option<String>,
+        );
         let sql = "SELECT id, post_id, author_id, body_markdown, body_html, score, created_at, \
-                   deleted_at FROM comments WHERE id > $1 ORDER BY id LIMIT $2";
+                   deleted_at, owner_name FROM comments WHERE id > $1 ORDER BY id LIMIT $2";
         let rows: Vec<CommentRow> = self.page_after(sql, after, limit).await?;
         Ok(rows
             .into_iter()
             .map(
-                |(id, post, author, md, html, score, created_at, deleted_at)| BulkComment {
-                    id: CommentId(id),
-                    post_id: PostId(post),
-                    author_id: UserId(author),
-                    body: PostBody::from_storage(md, html),
-                    score,
-                    created_at,
-                    deleted_at,
+                |(id, post, author, md, html, score, created_at, deleted_at, owner_name)| {
+                    BulkComment {
+                        id: CommentId(id),
+                        post_id: PostId(post),
+                        author_id: UserId(author),
+                        body: PostBody::from_storage(md, html),
+                        score,
+                        created_at,
+                        deleted_at,
+                        owner_name,
+                    }
                 },
             )
             .collect())
@@ -1066,6 +1082,7 @@ fn export_post(r: &impl ponder_store::rows::RowAccess) -> StoreResult<BulkPost> 
         closed_at: r.opt_int(17)?,
         close_reason: r.text(18)?,
         duplicate_of: r.opt_int(19)?.map(PostId),
+        owner_name: r.opt_text(20)?,
     })
 }
 

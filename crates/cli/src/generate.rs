@@ -422,6 +422,7 @@ pub async fn run(site: &SiteArgs, args: DemoArgs) -> Result<()> {
                     closed_at: None,
                     close_reason: String::new(),
                     duplicate_of: None,
+                    owner_name: None,
                 });
             }
             let accepted = (!answers.is_empty() && rng.below(10) < 4).then(|| answers[0].id);
@@ -453,6 +454,7 @@ pub async fn run(site: &SiteArgs, args: DemoArgs) -> Result<()> {
                 closed_at: None,
                 close_reason: String::new(),
                 duplicate_of: None,
+                owner_name: None,
             };
             // About three comments a question, spread over it and its answers.
             for _ in 0..rng.between(0, 6) {
@@ -474,6 +476,7 @@ pub async fn run(site: &SiteArgs, args: DemoArgs) -> Result<()> {
                     score: rng.skewed(4) as i64,
                     created_at: post.created_at + 600,
                     deleted_at: None,
+                    owner_name: None,
                 });
                 next_comment += 1;
                 comments_made += 1;

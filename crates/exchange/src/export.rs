@@ -164,6 +164,7 @@ async fn export_posts<S: BulkStore + ?Sized>(
                 ("ViewCount", views.as_deref()),
                 ("Body", Some(p.body.html())),
                 ("OwnerUserId", owner.as_deref()),
+                ("OwnerDisplayName", p.owner_name.as_deref()),
                 ("LastEditDate", edited.as_deref()),
                 ("LastActivityDate", Some(&activity)),
                 ("Title", question.then_some(p.title.as_str())),
@@ -365,6 +366,7 @@ async fn export_comments<S: BulkStore + ?Sized>(
                 ("Text", Some(c.body.markdown())),
                 ("CreationDate", Some(&dates::format(c.created_at))),
                 ("DeletionDate", c.deleted_at.map(dates::format).as_deref()),
+                ("UserDisplayName", c.owner_name.as_deref()),
                 ("UserId", mapping::owner_attribute(c.author_id).as_deref()),
             ])?;
             Ok(true)

@@ -571,6 +571,15 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
         UserId(id)
     }
 
+    /// The name a post or comment gives its author when the dump does not have the
+    /// account (`owner` absent or not in Users.xml): shown instead of the
+    /// placeholder's.
+    fn departed_name(&self, owner: Option<i64>, name: Option<&str>) -> Option<String> {
+        let absent = owner.is_none_or(|id| !self.users.contains(id));
+        name.filter(|n| absent && !n.trim().is_empty())
+            .map(str::to_owned)
+    }
+
     /// A tag from Tags.xml.
     fn tag(&mut self, row: &Row, at: impl Fn(Problem) -> DumpError) -> Result<(), DumpError> {
         let id = required_int(row, "Id", &at)?;
@@ -639,7 +648,9 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
             }
         };
         let created_at = required_date(row, "CreationDate", &at)?;
-        let author_id = self.author(optional_int(row, "OwnerUserId", &at)?, created_at);
+        let owner = optional_int(row, "OwnerUserId", &at)?;
+        let owner_name = self.departed_name(owner, row.get("OwnerDisplayName"));
+        let author_id = self.author(owner, created_at);
         let closed_at = optional_date(row, "ClosedDate", &at)?;
         let is_question = parent.is_none();
         let source = self.source_of(id);
@@ -683,6 +694,7 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
                 String::new()
             },
             duplicate_of: None,
+            owner_name,
         });
         self.candidates += 1;
         self.posts.insert(id);
@@ -827,7 +839,9 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
             return Ok(());
         }
         let created_at = required_date(row, "CreationDate", &at)?;
-        let author_id = self.author(optional_int(row, "UserId", &at)?, created_at);
+        let owner = optional_int(row, "UserId", &at)?;
+        let owner_name = self.departed_name(owner, row.get("UserDisplayName"));
+        let author_id = self.author(owner, created_at);
         self.batch.comments.push(BulkComment {
             id: CommentId(id),
             post_id: PostId(post),
@@ -836,6 +850,7 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
             score: optional_int(row, "Score", &at)?.unwrap_or(0),
             created_at,
             deleted_at: optional_date(row, "DeletionDate", &at)?,
+            owner_name,
         });
         self.candidates += 1;
         Ok(())

@@ -154,6 +154,14 @@ async fn a_small_dump_round_trips(first: Arc<dyn Store>, second: Arc<dyn Store>)
         "a post whose owner the dump did not name has none: {}",
         posts[2]
     );
+    assert_eq!(attribute(&posts[2], "OwnerDisplayName"), Some("gone"));
+    assert_eq!(attribute(&posts[0], "OwnerDisplayName"), None);
+    let comments = rows_in(out.path(), "Comments.xml");
+    assert!(
+        comments[1].ends_with(" UserDisplayName=\"someone\" />"),
+        "{}",
+        comments[1]
+    );
     // Post 1's two revisions, body rows alone as in the dump, and its close event;
     // then posts 3 and 4 (closed as a duplicate), loaded without history, one
     // revision each (every field of the question): a revision's first row has its

@@ -26,3 +26,8 @@ CREATE UNIQUE INDEX badges_once_key ON badges (user_id, name, coalesce(post_id, 
 -- the same rows; the site's own have neither.
 ALTER TABLE revisions ADD COLUMN dump_guid TEXT;
 ALTER TABLE revisions ADD COLUMN dump_rows INTEGER;
+
+-- Posts and comments whose author a dump names by display name alone (the
+-- account is not in the dump): that name, shown instead of the placeholder's.
+ALTER TABLE posts ADD COLUMN owner_name TEXT;
+ALTER TABLE comments ADD COLUMN owner_name TEXT;

@@ -31,6 +31,20 @@ macro_rules! user_ref_columns {
     };
 }
 
+/// The columns of a [`UserRef`] for the author of a post aliased `p` (or a comment,
+/// `c`), in the users table aliased `u`: as [`user_ref_columns`], but with the name
+/// an import gave a post whose account was not in the dump (4 columns).
+#[macro_export]
+macro_rules! author_ref_columns {
+    ($of:literal) => {
+        concat!(
+            "u.id, coalesce(",
+            $of,
+            ".owner_name, u.display_name), u.reputation, u.deleted_at"
+        )
+    };
+}
+
 /// The columns of a [`User`] from the users table aliased `u` (11 columns).
 #[macro_export]
 macro_rules! user_columns {
@@ -48,7 +62,7 @@ macro_rules! category_columns {
 }
 
 /// The columns of a [`Post`] from posts aliased `p` joined to its body in
-/// post_bodies as `b` and to its author as `u` (20 post columns, then the 4 of [`user_ref_columns`]).
+/// post_bodies as `b` and to its author as `u` (20 post columns, then the 4 of [`author_ref_columns`]).
 #[macro_export]
 macro_rules! post_columns {
     () => {
@@ -57,7 +71,7 @@ macro_rules! post_columns {
             "p.edited_at, p.last_activity_at, p.comment_count, p.answer_count, p.view_count, ",
             "p.accepted_answer_id, p.category_id, p.deleted_at, ",
             "p.closed_at, p.close_reason, p.duplicate_of, p.locked_at, p.protected_at, ",
-            $crate::user_ref_columns!()
+            $crate::author_ref_columns!("p")
         )
     };
 }
@@ -72,26 +86,26 @@ macro_rules! post_tables {
 }
 
 /// The columns of a [`QuestionSummary`] (without tags) from posts aliased `p`
-/// joined to its author as `u` (9 columns, then the 4 of [`user_ref_columns`]).
+/// joined to its author as `u` (9 columns, then the 4 of [`author_ref_columns`]).
 #[macro_export]
 macro_rules! question_summary_columns {
     () => {
         concat!(
             "p.id, p.title, p.score, p.answer_count, p.view_count, p.accepted_answer_id, ",
             "p.created_at, p.last_activity_at, p.category_id, ",
-            $crate::user_ref_columns!()
+            $crate::author_ref_columns!("p")
         )
     };
 }
 
 /// The columns of a [`Comment`] from comments aliased `c` joined to its author as
-/// `u` (5 columns, then the 4 of [`user_ref_columns`]).
+/// `u` (5 columns, then the 4 of [`author_ref_columns`]).
 #[macro_export]
 macro_rules! comment_columns {
     () => {
         concat!(
             "c.id, c.post_id, c.body_html, c.score, c.created_at, ",
-            $crate::user_ref_columns!()
+            $crate::author_ref_columns!("c")
         )
     };
 }

@@ -143,6 +143,7 @@ pub async fn bulk_loads_keep_ids_and_counters(store: Arc<dyn Store>) {
         closed_at: None,
         close_reason: String::new(),
         duplicate_of: None,
+        owner_name: None,
     };
     let answer = BulkPost {
         id: PostId(9001),
@@ -165,6 +166,7 @@ pub async fn bulk_loads_keep_ids_and_counters(store: Arc<dyn Store>) {
         closed_at: None,
         close_reason: String::new(),
         duplicate_of: None,
+        owner_name: None,
     };
     let loaded_comment = BulkComment {
         id: CommentId(7000),
@@ -174,6 +176,7 @@ pub async fn bulk_loads_keep_ids_and_counters(store: Arc<dyn Store>) {
         score: 1,
         created_at: at(3),
         deleted_at: None,
+        owner_name: None,
     };
     let deleted_question = BulkPost {
         id: PostId(9002),
@@ -304,6 +307,7 @@ pub async fn bulk_updates_link_and_exports_read_back(store: Arc<dyn Store>) {
         closed_at: (id == 10).then(|| at(4)),
         close_reason: String::new(),
         duplicate_of: None,
+        owner_name: None,
     };
     let batch = BulkBatch {
         users: vec![BulkUser {
@@ -337,6 +341,7 @@ pub async fn bulk_updates_link_and_exports_read_back(store: Arc<dyn Store>) {
             score: 0,
             created_at: at(3),
             deleted_at: None,
+            owner_name: None,
         }],
         badges: vec![BulkBadge {
             id: 3,
@@ -548,6 +553,7 @@ pub async fn imported_votes_and_every_badge_award_are_kept(store: Arc<dyn Store>
         closed_at: None,
         close_reason: String::new(),
         duplicate_of: None,
+        owner_name: None,
     };
     let badge = |id: i64, name: &str, class: &str, tag_based: bool| BulkBadge {
         id,
@@ -700,6 +706,7 @@ pub async fn imported_revisions_are_filled_in_from_the_one_before(store: Arc<dyn
             closed_at: None,
             close_reason: String::new(),
             duplicate_of: None,
+            owner_name: None,
         }],
         revisions: vec![
             revision(

@@ -106,6 +106,9 @@ pub struct BulkPost {
     /// The question it duplicates (closed questions; read back by exports, loaded
     /// through [`BulkBatch::duplicates`]).
     pub duplicate_of: Option<PostId>,
+    /// The author's name as the dump gives it, when the dump does not have the
+    /// account (shown instead of the placeholder's name).
+    pub owner_name: Option<String>,
 }
 
 /// A comment to load in bulk, with its id.
@@ -125,6 +128,9 @@ pub struct BulkComment {
     pub created_at: Timestamp,
     /// When it was deleted.
     pub deleted_at: Option<Timestamp>,
+    /// The author's name as the dump gives it, when the dump does not have the
+    /// account.
+    pub owner_name: Option<String>,
 }
 
 /// A tag to load in bulk.

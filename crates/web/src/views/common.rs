@@ -203,11 +203,13 @@ pub fn tag_path(name: &str) -> String {
 }
 
 impl AuthorCard {
-    /// The card of `user`; a deleted account shows as a placeholder without a link.
+    /// The card of `user`; a deleted account shows without a link, by the name it
+    /// has (deleting an account renames it `user{id}`; an imported post whose
+    /// account the dump lacked shows the name the dump gave).
     pub fn new(user: &UserRef) -> Self {
         if user.deleted {
             return Self {
-                name: format!("user{}", user.id),
+                name: user.display_name.clone(),
                 url: None,
                 avatar_url: format!("/users/{}/avatar", user.id),
                 reputation: String::new(),

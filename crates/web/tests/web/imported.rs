@@ -39,7 +39,7 @@ fn dump(dir: &Path) {
         &[
             r#"<row Id="18" PostTypeId="1" AcceptedAnswerId="27" CreationDate="2011-08-17T21:29:08.500" Score="13" ViewCount="158" Body="&lt;p&gt;Should we &lt;em&gt;translate&lt;/em&gt;?&lt;/p&gt;&lt;iframe src=&quot;https://evil.example&quot;&gt;&lt;/iframe&gt;" OwnerUserId="67" LastActivityDate="2014-09-26T10:24:11.017" Title="Translating monolingual answers to &quot;important&quot; questions" Tags="&lt;discussion&gt;" AnswerCount="2" CommentCount="1" />"#,
             r#"<row Id="26" PostTypeId="2" ParentId="18" CreationDate="2011-08-18T21:29:08.500" Score="1" Body="&lt;p&gt;No, never.&lt;/p&gt;" OwnerUserId="67" LastActivityDate="2011-08-18T21:29:08.500" />"#,
-            r#"<row Id="27" PostTypeId="2" ParentId="18" CreationDate="2011-08-19T21:29:08.500" Score="7" Body="&lt;p&gt;Yes, when it helps.&lt;/p&gt;" OwnerUserId="404" LastActivityDate="2011-08-19T21:29:08.500" />"#,
+            r#"<row Id="27" PostTypeId="2" ParentId="18" CreationDate="2011-08-19T21:29:08.500" Score="7" Body="&lt;p&gt;Yes, when it helps.&lt;/p&gt;" OwnerUserId="404" OwnerDisplayName="Départ &lt;b&gt;" LastActivityDate="2011-08-19T21:29:08.500" />"#,
             r#"<row Id="20" PostTypeId="1" CreationDate="2011-08-20T21:29:08.500" Score="0" ViewCount="5" Body="&lt;p&gt;Same again.&lt;/p&gt;" OwnerUserId="67" LastActivityDate="2011-08-20T21:29:08.500" Title="Translating answers, again and again" Tags="&lt;discussion&gt;" ClosedDate="2011-08-21T21:29:08.500" />"#,
         ],
     );
@@ -124,9 +124,10 @@ async fn imported_questions_render_at_their_original_ids() {
         "accepted, and first"
     );
     assert!(
-        page.text("article.answer.accepted").contains("user404"),
-        "an absent user is a placeholder"
+        page.text("article.answer.accepted").contains("Départ <b>"),
+        "an absent user's post shows the name the dump gave, escaped"
     );
+    assert!(!page.body.contains("Départ <b>"), "escaped");
     assert!(page.body.contains("Good <em>point</em>"));
     assert!(page.text(".breadcrumb").contains("French Language Meta"));
 
