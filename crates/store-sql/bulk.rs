@@ -55,6 +55,22 @@ const SET_TAG_DESCRIPTIONS: UpdateTarget = UpdateTarget {
     condition: "",
     join: "",
 };
+/// Tag wikis' Markdown, by tag name.
+const SET_TAG_WIKI_MARKDOWN: UpdateTarget = UpdateTarget {
+    table: "tags",
+    column: "wiki_markdown",
+    key: "name",
+    condition: "",
+    join: "",
+};
+/// Tag wikis' HTML, by tag name.
+const SET_TAG_WIKI_HTML: UpdateTarget = UpdateTarget {
+    table: "tags",
+    column: "wiki_html",
+    key: "name",
+    condition: "",
+    join: "",
+};
 /// Accepted answers: only an answer of the question itself.
 const SET_ACCEPTED: UpdateTarget = UpdateTarget {
     table: "posts",
@@ -538,6 +554,23 @@ impl ponder_store::BulkStore for Backend {
         );
         loaded.tag_descriptions = self
             .update_from_values(&mut tx, &descriptions, &SET_TAG_DESCRIPTIONS)
+            .await?;
+        let wikis = last_per_key(
+            batch
+                .tag_wikis
+                .iter()
+                .map(|(name, wiki)| (name.as_str(), wiki.markdown())),
+        );
+        loaded.tag_wikis = self
+            .update_from_values(&mut tx, &wikis, &SET_TAG_WIKI_MARKDOWN)
+            .await?;
+        let wikis = last_per_key(
+            batch
+                .tag_wikis
+                .iter()
+                .map(|(name, wiki)| (name.as_str(), wiki.html())),
+        );
+        self.update_from_values(&mut tx, &wikis, &SET_TAG_WIKI_HTML)
             .await?;
         let accepted = batch
             .posts

@@ -149,6 +149,7 @@ pub async fn import_stackexchange<S: ImportTarget + ?Sized + 'static>(
         duplicates: Vec::new(),
         linked: Vec::new(),
         excerpts: HashMap::new(),
+        wikis: HashMap::new(),
         sources: None,
         sourced: IdSet::default(),
         sourced_rows: 0,
@@ -292,6 +293,8 @@ struct Importer<'a, S: ImportTarget + ?Sized> {
     revisions_added: u64,
     /// Tag wiki excerpt post id to tag name, from Tags.xml.
     excerpts: HashMap<i64, String>,
+    /// Tag wiki post id to tag name, from Tags.xml.
+    wikis: HashMap<i64, String>,
     batch: BulkBatch,
     /// Rows in the batch that may add a row (not updates).
     candidates: u64,
@@ -401,6 +404,7 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
             + b.sources.len()
             + b.close_reasons.len()
             + b.tag_descriptions.len()
+            + b.tag_wikis.len()
     }
 
     /// Hands the batch to the store, to be written after the ones before it; first
@@ -587,6 +591,9 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
         if let Some(excerpt) = optional_int(row, "ExcerptPostId", &at)? {
             self.excerpts.insert(excerpt, name.clone());
         }
+        if let Some(wiki) = optional_int(row, "WikiPostId", &at)? {
+            self.wikis.insert(wiki, name.clone());
+        }
         self.batch.tags.push(BulkTag {
             id,
             name,
@@ -598,7 +605,7 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
     }
 
     /// A post from Posts.xml: questions and answers are imported; tag wiki excerpts
-    /// become tag descriptions; the rest is skipped.
+    /// become tag descriptions and tag wikis tag wikis; the rest is skipped.
     fn post(
         &mut self,
         row: &Row,
@@ -631,10 +638,14 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
                 return Ok(());
             }
             5 => {
-                summary.skip(
-                    "tag wiki (Ponder keeps a tag's short description only)",
-                    row.line,
-                );
+                match self.wikis.get(&id).cloned() {
+                    Some(tag) => {
+                        let wiki = PostBody::imported(body, self.source_of(id));
+                        self.batch.tag_wikis.push((tag, wiki));
+                        summary.skip("tag wiki (became its tag's wiki)", row.line);
+                    }
+                    None => summary.skip("tag wiki of a tag not in Tags.xml", row.line),
+                }
                 return Ok(());
             }
             other => {

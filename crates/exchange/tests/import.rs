@@ -286,6 +286,40 @@ async fn sample_arrives(store: Arc<dyn Store>, batch_rows: usize) {
             latest.insert(post, row.get("Text").unwrap_or("").to_owned());
         }
     }
+    // Tag wikis: the latest Markdown of each wiki post Tags.xml names.
+    let mut wikis = 0;
+    for tag in rows("Tags.xml") {
+        let Some(wiki) = tag
+            .split(" WikiPostId=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .and_then(|id| id.parse::<i64>().ok())
+        else {
+            continue;
+        };
+        let name = tag
+            .split(" TagName=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        let Some(source) = latest.get(&wiki) else {
+            continue;
+        };
+        let Some(ponder_store::TagFound::Tag(details)) = store.find_tag(name).await.unwrap() else {
+            panic!("no tag {name}");
+        };
+        assert_eq!(&details.wiki_markdown, source, "{name}");
+        assert_eq!(
+            details.wiki_html.as_str().is_empty(),
+            source.is_empty(),
+            "{name}"
+        );
+        wikis += usize::from(!source.is_empty());
+    }
+    assert_eq!(wikis, 4, "the sample has four wikis with text");
+
     // Related links between imported posts are linked questions.
     let questions: std::collections::HashSet<i64> = all_posts(&*store)
         .await

@@ -244,6 +244,8 @@ pub struct BulkBatch {
     pub close_reasons: Vec<(PostId, String)>,
     /// Tag descriptions by tag name.
     pub tag_descriptions: Vec<(String, String)>,
+    /// Tag wikis by tag name.
+    pub tag_wikis: Vec<(String, PostBody)>,
     /// Accepted answers: (question, answer); ignored unless the answer is the
     /// question's.
     pub accepted: Vec<(PostId, PostId)>,
@@ -277,6 +279,8 @@ pub struct BulkLoaded {
     pub close_reasons: u64,
     /// Tag descriptions set.
     pub tag_descriptions: u64,
+    /// Tag wikis set.
+    pub tag_wikis: u64,
     /// Accepted answers set.
     pub accepted: u64,
     /// Duplicate links set.
