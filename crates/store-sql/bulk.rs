@@ -923,21 +923,26 @@ impl ponder_store::BulkStore for Backend {
     }
 
     async fn export_tags(&self, after: i64, limit: u32) -> StoreResult<Vec<BulkTag>> {
-        let rows: Vec<(i64, String, String, i64)> = self
+        type TagRow = (i64, String, String, i64, String, String);
+        let rows: Vec<TagRow> = self
             .page_after(
-                "SELECT id, name, description, question_count FROM tags WHERE id > $1 ORDER BY id LIMIT $2",
+                "SELECT id, name, description, question_count, wiki_markdown, wiki_html FROM tags \
+                 WHERE id > $1 ORDER BY id LIMIT $2",
                 after,
                 limit,
             )
             .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, name, description, question_count)| BulkTag {
-                id,
-                name,
-                description,
-                question_count,
-            })
+            .map(
+                |(id, name, description, question_count, wiki_markdown, wiki_html)| BulkTag {
+                    id,
+                    name,
+                    description,
+                    question_count,
+                    wiki: PostBody::from_storage(wiki_markdown, wiki_html),
+                },
+            )
             .collect())
     }
 

@@ -60,9 +60,9 @@ pub async fn export_stackexchange<S: BulkStore + ?Sized>(
     let mut summary = ExportSummary::default();
     let mut done = 0u64;
     let exported_users = export_users(store, dir, &mut summary, &mut done, progress).await?;
-    export_posts(store, dir, &mut summary, &mut done, progress).await?;
+    let last_post = export_posts(store, dir, &mut summary, &mut done, progress).await?;
     export_comments(store, dir, &mut summary).await?;
-    export_tags(store, dir, &mut summary).await?;
+    export_tags(store, dir, last_post, &mut summary).await?;
     export_votes(store, dir, &mut summary).await?;
     export_badges(store, dir, &exported_users, &mut summary).await?;
     Ok(summary)
@@ -113,11 +113,12 @@ async fn export_posts<S: BulkStore + ?Sized>(
     summary: &mut ExportSummary,
     done: &mut u64,
     progress: &dyn Progress,
-) -> Result<(), ExchangeError> {
+) -> Result<i64, ExchangeError> {
     let mut posts = RowWriter::create(&dir.join("Posts.xml"), "posts")?;
     let mut history = RowWriter::create(&dir.join("PostHistory.xml"), "posthistory")?;
     let mut links = RowWriter::create(&dir.join("PostLinks.xml"), "postlinks")?;
     let (mut after, mut rows, mut link_id, mut history_rows) = (i64::MIN, 0u64, 0u64, 0u64);
+    let mut newest = 0;
     // A revision's first history row has the revision's id (which an import
     // keeps); posts without revisions get one each, with the ids after the largest;
     // the other rows take the ids after those, so that exporting a site imported
@@ -137,6 +138,7 @@ async fn export_posts<S: BulkStore + ?Sized>(
         after = last.id.0;
         *done += page.len() as u64;
         for p in &page {
+            newest = newest.max(p.created_at);
             let question = p.kind == PostKind::Question;
             let id = p.id.0.to_string();
             let text = |n: i64| Some(n.to_string());
@@ -237,13 +239,68 @@ async fn export_posts<S: BulkStore + ?Sized>(
         }
         progress.update("Posts.xml", *done);
     }
+    // Tag wiki excerpts and wikis, as posts after the site's own.
+    let last_post = after.max(0);
+    let (mut next, mut tags_after, dated) = (last_post, i64::MIN, dates::format(newest));
+    loop {
+        let page = store.export_tags(tags_after, PAGE).await?;
+        let Some(last) = page.last() else { break };
+        tags_after = last.id;
+        for tag in &page {
+            let (excerpt, wiki) = wiki_post_ids(tag, &mut next);
+            let excerpt = excerpt.map(|id| {
+                let text = tag.description.clone();
+                (id, "4", ponder_core::text::escape_html(&text), text)
+            });
+            let wiki = wiki.map(|id| {
+                let body = &tag.wiki;
+                (id, "5", body.html().to_owned(), body.markdown().to_owned())
+            });
+            for (id, kind, html, markdown) in excerpt.into_iter().chain(wiki) {
+                let id = id.to_string();
+                posts.row(&[
+                    ("Id", Some(id.as_str())),
+                    ("PostTypeId", Some(kind)),
+                    ("CreationDate", Some(dated.as_str())),
+                    ("Score", Some("0")),
+                    ("Body", Some(html.as_str())),
+                    ("LastActivityDate", Some(dated.as_str())),
+                ])?;
+                history_id += 1;
+                history.row(&[
+                    ("Id", Some(history_id.to_string().as_str())),
+                    ("PostHistoryTypeId", Some("2")),
+                    ("PostId", Some(id.as_str())),
+                    ("CreationDate", Some(dated.as_str())),
+                    ("Text", Some(markdown.as_str())),
+                ])?;
+                rows += 1;
+                history_rows += 1;
+            }
+        }
+    }
     posts.finish()?;
     history.finish()?;
     links.finish()?;
     summary.files.push(("Posts.xml".into(), rows));
     summary.files.push(("PostHistory.xml".into(), history_rows));
     summary.files.push(("PostLinks.xml".into(), link_id));
-    Ok(())
+    Ok(last_post)
+}
+
+/// The post ids a tag's wiki excerpt and wiki get in an export, counting on from
+/// `next`: an excerpt for a tag with a description, a wiki for one with a wiki.
+/// Posts.xml and Tags.xml count alike, in tag id order.
+fn wiki_post_ids(tag: &ponder_store::BulkTag, next: &mut i64) -> (Option<i64>, Option<i64>) {
+    let mut take = |has: bool| {
+        has.then(|| {
+            *next += 1;
+            *next
+        })
+    };
+    let excerpt = take(!tag.description.is_empty());
+    let wiki = take(!tag.wiki.markdown().is_empty());
+    (excerpt, wiki)
 }
 
 /// Writes one file from the pages `fetch` reads (each after the id of the last row
@@ -378,8 +435,10 @@ async fn export_comments<S: BulkStore + ?Sized>(
 async fn export_tags<S: BulkStore + ?Sized>(
     store: &S,
     dir: &Path,
+    last_post: i64,
     summary: &mut ExportSummary,
 ) -> Result<(), ExchangeError> {
+    let mut next = last_post;
     write_file(
         dir,
         ("Tags.xml", "tags"),
@@ -387,10 +446,14 @@ async fn export_tags<S: BulkStore + ?Sized>(
         |after| store.export_tags(after, PAGE),
         |t| t.id,
         |out, t| {
+            let (excerpt, wiki) = wiki_post_ids(t, &mut next);
+            let (excerpt, wiki) = (excerpt.map(|i| i.to_string()), wiki.map(|i| i.to_string()));
             out.row(&[
                 ("Id", Some(&t.id.to_string())),
                 ("TagName", Some(&t.name)),
                 ("Count", Some(&t.question_count.to_string())),
+                ("ExcerptPostId", excerpt.as_deref()),
+                ("WikiPostId", wiki.as_deref()),
             ])?;
             Ok(true)
         },

@@ -599,6 +599,7 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
             name,
             description: String::new(),
             question_count: 0,
+            wiki: PostBody::from_markdown(""),
         });
         self.candidates += 1;
         Ok(())

@@ -325,6 +325,7 @@ pub async fn bulk_updates_link_and_exports_read_back(store: Arc<dyn Store>) {
             name: "imported".into(),
             description: String::new(),
             question_count: 0,
+            wiki: PostBody::from_markdown(""),
         }],
         posts: vec![
             post(10, None, false),
@@ -462,6 +463,7 @@ pub async fn bulk_updates_link_and_exports_read_back(store: Arc<dyn Store>) {
             name: "imported".into(),
             description: "From elsewhere".into(),
             question_count: 2,
+            wiki: PostBody::from_markdown(""),
         }]
     );
     let users = store.export_users(-100, 10).await.unwrap();

@@ -144,6 +144,8 @@ pub struct BulkTag {
     pub description: String,
     /// Questions carrying it (read back by exports; loading counts them itself).
     pub question_count: i64,
+    /// Its wiki (read back by exports; loading sets wikis from `tag_wikis`).
+    pub wiki: PostBody,
 }
 
 /// A badge to load in bulk.
