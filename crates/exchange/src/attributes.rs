@@ -124,16 +124,7 @@ mod tests {
             unknown("Votes.xml", names.into_iter()).collect::<Vec<_>>(),
             ["ContentLicense", "FutureThing", "Title"]
         );
-        for file in [
-            "Users.xml",
-            "Tags.xml",
-            "Posts.xml",
-            "PostHistory.xml",
-            "Comments.xml",
-            "Votes.xml",
-            "PostLinks.xml",
-            "Badges.xml",
-        ] {
+        for file in crate::import::ORDER {
             assert!(known(file).is_some_and(|k| k.contains(&"Id")), "{file}");
         }
     }

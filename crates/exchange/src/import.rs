@@ -45,7 +45,7 @@ const REQUIRED: [&str; 4] = ["Users.xml", "Posts.xml", "Comments.xml", "Votes.xm
 /// posts before what refers to them. Tags.xml (from 2014 on), PostHistory.xml,
 /// PostLinks.xml and Badges.xml are read when present; without Tags.xml the tags
 /// are made from the questions' own.
-const ORDER: [&str; 8] = [
+pub(crate) const ORDER: [&str; 8] = [
     "Users.xml",
     "Tags.xml",
     "Posts.xml",

@@ -273,6 +273,26 @@ async fn the_site_s_own_votes_are_exported_without_voters() {
     assert!(!votes[0].contains("UserId"), "voters stay anonymous");
 }
 
+/// The sample imported into SQLite and exported: the sample's folder, the export's,
+/// and the ids of the questions and answers exported.
+async fn sample_exported() -> Option<(
+    std::path::PathBuf,
+    tempfile::TempDir,
+    std::collections::HashSet<String>,
+)> {
+    let dir = sample()?;
+    let t = store_on("sqlite").await?;
+    import(&t.store, &dir).await.unwrap();
+    let out = tempfile::tempdir().unwrap();
+    export(&*t.store, out.path()).await;
+    let posts = rows_in(out.path(), "Posts.xml")
+        .iter()
+        .filter(|r| matches!(attribute(r, "PostTypeId"), Some("1" | "2")))
+        .filter_map(|r| attribute(r, "Id").map(str::to_owned))
+        .collect();
+    Some((dir, out, posts))
+}
+
 /// The value of attribute `name` in a dump row, as written.
 fn attribute<'r>(row: &'r str, name: &str) -> Option<&'r str> {
     let start = row.find(&format!(" {name}=\""))? + name.len() + 3;
@@ -309,17 +329,9 @@ fn to_the_second(row: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sample_s_votes_and_every_badge_award_come_back_as_they_were() {
-    let Some(dir) = sample() else { return };
-    let t = store_on("sqlite").await.unwrap();
-    import(&t.store, &dir).await.unwrap();
-    let out = tempfile::tempdir().unwrap();
-    export(&*t.store, out.path()).await;
-
-    let posts: std::collections::HashSet<String> = rows_in(out.path(), "Posts.xml")
-        .iter()
-        .filter(|r| matches!(attribute(r, "PostTypeId"), Some("1" | "2")))
-        .filter_map(|r| attribute(r, "Id").map(str::to_owned))
-        .collect();
+    let Some((dir, out, posts)) = sample_exported().await else {
+        return;
+    };
     let votes: Vec<String> = rows_in(&dir, "Votes.xml")
         .into_iter()
         .filter(|r| attribute(r, "PostId").is_some_and(|p| posts.contains(p)))
@@ -411,16 +423,9 @@ fn revisions_in(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sample_s_revisions_come_back_row_by_row() {
-    let Some(dir) = sample() else { return };
-    let t = store_on("sqlite").await.unwrap();
-    import(&t.store, &dir).await.unwrap();
-    let out = tempfile::tempdir().unwrap();
-    export(&*t.store, out.path()).await;
-    let posts: std::collections::HashSet<String> = rows_in(out.path(), "Posts.xml")
-        .iter()
-        .filter(|r| matches!(attribute(r, "PostTypeId"), Some("1" | "2")))
-        .filter_map(|r| attribute(r, "Id").map(str::to_owned))
-        .collect();
+    let Some((dir, out, posts)) = sample_exported().await else {
+        return;
+    };
     let original = revisions_in(&dir, &posts);
     let exported = revisions_in(out.path(), &posts);
     assert!(original.len() > 1_500, "{}", original.len());
