@@ -398,13 +398,14 @@ impl ponder_store::BulkStore for Backend {
         }
         for chunk in batch.tags.chunks(ROWS_PER_STATEMENT) {
             let mut q = QueryBuilder::<Db>::new(
-                "INSERT INTO tags (id, name, description, question_count) ",
+                "INSERT INTO tags (id, name, description, question_count, moderator_only) ",
             );
             q.push_values(chunk, |mut b, t| {
                 b.push_bind(t.id)
                     .push_bind(&t.name)
                     .push_bind(&t.description)
-                    .push_bind(0i64);
+                    .push_bind(0i64)
+                    .push_bind(i64::from(t.moderator_only));
             });
             q.push(" ON CONFLICT DO NOTHING");
             loaded.tags += self.run(&mut tx, q).await?;
@@ -923,11 +924,11 @@ impl ponder_store::BulkStore for Backend {
     }
 
     async fn export_tags(&self, after: i64, limit: u32) -> StoreResult<Vec<BulkTag>> {
-        type TagRow = (i64, String, String, i64, String, String);
+        type TagRow = (i64, String, String, i64, String, String, i64);
         let rows: Vec<TagRow> = self
             .page_after(
-                "SELECT id, name, description, question_count, wiki_markdown, wiki_html FROM tags \
-                 WHERE id > $1 ORDER BY id LIMIT $2",
+                "SELECT id, name, description, question_count, wiki_markdown, wiki_html, \
+                 moderator_only FROM tags WHERE id > $1 ORDER BY id LIMIT $2",
                 after,
                 limit,
             )
@@ -935,12 +936,13 @@ impl ponder_store::BulkStore for Backend {
         Ok(rows
             .into_iter()
             .map(
-                |(id, name, description, question_count, wiki_markdown, wiki_html)| BulkTag {
+                |(id, name, description, question_count, wiki_markdown, wiki_html, only)| BulkTag {
                     id,
                     name,
                     description,
                     question_count,
                     wiki: PostBody::from_storage(wiki_markdown, wiki_html),
+                    moderator_only: only != 0,
                 },
             )
             .collect())

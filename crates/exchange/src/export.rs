@@ -454,6 +454,7 @@ async fn export_tags<S: BulkStore + ?Sized>(
                 ("Count", Some(&t.question_count.to_string())),
                 ("ExcerptPostId", excerpt.as_deref()),
                 ("WikiPostId", wiki.as_deref()),
+                ("IsModeratorOnly", t.moderator_only.then_some("True")),
             ])?;
             Ok(true)
         },

@@ -600,6 +600,9 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
             description: String::new(),
             question_count: 0,
             wiki: PostBody::from_markdown(""),
+            moderator_only: row
+                .get("IsModeratorOnly")
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true")),
         });
         self.candidates += 1;
         Ok(())

@@ -286,6 +286,18 @@ async fn sample_arrives(store: Arc<dyn Store>, batch_rows: usize) {
             latest.insert(post, row.get("Text").unwrap_or("").to_owned());
         }
     }
+    // Moderator-only tags stay so.
+    for (name, only) in [
+        ("faq", true),
+        ("status-completed", true),
+        ("discussion", false),
+    ] {
+        let Some(ponder_store::TagFound::Tag(details)) = store.find_tag(name).await.unwrap() else {
+            panic!("no tag {name}");
+        };
+        assert_eq!(details.moderator_only, only, "{name}");
+    }
+
     // Tag wikis: the latest Markdown of each wiki post Tags.xml names.
     let mut wikis = 0;
     for tag in rows("Tags.xml") {

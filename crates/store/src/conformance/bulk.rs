@@ -326,6 +326,7 @@ pub async fn bulk_updates_link_and_exports_read_back(store: Arc<dyn Store>) {
             description: String::new(),
             question_count: 0,
             wiki: PostBody::from_markdown(""),
+            moderator_only: false,
         }],
         posts: vec![
             post(10, None, false),
@@ -464,6 +465,7 @@ pub async fn bulk_updates_link_and_exports_read_back(store: Arc<dyn Store>) {
             description: "From elsewhere".into(),
             question_count: 2,
             wiki: PostBody::from_markdown(""),
+            moderator_only: false,
         }]
     );
     let users = store.export_users(-100, 10).await.unwrap();

@@ -146,6 +146,8 @@ pub struct BulkTag {
     pub question_count: i64,
     /// Its wiki (read back by exports; loading sets wikis from `tag_wikis`).
     pub wiki: PostBody,
+    /// Whether only moderators may put it on questions.
+    pub moderator_only: bool,
 }
 
 /// A badge to load in bulk.
