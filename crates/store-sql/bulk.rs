@@ -11,7 +11,7 @@ use ponder_core::changes::ChangeKind;
 use ponder_core::{CommentId, PostId, UserId};
 use ponder_store::{
     BulkBadge, BulkBatch, BulkComment, BulkLoaded, BulkPost, BulkRevision, BulkTag, BulkUser,
-    BulkVote, DOWN_VOTE_TYPE, ImportRun, PostBody, PostKind, StoreResult, UP_VOTE_TYPE,
+    BulkVote, DOWN_VOTE_TYPE, ImportedProfile, ImportRun, PostBody, PostKind, StoreResult, UP_VOTE_TYPE,
 };
 use sqlx::QueryBuilder;
 use std::collections::{HashMap, HashSet};
@@ -253,6 +253,51 @@ fn dump_rows(r: &BulkRevision) -> i64 {
     .sum()
 }
 
+impl Backend {
+    /// The imported profiles of the users with ids from `first` to `last`.
+    async fn profiles_between(
+        &self,
+        first: i64,
+        last: i64,
+    ) -> StoreResult<HashMap<i64, ImportedProfile>> {
+        type ProfileRow = (
+            i64,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<String>,
+            Option<i64>,
+        );
+        self.count();
+        let rows: Vec<ProfileRow> = sqlx::query_as(
+            "SELECT user_id, location, website_url, views, up_votes, down_votes, profile_image, \
+             account_id FROM imported_profiles WHERE user_id BETWEEN $1 AND $2",
+        )
+        .bind(first)
+        .bind(last)
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|(user, location, website_url, views, up_votes, down_votes, image, account)| {
+                let profile = ImportedProfile {
+                    location,
+                    website_url,
+                    views,
+                    up_votes,
+                    down_votes,
+                    profile_image: image,
+                    account_id: account,
+                };
+                (user, profile)
+            })
+            .collect())
+    }
+}
+
 /// A post's title, Markdown source and tags (space-separated) at a revision.
 type RevisionState = (String, String, String);
 
@@ -395,6 +440,29 @@ impl ponder_store::BulkStore for Backend {
             });
             q.push(" ON CONFLICT (id) DO NOTHING");
             loaded.users += self.run(&mut tx, q).await?;
+        }
+        let profiles: Vec<(i64, &ImportedProfile)> = batch
+            .users
+            .iter()
+            .filter_map(|u| u.profile.as_ref().map(|p| (u.id.0, p)))
+            .collect();
+        for chunk in profiles.chunks(ROWS_PER_STATEMENT) {
+            let mut q = QueryBuilder::<Db>::new(
+                "INSERT INTO imported_profiles (user_id, location, website_url, views, up_votes, \
+                 down_votes, profile_image, account_id) ",
+            );
+            q.push_values(chunk, |mut b, (user, p)| {
+                b.push_bind(*user)
+                    .push_bind(&p.location)
+                    .push_bind(&p.website_url)
+                    .push_bind(p.views)
+                    .push_bind(p.up_votes)
+                    .push_bind(p.down_votes)
+                    .push_bind(&p.profile_image)
+                    .push_bind(p.account_id);
+            });
+            q.push(" ON CONFLICT (user_id) DO NOTHING");
+            self.run(&mut tx, q).await?;
         }
         for chunk in batch.tags.chunks(ROWS_PER_STATEMENT) {
             let mut q = QueryBuilder::<Db>::new(
@@ -817,6 +885,12 @@ impl ponder_store::BulkStore for Backend {
         let sql = "SELECT id, handle, display_name, reputation, about_markdown, about_html, \
                    created_at, last_seen_at, deleted_at FROM users WHERE id > $1 ORDER BY id LIMIT $2";
         let rows: Vec<UserRow> = self.page_after(sql, after, limit).await?;
+        let mut profiles = self
+            .profiles_between(
+                rows.first().map_or(0, |r| r.0),
+                rows.last().map_or(-1, |r| r.0),
+            )
+            .await?;
         Ok(rows
             .into_iter()
             .map(
@@ -839,9 +913,14 @@ impl ponder_store::BulkStore for Backend {
                     created_at,
                     last_seen_at,
                     deleted_at,
+                    profile: profiles.remove(&id),
                 },
             )
             .collect())
+    }
+
+    async fn imported_profile(&self, user: UserId) -> StoreResult<Option<ImportedProfile>> {
+        Ok(self.profiles_between(user.0, user.0).await?.remove(&user.0))
     }
 
     async fn export_posts(&self, after: i64, limit: u32) -> StoreResult<Vec<BulkPost>> {

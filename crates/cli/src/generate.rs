@@ -372,6 +372,7 @@ pub async fn run(site: &SiteArgs, args: DemoArgs) -> Result<()> {
             created_at: now - span - 86_400,
             last_seen_at: None,
             deleted_at: None,
+            profile: None,
         })
         .collect();
     store

@@ -89,13 +89,28 @@ async fn export_users<S: BulkStore + ?Sized>(
             let created = dates::format(u.created_at);
             let seen = u.last_seen_at.map(dates::format);
             let about = Some(u.about.html()).filter(|a| !a.is_empty());
+            let profile = u.profile.clone().unwrap_or_default();
+            let number = |n: Option<i64>| n.map(|n| n.to_string());
+            let (views, up, down) = (
+                number(profile.views),
+                number(profile.up_votes),
+                number(profile.down_votes),
+            );
+            let account = number(profile.account_id);
             out.row(&[
                 ("Id", Some(&id)),
                 ("Reputation", Some(&reputation)),
                 ("CreationDate", Some(&created)),
                 ("DisplayName", Some(&u.display_name)),
                 ("LastAccessDate", seen.as_deref()),
+                ("WebsiteUrl", profile.website_url.as_deref()),
+                ("Location", profile.location.as_deref()),
                 ("AboutMe", about),
+                ("Views", views.as_deref()),
+                ("UpVotes", up.as_deref()),
+                ("DownVotes", down.as_deref()),
+                ("ProfileImageUrl", profile.profile_image.as_deref()),
+                ("AccountId", account.as_deref()),
             ])?;
             exported.insert(u.id.0);
             rows += 1;

@@ -548,6 +548,7 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
             created_at: required_date(row, "CreationDate", &at)?,
             last_seen_at: optional_date(row, "LastAccessDate", &at)?,
             deleted_at: None,
+            profile: Some(imported_profile(row, &at)?),
         });
         self.candidates += 1;
         self.users.insert(id);
@@ -569,6 +570,7 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
                 created_at: at,
                 last_seen_at: None,
                 deleted_at: Some(at),
+                profile: None,
             });
             self.placeholders.insert(id);
         }
@@ -1053,6 +1055,24 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
             parts.join(", ")
         }
     }
+}
+
+/// What a Users.xml row says beyond the site's own fields.
+fn imported_profile(
+    row: &Row,
+    at: impl Fn(Problem) -> DumpError,
+) -> Result<ponder_store::ImportedProfile, DumpError> {
+    // Kept as given, empty values too (dumps write `WebsiteUrl=""`).
+    let text = |name: &str| row.get(name).map(str::to_owned);
+    Ok(ponder_store::ImportedProfile {
+        location: text("Location"),
+        website_url: text("WebsiteUrl"),
+        views: optional_int(row, "Views", &at)?,
+        up_votes: optional_int(row, "UpVotes", &at)?,
+        down_votes: optional_int(row, "DownVotes", &at)?,
+        profile_image: text("ProfileImageUrl"),
+        account_id: optional_int(row, "AccountId", &at)?,
+    })
 }
 
 /// The root element of a dump file: `Posts.xml` has `<posts>`.

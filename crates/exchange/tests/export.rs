@@ -438,3 +438,37 @@ async fn the_sample_s_revisions_come_back_row_by_row() {
     assert!(differing.is_empty(), "{differing:#?}");
     assert_eq!(original.len(), exported.len());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sample_s_profile_fields_come_back() {
+    let Some((dir, out, _)) = sample_exported().await else {
+        return;
+    };
+    let fields = [
+        "WebsiteUrl",
+        "Location",
+        "Views",
+        "UpVotes",
+        "DownVotes",
+        "ProfileImageUrl",
+        "AccountId",
+    ];
+    let by_id = |d: &Path| -> std::collections::BTreeMap<String, Vec<Option<String>>> {
+        rows_in(d, "Users.xml")
+            .iter()
+            .map(|r| {
+                let values = fields
+                    .iter()
+                    .map(|f| attribute(r, f).map(str::to_owned))
+                    .collect();
+                (attribute(r, "Id").unwrap().to_owned(), values)
+            })
+            .collect()
+    };
+    let (original, exported) = (by_id(&dir), by_id(out.path()));
+    assert!(
+        original.values().filter(|v| v[1].is_some()).count() > 10,
+        "locations"
+    );
+    assert_eq!(original, exported);
+}

@@ -110,6 +110,7 @@ pub async fn bulk_loads_keep_ids_and_counters(store: Arc<dyn Store>) {
             created_at: at(0),
             last_seen_at: None,
             deleted_at: None,
+            profile: None,
         },
         BulkUser {
             id: UserId(501),
@@ -120,6 +121,7 @@ pub async fn bulk_loads_keep_ids_and_counters(store: Arc<dyn Store>) {
             created_at: at(0),
             last_seen_at: None,
             deleted_at: None,
+            profile: None,
         },
     ];
     let question = BulkPost {
@@ -260,6 +262,7 @@ pub async fn bulk_loads_keep_ids_and_counters(store: Arc<dyn Store>) {
         created_at: at(0),
         last_seen_at: None,
         deleted_at: None,
+        profile: None,
     };
     let dup = BulkBatch {
         users: vec![bulk_user(600, "partial"), bulk_user(601, "LOADED")],
@@ -319,6 +322,7 @@ pub async fn bulk_updates_link_and_exports_read_back(store: Arc<dyn Store>) {
             created_at: at(0),
             last_seen_at: Some(at(5)),
             deleted_at: None,
+            profile: None,
         }],
         tags: vec![BulkTag {
             id: 77,
@@ -598,6 +602,7 @@ pub async fn imported_votes_and_every_badge_award_are_kept(store: Arc<dyn Store>
             created_at: at(0),
             last_seen_at: None,
             deleted_at: None,
+            profile: None,
         }],
         posts: vec![question],
         badges: badges.clone(),
@@ -668,6 +673,7 @@ pub async fn imported_revisions_are_filled_in_from_the_one_before(store: Arc<dyn
         created_at: at(0),
         last_seen_at: None,
         deleted_at: None,
+        profile: None,
     };
     let revision = |id: i64,
                     editor: i64,

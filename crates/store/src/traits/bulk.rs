@@ -51,6 +51,12 @@ pub trait BulkStore: Send + Sync {
     /// Records that an import from `source` started (once) or finished (`finished`).
     async fn record_import(&self, source: &str, finished: bool, at: Timestamp) -> StoreResult<()>;
 
+    /// What an import kept of `user`'s profile beyond the site's own fields.
+    async fn imported_profile(
+        &self,
+        user: ponder_core::UserId,
+    ) -> StoreResult<Option<ImportedProfile>>;
+
     /// Up to `limit` users after id `after`, in id order, deleted ones too.
     async fn export_users(&self, after: i64, limit: u32) -> StoreResult<Vec<BulkUser>>;
 

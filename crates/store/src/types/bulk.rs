@@ -60,6 +60,27 @@ pub struct BulkUser {
     pub last_seen_at: Option<Timestamp>,
     /// Set for a deleted account (or a placeholder for one).
     pub deleted_at: Option<Timestamp>,
+    /// What a dump says of the account beyond the site's own fields.
+    pub profile: Option<ImportedProfile>,
+}
+
+/// Profile fields a dump has and the site's own accounts do not.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportedProfile {
+    /// Where the member said they are.
+    pub location: Option<String>,
+    /// Their website, as given.
+    pub website_url: Option<String>,
+    /// Profile views on the original site.
+    pub views: Option<i64>,
+    /// Up votes they cast there.
+    pub up_votes: Option<i64>,
+    /// Down votes they cast there.
+    pub down_votes: Option<i64>,
+    /// Their picture's address there (not shown: pages show the site's own images).
+    pub profile_image: Option<String>,
+    /// Their network-wide account id there.
+    pub account_id: Option<i64>,
 }
 
 /// A post to load in bulk, with its id and counters as given.

@@ -31,6 +31,10 @@ pub struct UserPage {
     pub avatar_url: String,
     /// "About me", sanitized HTML.
     pub about_html: String,
+    /// Where the member said they are (an imported account's).
+    pub location: Option<String>,
+    /// Their website, when it is an http or https address (an imported account's).
+    pub website: Option<String>,
     /// When they joined.
     pub joined: Moment,
     /// Reputation with separators.

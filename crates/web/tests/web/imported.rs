@@ -23,7 +23,7 @@ fn dump(dir: &Path) {
         "Users.xml",
         "users",
         &[
-            r#"<row Id="67" Reputation="1234" CreationDate="2011-08-17T19:30:44.000" DisplayName="Zoé Asker" AboutMe="&lt;p&gt;I ask &lt;script&gt;x()&lt;/script&gt;things.&lt;/p&gt;" />"#,
+            r#"<row Id="67" Reputation="1234" CreationDate="2011-08-17T19:30:44.000" DisplayName="Zoé Asker" WebsiteUrl="https://example.org/zo&quot;e" Location="Lyon &lt;France&gt;" AboutMe="&lt;p&gt;I ask &lt;script&gt;x()&lt;/script&gt;things.&lt;/p&gt;" />"#,
         ],
     );
     write(
@@ -141,6 +141,20 @@ async fn imported_questions_render_at_their_original_ids() {
     assert!(profile.body.contains("Zoé Asker"));
     assert!(profile.body.contains("1,234") || profile.body.contains("1234"));
     assert!(!profile.body.contains("<script>x()"));
+    // The profile fields the dump had: location, and the website as a link that
+    // passes no ranking.
+    let facts = profile.texts(".profile-facts div");
+    assert!(
+        facts.contains(&"LocationLyon <France>".to_owned()),
+        "{facts:?}"
+    );
+    assert!(!profile.body.contains("Lyon <France>"), "escaped");
+    assert_eq!(
+        profile.attrs(".profile-facts a[rel~=nofollow]", "href"),
+        Vec::<String>::new(),
+        "an address with a quote in it is not linked"
+    );
+
     // The original site's history, newest first, with editors and summaries.
     let history = app.get("/posts/18/revisions").await;
     assert_eq!(history.status, 200);
