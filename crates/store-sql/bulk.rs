@@ -11,7 +11,8 @@ use ponder_core::changes::ChangeKind;
 use ponder_core::{CommentId, PostId, UserId};
 use ponder_store::{
     BulkBadge, BulkBatch, BulkComment, BulkLoaded, BulkPost, BulkRevision, BulkTag, BulkUser,
-    BulkVote, DOWN_VOTE_TYPE, ImportedProfile, ImportRun, PostBody, PostKind, StoreResult, UP_VOTE_TYPE,
+    BulkVote, DOWN_VOTE_TYPE, ImportRun, ImportedProfile, PostBody, PostKind, StoreResult,
+    UP_VOTE_TYPE,
 };
 use sqlx::QueryBuilder;
 use std::collections::{HashMap, HashSet};
@@ -282,18 +283,20 @@ impl Backend {
         .map_err(db_error)?;
         Ok(rows
             .into_iter()
-            .map(|(user, location, website_url, views, up_votes, down_votes, image, account)| {
-                let profile = ImportedProfile {
-                    location,
-                    website_url,
-                    views,
-                    up_votes,
-                    down_votes,
-                    profile_image: image,
-                    account_id: account,
-                };
-                (user, profile)
-            })
+            .map(
+                |(user, location, website_url, views, up_votes, down_votes, image, account)| {
+                    let profile = ImportedProfile {
+                        location,
+                        website_url,
+                        views,
+                        up_votes,
+                        down_votes,
+                        profile_image: image,
+                        account_id: account,
+                    };
+                    (user, profile)
+                },
+            )
             .collect())
     }
 }
