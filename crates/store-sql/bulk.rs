@@ -6,7 +6,7 @@
 // alike; apart, each half would repeat the table's column list.
 
 use crate::writes::Tx;
-use crate::{Backend, Db, db_error};
+use crate::{Backend, Db, bind_id_list, db_error};
 use ponder_core::changes::ChangeKind;
 use ponder_core::{CommentId, PostId, UserId};
 use ponder_store::{
@@ -225,12 +225,13 @@ impl Backend {
     }
 }
 
-/// Binds `ids` into `q`, separated by commas (the inside of an `IN (...)`).
-fn push_ids(q: &mut QueryBuilder<Db>, ids: &[i64]) {
-    let mut list = q.separated(", ");
-    for id in ids {
-        list.push_bind(*id);
-    }
+/// Column `at` of `row`.
+fn get<T>(row: &<Db as sqlx::Database>::Row, at: usize) -> StoreResult<T>
+where
+    T: for<'r> sqlx::Decode<'r, Db> + sqlx::Type<Db>,
+{
+    use sqlx::Row as _;
+    row.try_get(at).map_err(db_error)
 }
 
 /// Which rows a dump had for a revision (`revisions.dump_rows`).
@@ -305,6 +306,20 @@ impl Backend {
 type RevisionState = (String, String, String);
 
 impl Backend {
+    /// The rows `sql` reads, in `tx`, for `ids` bound as its `$1` list.
+    async fn rows_for_ids(
+        &self,
+        tx: &mut Tx<'_>,
+        sql: &'static str,
+        ids: Vec<i64>,
+    ) -> StoreResult<Vec<<Db as sqlx::Database>::Row>> {
+        self.count();
+        bind_id_list(sqlx::query(sql), ids)
+            .fetch_all(&mut **tx)
+            .await
+            .map_err(db_error)
+    }
+
     /// Loads an import's revisions, each filled in from the revision of its post
     /// before it (earlier in the batch, or the latest stored) with what it did not
     /// set; revisions whose id is taken are skipped.
@@ -323,61 +338,56 @@ impl Backend {
             .into_iter()
             .collect();
         let mut state: HashMap<i64, RevisionState> = HashMap::with_capacity(posts.len());
-        for chunk in posts.chunks(ROWS_PER_STATEMENT) {
-            let mut q = QueryBuilder::<Db>::new(
-                "SELECT post_id, title, body_markdown, tags FROM revisions WHERE id IN \
-                 (SELECT max(id) FROM revisions WHERE post_id IN (",
-            );
-            push_ids(&mut q, chunk);
-            q.push(") GROUP BY post_id)");
-            self.count();
-            let rows: Vec<(i64, String, String, String)> = q
-                .build_query_as()
-                .fetch_all(&mut **tx)
-                .await
-                .map_err(db_error)?;
-            for (post, title, body, tags) in rows {
-                state.insert(post, (title, body, tags));
-            }
+        let latest = self
+            .rows_for_ids(
+                tx,
+                concat!(
+                    "SELECT post_id, title, body_markdown, tags FROM revisions WHERE id IN \
+                     (SELECT max(id) FROM revisions WHERE post_id IN (",
+                    id_list!(),
+                    ") GROUP BY post_id)"
+                ),
+                posts.clone(),
+            )
+            .await?;
+        for row in &latest {
+            state.insert(get(row, 0)?, (get(row, 1)?, get(row, 2)?, get(row, 3)?));
         }
         // A post's first revision starts from the post's title and tags (a dump
         // may hold body rows alone).
         let unrevised: Vec<i64> = posts
-            .iter()
-            .copied()
+            .into_iter()
             .filter(|p| !state.contains_key(p))
             .collect();
-        for chunk in unrevised.chunks(ROWS_PER_STATEMENT) {
-            let mut q = QueryBuilder::<Db>::new("SELECT id, title FROM posts WHERE id IN (");
-            push_ids(&mut q, chunk);
-            q.push(")");
-            self.count();
-            let titles: Vec<(i64, String)> = q
-                .build_query_as()
-                .fetch_all(&mut **tx)
-                .await
-                .map_err(db_error)?;
-            let mut q = QueryBuilder::<Db>::new(
-                "SELECT pt.post_id, t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id \
-                 WHERE pt.post_id IN (",
-            );
-            push_ids(&mut q, chunk);
-            q.push(") ORDER BY pt.post_id, pt.position");
-            self.count();
-            let tags: Vec<(i64, String)> = q
-                .build_query_as()
-                .fetch_all(&mut **tx)
-                .await
-                .map_err(db_error)?;
-            for (post, title) in titles {
-                state.insert(post, (title, String::new(), String::new()));
+        if !unrevised.is_empty() {
+            let titles = self
+                .rows_for_ids(
+                    tx,
+                    concat!("SELECT id, title FROM posts WHERE id IN (", id_list!(), ")"),
+                    unrevised.clone(),
+                )
+                .await?;
+            for row in &titles {
+                state.insert(get(row, 0)?, (get(row, 1)?, String::new(), String::new()));
             }
-            for (post, tag) in tags {
-                if let Some((_, _, names)) = state.get_mut(&post) {
+            let tags = self
+                .rows_for_ids(
+                    tx,
+                    concat!(
+                        "SELECT pt.post_id, t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id \
+                         WHERE pt.post_id IN (",
+                        id_list!(),
+                        ") ORDER BY pt.post_id, pt.position"
+                    ),
+                    unrevised,
+                )
+                .await?;
+            for row in &tags {
+                if let Some((_, _, names)) = state.get_mut(&get::<i64>(row, 0)?) {
                     if !names.is_empty() {
                         names.push(' ');
                     }
-                    names.push_str(&tag);
+                    names.push_str(&get::<String>(row, 1)?);
                 }
             }
         }

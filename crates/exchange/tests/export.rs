@@ -293,13 +293,6 @@ async fn sample_exported() -> Option<(
     Some((dir, out, posts))
 }
 
-/// The value of attribute `name` in a dump row, as written.
-fn attribute<'r>(row: &'r str, name: &str) -> Option<&'r str> {
-    let start = row.find(&format!(" {name}=\""))? + name.len() + 3;
-    let len = row[start..].find('"')?;
-    Some(&row[start..start + len])
-}
-
 /// A row with its times cut to the second, as the site keeps them.
 fn to_the_second(row: &str) -> String {
     let mut out = String::with_capacity(row.len());

@@ -246,13 +246,7 @@ async fn sample_arrives(store: Arc<dyn Store>, batch_rows: usize) {
     // Every vote on an imported post and every badge award of a member in the dump.
     let imported: std::collections::HashSet<i64> =
         all_posts(&*store).await.iter().map(|p| p.id.0).collect();
-    let on_imported = |row: &String| {
-        row.split("PostId=\"")
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .and_then(|id| id.parse().ok())
-            .is_some_and(|id| imported.contains(&id))
-    };
+    let on_imported = |row: &String| number(row, "PostId").is_some_and(|id| imported.contains(&id));
     let votes = rows("Votes.xml").iter().filter(|r| on_imported(r)).count();
     assert_eq!(
         store.export_votes(i64::MIN, 100_000).await.unwrap().len(),
@@ -301,21 +295,10 @@ async fn sample_arrives(store: Arc<dyn Store>, batch_rows: usize) {
     // Tag wikis: the latest Markdown of each wiki post Tags.xml names.
     let mut wikis = 0;
     for tag in rows("Tags.xml") {
-        let Some(wiki) = tag
-            .split(" WikiPostId=\"")
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .and_then(|id| id.parse::<i64>().ok())
-        else {
+        let Some(wiki) = number(&tag, "WikiPostId") else {
             continue;
         };
-        let name = tag
-            .split(" TagName=\"")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap();
+        let name = attribute(&tag, "TagName").unwrap();
         let Some(source) = latest.get(&wiki) else {
             continue;
         };
@@ -339,17 +322,11 @@ async fn sample_arrives(store: Arc<dyn Store>, batch_rows: usize) {
         .filter(|p| p.kind == PostKind::Question)
         .map(|p| p.id.0)
         .collect();
-    let attribute = |row: &String, name: &str| -> i64 {
-        row.split(&format!(" {name}=\""))
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .and_then(|v| v.parse().ok())
-            .unwrap()
-    };
+    let id = |row: &String, name: &str| number(row, name).unwrap();
     let related: std::collections::BTreeSet<(i64, i64)> = rows("PostLinks.xml")
         .iter()
-        .filter(|r| attribute(r, "LinkTypeId") == 1)
-        .map(|r| (attribute(r, "PostId"), attribute(r, "RelatedPostId")))
+        .filter(|r| id(r, "LinkTypeId") == 1)
+        .map(|r| (id(r, "PostId"), id(r, "RelatedPostId")))
         .filter(|(p, q)| imported.contains(p) && questions.contains(q) && p != q)
         .collect();
     assert!(related.len() > 10, "{}", related.len());
@@ -675,4 +652,9 @@ fn summary_source(dir: &std::path::Path) -> String {
         .unwrap()
         .to_string_lossy()
         .into_owned()
+}
+
+/// The whole number in attribute `name` of a dump row.
+fn number(row: &str, name: &str) -> Option<i64> {
+    attribute(row, name)?.parse().ok()
 }

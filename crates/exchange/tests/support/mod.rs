@@ -189,3 +189,10 @@ pub fn small_dump(dir: &Path) {
         ],
     );
 }
+
+/// The value of attribute `name` in a dump row, as written.
+pub fn attribute<'r>(row: &'r str, name: &str) -> Option<&'r str> {
+    let start = row.find(&format!(" {name}=\""))? + name.len() + 3;
+    let len = row[start..].find('"')?;
+    Some(&row[start..start + len])
+}
