@@ -716,6 +716,62 @@ impl ponder_store::AccountStore for Backend {
         Ok(found.map(|(user, email)| (UserId(user), email)))
     }
 
+    async fn set_claim_email(&self, user: UserId, email: &str) -> StoreResult<bool> {
+        self.count();
+        let done = sqlx::query(
+            "UPDATE users SET email = $2, email_verified_at = NULL WHERE id = $1 \
+             AND imported_at IS NOT NULL AND claimed_at IS NULL AND deleted_at IS NULL",
+        )
+        .bind(user.0)
+        .bind(email)
+        .execute(&self.writer)
+        .await
+        .map_err(db_error)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn claim_account(
+        &self,
+        user: UserId,
+        hash: &str,
+        email: &str,
+        at: i64,
+    ) -> StoreResult<bool> {
+        let mut tx = begin_write(&self.writer).await.map_err(db_error)?;
+        self.count();
+        let done = sqlx::query(
+            "UPDATE users SET password_hash = $2, email = $3, email_verified_at = $4, \
+             claimed_at = $4 WHERE id = $1 AND imported_at IS NOT NULL \
+             AND claimed_at IS NULL AND deleted_at IS NULL",
+        )
+        .bind(user.0)
+        .bind(hash)
+        .bind(email)
+        .bind(at)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        self.count();
+        sqlx::query(
+            "UPDATE email_tokens SET used_at = $2 \
+             WHERE user_id = $1 AND purpose = $3 AND used_at IS NULL",
+        )
+        .bind(user.0)
+        .bind(at)
+        .bind(TokenPurpose::ClaimAccount.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        // The profile stops saying the account waits for its owner.
+        self.log_change_at(&mut tx, ChangeKind::UserUpdated, user.0, at)
+            .await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(true)
+    }
+
     async fn set_avatar(&self, user: UserId, avatar: Avatar) -> StoreResult<()> {
         self.count();
         sqlx::query(

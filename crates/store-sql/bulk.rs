@@ -435,10 +435,12 @@ impl ponder_store::BulkStore for Backend {
     async fn bulk_load(&self, batch: BulkBatch) -> StoreResult<BulkLoaded> {
         let mut loaded = BulkLoaded::default();
         let mut tx = self.begin().await?;
+        // Imported accounts wait for their owners to claim them.
+        let imported_at = ponder_core::time::now();
         for chunk in batch.users.chunks(ROWS_PER_STATEMENT) {
             let mut q = QueryBuilder::<Db>::new(
                 "INSERT INTO users (id, handle, display_name, reputation, about_markdown, about_html, \
-                 created_at, last_seen_at, deleted_at) ",
+                 created_at, last_seen_at, deleted_at, imported_at) ",
             );
             q.push_values(chunk, |mut b, u| {
                 b.push_bind(u.id.0)
@@ -449,7 +451,8 @@ impl ponder_store::BulkStore for Backend {
                     .push_bind(u.about.html())
                     .push_bind(u.created_at)
                     .push_bind(u.last_seen_at)
-                    .push_bind(u.deleted_at);
+                    .push_bind(u.deleted_at)
+                    .push_bind(imported_at);
             });
             q.push(" ON CONFLICT (id) DO NOTHING");
             loaded.users += self.run(&mut tx, q).await?;

@@ -6,6 +6,7 @@ use crate::{Backend, Cols, db_error};
 use ponder_core::UserId;
 use ponder_core::api_tokens::TokenScope;
 use ponder_store::rows::RowAccess;
+use ponder_store::rows::USER_COLUMNS;
 use ponder_store::user_columns;
 use ponder_store::{ApiToken, NewApiToken, StoreError, StoreResult, TokenGrant};
 
@@ -110,9 +111,9 @@ impl ponder_store::TokenStore for Backend {
         row.map(|r| {
             let row = Cols(&r);
             Ok(TokenGrant {
-                token: token(&row, 11)?,
+                token: token(&row, USER_COLUMNS)?,
                 user: ponder_store::rows::user(&row)?,
-                unread: row.int(18)?,
+                unread: row.int(USER_COLUMNS + 7)?,
             })
         })
         .transpose()

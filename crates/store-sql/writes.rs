@@ -90,6 +90,7 @@ impl Backend {
             about_markdown: new.about.markdown().to_owned(),
             suspended_until: None,
             suspension_reason: String::new(),
+            unclaimed: false,
         };
         self.log_change(tx, ChangeKind::UserCreated, user.id.0)
             .await?;

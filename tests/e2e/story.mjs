@@ -371,13 +371,15 @@ try {
     assert.match(await page.textContent('#question .comment-list'), /without a mouse/);
   });
 
-  await step('the profile and log-in pages render, and the asker logs out', async () => {
+  await step('the profile, log-in and claim pages render, and the asker logs out', async () => {
     await page.click('header a.viewer');
     await page.waitForLoadState();
     await shoot(page, 'profile');
     await logOut(page);
     await page.goto(`${base}/login`);
     await shoot(page, 'login');
+    await page.goto(`${base}/claim`);
+    await shoot(page, 'claim');
   });
 } catch {
   // Reported by step().

@@ -1,6 +1,10 @@
 //! `ponder user create`: makes an account from the command line (the first
 //! administrator, above all). The password is read from standard input, so it never
 //! shows in the process list or the shell's history.
+//!
+//! `ponder user claim-addresses FILE`: gives imported accounts the addresses their
+//! owners can claim them by at `/claim` (one `account,email` a line, the account
+//! by id or handle), for a community that knows its members' addresses.
 
 use crate::{SiteArgs, open_store};
 use anyhow::{Context, Result, bail};
@@ -14,6 +18,12 @@ use std::io::BufRead;
 pub enum UserCommand {
     /// Create an account; the password is read from standard input (one line).
     Create(CreateArgs),
+    /// Give imported accounts the addresses their owners claim them by: a file of
+    /// `account,email` lines (the account by id or handle; `#` starts a comment).
+    ClaimAddresses {
+        /// The file.
+        file: std::path::PathBuf,
+    },
 }
 
 /// Options of `ponder user create`.
@@ -40,7 +50,86 @@ pub async fn run(site: &SiteArgs, command: UserCommand) -> Result<()> {
             let password = read_password(std::io::stdin().lock())?;
             create(site, args, password).await
         }
+        UserCommand::ClaimAddresses { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let store = open_store(site).await?;
+            let report = claim_addresses(&*store, &text).await?;
+            for problem in &report.problems {
+                eprintln!("{}: {problem}", file.display());
+            }
+            println!(
+                "gave {} imported {} the address to claim {} by",
+                report.given,
+                if report.given == 1 {
+                    "account"
+                } else {
+                    "accounts"
+                },
+                if report.given == 1 { "it" } else { "them" },
+            );
+            Ok(())
+        }
     }
+}
+
+/// What `claim-addresses` did: how many accounts got an address, and the lines
+/// it skipped, each with why.
+#[derive(Debug, Default)]
+struct ClaimReport {
+    given: usize,
+    problems: Vec<String>,
+}
+
+/// Gives each account named in `text` (`account,email` lines) its address; a line
+/// that names no unclaimed imported account, holds a bad address or one another
+/// account uses is skipped and reported, and the rest go on.
+async fn claim_addresses(store: &dyn ponder_store::Store, text: &str) -> Result<ClaimReport> {
+    let mut report = ClaimReport::default();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let skip = |why: String| format!("line {}: {why}", number + 1);
+        let Some((account, email)) = line.split_once(',') else {
+            report
+                .problems
+                .push(skip("write the account, a comma, then the address".into()));
+            continue;
+        };
+        let email = match validate_email(email) {
+            Ok(email) => email,
+            Err(message) => {
+                report.problems.push(skip(message.to_string()));
+                continue;
+            }
+        };
+        let account = account.trim().trim_start_matches('@');
+        let user = match account.parse::<i64>() {
+            Ok(id) => store.user(ponder_core::UserId(id)).await?,
+            Err(_) => store.login_record(account).await?.map(|r| r.user),
+        }
+        .filter(|u| {
+            !u.deleted && (u.id.0.to_string() == account || u.handle.eq_ignore_ascii_case(account))
+        });
+        let Some(user) = user else {
+            report.problems.push(skip(format!("no account {account}")));
+            continue;
+        };
+        match store.set_claim_email(user.id, &email).await {
+            Ok(true) => report.given += 1,
+            Ok(false) => report.problems.push(skip(format!(
+                "@{} is not an unclaimed imported account",
+                user.handle
+            ))),
+            Err(StoreError::Conflict { .. }) => report
+                .problems
+                .push(skip(format!("another account uses {email}"))),
+            Err(other) => return Err(other).context("cannot give the address"),
+        }
+    }
+    Ok(report)
 }
 
 /// The first line of `input`, without its line ending.
@@ -159,5 +248,83 @@ mod tests {
         );
         let bad = create(&site, args("x", "o@example.org"), "long enough".into()).await;
         assert!(bad.unwrap_err().to_string().starts_with("--handle:"));
+    }
+
+    #[tokio::test]
+    async fn claim_addresses_are_given_to_imported_accounts_line_by_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = SiteArgs {
+            data: PathBuf::from(dir.path()),
+            database_url: None,
+        };
+        create(
+            &site,
+            CreateArgs {
+                handle: "root".into(),
+                email: "root@example.org".into(),
+                admin: true,
+                moderator: false,
+            },
+            "correct horse".into(),
+        )
+        .await
+        .unwrap();
+        let store = open_store(&site).await.unwrap();
+        let imported = |id: i64, handle: &str| ponder_store::BulkUser {
+            id: ponder_core::UserId(id),
+            handle: handle.into(),
+            display_name: handle.into(),
+            reputation: 10,
+            about: PostBody::from_markdown(""),
+            created_at: 0,
+            last_seen_at: None,
+            deleted_at: None,
+            profile: None,
+        };
+        store
+            .bulk_load(ponder_store::BulkBatch {
+                users: vec![
+                    imported(500, "zoe"),
+                    imported(501, "yan"),
+                    imported(502, "max"),
+                ],
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let text = "# account,email\n\
+                    500,zoe@example.org\n\
+                    \n\
+                    @Yan, yan@example.org \n\
+                    502,not an address\n\
+                    502 max@example.org\n\
+                    999,nobody@example.org\n\
+                    root,root2@example.org\n\
+                    502,ROOT@example.org\n";
+        let report = claim_addresses(&*store, text).await.unwrap();
+        assert_eq!(report.given, 2);
+        assert_eq!(report.problems.len(), 5, "{:?}", report.problems);
+        for (problem, expected) in report.problems.iter().zip([
+            "line 5: ",
+            "line 6: write the account, a comma",
+            "line 7: no account 999",
+            "line 8: @root is not an unclaimed imported account",
+            "line 9: another account uses ROOT@example.org",
+        ]) {
+            assert!(problem.starts_with(expected), "{problem}");
+        }
+        let found = |login: &'static str| {
+            let store = store.clone();
+            async move {
+                store
+                    .login_record(login)
+                    .await
+                    .unwrap()
+                    .map(|r| r.user.id.0)
+            }
+        };
+        assert_eq!(found("zoe@example.org").await, Some(500));
+        assert_eq!(found("yan@example.org").await, Some(501));
+        assert_eq!(found("root2@example.org").await, None);
     }
 }

@@ -34,6 +34,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (22, include_str!("../migrations/0022_category_lists.sql")),
     (23, include_str!("../migrations/0023_attempt_counts.sql")),
     (24, include_str!("../migrations/0024_imported_history.sql")),
+    (25, include_str!("../migrations/0025_account_claims.sql")),
 ];
 
 /// The newest migration this build has.

@@ -240,3 +240,57 @@ async fn a_site_with_an_index_per_category_order_gets_the_one_index() {
         ["posts_questions_category_idx", "users_administrators_idx"]
     );
 }
+
+#[tokio::test]
+async fn a_site_imported_before_claims_finds_its_imported_accounts_unclaimed() {
+    use ponder_core::UserId;
+    use ponder_store::TokenPurpose;
+    use ponder_store::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ponder.db");
+    let ann = {
+        let store = SqliteStore::open(&path).await.unwrap();
+        let ann = ponder_store::conformance::user(&store, "ann").await;
+        store
+            .create_email_token(ponder_store::conformance::token(
+                "kept",
+                ann.id,
+                TokenPurpose::ResetPassword,
+                ponder_store::conformance::at(100),
+            ))
+            .await
+            .unwrap();
+        store.close().await;
+        ann
+    };
+    {
+        // As version 24 left it, with an import run: its member (no password, no
+        // address) and the site's own account with a pending reset link.
+        let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        sqlx::raw_sql(
+            "ALTER TABLE users DROP COLUMN imported_at;
+             ALTER TABLE users DROP COLUMN claimed_at;
+             INSERT INTO imports (source, started_at, finished_at) VALUES ('dump', 1, 2);
+             INSERT INTO users (id, handle, display_name, created_at) VALUES (50, 'zoe', 'Zoé', 3);
+             DELETE FROM schema_migrations WHERE version = 25;",
+        )
+        .execute(&db)
+        .await
+        .unwrap();
+        db.close().await;
+    }
+    let store = SqliteStore::open(&path).await.unwrap();
+    assert!(store.user(UserId(50)).await.unwrap().unwrap().unclaimed);
+    assert!(!store.user(ann.id).await.unwrap().unwrap().unclaimed);
+    assert_eq!(
+        store
+            .use_email_token("kept", TokenPurpose::ResetPassword, 1)
+            .await
+            .unwrap()
+            .map(|(user, _)| user),
+        Some(ann.id),
+        "links mailed before the upgrade still work"
+    );
+}

@@ -45,13 +45,18 @@ macro_rules! author_ref_columns {
     };
 }
 
-/// The columns of a [`User`] from the users table aliased `u` (11 columns).
+/// The columns of a [`User`] from the users table aliased `u` ([`USER_COLUMNS`]
+/// of them); the last is when an import made the account, while it is unclaimed.
 #[macro_export]
 macro_rules! user_columns {
     () => {
-        "u.id, u.handle, u.display_name, u.about_html, u.reputation, u.role, u.created_at, u.deleted_at, u.about_markdown, u.suspended_until, u.suspension_reason"
+        "u.id, u.handle, u.display_name, u.about_html, u.reputation, u.role, u.created_at, u.deleted_at, u.about_markdown, u.suspended_until, u.suspension_reason, CASE WHEN u.claimed_at IS NULL THEN u.imported_at END"
     };
 }
+
+/// How many columns [`user_columns`] names; what a query selects after them
+/// starts at this index.
+pub const USER_COLUMNS: usize = 12;
 
 /// The columns of a [`Category`] from the categories table aliased `c` (6 columns).
 #[macro_export]
@@ -137,6 +142,7 @@ pub fn user(row: &impl RowAccess) -> StoreResult<User> {
         about_markdown: row.text(8)?,
         suspended_until: row.opt_int(9)?,
         suspension_reason: row.text(10)?,
+        unclaimed: row.opt_int(11)?.is_some(),
     })
 }
 
@@ -145,9 +151,9 @@ pub fn user(row: &impl RowAccess) -> StoreResult<User> {
 pub fn login_record(row: &impl RowAccess) -> StoreResult<LoginRecord> {
     Ok(LoginRecord {
         user: user(row)?,
-        email: row.opt_text(11)?,
-        email_verified: row.opt_int(12)?.is_some(),
-        password_hash: row.opt_text(13)?,
+        email: row.opt_text(USER_COLUMNS)?,
+        email_verified: row.opt_int(USER_COLUMNS + 1)?.is_some(),
+        password_hash: row.opt_text(USER_COLUMNS + 2)?,
     })
 }
 
@@ -155,10 +161,10 @@ pub fn login_record(row: &impl RowAccess) -> StoreResult<LoginRecord> {
 pub fn session_info(row: &impl RowAccess) -> StoreResult<SessionInfo> {
     Ok(SessionInfo {
         user: user(row)?,
-        csrf_token: row.text(11)?,
-        expires_at: row.int(12)?,
-        last_seen_at: row.int(13)?,
-        unread: row.int(14)?,
+        csrf_token: row.text(USER_COLUMNS)?,
+        expires_at: row.int(USER_COLUMNS + 1)?,
+        last_seen_at: row.int(USER_COLUMNS + 2)?,
+        unread: row.int(USER_COLUMNS + 3)?,
     })
 }
 

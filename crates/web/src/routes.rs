@@ -128,6 +128,11 @@ fn page_routes() -> Routes {
             "/reset-password/new",
             get(email::reset_form).post(email::reset),
         )
+        .route("/claim", get(claims::request_form).post(claims::request))
+        .route(
+            "/claim/finish",
+            get(claims::finish_form).post(claims::finish),
+        )
         .route("/settings", get(settings::show_settings))
         .route("/settings/profile", post(settings::save_profile))
         .route("/settings/password", post(settings::change_password))
@@ -191,6 +196,10 @@ fn page_routes() -> Routes {
         .route("/admin/webhooks/{id}/delete", post(admin_webhooks::delete))
         .route("/admin/webhooks/{id}/test", post(admin_webhooks::test))
         .route("/admin/users/{id}/role", post(admin::set_role))
+        .route(
+            "/admin/users/{id}/claim",
+            get(claims::admin_form).post(claims::admin_send),
+        )
         .route("/admin/users/{id}/delete", post(admin::delete_user))
         .route(
             "/ask",

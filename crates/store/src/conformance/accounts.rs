@@ -264,12 +264,9 @@ pub async fn deleting_an_account_keeps_what_they_wrote(store: Arc<dyn Store>) {
     ));
 }
 
-pub(crate) fn token(
-    hash: &str,
-    user: UserId,
-    purpose: TokenPurpose,
-    expires_at: i64,
-) -> NewEmailToken {
+/// A mailed token `hash` of `user` for `purpose`, sent to ann@example.com, made
+/// at 0 and working until `expires_at`.
+pub fn token(hash: &str, user: UserId, purpose: TokenPurpose, expires_at: i64) -> NewEmailToken {
     NewEmailToken {
         token_hash: hash.to_owned(),
         user,
@@ -340,6 +337,127 @@ pub async fn email_tokens_work_once_and_expire(store: Arc<dyn Store>) {
         }
     }
     assert_eq!(uses, 1, "a token raced by eight requests works once");
+}
+
+/// An imported account is unclaimed until its owner claims it, once: given an
+/// address (not one another account uses), then claimed with a password and that
+/// address, confirmed; its other claim links stop working, and the site's own
+/// accounts can be neither given a claim address nor claimed.
+pub async fn imported_accounts_are_claimed_once(store: Arc<dyn Store>) {
+    let ann = user(&*store, "ann").await;
+    assert!(!ann.unclaimed);
+    let zoe = UserId(900);
+    store
+        .bulk_load(BulkBatch {
+            users: vec![BulkUser {
+                id: zoe,
+                handle: "zoe".into(),
+                display_name: "Zoé".into(),
+                reputation: 1234,
+                about: PostBody::from_markdown(""),
+                created_at: at(0),
+                last_seen_at: None,
+                deleted_at: None,
+                profile: None,
+            }],
+            ..BulkBatch::default()
+        })
+        .await
+        .unwrap();
+    assert!(store.user(zoe).await.unwrap().unwrap().unclaimed);
+
+    assert!(
+        !store
+            .set_claim_email(ann.id, "x@example.org")
+            .await
+            .unwrap()
+    );
+    assert!(
+        matches!(
+            store.set_claim_email(zoe, "ANN@example.com").await,
+            Err(StoreError::Conflict { .. })
+        ),
+        "another account's address"
+    );
+    assert!(store.set_claim_email(zoe, "zoe@example.org").await.unwrap());
+    let record = store
+        .login_record("zoe@example.org")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(record.user.id, zoe);
+    assert!(!record.email_verified && record.password_hash.is_none());
+
+    for hash in ["c1", "c2"] {
+        let mut link = token(hash, zoe, TokenPurpose::ClaimAccount, at(100));
+        link.email = "zoe@example.org".into();
+        store.create_email_token(link).await.unwrap();
+    }
+    assert_eq!(
+        store
+            .use_email_token("c1", TokenPurpose::ResetPassword, at(1))
+            .await
+            .unwrap(),
+        None,
+        "a claim link is not a reset link"
+    );
+    let (owner, email) = store
+        .use_email_token("c1", TokenPurpose::ClaimAccount, at(1))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((owner, email.as_str()), (zoe, "zoe@example.org"));
+    assert!(
+        !store
+            .claim_account(ann.id, "$argon2id$ann", "ann@example.com", at(2))
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .claim_account(zoe, "$argon2id$zoe", &email, at(2))
+            .await
+            .unwrap()
+    );
+    let claimed = store.login_record_by_id(zoe).await.unwrap().unwrap();
+    assert!(!claimed.user.unclaimed);
+    assert_eq!(
+        claimed.user.reputation, 1234,
+        "the account keeps what it had"
+    );
+    assert_eq!(claimed.password_hash.as_deref(), Some("$argon2id$zoe"));
+    assert!(claimed.email_verified);
+    assert_eq!(
+        store
+            .use_email_token("c2", TokenPurpose::ClaimAccount, at(3))
+            .await
+            .unwrap(),
+        None,
+        "claiming ends the account's other claim links"
+    );
+    assert!(
+        !store
+            .claim_account(zoe, "$argon2id$again", &email, at(4))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .set_claim_email(zoe, "other@example.org")
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store
+            .login_record_by_id(zoe)
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash
+            .as_deref(),
+        Some("$argon2id$zoe"),
+        "a second claim changes nothing"
+    );
 }
 
 /// A password chosen by a reset link or in settings ends every other reset link

@@ -98,6 +98,7 @@ macro_rules! conformance_tests {
             deleting_an_account_keeps_what_they_wrote,
             email_tokens_work_once_and_expire,
             a_chosen_password_ends_every_reset_link,
+            imported_accounts_are_claimed_once,
             the_mail_allowance_holds_against_racing_requests,
             a_signup_link_makes_one_account,
             stored_texts_are_read_in_pages_and_rendered_anew_unless_edited,

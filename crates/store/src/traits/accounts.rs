@@ -128,6 +128,23 @@ pub trait AccountStore: Send + Sync {
         now: Timestamp,
     ) -> StoreResult<Option<(UserId, String)>>;
 
+    /// Gives unclaimed imported account `user` the address its owner can claim it
+    /// by (not verified: the claim link proves it); whether the account is
+    /// imported and unclaimed. An address another account uses is a conflict.
+    async fn set_claim_email(&self, user: UserId, email: &str) -> StoreResult<bool>;
+
+    /// Hands unclaimed imported account `user` to its owner at `at`: its first
+    /// password (argon2id `hash`) and `email`, verified by the claim link that
+    /// brought them; whether it was unclaimed (a second claim changes nothing).
+    /// Its other claim links stop working.
+    async fn claim_account(
+        &self,
+        user: UserId,
+        hash: &str,
+        email: &str,
+        at: Timestamp,
+    ) -> StoreResult<bool>;
+
     /// Stores (or replaces) a user's uploaded avatar.
     async fn set_avatar(&self, user: UserId, avatar: Avatar) -> StoreResult<()>;
 

@@ -31,6 +31,9 @@ pub struct User {
     pub suspended_until: Option<Timestamp>,
     /// Why they were suspended.
     pub suspension_reason: String,
+    /// Whether an import made the account and its owner has not claimed it yet
+    /// (it has no password until they do).
+    pub unclaimed: bool,
 }
 
 impl User {
@@ -177,6 +180,8 @@ pub enum TokenPurpose {
     VerifyEmail,
     /// Lets the user choose a new password.
     ResetPassword,
+    /// Lets the owner of an imported account claim it: choose its first password.
+    ClaimAccount,
 }
 
 impl TokenPurpose {
@@ -185,6 +190,7 @@ impl TokenPurpose {
         match self {
             Self::VerifyEmail => "verify_email",
             Self::ResetPassword => "reset_password",
+            Self::ClaimAccount => "claim_account",
         }
     }
 }

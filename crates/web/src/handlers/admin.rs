@@ -95,6 +95,7 @@ pub async fn list_users(
                     String::new()
                 },
                 can_delete: u.role != Role::Admin && u.id != admin.id,
+                unclaimed: u.unclaimed,
             }
         })
         .collect();

@@ -33,7 +33,7 @@ use serde::Deserialize;
 
 /// One kind of mailed link.
 #[derive(Clone, Copy)]
-struct LinkMail {
+pub(super) struct LinkMail {
     purpose: TokenPurpose,
     /// Seconds the link works.
     lifetime: i64,
@@ -69,6 +69,16 @@ const SIGNUP: LinkMail = LinkMail {
     path: "/signup/finish",
 };
 
+/// The link that hands an imported account to its owner (see `claims`). It lasts
+/// a week: an administrator may send it to someone who reads mail seldom.
+pub(super) const CLAIM: LinkMail = LinkMail {
+    purpose: TokenPurpose::ClaimAccount,
+    lifetime: 7 * 86_400,
+    subject: "claim your account",
+    intro: "An account of yours came to this site with the community's earlier one: its posts, reputation and badges are waiting. Open this link to claim it and choose its password:",
+    path: "/claim/finish",
+};
+
 /// What someone who signs up with an address that has an account gets: the
 /// owner learns of the attempt and can choose a new password.
 const ACCOUNT_EXISTS: LinkMail = LinkMail {
@@ -82,7 +92,7 @@ const ACCOUNT_EXISTS: LinkMail = LinkMail {
 /// Makes a token for `user` and mails its link to `email`, if the account's
 /// allowance for this kind of link has room; if not, sends nothing and answers the
 /// seconds until it has.
-async fn mail_token(
+pub(super) async fn mail_token(
     state: &AppState,
     user: UserId,
     email: &str,
@@ -194,9 +204,10 @@ pub async fn mail_account_exists(
     user: UserId,
     email: &str,
 ) -> Result<(), AppError> {
-    mail_token(state, user, email, &ACCOUNT_EXISTS)
-        .await
-        .map(|_| ())
+    // An imported account has no password to reset: its owner claims it.
+    let unclaimed = state.store.user(user).await?.is_some_and(|u| u.unclaimed);
+    let kind = if unclaimed { &CLAIM } else { &ACCOUNT_EXISTS };
+    mail_token(state, user, email, kind).await.map(|_| ())
 }
 
 /// Sends `user` a link that verifies their email, if the account has an address
@@ -347,9 +358,10 @@ pub async fn reset_request(
     )))
 }
 
-/// Mails a reset link to `email` if an account uses it and its allowance has room;
-/// runs after the request is answered, so failures go to the log.
-async fn mail_reset_link(state: AppState, email: String) {
+/// Mails a reset link to `email` if an account uses it and its allowance has room
+/// (a claim link if the account is imported and unclaimed); runs after the request
+/// is answered, so failures go to the log.
+pub(super) async fn mail_reset_link(state: AppState, email: String) {
     let outcome = async {
         let record = state.store.login_record(&email).await?;
         let Some(record) = record.filter(|r| {
@@ -359,7 +371,13 @@ async fn mail_reset_link(state: AppState, email: String) {
         }) else {
             return Ok(());
         };
-        mail_token(&state, record.user.id, &email, &RESET)
+        // An imported account has no password to reset: its owner claims it.
+        let kind = if record.user.unclaimed {
+            &CLAIM
+        } else {
+            &RESET
+        };
+        mail_token(&state, record.user.id, &email, kind)
             .await
             .map(|_| ())
     };

@@ -9,6 +9,7 @@ pub mod admin_webhooks;
 pub mod auth;
 pub mod avatars;
 pub mod categories;
+pub mod claims;
 pub mod client_ip;
 pub mod crawlers;
 pub mod editing;

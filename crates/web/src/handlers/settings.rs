@@ -99,6 +99,9 @@ pub async fn settings_page(
         Some("sessions") => Some("Every other session was ended."),
         Some("mail") => Some("Your mail choices were saved."),
         Some("token") => Some("That token was revoked: it works no more."),
+        Some("claimed") => Some(
+            "The account is yours: its posts, reputation and badges stay with it. Check its name and about text below.",
+        ),
         _ => None,
     };
     let now = ponder_core::time::now();

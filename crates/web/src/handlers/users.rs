@@ -109,6 +109,8 @@ async fn show(
         about_html: shown_safely(user.about_html.as_str(), Lines::Many).into_owned(),
         location: imported.location.filter(|l| !l.trim().is_empty()),
         website: imported.website_url.filter(|url| web_address(url)),
+        unclaimed: user.unclaimed,
+        can_send_claim: user.unclaimed && ctx.actor().is_some_and(|a| a.administers()),
         joined: Moment::new(user.created_at, now),
         reputation: thousands(user.reputation),
         questions: questions

@@ -53,6 +53,35 @@ pub struct ResetPage {
     pub form: crate::forms::FormState,
 }
 
+/// `/claim`: asking for a claim link, the link sent, and choosing the password.
+#[derive(Template)]
+#[template(path = "auth/claim.html")]
+pub struct ClaimPage {
+    /// Head.
+    pub head: Head,
+    /// `request`, `sent` or `choose`.
+    pub step: &'static str,
+    /// Values and messages.
+    pub form: crate::forms::FormState,
+}
+
+/// `/admin/users/{id}/claim`: the address to send an imported account's claim
+/// link to.
+#[derive(Template)]
+#[template(path = "admin/claim.html")]
+pub struct AdminClaimPage {
+    /// Head.
+    pub head: Head,
+    /// The account's id.
+    pub user_id: i64,
+    /// Its handle.
+    pub handle: String,
+    /// Its display name.
+    pub name: String,
+    /// The address, and what was wrong with it.
+    pub form: crate::forms::FormState,
+}
+
 /// `/settings`.
 #[derive(Template)]
 #[template(path = "settings/index.html")]

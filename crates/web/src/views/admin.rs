@@ -30,6 +30,8 @@ pub struct AdminUserRow {
     /// Whether the administrator may delete the account here (not an
     /// administrator's, not their own).
     pub can_delete: bool,
+    /// Whether an import made the account and its owner has not claimed it.
+    pub unclaimed: bool,
 }
 
 /// `/admin/users`.

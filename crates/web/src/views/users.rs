@@ -35,6 +35,10 @@ pub struct UserPage {
     pub location: Option<String>,
     /// Their website, when it is an http or https address (an imported account's).
     pub website: Option<String>,
+    /// Whether an import made the account and its owner has not claimed it.
+    pub unclaimed: bool,
+    /// Whether the viewer may send its owner a claim link (an administrator).
+    pub can_send_claim: bool,
     /// When they joined.
     pub joined: Moment,
     /// Reputation with separators.

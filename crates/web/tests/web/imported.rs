@@ -6,7 +6,7 @@ use crate::support::TestApp;
 use ponder_exchange::{ImportOptions, NoProgress, import_stackexchange};
 use std::path::Path;
 
-fn write(dir: &Path, file: &str, root: &str, rows: &[&str]) {
+pub(crate) fn write(dir: &Path, file: &str, root: &str, rows: &[&str]) {
     let mut text = format!("<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<{root}>\r\n");
     for row in rows {
         text.push_str(&format!("  {row}\r\n"));
@@ -17,7 +17,7 @@ fn write(dir: &Path, file: &str, root: &str, rows: &[&str]) {
 
 /// A dump with a question (id 18) whose accepted answer (27) is by an absent user,
 /// and a closed duplicate of it (id 20).
-fn dump(dir: &Path) {
+pub(crate) fn dump(dir: &Path) {
     write(
         dir,
         "Users.xml",

@@ -34,6 +34,7 @@ mod admin_users;
 mod api;
 mod api_tokens;
 mod caching;
+mod claims;
 mod crawlers;
 mod exchange_api;
 mod feeds;
