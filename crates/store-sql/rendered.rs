@@ -2,16 +2,17 @@
 // one text at a time, for rendering every text again when the renderer changes.
 // Shared by both backends.
 
-use crate::{Backend, db_error};
+use crate::{Backend, Db, db_error};
 use ponder_core::markdown::SafeHtml;
 use ponder_store::{RenderedText, StoreResult, StoredText};
 
-/// The two statements for a kind of text, from its table and columns: the read of
-/// a batch after an id, and the write of new HTML where the Markdown is unchanged.
+/// The statements for a kind of text, from its table and columns: the read of a
+/// batch after an id, the write of new HTML where the Markdown is unchanged, and
+/// the write of new Markdown and HTML where it is; then the columns' names.
 macro_rules! rendered_statements {
     ($table:literal, $id:literal, $markdown:literal, $html:literal) => {
-        (
-            concat!(
+        Statements {
+            read: concat!(
                 "SELECT ",
                 $id,
                 ", ",
@@ -26,7 +27,7 @@ macro_rules! rendered_statements {
                 $id,
                 " LIMIT $2"
             ),
-            concat!(
+            write_html: concat!(
                 "UPDATE ",
                 $table,
                 " SET ",
@@ -37,12 +38,40 @@ macro_rules! rendered_statements {
                 $markdown,
                 " = $2"
             ),
-        )
+            write_both: concat!(
+                "UPDATE ",
+                $table,
+                " SET ",
+                $markdown,
+                " = $3, ",
+                $html,
+                " = $4 WHERE ",
+                $id,
+                " = $1 AND ",
+                $markdown,
+                " = $2"
+            ),
+            table: $table,
+            id: $id,
+            markdown: $markdown,
+            html: $html,
+        }
     };
 }
 
-/// The read and the write for `kind`.
-fn statements(kind: RenderedText) -> (&'static str, &'static str) {
+/// What [`rendered_statements`] makes.
+struct Statements {
+    read: &'static str,
+    write_html: &'static str,
+    write_both: &'static str,
+    table: &'static str,
+    id: &'static str,
+    markdown: &'static str,
+    html: &'static str,
+}
+
+/// The statements for `kind`.
+fn statements(kind: RenderedText) -> Statements {
     match kind {
         RenderedText::PostBody => {
             rendered_statements!("post_bodies", "post_id", "body_markdown", "body_html")
@@ -62,9 +91,8 @@ impl ponder_store::RenderedTextStore for Backend {
         after: i64,
         limit: u32,
     ) -> StoreResult<Vec<StoredText>> {
-        let (read, _) = statements(kind);
         self.count();
-        let found: Vec<(i64, String, String)> = sqlx::query_as(read)
+        let found: Vec<(i64, String, String)> = sqlx::query_as(statements(kind).read)
             .bind(after)
             .bind(i64::from(limit))
             .fetch_all(&self.readers)
@@ -83,10 +111,82 @@ impl ponder_store::RenderedTextStore for Backend {
         markdown: &str,
         html: &SafeHtml,
     ) -> StoreResult<bool> {
-        let (_, write) = statements(kind);
         self.count();
-        let done = sqlx::query(write)
+        let done = sqlx::query(statements(kind).write_html)
             .bind(id)
+            .bind(markdown)
+            .bind(html.as_str())
+            .execute(&self.writer)
+            .await
+            .map_err(db_error)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn texts_holding(
+        &self,
+        kind: RenderedText,
+        needles: &[String],
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<StoredText>> {
+        if needles.is_empty() {
+            return Ok(Vec::new());
+        }
+        let Statements {
+            table,
+            id,
+            markdown,
+            html,
+            ..
+        } = statements(kind);
+        let mut q = sqlx::QueryBuilder::<Db>::new(format!(
+            "SELECT {id}, {markdown}, {html} FROM {table} WHERE {id} > "
+        ));
+        q.push_bind(after).push(" AND (");
+        for (n, needle) in needles.iter().enumerate() {
+            // LIKE's own wildcards in a needle stand for themselves.
+            let pattern = format!(
+                "%{}%",
+                needle
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            );
+            if n > 0 {
+                q.push(" OR ");
+            }
+            q.push(format!("lower({markdown}) LIKE "))
+                .push_bind(pattern.clone())
+                .push(format!(" ESCAPE '\\' OR lower({html}) LIKE "))
+                .push_bind(pattern)
+                .push(" ESCAPE '\\'");
+        }
+        q.push(format!(") ORDER BY {id} LIMIT "))
+            .push_bind(i64::from(limit));
+        self.count();
+        let found: Vec<(i64, String, String)> = q
+            .build_query_as()
+            .fetch_all(&self.readers)
+            .await
+            .map_err(db_error)?;
+        Ok(found
+            .into_iter()
+            .map(|(id, markdown, html)| StoredText { id, markdown, html })
+            .collect())
+    }
+
+    async fn replace_text(
+        &self,
+        kind: RenderedText,
+        id: i64,
+        before: &str,
+        markdown: &str,
+        html: &SafeHtml,
+    ) -> StoreResult<bool> {
+        self.count();
+        let done = sqlx::query(statements(kind).write_both)
+            .bind(id)
+            .bind(before)
             .bind(markdown)
             .bind(html.as_str())
             .execute(&self.writer)

@@ -35,6 +35,10 @@ pub struct ImportArgs {
     /// Rows per transaction.
     #[arg(long, default_value_t = 5_000)]
     batch: usize,
+    /// The original site's host (or address), whose links to imported posts and
+    /// users become local; by default the folder's name when it is a host name.
+    #[arg(long)]
+    original_site: Option<String>,
 }
 
 /// `ponder export stackexchange` arguments.
@@ -89,6 +93,7 @@ pub async fn import(site: &SiteArgs, command: ImportCommand) -> Result<()> {
         dir: args.dir,
         category: args.category,
         batch_rows: args.batch,
+        original_site: args.original_site,
     };
     let bar = Bar::new("{bar:40} {bytes}/{total_bytes} {msg}, {bytes_per_sec}, {eta} left");
     let result = ponder_exchange::import_stackexchange(store, &options, &bar).await;

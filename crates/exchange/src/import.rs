@@ -17,15 +17,18 @@ use crate::attributes;
 use crate::dates;
 use crate::error::ExchangeError;
 use crate::id_set::IdSet;
+use crate::links::LinkRewriter;
 use crate::mapping;
 use crate::sources::Sources;
 use crate::summary::{FileSummary, ImportSummary};
 use ponder_core::markdown;
+use ponder_core::markdown::SafeHtml;
 use ponder_core::{CategoryId, CommentId, PostId, UserId};
 use ponder_dump::{DumpError, Problem, Row, RowReader};
 use ponder_store::{
     BulkBadge, BulkBatch, BulkComment, BulkLoaded, BulkPost, BulkRevision, BulkStore, BulkTag,
-    BulkUser, BulkVote, NewCategory, PostBody, PostKind, ReadStore, StoreResult, WriteStore,
+    BulkUser, BulkVote, NewCategory, PostBody, PostKind, ReadStore, RenderedText,
+    RenderedTextStore, StoreResult, WriteStore,
 };
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
@@ -72,6 +75,10 @@ pub struct ImportOptions {
     pub category: Option<String>,
     /// Rows per transaction.
     pub batch_rows: usize,
+    /// The original site's host (`french.meta.stackexchange.com`), whose links to
+    /// imported posts and users are made local; by default the folder's name when
+    /// it is a host name.
+    pub original_site: Option<String>,
 }
 
 impl ImportOptions {
@@ -81,15 +88,16 @@ impl ImportOptions {
             dir: dir.into(),
             category: None,
             batch_rows: 5_000,
+            original_site: None,
         }
     }
 }
 
 /// What an import needs of a store: bulk loads, and the category it files the
 /// questions in (read or made). `Arc<dyn Store>` is one.
-pub trait ImportTarget: BulkStore + ReadStore + WriteStore {}
+pub trait ImportTarget: BulkStore + ReadStore + WriteStore + RenderedTextStore {}
 
-impl<T: BulkStore + ReadStore + WriteStore + ?Sized> ImportTarget for T {}
+impl<T: BulkStore + ReadStore + WriteStore + RenderedTextStore + ?Sized> ImportTarget for T {}
 
 /// Imports the dump in `options.dir` into `store`, telling `progress` how far it has
 /// come; returns what it imported and skipped, and why.
@@ -133,9 +141,14 @@ pub async fn import_stackexchange<S: ImportTarget + ?Sized + 'static>(
     let category_name = options.category.clone().unwrap_or_else(|| source.clone());
     let category = find_or_make_category(&*store, &category_name).await?;
 
+    let original_site = options
+        .original_site
+        .clone()
+        .or_else(|| source.contains('.').then(|| source.clone()));
     let mut importer = Importer {
         store: Arc::clone(&store),
         source: source.clone(),
+        original_site,
         dir: dir.clone(),
         progress,
         batch_rows: options.batch_rows.max(1),
@@ -261,6 +274,8 @@ struct Pending {
 }
 
 struct Importer<'a, S: ImportTarget + ?Sized> {
+    /// The original site's host, whose links are made local.
+    original_site: Option<String>,
     store: Arc<S>,
     /// The name the import is recorded under.
     source: String,
@@ -386,6 +401,7 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
         let finishing = Instant::now();
         self.store.restore_indexes(&self.source).await?;
         self.link_posts().await?;
+        self.make_links_local().await?;
         self.store.update_statistics().await?;
         self.summary.finishing_seconds = finishing.elapsed().as_secs_f64();
         Ok(())
@@ -1037,6 +1053,59 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
         }
         self.summary.links = (set_accepted, set_duplicates);
         self.store.recount().await?;
+        Ok(())
+    }
+
+    /// Links to the original site's imported posts and users, in every imported
+    /// text, made local (see [`LinkRewriter`]); the revisions keep the originals.
+    async fn make_links_local(&mut self) -> Result<(), ExchangeError> {
+        const PAGE: u32 = 500;
+        let links = LinkRewriter::new(
+            self.original_site.as_deref().unwrap_or_default(),
+            &self.posts,
+            &self.users,
+        );
+        let mut needles = vec!["/q/".to_owned(), "/a/".to_owned(), "/u/".to_owned()];
+        needles.push("/questions/".to_owned());
+        if !links.host().is_empty() {
+            needles.push(format!("//{}/", links.host()));
+            needles.push(format!("//www.{}/", links.host()));
+        }
+        let mut changed = 0;
+        for kind in RenderedText::ALL {
+            let mut after = i64::MIN;
+            loop {
+                let texts = self
+                    .store
+                    .texts_holding(kind, &needles, after, PAGE)
+                    .await?;
+                let Some(last) = texts.last() else {
+                    break;
+                };
+                after = last.id;
+                for text in &texts {
+                    let markdown = links.markdown(&text.markdown);
+                    let html = links.html(&text.html);
+                    if markdown.is_none() && html.is_none() {
+                        continue;
+                    }
+                    let html =
+                        SafeHtml::from_trusted_storage(html.unwrap_or_else(|| text.html.clone()));
+                    let markdown = markdown.as_deref().unwrap_or(&text.markdown);
+                    if self
+                        .store
+                        .replace_text(kind, text.id, &text.markdown, markdown, &html)
+                        .await?
+                    {
+                        changed += 1;
+                    }
+                }
+                if texts.len() < PAGE as usize {
+                    break;
+                }
+            }
+        }
+        self.summary.links_made_local = changed;
         Ok(())
     }
 

@@ -12,6 +12,7 @@ mod error;
 mod export;
 mod id_set;
 mod import;
+mod links;
 mod mapping;
 mod sources;
 mod summary;

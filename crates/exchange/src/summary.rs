@@ -82,6 +82,9 @@ pub struct ImportSummary {
     pub posts_added: u64,
     /// Accepted answers and duplicate links set.
     pub links: (u64, u64),
+    /// Post bodies, comments and about-me texts whose links to the original site
+    /// were made local.
+    pub links_made_local: u64,
     /// Seconds the import took.
     pub seconds: f64,
     /// Seconds of it spent after the files: indexes, links and counts.
@@ -136,6 +139,12 @@ impl fmt::Display for ImportSummary {
             f,
             "indexes made again, links set and counts checked in {:.1} s",
             self.finishing_seconds
+        )?;
+        writeln!(
+            f,
+            "links to the original site's imported posts and users made local in {} texts \
+             (post bodies, comments, about-me texts; their revisions keep the originals)",
+            self.links_made_local
         )?;
         writeln!(
             f,

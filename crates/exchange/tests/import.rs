@@ -42,6 +42,65 @@ on_both_databases!(issue16_a_dump_in_the_2014_format_arrives);
 on_both_databases!(the_sample_arrives_with_its_counts);
 on_both_databases!(the_sample_arrives_the_same_in_small_batches);
 
+/// The sample's links to its own imported posts and users go to the local
+/// addresses (its folder is named after its host); the revisions keep them as the
+/// dump wrote them, and links to what the dump lacks keep the original address.
+async fn sample_links_are_local(store: &dyn Store, made_local: u64) {
+    use ponder_store::RenderedText;
+    let host = "https://french.meta.stackexchange.com";
+    let mut bodies = store
+        .stored_texts(RenderedText::PostBody, i64::MIN, 100_000)
+        .await
+        .unwrap();
+    let comments = store
+        .stored_texts(RenderedText::Comment, i64::MIN, 100_000)
+        .await
+        .unwrap();
+    // Two of the texts changed link only to users.
+    let local = |t: &&ponder_store::StoredText| t.html.contains("href=\"/questions/");
+    let changed = bodies.iter().filter(local).count() + comments.iter().filter(local).count();
+    assert!(
+        made_local == 98 && changed == 96,
+        "{made_local} texts changed, {changed} with local links"
+    );
+    // Answer 22 links to answer 7 of question 1, in its HTML and its Markdown.
+    let answer = bodies.iter().find(|t| t.id == 22).unwrap();
+    assert!(
+        answer.html.contains("href=\"/questions/7\""),
+        "{}",
+        answer.html
+    );
+    assert!(!answer.html.contains(&format!("href=\"{host}/questions/1/")));
+    assert!(
+        answer.markdown.contains("/questions/7"),
+        "{}",
+        answer.markdown
+    );
+    assert!(!answer.markdown.contains(&format!("{host}/questions/1/")));
+    let revisions = store.revisions(PostId(22)).await.unwrap();
+    assert!(
+        revisions
+            .iter()
+            .any(|r| r.body_markdown.contains(&format!("{host}/questions/1/"))),
+        "the history keeps the link as written"
+    );
+    // Post 784 is not in the sample: its links keep their address, and no
+    // imported question is still linked at the original site.
+    bodies.extend(comments);
+    assert!(
+        bodies
+            .iter()
+            .any(|t| t.html.contains(&format!("{host}/a/784/")))
+    );
+    for id in [1, 2, 6, 14] {
+        let original = format!("href=\"{host}/questions/{id}/");
+        assert!(
+            !bodies.iter().any(|t| t.html.contains(&original)),
+            "{original}"
+        );
+    }
+}
+
 /// A dump as Stack Exchange made them before 2014: no Tags.xml, no PostHistory.xml,
 /// badges without Class or TagBased.
 async fn issue16_a_dump_in_the_2014_format_arrives(store: Arc<dyn Store>) {
@@ -240,6 +299,7 @@ async fn sample_arrives(store: Arc<dyn Store>, batch_rows: usize) {
         rows("Tags.xml").len()
     );
     assert_eq!(summary.posts_added, 761);
+    sample_links_are_local(&*store, summary.links_made_local).await;
     for (file, s) in &summary.files {
         assert!(s.unknown.is_empty(), "{file}: {:?}", s.unknown);
     }

@@ -2,6 +2,91 @@
 
 use super::*;
 
+/// Texts holding a needle are found by Markdown or HTML, ASCII case aside, with
+/// LIKE's wildcards standing for themselves, in pages; replacing both Markdown and
+/// HTML works only while the Markdown is as read.
+pub async fn texts_holding_needles_are_found_and_replaced_unless_edited(store: Arc<dyn Store>) {
+    use ponder_core::markdown::SafeHtml;
+    let ([ann], cat, first) = Fixture::new(&*store)
+        .question("First", &[], 1)
+        .build(["ann"])
+        .await;
+    let second = ask(&*store, ann.id, cat.id, "Second", &[], 2).await;
+    let third = ask(&*store, ann.id, cat.id, "Third", &[], 3).await;
+    let html = |text: &str| SafeHtml::from_trusted_storage(text.to_owned());
+    let set = |id: PostId, markdown: &'static str, text: &'static str| {
+        let store = store.clone();
+        async move {
+            let before = store
+                .stored_texts(RenderedText::PostBody, id.0 - 1, 1)
+                .await
+                .unwrap()
+                .remove(0);
+            assert!(
+                store
+                    .replace_text(
+                        RenderedText::PostBody,
+                        id.0,
+                        &before.markdown,
+                        markdown,
+                        &html(text)
+                    )
+                    .await
+                    .unwrap()
+            );
+        }
+    };
+    set(first, "See https://Old.Example/q/1", "<p>plain</p>").await;
+    set(
+        second,
+        "Nothing here",
+        "<a href=\"https://old.example/q/2\">x</a>",
+    )
+    .await;
+    set(third, "100% of a_b", "<p>100% of a_b</p>").await;
+    let found = |needles: &[&str], after: i64, limit: u32| {
+        let store = store.clone();
+        let needles: Vec<String> = needles.iter().map(|n| (*n).to_owned()).collect();
+        async move {
+            store
+                .texts_holding(RenderedText::PostBody, &needles, after, limit)
+                .await
+                .unwrap()
+                .iter()
+                .map(|t| t.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(found(&["//old.example/"], 0, 10).await, [first.0, second.0]);
+    assert_eq!(found(&["//old.example/"], 0, 1).await, [first.0]);
+    assert_eq!(found(&["//old.example/"], first.0, 10).await, [second.0]);
+    assert_eq!(found(&["nothing", "a_b"], 0, 10).await, [second.0, third.0]);
+    assert_eq!(found(&["0%"], 0, 10).await, [third.0], "% is itself");
+    assert_eq!(found(&["a_"], 0, 10).await, [third.0], "_ is itself");
+    assert_eq!(found(&["x_y", "1%0"], 0, 10).await, Vec::<i64>::new());
+    assert_eq!(found(&[], 0, 10).await, Vec::<i64>::new());
+
+    assert!(
+        !store
+            .replace_text(
+                RenderedText::PostBody,
+                first.0,
+                "edited meanwhile",
+                "new",
+                &html("<p>new</p>")
+            )
+            .await
+            .unwrap()
+    );
+    let kept = store
+        .stored_texts(RenderedText::PostBody, first.0 - 1, 1)
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(kept.markdown, "See https://Old.Example/q/1");
+    assert_eq!(kept.html, "<p>plain</p>");
+}
+
 /// Every kind of rendered text is read in id order after a given id, and its HTML
 /// is replaced only while its Markdown is the one read (issue 16: posts stored by
 /// an older renderer can be rendered again).

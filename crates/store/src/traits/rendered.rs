@@ -23,4 +23,26 @@ pub trait RenderedTextStore: Send + Sync {
         markdown: &str,
         html: &ponder_core::markdown::SafeHtml,
     ) -> StoreResult<bool>;
+
+    /// Up to `limit` stored texts of `kind` with ids above `after` whose Markdown
+    /// or HTML holds one of `needles` (ASCII case aside; the needles in lower
+    /// case), in id order: the few texts of a large site that name something.
+    async fn texts_holding(
+        &self,
+        kind: RenderedText,
+        needles: &[String],
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<StoredText>>;
+
+    /// Replaces the Markdown and HTML of the text of `kind` with this id, if its
+    /// Markdown is still `before` (an edit since it was read wins); whether it did.
+    async fn replace_text(
+        &self,
+        kind: RenderedText,
+        id: i64,
+        before: &str,
+        markdown: &str,
+        html: &ponder_core::markdown::SafeHtml,
+    ) -> StoreResult<bool>;
 }

@@ -187,7 +187,10 @@ async fn imported_accounts_are_claimed_by_mailed_link() {
         .await;
     assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(short.count("#password-error"), 1);
-    assert_eq!(short.attrs("input[name=token]", "value"), std::slice::from_ref(&token));
+    assert_eq!(
+        short.attrs("input[name=token]", "value"),
+        std::slice::from_ref(&token)
+    );
     let claimed = owner
         .post(
             "/claim/finish",
