@@ -145,12 +145,12 @@ impl<'a> LinkRewriter<'a> {
             let end = line[found..]
                 .find(ends_address)
                 .map_or(line.len(), |n| found + n);
-            search = end.max(found + 1);
+            search = end;
             let url = line[found..end].trim_end_matches(['.', ',', ';', ':', '!', '?']);
             let end = found + url.len();
             let before = &line[..found];
-            // In a code span, or a link's text (`[address](target)`).
-            let label = before.ends_with('[') && line[end..].starts_with("](");
+            // In a code span, or ending a link's text (`[see address](target)`).
+            let label = line[end..].starts_with(']');
             if label || before.matches('`').count() % 2 == 1 {
                 continue;
             }
@@ -161,10 +161,6 @@ impl<'a> LinkRewriter<'a> {
                 || before.ends_with("href=\"")
                 || before.trim_end().ends_with("]:");
             let angled = before.ends_with('<') && line[end..].starts_with('>');
-            if !target && !url.contains("://") && !url.starts_with("//") {
-                // A path in running text is not a link.
-                continue;
-            }
             if angled {
                 out.push_str(&line[copied..found - 1]);
                 out.push_str(&format!("[{url}]({local})"));
@@ -341,6 +337,28 @@ mod tests {
              After the code: https://meta.example.com/q/2 stays."
         );
         assert_eq!(links.markdown("Nothing to see."), None);
+        // A link's text is not made a link of its own; a fence ends only with its
+        // own marker; a bracket on one side only is not an autolink.
+        assert_eq!(
+            links
+                .markdown("x https://meta.example.com/q/18> y <https://meta.example.com/q/7 z")
+                .unwrap(),
+            "x [https://meta.example.com/q/18](/questions/18)> y <[https://meta.example.com/q/7](/questions/7) z"
+        );
+        assert_eq!(
+            links
+                .markdown("[see https://meta.example.com/q/18](https://meta.example.com/q/18) [https://meta.example.com/q/7]")
+                .unwrap(),
+            "[see https://meta.example.com/q/18](/questions/18) [https://meta.example.com/q/7]"
+        );
+        assert_eq!(
+            links
+                .markdown(
+                    "~~~\n```\nhttps://meta.example.com/q/18\n~~~\nhttps://meta.example.com/q/7\n"
+                )
+                .unwrap(),
+            "~~~\n```\nhttps://meta.example.com/q/18\n~~~\n[https://meta.example.com/q/7](/questions/7)\n"
+        );
         assert_eq!(links.markdown("https://meta.example.com/q/2"), None);
         // What it writes is left as it is the next time.
         let once = links.markdown(markdown).unwrap();

@@ -185,3 +185,40 @@ impl RowAccess for Cols<'_> {
         self.0.try_get(idx).map_err(db_error)
     }
 }
+
+/// Whether [`copy_in`] loads rows (PostgreSQL's `COPY`).
+pub(crate) const COPY_ROWS: bool = true;
+
+/// Runs `statement` (`COPY table (columns) FROM STDIN`) in `tx` with `data`, rows
+/// in COPY's text format, inside a savepoint: the rows copied, or `None` if one of
+/// them is there already (a unique key), when nothing of it stays and the caller
+/// inserts the rows one way that skips those.
+pub(crate) async fn copy_in(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    statement: &str,
+    data: Vec<u8>,
+) -> Result<Option<u64>, StoreError> {
+    use sqlx::Executor;
+    tx.execute("SAVEPOINT bulk_copy").await.map_err(db_error)?;
+    let copied = async {
+        let mut copy = tx.copy_in_raw(statement).await?;
+        copy.send(data).await?;
+        copy.finish().await
+    }
+    .await;
+    match copied {
+        Ok(rows) => {
+            tx.execute("RELEASE SAVEPOINT bulk_copy")
+                .await
+                .map_err(db_error)?;
+            Ok(Some(rows))
+        }
+        Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+            tx.execute("ROLLBACK TO SAVEPOINT bulk_copy")
+                .await
+                .map_err(db_error)?;
+            Ok(None)
+        }
+        Err(other) => Err(db_error(other)),
+    }
+}

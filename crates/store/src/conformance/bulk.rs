@@ -181,6 +181,78 @@ pub async fn stored_texts_are_read_in_pages_and_rendered_anew_unless_edited(stor
     );
 }
 
+/// Text loaded in bulk comes back character for character, whatever the way it
+/// is loaded writes (PostgreSQL's COPY escapes tabs, newlines and backslashes, and
+/// reads `\N` as NULL).
+pub async fn bulk_text_comes_back_character_for_character(store: Arc<dyn Store>) {
+    let cat = category(&*store, None, "general").await;
+    let awkward = "Tab\there, \\N, back\\slash\\, \\t, CR\r\nLF\n\u{e9}";
+    let question = BulkPost {
+        id: PostId(9100),
+        kind: PostKind::Question,
+        parent_id: None,
+        category_id: Some(cat.id),
+        author_id: UserId(600),
+        title: format!("Title {awkward}"),
+        body: PostBody::from_storage(awkward.to_owned(), format!("<p>{awkward}</p>")),
+        tags: vec![],
+        score: 0,
+        answer_count: 0,
+        comment_count: 1,
+        view_count: 0,
+        accepted_answer_id: None,
+        created_at: at(1),
+        last_activity_at: at(1),
+        edited_at: None,
+        deleted_at: None,
+        closed_at: None,
+        close_reason: String::new(),
+        duplicate_of: None,
+        owner_name: Some("\\N".into()),
+    };
+    let batch = BulkBatch {
+        users: vec![BulkUser {
+            id: UserId(600),
+            handle: "awkward".into(),
+            display_name: "Awk\tward".into(),
+            reputation: 1,
+            about: PostBody::from_markdown(""),
+            created_at: at(0),
+            last_seen_at: None,
+            deleted_at: None,
+            profile: None,
+        }],
+        posts: vec![question],
+        comments: vec![BulkComment {
+            id: CommentId(7100),
+            post_id: PostId(9100),
+            author_id: UserId(600),
+            body: PostBody::inline(awkward),
+            score: 0,
+            created_at: at(2),
+            deleted_at: None,
+            owner_name: None,
+        }],
+        ..BulkBatch::default()
+    };
+    store.bulk_load(batch).await.unwrap();
+    let thread = store.question_thread(PostId(9100)).await.unwrap().unwrap();
+    assert_eq!(thread.question.title, format!("Title {awkward}"));
+    assert_eq!(thread.question.body_markdown, awkward);
+    assert_eq!(
+        thread.question.body_html.as_str(),
+        format!("<p>{awkward}</p>")
+    );
+    let comments = store.export_comments(0, 10).await.unwrap();
+    assert_eq!(comments[0].body.markdown(), awkward);
+    let posts = store.export_posts(0, 10).await.unwrap();
+    assert_eq!(
+        posts[0].owner_name.as_deref(),
+        Some("\\N"),
+        "text, not NULL"
+    );
+}
+
 /// Bulk rows keep their ids and counters; later writes get fresh ids; a batch that
 /// fails leaves nothing behind.
 pub async fn bulk_loads_keep_ids_and_counters(store: Arc<dyn Store>) {
