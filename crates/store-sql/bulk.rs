@@ -6,7 +6,7 @@
 // alike; apart, each half would repeat the table's column list.
 
 use crate::writes::Tx;
-use crate::{Backend, COPY_ROWS, Db, bind_id_list, copy_in, db_error};
+use crate::{Backend, Db, bind_id_list, db_error};
 use ponder_core::changes::ChangeKind;
 use ponder_core::{CommentId, PostId, UserId};
 use ponder_store::{
@@ -88,70 +88,6 @@ const SET_DUPLICATES: UpdateTarget = UpdateTarget {
     condition: " AND kind = 'question'",
     join: " JOIN posts o ON o.id = v.value AND o.kind = 'question' AND o.id <> v.key",
 };
-
-/// Rows in the text format of PostgreSQL's `COPY`: fields apart by tabs, rows
-/// ended by newlines, `\N` for NULL, and backslash, tab, newline and carriage
-/// return in text escaped with a backslash.
-#[derive(Default)]
-struct CopyText {
-    data: Vec<u8>,
-    /// Whether the row at hand has a field already.
-    started: bool,
-}
-
-impl CopyText {
-    fn field(&mut self) {
-        if self.started {
-            self.data.push(b'\t');
-        }
-        self.started = true;
-    }
-
-    fn int(&mut self, value: i64) -> &mut Self {
-        self.field();
-        self.data.extend_from_slice(value.to_string().as_bytes());
-        self
-    }
-
-    fn opt_int(&mut self, value: Option<i64>) -> &mut Self {
-        match value {
-            Some(value) => self.int(value),
-            None => self.null(),
-        }
-    }
-
-    fn text(&mut self, value: &str) -> &mut Self {
-        self.field();
-        for byte in value.bytes() {
-            match byte {
-                b'\\' => self.data.extend_from_slice(b"\\\\"),
-                b'\t' => self.data.extend_from_slice(b"\\t"),
-                b'\n' => self.data.extend_from_slice(b"\\n"),
-                b'\r' => self.data.extend_from_slice(b"\\r"),
-                other => self.data.push(other),
-            }
-        }
-        self
-    }
-
-    fn opt_text(&mut self, value: Option<&str>) -> &mut Self {
-        match value {
-            Some(value) => self.text(value),
-            None => self.null(),
-        }
-    }
-
-    fn null(&mut self) -> &mut Self {
-        self.field();
-        self.data.extend_from_slice(b"\\N");
-        self
-    }
-
-    fn end_row(&mut self) {
-        self.data.push(b'\n');
-        self.started = false;
-    }
-}
 
 /// The pairs with the last value given for each key, in the order keys first appear
 /// (one statement must not set a row twice).
@@ -469,33 +405,6 @@ impl Backend {
             }
             filled.push((r, title.clone(), body.clone(), tags.clone()));
         }
-        if COPY_ROWS {
-            let mut rows = CopyText::default();
-            for (r, title, body, tags) in &filled {
-                rows.int(r.id)
-                    .int(r.post_id.0)
-                    .int(r.editor_id.0)
-                    .text(title)
-                    .text(body)
-                    .text(tags)
-                    .text(&r.summary)
-                    .int(r.created_at)
-                    .opt_text(r.guid.as_deref())
-                    .int(dump_rows(r))
-                    .end_row();
-            }
-            self.count();
-            let copied = copy_in(
-                tx,
-                "COPY revisions (id, post_id, editor_id, title, body_markdown, tags, summary, \
-                 created_at, dump_guid, dump_rows) FROM STDIN",
-                rows.data,
-            )
-            .await?;
-            if let Some(added) = copied {
-                return Ok(added);
-            }
-        }
         let mut added = 0;
         for chunk in filled.chunks(ROWS_PER_STATEMENT) {
             let mut q = QueryBuilder::<Db>::new(
@@ -586,50 +495,7 @@ impl ponder_store::BulkStore for Backend {
             loaded.tags += self.run(&mut tx, q).await?;
         }
         let mut inserted: HashSet<i64> = HashSet::new();
-        // PostgreSQL copies a batch of new rows at once; a row there already (a
-        // second run) sends the batch through the inserts, which skip it.
-        let copied = if COPY_ROWS && !batch.posts.is_empty() {
-            let mut rows = CopyText::default();
-            for p in &batch.posts {
-                rows.int(p.id.0)
-                    .text(p.kind.as_str())
-                    .opt_int(p.parent_id.map(|x| x.0))
-                    .opt_int(p.category_id.map(|x| x.0))
-                    .int(p.author_id.0)
-                    .text(&p.title)
-                    .int(p.score)
-                    .int(p.answer_count)
-                    .int(p.comment_count)
-                    .int(p.view_count)
-                    .int(p.created_at)
-                    .int(p.last_activity_at)
-                    .opt_int(p.edited_at)
-                    .opt_int(p.deleted_at)
-                    .opt_int(p.closed_at)
-                    .text(&p.close_reason)
-                    .opt_text(p.owner_name.as_deref())
-                    .end_row();
-            }
-            self.count();
-            copy_in(
-                &mut tx,
-                "COPY posts (id, kind, parent_id, category_id, author_id, title, score, \
-                 answer_count, comment_count, view_count, created_at, last_activity_at, \
-                 edited_at, deleted_at, closed_at, close_reason, owner_name) FROM STDIN",
-                rows.data,
-            )
-            .await?
-        } else {
-            None
-        };
-        if copied.is_some() {
-            inserted.extend(batch.posts.iter().map(|p| p.id.0));
-        }
-        for chunk in batch
-            .posts
-            .chunks(ROWS_PER_STATEMENT)
-            .filter(|_| copied.is_none())
-        {
+        for chunk in batch.posts.chunks(ROWS_PER_STATEMENT) {
             let mut q = QueryBuilder::<Db>::new(
                 "INSERT INTO posts (id, kind, parent_id, category_id, author_id, title, \
                  score, answer_count, comment_count, view_count, created_at, last_activity_at, \
@@ -671,28 +537,7 @@ impl ponder_store::BulkStore for Backend {
             .iter()
             .filter(|p| inserted.contains(&p.id.0))
             .collect();
-        let bodies_copied = if COPY_ROWS && copied.is_some() {
-            let mut rows = CopyText::default();
-            for p in &new_posts {
-                rows.int(p.id.0)
-                    .text(p.body.markdown())
-                    .text(p.body.html())
-                    .end_row();
-            }
-            self.count();
-            copy_in(
-                &mut tx,
-                "COPY post_bodies (post_id, body_markdown, body_html) FROM STDIN",
-                rows.data,
-            )
-            .await?
-        } else {
-            None
-        };
-        for chunk in new_posts
-            .chunks(ROWS_PER_STATEMENT)
-            .filter(|_| bodies_copied.is_none())
-        {
+        for chunk in new_posts.chunks(ROWS_PER_STATEMENT) {
             let mut q = QueryBuilder::<Db>::new(
                 "INSERT INTO post_bodies (post_id, body_markdown, body_html) ",
             );
@@ -725,37 +570,7 @@ impl ponder_store::BulkStore for Backend {
         }
         self.load_post_tags(&mut tx, &batch.posts, &inserted)
             .await?;
-        let comments_copied = if COPY_ROWS && !batch.comments.is_empty() {
-            let mut rows = CopyText::default();
-            for c in &batch.comments {
-                rows.int(c.id.0)
-                    .int(c.post_id.0)
-                    .int(c.author_id.0)
-                    .text(c.body.markdown())
-                    .text(c.body.html())
-                    .int(c.score)
-                    .int(c.created_at)
-                    .opt_int(c.deleted_at)
-                    .opt_text(c.owner_name.as_deref())
-                    .end_row();
-            }
-            self.count();
-            copy_in(
-                &mut tx,
-                "COPY comments (id, post_id, author_id, body_markdown, body_html, score, \
-                 created_at, deleted_at, owner_name) FROM STDIN",
-                rows.data,
-            )
-            .await?
-        } else {
-            None
-        };
-        loaded.comments += comments_copied.unwrap_or(0);
-        for chunk in batch
-            .comments
-            .chunks(ROWS_PER_STATEMENT)
-            .filter(|_| comments_copied.is_none())
-        {
+        for chunk in batch.comments.chunks(ROWS_PER_STATEMENT) {
             let mut q = QueryBuilder::<Db>::new(
                 "INSERT INTO comments (id, post_id, author_id, body_markdown, body_html, score, \
                  created_at, deleted_at, owner_name) ",

@@ -211,16 +211,3 @@ impl RowAccess for Cols<'_> {
         self.0.try_get(idx).map_err(db_error)
     }
 }
-
-/// Whether [`copy_in`] loads rows: SQLite has no `COPY`, and its multi-row inserts
-/// are as fast.
-pub(crate) const COPY_ROWS: bool = false;
-
-/// SQLite has no `COPY`: always `None`, for the caller to insert the rows.
-pub(crate) async fn copy_in(
-    _tx: &mut sqlx::Transaction<'_, Db>,
-    _statement: &str,
-    _data: Vec<u8>,
-) -> Result<Option<u64>, StoreError> {
-    Ok(None)
-}

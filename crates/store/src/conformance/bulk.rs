@@ -181,9 +181,8 @@ pub async fn stored_texts_are_read_in_pages_and_rendered_anew_unless_edited(stor
     );
 }
 
-/// Text loaded in bulk comes back character for character, whatever the way it
-/// is loaded writes (PostgreSQL's COPY escapes tabs, newlines and backslashes, and
-/// reads `\N` as NULL).
+/// Text loaded in bulk comes back character for character: tabs, newlines,
+/// carriage returns, backslashes, and `\N` as text rather than NULL.
 pub async fn bulk_text_comes_back_character_for_character(store: Arc<dyn Store>) {
     let cat = category(&*store, None, "general").await;
     let awkward = "Tab\there, \\N, back\\slash\\, \\t, CR\r\nLF\n\u{e9}";
