@@ -2,7 +2,7 @@
 // one text at a time, for rendering every text again when the renderer changes.
 // Shared by both backends.
 
-use crate::{Backend, Db, db_error};
+use crate::{Backend, bind_ids, db_error};
 use ponder_core::markdown::SafeHtml;
 use ponder_store::{RenderedText, StoreResult, StoredText};
 
@@ -122,14 +122,12 @@ impl ponder_store::RenderedTextStore for Backend {
         Ok(done.rows_affected() == 1)
     }
 
-    async fn texts_holding(
+    async fn stored_texts_of(
         &self,
         kind: RenderedText,
-        needles: &[String],
-        after: i64,
-        limit: u32,
+        ids: Vec<i64>,
     ) -> StoreResult<Vec<StoredText>> {
-        if needles.is_empty() {
+        if ids.is_empty() {
             return Ok(Vec::new());
         }
         let Statements {
@@ -139,36 +137,16 @@ impl ponder_store::RenderedTextStore for Backend {
             html,
             ..
         } = statements(kind);
-        let mut q = sqlx::QueryBuilder::<Db>::new(format!(
-            "SELECT {id}, {markdown}, {html} FROM {table} WHERE {id} > "
-        ));
-        q.push_bind(after).push(" AND (");
-        for (n, needle) in needles.iter().enumerate() {
-            // LIKE's own wildcards in a needle stand for themselves.
-            let pattern = format!(
-                "%{}%",
-                needle
-                    .replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            );
-            if n > 0 {
-                q.push(" OR ");
-            }
-            q.push(format!("lower({markdown}) LIKE "))
-                .push_bind(pattern.clone())
-                .push(format!(" ESCAPE '\\' OR lower({html}) LIKE "))
-                .push_bind(pattern)
-                .push(" ESCAPE '\\'");
-        }
-        q.push(format!(") ORDER BY {id} LIMIT "))
-            .push_bind(i64::from(limit));
+        let sql = format!(
+            "SELECT {id}, {markdown}, {html} FROM {table} WHERE {id} IN ({}) ORDER BY {id}",
+            id_list!()
+        );
         self.count();
-        let found: Vec<(i64, String, String)> = q
-            .build_query_as()
-            .fetch_all(&self.readers)
-            .await
-            .map_err(db_error)?;
+        let found: Vec<(i64, String, String)> =
+            bind_ids(sqlx::query_as(sqlx::AssertSqlSafe(sql)), ids)
+                .fetch_all(&self.readers)
+                .await
+                .map_err(db_error)?;
         Ok(found
             .into_iter()
             .map(|(id, markdown, html)| StoredText { id, markdown, html })

@@ -17,7 +17,7 @@ use crate::attributes;
 use crate::dates;
 use crate::error::ExchangeError;
 use crate::id_set::IdSet;
-use crate::links::LinkRewriter;
+use crate::links::{LinkRewriter, may_link};
 use crate::mapping;
 use crate::sources::Sources;
 use crate::summary::{FileSummary, ImportSummary};
@@ -93,6 +93,15 @@ impl ImportOptions {
     }
 }
 
+/// The ids of the texts that may link to the original site ([`may_link`]), by
+/// kind: a few bytes each, for the texts of a dump that hold such links.
+#[derive(Debug, Default)]
+struct LinkingTexts {
+    posts: Vec<i64>,
+    comments: Vec<i64>,
+    users: Vec<i64>,
+}
+
 /// What an import needs of a store: bulk loads, and the category it files the
 /// questions in (read or made). `Arc<dyn Store>` is one.
 pub trait ImportTarget: BulkStore + ReadStore + WriteStore + RenderedTextStore {}
@@ -149,6 +158,7 @@ pub async fn import_stackexchange<S: ImportTarget + ?Sized + 'static>(
         store: Arc::clone(&store),
         source: source.clone(),
         original_site,
+        linking: LinkingTexts::default(),
         dir: dir.clone(),
         progress,
         batch_rows: options.batch_rows.max(1),
@@ -276,6 +286,9 @@ struct Pending {
 struct Importer<'a, S: ImportTarget + ?Sized> {
     /// The original site's host, whose links are made local.
     original_site: Option<String>,
+    /// The texts that may link to the original site, to look at once every
+    /// post and user is in.
+    linking: LinkingTexts,
     store: Arc<S>,
     /// The name the import is recorded under.
     source: String,
@@ -555,12 +568,16 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
             .get("DisplayName")
             .filter(|n| !n.trim().is_empty())
             .map_or_else(|| format!("user{id}"), str::to_owned);
+        let about = row.get("AboutMe").unwrap_or("");
+        if may_link(about) {
+            self.linking.users.push(id);
+        }
         self.batch.users.push(BulkUser {
             id: UserId(id),
             handle: mapping::handle_for(&name, id),
             display_name: name,
             reputation: optional_int(row, "Reputation", &at)?.unwrap_or(1),
-            about: PostBody::imported(row.get("AboutMe").unwrap_or(""), None),
+            about: PostBody::imported(about, None),
             created_at: required_date(row, "CreationDate", &at)?,
             last_seen_at: optional_date(row, "LastAccessDate", &at)?,
             deleted_at: None,
@@ -689,6 +706,9 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
         let source = self.source_of(id);
         if let (true, Some(answer)) = (is_question, optional_int(row, "AcceptedAnswerId", &at)?) {
             self.accepted.push((PostId(id), PostId(answer)));
+        }
+        if may_link(body) || source.as_deref().is_some_and(may_link) {
+            self.linking.posts.push(id);
         }
         self.batch.posts.push(BulkPost {
             id: PostId(id),
@@ -875,11 +895,15 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
         let owner = optional_int(row, "UserId", &at)?;
         let owner_name = self.departed_name(owner, row.get("UserDisplayName"));
         let author_id = self.author(owner, created_at);
+        let text = row.get("Text").unwrap_or("");
+        if may_link(text) {
+            self.linking.comments.push(id);
+        }
         self.batch.comments.push(BulkComment {
             id: CommentId(id),
             post_id: PostId(post),
             author_id,
-            body: PostBody::inline(row.get("Text").unwrap_or("")),
+            body: PostBody::inline(text),
             score: optional_int(row, "Score", &at)?.unwrap_or(0),
             created_at,
             deleted_at: optional_date(row, "DeletionDate", &at)?,
@@ -1056,33 +1080,25 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
         Ok(())
     }
 
-    /// Links to the original site's imported posts and users, in every imported
-    /// text, made local (see [`LinkRewriter`]); the revisions keep the originals.
+    /// Links to the original site's imported posts and users, in the imported
+    /// texts that may hold them, made local (see [`LinkRewriter`]); the revisions
+    /// keep the originals.
     async fn make_links_local(&mut self) -> Result<(), ExchangeError> {
-        const PAGE: u32 = 500;
+        const PAGE: usize = 500;
         let links = LinkRewriter::new(
             self.original_site.as_deref().unwrap_or_default(),
             &self.posts,
             &self.users,
         );
-        let mut needles = vec!["/q/".to_owned(), "/a/".to_owned(), "/u/".to_owned()];
-        needles.push("/questions/".to_owned());
-        if !links.host().is_empty() {
-            needles.push(format!("//{}/", links.host()));
-            needles.push(format!("//www.{}/", links.host()));
-        }
+        let linking = std::mem::take(&mut self.linking);
         let mut changed = 0;
-        for kind in RenderedText::ALL {
-            let mut after = i64::MIN;
-            loop {
-                let texts = self
-                    .store
-                    .texts_holding(kind, &needles, after, PAGE)
-                    .await?;
-                let Some(last) = texts.last() else {
-                    break;
-                };
-                after = last.id;
+        for (kind, ids) in [
+            (RenderedText::PostBody, linking.posts),
+            (RenderedText::Comment, linking.comments),
+            (RenderedText::About, linking.users),
+        ] {
+            for chunk in ids.chunks(PAGE) {
+                let texts = self.store.stored_texts_of(kind, chunk.to_vec()).await?;
                 for text in &texts {
                     let markdown = links.markdown(&text.markdown);
                     let html = links.html(&text.html);
@@ -1099,9 +1115,6 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
                     {
                         changed += 1;
                     }
-                }
-                if texts.len() < PAGE as usize {
-                    break;
                 }
             }
         }

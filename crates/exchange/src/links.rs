@@ -23,6 +23,14 @@ pub(crate) struct LinkRewriter<'a> {
     users: &'a IdSet,
 }
 
+/// Whether `text` may hold a link [`LinkRewriter`] changes: a cheap look, made on
+/// every imported text so that only these are read again at the end.
+pub(crate) fn may_link(text: &str) -> bool {
+    ["/q/", "/a/", "/u/", "/questions/", "/users/"]
+        .iter()
+        .any(|path| text.contains(path))
+}
+
 /// Characters that end an address in running text.
 fn ends_address(c: char) -> bool {
     c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | ')' | ']' | '`' | '|')
@@ -38,11 +46,6 @@ impl<'a> LinkRewriter<'a> {
             .trim_end_matches('/')
             .to_ascii_lowercase();
         Self { host, posts, users }
-    }
-
-    /// The original site's host.
-    pub(crate) fn host(&self) -> &str {
-        &self.host
     }
 
     /// The local address of `url`, if it names something the import holds on the
@@ -225,7 +228,6 @@ mod tests {
     fn addresses_of_imported_posts_and_users_become_local() {
         let (posts, users) = sets();
         let links = LinkRewriter::new("https://French.Meta.StackExchange.com/", &posts, &users);
-        assert_eq!(links.host(), "french.meta.stackexchange.com");
         let local = |url: &str| links.local(url);
         let host = "https://french.meta.stackexchange.com";
         for (url, expected) in [
@@ -277,6 +279,28 @@ mod tests {
             ("mailto:x@example.org".into(), None),
         ] {
             assert_eq!(local(&url).as_deref(), expected, "{url}");
+        }
+    }
+
+    #[test]
+    fn texts_that_may_link_are_told_apart() {
+        for text in [
+            "see /q/1",
+            "/a/2",
+            "/u/3",
+            "https://x/questions/1",
+            "<a href=\"/users/3\">",
+        ] {
+            assert!(may_link(text), "{text}");
+        }
+        for text in [
+            "",
+            "no links",
+            "https://example.org/questionnaire",
+            "/qa/1",
+            "a/b",
+        ] {
+            assert!(!may_link(text), "{text}");
         }
     }
 

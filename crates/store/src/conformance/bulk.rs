@@ -2,10 +2,9 @@
 
 use super::*;
 
-/// Texts holding a needle are found by Markdown or HTML, ASCII case aside, with
-/// LIKE's wildcards standing for themselves, in pages; replacing both Markdown and
-/// HTML works only while the Markdown is as read.
-pub async fn texts_holding_needles_are_found_and_replaced_unless_edited(store: Arc<dyn Store>) {
+/// Texts are read by id (those there are, in id order); replacing both Markdown
+/// and HTML works only while the Markdown is as read.
+pub async fn texts_are_read_by_id_and_replaced_unless_edited(store: Arc<dyn Store>) {
     use ponder_core::markdown::SafeHtml;
     let ([ann], cat, first) = Fixture::new(&*store)
         .question("First", &[], 1)
@@ -13,59 +12,29 @@ pub async fn texts_holding_needles_are_found_and_replaced_unless_edited(store: A
         .await;
     let second = ask(&*store, ann.id, cat.id, "Second", &[], 2).await;
     let third = ask(&*store, ann.id, cat.id, "Third", &[], 3).await;
-    let html = |text: &str| SafeHtml::from_trusted_storage(text.to_owned());
-    let set = |id: PostId, markdown: &'static str, text: &'static str| {
+    let read = |ids: Vec<i64>| {
         let store = store.clone();
-        async move {
-            let before = store
-                .stored_texts(RenderedText::PostBody, id.0 - 1, 1)
-                .await
-                .unwrap()
-                .remove(0);
-            assert!(
-                store
-                    .replace_text(
-                        RenderedText::PostBody,
-                        id.0,
-                        &before.markdown,
-                        markdown,
-                        &html(text)
-                    )
-                    .await
-                    .unwrap()
-            );
-        }
-    };
-    set(first, "See https://Old.Example/q/1", "<p>plain</p>").await;
-    set(
-        second,
-        "Nothing here",
-        "<a href=\"https://old.example/q/2\">x</a>",
-    )
-    .await;
-    set(third, "100% of a_b", "<p>100% of a_b</p>").await;
-    let found = |needles: &[&str], after: i64, limit: u32| {
-        let store = store.clone();
-        let needles: Vec<String> = needles.iter().map(|n| (*n).to_owned()).collect();
         async move {
             store
-                .texts_holding(RenderedText::PostBody, &needles, after, limit)
+                .stored_texts_of(RenderedText::PostBody, ids)
                 .await
                 .unwrap()
-                .iter()
-                .map(|t| t.id)
-                .collect::<Vec<_>>()
         }
     };
-    assert_eq!(found(&["//old.example/"], 0, 10).await, [first.0, second.0]);
-    assert_eq!(found(&["//old.example/"], 0, 1).await, [first.0]);
-    assert_eq!(found(&["//old.example/"], first.0, 10).await, [second.0]);
-    assert_eq!(found(&["nothing", "a_b"], 0, 10).await, [second.0, third.0]);
-    assert_eq!(found(&["0%"], 0, 10).await, [third.0], "% is itself");
-    assert_eq!(found(&["a_"], 0, 10).await, [third.0], "_ is itself");
-    assert_eq!(found(&["x_y", "1%0"], 0, 10).await, Vec::<i64>::new());
-    assert_eq!(found(&[], 0, 10).await, Vec::<i64>::new());
+    let found = read(vec![third.0, first.0, 999_999]).await;
+    assert_eq!(
+        found.iter().map(|t| t.id).collect::<Vec<_>>(),
+        [first.0, third.0]
+    );
+    assert_eq!(found[0].markdown, "Body of *First*, long enough to read.");
+    assert!(read(Vec::new()).await.is_empty());
+    let about = store
+        .stored_texts_of(RenderedText::About, vec![ann.id.0])
+        .await
+        .unwrap();
+    assert_eq!(about[0].markdown, "I am **ann**.");
 
+    let html = SafeHtml::from_trusted_storage("<p>new</p>".to_owned());
     assert!(
         !store
             .replace_text(
@@ -73,18 +42,30 @@ pub async fn texts_holding_needles_are_found_and_replaced_unless_edited(store: A
                 first.0,
                 "edited meanwhile",
                 "new",
-                &html("<p>new</p>")
+                &html
             )
             .await
             .unwrap()
     );
-    let kept = store
-        .stored_texts(RenderedText::PostBody, first.0 - 1, 1)
-        .await
-        .unwrap()
-        .remove(0);
-    assert_eq!(kept.markdown, "See https://Old.Example/q/1");
-    assert_eq!(kept.html, "<p>plain</p>");
+    assert_eq!(read(vec![first.0]).await[0].html, found[0].html);
+    assert!(
+        store
+            .replace_text(
+                RenderedText::PostBody,
+                first.0,
+                &found[0].markdown,
+                "new",
+                &html
+            )
+            .await
+            .unwrap()
+    );
+    let replaced = read(vec![first.0, second.0]).await;
+    assert_eq!(
+        (replaced[0].markdown.as_str(), replaced[0].html.as_str()),
+        ("new", "<p>new</p>")
+    );
+    assert_ne!(replaced[1].markdown, "new", "only the one named");
 }
 
 /// Every kind of rendered text is read in id order after a given id, and its HTML

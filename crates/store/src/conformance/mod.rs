@@ -102,7 +102,7 @@ macro_rules! conformance_tests {
             the_mail_allowance_holds_against_racing_requests,
             a_signup_link_makes_one_account,
             stored_texts_are_read_in_pages_and_rendered_anew_unless_edited,
-            texts_holding_needles_are_found_and_replaced_unless_edited,
+            texts_are_read_by_id_and_replaced_unless_edited,
             bulk_text_comes_back_character_for_character,
             the_signup_allowance_holds_per_address_against_racing_requests,
             avatars_are_stored_and_replaced,

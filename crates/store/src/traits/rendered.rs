@@ -24,15 +24,11 @@ pub trait RenderedTextStore: Send + Sync {
         html: &ponder_core::markdown::SafeHtml,
     ) -> StoreResult<bool>;
 
-    /// Up to `limit` stored texts of `kind` with ids above `after` whose Markdown
-    /// or HTML holds one of `needles` (ASCII case aside; the needles in lower
-    /// case), in id order: the few texts of a large site that name something.
-    async fn texts_holding(
+    /// The stored texts of `kind` with these ids (those there are), in id order.
+    async fn stored_texts_of(
         &self,
         kind: RenderedText,
-        needles: &[String],
-        after: i64,
-        limit: u32,
+        ids: Vec<i64>,
     ) -> StoreResult<Vec<StoredText>>;
 
     /// Replaces the Markdown and HTML of the text of `kind` with this id, if its
