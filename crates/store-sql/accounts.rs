@@ -63,6 +63,28 @@ impl Backend {
         tx.commit().await.map_err(db_error)
     }
 
+    /// Ends, in `tx`, the unused mailed links of `user` for `purpose` (used up at `at`).
+    async fn end_links(
+        &self,
+        tx: &mut sqlx::Transaction<'_, Db>,
+        user: UserId,
+        purpose: TokenPurpose,
+        at: i64,
+    ) -> StoreResult<()> {
+        self.count();
+        sqlx::query(
+            "UPDATE email_tokens SET used_at = $2 \
+             WHERE user_id = $1 AND purpose = $3 AND used_at IS NULL",
+        )
+        .bind(user.0)
+        .bind(at)
+        .bind(purpose.as_str())
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
     async fn insert_email_token(
         &self,
         tx: &mut sqlx::Transaction<'_, Db>,
@@ -350,17 +372,8 @@ impl ponder_store::AccountStore for Backend {
         if done.rows_affected() == 0 {
             return Err(StoreError::not_found(format!("user {user}")));
         }
-        self.count();
-        sqlx::query(
-            "UPDATE email_tokens SET used_at = $2 \
-             WHERE user_id = $1 AND purpose = $3 AND used_at IS NULL",
-        )
-        .bind(user.0)
-        .bind(at)
-        .bind(TokenPurpose::ResetPassword.as_str())
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
+        self.end_links(&mut tx, user, TokenPurpose::ResetPassword, at)
+            .await?;
         self.log_change_at(&mut tx, ChangeKind::UserPasswordChanged, user.0, at)
             .await?;
         tx.commit().await.map_err(db_error)
@@ -754,17 +767,8 @@ impl ponder_store::AccountStore for Backend {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        self.count();
-        sqlx::query(
-            "UPDATE email_tokens SET used_at = $2 \
-             WHERE user_id = $1 AND purpose = $3 AND used_at IS NULL",
-        )
-        .bind(user.0)
-        .bind(at)
-        .bind(TokenPurpose::ClaimAccount.as_str())
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
+        self.end_links(&mut tx, user, TokenPurpose::ClaimAccount, at)
+            .await?;
         // The profile stops saying the account waits for its owner.
         self.log_change_at(&mut tx, ChangeKind::UserUpdated, user.0, at)
             .await?;

@@ -11,7 +11,7 @@
 use super::admin::require_admin;
 use super::auth::start_session;
 use super::client_ip::{ClientIp, UserAgent};
-use super::email::{CLAIM, TokenParam, mail_reset_link, mail_token, token_of};
+use super::email::{CLAIM, TokenParam, ask_for_link, mail_token, token_of};
 use crate::AppState;
 use crate::auth::tokens::{is_token_shaped, sha256_hex};
 use crate::auth::{Ctx, password};
@@ -68,11 +68,9 @@ pub async fn request(
     form: CsrfForm<ClaimRequestForm>,
 ) -> Result<Response, AppError> {
     let input = form.checked()?;
-    let mut form = FormState::new().with("email", input.email.trim());
-    let email = match validate_email(&input.email) {
-        Ok(email) => email,
-        Err(message) => {
-            form.error("email", message);
+    let (email, mut form) = match ask_for_link(&state, &ip, &input.email)? {
+        Ok(asked) => asked,
+        Err(form) => {
             return Ok(claim_page(
                 &ctx,
                 form,
@@ -81,11 +79,6 @@ pub async fn request(
             ));
         }
     };
-    state.limits().check_login_ip(&ip)?;
-    state
-        .limits()
-        .check_login_account(&format!("reset:{}", email.to_lowercase()), &ip)?;
-    tokio::spawn(mail_reset_link(state.clone(), email.clone()));
     form.success = Some(format!(
         "If an account waits for {email}, a link to claim it is on its way. Check your inbox."
     ));

@@ -329,11 +329,9 @@ pub async fn reset_request(
     form: CsrfForm<ResetRequestForm>,
 ) -> Result<Response, AppError> {
     let input = form.checked()?;
-    let mut form = FormState::new().with("email", input.email.trim());
-    let email = match validate_email(&input.email) {
-        Ok(email) => email,
-        Err(message) => {
-            form.error("email", message);
+    let (email, mut form) = match ask_for_link(&state, &ip, &input.email)? {
+        Ok(asked) => asked,
+        Err(form) => {
             return Ok(reset_page(
                 &ctx,
                 form,
@@ -342,11 +340,6 @@ pub async fn reset_request(
             ));
         }
     };
-    state.limits().check_login_ip(&ip)?;
-    state
-        .limits()
-        .check_login_account(&format!("reset:{}", email.to_lowercase()), &ip)?;
-    tokio::spawn(mail_reset_link(state.clone(), email.clone()));
     form.success = Some(format!(
         "If an account uses {email}, a link to reset its password is on its way. Check your inbox."
     ));
@@ -358,10 +351,35 @@ pub async fn reset_request(
     )))
 }
 
+/// An address posted to ask for a mailed link (a reset or a claim): checked,
+/// counted like a log-in, and the link mailed once the answer has gone
+/// ([`mail_reset_link`]). The address and the form holding it; or the form with
+/// the message beside the field.
+pub(super) fn ask_for_link(
+    state: &AppState,
+    ip: &str,
+    typed: &str,
+) -> Result<Result<(String, FormState), FormState>, AppError> {
+    let mut form = FormState::new().with("email", typed.trim());
+    let email = match validate_email(typed) {
+        Ok(email) => email,
+        Err(message) => {
+            form.error("email", message);
+            return Ok(Err(form));
+        }
+    };
+    state.limits().check_login_ip(ip)?;
+    state
+        .limits()
+        .check_login_account(&format!("reset:{}", email.to_lowercase()), ip)?;
+    tokio::spawn(mail_reset_link(state.clone(), email.clone()));
+    Ok(Ok((email, form)))
+}
+
 /// Mails a reset link to `email` if an account uses it and its allowance has room
 /// (a claim link if the account is imported and unclaimed); runs after the request
 /// is answered, so failures go to the log.
-pub(super) async fn mail_reset_link(state: AppState, email: String) {
+async fn mail_reset_link(state: AppState, email: String) {
     let outcome = async {
         let record = state.store.login_record(&email).await?;
         let Some(record) = record.filter(|r| {
