@@ -729,7 +729,8 @@ impl ponder_store::AccountStore for Backend {
         Ok(found.map(|(user, email)| (UserId(user), email)))
     }
 
-    async fn set_claim_email(&self, user: UserId, email: &str) -> StoreResult<bool> {
+    async fn set_claim_email(&self, user: UserId, email: &str, at: i64) -> StoreResult<bool> {
+        let mut tx = begin_write(&self.writer).await.map_err(db_error)?;
         self.count();
         let done = sqlx::query(
             "UPDATE users SET email = $2, email_verified_at = NULL WHERE id = $1 \
@@ -737,10 +738,26 @@ impl ponder_store::AccountStore for Backend {
         )
         .bind(user.0)
         .bind(email)
-        .execute(&self.writer)
+        .execute(&mut *tx)
         .await
         .map_err(db_error)?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        self.count();
+        sqlx::query(
+            "UPDATE email_tokens SET used_at = $2 WHERE user_id = $1 AND purpose = $3 \
+             AND used_at IS NULL AND lower(email) <> lower($4)",
+        )
+        .bind(user.0)
+        .bind(at)
+        .bind(TokenPurpose::ClaimAccount.as_str())
+        .bind(email)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(true)
     }
 
     async fn claim_account(

@@ -117,7 +117,10 @@ async fn claim_addresses(store: &dyn ponder_store::Store, text: &str) -> Result<
             report.problems.push(skip(format!("no account {account}")));
             continue;
         };
-        match store.set_claim_email(user.id, &email).await {
+        match store
+            .set_claim_email(user.id, &email, ponder_core::time::now())
+            .await
+        {
             Ok(true) => report.given += 1,
             Ok(false) => report.problems.push(skip(format!(
                 "@{} is not an unclaimed imported account",

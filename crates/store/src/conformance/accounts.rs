@@ -368,18 +368,41 @@ pub async fn imported_accounts_are_claimed_once(store: Arc<dyn Store>) {
 
     assert!(
         !store
-            .set_claim_email(ann.id, "x@example.org")
+            .set_claim_email(ann.id, "x@example.org", at(0))
             .await
             .unwrap()
     );
     assert!(
         matches!(
-            store.set_claim_email(zoe, "ANN@example.com").await,
+            store.set_claim_email(zoe, "ANN@example.com", at(0)).await,
             Err(StoreError::Conflict { .. })
         ),
         "another account's address"
     );
-    assert!(store.set_claim_email(zoe, "zoe@example.org").await.unwrap());
+    // A link mailed to a mistyped address stops working once the address is
+    // put right; one to the right address (in any case) goes on working.
+    assert!(
+        store
+            .set_claim_email(zoe, "zoe@example.orq", at(0))
+            .await
+            .unwrap()
+    );
+    let mut mistyped = token("typo", zoe, TokenPurpose::ClaimAccount, at(100));
+    mistyped.email = "zoe@example.orq".into();
+    store.create_email_token(mistyped).await.unwrap();
+    assert!(
+        store
+            .set_claim_email(zoe, "zoe@example.org", at(1))
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store
+            .use_email_token("typo", TokenPurpose::ClaimAccount, at(1))
+            .await
+            .unwrap(),
+        None
+    );
     let record = store
         .login_record("zoe@example.org")
         .await
@@ -393,6 +416,13 @@ pub async fn imported_accounts_are_claimed_once(store: Arc<dyn Store>) {
         link.email = "zoe@example.org".into();
         store.create_email_token(link).await.unwrap();
     }
+    assert!(
+        store
+            .set_claim_email(zoe, "Zoe@Example.org", at(1))
+            .await
+            .unwrap(),
+        "the same address again"
+    );
     assert_eq!(
         store
             .use_email_token("c1", TokenPurpose::ResetPassword, at(1))
@@ -443,7 +473,7 @@ pub async fn imported_accounts_are_claimed_once(store: Arc<dyn Store>) {
     );
     assert!(
         !store
-            .set_claim_email(zoe, "other@example.org")
+            .set_claim_email(zoe, "other@example.org", at(5))
             .await
             .unwrap()
     );

@@ -129,9 +129,11 @@ pub trait AccountStore: Send + Sync {
     ) -> StoreResult<Option<(UserId, String)>>;
 
     /// Gives unclaimed imported account `user` the address its owner can claim it
-    /// by (not verified: the claim link proves it); whether the account is
-    /// imported and unclaimed. An address another account uses is a conflict.
-    async fn set_claim_email(&self, user: UserId, email: &str) -> StoreResult<bool>;
+    /// by (not verified: the claim link proves it), at `at`; claim links mailed
+    /// to any other address stop working (one sent to a mistyped address cannot
+    /// claim it). Whether the account is imported and unclaimed. An address
+    /// another account uses is a conflict.
+    async fn set_claim_email(&self, user: UserId, email: &str, at: Timestamp) -> StoreResult<bool>;
 
     /// Hands unclaimed imported account `user` to its owner at `at`: its first
     /// password (argon2id `hash`) and `email`, verified by the claim link that

@@ -262,7 +262,7 @@ pub async fn admin_send(
         );
         return Ok(admin_page(&ctx, &user, form, StatusCode::CONFLICT));
     }
-    if !state.store.set_claim_email(id, &email).await? {
+    if !state.store.set_claim_email(id, &email, now()).await? {
         return Err(AppError::Conflict(format!(
             "@{} was claimed meanwhile; no link was sent.",
             user.handle

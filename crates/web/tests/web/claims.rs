@@ -130,7 +130,7 @@ async fn imported_accounts_are_claimed_by_mailed_link() {
     for (user, email) in [(68, "yan@example.org"), (69, "max@example.org")] {
         assert!(
             app.store
-                .set_claim_email(ponder_core::UserId(user), email)
+                .set_claim_email(ponder_core::UserId(user), email, 0)
                 .await
                 .unwrap()
         );
