@@ -31,16 +31,3 @@ ALTER TABLE revisions ADD COLUMN dump_rows BIGINT;
 -- account is not in the dump): that name, shown instead of the placeholder's.
 ALTER TABLE posts ADD COLUMN owner_name TEXT;
 ALTER TABLE comments ADD COLUMN owner_name TEXT;
-
--- Profile fields a dump has and the site's own accounts do not: kept for the
--- imported account (location and website shown on the profile) and exported.
-CREATE TABLE imported_profiles (
-    user_id       BIGINT PRIMARY KEY REFERENCES users (id),
-    location      TEXT,
-    website_url   TEXT,
-    views         BIGINT,
-    up_votes      BIGINT,
-    down_votes    BIGINT,
-    profile_image TEXT,
-    account_id    BIGINT
-);

@@ -37,7 +37,8 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (23, include_str!("../migrations/0023_category_lists.sql")),
     (24, include_str!("../migrations/0024_attempt_counts.sql")),
     (25, include_str!("../migrations/0025_imported_history.sql")),
-    (26, include_str!("../migrations/0026_account_claims.sql")),
+    (26, include_str!("../migrations/0026_imported_profiles.sql")),
+    (27, include_str!("../migrations/0027_account_claims.sql")),
 ];
 
 /// The advisory lock key that serialises migrations across nodes.

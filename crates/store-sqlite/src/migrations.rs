@@ -34,7 +34,8 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (22, include_str!("../migrations/0022_category_lists.sql")),
     (23, include_str!("../migrations/0023_attempt_counts.sql")),
     (24, include_str!("../migrations/0024_imported_history.sql")),
-    (25, include_str!("../migrations/0025_account_claims.sql")),
+    (25, include_str!("../migrations/0025_imported_profiles.sql")),
+    (26, include_str!("../migrations/0026_account_claims.sql")),
 ];
 
 /// The newest migration this build has.

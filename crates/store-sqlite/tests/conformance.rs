@@ -264,7 +264,7 @@ async fn a_site_imported_before_claims_finds_its_imported_accounts_unclaimed() {
         ann
     };
     {
-        // As version 24 left it, with an import run: its member (no password, no
+        // As version 25 left it, with an import run: its member (no password, no
         // address) and the site's own account with a pending reset link.
         let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
             .await
@@ -274,7 +274,7 @@ async fn a_site_imported_before_claims_finds_its_imported_accounts_unclaimed() {
              ALTER TABLE users DROP COLUMN claimed_at;
              INSERT INTO imports (source, started_at, finished_at) VALUES ('dump', 1, 2);
              INSERT INTO users (id, handle, display_name, created_at) VALUES (50, 'zoe', 'Zoé', 3);
-             DELETE FROM schema_migrations WHERE version = 25;",
+             DELETE FROM schema_migrations WHERE version = 26;",
         )
         .execute(&db)
         .await
@@ -293,4 +293,43 @@ async fn a_site_imported_before_claims_finds_its_imported_accounts_unclaimed() {
         Some(ann.id),
         "links mailed before the upgrade still work"
     );
+}
+
+#[tokio::test]
+async fn imported_profiles_arrive_whichever_migration_made_them() {
+    use ponder_store::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ponder.db");
+    SqliteStore::open(&path).await.unwrap().close().await;
+    // Migration 24 as it first landed made no profiles table; as it later stood
+    // it did. Either way migration 25 leaves one table.
+    for before in [
+        "DROP TABLE imported_profiles; DELETE FROM schema_migrations WHERE version >= 25;",
+        "DELETE FROM schema_migrations WHERE version = 25;",
+    ] {
+        let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        sqlx::raw_sql(before).execute(&db).await.unwrap();
+        if before.starts_with("DROP") {
+            // Migration 26's columns go too, so that it runs again.
+            sqlx::raw_sql(
+                "ALTER TABLE users DROP COLUMN imported_at; ALTER TABLE users DROP COLUMN claimed_at;",
+            )
+            .execute(&db)
+            .await
+            .unwrap();
+        }
+        db.close().await;
+        let store = SqliteStore::open(&path).await.unwrap();
+        assert_eq!(
+            store
+                .imported_profile(ponder_core::UserId(1))
+                .await
+                .unwrap(),
+            None,
+            "{before}"
+        );
+        store.close().await;
+    }
 }

@@ -1,0 +1,13 @@
+-- Profile fields a dump has and the site's own accounts do not: kept for the
+-- imported account (location and website shown on the profile) and exported.
+-- A site whose migration 25 already made the table keeps it.
+CREATE TABLE IF NOT EXISTS imported_profiles (
+    user_id       BIGINT PRIMARY KEY REFERENCES users (id),
+    location      TEXT,
+    website_url   TEXT,
+    views         BIGINT,
+    up_votes      BIGINT,
+    down_votes    BIGINT,
+    profile_image TEXT,
+    account_id    BIGINT
+);
