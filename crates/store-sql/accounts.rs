@@ -121,7 +121,8 @@ impl Backend {
         let done = sqlx::query(
             "UPDATE users SET handle = 'deleted-user-' || id, display_name = 'user' || id, \
              email = NULL, email_verified_at = NULL, password_hash = NULL, about_markdown = '', \
-             about_html = '', deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL",
+             about_html = '', location = NULL, website_url = NULL, deleted_at = $2 \
+             WHERE id = $1 AND deleted_at IS NULL",
         )
         .bind(user.0)
         .bind(at)
@@ -134,6 +135,7 @@ impl Backend {
         for sql in [
             "DELETE FROM sessions WHERE user_id = $1",
             "DELETE FROM avatars WHERE user_id = $1",
+            "DELETE FROM imported_profiles WHERE user_id = $1",
             "UPDATE email_tokens SET used_at = coalesce(used_at, 0) WHERE user_id = $1",
         ] {
             self.count();
@@ -336,12 +338,14 @@ impl ponder_store::AccountStore for Backend {
     async fn update_profile(&self, user: UserId, edit: ProfileEdit) -> StoreResult<()> {
         self.update_user(
             user,
-            "UPDATE users SET display_name = $2, about_markdown = $3, about_html = $4 \
-             WHERE id = $1 AND deleted_at IS NULL",
+            "UPDATE users SET display_name = $2, about_markdown = $3, about_html = $4, \
+             location = $5, website_url = $6 WHERE id = $1 AND deleted_at IS NULL",
             |q| {
                 q.bind(edit.display_name.clone())
                     .bind(edit.about.markdown().to_owned())
                     .bind(edit.about.html().to_owned())
+                    .bind(edit.location.clone())
+                    .bind(edit.website_url.clone())
             },
             ChangeKind::UserUpdated,
         )

@@ -256,7 +256,9 @@ fn dump_rows(r: &BulkRevision) -> i64 {
 }
 
 impl Backend {
-    /// The imported profiles of the users with ids from `first` to `last`.
+    /// The profile fields a dump has (location and website, which every account
+    /// has, and what an import kept beyond them) of the users with ids from
+    /// `first` to `last` that have any.
     async fn profiles_between(
         &self,
         first: i64,
@@ -274,8 +276,10 @@ impl Backend {
         );
         self.count();
         let rows: Vec<ProfileRow> = sqlx::query_as(
-            "SELECT user_id, location, website_url, views, up_votes, down_votes, profile_image, \
-             account_id FROM imported_profiles WHERE user_id BETWEEN $1 AND $2",
+            "SELECT u.id, u.location, u.website_url, p.views, p.up_votes, p.down_votes, \
+             p.profile_image, p.account_id FROM users u \
+             LEFT JOIN imported_profiles p ON p.user_id = u.id WHERE u.id BETWEEN $1 AND $2 \
+             AND (p.user_id IS NOT NULL OR u.location IS NOT NULL OR u.website_url IS NOT NULL)",
         )
         .bind(first)
         .bind(last)
@@ -440,7 +444,7 @@ impl ponder_store::BulkStore for Backend {
         for chunk in batch.users.chunks(ROWS_PER_STATEMENT) {
             let mut q = QueryBuilder::<Db>::new(
                 "INSERT INTO users (id, handle, display_name, reputation, about_markdown, about_html, \
-                 created_at, last_seen_at, deleted_at, imported_at) ",
+                 created_at, last_seen_at, deleted_at, imported_at, location, website_url) ",
             );
             q.push_values(chunk, |mut b, u| {
                 b.push_bind(u.id.0)
@@ -452,7 +456,9 @@ impl ponder_store::BulkStore for Backend {
                     .push_bind(u.created_at)
                     .push_bind(u.last_seen_at)
                     .push_bind(u.deleted_at)
-                    .push_bind(imported_at);
+                    .push_bind(imported_at)
+                    .push_bind(u.profile.as_ref().and_then(|p| p.location.as_deref()))
+                    .push_bind(u.profile.as_ref().and_then(|p| p.website_url.as_deref()));
             });
             q.push(" ON CONFLICT (id) DO NOTHING");
             loaded.users += self.run(&mut tx, q).await?;
@@ -464,13 +470,11 @@ impl ponder_store::BulkStore for Backend {
             .collect();
         for chunk in profiles.chunks(ROWS_PER_STATEMENT) {
             let mut q = QueryBuilder::<Db>::new(
-                "INSERT INTO imported_profiles (user_id, location, website_url, views, up_votes, \
-                 down_votes, profile_image, account_id) ",
+                "INSERT INTO imported_profiles (user_id, views, up_votes, down_votes, profile_image, \
+                 account_id) ",
             );
             q.push_values(chunk, |mut b, (user, p)| {
                 b.push_bind(*user)
-                    .push_bind(&p.location)
-                    .push_bind(&p.website_url)
                     .push_bind(p.views)
                     .push_bind(p.up_votes)
                     .push_bind(p.down_votes)

@@ -91,6 +91,8 @@ impl Backend {
             suspended_until: None,
             suspension_reason: String::new(),
             unclaimed: false,
+            location: None,
+            website_url: None,
         };
         self.log_change(tx, ChangeKind::UserCreated, user.id.0)
             .await?;

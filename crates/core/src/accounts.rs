@@ -17,6 +17,10 @@ pub const PASSWORD_MAX: usize = 1024;
 pub const EMAIL_MAX: usize = 254;
 /// Most characters in an "about me" text.
 pub const ABOUT_MAX: usize = 3000;
+/// Most characters in a profile's location.
+pub const LOCATION_MAX: usize = 100;
+/// Most characters in a profile's website address.
+pub const WEBSITE_MAX: usize = 200;
 
 /// Checks a handle: 3 to 30 letters, digits, dots, dashes or underscores, starting
 /// with a letter or digit. Returns it trimmed.
@@ -93,21 +97,39 @@ pub fn validate_email(raw: &str) -> Result<String, String> {
     let Some((local, domain)) = email.rsplit_once('@') else {
         return invalid();
     };
-    let labels_ok = domain.split('.').all(|label| {
-        !label.is_empty()
-            && !label.starts_with('-')
-            && !label.ends_with('-')
-            && label.chars().all(|c| c.is_alphanumeric() || c == '-')
-    });
-    if local.is_empty()
-        || local.len() > 64
-        || local.contains('@')
-        || !domain.contains('.')
-        || !labels_ok
-    {
+    if local.is_empty() || local.len() > 64 || local.contains('@') || !is_host_name(domain) {
         return invalid();
     }
     Ok(email.to_owned())
+}
+
+/// Whether an address names its scheme (`mailto:`, `javascript:`): a colon
+/// before any dot or slash.
+fn has_scheme(address: &str) -> bool {
+    let colon = address.find(':');
+    let end = address.find(['.', '/']).unwrap_or(address.len());
+    colon.is_some_and(|at| at < end)
+}
+
+/// The address a profile links to for a stored website (a member's, checked when
+/// saved, or an import's, as the dump had it): only a plain `http` or `https`
+/// address with a host name, nothing that would run or open something else.
+pub fn linkable_website(stored: &str) -> Option<String> {
+    let lower = stored.trim_start().to_ascii_lowercase();
+    let plain = lower.starts_with("https://") || lower.starts_with("http://");
+    validate_website(stored).ok().flatten().filter(|_| plain)
+}
+
+/// Whether `host` is a domain name of two labels or more, each of letters,
+/// digits and inner dashes.
+fn is_host_name(host: &str) -> bool {
+    host.contains('.')
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
 }
 
 /// Checks a new password: 8 to 1024 characters.
@@ -153,6 +175,62 @@ pub fn validate_about(raw: &str) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// Checks a profile's location: at most 100 characters on one line. Returns it
+/// trimmed, or `None` when it is blank.
+pub fn validate_location(raw: &str) -> Result<Option<String>, String> {
+    let location = raw.trim();
+    if location.is_empty() {
+        return Ok(None);
+    }
+    check_characters(location, Lines::One)?;
+    let len = location.chars().count();
+    if len > LOCATION_MAX {
+        return Err(format!(
+            "use at most {LOCATION_MAX} characters (this has {len})"
+        ));
+    }
+    Ok(Some(location.to_owned()))
+}
+
+/// Checks a profile's website: an `http` or `https` address with a host name, at
+/// most 200 characters; a bare host name (`example.org/me`) gets `https://`.
+/// Returns it trimmed, or `None` when it is blank.
+pub fn validate_website(raw: &str) -> Result<Option<String>, String> {
+    let typed = raw.trim();
+    if typed.is_empty() {
+        return Ok(None);
+    }
+    check_characters(typed, Lines::One)?;
+    let lower = typed.to_ascii_lowercase();
+    let url = if lower.starts_with("https://") || lower.starts_with("http://") {
+        typed.to_owned()
+    } else if lower.starts_with("//") || has_scheme(&lower) {
+        return Err("use an address that starts with https:// or http://".into());
+    } else {
+        format!("https://{typed}")
+    };
+    let len = url.chars().count();
+    if len > WEBSITE_MAX {
+        return Err(format!(
+            "use at most {WEBSITE_MAX} characters (this has {len})"
+        ));
+    }
+    if url
+        .chars()
+        .any(|c| c.is_whitespace() || "\"'<>\\`".contains(c))
+    {
+        return Err("an address has no spaces, quotes or angle brackets".into());
+    }
+    let rest = &url[url.find("://").map_or(0, |at| at + 3)..];
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority.rsplit('@').next().unwrap_or_default();
+    let host = host.split(':').next().unwrap_or_default();
+    if authority.contains('@') || !is_host_name(host) {
+        return Err("enter an address like https://example.org".into());
+    }
+    Ok(Some(url))
 }
 
 #[cfg(test)]
@@ -329,5 +407,118 @@ mod tests {
             let message = validate_about(bad).unwrap_err();
             assert!(message.contains("control character U+00"), "{message}");
         }
+    }
+
+    #[test]
+    fn locations() {
+        assert_eq!(validate_location("  "), Ok(None));
+        assert_eq!(validate_location(" Zürich "), Ok(Some("Zürich".into())));
+        let longest = "é".repeat(LOCATION_MAX);
+        assert_eq!(validate_location(&longest), Ok(Some(longest.clone())));
+        assert_eq!(
+            validate_location(&"a".repeat(LOCATION_MAX + 1)),
+            Err(format!(
+                "use at most {LOCATION_MAX} characters (this has 101)"
+            ))
+        );
+        assert!(validate_location("two\nlines").is_err());
+        assert!(validate_location("bell\u{7}").is_err());
+    }
+
+    #[test]
+    fn websites() {
+        assert_eq!(validate_website(" "), Ok(None));
+        for (typed, kept) in [
+            ("https://example.org", "https://example.org"),
+            (
+                " HTTP://Example.org/me?x=1#top ",
+                "HTTP://Example.org/me?x=1#top",
+            ),
+            ("example.org/~ann", "https://example.org/~ann"),
+            (
+                "https://sub.example-site.org:8443/",
+                "https://sub.example-site.org:8443/",
+            ),
+            ("https://bücher.example", "https://bücher.example"),
+            ("example.org:8080/x", "https://example.org:8080/x"),
+        ] {
+            assert_eq!(validate_website(typed), Ok(Some(kept.into())), "{typed}");
+        }
+        let path = "a".repeat(WEBSITE_MAX - "https://example.org/".len());
+        let longest = format!("https://example.org/{path}");
+        assert_eq!(validate_website(&longest), Ok(Some(longest.clone())));
+        assert_eq!(
+            validate_website(&format!("{longest}b")),
+            Err(format!(
+                "use at most {WEBSITE_MAX} characters (this has 201)"
+            ))
+        );
+        assert_eq!(
+            validate_website("homepage"),
+            Err("enter an address like https://example.org".into()),
+            "a bare word is no host"
+        );
+        for schemed in [
+            "javascript:alert(1)//x.org",
+            "mailto:ann@example.org",
+            "//example.org",
+            "ftp://example.org",
+            "localhost:8080",
+        ] {
+            assert_eq!(
+                validate_website(schemed),
+                Err("use an address that starts with https:// or http://".into()),
+                "{schemed}"
+            );
+        }
+        for bad in [
+            "javascript:alert(1)//x.org",
+            "mailto:ann@example.org",
+            "ftp://example.org",
+            "//example.org",
+            "data:text/html,x",
+            "https://",
+            "https://localhost",
+            "https://example..org",
+            "https://-example.org",
+            "https://example-.org",
+            "https://user@example.org",
+            "https://example.org@evil.example",
+            "https://exa mple.org",
+            "https://example.org/\"onmouseover",
+            "https://example.org/'x",
+            "https://example.org/<b>",
+            "https://example.org/`x",
+            "https://example.org/\\x",
+            "https://example.org/\u{0}",
+            "https://exam_ple.org",
+        ] {
+            assert!(validate_website(bad).is_err(), "{bad} was taken");
+        }
+    }
+
+    #[test]
+    fn only_plain_web_addresses_are_linked() {
+        for good in [
+            "https://example.org/",
+            " http://example.org/a?b=c#d",
+            "HTTPS://EXAMPLE.ORG",
+        ] {
+            assert_eq!(linkable_website(good), Some(good.trim().into()), "{good}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "data:text/html,x",
+            "//example.org",
+            "example.org",
+            "https://example.org/a b",
+            "https://example.org/\"x",
+            "https://example.org/\u{7}",
+            "",
+        ] {
+            assert_eq!(linkable_website(bad), None, "{bad}");
+        }
+        let long = format!("https://example.org/{}", "a".repeat(WEBSITE_MAX));
+        assert_eq!(linkable_website(&long), None);
     }
 }

@@ -39,6 +39,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (25, include_str!("../migrations/0025_imported_history.sql")),
     (26, include_str!("../migrations/0026_imported_profiles.sql")),
     (27, include_str!("../migrations/0027_account_claims.sql")),
+    (28, include_str!("../migrations/0028_profile_fields.sql")),
 ];
 
 /// The advisory lock key that serialises migrations across nodes.

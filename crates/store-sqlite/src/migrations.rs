@@ -36,6 +36,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (24, include_str!("../migrations/0024_imported_history.sql")),
     (25, include_str!("../migrations/0025_imported_profiles.sql")),
     (26, include_str!("../migrations/0026_account_claims.sql")),
+    (27, include_str!("../migrations/0027_profile_fields.sql")),
 ];
 
 /// The newest migration this build has.

@@ -296,6 +296,45 @@ async fn a_site_imported_before_claims_finds_its_imported_accounts_unclaimed() {
 }
 
 #[tokio::test]
+async fn an_imported_location_and_website_become_the_accounts_own() {
+    use ponder_core::UserId;
+    use ponder_store::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ponder.db");
+    SqliteStore::open(&path).await.unwrap().close().await;
+    {
+        // As version 26 left it: an imported member with a location and a
+        // website in the profiles table, another with neither.
+        let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        sqlx::raw_sql(
+            "ALTER TABLE users DROP COLUMN location;
+             ALTER TABLE users DROP COLUMN website_url;
+             INSERT INTO users (id, handle, display_name, created_at) VALUES (50, 'zoe', 'Zoé', 3);
+             INSERT INTO users (id, handle, display_name, created_at) VALUES (51, 'yan', 'Yan', 3);
+             INSERT INTO imported_profiles (user_id, location, website_url, views)
+                 VALUES (50, 'Lyon', 'https://zoe.example.org', 7);
+             INSERT INTO imported_profiles (user_id, views) VALUES (51, 2);
+             DELETE FROM schema_migrations WHERE version = 27;",
+        )
+        .execute(&db)
+        .await
+        .unwrap();
+        db.close().await;
+    }
+    let store = SqliteStore::open(&path).await.unwrap();
+    let zoe = store.user(UserId(50)).await.unwrap().unwrap();
+    assert_eq!(zoe.location.as_deref(), Some("Lyon"));
+    assert_eq!(zoe.website_url.as_deref(), Some("https://zoe.example.org"));
+    let yan = store.user(UserId(51)).await.unwrap().unwrap();
+    assert_eq!((yan.location, yan.website_url), (None, None));
+    let exported = store.imported_profile(UserId(50)).await.unwrap().unwrap();
+    assert_eq!(exported.location.as_deref(), Some("Lyon"));
+    assert_eq!(exported.views, Some(7), "what only a dump has stays");
+}
+
+#[tokio::test]
 async fn imported_profiles_arrive_whichever_migration_made_them() {
     use ponder_store::prelude::*;
     let dir = tempfile::tempdir().unwrap();
@@ -312,9 +351,10 @@ async fn imported_profiles_arrive_whichever_migration_made_them() {
             .unwrap();
         sqlx::raw_sql(before).execute(&db).await.unwrap();
         if before.starts_with("DROP") {
-            // Migration 26's columns go too, so that it runs again.
+            // Migrations 26's and 27's columns go too, so that they run again.
             sqlx::raw_sql(
-                "ALTER TABLE users DROP COLUMN imported_at; ALTER TABLE users DROP COLUMN claimed_at;",
+                "ALTER TABLE users DROP COLUMN imported_at; ALTER TABLE users DROP COLUMN claimed_at;
+                 ALTER TABLE users DROP COLUMN location; ALTER TABLE users DROP COLUMN website_url;",
             )
             .execute(&db)
             .await

@@ -46,17 +46,18 @@ macro_rules! author_ref_columns {
 }
 
 /// The columns of a [`User`] from the users table aliased `u` ([`USER_COLUMNS`]
-/// of them); the last is when an import made the account, while it is unclaimed.
+/// of them); the twelfth is when an import made the account, while it is
+/// unclaimed, then the profile's location and website.
 #[macro_export]
 macro_rules! user_columns {
     () => {
-        "u.id, u.handle, u.display_name, u.about_html, u.reputation, u.role, u.created_at, u.deleted_at, u.about_markdown, u.suspended_until, u.suspension_reason, CASE WHEN u.claimed_at IS NULL THEN u.imported_at END"
+        "u.id, u.handle, u.display_name, u.about_html, u.reputation, u.role, u.created_at, u.deleted_at, u.about_markdown, u.suspended_until, u.suspension_reason, CASE WHEN u.claimed_at IS NULL THEN u.imported_at END, u.location, u.website_url"
     };
 }
 
 /// How many columns [`user_columns`] names; what a query selects after them
 /// starts at this index.
-pub const USER_COLUMNS: usize = 12;
+pub const USER_COLUMNS: usize = 14;
 
 /// The columns of a [`Category`] from the categories table aliased `c` (6 columns).
 #[macro_export]
@@ -143,6 +144,8 @@ pub fn user(row: &impl RowAccess) -> StoreResult<User> {
         suspended_until: row.opt_int(9)?,
         suspension_reason: row.text(10)?,
         unclaimed: row.opt_int(11)?.is_some(),
+        location: row.opt_text(12)?,
+        website_url: row.opt_text(13)?,
     })
 }
 

@@ -207,6 +207,8 @@ pub async fn profiles_roles_and_passwords_change(store: Arc<dyn Store>) {
             ProfileEdit {
                 display_name: "Ann Smith".into(),
                 about: PostBody::from_markdown("Hi <script>x</script>*there*"),
+                location: Some("Zürich".into()),
+                website_url: Some("https://ann.example.org".into()),
             },
         )
         .await
@@ -214,6 +216,14 @@ pub async fn profiles_roles_and_passwords_change(store: Arc<dyn Store>) {
     store.set_role(ann.id, Role::Moderator).await.unwrap();
     let read = store.user(ann.id).await.unwrap().unwrap();
     assert_eq!(read.display_name, "Ann Smith");
+    assert_eq!(read.location.as_deref(), Some("Zürich"));
+    assert_eq!(read.website_url.as_deref(), Some("https://ann.example.org"));
+    // An export carries a member's location and website as a dump's.
+    let exported = store.imported_profile(ann.id).await.unwrap().unwrap();
+    assert_eq!(
+        (exported.location.as_deref(), exported.views),
+        (Some("Zürich"), None)
+    );
     // The script shows as the text typed (issue 16); nothing of it runs.
     assert_eq!(
         read.about_html.as_str(),
@@ -232,12 +242,19 @@ pub async fn profiles_roles_and_passwords_change(store: Arc<dyn Store>) {
 }
 
 /// A deleted account's posts stay under a placeholder; its handle and email are free
-/// again; it cannot log in and its sessions end.
+/// again, its profile fields gone; it cannot log in and its sessions end.
 pub async fn deleting_an_account_keeps_what_they_wrote(store: Arc<dyn Store>) {
     let ([ann], _, q) = Fixture::new(&*store)
         .question("A question that outlives me", &[], 0)
         .build(["ann"])
         .await;
+    let edit = ProfileEdit {
+        display_name: "Ann".into(),
+        about: PostBody::from_markdown("Me"),
+        location: Some("Lyon".into()),
+        website_url: Some("https://ann.example.org".into()),
+    };
+    store.update_profile(ann.id, edit).await.unwrap();
     store
         .create_session(session("s", ann.id, at(1000)))
         .await
@@ -254,6 +271,8 @@ pub async fn deleting_an_account_keeps_what_they_wrote(store: Arc<dyn Store>) {
     let gone = store.user(ann.id).await.unwrap().unwrap();
     assert!(gone.deleted);
     assert_ne!(gone.handle, "ann");
+    assert_eq!((gone.location, gone.website_url), (None, None));
+    assert_eq!(store.imported_profile(ann.id).await.unwrap(), None);
     assert_eq!(store.login_record("ann").await.unwrap(), None);
     assert_eq!(store.login_record_by_id(ann.id).await.unwrap(), None);
     assert_eq!(store.session("s", at(20)).await.unwrap(), None);

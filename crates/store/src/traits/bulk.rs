@@ -51,7 +51,8 @@ pub trait BulkStore: Send + Sync {
     /// Records that an import from `source` started (once) or finished (`finished`).
     async fn record_import(&self, source: &str, finished: bool, at: Timestamp) -> StoreResult<()>;
 
-    /// What an import kept of `user`'s profile beyond the site's own fields.
+    /// `user`'s profile fields as an export writes them: location and website,
+    /// and what an import kept beyond them.
     async fn imported_profile(
         &self,
         user: ponder_core::UserId,

@@ -34,6 +34,10 @@ pub struct User {
     /// Whether an import made the account and its owner has not claimed it yet
     /// (it has no password until they do).
     pub unclaimed: bool,
+    /// Where they say they are, as they wrote it.
+    pub location: Option<String>,
+    /// Their website, as they gave it.
+    pub website_url: Option<String>,
 }
 
 impl User {
@@ -171,6 +175,10 @@ pub struct ProfileEdit {
     pub display_name: String,
     /// "About me".
     pub about: PostBody,
+    /// Where they say they are; `None` clears it.
+    pub location: Option<String>,
+    /// Their website; `None` clears it.
+    pub website_url: Option<String>,
 }
 
 /// What a mailed token is for.

@@ -64,7 +64,8 @@ pub struct BulkUser {
     pub profile: Option<ImportedProfile>,
 }
 
-/// Profile fields a dump has and the site's own accounts do not.
+/// Profile fields a dump has beyond the account's core: location and website
+/// (kept on the account, which its owner edits), and what only a dump has.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportedProfile {
     /// Where the member said they are.

@@ -16,24 +16,38 @@ fn done(changed: Changed) -> Outcome<()> {
     Outcome { value: (), changed }
 }
 
-/// Changes `user`'s display name and about text (both checked by the transport);
-/// a suspended user may not.
+/// What a member's profile form sets, each field checked by the transport.
+#[derive(Debug)]
+pub struct ProfileFields {
+    /// The name shown beside their posts.
+    pub display_name: String,
+    /// "About me", as Markdown.
+    pub about: String,
+    /// Where they say they are, if anywhere.
+    pub location: Option<String>,
+    /// Their website, if any.
+    pub website_url: Option<String>,
+}
+
+/// Changes `user`'s display name, about text, location and website; a suspended
+/// user may not.
 pub async fn update_profile(
     state: &AppState,
     user: &User,
-    display_name: String,
-    about: String,
+    fields: ProfileFields,
 ) -> ActionResult<()> {
     writer(user)?;
     let edit = ProfileEdit {
-        display_name,
+        display_name: fields.display_name,
         about: crate::rendering::post_body(
             state,
             user.into(),
-            about.trim().to_owned(),
+            fields.about.trim().to_owned(),
             crate::rendering::site_options(state),
         )
         .await?,
+        location: fields.location,
+        website_url: fields.website_url,
     };
     state.store.update_profile(user.id, edit).await?;
     // The name shows beside everything they wrote.

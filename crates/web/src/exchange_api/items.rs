@@ -3,6 +3,7 @@
 //! titles and names HTML-escaped as the original escapes them, bodies as HTML.
 
 use crate::views::{question_path, tag_path, user_path};
+use ponder_core::accounts::linkable_website;
 use ponder_store::{Comment, ListedPost, Tag, User, UserRef};
 use serde_json::{Map, Value, json};
 
@@ -132,9 +133,11 @@ pub struct BadgeCounts {
     pub gold: i64,
 }
 
-/// A user, with their badge counts.
+/// A user, with their badge counts; location and website only when they gave
+/// them (the API leaves out what a user has not set), and a website only when
+/// it is a plain web address.
 pub fn user(base: &str, u: &User, badges: BadgeCounts) -> Value {
-    json!({
+    let mut item = json!({
         "badge_counts": { "bronze": badges.bronze, "silver": badges.silver, "gold": badges.gold },
         "account_id": u.id.0,
         "is_employee": false,
@@ -145,7 +148,14 @@ pub fn user(base: &str, u: &User, badges: BadgeCounts) -> Value {
         "link": format!("{base}{}", user_path(u.id, &u.display_name)),
         "profile_image": format!("{base}/users/{}/avatar", u.id),
         "display_name": escape(&u.display_name),
-    })
+    });
+    if let Some(location) = u.location.as_deref().filter(|l| !l.trim().is_empty()) {
+        item["location"] = json!(escape(location));
+    }
+    if let Some(url) = u.website_url.as_deref().and_then(linkable_website) {
+        item["website_url"] = json!(url);
+    }
+    item
 }
 
 /// A badge, with how often it was awarded; `id` is its place in the site's list.

@@ -16,7 +16,9 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use ponder_core::accounts::{validate_about, validate_display_name, validate_password};
+use ponder_core::accounts::{
+    validate_about, validate_display_name, validate_location, validate_password, validate_website,
+};
 use ponder_core::api_tokens::{TokenScope, validate_token_days, validate_token_name};
 use ponder_core::notices::{DigestFrequency, MailPreferences};
 use ponder_core::refusal::Refusal;
@@ -56,7 +58,9 @@ pub async fn settings_page(
         .ok_or_else(|| AppError::NotFound("This account no longer exists.".into()))?;
     let mut profile = FormState::new()
         .with("display_name", user.display_name.clone())
-        .with("about", user.about_markdown.clone());
+        .with("about", user.about_markdown.clone())
+        .with("location", user.location.clone().unwrap_or_default())
+        .with("website", user.website_url.clone().unwrap_or_default());
     let mut password_form = FormState::new();
     let mut delete_form = FormState::new();
     let mut avatar_form = FormState::new();
@@ -284,6 +288,8 @@ pub struct ProfileForm {
     csrf: String,
     display_name: String,
     about: String,
+    location: String,
+    website: String,
 }
 
 /// `POST /settings/profile`.
@@ -296,15 +302,31 @@ pub async fn save_profile(
     let input = form.checked()?;
     let mut form = FormState::new()
         .with("display_name", input.display_name.clone())
-        .with("about", input.about.clone());
+        .with("about", input.about.clone())
+        .with("location", input.location.clone())
+        .with("website", input.website.clone());
     let name = validate_display_name(&input.display_name)
         .map_err(|m| form.error("display_name", m))
         .ok();
     let _ = validate_about(&input.about).map_err(|m| form.error("about", m));
-    let (Some(display_name), false) = (name, form.has_errors()) else {
+    let location = validate_location(&input.location)
+        .map_err(|m| form.error("location", m))
+        .ok();
+    let website = validate_website(&input.website)
+        .map_err(|m| form.error("website", m))
+        .ok();
+    let (Some(display_name), Some(location), Some(website_url), false) =
+        (name, location, website, form.has_errors())
+    else {
         return settings_page(&state, &ctx, &user, Some((Section::Profile, form)), None).await;
     };
-    let done = actions::accounts::update_profile(&state, &user, display_name, input.about).await?;
+    let fields = actions::accounts::ProfileFields {
+        display_name,
+        about: input.about,
+        location,
+        website_url,
+    };
+    let done = actions::accounts::update_profile(&state, &user, fields).await?;
     Ok(done.see_other("/settings?saved=profile"))
 }
 
@@ -508,6 +530,8 @@ pub async fn download_data(State(state): State<AppState>, ctx: Ctx) -> Result<Re
             "email": record.email,
             "email_verified": record.email_verified,
             "about_markdown": user.about_markdown,
+            "location": user.location,
+            "website_url": user.website_url,
             "reputation": user.reputation,
             "role": user.role.as_str(),
             "created_at": user.created_at,

@@ -63,7 +63,6 @@ async fn show(
         .await?;
     let answers = state.store.user_answers(id, 1).await?;
     let badges = state.store.badges(id).await?;
-    let imported = state.store.imported_profile(id).await?.unwrap_or_default();
     let history = state.store.reputation_events(id, 30).await?;
     let now = ponder_core::time::now();
     let head = Head::new(
@@ -107,8 +106,11 @@ async fn show(
         avatar_url: format!("/users/{id}/avatar"),
         // An about-me stored before the rule for characters may hold any.
         about_html: shown_safely(user.about_html.as_str(), Lines::Many).into_owned(),
-        location: imported.location.filter(|l| !l.trim().is_empty()),
-        website: imported.website_url.filter(|url| web_address(url)),
+        location: user.location.clone().filter(|l| !l.trim().is_empty()),
+        website: user
+            .website_url
+            .as_deref()
+            .and_then(ponder_core::accounts::linkable_website),
         unclaimed: user.unclaimed,
         can_send_claim: user.unclaimed && ctx.actor().is_some_and(|a| a.administers()),
         joined: Moment::new(user.created_at, now),
@@ -163,17 +165,6 @@ async fn show(
     Ok(render(&page))
 }
 
-/// Whether `url` is a web address a profile may link to (http or https, nothing
-/// that would run or open something else).
-fn web_address(url: &str) -> bool {
-    let lower = url.trim().to_ascii_lowercase();
-    (lower.starts_with("https://") || lower.starts_with("http://"))
-        && url.len() <= 500
-        && !url
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || c == '"')
-}
-
 /// A profile's badges, one entry per badge and class in the order first earned,
 /// with how many times each was earned.
 fn badge_views(badges: Vec<ponder_store::Badge>, now: i64) -> Vec<BadgeView> {
@@ -195,36 +186,4 @@ fn badge_views(badges: Vec<ponder_store::Badge>, now: i64) -> Vec<BadgeView> {
         });
     }
     views
-}
-
-#[cfg(test)]
-mod tests {
-    use super::web_address;
-
-    #[test]
-    fn only_plain_web_addresses_are_linked() {
-        for good in [
-            "https://example.org/",
-            "http://example.org/a?b=c#d",
-            "HTTPS://EXAMPLE.ORG",
-        ] {
-            assert!(web_address(good), "{good}");
-        }
-        for bad in [
-            "javascript:alert(1)",
-            "data:text/html,x",
-            "//example.org",
-            "example.org",
-            "https://example.org/a b",
-            "https://example.org/\"x",
-            "https://example.org/\u{7}",
-            "",
-        ] {
-            assert!(!web_address(bad), "{bad}");
-        }
-        assert!(!web_address(&format!(
-            "https://example.org/{}",
-            "a".repeat(500)
-        )));
-    }
 }

@@ -6,6 +6,134 @@ use axum::http::{StatusCode, header};
 use ponder_store::Role;
 
 #[tokio::test]
+async fn members_give_a_location_and_a_website() {
+    let app = TestApp::new().await;
+    let ann = app.account("ann", "maple tree 1", Role::User).await;
+    let browser = app.client("10.2.1.1");
+    browser.log_in("ann", "maple tree 1").await;
+    let csrf = browser.csrf("/settings").await;
+    let profile_url = format!("/users/{}/ann", ann.id);
+    let fresh = browser.get(&profile_url).await;
+    let facts = |page: &crate::support::Page| page.texts(".profile-facts dt");
+    assert_eq!(
+        facts(&fresh),
+        ["Reputation", "Member since"],
+        "nothing given yet"
+    );
+
+    // A bad address comes back beside its field, with everything typed kept.
+    let long_place = "x".repeat(101);
+    let bad = browser
+        .post(
+            "/settings/profile",
+            &[
+                ("csrf", &csrf),
+                ("display_name", "Ann"),
+                ("about", "kept"),
+                ("location", &long_place),
+                ("website", "javascript:alert(1)//x.org"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        bad.text("#location-error"),
+        "use at most 100 characters (this has 101)"
+    );
+    assert_eq!(
+        bad.text("#website-error"),
+        "use an address that starts with https:// or http://"
+    );
+    assert_eq!(
+        bad.attrs("#website", "value"),
+        ["javascript:alert(1)//x.org"]
+    );
+    assert_eq!(bad.attrs("#location", "value"), [long_place.as_str()]);
+    assert_eq!(bad.text("#about"), "kept");
+    assert_eq!(facts(&browser.get(&profile_url).await).len(), 2);
+
+    let saved = browser
+        .post(
+            "/settings/profile",
+            &[
+                ("csrf", &csrf),
+                ("display_name", "Ann"),
+                ("about", ""),
+                ("location", "  Zürich <b>centre</b> "),
+                ("website", "ann.example.org/me"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.location(), "/settings?saved=profile");
+    let settings = browser.get("/settings").await;
+    assert_eq!(
+        settings.attrs("#location", "value"),
+        ["Zürich <b>centre</b>"]
+    );
+    assert_eq!(
+        settings.attrs("#website", "value"),
+        ["https://ann.example.org/me"]
+    );
+    let shown = app.client("10.2.1.2").get(&profile_url).await;
+    assert_eq!(
+        facts(&shown),
+        ["Reputation", "Member since", "Location", "Website"]
+    );
+    assert_eq!(
+        shown.texts(".profile-facts dd")[2..],
+        ["Zürich <b>centre</b>", "https://ann.example.org/me"]
+    );
+    assert!(!shown.body.contains("<b>centre"), "the location is text");
+    assert_eq!(
+        shown.attrs(".profile-facts a", "href"),
+        ["https://ann.example.org/me"]
+    );
+    assert_eq!(
+        shown.attrs(".profile-facts a", "rel"),
+        ["nofollow ugc noopener"]
+    );
+    let api: serde_json::Value = serde_json::from_str(
+        &app.client("10.2.1.3")
+            .get(&format!("/2.3/users/{}", ann.id))
+            .await
+            .body,
+    )
+    .unwrap();
+    assert_eq!(
+        api["items"][0]["location"],
+        "Zürich &lt;b&gt;centre&lt;/b&gt;"
+    );
+    assert_eq!(api["items"][0]["website_url"], "https://ann.example.org/me");
+
+    // Emptied, they go from the profile and the API.
+    let cleared = browser
+        .post(
+            "/settings/profile",
+            &[
+                ("csrf", &csrf),
+                ("display_name", "Ann"),
+                ("location", " "),
+                ("website", ""),
+            ],
+        )
+        .await;
+    assert_eq!(cleared.location(), "/settings?saved=profile");
+    assert_eq!(
+        facts(&app.client("10.2.1.4").get(&profile_url).await).len(),
+        2
+    );
+    let api: serde_json::Value = serde_json::from_str(
+        &app.client("10.2.1.5")
+            .get(&format!("/2.3/users/{}", ann.id))
+            .await
+            .body,
+    )
+    .unwrap();
+    assert!(api["items"][0].get("location").is_none(), "{api}");
+    assert!(api["items"][0].get("website_url").is_none(), "{api}");
+}
+
+#[tokio::test]
 async fn settings_change_the_profile_and_the_password() {
     let app = TestApp::new().await;
     let ann = app.account("ann", "maple tree 1", Role::User).await;
