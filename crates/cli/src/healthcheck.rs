@@ -35,8 +35,15 @@ pub fn run(args: &HealthcheckArgs) -> Result<()> {
         stream,
         "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nUser-Agent: ponder-healthcheck\r\n\r\n"
     )?;
+    // The status line may arrive in pieces: read until its end (or 64 bytes).
     let mut head = [0_u8; 64];
-    let read = stream.read(&mut head).context("no answer")?;
+    let mut read = 0;
+    while read < head.len() && !head[..read].contains(&b'\n') {
+        match stream.read(&mut head[read..]).context("no answer")? {
+            0 => break,
+            n => read += n,
+        }
+    }
     let status_line = String::from_utf8_lossy(&head[..read]);
     let status = status_line.split_whitespace().nth(1).unwrap_or_default();
     if status == "200" {
