@@ -2,12 +2,16 @@
 //! side of moving a site in and out, with a progress bar and a summary.
 
 use crate::{SiteArgs, open_store, open_store_with};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use ponder_exchange::{ImportOptions, Progress};
+use ponder_core::UserId;
+use ponder_exchange::{ImageCopier, ImportOptions, Progress};
 use ponder_store_sqlite::WriteMode;
+use ponder_web::uploads::UploadStorage;
+use ponder_web::uploads::remote::ImagePlace;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// What to import.
 #[derive(Subcommand)]
@@ -39,6 +43,29 @@ pub struct ImportArgs {
     /// users become local; by default the folder's name when it is a host name.
     #[arg(long)]
     original_site: Option<String>,
+    /// Copy the pictures that imported posts show from other hosts into the
+    /// site's uploads (each fetched once, checked and encoded anew like an
+    /// upload), so that pages show them; without it they keep their addresses.
+    #[arg(long)]
+    fetch_images: bool,
+    /// Where the copies go, as `serve --uploads-url` says: `s3://bucket/prefix`
+    /// or a folder; by default <data>/uploads.
+    #[arg(long, env = "PONDER_UPLOADS_URL", default_value = "")]
+    uploads_url: String,
+    /// Fetch pictures from loopback and private addresses too (off: refused).
+    #[arg(long, env = "PONDER_IMAGES_REACH_PRIVATE")]
+    images_reach_private: bool,
+}
+
+/// Copies imported posts' pictures as the site copies those of posts written
+/// in it.
+struct FetchImages(ImagePlace);
+
+#[async_trait::async_trait]
+impl ImageCopier for FetchImages {
+    async fn copy(&self, url: &str, owner: UserId) -> Result<String, String> {
+        self.0.copy_image(owner, url).await
+    }
 }
 
 /// `ponder export stackexchange` arguments.
@@ -89,11 +116,24 @@ pub async fn import(site: &SiteArgs, command: ImportCommand) -> Result<()> {
         }
         Err(failed) => return Err(failed),
     };
+    let images: Option<Arc<dyn ImageCopier>> = if args.fetch_images {
+        let uploads = UploadStorage::from_url(&args.uploads_url, site.data.join("uploads"))
+            .map_err(anyhow::Error::msg)
+            .context("--uploads-url is not usable")?;
+        Some(Arc::new(FetchImages(ImagePlace {
+            store: Arc::clone(&store),
+            uploads: Arc::new(uploads),
+            reach_private: args.images_reach_private,
+        })))
+    } else {
+        None
+    };
     let options = ImportOptions {
         dir: args.dir,
         category: args.category,
         batch_rows: args.batch,
         original_site: args.original_site,
+        images,
     };
     let bar = Bar::new("{bar:40} {bytes}/{total_bytes} {msg}, {bytes_per_sec}, {eta} left");
     let result = ponder_exchange::import_stackexchange(store, &options, &bar).await;

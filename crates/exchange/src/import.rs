@@ -17,10 +17,11 @@ use crate::attributes;
 use crate::dates;
 use crate::error::ExchangeError;
 use crate::id_set::IdSet;
+use crate::images::{self, ImageCopier};
 use crate::links::{LinkRewriter, may_link};
 use crate::mapping;
 use crate::sources::Sources;
-use crate::summary::{FileSummary, ImportSummary};
+use crate::summary::{FileSummary, ImageSummary, ImportSummary};
 use ponder_core::markdown;
 use ponder_core::markdown::SafeHtml;
 use ponder_core::{CategoryId, CommentId, PostId, UserId};
@@ -30,7 +31,7 @@ use ponder_store::{
     BulkUser, BulkVote, NewCategory, PostBody, PostKind, ReadStore, RenderedText,
     RenderedTextStore, StoreResult, WriteStore,
 };
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -66,7 +67,7 @@ const OPEN_REVISIONS: usize = 64;
 const DESCRIPTION_CHARS: usize = 500;
 
 /// What to import, and how.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ImportOptions {
     /// The dump folder.
     pub dir: PathBuf,
@@ -79,6 +80,21 @@ pub struct ImportOptions {
     /// imported posts and users are made local; by default the folder's name when
     /// it is a host name.
     pub original_site: Option<String>,
+    /// What copies the pictures of imported posts from other hosts into the site
+    /// (`--fetch-images`); `None` leaves their addresses as they are.
+    pub images: Option<Arc<dyn ImageCopier>>,
+}
+
+impl std::fmt::Debug for ImportOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImportOptions")
+            .field("dir", &self.dir)
+            .field("category", &self.category)
+            .field("batch_rows", &self.batch_rows)
+            .field("original_site", &self.original_site)
+            .field("images", &self.images.is_some())
+            .finish()
+    }
 }
 
 impl ImportOptions {
@@ -89,6 +105,7 @@ impl ImportOptions {
             category: None,
             batch_rows: 5_000,
             original_site: None,
+            images: None,
         }
     }
 }
@@ -159,6 +176,8 @@ pub async fn import_stackexchange<S: ImportTarget + ?Sized + 'static>(
         source: source.clone(),
         original_site,
         linking: LinkingTexts::default(),
+        images: options.images.clone(),
+        picturing: Vec::new(),
         dir: dir.clone(),
         progress,
         batch_rows: options.batch_rows.max(1),
@@ -289,6 +308,10 @@ struct Importer<'a, S: ImportTarget + ?Sized> {
     /// The texts that may link to the original site, to look at once every
     /// post and user is in.
     linking: LinkingTexts,
+    /// What copies pictures from other hosts, when asked to.
+    images: Option<Arc<dyn ImageCopier>>,
+    /// The posts that may show pictures from other hosts, with their authors.
+    picturing: Vec<(i64, UserId)>,
     store: Arc<S>,
     /// The name the import is recorded under.
     source: String,
@@ -415,6 +438,7 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
         self.store.restore_indexes(&self.source).await?;
         self.link_posts().await?;
         self.make_links_local().await?;
+        self.copy_images().await?;
         self.store.update_statistics().await?;
         self.summary.finishing_seconds = finishing.elapsed().as_secs_f64();
         Ok(())
@@ -710,6 +734,10 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
         if may_link(body) || source.as_deref().is_some_and(may_link) {
             self.linking.posts.push(id);
         }
+        let body = PostBody::imported(body, source);
+        if self.images.is_some() && images::may_show_remote_image(body.html()) {
+            self.picturing.push((id, author_id));
+        }
         self.batch.posts.push(BulkPost {
             id: PostId(id),
             kind: if is_question {
@@ -725,7 +753,7 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
             } else {
                 String::new()
             },
-            body: PostBody::imported(body, source),
+            body,
             tags: if is_question {
                 mapping::parse_tags(row.get("Tags").unwrap_or(""))
             } else {
@@ -1119,6 +1147,90 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
             }
         }
         self.summary.links_made_local = changed;
+        Ok(())
+    }
+
+    /// The pictures from other hosts that the imported posts show, copied into the
+    /// site and their addresses made the copies' (see [`images`]).
+    async fn copy_images(&mut self) -> Result<(), ExchangeError> {
+        const PAGE: usize = 500;
+        let Some(copier) = self.images.clone() else {
+            return Ok(());
+        };
+        let mut summary = ImageSummary::default();
+        // Each address once, however many posts show it: its copy, if it has one.
+        let mut known: HashMap<String, Option<String>> = HashMap::new();
+        let picturing = std::mem::take(&mut self.picturing);
+        for chunk in picturing.chunks(PAGE) {
+            let owners: HashMap<i64, UserId> = chunk.iter().copied().collect();
+            let ids = chunk.iter().map(|(id, _)| *id).collect();
+            let texts = self
+                .store
+                .stored_texts_of(RenderedText::PostBody, ids)
+                .await?;
+            let mut shown: Vec<Vec<String>> = Vec::with_capacity(texts.len());
+            let mut wanted: Vec<(String, UserId)> = Vec::new();
+            let mut pending: HashSet<String> = HashSet::new();
+            for text in &texts {
+                let Some(&owner) = owners.get(&text.id) else {
+                    shown.push(Vec::new());
+                    continue;
+                };
+                let mut urls = images::remote_image_sources(&text.html);
+                for url in markdown::remote_images(&text.markdown) {
+                    if !urls.contains(&url) {
+                        urls.push(url);
+                    }
+                }
+                urls.truncate(images::MAX_IMAGES_PER_POST);
+                for url in &urls {
+                    if !known.contains_key(url) && pending.insert(url.clone()) {
+                        wanted.push((url.clone(), owner));
+                    }
+                }
+                shown.push(urls);
+            }
+            for (url, copied) in images::copy_each(&copier, wanted).await {
+                match copied {
+                    Ok(local) => {
+                        summary.copied += 1;
+                        known.insert(url, Some(local));
+                    }
+                    Err(reason) => {
+                        summary.add_failure(&url, reason);
+                        known.insert(url, None);
+                    }
+                }
+            }
+            for (text, urls) in texts.iter().zip(shown) {
+                let copies: HashMap<String, String> = urls
+                    .into_iter()
+                    .filter_map(|url| known.get(&url).cloned().flatten().map(|l| (url, l)))
+                    .collect();
+                let html = images::html_with_copies(&text.html, &copies);
+                let markdown = images::markdown_with_copies(&text.markdown, &copies);
+                if html.is_none() && markdown.is_none() {
+                    continue;
+                }
+                let html =
+                    SafeHtml::from_trusted_storage(html.unwrap_or_else(|| text.html.clone()));
+                let markdown = markdown.as_deref().unwrap_or(&text.markdown);
+                if self
+                    .store
+                    .replace_text(
+                        RenderedText::PostBody,
+                        text.id,
+                        &text.markdown,
+                        markdown,
+                        &html,
+                    )
+                    .await?
+                {
+                    summary.posts_changed += 1;
+                }
+            }
+        }
+        self.summary.images = Some(summary);
         Ok(())
     }
 

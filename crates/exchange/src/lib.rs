@@ -11,6 +11,7 @@ mod dates;
 mod error;
 mod export;
 mod id_set;
+mod images;
 mod import;
 mod links;
 mod mapping;
@@ -19,8 +20,9 @@ mod summary;
 
 pub use error::ExchangeError;
 pub use export::{ExportSummary, export_stackexchange};
+pub use images::{COPIES_AT_ONCE, ImageCopier, MAX_IMAGES_PER_POST};
 pub use import::{ImportOptions, import_stackexchange};
-pub use summary::{FileSummary, ImportSummary};
+pub use summary::{FileSummary, ImageSummary, ImportSummary};
 
 /// Told how far a long job has come, for a progress bar.
 pub trait Progress: Send + Sync {

@@ -85,10 +85,38 @@ pub struct ImportSummary {
     /// Post bodies, comments and about-me texts whose links to the original site
     /// were made local.
     pub links_made_local: u64,
+    /// What `--fetch-images` did, when asked to.
+    pub images: Option<ImageSummary>,
     /// Seconds the import took.
     pub seconds: f64,
     /// Seconds of it spent after the files: indexes, links and counts.
     pub finishing_seconds: f64,
+}
+
+/// What copying imported posts' pictures into the site did.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ImageSummary {
+    /// Pictures copied (each address once).
+    pub copied: u64,
+    /// Pictures that could not be copied, which keep their address.
+    pub failed: u64,
+    /// Up to [`ImageSummary::EXAMPLES`] of those, each with why.
+    pub failures: Vec<(String, String)>,
+    /// Posts whose pictures now come from the site.
+    pub posts_changed: u64,
+}
+
+impl ImageSummary {
+    /// How many failures are told one by one.
+    pub const EXAMPLES: usize = 5;
+
+    /// Counts a picture that could not be copied from `url`, for `reason`.
+    pub(crate) fn add_failure(&mut self, url: &str, reason: String) {
+        self.failed += 1;
+        if self.failures.len() < Self::EXAMPLES {
+            self.failures.push((url.to_owned(), reason));
+        }
+    }
 }
 
 impl ImportSummary {
@@ -146,6 +174,17 @@ impl fmt::Display for ImportSummary {
              (post bodies, comments, about-me texts; their revisions keep the originals)",
             self.links_made_local
         )?;
+        if let Some(images) = &self.images {
+            writeln!(
+                f,
+                "pictures from other hosts: {} copied into the site, shown by {} posts; \
+                 {} could not be copied and keep their address",
+                images.copied, images.posts_changed, images.failed
+            )?;
+            for (url, reason) in &images.failures {
+                writeln!(f, "  {url}: {reason}")?;
+            }
+        }
         writeln!(
             f,
             "{} questions and answers added, {} placeholder users for users absent from the dump, \

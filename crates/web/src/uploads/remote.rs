@@ -12,13 +12,15 @@ use crate::handlers::avatars::DECODERS;
 use crate::handlers::uploads::MAX_UPLOAD_BYTES;
 use crate::images;
 use crate::outbound::{self, Outgoing};
+use crate::uploads::UploadStorage;
 use axum::body::Bytes;
 use image::ImageFormat;
 use ponder_core::UserId;
 use ponder_core::text::hex;
+use ponder_store::Store;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 /// How long copying a post's images may take in all.
@@ -80,42 +82,68 @@ pub async fn copy_all(
 
 /// Fetches, re-encodes and stores the image at `url`; its address here.
 async fn copy(state: &AppState, owner: UserId, url: &str) -> Result<String, String> {
-    let answer = outbound::send(&Outgoing {
-        method: hyper::Method::GET,
-        url,
-        body: Bytes::new(),
-        headers: vec![(
-            "Accept",
-            "image/png, image/jpeg, image/webp, image/gif".into(),
-        )],
-        allow_private: state.site.images_reach_private,
-        max_response: MAX_UPLOAD_BYTES,
-    })
-    .await?;
-    if answer.status != 200 {
-        return Err(format!("the host answered {}", answer.status));
+    let place = ImagePlace {
+        store: Arc::clone(&state.store),
+        uploads: Arc::clone(&state.uploads),
+        reach_private: state.site.images_reach_private,
+    };
+    place.copy_image(owner, url).await
+}
+
+/// Where copies of other hosts' images go: the site's store and uploads. An
+/// import copies its posts' pictures through it (`ponder import --fetch-images`).
+#[derive(Clone)]
+pub struct ImagePlace {
+    /// The site's database, which records each upload.
+    pub store: Arc<dyn Store>,
+    /// Where the pictures are kept.
+    pub uploads: Arc<UploadStorage>,
+    /// Whether loopback and private addresses may be fetched from.
+    pub reach_private: bool,
+}
+
+impl ImagePlace {
+    /// Fetches, re-encodes and stores the image at `url` for `owner`; its address here.
+    pub async fn copy_image(&self, owner: UserId, url: &str) -> Result<String, String> {
+        if matches!(*self.uploads, UploadStorage::Disabled) {
+            return Err("uploads are turned off".into());
+        }
+        let answer = outbound::send(&Outgoing {
+            method: hyper::Method::GET,
+            url,
+            body: Bytes::new(),
+            headers: vec![(
+                "Accept",
+                "image/png, image/jpeg, image/webp, image/gif".into(),
+            )],
+            allow_private: self.reach_private,
+            max_response: MAX_UPLOAD_BYTES,
+        })
+        .await?;
+        if answer.status != 200 {
+            return Err(format!("the host answered {}", answer.status));
+        }
+        let declared = answer.content_type.clone();
+        let body = answer.body;
+        let (bytes, format) = DECODERS
+            .run(move || images::reencode_for_post(&body, declared.as_deref(), MAX_UPLOAD_BYTES))
+            .await
+            .map_err(|_| "the server is busy".to_owned())??;
+        let name = stored_name(&bytes, format);
+        let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+        self.uploads.put(&name, bytes).await?;
+        self.store
+            .record_upload(
+                &name,
+                owner,
+                size,
+                super::content_type(&name),
+                ponder_core::time::now(),
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(format!("/uploads/{name}"))
     }
-    let declared = answer.content_type.clone();
-    let body = answer.body;
-    let (bytes, format) = DECODERS
-        .run(move || images::reencode_for_post(&body, declared.as_deref(), MAX_UPLOAD_BYTES))
-        .await
-        .map_err(|_| "the server is busy".to_owned())??;
-    let name = stored_name(&bytes, format);
-    let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
-    state.uploads.put(&name, bytes).await?;
-    state
-        .store
-        .record_upload(
-            &name,
-            owner,
-            size,
-            super::content_type(&name),
-            ponder_core::time::now(),
-        )
-        .await
-        .map_err(|e| e.to_string())?;
-    Ok(format!("/uploads/{name}"))
 }
 
 /// The name an image's bytes are stored under: their SHA-256 and the extension of
