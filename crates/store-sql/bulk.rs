@@ -11,8 +11,8 @@ use ponder_core::changes::ChangeKind;
 use ponder_core::{CommentId, PostId, UserId};
 use ponder_store::{
     BulkBadge, BulkBatch, BulkComment, BulkLoaded, BulkPost, BulkRevision, BulkTag, BulkUser,
-    BulkVote, DOWN_VOTE_TYPE, ImportRun, ImportedProfile, PostBody, PostKind, StoreResult,
-    UP_VOTE_TYPE,
+    BulkVote, DOWN_VOTE_TYPE, ImportRun, ImportedProfile, PostBody, PostKind, RevisionIds,
+    StoreResult, UP_VOTE_TYPE,
 };
 use sqlx::QueryBuilder;
 use std::collections::{HashMap, HashSet};
@@ -413,7 +413,7 @@ impl Backend {
         for chunk in filled.chunks(ROWS_PER_STATEMENT) {
             let mut q = QueryBuilder::<Db>::new(
                 "INSERT INTO revisions (id, post_id, editor_id, title, body_markdown, tags, summary, \
-                 created_at, dump_guid, dump_rows) ",
+                 created_at, dump_guid, dump_rows, dump_title_row, dump_body_row, dump_tags_row) ",
             );
             q.push_values(chunk, |mut b, (r, title, body, tags)| {
                 b.push_bind(r.id)
@@ -425,7 +425,10 @@ impl Backend {
                     .push_bind(&r.summary)
                     .push_bind(r.created_at)
                     .push_bind(&r.guid)
-                    .push_bind(dump_rows(r));
+                    .push_bind(dump_rows(r))
+                    .push_bind(r.row_ids[0])
+                    .push_bind(r.row_ids[1])
+                    .push_bind(r.row_ids[2]);
             });
             q.push(" ON CONFLICT (id) DO NOTHING");
             added += self.run(tx, q).await?;
@@ -1103,7 +1106,9 @@ impl ponder_store::BulkStore for Backend {
         self.count();
         let rows = sqlx::query(
             "SELECT id, post_id, editor_id, title, body_markdown, tags, summary, created_at, \
-             dump_guid, dump_rows FROM revisions WHERE post_id BETWEEN $1 AND $2 ORDER BY post_id, id",
+             dump_guid, dump_rows, dump_title_row, dump_body_row, dump_tags_row FROM revisions \
+             WHERE post_id BETWEEN $1 AND $2 \
+             ORDER BY post_id, id",
         )
         .bind(first)
         .bind(last)
@@ -1132,6 +1137,7 @@ impl ponder_store::BulkStore for Backend {
                     guid: r.opt_text(8)?,
                     rollback: dump_rows.is_some_and(|rows| rows & ROLLBACK != 0),
                     imported: dump_rows.is_some(),
+                    row_ids: [r.opt_int(10)?, r.opt_int(11)?, r.opt_int(12)?],
                 })
             })
             .collect()
@@ -1154,17 +1160,21 @@ impl ponder_store::BulkStore for Backend {
             .collect())
     }
 
-    async fn revision_ids(&self) -> StoreResult<(i64, i64)> {
+    async fn revision_ids(&self) -> StoreResult<RevisionIds> {
         self.count();
-        let (ceiling, bare): (Option<i64>, i64) = sqlx::query_as(
-            "SELECT (SELECT max(id) FROM revisions), \
+        let (largest, imported, bare): (Option<i64>, Option<i64>, i64) = sqlx::query_as(
+            "SELECT max(id), max(CASE WHEN dump_rows IS NOT NULL THEN id END), \
              (SELECT count(*) FROM posts p WHERE NOT EXISTS \
-             (SELECT 1 FROM revisions r WHERE r.post_id = p.id))",
+             (SELECT 1 FROM revisions r WHERE r.post_id = p.id)) FROM revisions",
         )
         .fetch_one(&self.readers)
         .await
         .map_err(db_error)?;
-        Ok((ceiling.unwrap_or(0), bare))
+        Ok(RevisionIds {
+            largest: largest.unwrap_or(0),
+            largest_imported: imported.unwrap_or(0),
+            posts_without_history: bare,
+        })
     }
 
     async fn export_badges(&self, after: i64, limit: u32) -> StoreResult<Vec<BulkBadge>> {

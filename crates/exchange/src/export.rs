@@ -134,13 +134,16 @@ async fn export_posts<S: BulkStore + ?Sized>(
     let mut links = RowWriter::create(&dir.join("PostLinks.xml"), "postlinks")?;
     let (mut after, mut rows, mut link_id, mut history_rows) = (i64::MIN, 0u64, 0u64, 0u64);
     let mut newest = 0;
-    // A revision's first history row has the revision's id (which an import
-    // keeps); posts without revisions get one each, with the ids after the largest;
-    // the other rows take the ids after those, so that exporting a site imported
-    // from an export numbers every row as that export did.
-    let (ceiling, bare) = store.revision_ids().await?;
-    let mut bare_id = ceiling;
-    let mut history_id = ceiling + bare;
+    // An imported revision's rows have the ids the dump gave them, where kept
+    // and no larger than the largest imported revision's (no other row can have
+    // those); a revision's first history row otherwise has the revision's id
+    // (which an import keeps); posts without revisions get one each, with the
+    // ids after the largest; the other rows take the ids after those, so that
+    // exporting a site imported from an export numbers every row as that export
+    // did.
+    let ids = store.revision_ids().await?;
+    let mut bare_id = ids.largest;
+    let mut history_id = ids.largest + ids.posts_without_history;
     loop {
         let page = store.export_posts(after, PAGE).await?;
         let (Some(first), Some(last)) = (page.first(), page.last()) else {
@@ -211,12 +214,18 @@ async fn export_posts<S: BulkStore + ?Sized>(
                     guid: None,
                     rollback: false,
                     imported: false,
+                    row_ids: [None; 3],
                 }];
                 &made[..]
             } else {
                 of_post
             };
-            history_rows += write_revisions(&mut history, &mut history_id, question, of_post)?;
+            history_rows += write_revisions(
+                &mut history,
+                (&mut history_id, ids.largest_imported),
+                question,
+                of_post,
+            )?;
             if let Some(closed) = &closed {
                 history_id += 1;
                 history_rows += 1;
@@ -350,12 +359,14 @@ where
 /// Writes a post's revisions as the dump's history rows: an imported revision's
 /// rows as the dump had them (with its RevisionGUID); for the site's own, a row for
 /// each of the body, title and tags it changed (every one for a post's first
-/// revision), with a RevisionGUID made from the revision's id. A revision's first
-/// row has the revision's id (which an import keeps), the others ids after
-/// `next_id`.
+/// revision), with a RevisionGUID made from the revision's id. An imported
+/// revision's rows have the ids the dump gave them where those were kept, in
+/// their order, when none is above `kept_up_to` (where ids of rows numbered
+/// anew begin); otherwise a revision's first row has the revision's id (which an
+/// import keeps), the others ids after `next_id`.
 fn write_revisions(
     history: &mut RowWriter<BufWriter<File>>,
-    next_id: &mut i64,
+    (next_id, kept_up_to): (&mut i64, i64),
     question: bool,
     revisions: &[ponder_store::BulkRevision],
 ) -> Result<u64, ExchangeError> {
@@ -371,8 +382,9 @@ fn write_revisions(
             (0, false) => 0,
             _ => 1,
         };
-        // Body first, as the dumps order a revision's rows.
-        let mut rows: Vec<(&str, String)> = Vec::with_capacity(3);
+        // Body first, as the dumps order a revision's rows, unless the dump's
+        // own row ids were kept: then each row has its id, in their order.
+        let mut rows: Vec<(Option<i64>, &str, String)> = Vec::with_capacity(3);
         for field in [1, 0, 2] {
             let Some(value) = &fields[field] else {
                 continue;
@@ -380,12 +392,24 @@ fn write_revisions(
             let wanted =
                 r.imported || (field == 1 || question) && state[field].as_ref() != Some(value);
             if wanted {
-                rows.push((kinds[field][column], value.clone()));
+                rows.push((r.row_ids[field], kinds[field][column], value.clone()));
             }
             state[field] = Some(value.clone());
         }
+        let kept = rows
+            .iter()
+            .all(|(id, _, _)| id.is_some_and(|id| id <= kept_up_to));
+        if kept {
+            rows.sort_by_key(|(id, _, _)| *id);
+        } else {
+            rows.iter_mut().for_each(|(id, _, _)| *id = None);
+        }
         if rows.is_empty() {
-            rows.push((kinds[1][column], fields[1].clone().unwrap_or_default()));
+            rows.push((
+                None,
+                kinds[1][column],
+                fields[1].clone().unwrap_or_default(),
+            ));
         }
         let post = r.post_id.0.to_string();
         let guid = r
@@ -395,12 +419,14 @@ fn write_revisions(
         let when = dates::format(r.created_at);
         let editor = mapping::owner_attribute(r.editor_id);
         let comment = Some(r.summary.as_str()).filter(|s| !s.is_empty());
-        for (i, (kind, text)) in rows.into_iter().enumerate() {
-            let id = if i == 0 {
-                r.id
-            } else {
-                *next_id += 1;
-                *next_id
+        for (i, (kept, kind, text)) in rows.into_iter().enumerate() {
+            let id = match kept {
+                Some(id) => id,
+                None if i == 0 => r.id,
+                None => {
+                    *next_id += 1;
+                    *next_id
+                }
             };
             let id = id.to_string();
             written += 1;

@@ -884,6 +884,7 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
                         guid: row.get("RevisionGUID").map(str::to_owned),
                         rollback: false,
                         imported: true,
+                        row_ids: [None; 3],
                     },
                 ));
                 self.open_revisions.len() - 1
@@ -895,9 +896,18 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
         let text = row.get("Text").unwrap_or("");
         revision.rollback |= (7..=9).contains(&kind);
         match kind {
-            1 | 4 | 7 => revision.title = Some(text.to_owned()),
-            2 | 5 | 8 => revision.body = Some(text.to_owned()),
-            _ => revision.tags = Some(mapping::parse_tags(text)),
+            1 | 4 | 7 => {
+                revision.title = Some(text.to_owned());
+                revision.row_ids[0] = Some(id);
+            }
+            2 | 5 | 8 => {
+                revision.body = Some(text.to_owned());
+                revision.row_ids[1] = Some(id);
+            }
+            _ => {
+                revision.tags = Some(mapping::parse_tags(text));
+                revision.row_ids[2] = Some(id);
+            }
         }
         if revision.summary.is_empty()
             && let Some(comment) = row.get("Comment")

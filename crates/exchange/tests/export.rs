@@ -503,12 +503,17 @@ const NOT_GIVEN_BACK: &[(&str, &str, &str)] = &[
     (
         "PostHistory.xml",
         "(row)",
-        "events other than title, body and tags are not kept; a revision's rows after its first are numbered anew",
+        "events other than title, body and tags are not kept; rows of the last revisions of a dump are numbered anew",
     ),
     (
         "PostHistory.xml",
         "(added row)",
-        "a revision's rows after its first are numbered anew",
+        "rows of the last revisions of a dump are numbered anew",
+    ),
+    (
+        "PostHistory.xml",
+        "Comment",
+        "a row numbered anew took the id of an event not kept",
     ),
     (
         "PostHistory.xml",
@@ -523,22 +528,17 @@ const NOT_GIVEN_BACK: &[(&str, &str, &str)] = &[
     (
         "PostHistory.xml",
         "PostHistoryTypeId",
-        "a revision's rows are written body, title, tags",
+        "a row numbered anew took the id of an event not kept",
     ),
     (
         "PostHistory.xml",
         "PostId",
-        "a revision's rows after its first are numbered anew",
+        "a row numbered anew took the id of an event not kept",
     ),
     (
         "PostHistory.xml",
         "RevisionGUID",
-        "a revision's rows after its first are numbered anew",
-    ),
-    (
-        "PostHistory.xml",
-        "Text",
-        "a revision's rows are written body, title, tags",
+        "a row numbered anew took the id of an event not kept",
     ),
     (
         "PostHistory.xml",
@@ -548,7 +548,7 @@ const NOT_GIVEN_BACK: &[(&str, &str, &str)] = &[
     (
         "PostHistory.xml",
         "UserId",
-        "a revision's rows after its first are numbered anew",
+        "a row numbered anew took the id of an event not kept",
     ),
     ("PostLinks.xml", "(row)", "links are numbered anew"),
     ("PostLinks.xml", "(added row)", "links are numbered anew"),

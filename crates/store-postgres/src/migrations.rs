@@ -40,6 +40,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (26, include_str!("../migrations/0026_imported_profiles.sql")),
     (27, include_str!("../migrations/0027_account_claims.sql")),
     (28, include_str!("../migrations/0028_profile_fields.sql")),
+    (29, include_str!("../migrations/0029_history_row_ids.sql")),
 ];
 
 /// The advisory lock key that serialises migrations across nodes.

@@ -37,6 +37,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (25, include_str!("../migrations/0025_imported_profiles.sql")),
     (26, include_str!("../migrations/0026_account_claims.sql")),
     (27, include_str!("../migrations/0027_profile_fields.sql")),
+    (28, include_str!("../migrations/0028_history_row_ids.sql")),
 ];
 
 /// The newest migration this build has.

@@ -351,10 +351,13 @@ async fn imported_profiles_arrive_whichever_migration_made_them() {
             .unwrap();
         sqlx::raw_sql(before).execute(&db).await.unwrap();
         if before.starts_with("DROP") {
-            // Migrations 26's and 27's columns go too, so that they run again.
+            // The later migrations' columns go too, so that they run again.
             sqlx::raw_sql(
                 "ALTER TABLE users DROP COLUMN imported_at; ALTER TABLE users DROP COLUMN claimed_at;
-                 ALTER TABLE users DROP COLUMN location; ALTER TABLE users DROP COLUMN website_url;",
+                 ALTER TABLE users DROP COLUMN location; ALTER TABLE users DROP COLUMN website_url;
+                 ALTER TABLE revisions DROP COLUMN dump_title_row;
+                 ALTER TABLE revisions DROP COLUMN dump_body_row;
+                 ALTER TABLE revisions DROP COLUMN dump_tags_row;",
             )
             .execute(&db)
             .await

@@ -78,9 +78,8 @@ pub trait BulkStore: Send + Sync {
     /// oldest first, every field set.
     async fn export_revisions(&self, first: i64, last: i64) -> StoreResult<Vec<BulkRevision>>;
 
-    /// The largest revision id (0 when there is none), and how many posts have no
-    /// revision (loaded without their history).
-    async fn revision_ids(&self) -> StoreResult<(i64, i64)>;
+    /// What an export numbering history rows must stay clear of.
+    async fn revision_ids(&self) -> StoreResult<RevisionIds>;
 
     /// The questions the posts with ids from `first` to `last` link to, by post
     /// and then question.

@@ -238,6 +238,22 @@ pub struct BulkRevision {
     /// Whether it came from a dump: its fields are then the rows the dump had
     /// (read back by exports; the site's own revisions have every field set).
     pub imported: bool,
+    /// The ids of the dump's rows that set its title, body and tags, in that
+    /// order, when it came from a dump and they were kept.
+    pub row_ids: [Option<i64>; 3],
+}
+
+/// The ids an export of history rows must stay clear of.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RevisionIds {
+    /// The largest revision id (0 when there is none).
+    pub largest: i64,
+    /// The largest id of an imported revision (0 when there is none): the site's
+    /// own revisions have larger ids, so a kept dump row id up to it is no
+    /// other row's.
+    pub largest_imported: i64,
+    /// How many posts have no revision (loaded without their history).
+    pub posts_without_history: i64,
 }
 
 /// The dump's vote type of an up vote.
