@@ -413,7 +413,8 @@ impl Backend {
         for chunk in filled.chunks(ROWS_PER_STATEMENT) {
             let mut q = QueryBuilder::<Db>::new(
                 "INSERT INTO revisions (id, post_id, editor_id, title, body_markdown, tags, summary, \
-                 created_at, dump_guid, dump_rows, dump_title_row, dump_body_row, dump_tags_row) ",
+                 created_at, dump_guid, dump_rows, dump_title_row, dump_body_row, dump_tags_row, \
+                 licence) ",
             );
             q.push_values(chunk, |mut b, (r, title, body, tags)| {
                 b.push_bind(r.id)
@@ -428,7 +429,8 @@ impl Backend {
                     .push_bind(dump_rows(r))
                     .push_bind(r.row_ids[0])
                     .push_bind(r.row_ids[1])
-                    .push_bind(r.row_ids[2]);
+                    .push_bind(r.row_ids[2])
+                    .push_bind(&r.licence);
             });
             q.push(" ON CONFLICT (id) DO NOTHING");
             added += self.run(tx, q).await?;
@@ -506,7 +508,7 @@ impl ponder_store::BulkStore for Backend {
             let mut q = QueryBuilder::<Db>::new(
                 "INSERT INTO posts (id, kind, parent_id, category_id, author_id, title, \
                  score, answer_count, comment_count, view_count, created_at, last_activity_at, \
-                 edited_at, deleted_at, closed_at, close_reason, owner_name) ",
+                 edited_at, deleted_at, closed_at, close_reason, owner_name, licence) ",
             );
             q.push_values(chunk, |mut b, p| {
                 b.push_bind(p.id.0)
@@ -525,7 +527,8 @@ impl ponder_store::BulkStore for Backend {
                     .push_bind(p.deleted_at)
                     .push_bind(p.closed_at)
                     .push_bind(&p.close_reason)
-                    .push_bind(&p.owner_name);
+                    .push_bind(&p.owner_name)
+                    .push_bind(&p.licence);
             });
             // Accepted answers are set below, once the answer is in: PostgreSQL checks
             // the foreign key at once.
@@ -580,7 +583,7 @@ impl ponder_store::BulkStore for Backend {
         for chunk in batch.comments.chunks(ROWS_PER_STATEMENT) {
             let mut q = QueryBuilder::<Db>::new(
                 "INSERT INTO comments (id, post_id, author_id, body_markdown, body_html, score, \
-                 created_at, deleted_at, owner_name) ",
+                 created_at, deleted_at, owner_name, licence) ",
             );
             q.push_values(chunk, |mut b, c| {
                 b.push_bind(c.id.0)
@@ -591,7 +594,8 @@ impl ponder_store::BulkStore for Backend {
                     .push_bind(c.score)
                     .push_bind(c.created_at)
                     .push_bind(c.deleted_at)
-                    .push_bind(&c.owner_name);
+                    .push_bind(&c.owner_name)
+                    .push_bind(&c.licence);
             });
             q.push(" ON CONFLICT (id) DO NOTHING");
             loaded.comments += self.run(&mut tx, q).await?;
@@ -953,7 +957,7 @@ impl ponder_store::BulkStore for Backend {
             "SELECT p.id, p.kind, p.parent_id, p.category_id, p.author_id, p.title, b.body_markdown, \
              b.body_html, p.score, p.answer_count, p.comment_count, p.view_count, p.accepted_answer_id, \
              p.created_at, p.last_activity_at, p.edited_at, p.deleted_at, p.closed_at, p.close_reason, \
-             p.duplicate_of, p.owner_name FROM posts p JOIN post_bodies b ON b.post_id = p.id \
+             p.duplicate_of, p.owner_name, p.licence FROM posts p JOIN post_bodies b ON b.post_id = p.id \
              WHERE p.id > $1 ORDER BY p.id LIMIT $2",
         )
         .bind(after)
@@ -1002,14 +1006,26 @@ impl ponder_store::BulkStore for Backend {
             i64,
             Option<i64>,
             Option<String>,
+            Option<String>,
         );
         let sql = "SELECT id, post_id, author_id, body_markdown, body_html, score, created_at, \
-                   deleted_at, owner_name FROM comments WHERE id > $1 ORDER BY id LIMIT $2";
+                   deleted_at, owner_name, licence FROM comments WHERE id > $1 ORDER BY id LIMIT $2";
         let rows: Vec<CommentRow> = self.page_after(sql, after, limit).await?;
         Ok(rows
             .into_iter()
             .map(
-                |(id, post, author, md, html, score, created_at, deleted_at, owner_name)| {
+                |(
+                    id,
+                    post,
+                    author,
+                    md,
+                    html,
+                    score,
+                    created_at,
+                    deleted_at,
+                    owner_name,
+                    licence,
+                )| {
                     BulkComment {
                         id: CommentId(id),
                         post_id: PostId(post),
@@ -1019,6 +1035,7 @@ impl ponder_store::BulkStore for Backend {
                         created_at,
                         deleted_at,
                         owner_name,
+                        licence,
                     }
                 },
             )
@@ -1106,7 +1123,8 @@ impl ponder_store::BulkStore for Backend {
         self.count();
         let rows = sqlx::query(
             "SELECT id, post_id, editor_id, title, body_markdown, tags, summary, created_at, \
-             dump_guid, dump_rows, dump_title_row, dump_body_row, dump_tags_row FROM revisions \
+             dump_guid, dump_rows, dump_title_row, dump_body_row, dump_tags_row, licence \
+             FROM revisions \
              WHERE post_id BETWEEN $1 AND $2 \
              ORDER BY post_id, id",
         )
@@ -1138,6 +1156,7 @@ impl ponder_store::BulkStore for Backend {
                     rollback: dump_rows.is_some_and(|rows| rows & ROLLBACK != 0),
                     imported: dump_rows.is_some(),
                     row_ids: [r.opt_int(10)?, r.opt_int(11)?, r.opt_int(12)?],
+                    licence: r.opt_text(13)?,
                 })
             })
             .collect()
@@ -1232,6 +1251,7 @@ fn export_post(r: &impl ponder_store::rows::RowAccess) -> StoreResult<BulkPost> 
         close_reason: r.text(18)?,
         duplicate_of: r.opt_int(19)?.map(PostId),
         owner_name: r.opt_text(20)?,
+        licence: r.opt_text(21)?,
     })
 }
 

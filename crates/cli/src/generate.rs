@@ -424,6 +424,7 @@ pub async fn run(site: &SiteArgs, args: DemoArgs) -> Result<()> {
                     close_reason: String::new(),
                     duplicate_of: None,
                     owner_name: None,
+                    licence: None,
                 });
             }
             let accepted = (!answers.is_empty() && rng.below(10) < 4).then(|| answers[0].id);
@@ -456,6 +457,7 @@ pub async fn run(site: &SiteArgs, args: DemoArgs) -> Result<()> {
                 close_reason: String::new(),
                 duplicate_of: None,
                 owner_name: None,
+                licence: None,
             };
             // About three comments a question, spread over it and its answers.
             for _ in 0..rng.between(0, 6) {
@@ -478,6 +480,7 @@ pub async fn run(site: &SiteArgs, args: DemoArgs) -> Result<()> {
                     created_at: post.created_at + 600,
                     deleted_at: None,
                     owner_name: None,
+                    licence: None,
                 });
                 next_comment += 1;
                 comments_made += 1;

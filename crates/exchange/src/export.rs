@@ -192,6 +192,7 @@ async fn export_posts<S: BulkStore + ?Sized>(
                 ("AnswerCount", answers.as_deref()),
                 ("CommentCount", Some(&comments)),
                 ("ClosedDate", closed.as_deref()),
+                ("ContentLicense", p.licence.as_deref()),
             ])?;
             rows += 1;
 
@@ -215,6 +216,7 @@ async fn export_posts<S: BulkStore + ?Sized>(
                     rollback: false,
                     imported: false,
                     row_ids: [None; 3],
+                    licence: None,
                 }];
                 &made[..]
             } else {
@@ -439,6 +441,7 @@ fn write_revisions(
                 ("UserId", editor.as_deref()),
                 ("Comment", comment),
                 ("Text", Some(text.as_str())),
+                ("ContentLicense", r.licence.as_deref()),
             ])?;
         }
     }
@@ -466,6 +469,7 @@ async fn export_comments<S: BulkStore + ?Sized>(
                 ("DeletionDate", c.deleted_at.map(dates::format).as_deref()),
                 ("UserDisplayName", c.owner_name.as_deref()),
                 ("UserId", mapping::owner_attribute(c.author_id).as_deref()),
+                ("ContentLicense", c.licence.as_deref()),
             ])?;
             Ok(true)
         },

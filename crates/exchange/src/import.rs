@@ -776,6 +776,7 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
             },
             duplicate_of: None,
             owner_name,
+            licence: row.get("ContentLicense").map(str::to_owned),
         });
         self.candidates += 1;
         self.posts.insert(id);
@@ -885,6 +886,7 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
                         rollback: false,
                         imported: true,
                         row_ids: [None; 3],
+                        licence: row.get("ContentLicense").map(str::to_owned),
                     },
                 ));
                 self.open_revisions.len() - 1
@@ -946,6 +948,7 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
             created_at,
             deleted_at: optional_date(row, "DeletionDate", &at)?,
             owner_name,
+            licence: row.get("ContentLicense").map(str::to_owned),
         });
         self.candidates += 1;
         Ok(())

@@ -489,11 +489,6 @@ fn attributes_of(row: &str) -> std::collections::BTreeMap<String, String> {
 /// takes it off both.
 const NOT_GIVEN_BACK: &[(&str, &str, &str)] = &[
     ("Badges.xml", "Date", "times keep whole seconds"),
-    (
-        "Comments.xml",
-        "ContentLicense",
-        "the licence is not modelled",
-    ),
     ("Comments.xml", "CreationDate", "times keep whole seconds"),
     (
         "Comments.xml",
@@ -514,11 +509,6 @@ const NOT_GIVEN_BACK: &[(&str, &str, &str)] = &[
         "PostHistory.xml",
         "Comment",
         "a row numbered anew took the id of an event not kept",
-    ),
-    (
-        "PostHistory.xml",
-        "ContentLicense",
-        "the licence is not modelled",
     ),
     (
         "PostHistory.xml",
@@ -580,7 +570,6 @@ const NOT_GIVEN_BACK: &[(&str, &str, &str)] = &[
         "CommunityOwnedDate",
         "community wiki is not modelled",
     ),
-    ("Posts.xml", "ContentLicense", "the licence is not modelled"),
     ("Posts.xml", "CreationDate", "times keep whole seconds"),
     (
         "Posts.xml",

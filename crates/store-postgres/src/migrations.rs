@@ -41,6 +41,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (27, include_str!("../migrations/0027_account_claims.sql")),
     (28, include_str!("../migrations/0028_profile_fields.sql")),
     (29, include_str!("../migrations/0029_history_row_ids.sql")),
+    (30, include_str!("../migrations/0030_content_licences.sql")),
 ];
 
 /// The advisory lock key that serialises migrations across nodes.

@@ -38,6 +38,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (26, include_str!("../migrations/0026_account_claims.sql")),
     (27, include_str!("../migrations/0027_profile_fields.sql")),
     (28, include_str!("../migrations/0028_history_row_ids.sql")),
+    (29, include_str!("../migrations/0029_content_licences.sql")),
 ];
 
 /// The newest migration this build has.

@@ -189,6 +189,7 @@ pub async fn bulk_text_comes_back_character_for_character(store: Arc<dyn Store>)
         close_reason: String::new(),
         duplicate_of: None,
         owner_name: Some("\\N".into()),
+        licence: Some("CC BY-SA 4.0".into()),
     };
     let batch = BulkBatch {
         users: vec![BulkUser {
@@ -212,6 +213,7 @@ pub async fn bulk_text_comes_back_character_for_character(store: Arc<dyn Store>)
             created_at: at(2),
             deleted_at: None,
             owner_name: None,
+            licence: Some("CC BY-SA 3.0".into()),
         }],
         ..BulkBatch::default()
     };
@@ -225,7 +227,9 @@ pub async fn bulk_text_comes_back_character_for_character(store: Arc<dyn Store>)
     );
     let comments = store.export_comments(0, 10).await.unwrap();
     assert_eq!(comments[0].body.markdown(), awkward);
+    assert_eq!(comments[0].licence.as_deref(), Some("CC BY-SA 3.0"));
     let posts = store.export_posts(0, 10).await.unwrap();
+    assert_eq!(posts[0].licence.as_deref(), Some("CC BY-SA 4.0"));
     assert_eq!(
         posts[0].owner_name.as_deref(),
         Some("\\N"),
@@ -283,6 +287,7 @@ pub async fn bulk_loads_keep_ids_and_counters(store: Arc<dyn Store>) {
         close_reason: String::new(),
         duplicate_of: None,
         owner_name: None,
+        licence: None,
     };
     let answer = BulkPost {
         id: PostId(9001),
@@ -306,6 +311,7 @@ pub async fn bulk_loads_keep_ids_and_counters(store: Arc<dyn Store>) {
         close_reason: String::new(),
         duplicate_of: None,
         owner_name: None,
+        licence: None,
     };
     let loaded_comment = BulkComment {
         id: CommentId(7000),
@@ -316,6 +322,7 @@ pub async fn bulk_loads_keep_ids_and_counters(store: Arc<dyn Store>) {
         created_at: at(3),
         deleted_at: None,
         owner_name: None,
+        licence: None,
     };
     let deleted_question = BulkPost {
         id: PostId(9002),
@@ -448,6 +455,7 @@ pub async fn bulk_updates_link_and_exports_read_back(store: Arc<dyn Store>) {
         close_reason: String::new(),
         duplicate_of: None,
         owner_name: None,
+        licence: None,
     };
     let batch = BulkBatch {
         users: vec![BulkUser {
@@ -485,6 +493,7 @@ pub async fn bulk_updates_link_and_exports_read_back(store: Arc<dyn Store>) {
             created_at: at(3),
             deleted_at: None,
             owner_name: None,
+            licence: None,
         }],
         badges: vec![BulkBadge {
             id: 3,
@@ -699,6 +708,7 @@ pub async fn imported_votes_and_every_badge_award_are_kept(store: Arc<dyn Store>
         close_reason: String::new(),
         duplicate_of: None,
         owner_name: None,
+        licence: None,
     };
     let badge = |id: i64, name: &str, class: &str, tag_based: bool| BulkBadge {
         id,
@@ -835,6 +845,7 @@ pub async fn imported_revisions_are_filled_in_from_the_one_before(store: Arc<dyn
             body.map(|_| id + 1),
             tags.map(|_| id),
         ],
+        licence: (id == 110).then(|| "CC BY-SA 3.0".to_owned()),
     };
     let first = BulkBatch {
         users: vec![user(5, "Asker"), user(6, "Editor")],
@@ -860,6 +871,7 @@ pub async fn imported_revisions_are_filled_in_from_the_one_before(store: Arc<dyn
             close_reason: String::new(),
             duplicate_of: None,
             owner_name: None,
+            licence: None,
         }],
         revisions: vec![
             revision(
@@ -993,6 +1005,13 @@ pub async fn imported_revisions_are_filled_in_from_the_one_before(store: Arc<dyn
         ]
     );
     assert_eq!(exported[1].body.as_deref(), Some("Second body"));
+    assert_eq!(
+        exported
+            .iter()
+            .map(|r| r.licence.as_deref())
+            .collect::<Vec<_>>(),
+        [None, Some("CC BY-SA 3.0"), None, None]
+    );
     assert_eq!(
         exported[3].tags.as_deref(),
         Some(["rust".to_owned(), "sql".to_owned()].as_slice())

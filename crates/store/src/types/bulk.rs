@@ -131,6 +131,8 @@ pub struct BulkPost {
     /// The author's name as the dump gives it, when the dump does not have the
     /// account (shown instead of the placeholder's name).
     pub owner_name: Option<String>,
+    /// The licence it came under on the site it was imported from.
+    pub licence: Option<String>,
 }
 
 /// A comment to load in bulk, with its id.
@@ -153,6 +155,8 @@ pub struct BulkComment {
     /// The author's name as the dump gives it, when the dump does not have the
     /// account.
     pub owner_name: Option<String>,
+    /// The licence it came under on the site it was imported from.
+    pub licence: Option<String>,
 }
 
 /// A tag to load in bulk.
@@ -241,6 +245,8 @@ pub struct BulkRevision {
     /// The ids of the dump's rows that set its title, body and tags, in that
     /// order, when it came from a dump and they were kept.
     pub row_ids: [Option<i64>; 3],
+    /// The licence it came under on the site it was imported from.
+    pub licence: Option<String>,
 }
 
 /// The ids an export of history rows must stay clear of.
