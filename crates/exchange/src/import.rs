@@ -29,7 +29,7 @@ use ponder_dump::{DumpError, Problem, Row, RowReader};
 use ponder_store::{
     BulkBadge, BulkBatch, BulkComment, BulkLoaded, BulkPost, BulkRevision, BulkStore, BulkTag,
     BulkUser, BulkVote, NewCategory, PostBody, PostKind, ReadStore, RenderedText,
-    RenderedTextStore, StoreResult, WriteStore,
+    RenderedTextStore, StoreResult, StoredText, WriteStore,
 };
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
@@ -1141,19 +1141,8 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
             for chunk in ids.chunks(PAGE) {
                 let texts = self.store.stored_texts_of(kind, chunk.to_vec()).await?;
                 for text in &texts {
-                    let markdown = links.markdown(&text.markdown);
-                    let html = links.html(&text.html);
-                    if markdown.is_none() && html.is_none() {
-                        continue;
-                    }
-                    let html =
-                        SafeHtml::from_trusted_storage(html.unwrap_or_else(|| text.html.clone()));
-                    let markdown = markdown.as_deref().unwrap_or(&text.markdown);
-                    if self
-                        .store
-                        .replace_text(kind, text.id, &text.markdown, markdown, &html)
-                        .await?
-                    {
+                    let (markdown, html) = (links.markdown(&text.markdown), links.html(&text.html));
+                    if self.write_back(kind, text, markdown, html).await? {
                         changed += 1;
                     }
                 }
@@ -1161,6 +1150,27 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
         }
         self.summary.links_made_local = changed;
         Ok(())
+    }
+
+    /// Stores what a pass over the imported texts made of `text` (a `kind`):
+    /// `markdown` and `html`, `None` where it left them as they were, if the text
+    /// is still as read; whether it changed.
+    async fn write_back(
+        &self,
+        kind: RenderedText,
+        text: &StoredText,
+        markdown: Option<String>,
+        html: Option<String>,
+    ) -> Result<bool, ExchangeError> {
+        if markdown.is_none() && html.is_none() {
+            return Ok(false);
+        }
+        let html = SafeHtml::from_trusted_storage(html.unwrap_or_else(|| text.html.clone()));
+        let markdown = markdown.as_deref().unwrap_or(&text.markdown);
+        Ok(self
+            .store
+            .replace_text(kind, text.id, &text.markdown, markdown, &html)
+            .await?)
     }
 
     /// The pictures from other hosts that the imported posts show, copied into the
@@ -1222,21 +1232,8 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
                     .collect();
                 let html = images::html_with_copies(&text.html, &copies);
                 let markdown = images::markdown_with_copies(&text.markdown, &copies);
-                if html.is_none() && markdown.is_none() {
-                    continue;
-                }
-                let html =
-                    SafeHtml::from_trusted_storage(html.unwrap_or_else(|| text.html.clone()));
-                let markdown = markdown.as_deref().unwrap_or(&text.markdown);
                 if self
-                    .store
-                    .replace_text(
-                        RenderedText::PostBody,
-                        text.id,
-                        &text.markdown,
-                        markdown,
-                        &html,
-                    )
+                    .write_back(RenderedText::PostBody, text, markdown, html)
                     .await?
                 {
                     summary.posts_changed += 1;
