@@ -508,7 +508,8 @@ impl ponder_store::BulkStore for Backend {
             let mut q = QueryBuilder::<Db>::new(
                 "INSERT INTO posts (id, kind, parent_id, category_id, author_id, title, \
                  score, answer_count, comment_count, view_count, created_at, last_activity_at, \
-                 edited_at, deleted_at, closed_at, close_reason, owner_name, licence) ",
+                 edited_at, deleted_at, closed_at, close_reason, owner_name, licence, favorite_count, \
+                 community_owned_at) ",
             );
             q.push_values(chunk, |mut b, p| {
                 b.push_bind(p.id.0)
@@ -528,7 +529,9 @@ impl ponder_store::BulkStore for Backend {
                     .push_bind(p.closed_at)
                     .push_bind(&p.close_reason)
                     .push_bind(&p.owner_name)
-                    .push_bind(&p.licence);
+                    .push_bind(&p.licence)
+                    .push_bind(p.favorite_count)
+                    .push_bind(p.community_owned_at);
             });
             // Accepted answers are set below, once the answer is in: PostgreSQL checks
             // the foreign key at once.
@@ -957,7 +960,8 @@ impl ponder_store::BulkStore for Backend {
             "SELECT p.id, p.kind, p.parent_id, p.category_id, p.author_id, p.title, b.body_markdown, \
              b.body_html, p.score, p.answer_count, p.comment_count, p.view_count, p.accepted_answer_id, \
              p.created_at, p.last_activity_at, p.edited_at, p.deleted_at, p.closed_at, p.close_reason, \
-             p.duplicate_of, p.owner_name, p.licence FROM posts p JOIN post_bodies b ON b.post_id = p.id \
+             p.duplicate_of, p.owner_name, p.licence, p.favorite_count, p.community_owned_at \
+             FROM posts p JOIN post_bodies b ON b.post_id = p.id \
              WHERE p.id > $1 ORDER BY p.id LIMIT $2",
         )
         .bind(after)
@@ -1252,6 +1256,8 @@ fn export_post(r: &impl ponder_store::rows::RowAccess) -> StoreResult<BulkPost> 
         duplicate_of: r.opt_int(19)?.map(PostId),
         owner_name: r.opt_text(20)?,
         licence: r.opt_text(21)?,
+        favorite_count: r.opt_int(22)?,
+        community_owned_at: r.opt_int(23)?,
     })
 }
 

@@ -425,6 +425,8 @@ pub async fn run(site: &SiteArgs, args: DemoArgs) -> Result<()> {
                     duplicate_of: None,
                     owner_name: None,
                     licence: None,
+                    favorite_count: None,
+                    community_owned_at: None,
                 });
             }
             let accepted = (!answers.is_empty() && rng.below(10) < 4).then(|| answers[0].id);
@@ -458,6 +460,8 @@ pub async fn run(site: &SiteArgs, args: DemoArgs) -> Result<()> {
                 duplicate_of: None,
                 owner_name: None,
                 licence: None,
+                favorite_count: None,
+                community_owned_at: None,
             };
             // About three comments a question, spread over it and its answers.
             for _ in 0..rng.between(0, 6) {

@@ -173,6 +173,8 @@ async fn export_posts<S: BulkStore + ?Sized>(
             let answers = question.then(|| p.answer_count.to_string());
             let comments = p.comment_count.to_string();
             let closed = p.closed_at.map(dates::format);
+            let favourites = p.favorite_count.map(|n| n.to_string());
+            let community = p.community_owned_at.map(dates::format);
             posts.row(&[
                 ("Id", Some(&id)),
                 ("PostTypeId", Some(if question { "1" } else { "2" })),
@@ -191,7 +193,9 @@ async fn export_posts<S: BulkStore + ?Sized>(
                 ("Tags", tags.as_deref()),
                 ("AnswerCount", answers.as_deref()),
                 ("CommentCount", Some(&comments)),
+                ("FavoriteCount", favourites.as_deref()),
                 ("ClosedDate", closed.as_deref()),
+                ("CommunityOwnedDate", community.as_deref()),
                 ("ContentLicense", p.licence.as_deref()),
             ])?;
             rows += 1;

@@ -777,6 +777,8 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
             duplicate_of: None,
             owner_name,
             licence: row.get("ContentLicense").map(str::to_owned),
+            favorite_count: optional_int(row, "FavoriteCount", &at)?,
+            community_owned_at: optional_date(row, "CommunityOwnedDate", &at)?,
         });
         self.candidates += 1;
         self.posts.insert(id);

@@ -568,14 +568,9 @@ const NOT_GIVEN_BACK: &[(&str, &str, &str)] = &[
     (
         "Posts.xml",
         "CommunityOwnedDate",
-        "community wiki is not modelled",
+        "times keep whole seconds",
     ),
     ("Posts.xml", "CreationDate", "times keep whole seconds"),
-    (
-        "Posts.xml",
-        "FavoriteCount",
-        "the favourite votes are kept, not their count",
-    ),
     ("Posts.xml", "LastActivityDate", "times keep whole seconds"),
     ("Posts.xml", "LastEditDate", "times keep whole seconds"),
     (

@@ -42,6 +42,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (28, include_str!("../migrations/0028_profile_fields.sql")),
     (29, include_str!("../migrations/0029_history_row_ids.sql")),
     (30, include_str!("../migrations/0030_content_licences.sql")),
+    (
+        31,
+        include_str!("../migrations/0031_favourites_and_community.sql"),
+    ),
 ];
 
 /// The advisory lock key that serialises migrations across nodes.

@@ -39,6 +39,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (27, include_str!("../migrations/0027_profile_fields.sql")),
     (28, include_str!("../migrations/0028_history_row_ids.sql")),
     (29, include_str!("../migrations/0029_content_licences.sql")),
+    (
+        30,
+        include_str!("../migrations/0030_favourites_and_community.sql"),
+    ),
 ];
 
 /// The newest migration this build has.

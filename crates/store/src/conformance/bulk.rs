@@ -190,6 +190,8 @@ pub async fn bulk_text_comes_back_character_for_character(store: Arc<dyn Store>)
         duplicate_of: None,
         owner_name: Some("\\N".into()),
         licence: Some("CC BY-SA 4.0".into()),
+        favorite_count: Some(0),
+        community_owned_at: Some(at(5)),
     };
     let batch = BulkBatch {
         users: vec![BulkUser {
@@ -230,6 +232,11 @@ pub async fn bulk_text_comes_back_character_for_character(store: Arc<dyn Store>)
     assert_eq!(comments[0].licence.as_deref(), Some("CC BY-SA 3.0"));
     let posts = store.export_posts(0, 10).await.unwrap();
     assert_eq!(posts[0].licence.as_deref(), Some("CC BY-SA 4.0"));
+    assert_eq!(
+        (posts[0].favorite_count, posts[0].community_owned_at),
+        (Some(0), Some(at(5))),
+        "a count of none is kept as such"
+    );
     assert_eq!(
         posts[0].owner_name.as_deref(),
         Some("\\N"),
@@ -288,6 +295,8 @@ pub async fn bulk_loads_keep_ids_and_counters(store: Arc<dyn Store>) {
         duplicate_of: None,
         owner_name: None,
         licence: None,
+        favorite_count: None,
+        community_owned_at: None,
     };
     let answer = BulkPost {
         id: PostId(9001),
@@ -312,6 +321,8 @@ pub async fn bulk_loads_keep_ids_and_counters(store: Arc<dyn Store>) {
         duplicate_of: None,
         owner_name: None,
         licence: None,
+        favorite_count: None,
+        community_owned_at: None,
     };
     let loaded_comment = BulkComment {
         id: CommentId(7000),
@@ -456,6 +467,8 @@ pub async fn bulk_updates_link_and_exports_read_back(store: Arc<dyn Store>) {
         duplicate_of: None,
         owner_name: None,
         licence: None,
+        favorite_count: None,
+        community_owned_at: None,
     };
     let batch = BulkBatch {
         users: vec![BulkUser {
@@ -709,6 +722,8 @@ pub async fn imported_votes_and_every_badge_award_are_kept(store: Arc<dyn Store>
         duplicate_of: None,
         owner_name: None,
         licence: None,
+        favorite_count: None,
+        community_owned_at: None,
     };
     let badge = |id: i64, name: &str, class: &str, tag_based: bool| BulkBadge {
         id,
@@ -872,6 +887,8 @@ pub async fn imported_revisions_are_filled_in_from_the_one_before(store: Arc<dyn
             duplicate_of: None,
             owner_name: None,
             licence: None,
+            favorite_count: None,
+            community_owned_at: None,
         }],
         revisions: vec![
             revision(

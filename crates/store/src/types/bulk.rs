@@ -133,6 +133,10 @@ pub struct BulkPost {
     pub owner_name: Option<String>,
     /// The licence it came under on the site it was imported from.
     pub licence: Option<String>,
+    /// How many had it among their favourites on the original site.
+    pub favorite_count: Option<i64>,
+    /// When it became community-owned there.
+    pub community_owned_at: Option<Timestamp>,
 }
 
 /// A comment to load in bulk, with its id.
