@@ -263,24 +263,17 @@ async fn a_site_imported_before_claims_finds_its_imported_accounts_unclaimed() {
         store.close().await;
         ann
     };
-    {
-        // As version 25 left it, with an import run: its member (no password, no
-        // address) and the site's own account with a pending reset link.
-        let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
-            .await
-            .unwrap();
-        sqlx::raw_sql(
-            "ALTER TABLE users DROP COLUMN imported_at;
+    // As version 25 left it, with an import run: its member (no password, no
+    // address) and the site's own account with a pending reset link.
+    run_sql(
+        &path,
+        "ALTER TABLE users DROP COLUMN imported_at;
              ALTER TABLE users DROP COLUMN claimed_at;
              INSERT INTO imports (source, started_at, finished_at) VALUES ('dump', 1, 2);
              INSERT INTO users (id, handle, display_name, created_at) VALUES (50, 'zoe', 'Zoé', 3);
              DELETE FROM schema_migrations WHERE version = 26;",
-        )
-        .execute(&db)
-        .await
-        .unwrap();
-        db.close().await;
-    }
+    )
+    .await;
     let store = SqliteStore::open(&path).await.unwrap();
     assert!(store.user(UserId(50)).await.unwrap().unwrap().unclaimed);
     assert!(!store.user(ann.id).await.unwrap().unwrap().unclaimed);
@@ -302,14 +295,11 @@ async fn an_imported_location_and_website_become_the_accounts_own() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ponder.db");
     SqliteStore::open(&path).await.unwrap().close().await;
-    {
-        // As version 26 left it: an imported member with a location and a
-        // website in the profiles table, another with neither.
-        let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
-            .await
-            .unwrap();
-        sqlx::raw_sql(
-            "ALTER TABLE users DROP COLUMN location;
+    // As version 26 left it: an imported member with a location and a website
+    // in the profiles table, another with neither.
+    run_sql(
+        &path,
+        "ALTER TABLE users DROP COLUMN location;
              ALTER TABLE users DROP COLUMN website_url;
              INSERT INTO users (id, handle, display_name, created_at) VALUES (50, 'zoe', 'Zoé', 3);
              INSERT INTO users (id, handle, display_name, created_at) VALUES (51, 'yan', 'Yan', 3);
@@ -317,12 +307,8 @@ async fn an_imported_location_and_website_become_the_accounts_own() {
                  VALUES (50, 'Lyon', 'https://zoe.example.org', 7);
              INSERT INTO imported_profiles (user_id, views) VALUES (51, 2);
              DELETE FROM schema_migrations WHERE version = 27;",
-        )
-        .execute(&db)
-        .await
-        .unwrap();
-        db.close().await;
-    }
+    )
+    .await;
     let store = SqliteStore::open(&path).await.unwrap();
     let zoe = store.user(UserId(50)).await.unwrap().unwrap();
     assert_eq!(zoe.location.as_deref(), Some("Lyon"));
@@ -346,11 +332,7 @@ async fn imported_profiles_arrive_whichever_migration_made_them() {
         "DROP TABLE imported_profiles; DELETE FROM schema_migrations WHERE version = 25;",
         "DELETE FROM schema_migrations WHERE version = 25;",
     ] {
-        let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
-            .await
-            .unwrap();
-        sqlx::raw_sql(before).execute(&db).await.unwrap();
-        db.close().await;
+        run_sql(&path, before).await;
         let store = SqliteStore::open(&path).await.unwrap();
         assert_eq!(
             store
@@ -362,4 +344,14 @@ async fn imported_profiles_arrive_whichever_migration_made_them() {
         );
         store.close().await;
     }
+}
+
+/// Runs `sql` on the site's file at `path` directly, to put it back as an
+/// earlier version left it.
+async fn run_sql(path: &std::path::Path, sql: &'static str) {
+    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .expect("the site's file opens");
+    sqlx::raw_sql(sql).execute(&db).await.expect("the SQL runs");
+    db.close().await;
 }
