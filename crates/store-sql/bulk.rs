@@ -636,6 +636,29 @@ impl ponder_store::BulkStore for Backend {
             q.push(" ON CONFLICT (id) DO NOTHING");
             loaded.votes += self.run(&mut tx, q).await?;
         }
+        for chunk in batch.cast_votes.chunks(ROWS_PER_STATEMENT) {
+            let mut q =
+                QueryBuilder::<Db>::new("INSERT INTO votes (post_id, user_id, value, created_at) ");
+            q.push_values(chunk, |mut b, v| {
+                b.push_bind(v.post_id.0)
+                    .push_bind(v.user_id.0)
+                    .push_bind(v.value)
+                    .push_bind(v.created_at);
+            });
+            q.push(" ON CONFLICT (post_id, user_id) DO NOTHING");
+            loaded.cast_votes += self.run(&mut tx, q).await?;
+        }
+        for chunk in batch.comment_votes.chunks(ROWS_PER_STATEMENT) {
+            let mut q =
+                QueryBuilder::<Db>::new("INSERT INTO comment_votes (comment_id, user_id, created_at) ");
+            q.push_values(chunk, |mut b, v| {
+                b.push_bind(v.comment_id.0)
+                    .push_bind(v.user_id.0)
+                    .push_bind(v.created_at);
+            });
+            q.push(" ON CONFLICT (comment_id, user_id) DO NOTHING");
+            loaded.comment_votes += self.run(&mut tx, q).await?;
+        }
         loaded.revisions = self.load_revisions(&mut tx, &batch.revisions).await?;
         let sources = last_per_key(batch.sources.iter().map(|(p, md)| (p.0, md.as_str())));
         loaded.sources = self

@@ -1,5 +1,6 @@
-//! `ponder import stackexchange` and `ponder export stackexchange`: the command-line
-//! side of moving a site in and out, with a progress bar and a summary.
+//! `ponder import stackexchange`, `ponder import answer` and `ponder export
+//! stackexchange`: the command-line side of moving a site in and out, with a
+//! progress bar and a summary.
 
 use crate::{SiteArgs, open_store, open_store_with};
 use anyhow::{Context, Result};
@@ -18,6 +19,21 @@ use std::sync::Arc;
 pub enum ImportCommand {
     /// Import a Stack Exchange data dump folder (Users.xml, Posts.xml, ...), keeping ids.
     Stackexchange(ImportArgs),
+    /// Import an Apache Answer site from its database (its SQLite file, or a
+    /// postgres:// URL), keeping the numbers of its questions and answers.
+    Answer(AnswerArgs),
+}
+
+/// `ponder import answer` arguments.
+#[derive(Args)]
+pub struct AnswerArgs {
+    /// Answer's database: the path of its SQLite file (answer.db) or a
+    /// postgres://user@host/database URL. It is only read.
+    source: String,
+    /// The category every imported question goes into (made if missing); by
+    /// default one named after the database.
+    #[arg(long)]
+    category: Option<String>,
 }
 
 /// What to export.
@@ -102,7 +118,10 @@ impl Progress for Bar {
 
 /// Runs `ponder import ...`.
 pub async fn import(site: &SiteArgs, command: ImportCommand) -> Result<()> {
-    let ImportCommand::Stackexchange(args) = command;
+    let args = match command {
+        ImportCommand::Stackexchange(args) => args,
+        ImportCommand::Answer(args) => return import_answer(site, args).await,
+    };
     // An SQLite file is loaded without its log when nothing else has it open; with a
     // server reading it, the import shares it as usual (and goes slower). PostgreSQL
     // has no such fallback: what fails there fails the same either way.
@@ -137,6 +156,25 @@ pub async fn import(site: &SiteArgs, command: ImportCommand) -> Result<()> {
     };
     let bar = Bar::new("{bar:40} {bytes}/{total_bytes} {msg}, {bytes_per_sec}, {eta} left");
     let result = ponder_exchange::import_stackexchange(store, &options, &bar).await;
+    bar.bar.finish_and_clear();
+    let summary = result?;
+    print!("{summary}");
+    println!(
+        "the search index is rebuilt in the background when the site next starts \
+         (or now, with `ponder reindex`)"
+    );
+    Ok(())
+}
+
+/// Runs `ponder import answer`.
+async fn import_answer(site: &SiteArgs, args: AnswerArgs) -> Result<()> {
+    let store = open_store(site).await?;
+    let options = ponder_exchange::AnswerImportOptions {
+        source: args.source,
+        category: args.category,
+    };
+    let bar = Bar::new("{bar:40} {pos}/{len} rows, {msg}, {per_sec}, {eta} left");
+    let result = ponder_exchange::import_answer(store, &options, &bar).await;
     bar.bar.finish_and_clear();
     let summary = result?;
     print!("{summary}");

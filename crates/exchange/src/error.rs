@@ -56,6 +56,22 @@ pub enum ExchangeError {
         /// Why.
         source: std::io::Error,
     },
+    /// Another platform's database could not be read.
+    #[error("cannot read {what}: {source}")]
+    Source {
+        /// What was being read.
+        what: String,
+        /// The database's error.
+        source: sqlx::Error,
+    },
+    /// What was given is not an Apache Answer database.
+    #[error("{given} is not an Apache Answer database: {why}")]
+    NotAnswer {
+        /// What was given.
+        given: String,
+        /// Why not.
+        why: String,
+    },
     /// An import stopped after some batches had been committed.
     #[error(
         "{cause}\nThe import stopped there; what came before is in the site ({so_far}). \

@@ -241,7 +241,7 @@ fn source_name(dir: &Path) -> String {
         .unwrap_or_else(|| "imported".to_owned())
 }
 
-async fn find_or_make_category<S: ImportTarget + ?Sized>(
+pub(crate) async fn find_or_make_category<S: ImportTarget + ?Sized>(
     store: &S,
     name: &str,
 ) -> Result<CategoryId, ExchangeError> {

@@ -5,7 +5,9 @@
 //! and can be run again to finish an interrupted import; [`export_stackexchange`]
 //! writes a site back out with the official files' byte conventions. The row format
 //! itself lives in `ponder-dump`; this crate maps rows to Ponder's data and back.
+//! [`import_answer`] moves an Apache Answer site in from its database.
 
+mod answer;
 mod attributes;
 mod dates;
 mod error;
@@ -18,6 +20,7 @@ mod mapping;
 mod sources;
 mod summary;
 
+pub use answer::{AnswerImportOptions, AnswerTarget, import_answer};
 pub use error::ExchangeError;
 pub use export::{ExportSummary, export_stackexchange};
 pub use images::{COPIES_AT_ONCE, ImageCopier, MAX_IMAGES_PER_POST};

@@ -27,6 +27,9 @@ pub struct FileSummary {
     pub unknown: BTreeMap<String, u64>,
     /// Milliseconds spent on the file.
     pub millis: u64,
+    /// Whether skipped rows are named by id (a database's tables) rather than
+    /// by line (a dump's files).
+    pub by_id: bool,
 }
 
 impl FileSummary {
@@ -144,9 +147,10 @@ impl fmt::Display for ImportSummary {
                 } else {
                     ""
                 };
+                let unit = if s.by_id { "id" } else { "line" };
                 writeln!(
                     f,
-                    "  skipped {count}: {reason} (line {}{more})",
+                    "  skipped {count}: {reason} ({unit} {}{more})",
                     lines.join(", ")
                 )?;
             }
@@ -168,12 +172,14 @@ impl fmt::Display for ImportSummary {
             "indexes made again, links set and counts checked in {:.1} s",
             self.finishing_seconds
         )?;
-        writeln!(
-            f,
-            "links to the original site's imported posts and users made local in {} texts \
-             (post bodies, comments, about-me texts; their revisions keep the originals)",
-            self.links_made_local
-        )?;
+        if self.links_made_local > 0 {
+            writeln!(
+                f,
+                "links to the original site's imported posts and users made local in {} texts \
+                 (post bodies, comments, about-me texts; their revisions keep the originals)",
+                self.links_made_local
+            )?;
+        }
         if let Some(images) = &self.images {
             writeln!(
                 f,

@@ -218,6 +218,32 @@ pub struct BulkVote {
     pub created_at: Timestamp,
 }
 
+/// A vote on a post by a member the source names (another platform's database
+/// keeps its voters, unlike a dump): loaded as the member's own vote, so that
+/// they see it and can change it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BulkCastVote {
+    /// The post voted on.
+    pub post_id: PostId,
+    /// Who voted.
+    pub user_id: UserId,
+    /// 1 up, -1 down.
+    pub value: i64,
+    /// When.
+    pub created_at: Timestamp,
+}
+
+/// An upvote on a comment by a member the source names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BulkCommentVote {
+    /// The comment voted on.
+    pub comment_id: CommentId,
+    /// Who voted.
+    pub user_id: UserId,
+    /// When.
+    pub created_at: Timestamp,
+}
+
 /// A revision of an imported post, from the dump's history: what the revision set
 /// (a dump records a title, body or tags change as rows of its own, grouped by
 /// revision); the store takes the rest from the post's revision before it.
@@ -272,7 +298,7 @@ pub const UP_VOTE_TYPE: i64 = 2;
 pub const DOWN_VOTE_TYPE: i64 = 3;
 
 /// Rows to load in one transaction, in this order: users, tags, posts, comments,
-/// badges, votes, revisions, then the updates. Rows whose id is already taken are left as they are, so
+/// badges, votes, members' votes, revisions, then the updates. Rows whose id is already taken are left as they are, so
 /// loading a batch twice changes nothing.
 #[derive(Debug, Clone, Default)]
 pub struct BulkBatch {
@@ -288,6 +314,11 @@ pub struct BulkBatch {
     pub badges: Vec<BulkBadge>,
     /// Imported votes.
     pub votes: Vec<BulkVote>,
+    /// Votes on posts by named members (a member's second vote on a post is
+    /// skipped).
+    pub cast_votes: Vec<BulkCastVote>,
+    /// Upvotes on comments by named members (a second one is skipped).
+    pub comment_votes: Vec<BulkCommentVote>,
     /// Revisions of posts loaded in this batch or earlier, oldest first.
     pub revisions: Vec<BulkRevision>,
     /// Markdown sources for posts loaded earlier (their HTML stays as loaded).
@@ -323,6 +354,10 @@ pub struct BulkLoaded {
     pub badges: u64,
     /// Imported votes added.
     pub votes: u64,
+    /// Members' votes on posts added.
+    pub cast_votes: u64,
+    /// Members' votes on comments added.
+    pub comment_votes: u64,
     /// Revisions added.
     pub revisions: u64,
     /// Markdown sources set.
