@@ -14,6 +14,7 @@
 )]
 mod support;
 
+use ponder_core::rules::Role;
 use ponder_core::{CommentId, PostId, UserId};
 use ponder_exchange::{AnswerImportOptions, ImportSummary, NoProgress, import_answer};
 use ponder_store::conformance::TestStore;
@@ -127,9 +128,12 @@ async fn everything_arrives(site: &TestStore, source: &str) {
     assert_eq!(admin.website_url.as_deref(), Some("https://example.org/me"));
     assert!(admin.about_html.as_str().contains("<strong>this</strong>"));
     assert!(admin.unclaimed);
+    assert_eq!(admin.role, Role::Admin);
+    assert_eq!(store.user(UserId(2)).await.unwrap().unwrap().role, Role::User);
     let bob = store.user(UserId(3)).await.unwrap().unwrap();
     assert_eq!(bob.handle, "bob-q-3", "a one-letter username is no handle");
     assert_eq!(bob.display_name, "Bob Q");
+    assert_eq!(bob.role, Role::Moderator);
     assert!(store.user(UserId(4)).await.unwrap().unwrap().deleted);
     let absent = store.user(UserId(99)).await.unwrap().unwrap();
     assert!(absent.deleted, "the absent author is a deleted placeholder");
@@ -175,6 +179,13 @@ async fn everything_arrives(site: &TestStore, source: &str) {
             .notes
             .iter()
             .any(|n| n.starts_with("2 members can claim")),
+        "{:?}",
+        users.notes
+    );
+    assert!(
+        users
+            .notes
+            .contains(&"1 administrators and 1 moderators keep their role".to_owned()),
         "{:?}",
         users.notes
     );

@@ -38,6 +38,14 @@ CREATE TABLE "user" (
     color_scheme VARCHAR(100) NOT NULL DEFAULT ''
 );
 
+CREATE TABLE user_role_rel (
+    id INT NOT NULL PRIMARY KEY,
+    created_at TIMESTAMP NULL,
+    updated_at TIMESTAMP NULL,
+    user_id BIGINT NOT NULL DEFAULT 0,
+    role_id INT NOT NULL DEFAULT 0
+);
+
 CREATE TABLE tag (
     id BIGINT NOT NULL PRIMARY KEY,
     created_at TIMESTAMP NULL,
@@ -215,6 +223,10 @@ INSERT INTO "user" (id, created_at, updated_at, last_login_date, username, pass,
   2, 1, 1, 'Bob Q', '', '', '', '', '', '', false),
  (4, '2024-02-04 08:00:00', '2024-02-20 08:00:00', NULL, 'gone', '', 'gone@example.org',
   1, 1, 10, 'Gone', '', '', '', '', '', '', false);
+
+-- Roles: 1 user, 2 admin, 3 moderator; the deleted member's is not kept.
+INSERT INTO user_role_rel (id, user_id, role_id) VALUES
+ (1, 1, 2), (2, 2, 1), (3, 3, 3), (4, 4, 3);
 
 -- Tags: a wiki'd one, a reserved one, its synonym, and a deleted one.
 INSERT INTO tag (id, created_at, main_tag_id, main_tag_slug_name, slug_name, display_name,

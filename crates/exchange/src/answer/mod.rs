@@ -20,6 +20,7 @@ use crate::mapping;
 use crate::summary::{FileSummary, ImportSummary};
 use map::{RevisionContent, badge_class, badge_name, local_id, profile_of};
 use ponder_core::time::Timestamp;
+use ponder_core::rules::Role;
 use ponder_core::{CategoryId, CommentId, PostId, UserId};
 use ponder_store::{
     AccountStore, BulkBadge, BulkBatch, BulkCastVote, BulkComment, BulkCommentVote, BulkLoaded,
@@ -83,6 +84,7 @@ pub async fn import_answer<S: AnswerTarget + ?Sized + 'static>(
         summary: ImportSummary::default(),
         read: 0,
         users: IdSet::default(),
+        deleted: IdSet::default(),
         placeholders: IdSet::default(),
         posts: IdSet::default(),
         questions: IdSet::default(),
@@ -114,6 +116,8 @@ struct AnswerImport<'a, S: AnswerTarget + ?Sized> {
     read: u64,
     /// Members in the database.
     users: IdSet,
+    /// Members deleted on Answer.
+    deleted: IdSet,
     /// Placeholders made for members it lacks.
     placeholders: IdSet,
     /// Questions and answers imported (their ids here).
@@ -135,6 +139,9 @@ impl<S: AnswerTarget + ?Sized + 'static> AnswerImport<'_, S> {
     async fn run(&mut self, tables: &[String]) -> Result<(), ExchangeError> {
         let has = |name: &str| tables.iter().any(|t| t == name);
         self.users().await?;
+        if has("user_role_rel") {
+            self.roles().await?;
+        }
         self.tags().await?;
         self.questions().await?;
         self.answers().await?;
@@ -230,6 +237,9 @@ impl<S: AnswerTarget + ?Sized + 'static> AnswerImport<'_, S> {
                 }
                 let created = created.unwrap_or_else(ponder_core::time::now);
                 let deleted = row.status == DELETED;
+                if deleted {
+                    self.deleted.insert(row.id);
+                }
                 if !deleted && row.mail_status == 1 && !row.email.trim().is_empty() {
                     self.claims
                         .push((UserId(row.id), row.email.trim().to_owned()));
@@ -259,6 +269,32 @@ impl<S: AnswerTarget + ?Sized + 'static> AnswerImport<'_, S> {
             }
             after = last;
         }
+        Ok(())
+    }
+
+    /// Administrators and moderators keep their role (their accounts are
+    /// claimed by their verified address, as everyone's).
+    async fn roles(&mut self) -> Result<(), ExchangeError> {
+        let (mut admins, mut moderators) = (0, 0);
+        for (user, role) in self.db.roles().await? {
+            let role = match role {
+                2 => Role::Admin,
+                3 => Role::Moderator,
+                _ => continue,
+            };
+            if !self.users.contains(user) || self.deleted.contains(user) {
+                continue;
+            }
+            self.store.set_role(UserId(user), role).await?;
+            if role == Role::Admin {
+                admins += 1;
+            } else {
+                moderators += 1;
+            }
+        }
+        self.file("user").notes.push(format!(
+            "{admins} administrators and {moderators} moderators keep their role"
+        ));
         Ok(())
     }
 

@@ -584,6 +584,13 @@ impl AnswerDb {
             .collect())
     }
 
+    /// Every member's role: (member, role), 1 user, 2 admin, 3 moderator.
+    pub(crate) async fn roles(&self) -> Result<Vec<(i64, i64)>, ExchangeError> {
+        let sql = "SELECT CAST(user_id AS BIGINT), CAST(role_id AS BIGINT) FROM user_role_rel \
+                   ORDER BY id";
+        fetch!(self, "roles (user_role_rel)", (i64, i64), sql)
+    }
+
     /// Every link between questions in force.
     pub(crate) async fn links(&self) -> Result<Vec<LinkRow>, ExchangeError> {
         let sql = "SELECT CAST(id AS BIGINT), CAST(from_question_id AS BIGINT), \
