@@ -129,7 +129,10 @@ async fn everything_arrives(site: &TestStore, source: &str) {
     assert!(admin.about_html.as_str().contains("<strong>this</strong>"));
     assert!(admin.unclaimed);
     assert_eq!(admin.role, Role::Admin);
-    assert_eq!(store.user(UserId(2)).await.unwrap().unwrap().role, Role::User);
+    assert_eq!(
+        store.user(UserId(2)).await.unwrap().unwrap().role,
+        Role::User
+    );
     let bob = store.user(UserId(3)).await.unwrap().unwrap();
     assert_eq!(bob.handle, "bob-q-3", "a one-letter username is no handle");
     assert_eq!(bob.display_name, "Bob Q");

@@ -198,6 +198,37 @@ mod tests {
         assert_eq!(handle_of("-x", "Xavier Q", 5), "xavier-q-5");
         assert_eq!(handle_of("", "Zoë", 6), "zo-6");
         assert_eq!(handle_of("deleted-user-9", "Nine", 9), "nine-9");
+        // Valid only once trimmed: not the username as written.
+        assert_eq!(handle_of(" alice ", "Alice", 2), "alice-2");
+    }
+
+    #[test]
+    fn profile_fields_are_kept_trimmed_and_blank_ones_left_out() {
+        let mut row = UserRow {
+            id: 1,
+            username: "a".into(),
+            display_name: "A".into(),
+            email: String::new(),
+            mail_status: 1,
+            rank: 1,
+            status: 1,
+            bio: String::new(),
+            website: " https://example.org/me ".into(),
+            location: "Lyon".into(),
+            created_at: None,
+            last_login: None,
+            updated_at: None,
+        };
+        let profile = profile_of(&row);
+        assert_eq!(profile.location.as_deref(), Some("Lyon"));
+        assert_eq!(
+            profile.website_url.as_deref(),
+            Some("https://example.org/me")
+        );
+        assert_eq!(profile.views, None);
+        row.website = "  ".into();
+        row.location = String::new();
+        assert_eq!(profile_of(&row), ImportedProfile::default());
     }
 
     #[test]

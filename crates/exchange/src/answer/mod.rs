@@ -19,8 +19,8 @@ use crate::import::{ImportTarget, find_or_make_category};
 use crate::mapping;
 use crate::summary::{FileSummary, ImportSummary};
 use map::{RevisionContent, badge_class, badge_name, local_id, profile_of};
-use ponder_core::time::Timestamp;
 use ponder_core::rules::Role;
+use ponder_core::time::Timestamp;
 use ponder_core::{CategoryId, CommentId, PostId, UserId};
 use ponder_store::{
     AccountStore, BulkBadge, BulkBatch, BulkCastVote, BulkComment, BulkCommentVote, BulkLoaded,
