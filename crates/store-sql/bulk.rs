@@ -414,7 +414,7 @@ impl Backend {
             let mut q = QueryBuilder::<Db>::new(
                 "INSERT INTO revisions (id, post_id, editor_id, title, body_markdown, tags, summary, \
                  created_at, dump_guid, dump_rows, dump_title_row, dump_body_row, dump_tags_row, \
-                 licence) ",
+                 licence, time_millis) ",
             );
             q.push_values(chunk, |mut b, (r, title, body, tags)| {
                 b.push_bind(r.id)
@@ -430,7 +430,8 @@ impl Backend {
                     .push_bind(r.row_ids[0])
                     .push_bind(r.row_ids[1])
                     .push_bind(r.row_ids[2])
-                    .push_bind(&r.licence);
+                    .push_bind(&r.licence)
+                    .push_bind(r.time_millis);
             });
             q.push(" ON CONFLICT (id) DO NOTHING");
             added += self.run(tx, q).await?;
@@ -449,7 +450,7 @@ impl ponder_store::BulkStore for Backend {
         for chunk in batch.users.chunks(ROWS_PER_STATEMENT) {
             let mut q = QueryBuilder::<Db>::new(
                 "INSERT INTO users (id, handle, display_name, reputation, about_markdown, about_html, \
-                 created_at, last_seen_at, deleted_at, imported_at, location, website_url) ",
+                 created_at, last_seen_at, deleted_at, imported_at, location, website_url, time_millis) ",
             );
             q.push_values(chunk, |mut b, u| {
                 b.push_bind(u.id.0)
@@ -463,7 +464,8 @@ impl ponder_store::BulkStore for Backend {
                     .push_bind(u.deleted_at)
                     .push_bind(imported_at)
                     .push_bind(u.profile.as_ref().and_then(|p| p.location.as_deref()))
-                    .push_bind(u.profile.as_ref().and_then(|p| p.website_url.as_deref()));
+                    .push_bind(u.profile.as_ref().and_then(|p| p.website_url.as_deref()))
+                    .push_bind(u.time_millis);
             });
             q.push(" ON CONFLICT (id) DO NOTHING");
             loaded.users += self.run(&mut tx, q).await?;
@@ -509,7 +511,7 @@ impl ponder_store::BulkStore for Backend {
                 "INSERT INTO posts (id, kind, parent_id, category_id, author_id, title, \
                  score, answer_count, comment_count, view_count, created_at, last_activity_at, \
                  edited_at, deleted_at, closed_at, close_reason, owner_name, licence, favorite_count, \
-                 community_owned_at) ",
+                 community_owned_at, time_millis) ",
             );
             q.push_values(chunk, |mut b, p| {
                 b.push_bind(p.id.0)
@@ -531,7 +533,8 @@ impl ponder_store::BulkStore for Backend {
                     .push_bind(&p.owner_name)
                     .push_bind(&p.licence)
                     .push_bind(p.favorite_count)
-                    .push_bind(p.community_owned_at);
+                    .push_bind(p.community_owned_at)
+                    .push_bind(p.time_millis);
             });
             // Accepted answers are set below, once the answer is in: PostgreSQL checks
             // the foreign key at once.
@@ -586,7 +589,7 @@ impl ponder_store::BulkStore for Backend {
         for chunk in batch.comments.chunks(ROWS_PER_STATEMENT) {
             let mut q = QueryBuilder::<Db>::new(
                 "INSERT INTO comments (id, post_id, author_id, body_markdown, body_html, score, \
-                 created_at, deleted_at, owner_name, licence) ",
+                 created_at, deleted_at, owner_name, licence, time_millis) ",
             );
             q.push_values(chunk, |mut b, c| {
                 b.push_bind(c.id.0)
@@ -598,14 +601,16 @@ impl ponder_store::BulkStore for Backend {
                     .push_bind(c.created_at)
                     .push_bind(c.deleted_at)
                     .push_bind(&c.owner_name)
-                    .push_bind(&c.licence);
+                    .push_bind(&c.licence)
+                    .push_bind(c.time_millis);
             });
             q.push(" ON CONFLICT (id) DO NOTHING");
             loaded.comments += self.run(&mut tx, q).await?;
         }
         for chunk in batch.badges.chunks(ROWS_PER_STATEMENT) {
             let mut q = QueryBuilder::<Db>::new(
-                "INSERT INTO badges (id, user_id, name, class, post_id, awarded_at, tag_based, imported) ",
+                "INSERT INTO badges (id, user_id, name, class, post_id, awarded_at, tag_based, imported, \
+                 time_millis) ",
             );
             q.push_values(chunk, |mut b, x| {
                 b.push_bind(x.id)
@@ -616,7 +621,8 @@ impl ponder_store::BulkStore for Backend {
                     .push_bind(x.awarded_at)
                     .push_bind(i64::from(x.tag_based))
                     // Every award loaded is kept, however often the badge repeats.
-                    .push_bind(1_i64);
+                    .push_bind(1_i64)
+                    .push_bind(x.time_millis);
             });
             q.push(" ON CONFLICT DO NOTHING");
             loaded.badges += self.run(&mut tx, q).await?;
@@ -649,8 +655,9 @@ impl ponder_store::BulkStore for Backend {
             loaded.cast_votes += self.run(&mut tx, q).await?;
         }
         for chunk in batch.comment_votes.chunks(ROWS_PER_STATEMENT) {
-            let mut q =
-                QueryBuilder::<Db>::new("INSERT INTO comment_votes (comment_id, user_id, created_at) ");
+            let mut q = QueryBuilder::<Db>::new(
+                "INSERT INTO comment_votes (comment_id, user_id, created_at) ",
+            );
             q.push_values(chunk, |mut b, v| {
                 b.push_bind(v.comment_id.0)
                     .push_bind(v.user_id.0)
@@ -934,9 +941,11 @@ impl ponder_store::BulkStore for Backend {
             i64,
             Option<i64>,
             Option<i64>,
+            Option<i64>,
         );
         let sql = "SELECT id, handle, display_name, reputation, about_markdown, about_html, \
-                   created_at, last_seen_at, deleted_at FROM users WHERE id > $1 ORDER BY id LIMIT $2";
+                   created_at, last_seen_at, deleted_at, time_millis FROM users \
+                   WHERE id > $1 ORDER BY id LIMIT $2";
         let rows: Vec<UserRow> = self.page_after(sql, after, limit).await?;
         let mut profiles = self
             .profiles_between(
@@ -957,6 +966,7 @@ impl ponder_store::BulkStore for Backend {
                     created_at,
                     last_seen_at,
                     deleted_at,
+                    time_millis,
                 )| BulkUser {
                     id: UserId(id),
                     handle,
@@ -967,6 +977,7 @@ impl ponder_store::BulkStore for Backend {
                     last_seen_at,
                     deleted_at,
                     profile: profiles.remove(&id),
+                    time_millis,
                 },
             )
             .collect())
@@ -983,8 +994,8 @@ impl ponder_store::BulkStore for Backend {
             "SELECT p.id, p.kind, p.parent_id, p.category_id, p.author_id, p.title, b.body_markdown, \
              b.body_html, p.score, p.answer_count, p.comment_count, p.view_count, p.accepted_answer_id, \
              p.created_at, p.last_activity_at, p.edited_at, p.deleted_at, p.closed_at, p.close_reason, \
-             p.duplicate_of, p.owner_name, p.licence, p.favorite_count, p.community_owned_at \
-             FROM posts p JOIN post_bodies b ON b.post_id = p.id \
+             p.duplicate_of, p.owner_name, p.licence, p.favorite_count, p.community_owned_at, \
+             p.time_millis FROM posts p JOIN post_bodies b ON b.post_id = p.id \
              WHERE p.id > $1 ORDER BY p.id LIMIT $2",
         )
         .bind(after)
@@ -1034,9 +1045,11 @@ impl ponder_store::BulkStore for Backend {
             Option<i64>,
             Option<String>,
             Option<String>,
+            Option<i64>,
         );
         let sql = "SELECT id, post_id, author_id, body_markdown, body_html, score, created_at, \
-                   deleted_at, owner_name, licence FROM comments WHERE id > $1 ORDER BY id LIMIT $2";
+                   deleted_at, owner_name, licence, time_millis FROM comments \
+                   WHERE id > $1 ORDER BY id LIMIT $2";
         let rows: Vec<CommentRow> = self.page_after(sql, after, limit).await?;
         Ok(rows
             .into_iter()
@@ -1052,6 +1065,7 @@ impl ponder_store::BulkStore for Backend {
                     deleted_at,
                     owner_name,
                     licence,
+                    time_millis,
                 )| {
                     BulkComment {
                         id: CommentId(id),
@@ -1063,6 +1077,7 @@ impl ponder_store::BulkStore for Backend {
                         deleted_at,
                         owner_name,
                         licence,
+                        time_millis,
                     }
                 },
             )
@@ -1150,8 +1165,8 @@ impl ponder_store::BulkStore for Backend {
         self.count();
         let rows = sqlx::query(
             "SELECT id, post_id, editor_id, title, body_markdown, tags, summary, created_at, \
-             dump_guid, dump_rows, dump_title_row, dump_body_row, dump_tags_row, licence \
-             FROM revisions \
+             dump_guid, dump_rows, dump_title_row, dump_body_row, dump_tags_row, licence, \
+             time_millis FROM revisions \
              WHERE post_id BETWEEN $1 AND $2 \
              ORDER BY post_id, id",
         )
@@ -1184,6 +1199,7 @@ impl ponder_store::BulkStore for Backend {
                     imported: dump_rows.is_some(),
                     row_ids: [r.opt_int(10)?, r.opt_int(11)?, r.opt_int(12)?],
                     licence: r.opt_text(13)?,
+                    time_millis: r.opt_int(14)?,
                 })
             })
             .collect()
@@ -1224,10 +1240,11 @@ impl ponder_store::BulkStore for Backend {
     }
 
     async fn export_badges(&self, after: i64, limit: u32) -> StoreResult<Vec<BulkBadge>> {
-        type BadgeRow = (i64, i64, String, String, Option<i64>, i64, i64);
+        type BadgeRow = (i64, i64, String, String, Option<i64>, i64, i64, Option<i64>);
         let rows: Vec<BadgeRow> = self
             .page_after(
-                "SELECT id, user_id, name, class, post_id, awarded_at, tag_based FROM badges \
+                "SELECT id, user_id, name, class, post_id, awarded_at, tag_based, time_millis \
+                 FROM badges \
                  WHERE id > $1 ORDER BY id LIMIT $2",
                 after,
                 limit,
@@ -1236,7 +1253,7 @@ impl ponder_store::BulkStore for Backend {
         Ok(rows
             .into_iter()
             .map(
-                |(id, user, name, class, post, awarded_at, tag_based)| BulkBadge {
+                |(id, user, name, class, post, awarded_at, tag_based, time_millis)| BulkBadge {
                     id,
                     user_id: UserId(user),
                     name,
@@ -1244,6 +1261,7 @@ impl ponder_store::BulkStore for Backend {
                     post_id: post.map(PostId),
                     awarded_at,
                     tag_based: tag_based != 0,
+                    time_millis,
                 },
             )
             .collect())
@@ -1281,6 +1299,7 @@ fn export_post(r: &impl ponder_store::rows::RowAccess) -> StoreResult<BulkPost> 
         licence: r.opt_text(21)?,
         favorite_count: r.opt_int(22)?,
         community_owned_at: r.opt_int(23)?,
+        time_millis: r.opt_int(24)?,
     })
 }
 

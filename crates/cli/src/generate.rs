@@ -373,6 +373,7 @@ pub async fn run(site: &SiteArgs, args: DemoArgs) -> Result<()> {
             last_seen_at: None,
             deleted_at: None,
             profile: None,
+            time_millis: None,
         })
         .collect();
     store
@@ -427,6 +428,7 @@ pub async fn run(site: &SiteArgs, args: DemoArgs) -> Result<()> {
                     licence: None,
                     favorite_count: None,
                     community_owned_at: None,
+                    time_millis: None,
                 });
             }
             let accepted = (!answers.is_empty() && rng.below(10) < 4).then(|| answers[0].id);
@@ -462,6 +464,7 @@ pub async fn run(site: &SiteArgs, args: DemoArgs) -> Result<()> {
                 licence: None,
                 favorite_count: None,
                 community_owned_at: None,
+                time_millis: None,
             };
             // About three comments a question, spread over it and its answers.
             for _ in 0..rng.between(0, 6) {
@@ -485,6 +488,7 @@ pub async fn run(site: &SiteArgs, args: DemoArgs) -> Result<()> {
                     deleted_at: None,
                     owner_name: None,
                     licence: None,
+                    time_millis: None,
                 });
                 next_comment += 1;
                 comments_made += 1;

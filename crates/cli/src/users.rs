@@ -283,6 +283,7 @@ mod tests {
             last_seen_at: None,
             deleted_at: None,
             profile: None,
+            time_millis: None,
         };
         store
             .bulk_load(ponder_store::BulkBatch {

@@ -13,7 +13,7 @@
 //! official files.
 
 use crate::Progress;
-use crate::dates;
+use crate::dates::{self, Millis, slot};
 use crate::error::ExchangeError;
 use crate::id_set::IdSet;
 use crate::mapping;
@@ -86,8 +86,11 @@ async fn export_users<S: BulkStore + ?Sized>(
         for u in page.iter().filter(|u| u.deleted_at.is_none()) {
             let id = u.id.0.to_string();
             let reputation = u.reputation.to_string();
-            let created = dates::format(u.created_at);
-            let seen = u.last_seen_at.map(dates::format);
+            let millis = Millis::from_stored(u.time_millis);
+            let created = dates::format_precise(u.created_at, millis.get(slot::CREATED));
+            let seen = u
+                .last_seen_at
+                .map(|t| dates::format_precise(t, millis.get(slot::USER_LAST_ACCESS)));
             let about = Some(u.about.html()).filter(|a| !a.is_empty());
             let profile = u.profile.clone().unwrap_or_default();
             let number = |n: Option<i64>| n.map(|n| n.to_string());
@@ -162,19 +165,21 @@ async fn export_posts<S: BulkStore + ?Sized>(
             let text = |n: i64| Some(n.to_string());
             let accepted = p.accepted_answer_id.and_then(|a| text(a.0));
             let parent = p.parent_id.and_then(|a| text(a.0));
-            let created = dates::format(p.created_at);
-            let deleted = p.deleted_at.map(dates::format);
+            let millis = Millis::from_stored(p.time_millis);
+            let at = |slot: u32| move |t: i64| dates::format_precise(t, millis.get(slot));
+            let created = at(slot::CREATED)(p.created_at);
+            let deleted = p.deleted_at.map(at(slot::POST_DELETED));
             let score = p.score.to_string();
             let views = question.then(|| p.view_count.to_string());
             let owner = mapping::owner_attribute(p.author_id);
-            let edited = p.edited_at.map(dates::format);
-            let activity = dates::format(p.last_activity_at);
+            let edited = p.edited_at.map(at(slot::POST_EDITED));
+            let activity = at(slot::POST_ACTIVITY)(p.last_activity_at);
             let tags = question.then(|| mapping::format_tags(&p.tags));
             let answers = question.then(|| p.answer_count.to_string());
             let comments = p.comment_count.to_string();
-            let closed = p.closed_at.map(dates::format);
+            let closed = p.closed_at.map(at(slot::POST_CLOSED));
             let favourites = p.favorite_count.map(|n| n.to_string());
-            let community = p.community_owned_at.map(dates::format);
+            let community = p.community_owned_at.map(at(slot::POST_COMMUNITY_OWNED));
             posts.row(&[
                 ("Id", Some(&id)),
                 ("PostTypeId", Some(if question { "1" } else { "2" })),
@@ -221,6 +226,9 @@ async fn export_posts<S: BulkStore + ?Sized>(
                     imported: false,
                     row_ids: [None; 3],
                     licence: None,
+                    // Written with the post's creation time, whose slot the
+                    // revision's shares.
+                    time_millis: p.time_millis,
                 }];
                 &made[..]
             } else {
@@ -422,7 +430,10 @@ fn write_revisions(
             .guid
             .clone()
             .unwrap_or_else(|| format!("00000000-0000-0000-0000-{:012x}", r.id));
-        let when = dates::format(r.created_at);
+        let when = dates::format_precise(
+            r.created_at,
+            Millis::from_stored(r.time_millis).get(slot::CREATED),
+        );
         let editor = mapping::owner_attribute(r.editor_id);
         let comment = Some(r.summary.as_str()).filter(|s| !s.is_empty());
         for (i, (kept, kind, text)) in rows.into_iter().enumerate() {
@@ -464,13 +475,25 @@ async fn export_comments<S: BulkStore + ?Sized>(
         |after| store.export_comments(after, PAGE),
         |c| c.id.0,
         |out, c| {
+            let millis = Millis::from_stored(c.time_millis);
             out.row(&[
                 ("Id", Some(&c.id.0.to_string())),
                 ("PostId", Some(&c.post_id.0.to_string())),
                 ("Score", Some(&c.score.to_string())),
                 ("Text", Some(c.body.markdown())),
-                ("CreationDate", Some(&dates::format(c.created_at))),
-                ("DeletionDate", c.deleted_at.map(dates::format).as_deref()),
+                (
+                    "CreationDate",
+                    Some(&dates::format_precise(
+                        c.created_at,
+                        millis.get(slot::CREATED),
+                    )),
+                ),
+                (
+                    "DeletionDate",
+                    c.deleted_at
+                        .map(|t| dates::format_precise(t, millis.get(slot::COMMENT_DELETED)))
+                        .as_deref(),
+                ),
                 ("UserDisplayName", c.owner_name.as_deref()),
                 ("UserId", mapping::owner_attribute(c.author_id).as_deref()),
                 ("ContentLicense", c.licence.as_deref()),
@@ -560,7 +583,13 @@ async fn export_badges<S: BulkStore + ?Sized>(
                 ("Id", Some(&b.id.to_string())),
                 ("UserId", Some(&b.user_id.0.to_string())),
                 ("Name", Some(&b.name)),
-                ("Date", Some(&dates::format(b.awarded_at))),
+                (
+                    "Date",
+                    Some(&dates::format_precise(
+                        b.awarded_at,
+                        Millis::from_stored(b.time_millis).get(slot::CREATED),
+                    )),
+                ),
                 ("Class", Some(mapping::badge_class_code(&b.class))),
                 ("TagBased", Some(if b.tag_based { "True" } else { "False" })),
             ])?;

@@ -14,7 +14,7 @@
 
 use crate::Progress;
 use crate::attributes;
-use crate::dates;
+use crate::dates::{self, Millis, slot};
 use crate::error::ExchangeError;
 use crate::id_set::IdSet;
 use crate::images::{self, ImageCopier};
@@ -596,16 +596,23 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
         if may_link(about) {
             self.linking.users.push(id);
         }
+        let mut millis = Millis::default();
         self.batch.users.push(BulkUser {
             id: UserId(id),
             handle: mapping::handle_for(&name, id),
             display_name: name,
             reputation: optional_int(row, "Reputation", &at)?.unwrap_or(1),
             about: PostBody::imported(about, None),
-            created_at: required_date(row, "CreationDate", &at)?,
-            last_seen_at: optional_date(row, "LastAccessDate", &at)?,
+            created_at: required_time(row, "CreationDate", &at, (&mut millis, slot::CREATED))?,
+            last_seen_at: optional_time(
+                row,
+                "LastAccessDate",
+                &at,
+                (&mut millis, slot::USER_LAST_ACCESS),
+            )?,
             deleted_at: None,
             profile: Some(imported_profile(row, &at)?),
+            time_millis: millis.stored(),
         });
         self.candidates += 1;
         self.users.insert(id);
@@ -628,6 +635,7 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
                 last_seen_at: None,
                 deleted_at: Some(at),
                 profile: None,
+                time_millis: None,
             });
             self.placeholders.insert(id);
         }
@@ -721,11 +729,27 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
                 return Ok(());
             }
         };
-        let created_at = required_date(row, "CreationDate", &at)?;
+        let mut millis = Millis::default();
+        let created_at = required_time(row, "CreationDate", &at, (&mut millis, slot::CREATED))?;
         let owner = optional_int(row, "OwnerUserId", &at)?;
         let owner_name = self.departed_name(owner, row.get("OwnerDisplayName"));
         let author_id = self.author(owner, created_at);
-        let closed_at = optional_date(row, "ClosedDate", &at)?;
+        let closed_at = optional_time(row, "ClosedDate", &at, (&mut millis, slot::POST_CLOSED))?;
+        let last_activity_at = optional_time(
+            row,
+            "LastActivityDate",
+            &at,
+            (&mut millis, slot::POST_ACTIVITY),
+        )?;
+        let edited_at = optional_time(row, "LastEditDate", &at, (&mut millis, slot::POST_EDITED))?;
+        let deleted_at =
+            optional_time(row, "DeletionDate", &at, (&mut millis, slot::POST_DELETED))?;
+        let community_owned_at = optional_time(
+            row,
+            "CommunityOwnedDate",
+            &at,
+            (&mut millis, slot::POST_COMMUNITY_OWNED),
+        )?;
         let is_question = parent.is_none();
         let source = self.source_of(id);
         if let (true, Some(answer)) = (is_question, optional_int(row, "AcceptedAnswerId", &at)?) {
@@ -765,9 +789,9 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
             view_count: optional_int(row, "ViewCount", &at)?.unwrap_or(0),
             accepted_answer_id: None,
             created_at,
-            last_activity_at: optional_date(row, "LastActivityDate", &at)?.unwrap_or(created_at),
-            edited_at: optional_date(row, "LastEditDate", &at)?,
-            deleted_at: optional_date(row, "DeletionDate", &at)?,
+            last_activity_at: last_activity_at.unwrap_or(created_at),
+            edited_at,
+            deleted_at,
             closed_at: closed_at.filter(|_| is_question),
             close_reason: if closed_at.is_some() && is_question {
                 "closed".to_owned()
@@ -778,7 +802,8 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
             owner_name,
             licence: row.get("ContentLicense").map(str::to_owned),
             favorite_count: optional_int(row, "FavoriteCount", &at)?,
-            community_owned_at: optional_date(row, "CommunityOwnedDate", &at)?,
+            community_owned_at,
+            time_millis: millis.stored(),
         });
         self.candidates += 1;
         self.posts.insert(id);
@@ -823,9 +848,10 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
             self.batch.close_reasons.push((PostId(post), reason));
             return Ok(());
         }
-        let created_at = required_date(row, "CreationDate", &at)?;
+        let mut millis = Millis::default();
+        let created_at = required_time(row, "CreationDate", &at, (&mut millis, slot::CREATED))?;
         let editor = optional_int(row, "UserId", &at)?;
-        self.revise(id, post, kind, editor, created_at, row);
+        self.revise(id, post, kind, editor, (created_at, millis), row);
         if matches!(kind, 2 | 5 | 8) {
             if self.sourced.contains(post) {
                 self.sourced_rows += 1;
@@ -847,7 +873,7 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
         post: i64,
         kind: i64,
         editor: Option<i64>,
-        created_at: i64,
+        (created_at, millis): (i64, Millis),
         row: &Row,
     ) {
         // Dumps from 2010 on group a revision's rows by RevisionGUID; older rows
@@ -889,6 +915,7 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
                         imported: true,
                         row_ids: [None; 3],
                         licence: row.get("ContentLicense").map(str::to_owned),
+                        time_millis: millis.stored(),
                     },
                 ));
                 self.open_revisions.len() - 1
@@ -933,7 +960,8 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
             summary.skip("comment on a post not imported", row.line);
             return Ok(());
         }
-        let created_at = required_date(row, "CreationDate", &at)?;
+        let mut millis = Millis::default();
+        let created_at = required_time(row, "CreationDate", &at, (&mut millis, slot::CREATED))?;
         let owner = optional_int(row, "UserId", &at)?;
         let owner_name = self.departed_name(owner, row.get("UserDisplayName"));
         let author_id = self.author(owner, created_at);
@@ -948,9 +976,15 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
             body: PostBody::inline(text),
             score: optional_int(row, "Score", &at)?.unwrap_or(0),
             created_at,
-            deleted_at: optional_date(row, "DeletionDate", &at)?,
+            deleted_at: optional_time(
+                row,
+                "DeletionDate",
+                &at,
+                (&mut millis, slot::COMMENT_DELETED),
+            )?,
             owner_name,
             licence: row.get("ContentLicense").map(str::to_owned),
+            time_millis: millis.stored(),
         });
         self.candidates += 1;
         Ok(())
@@ -1042,16 +1076,18 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
             summary.skip("badge of a user not in the dump", row.line);
             return Ok(());
         }
+        let mut millis = Millis::default();
         self.batch.badges.push(BulkBadge {
             id,
             user_id: UserId(user),
             name,
             class: class.to_owned(),
             post_id: None,
-            awarded_at: required_date(row, "Date", &at)?,
+            awarded_at: required_time(row, "Date", &at, (&mut millis, slot::CREATED))?,
             tag_based: row
                 .get("TagBased")
                 .is_some_and(|v| v.trim().eq_ignore_ascii_case("true")),
+            time_millis: millis.stored(),
         });
         self.candidates += 1;
         Ok(())
@@ -1360,6 +1396,37 @@ fn optional_date(
             })
         })
         .transpose()
+}
+
+/// A date with its milliseconds, which go into `millis` at `slot`.
+fn optional_time(
+    row: &Row,
+    name: &'static str,
+    at: impl Fn(Problem) -> DumpError,
+    (millis, slot): (&mut Millis, u32),
+) -> Result<Option<i64>, DumpError> {
+    let Some(raw) = row.get(name) else {
+        return Ok(None);
+    };
+    let (seconds, fraction) = dates::parse_precise(raw).ok_or_else(|| {
+        at(Problem::BadValue {
+            name: name.to_owned(),
+            value: raw.to_owned(),
+            expected: "a date such as 2011-08-17T20:18:56.507",
+        })
+    })?;
+    millis.set(slot, fraction);
+    Ok(Some(seconds))
+}
+
+/// [`optional_time`] for a date every row has.
+fn required_time(
+    row: &Row,
+    name: &'static str,
+    at: impl Fn(Problem) -> DumpError,
+    millis: (&mut Millis, u32),
+) -> Result<i64, DumpError> {
+    optional_time(row, name, &at, millis)?.ok_or_else(|| at(Problem::Missing(name)))
 }
 
 fn required_date(

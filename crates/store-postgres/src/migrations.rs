@@ -46,6 +46,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         31,
         include_str!("../migrations/0031_favourites_and_community.sql"),
     ),
+    (32, include_str!("../migrations/0032_time_millis.sql")),
 ];
 
 /// The advisory lock key that serialises migrations across nodes.

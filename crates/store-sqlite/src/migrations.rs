@@ -43,6 +43,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         30,
         include_str!("../migrations/0030_favourites_and_community.sql"),
     ),
+    (31, include_str!("../migrations/0031_time_millis.sql")),
 ];
 
 /// The newest migration this build has.

@@ -259,6 +259,7 @@ impl<S: AnswerTarget + ?Sized + 'static> AnswerImport<'_, S> {
                     last_seen_at: row.last_login.filter(|t| *t > 0),
                     deleted_at: deleted.then(|| row.updated_at.unwrap_or(created)),
                     profile: Some(profile_of(row)),
+                    time_millis: None,
                 });
             }
             let candidates = batch.users.len() as u64;
@@ -376,6 +377,7 @@ impl<S: AnswerTarget + ?Sized + 'static> AnswerImport<'_, S> {
                 last_seen_at: None,
                 deleted_at: Some(at),
                 profile: None,
+                time_millis: None,
             });
             self.placeholders.insert(id);
             self.summary.placeholders += 1;
@@ -440,6 +442,7 @@ impl<S: AnswerTarget + ?Sized + 'static> AnswerImport<'_, S> {
                     licence: None,
                     favorite_count: None,
                     community_owned_at: None,
+                    time_millis: None,
                 });
             }
             let candidates = batch.posts.len() as u64;
@@ -518,6 +521,7 @@ impl<S: AnswerTarget + ?Sized + 'static> AnswerImport<'_, S> {
                     licence: None,
                     favorite_count: None,
                     community_owned_at: None,
+                    time_millis: None,
                 });
             }
             let candidates = batch.posts.len() as u64;
@@ -580,6 +584,7 @@ impl<S: AnswerTarget + ?Sized + 'static> AnswerImport<'_, S> {
                     imported: true,
                     row_ids: [None; 3],
                     licence: None,
+                    time_millis: None,
                 });
             }
             let candidates = batch.revisions.len() as u64;
@@ -625,6 +630,7 @@ impl<S: AnswerTarget + ?Sized + 'static> AnswerImport<'_, S> {
                         .then(|| map::latest(created, &[row.updated_at])),
                     owner_name: None,
                     licence: None,
+                    time_millis: None,
                 });
             }
             let candidates = batch.comments.len() as u64;
@@ -737,6 +743,7 @@ impl<S: AnswerTarget + ?Sized + 'static> AnswerImport<'_, S> {
                     post_id: post.map(PostId),
                     awarded_at,
                     tag_based: false,
+                    time_millis: None,
                 });
             }
             let candidates = batch.badges.len() as u64;

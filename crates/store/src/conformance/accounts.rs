@@ -378,6 +378,7 @@ pub async fn imported_accounts_are_claimed_once(store: Arc<dyn Store>) {
                 last_seen_at: None,
                 deleted_at: None,
                 profile: None,
+                time_millis: None,
             }],
             ..BulkBatch::default()
         })

@@ -192,6 +192,7 @@ pub async fn bulk_text_comes_back_character_for_character(store: Arc<dyn Store>)
         licence: Some("CC BY-SA 4.0".into()),
         favorite_count: Some(0),
         community_owned_at: Some(at(5)),
+        time_millis: None,
     };
     let batch = BulkBatch {
         users: vec![BulkUser {
@@ -204,6 +205,7 @@ pub async fn bulk_text_comes_back_character_for_character(store: Arc<dyn Store>)
             last_seen_at: None,
             deleted_at: None,
             profile: None,
+            time_millis: None,
         }],
         posts: vec![question],
         comments: vec![BulkComment {
@@ -216,6 +218,7 @@ pub async fn bulk_text_comes_back_character_for_character(store: Arc<dyn Store>)
             deleted_at: None,
             owner_name: None,
             licence: Some("CC BY-SA 3.0".into()),
+            time_millis: None,
         }],
         ..BulkBatch::default()
     };
@@ -259,6 +262,7 @@ pub async fn bulk_loads_keep_ids_and_counters(store: Arc<dyn Store>) {
             last_seen_at: None,
             deleted_at: None,
             profile: None,
+            time_millis: None,
         },
         BulkUser {
             id: UserId(501),
@@ -270,6 +274,7 @@ pub async fn bulk_loads_keep_ids_and_counters(store: Arc<dyn Store>) {
             last_seen_at: None,
             deleted_at: None,
             profile: None,
+            time_millis: None,
         },
     ];
     let question = BulkPost {
@@ -297,6 +302,7 @@ pub async fn bulk_loads_keep_ids_and_counters(store: Arc<dyn Store>) {
         licence: None,
         favorite_count: None,
         community_owned_at: None,
+        time_millis: None,
     };
     let answer = BulkPost {
         id: PostId(9001),
@@ -323,6 +329,7 @@ pub async fn bulk_loads_keep_ids_and_counters(store: Arc<dyn Store>) {
         licence: None,
         favorite_count: None,
         community_owned_at: None,
+        time_millis: None,
     };
     let loaded_comment = BulkComment {
         id: CommentId(7000),
@@ -334,6 +341,7 @@ pub async fn bulk_loads_keep_ids_and_counters(store: Arc<dyn Store>) {
         deleted_at: None,
         owner_name: None,
         licence: None,
+        time_millis: None,
     };
     let deleted_question = BulkPost {
         id: PostId(9002),
@@ -418,6 +426,7 @@ pub async fn bulk_loads_keep_ids_and_counters(store: Arc<dyn Store>) {
         last_seen_at: None,
         deleted_at: None,
         profile: None,
+        time_millis: None,
     };
     let dup = BulkBatch {
         users: vec![bulk_user(600, "partial"), bulk_user(601, "LOADED")],
@@ -469,6 +478,7 @@ pub async fn bulk_updates_link_and_exports_read_back(store: Arc<dyn Store>) {
         licence: None,
         favorite_count: None,
         community_owned_at: None,
+        time_millis: None,
     };
     let batch = BulkBatch {
         users: vec![BulkUser {
@@ -481,6 +491,7 @@ pub async fn bulk_updates_link_and_exports_read_back(store: Arc<dyn Store>) {
             last_seen_at: Some(at(5)),
             deleted_at: None,
             profile: None,
+            time_millis: None,
         }],
         tags: vec![BulkTag {
             id: 77,
@@ -507,6 +518,7 @@ pub async fn bulk_updates_link_and_exports_read_back(store: Arc<dyn Store>) {
             deleted_at: None,
             owner_name: None,
             licence: None,
+            time_millis: None,
         }],
         badges: vec![BulkBadge {
             id: 3,
@@ -516,6 +528,7 @@ pub async fn bulk_updates_link_and_exports_read_back(store: Arc<dyn Store>) {
             post_id: None,
             awarded_at: at(4),
             tag_based: false,
+            time_millis: None,
         }],
         ..BulkBatch::default()
     };
@@ -724,6 +737,7 @@ pub async fn imported_votes_and_every_badge_award_are_kept(store: Arc<dyn Store>
         licence: None,
         favorite_count: None,
         community_owned_at: None,
+        time_millis: None,
     };
     let badge = |id: i64, name: &str, class: &str, tag_based: bool| BulkBadge {
         id,
@@ -733,6 +747,7 @@ pub async fn imported_votes_and_every_badge_award_are_kept(store: Arc<dyn Store>
         post_id: None,
         awarded_at: at(id),
         tag_based,
+        time_millis: None,
     };
     let loaded_vote = |id: i64, vote_type: i64, user: Option<i64>, bounty: Option<i64>| BulkVote {
         id,
@@ -765,6 +780,7 @@ pub async fn imported_votes_and_every_badge_award_are_kept(store: Arc<dyn Store>
             last_seen_at: None,
             deleted_at: None,
             profile: None,
+            time_millis: None,
         }],
         posts: vec![question],
         badges: badges.clone(),
@@ -836,6 +852,7 @@ pub async fn imported_revisions_are_filled_in_from_the_one_before(store: Arc<dyn
         last_seen_at: None,
         deleted_at: None,
         profile: None,
+        time_millis: None,
     };
     let revision = |id: i64,
                     editor: i64,
@@ -861,6 +878,7 @@ pub async fn imported_revisions_are_filled_in_from_the_one_before(store: Arc<dyn
             tags.map(|_| id),
         ],
         licence: (id == 110).then(|| "CC BY-SA 3.0".to_owned()),
+        time_millis: None,
     };
     let first = BulkBatch {
         users: vec![user(5, "Asker"), user(6, "Editor")],
@@ -889,6 +907,7 @@ pub async fn imported_revisions_are_filled_in_from_the_one_before(store: Arc<dyn
             licence: None,
             favorite_count: None,
             community_owned_at: None,
+            time_millis: None,
         }],
         revisions: vec![
             revision(

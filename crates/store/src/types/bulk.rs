@@ -62,6 +62,9 @@ pub struct BulkUser {
     pub deleted_at: Option<Timestamp>,
     /// What a dump says of the account beyond the site's own fields.
     pub profile: Option<ImportedProfile>,
+    /// The milliseconds of its imported times, packed as the importer packs
+    /// them (`None` for the site's own and where all are zero).
+    pub time_millis: Option<i64>,
 }
 
 /// Profile fields a dump has beyond the account's core: location and website
@@ -137,6 +140,9 @@ pub struct BulkPost {
     pub favorite_count: Option<i64>,
     /// When it became community-owned there.
     pub community_owned_at: Option<Timestamp>,
+    /// The milliseconds of its imported times, packed as the importer packs
+    /// them (`None` for the site's own and where all are zero).
+    pub time_millis: Option<i64>,
 }
 
 /// A comment to load in bulk, with its id.
@@ -161,6 +167,9 @@ pub struct BulkComment {
     pub owner_name: Option<String>,
     /// The licence it came under on the site it was imported from.
     pub licence: Option<String>,
+    /// The milliseconds of its imported times, packed as the importer packs
+    /// them (`None` for the site's own and where all are zero).
+    pub time_millis: Option<i64>,
 }
 
 /// A tag to load in bulk.
@@ -197,6 +206,9 @@ pub struct BulkBadge {
     pub awarded_at: Timestamp,
     /// Whether it was earned in a tag (imported badges; the site has none).
     pub tag_based: bool,
+    /// The milliseconds of its imported times, packed as the importer packs
+    /// them (`None` for the site's own and where all are zero).
+    pub time_millis: Option<i64>,
 }
 
 /// A vote as a dump has it: an imported one (which names no voter, except for
@@ -277,6 +289,9 @@ pub struct BulkRevision {
     pub row_ids: [Option<i64>; 3],
     /// The licence it came under on the site it was imported from.
     pub licence: Option<String>,
+    /// The milliseconds of its imported times, packed as the importer packs
+    /// them (`None` for the site's own and where all are zero).
+    pub time_millis: Option<i64>,
 }
 
 /// The ids an export of history rows must stay clear of.
