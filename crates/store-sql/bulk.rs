@@ -414,7 +414,7 @@ impl Backend {
             let mut q = QueryBuilder::<Db>::new(
                 "INSERT INTO revisions (id, post_id, editor_id, title, body_markdown, tags, summary, \
                  created_at, dump_guid, dump_rows, dump_title_row, dump_body_row, dump_tags_row, \
-                 licence, time_millis) ",
+                 licence, time_millis, editor_name) ",
             );
             q.push_values(chunk, |mut b, (r, title, body, tags)| {
                 b.push_bind(r.id)
@@ -431,7 +431,8 @@ impl Backend {
                     .push_bind(r.row_ids[1])
                     .push_bind(r.row_ids[2])
                     .push_bind(&r.licence)
-                    .push_bind(r.time_millis);
+                    .push_bind(r.time_millis)
+                    .push_bind(&r.editor_name);
             });
             q.push(" ON CONFLICT (id) DO NOTHING");
             added += self.run(tx, q).await?;
@@ -1166,7 +1167,7 @@ impl ponder_store::BulkStore for Backend {
         let rows = sqlx::query(
             "SELECT id, post_id, editor_id, title, body_markdown, tags, summary, created_at, \
              dump_guid, dump_rows, dump_title_row, dump_body_row, dump_tags_row, licence, \
-             time_millis FROM revisions \
+             time_millis, editor_name FROM revisions \
              WHERE post_id BETWEEN $1 AND $2 \
              ORDER BY post_id, id",
         )
@@ -1200,6 +1201,7 @@ impl ponder_store::BulkStore for Backend {
                     row_ids: [r.opt_int(10)?, r.opt_int(11)?, r.opt_int(12)?],
                     licence: r.opt_text(13)?,
                     time_millis: r.opt_int(14)?,
+                    editor_name: r.opt_text(15)?,
                 })
             })
             .collect()

@@ -229,6 +229,7 @@ async fn export_posts<S: BulkStore + ?Sized>(
                     // Written with the post's creation time, whose slot the
                     // revision's shares.
                     time_millis: p.time_millis,
+                    editor_name: None,
                 }];
                 &made[..]
             } else {
@@ -454,6 +455,7 @@ fn write_revisions(
                 ("RevisionGUID", Some(guid.as_str())),
                 ("CreationDate", Some(when.as_str())),
                 ("UserId", editor.as_deref()),
+                ("UserDisplayName", r.editor_name.as_deref()),
                 ("Comment", comment),
                 ("Text", Some(text.as_str())),
                 ("ContentLicense", r.licence.as_deref()),

@@ -893,6 +893,7 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
                     self.batch.revisions.push(done);
                     self.candidates += 1;
                 }
+                let editor_name = self.departed_name(editor, row.get("UserDisplayName"));
                 let editor_id = self.author(editor, created_at);
                 let summary = match (kind, row.get("Comment")) {
                     (_, Some(comment)) => comment.to_owned(),
@@ -905,6 +906,7 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
                         id,
                         post_id: PostId(post),
                         editor_id,
+                        editor_name,
                         title: None,
                         body: None,
                         tags: None,

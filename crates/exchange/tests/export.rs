@@ -489,13 +489,13 @@ const NOT_GIVEN_BACK: &[(&str, &str, &str)] = &[
     ),
     (
         "PostHistory.xml",
-        "UserDisplayName",
-        "a departed editor's name is not kept",
+        "UserId",
+        "a row numbered anew took the id of an event not kept",
     ),
     (
         "PostHistory.xml",
-        "UserId",
-        "a row numbered anew took the id of an event not kept",
+        "UserDisplayName",
+        "kept only where the dump lacks the editor's account",
     ),
     ("PostLinks.xml", "(row)", "links are numbered anew"),
     ("PostLinks.xml", "(added row)", "links are numbered anew"),

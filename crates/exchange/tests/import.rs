@@ -428,6 +428,17 @@ async fn sample_arrives(store: Arc<dyn Store>, batch_rows: usize) {
         )
     );
     assert_eq!(first[0].editor.id, UserId(40));
+    // A revision by an editor the dump lacks shows the name the dump gives
+    // (PostHistory row 1327, "user2420", has no UserId).
+    let departed = store.revisions(PostId(329)).await.unwrap();
+    let edit = departed
+        .iter()
+        .find(|r| r.summary == "deleted 1 characters in body")
+        .unwrap();
+    assert_eq!(edit.editor.display_name, "user2420");
+    assert!(edit.editor.deleted, "the editor is a deleted placeholder");
+    // An editor the dump has shows their own name.
+    assert_eq!(first[0].editor.display_name, "Benjol");
 
     let thread = store.question_thread(PostId(18)).await.unwrap().unwrap();
     assert_eq!(

@@ -47,6 +47,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/0031_favourites_and_community.sql"),
     ),
     (32, include_str!("../migrations/0032_time_millis.sql")),
+    (
+        33,
+        include_str!("../migrations/0033_revision_editor_names.sql"),
+    ),
 ];
 
 /// The advisory lock key that serialises migrations across nodes.

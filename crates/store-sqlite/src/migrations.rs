@@ -44,6 +44,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/0030_favourites_and_community.sql"),
     ),
     (31, include_str!("../migrations/0031_time_millis.sql")),
+    (
+        32,
+        include_str!("../migrations/0032_revision_editor_names.sql"),
+    ),
 ];
 
 /// The newest migration this build has.

@@ -251,14 +251,15 @@ pub fn comment(row: &impl RowAccess) -> StoreResult<Comment> {
 }
 
 /// The columns of a [`Revision`] from revisions aliased `r` joined to its editor as
-/// `u` (7 columns, then the 4 of [`user_ref_columns`]); the number is computed.
+/// `u` (7 columns, then the 4 of [`user_ref_columns`], the name an import kept for a departed editor in place of the display name); the number is computed.
 #[macro_export]
 macro_rules! revision_columns {
     () => {
         concat!(
             "r.id, r.title, r.body_markdown, r.tags, r.summary, r.created_at, ",
             "(SELECT COUNT(*) FROM revisions e WHERE e.post_id = r.post_id AND e.id <= r.id), ",
-            $crate::user_ref_columns!()
+            // An imported editor whose account the dump lacked keeps their name.
+            "u.id, coalesce(r.editor_name, u.display_name), u.reputation, u.deleted_at"
         )
     };
 }

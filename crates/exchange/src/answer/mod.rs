@@ -585,6 +585,7 @@ impl<S: AnswerTarget + ?Sized + 'static> AnswerImport<'_, S> {
                     row_ids: [None; 3],
                     licence: None,
                     time_millis: None,
+                    editor_name: None,
                 });
             }
             let candidates = batch.revisions.len() as u64;

@@ -879,6 +879,7 @@ pub async fn imported_revisions_are_filled_in_from_the_one_before(store: Arc<dyn
         ],
         licence: (id == 110).then(|| "CC BY-SA 3.0".to_owned()),
         time_millis: None,
+        editor_name: None,
     };
     let first = BulkBatch {
         users: vec![user(5, "Asker"), user(6, "Editor")],

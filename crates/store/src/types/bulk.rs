@@ -267,6 +267,9 @@ pub struct BulkRevision {
     pub post_id: PostId,
     /// Who made it.
     pub editor_id: UserId,
+    /// The editor's name as the dump gives it, when the dump does not have the
+    /// account (shown instead of the placeholder's name).
+    pub editor_name: Option<String>,
     /// The title it set (questions).
     pub title: Option<String>,
     /// The Markdown source it set.
