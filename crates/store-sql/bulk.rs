@@ -730,7 +730,7 @@ impl ponder_store::BulkStore for Backend {
         self.log_change(&mut tx, ChangeKind::BulkLoaded, loaded.posts as i64)
             .await?;
         self.commit(tx).await?;
-        self.after_bulk_load().await?;
+        self.after_bulk_load(&loaded).await?;
         Ok(loaded)
     }
 

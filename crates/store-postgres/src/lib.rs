@@ -73,7 +73,18 @@ pub struct PgStore {
     /// The pool writes use.
     writer: PgPool,
     queries: Arc<AtomicU64>,
+    /// Rows bulk loads added through this store, and how many there were when
+    /// the tables were last analysed.
+    bulk_rows: Arc<(AtomicU64, AtomicU64)>,
 }
+
+/// Rows a bulk load adds before the tables are first analysed; then again each
+/// time they have doubled.
+const ROWS_BEFORE_ANALYSIS: u64 = 2_000;
+/// The tables a bulk load's batches look rows up in by id (the revisions'
+/// previous state, updates from values, tags by name): analysed as they grow.
+const LOOKED_UP_IN_BULK_LOADS: &[&str] =
+    &["posts", "post_bodies", "post_tags", "tags", "revisions"];
 
 impl PgStore {
     /// Connects to the database at `url` (`postgres://...`) and brings its schema up
@@ -91,7 +102,11 @@ impl PgStore {
     pub async fn connect_for_bulk_load(url: &str, max_connections: u32) -> StoreResult<Self> {
         let options = PgConnectOptions::from_str(url)
             .map_err(db_error)?
-            .options([("synchronous_commit", "off")])
+            .options([
+                ("synchronous_commit", "off"),
+                // The indexes a bulk load drops are built again at its end.
+                ("maintenance_work_mem", "256MB"),
+            ])
             .disable_statement_logging();
         Self::connect_with(options, max_connections).await
     }
@@ -108,6 +123,7 @@ impl PgStore {
             readers: pool.clone(),
             writer: pool,
             queries: Arc::new(AtomicU64::new(0)),
+            bulk_rows: Arc::new((AtomicU64::new(0), AtomicU64::new(0))),
         })
     }
 
@@ -128,8 +144,26 @@ impl PgStore {
     }
 
     /// Moves the identity sequences past the ids a bulk load brought, so that rows
-    /// written afterwards do not collide with them.
-    async fn after_bulk_load(&self) -> StoreResult<()> {
+    /// written afterwards do not collide with them; and analyses the tables
+    /// whenever bulk loads have doubled the rows since the last time. Without
+    /// statistics, PostgreSQL plans a new table as if it were small: each batch's
+    /// look-ups by id (the revisions' previous state, updates from values) then
+    /// scanned whole tables, a cost that grew with every batch.
+    async fn after_bulk_load(&self, loaded: &ponder_store::BulkLoaded) -> StoreResult<()> {
+        let added = loaded.users
+            + loaded.posts
+            + loaded.comments
+            + loaded.revisions
+            + loaded.votes
+            + loaded.cast_votes
+            + loaded.badges;
+        let (rows, analysed_at) = &*self.bulk_rows;
+        let rows = rows.fetch_add(added, Ordering::Relaxed) + added;
+        if rows >= ROWS_BEFORE_ANALYSIS.max(analysed_at.load(Ordering::Relaxed) * 2) {
+            analysed_at.store(rows, Ordering::Relaxed);
+            self.analyze_tables_if_filled(LOOKED_UP_IN_BULK_LOADS)
+                .await?;
+        }
         for table in ["users", "posts", "comments", "tags", "badges", "revisions"] {
             self.count();
             let sql = format!(
@@ -151,19 +185,32 @@ impl PgStore {
     /// keeps plans that scan them as they fill (computing the related lists after a
     /// load slowed to a crawl that way).
     async fn analyze_filled_tables(&self) -> StoreResult<()> {
-        self.count();
-        sqlx::query(
+        self.analyze_tables_if_filled(&[]).await
+    }
+
+    /// Analyses those of `tables` (every table when empty) that hold rows.
+    async fn analyze_tables_if_filled(&self, tables: &[&str]) -> StoreResult<()> {
+        let only = if tables.is_empty() {
+            String::new()
+        } else {
+            format!("AND tablename IN ('{}')", tables.join("', '"))
+        };
+        // The table names are constants of this crate; nothing from outside
+        // reaches this string.
+        let sql = format!(
             "DO $$ DECLARE t text; filled boolean; BEGIN \
                FOR t IN SELECT quote_ident(tablename) FROM pg_tables \
-                        WHERE schemaname = current_schema() LOOP \
+                        WHERE schemaname = current_schema() {only} LOOP \
                  EXECUTE 'SELECT EXISTS (SELECT 1 FROM ' || t || ')' INTO filled; \
                  IF filled THEN EXECUTE 'ANALYZE ' || t; END IF; \
                END LOOP; \
-             END $$",
-        )
-        .execute(&self.writer)
-        .await
-        .map_err(db_error)?;
+             END $$"
+        );
+        self.count();
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&self.writer)
+            .await
+            .map_err(db_error)?;
         Ok(())
     }
 

@@ -172,8 +172,9 @@ impl SqliteStore {
         self.queries.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Nothing to do after a bulk load: SQLite's rowids continue after the largest.
-    async fn after_bulk_load(&self) -> StoreResult<()> {
+    /// Nothing to do after a bulk load: SQLite's rowids continue after the largest,
+    /// and its plans need no statistics.
+    async fn after_bulk_load(&self, _loaded: &ponder_store::BulkLoaded) -> StoreResult<()> {
         Ok(())
     }
 

@@ -26,7 +26,7 @@ use ponder_store::{
     AccountStore, BulkBadge, BulkBatch, BulkCastVote, BulkComment, BulkCommentVote, BulkLoaded,
     BulkPost, BulkRevision, BulkTag, BulkUser, PostBody, PostKind, StoreError,
 };
-use source::{AnswerDb, PAGE};
+use source::{AnswerDb, Keyed};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
@@ -77,7 +77,7 @@ pub async fn import_answer<S: AnswerTarget + ?Sized + 'static>(
     let category_name = options.category.clone().unwrap_or_else(|| source.clone());
     let category = find_or_make_category(&*store, &category_name).await?;
     let mut import = AnswerImport {
-        db,
+        db: Arc::new(db),
         store: Arc::clone(&store),
         progress,
         category,
@@ -107,7 +107,7 @@ pub async fn import_answer<S: AnswerTarget + ?Sized + 'static>(
 }
 
 struct AnswerImport<'a, S: AnswerTarget + ?Sized> {
-    db: AnswerDb,
+    db: Arc<AnswerDb>,
     store: Arc<S>,
     progress: &'a dyn Progress,
     category: CategoryId,
@@ -207,6 +207,22 @@ impl<S: AnswerTarget + ?Sized + 'static> AnswerImport<'_, S> {
         &mut self.summary.files[at].1
     }
 
+    /// Waits for a page of `table` that `fetch` reads and counts it; `None`
+    /// once the table has no more rows.
+    async fn page<T: Keyed>(
+        &mut self,
+        table: &str,
+        fetch: impl Future<Output = Result<Vec<T>, ExchangeError>>,
+    ) -> Result<Option<Vec<T>>, ExchangeError> {
+        let started = Instant::now();
+        let rows = fetch.await?;
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        self.count_read(table, rows.len(), started);
+        Ok(Some(rows))
+    }
+
     /// Counts `rows` rows read from `table`.
     fn count_read(&mut self, table: &str, rows: usize, started: Instant) {
         self.read += rows as u64;
@@ -219,14 +235,10 @@ impl<S: AnswerTarget + ?Sized + 'static> AnswerImport<'_, S> {
     }
 
     async fn users(&mut self) -> Result<(), ExchangeError> {
+        let db = Arc::clone(&self.db);
         let mut after = 0;
-        loop {
-            let started = Instant::now();
-            let rows = self.db.users(after).await?;
-            let Some(last) = rows.last().map(|r| r.id) else {
-                break;
-            };
-            self.count_read("user", rows.len(), started);
+        while let Some(rows) = self.page("user", db.users(after)).await? {
+            let last = rows.last().map_or(after, Keyed::id);
             let mut batch = BulkBatch::default();
             for row in &rows {
                 self.users.insert(row.id);
@@ -265,9 +277,6 @@ impl<S: AnswerTarget + ?Sized + 'static> AnswerImport<'_, S> {
             let candidates = batch.users.len() as u64;
             self.load("user", last, batch, candidates, |l| l.users)
                 .await?;
-            if (rows.len() as i64) < PAGE {
-                break;
-            }
             after = last;
         }
         Ok(())
@@ -386,14 +395,10 @@ impl<S: AnswerTarget + ?Sized + 'static> AnswerImport<'_, S> {
     }
 
     async fn questions(&mut self) -> Result<(), ExchangeError> {
+        let db = Arc::clone(&self.db);
         let mut after = 0;
-        loop {
-            let started = Instant::now();
-            let rows = self.db.questions(after).await?;
-            let Some(last) = rows.last().map(|r| r.id) else {
-                break;
-            };
-            self.count_read("question", rows.len(), started);
+        while let Some(rows) = self.page("question", db.questions(after)).await? {
+            let last = rows.last().map_or(after, Keyed::id);
             let mut batch = BulkBatch::default();
             for row in &rows {
                 let id = local_id(row.id);
@@ -414,43 +419,29 @@ impl<S: AnswerTarget + ?Sized + 'static> AnswerImport<'_, S> {
                 }
                 let closed = row.status == CLOSED;
                 batch.posts.push(BulkPost {
-                    id: PostId(id),
-                    kind: PostKind::Question,
-                    parent_id: None,
                     category_id: Some(self.category),
-                    author_id: author,
                     title: row.title.clone(),
-                    body: PostBody::from_markdown(row.original_text.as_str()),
                     tags: self.question_tags.remove(&row.id).unwrap_or_default(),
-                    score: row.vote_count,
                     answer_count: row.answer_count,
-                    comment_count: 0,
                     view_count: row.view_count,
-                    accepted_answer_id: None,
-                    created_at: created,
-                    last_activity_at: latest,
-                    edited_at: row.updated_at.filter(|t| *t > created),
-                    deleted_at: matches!(row.status, DELETED | PENDING).then_some(latest),
                     closed_at: closed.then_some(latest),
                     close_reason: if closed {
                         "closed".to_owned()
                     } else {
                         String::new()
                     },
-                    duplicate_of: None,
-                    owner_name: None,
-                    licence: None,
-                    favorite_count: None,
-                    community_owned_at: None,
-                    time_millis: None,
+                    ..post_of(
+                        (id, PostKind::Question, author),
+                        &row.original_text,
+                        row.vote_count,
+                        (created, latest, row.updated_at),
+                        row.status,
+                    )
                 });
             }
             let candidates = batch.posts.len() as u64;
             self.load("question", last, batch, candidates, |l| l.posts)
                 .await?;
-            if (rows.len() as i64) < PAGE {
-                break;
-            }
             after = last;
         }
         Ok(())
@@ -469,14 +460,10 @@ impl<S: AnswerTarget + ?Sized + 'static> AnswerImport<'_, S> {
     }
 
     async fn answers(&mut self) -> Result<(), ExchangeError> {
+        let db = Arc::clone(&self.db);
         let mut after = 0;
-        loop {
-            let started = Instant::now();
-            let rows = self.db.answers(after).await?;
-            let Some(last) = rows.last().map(|r| r.id) else {
-                break;
-            };
-            self.count_read("answer", rows.len(), started);
+        while let Some(rows) = self.page("answer", db.answers(after)).await? {
+            let last = rows.last().map_or(after, Keyed::id);
             let mut batch = BulkBatch::default();
             for row in &rows {
                 let id = local_id(row.id);
@@ -497,39 +484,19 @@ impl<S: AnswerTarget + ?Sized + 'static> AnswerImport<'_, S> {
                 self.posts.insert(id);
                 self.authors.insert(id, row.user_id);
                 batch.posts.push(BulkPost {
-                    id: PostId(id),
-                    kind: PostKind::Answer,
                     parent_id: Some(PostId(question)),
-                    category_id: None,
-                    author_id: author,
-                    title: String::new(),
-                    body: PostBody::from_markdown(row.original_text.as_str()),
-                    tags: Vec::new(),
-                    score: row.vote_count,
-                    answer_count: 0,
-                    comment_count: 0,
-                    view_count: 0,
-                    accepted_answer_id: None,
-                    created_at: created,
-                    last_activity_at: latest,
-                    edited_at: row.updated_at.filter(|t| *t > created),
-                    deleted_at: matches!(row.status, DELETED | PENDING).then_some(latest),
-                    closed_at: None,
-                    close_reason: String::new(),
-                    duplicate_of: None,
-                    owner_name: None,
-                    licence: None,
-                    favorite_count: None,
-                    community_owned_at: None,
-                    time_millis: None,
+                    ..post_of(
+                        (id, PostKind::Answer, author),
+                        &row.original_text,
+                        row.vote_count,
+                        (created, latest, row.updated_at),
+                        row.status,
+                    )
                 });
             }
             let candidates = batch.posts.len() as u64;
             self.load("answer", last, batch, candidates, |l| l.posts)
                 .await?;
-            if (rows.len() as i64) < PAGE {
-                break;
-            }
             after = last;
         }
         Ok(())
@@ -539,14 +506,10 @@ impl<S: AnswerTarget + ?Sized + 'static> AnswerImport<'_, S> {
     /// post as it was. Suggested edits still awaiting review or rejected are not
     /// revisions of the post, and are left out.
     async fn revisions(&mut self) -> Result<(), ExchangeError> {
+        let db = Arc::clone(&self.db);
         let mut after = 0;
-        loop {
-            let started = Instant::now();
-            let rows = self.db.revisions(after).await?;
-            let Some(last) = rows.last().map(|r| r.id) else {
-                break;
-            };
-            self.count_read("revision", rows.len(), started);
+        while let Some(rows) = self.page("revision", db.revisions(after)).await? {
+            let last = rows.last().map_or(after, Keyed::id);
             let mut batch = BulkBatch::default();
             for row in &rows {
                 let post = local_id(row.object_id);
@@ -591,23 +554,16 @@ impl<S: AnswerTarget + ?Sized + 'static> AnswerImport<'_, S> {
             let candidates = batch.revisions.len() as u64;
             self.load("revision", last, batch, candidates, |l| l.revisions)
                 .await?;
-            if (rows.len() as i64) < PAGE {
-                break;
-            }
             after = last;
         }
         Ok(())
     }
 
     async fn comments(&mut self) -> Result<(), ExchangeError> {
+        let db = Arc::clone(&self.db);
         let mut after = 0;
-        loop {
-            let started = Instant::now();
-            let rows = self.db.comments(after).await?;
-            let Some(last) = rows.last().map(|r| r.id) else {
-                break;
-            };
-            self.count_read("comment", rows.len(), started);
+        while let Some(rows) = self.page("comment", db.comments(after)).await? {
+            let last = rows.last().map_or(after, Keyed::id);
             let mut batch = BulkBatch::default();
             for row in &rows {
                 let id = local_id(row.id);
@@ -637,9 +593,6 @@ impl<S: AnswerTarget + ?Sized + 'static> AnswerImport<'_, S> {
             let candidates = batch.comments.len() as u64;
             self.load("comment", last, batch, candidates, |l| l.comments)
                 .await?;
-            if (rows.len() as i64) < PAGE {
-                break;
-            }
             after = last;
         }
         Ok(())
@@ -647,14 +600,10 @@ impl<S: AnswerTarget + ?Sized + 'static> AnswerImport<'_, S> {
 
     /// Members' votes on posts and comments, as their own votes here.
     async fn votes(&mut self) -> Result<(), ExchangeError> {
+        let db = Arc::clone(&self.db);
         let mut after = 0;
-        loop {
-            let started = Instant::now();
-            let rows = self.db.votes(after).await?;
-            let Some(last) = rows.last().map(|r| r.id) else {
-                break;
-            };
-            self.count_read("activity (votes)", rows.len(), started);
+        while let Some(rows) = self.page("activity (votes)", db.votes(after)).await? {
+            let last = rows.last().map_or(after, Keyed::id);
             let mut batch = BulkBatch::default();
             for row in &rows {
                 let target = local_id(row.object_id);
@@ -704,23 +653,16 @@ impl<S: AnswerTarget + ?Sized + 'static> AnswerImport<'_, S> {
                 l.cast_votes + l.comment_votes
             })
             .await?;
-            if (rows.len() as i64) < PAGE {
-                break;
-            }
             after = last;
         }
         Ok(())
     }
 
     async fn awards(&mut self) -> Result<(), ExchangeError> {
+        let db = Arc::clone(&self.db);
         let mut after = 0;
-        loop {
-            let started = Instant::now();
-            let rows = self.db.awards(after).await?;
-            let Some(last) = rows.last().map(|r| r.id) else {
-                break;
-            };
-            self.count_read("badge_award", rows.len(), started);
+        while let Some(rows) = self.page("badge_award", db.awards(after)).await? {
+            let last = rows.last().map_or(after, Keyed::id);
             let mut batch = BulkBatch::default();
             for row in &rows {
                 if !self.users.contains(row.user_id) {
@@ -750,9 +692,6 @@ impl<S: AnswerTarget + ?Sized + 'static> AnswerImport<'_, S> {
             let candidates = batch.badges.len() as u64;
             self.load("badge_award", last, batch, candidates, |l| l.badges)
                 .await?;
-            if (rows.len() as i64) < PAGE {
-                break;
-            }
             after = last;
         }
         Ok(())
@@ -824,6 +763,46 @@ impl<S: AnswerTarget + ?Sized + 'static> AnswerImport<'_, S> {
         );
         self.file("user").notes.push(note);
         Ok(())
+    }
+}
+
+/// What Answer's questions and answers share as a post here: `id`, its kind and
+/// author, the Markdown `text`, the score, the times (created, latest, last
+/// edited) and the status (deleted or awaiting review: deleted here). The rest
+/// is a question's to set.
+fn post_of(
+    (id, kind, author): (i64, PostKind, UserId),
+    text: &str,
+    score: i64,
+    (created, latest, updated): (Timestamp, Timestamp, Option<Timestamp>),
+    status: i64,
+) -> BulkPost {
+    BulkPost {
+        id: PostId(id),
+        kind,
+        parent_id: None,
+        category_id: None,
+        author_id: author,
+        title: String::new(),
+        body: PostBody::from_markdown(text),
+        tags: Vec::new(),
+        score,
+        answer_count: 0,
+        comment_count: 0,
+        view_count: 0,
+        accepted_answer_id: None,
+        created_at: created,
+        last_activity_at: latest,
+        edited_at: updated.filter(|t| *t > created),
+        deleted_at: matches!(status, DELETED | PENDING).then_some(latest),
+        closed_at: None,
+        close_reason: String::new(),
+        duplicate_of: None,
+        owner_name: None,
+        licence: None,
+        favorite_count: None,
+        community_owned_at: None,
+        time_millis: None,
     }
 }
 

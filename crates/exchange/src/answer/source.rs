@@ -31,6 +31,32 @@ const COUNTED_TABLES: [&str; 8] = [
     "question_link",
 ];
 
+/// A row read page by page, in the order of its id.
+pub(crate) trait Keyed {
+    /// Its id in Answer's table.
+    fn id(&self) -> i64;
+}
+
+macro_rules! keyed {
+    ($($row:ty),*) => {
+        $(impl Keyed for $row {
+            fn id(&self) -> i64 {
+                self.id
+            }
+        })*
+    };
+}
+
+keyed!(
+    UserRow,
+    QuestionRow,
+    AnswerRow,
+    CommentRow,
+    RevisionRow,
+    VoteRow,
+    AwardRow
+);
+
 /// An open Answer database.
 pub(crate) enum AnswerDb {
     /// Its SQLite file, opened read-only.
