@@ -78,10 +78,10 @@ macro_rules! lock_text {
 pub(crate) type Backend = PgStore;
 /// The name `Store::backend` reports.
 pub(crate) const BACKEND_NAME: &str = "postgres";
-/// The non-unique indexes of posts, comments and imported votes, which bulk loads may drop and make
+/// The non-unique indexes of posts, comments, imported votes and post tags, which bulk loads may drop and make
 /// again: name and definition.
 pub(crate) const LOAD_INDEXES: &str = "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() \
-     AND tablename IN ('posts', 'comments', 'imported_votes') AND indexdef NOT LIKE 'CREATE UNIQUE%' ORDER BY indexname";
+     AND tablename IN ('posts', 'comments', 'imported_votes', 'post_tags') AND indexdef NOT LIKE 'CREATE UNIQUE%' ORDER BY indexname";
 /// The triggers on posts and post_tags (they keep the lists' totals), which bulk
 /// loads drop and make again: the statement that drops each, and its definition.
 pub(crate) const LOAD_TRIGGERS: &str = "SELECT format('DROP TRIGGER IF EXISTS %I ON %s', tgname, tgrelid::regclass), \

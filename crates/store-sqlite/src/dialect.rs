@@ -76,10 +76,10 @@ macro_rules! lock_text {
 pub(crate) type Backend = SqliteStore;
 /// The name `Store::backend` reports.
 pub(crate) const BACKEND_NAME: &str = "sqlite";
-/// The non-unique indexes of posts, comments and imported votes, which bulk loads may drop and make
+/// The non-unique indexes of posts, comments, imported votes and post tags, which bulk loads may drop and make
 /// again: name and definition.
 pub(crate) const LOAD_INDEXES: &str = "SELECT name, sql FROM sqlite_master WHERE type = 'index' \
-     AND tbl_name IN ('posts', 'comments', 'imported_votes') AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name";
+     AND tbl_name IN ('posts', 'comments', 'imported_votes', 'post_tags') AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name";
 /// The triggers on posts and post_tags (they keep the lists' totals), which bulk
 /// loads drop and make again: the statement that drops each, and its definition.
 pub(crate) const LOAD_TRIGGERS: &str = "SELECT 'DROP TRIGGER IF EXISTS \"' || replace(name, '\"', '\"\"') || '\"', sql \

@@ -250,6 +250,20 @@ pub(crate) struct LinkRow {
     pub to_question_id: i64,
 }
 
+/// `source` as messages show it: a URL's password left out.
+pub(crate) fn shown(source: &str) -> String {
+    let Some((scheme, rest)) = source.split_once("://") else {
+        return source.to_owned();
+    };
+    let Some((user_info, host)) = rest.rsplit_once('@') else {
+        return source.to_owned();
+    };
+    match user_info.split_once(':') {
+        Some((user, _password)) => format!("{scheme}://{user}:***@{host}"),
+        None => source.to_owned(),
+    }
+}
+
 impl AnswerDb {
     /// Opens `source`: a `postgres://` (or `postgresql://`) URL, or the path of the
     /// SQLite file (`sqlite://` before it is allowed), read-only; then checks it
@@ -271,7 +285,7 @@ impl AnswerDb {
                 .trim_start_matches("sqlite:");
             if !Path::new(path).is_file() {
                 return Err(ExchangeError::NotAnswer {
-                    given: source.to_owned(),
+                    given: shown(source),
                     why: "there is no such file (give the path of Answer's SQLite file, \
                           answer.db, or a postgres:// URL)"
                         .to_owned(),
@@ -296,7 +310,7 @@ impl AnswerDb {
             .collect();
         if !missing.is_empty() {
             return Err(ExchangeError::NotAnswer {
-                given: source.to_owned(),
+                given: shown(source),
                 why: format!(
                     "it has no table {}, which every Apache Answer database has",
                     missing.join(", ")
@@ -640,5 +654,24 @@ impl AnswerDb {
             Self::Sqlite(pool) => pool.close().await,
             Self::Postgres(pool) => pool.close().await,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown;
+
+    #[test]
+    fn passwords_are_not_shown() {
+        assert_eq!(
+            shown("postgres://answer:s3cret@db:5432/answer"),
+            "postgres://answer:***@db:5432/answer"
+        );
+        assert_eq!(shown("postgres://p:a@ss@db/x"), "postgres://p:***@db/x");
+        assert_eq!(
+            shown("postgres://answer@db/answer"),
+            "postgres://answer@db/answer"
+        );
+        assert_eq!(shown("/data/answer.db"), "/data/answer.db");
     }
 }
