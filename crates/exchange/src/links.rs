@@ -21,6 +21,9 @@ pub(crate) struct LinkRewriter<'a> {
     posts: &'a IdSet,
     /// Imported users.
     users: &'a IdSet,
+    /// How an original post id becomes the local one, when they differ (an
+    /// Apache Answer site's): then addresses without the host change too.
+    renumber: Option<fn(i64) -> i64>,
 }
 
 /// Whether `text` may hold a link [`LinkRewriter`] changes: a cheap look, made on
@@ -45,7 +48,27 @@ impl<'a> LinkRewriter<'a> {
             .trim_start_matches("http://")
             .trim_end_matches('/')
             .to_ascii_lowercase();
-        Self { host, posts, users }
+        Self {
+            host,
+            posts,
+            users,
+            renumber: None,
+        }
+    }
+
+    /// A rewriter for an import whose post ids are the original's through
+    /// `renumber`: every address of an imported post changes, with or without
+    /// the host. Users are not linked by id there, so their addresses stay.
+    pub(crate) fn renumbering(
+        host: &str,
+        posts: &'a IdSet,
+        no_users: &'a IdSet,
+        renumber: fn(i64) -> i64,
+    ) -> Self {
+        Self {
+            renumber: Some(renumber),
+            ..Self::new(host, posts, no_users)
+        }
     }
 
     /// The local address of `url`, if it names something the import holds on the
@@ -57,20 +80,23 @@ impl<'a> LinkRewriter<'a> {
         let path = path.split('?').next().unwrap_or_default();
         let mut segments = path.trim_start_matches('/').split('/');
         let kind = segments.next()?;
-        let id: i64 = segments.next()?.parse().ok()?;
+        let renumber = self.renumber.unwrap_or(|id| id);
+        let id: i64 = renumber(segments.next()?.parse().ok()?);
         let post = |id: i64| self.posts.contains(id).then(|| format!("/questions/{id}"));
+        // Local addresses understand the original's ids only when they are kept.
+        let hosted = hosted || self.renumber.is_some();
         match kind {
             "questions" => {
                 let answer = segments.nth(1).and_then(|a| a.parse::<i64>().ok());
                 let anchor = fragment.parse::<i64>().ok().filter(|a| *a != id);
-                match answer.or(anchor) {
+                match answer.or(anchor).map(renumber) {
                     Some(answer) if self.posts.contains(answer) => post(answer),
                     _ if hosted => post(id),
                     _ => None,
                 }
             }
             "q" | "a" => post(id),
-            "users" | "u" if hosted || kind == "u" => {
+            "users" | "u" if (hosted || kind == "u") && self.renumber.is_none() => {
                 self.users.contains(id).then(|| format!("/users/{id}"))
             }
             _ => None,
@@ -222,6 +248,30 @@ mod tests {
         let mut users = IdSet::default();
         users.insert(3);
         (posts, users)
+    }
+
+    #[test]
+    fn renumbered_addresses_become_local_with_or_without_the_host() {
+        let (posts, users) = sets();
+        // Another platform's ids: 1000 + the local one.
+        let links = LinkRewriter::renumbering("qa.example.org", &posts, &users, |id| id - 1000);
+        let local = |url: &str| links.local(url);
+        assert_eq!(
+            local("https://qa.example.org/questions/1001/slug").as_deref(),
+            Some("/questions/1")
+        );
+        assert_eq!(local("/questions/1001").as_deref(), Some("/questions/1"));
+        assert_eq!(
+            local("/questions/1001/slug/1007").as_deref(),
+            Some("/questions/7")
+        );
+        // Not imported, another host, users (linked by name there): kept.
+        assert_eq!(local("/questions/1002"), None);
+        assert_eq!(local("https://elsewhere.example/questions/1001"), None);
+        assert_eq!(local("https://qa.example.org/users/1003"), None);
+        // Kept ids: a bare path is left as the local site understands it.
+        let kept = LinkRewriter::new("qa.example.org", &posts, &users);
+        assert_eq!(kept.local("/questions/1"), None);
     }
 
     #[test]

@@ -250,6 +250,29 @@ async fn everything_arrives(site: &TestStore, source: &str) {
     );
     let q2 = posts.iter().find(|p| p.id == PostId(4)).unwrap();
     assert!(q2.closed_at.is_some() && q2.deleted_at.is_none());
+    // Links to the Answer site's own questions and answers, with its address
+    // (from its settings) or without, go to the local ones; a missing
+    // question's, another site's and code keep their addresses.
+    let markdown = q2.body.markdown();
+    assert!(
+        markdown.contains(
+            "[https://answer.example.org/questions/10010000000000002/how-do-lifetimes-work](/questions/2)"
+        ),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("[the answer](/questions/3)"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("(https://answer.example.org/questions/10010000000000097)"));
+    assert!(markdown.contains("https://elsewhere.example/questions/10010000000000002."));
+    assert!(
+        q2.body.html().contains("href=\"/questions/2\""),
+        "{}",
+        q2.body.html()
+    );
+    assert!(q2.body.html().contains("href=\"/questions/3\""));
+    assert_eq!(summary.links_made_local, 1);
     for (id, why) in [(9, "deleted"), (10, "awaiting review")] {
         let p = posts.iter().find(|p| p.id == PostId(id)).unwrap();
         assert!(
@@ -321,6 +344,13 @@ async fn everything_arrives(site: &TestStore, source: &str) {
     assert_eq!(comments[0].id.0, 12);
     assert_eq!(comments[0].post_id, PostId(2));
     assert!(comments[0].body.html().contains("<em>edition</em>"));
+    assert!(
+        comments[0]
+            .body
+            .markdown()
+            .ends_with("`https://answer.example.org/questions/10010000000000004`"),
+        "code keeps its address"
+    );
     assert_eq!(comments[0].score, 1);
     assert!(comments[1].deleted_at.is_some());
     assert_eq!(

@@ -38,6 +38,15 @@ CREATE TABLE "user" (
     color_scheme VARCHAR(100) NOT NULL DEFAULT ''
 );
 
+CREATE TABLE site_info (
+    id INT NOT NULL PRIMARY KEY,
+    created_at TIMESTAMP NULL,
+    updated_at TIMESTAMP NULL,
+    type VARCHAR(64) NOT NULL,
+    content TEXT NOT NULL,
+    status INT NOT NULL DEFAULT 1
+);
+
 CREATE TABLE user_role_rel (
     id INT NOT NULL PRIMARY KEY,
     created_at TIMESTAMP NULL,
@@ -224,6 +233,11 @@ INSERT INTO "user" (id, created_at, updated_at, last_login_date, username, pass,
  (4, '2024-02-04 08:00:00', '2024-02-20 08:00:00', NULL, 'gone', '', 'gone@example.org',
   1, 1, 10, 'Gone', '', '', '', '', '', '', false);
 
+-- The site's general settings name its address.
+INSERT INTO site_info (id, type, content, status) VALUES
+ (1, 'general', '{"name":"Q and A","site_url":"https://answer.example.org","contact_email":"admin@example.org"}', 1),
+ (2, 'interface', '{"language":"en_US"}', 1);
+
 -- Roles: 1 user, 2 admin, 3 moderator; the deleted member's is not kept.
 INSERT INTO user_role_rel (id, user_id, role_id) VALUES
  (1, 1, 2), (2, 2, 1), (3, 3, 3), (4, 4, 3);
@@ -248,7 +262,10 @@ INSERT INTO question (id, created_at, updated_at, user_id, last_edit_user_id, ti
 
 What does it *mean*?', '', 1, 42, 1, 2, 10020000000000003, '2024-03-03 12:00:00'),
  (10010000000000004, '2024-03-04 10:00:00', NULL, 1, 1, 'Is this site for cooking?',
-  'Asking for a friend.', '', 2, 7, 0, 0, 0, '2024-03-04 11:00:00'),
+  'Asking for a friend. See https://answer.example.org/questions/10010000000000002/how-do-lifetimes-work
+and [the answer](/questions/10010000000000002/how-do-lifetimes-work/10020000000000003), not
+[this one](https://answer.example.org/questions/10010000000000097) nor
+https://elsewhere.example/questions/10010000000000002.', '', 2, 7, 0, 0, 0, '2024-03-04 11:00:00'),
  (10010000000000009, '2024-03-05 10:00:00', NULL, 2, 2, 'A question taken back',
   'Never mind.', '', 10, 0, 0, 0, 0, '2024-03-05 10:30:00'),
  (10010000000000010, '2024-03-06 10:00:00', NULL, 3, 3, 'A question awaiting review',
@@ -295,7 +312,7 @@ INSERT INTO revision (id, created_at, user_id, object_type, object_id, title, co
 INSERT INTO comment (id, created_at, updated_at, user_id, object_id, question_id, vote_count,
     status, original_text, parsed_text) VALUES
  (10070000000000012, '2024-03-01 10:30:00', '2024-03-01 10:30:00', 1, 10010000000000002,
-  10010000000000002, 1, 1, 'Which *edition*?', ''),
+  10010000000000002, 1, 1, 'Which *edition*? `https://answer.example.org/questions/10010000000000004`', ''),
  (10070000000000013, '2024-03-01 11:30:00', '2024-03-01 13:00:00', 2, 10020000000000003,
   10010000000000002, 0, 10, 'Thanks!', ''),
  (10070000000000014, '2024-03-01 11:40:00', NULL, 2, 10020000000000099, 10010000000000098,

@@ -16,6 +16,7 @@ use crate::Progress;
 use crate::error::ExchangeError;
 use crate::id_set::IdSet;
 use crate::import::{ImportTarget, find_or_make_category};
+use crate::links::{LinkRewriter, may_link};
 use crate::mapping;
 use crate::summary::{FileSummary, ImportSummary};
 use map::{RevisionContent, badge_class, badge_name, local_id, profile_of};
@@ -94,7 +95,16 @@ pub async fn import_answer<S: AnswerTarget + ?Sized + 'static>(
         question_tags: HashMap::new(),
         accepted: Vec::new(),
         claims: Vec::new(),
+        original_site: None,
+        link_targets: IdSet::default(),
+        no_users: IdSet::default(),
     };
+    if tables.iter().any(|t| t == "site_info") {
+        import.original_site = import.db.site_url().await?;
+    }
+    for id in import.db.post_ids().await? {
+        import.link_targets.insert(local_id(id));
+    }
     let result = import.run(&tables).await;
     import.db.close().await;
     result?;
@@ -133,6 +143,12 @@ struct AnswerImport<'a, S: AnswerTarget + ?Sized> {
     accepted: Vec<(PostId, PostId)>,
     /// Verified addresses members may claim their accounts by.
     claims: Vec<(UserId, String)>,
+    /// The Answer site's address, whose links to its posts become local.
+    original_site: Option<String>,
+    /// The posts the import brings (their ids here), which links may name.
+    link_targets: IdSet,
+    /// Members are linked by name on Answer, never by id.
+    no_users: IdSet,
 }
 
 impl<S: AnswerTarget + ?Sized + 'static> AnswerImport<'_, S> {
@@ -418,6 +434,7 @@ impl<S: AnswerTarget + ?Sized + 'static> AnswerImport<'_, S> {
                         .push((PostId(id), PostId(local_id(row.accepted_answer_id))));
                 }
                 let closed = row.status == CLOSED;
+                let text = self.with_local_links(&row.original_text);
                 batch.posts.push(BulkPost {
                     category_id: Some(self.category),
                     title: row.title.clone(),
@@ -432,7 +449,7 @@ impl<S: AnswerTarget + ?Sized + 'static> AnswerImport<'_, S> {
                     },
                     ..post_of(
                         (id, PostKind::Question, author),
-                        &row.original_text,
+                        &text,
                         row.vote_count,
                         (created, latest, row.updated_at),
                         row.status,
@@ -445,6 +462,25 @@ impl<S: AnswerTarget + ?Sized + 'static> AnswerImport<'_, S> {
             after = last;
         }
         Ok(())
+    }
+
+    /// `markdown` with its links to the Answer site's questions and answers made
+    /// local (with or without the site's address: the ids differ here); the
+    /// revisions keep the text as written.
+    fn with_local_links(&mut self, markdown: &str) -> String {
+        if !may_link(markdown) {
+            return markdown.to_owned();
+        }
+        let host = self.original_site.as_deref().unwrap_or("");
+        let rewriter =
+            LinkRewriter::renumbering(host, &self.link_targets, &self.no_users, local_id);
+        match rewriter.markdown(markdown) {
+            Some(local) => {
+                self.summary.links_made_local += 1;
+                local
+            }
+            None => markdown.to_owned(),
+        }
     }
 
     /// A row's creation time, or the import's (said in `table`'s summary).
@@ -483,11 +519,12 @@ impl<S: AnswerTarget + ?Sized + 'static> AnswerImport<'_, S> {
                 let author = self.author(row.user_id, created, &mut batch);
                 self.posts.insert(id);
                 self.authors.insert(id, row.user_id);
+                let text = self.with_local_links(&row.original_text);
                 batch.posts.push(BulkPost {
                     parent_id: Some(PostId(question)),
                     ..post_of(
                         (id, PostKind::Answer, author),
-                        &row.original_text,
+                        &text,
                         row.vote_count,
                         (created, latest, row.updated_at),
                         row.status,
@@ -580,7 +617,7 @@ impl<S: AnswerTarget + ?Sized + 'static> AnswerImport<'_, S> {
                     id: CommentId(id),
                     post_id: PostId(post),
                     author_id: author,
-                    body: PostBody::inline(row.original_text.as_str()),
+                    body: PostBody::inline(self.with_local_links(&row.original_text)),
                     score: row.vote_count,
                     created_at: created,
                     deleted_at: matches!(row.status, DELETED | PENDING)

@@ -624,6 +624,27 @@ impl AnswerDb {
             .collect())
     }
 
+    /// The site's own address (`https://answer.example.org`), from its general
+    /// settings, if it says.
+    pub(crate) async fn site_url(&self) -> Result<Option<String>, ExchangeError> {
+        let sql = "SELECT content FROM site_info WHERE type = 'general' ORDER BY id LIMIT 1";
+        let rows = fetch!(self, "the site's settings (site_info)", (String,), sql)?;
+        Ok(rows.first().and_then(|(json,)| {
+            let value: serde_json::Value = serde_json::from_str(json).ok()?;
+            let url = value.get("site_url")?.as_str()?.trim();
+            (!url.is_empty()).then(|| url.to_owned())
+        }))
+    }
+
+    /// The ids of the questions, and of the answers to them, that an import
+    /// brings: what links inside posts may be made local to.
+    pub(crate) async fn post_ids(&self) -> Result<Vec<i64>, ExchangeError> {
+        let sql = "SELECT CAST(id AS BIGINT) FROM question UNION ALL \
+                   SELECT CAST(a.id AS BIGINT) FROM answer a JOIN question q ON q.id = a.question_id";
+        let rows = fetch!(self, "the posts' ids", (i64,), sql)?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
     /// Every member's role: (member, role), 1 user, 2 admin, 3 moderator.
     pub(crate) async fn roles(&self) -> Result<Vec<(i64, i64)>, ExchangeError> {
         let sql = "SELECT CAST(user_id AS BIGINT), CAST(role_id AS BIGINT) FROM user_role_rel \
