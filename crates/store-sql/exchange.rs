@@ -187,12 +187,12 @@ impl ponder_store::ExchangeStore for Backend {
                 let cols = Cols(row);
                 let post = rows::post(&cols)?;
                 // The accepted answer of an answer's question (none for a question).
-                let accepted = match cols.opt_int(25)? {
+                let accepted = match cols.opt_int(rows::POST_COLUMNS + 1)? {
                     Some(answer) => answer == post.id.0,
                     None => post.accepted_answer_id.is_some(),
                 };
                 items.push(ListedPost {
-                    question_id: ponder_core::PostId(cols.int(24)?),
+                    question_id: ponder_core::PostId(cols.int(rows::POST_COLUMNS)?),
                     post,
                     tags: Vec::new(),
                     accepted,

@@ -67,8 +67,13 @@ macro_rules! category_columns {
     };
 }
 
+/// How many columns [`post_columns`] names; what a query selects after them
+/// starts at this index.
+pub const POST_COLUMNS: usize = 25;
+
 /// The columns of a [`Post`] from posts aliased `p` joined to its body in
-/// post_bodies as `b` and to its author as `u` (20 post columns, then the 4 of [`author_ref_columns`]).
+/// post_bodies as `b` and to its author as `u` (21 post columns, the licence
+/// last of them, then the 4 of [`author_ref_columns`]).
 #[macro_export]
 macro_rules! post_columns {
     () => {
@@ -76,7 +81,7 @@ macro_rules! post_columns {
             "p.id, p.kind, p.title, b.body_markdown, b.body_html, p.score, p.created_at, ",
             "p.edited_at, p.last_activity_at, p.comment_count, p.answer_count, p.view_count, ",
             "p.accepted_answer_id, p.category_id, p.deleted_at, ",
-            "p.closed_at, p.close_reason, p.duplicate_of, p.locked_at, p.protected_at, ",
+            "p.closed_at, p.close_reason, p.duplicate_of, p.locked_at, p.protected_at, p.licence, ",
             $crate::author_ref_columns!("p")
         )
     };
@@ -217,7 +222,8 @@ pub fn post(row: &impl RowAccess) -> StoreResult<Post> {
         duplicate_of: row.opt_int(17)?.map(PostId),
         locked: row.opt_int(18)?.is_some(),
         protected: row.opt_int(19)?.is_some(),
-        author: user_ref(row, 20)?,
+        licence: row.opt_text(20)?,
+        author: user_ref(row, 21)?,
     })
 }
 

@@ -126,6 +126,9 @@ pub struct Post {
     pub locked: bool,
     /// Whether the question is protected: only users with earned reputation answer.
     pub protected: bool,
+    /// The licence it came under on the site it was imported from (`CC BY-SA
+    /// 3.0`), which its page names; `None` for the site's own.
+    pub licence: Option<String>,
 }
 
 /// A comment under a post.

@@ -137,6 +137,33 @@ pub struct PostView {
     pub locked: bool,
     /// Whether the viewer wrote it.
     pub own: bool,
+    /// The licence an imported post came under, which its reuse must name.
+    pub licence: Option<Licence>,
+}
+
+/// A content licence as a post's page names it: its name, and where its terms
+/// are when it is one of the Creative Commons licences a dump names.
+pub struct Licence {
+    /// As the dump gives it: `CC BY-SA 3.0`.
+    pub name: String,
+    /// The licence's deed, for the known ones.
+    pub url: Option<&'static str>,
+}
+
+impl Licence {
+    /// The licence named `name`.
+    pub fn new(name: &str) -> Self {
+        let url = match name.trim() {
+            "CC BY-SA 2.5" => Some("https://creativecommons.org/licenses/by-sa/2.5/"),
+            "CC BY-SA 3.0" => Some("https://creativecommons.org/licenses/by-sa/3.0/"),
+            "CC BY-SA 4.0" => Some("https://creativecommons.org/licenses/by-sa/4.0/"),
+            _ => None,
+        };
+        Self {
+            name: name.trim().to_owned(),
+            url,
+        }
+    }
 }
 
 impl PostView {
@@ -166,6 +193,11 @@ impl PostView {
             comments_label: count(comments.len() as i64, "comment", "comments"),
             comments,
             deleted: post.deleted,
+            licence: post
+                .licence
+                .as_deref()
+                .filter(|l| !l.trim().is_empty())
+                .map(Licence::new),
             can_manage: false,
             comment_form: crate::forms::FormState::new(),
             my_vote: 0,
@@ -284,4 +316,33 @@ pub struct AskPage {
     pub preview: Option<String>,
     /// Questions like this one, shown with the preview.
     pub similar: Vec<Link>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Licence;
+
+    #[test]
+    fn known_licences_link_to_their_terms() {
+        for (name, url) in [
+            (
+                "CC BY-SA 2.5",
+                "https://creativecommons.org/licenses/by-sa/2.5/",
+            ),
+            (
+                " CC BY-SA 3.0 ",
+                "https://creativecommons.org/licenses/by-sa/3.0/",
+            ),
+            (
+                "CC BY-SA 4.0",
+                "https://creativecommons.org/licenses/by-sa/4.0/",
+            ),
+        ] {
+            let licence = Licence::new(name);
+            assert_eq!(licence.name, name.trim());
+            assert_eq!(licence.url, Some(url));
+        }
+        let other = Licence::new("CC BY 4.0");
+        assert_eq!((other.name.as_str(), other.url), ("CC BY 4.0", None));
+    }
 }

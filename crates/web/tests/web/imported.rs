@@ -37,8 +37,8 @@ pub(crate) fn dump(dir: &Path) {
         "Posts.xml",
         "posts",
         &[
-            r#"<row Id="18" PostTypeId="1" AcceptedAnswerId="27" CreationDate="2011-08-17T21:29:08.500" Score="13" ViewCount="158" Body="&lt;p&gt;Should we &lt;em&gt;translate&lt;/em&gt;?&lt;/p&gt;&lt;iframe src=&quot;https://evil.example&quot;&gt;&lt;/iframe&gt;" OwnerUserId="67" LastActivityDate="2014-09-26T10:24:11.017" Title="Translating monolingual answers to &quot;important&quot; questions" Tags="&lt;discussion&gt;" AnswerCount="2" CommentCount="1" />"#,
-            r#"<row Id="26" PostTypeId="2" ParentId="18" CreationDate="2011-08-18T21:29:08.500" Score="1" Body="&lt;p&gt;No, never.&lt;/p&gt;" OwnerUserId="67" LastActivityDate="2011-08-18T21:29:08.500" />"#,
+            r#"<row Id="18" PostTypeId="1" AcceptedAnswerId="27" CreationDate="2011-08-17T21:29:08.500" Score="13" ViewCount="158" Body="&lt;p&gt;Should we &lt;em&gt;translate&lt;/em&gt;?&lt;/p&gt;&lt;iframe src=&quot;https://evil.example&quot;&gt;&lt;/iframe&gt;" OwnerUserId="67" LastActivityDate="2014-09-26T10:24:11.017" Title="Translating monolingual answers to &quot;important&quot; questions" Tags="&lt;discussion&gt;" AnswerCount="2" CommentCount="1" ContentLicense="CC BY-SA 3.0" />"#,
+            r#"<row Id="26" PostTypeId="2" ParentId="18" CreationDate="2011-08-18T21:29:08.500" Score="1" Body="&lt;p&gt;No, never.&lt;/p&gt;" OwnerUserId="67" LastActivityDate="2011-08-18T21:29:08.500" ContentLicense="Some &lt;licence&gt;" />"#,
             r#"<row Id="27" PostTypeId="2" ParentId="18" CreationDate="2011-08-19T21:29:08.500" Score="7" Body="&lt;p&gt;Yes, when it helps.&lt;/p&gt;" OwnerUserId="404" OwnerDisplayName="Départ &lt;b&gt;" LastActivityDate="2011-08-19T21:29:08.500" />"#,
             r#"<row Id="20" PostTypeId="1" CreationDate="2011-08-20T21:29:08.500" Score="0" ViewCount="5" Body="&lt;p&gt;Same again.&lt;/p&gt;" OwnerUserId="67" LastActivityDate="2011-08-20T21:29:08.500" Title="Translating answers, again and again" Tags="&lt;discussion&gt;" ClosedDate="2011-08-21T21:29:08.500" />"#,
         ],
@@ -130,6 +130,23 @@ async fn imported_questions_render_at_their_original_ids() {
     assert!(!page.body.contains("Départ <b>"), "escaped");
     assert!(page.body.contains("Good <em>point</em>"));
     assert!(page.text(".breadcrumb").contains("French Language Meta"));
+    // Each imported post names the licence it came under; a known one links to
+    // its terms, another is named as given (escaped), none is named where the
+    // dump gave none.
+    assert_eq!(
+        page.attrs("#question .post-licence a[rel=license]", "href"),
+        ["https://creativecommons.org/licenses/by-sa/3.0/"]
+    );
+    assert_eq!(
+        page.text("#question .post-licence"),
+        "Licence: CC BY-SA 3.0"
+    );
+    assert_eq!(
+        page.text("#answer-26 .post-licence"),
+        "Licence: Some <licence>"
+    );
+    assert!(!page.body.contains("Some <licence>"), "escaped");
+    assert_eq!(page.count("#answer-27 .post-licence"), 0);
 
     let closed = app.get(&app.get("/questions/20").await.location()).await;
     let banner = closed.text(".banner.closed");
