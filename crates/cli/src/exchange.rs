@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use ponder_core::UserId;
-use ponder_exchange::{ImageCopier, ImportOptions, Progress};
+use ponder_exchange::{ExchangeError, ImageCopier, ImportOptions, ImportSummary, Progress};
 use ponder_store_sqlite::WriteMode;
 use ponder_web::uploads::UploadStorage;
 use ponder_web::uploads::remote::ImagePlace;
@@ -156,6 +156,11 @@ pub async fn import(site: &SiteArgs, command: ImportCommand) -> Result<()> {
     };
     let bar = Bar::new("{bar:40} {bytes}/{total_bytes} {msg}, {bytes_per_sec}, {eta} left");
     let result = ponder_exchange::import_stackexchange(store, &options, &bar).await;
+    report(&bar, result)
+}
+
+/// Clears `bar` and prints what an import did.
+fn report(bar: &Bar, result: Result<ImportSummary, ExchangeError>) -> Result<()> {
     bar.bar.finish_and_clear();
     let summary = result?;
     print!("{summary}");
@@ -175,14 +180,7 @@ async fn import_answer(site: &SiteArgs, args: AnswerArgs) -> Result<()> {
     };
     let bar = Bar::new("{bar:40} {pos}/{len} rows, {msg}, {per_sec}, {eta} left");
     let result = ponder_exchange::import_answer(store, &options, &bar).await;
-    bar.bar.finish_and_clear();
-    let summary = result?;
-    print!("{summary}");
-    println!(
-        "the search index is rebuilt in the background when the site next starts \
-         (or now, with `ponder reindex`)"
-    );
-    Ok(())
+    report(&bar, result)
 }
 
 /// Runs `ponder export ...`.

@@ -624,19 +624,7 @@ impl<S: ImportTarget + ?Sized + 'static> Importer<'_, S> {
     fn author(&mut self, id: Option<i64>, at: i64) -> UserId {
         let id = id.unwrap_or(mapping::NO_OWNER);
         if !self.users.contains(id) && !self.placeholders.contains(id) {
-            let (handle, display_name) = mapping::placeholder_names(id);
-            self.batch.users.push(BulkUser {
-                id: UserId(id),
-                handle,
-                display_name,
-                reputation: 1,
-                about: PostBody::from_markdown(""),
-                created_at: at,
-                last_seen_at: None,
-                deleted_at: Some(at),
-                profile: None,
-                time_millis: None,
-            });
+            self.batch.users.push(mapping::placeholder(id, at));
             self.placeholders.insert(id);
         }
         UserId(id)

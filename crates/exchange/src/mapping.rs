@@ -174,6 +174,24 @@ pub(crate) fn placeholder_names(id: i64) -> (String, String) {
     (format!("deleted-user-{id}"), format!("user{id}"))
 }
 
+/// The deleted account that stands, from `at`, for user `id`, whom posts or
+/// comments name but the source lacks.
+pub(crate) fn placeholder(id: i64, at: ponder_core::time::Timestamp) -> ponder_store::BulkUser {
+    let (handle, display_name) = placeholder_names(id);
+    ponder_store::BulkUser {
+        id: ponder_core::UserId(id),
+        handle,
+        display_name,
+        reputation: 1,
+        about: ponder_store::PostBody::from_markdown(""),
+        created_at: at,
+        last_seen_at: None,
+        deleted_at: Some(at),
+        profile: None,
+        time_millis: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -391,19 +391,7 @@ impl<S: AnswerTarget + ?Sized + 'static> AnswerImport<'_, S> {
     fn author(&mut self, id: i64, at: Timestamp, batch: &mut BulkBatch) -> UserId {
         let id = if id > 0 { id } else { mapping::NO_OWNER };
         if !self.users.contains(id) && !self.placeholders.contains(id) {
-            let (handle, display_name) = mapping::placeholder_names(id);
-            batch.users.push(BulkUser {
-                id: UserId(id),
-                handle,
-                display_name,
-                reputation: 1,
-                about: PostBody::from_markdown(""),
-                created_at: at,
-                last_seen_at: None,
-                deleted_at: Some(at),
-                profile: None,
-                time_millis: None,
-            });
+            batch.users.push(mapping::placeholder(id, at));
             self.placeholders.insert(id);
             self.summary.placeholders += 1;
         }
