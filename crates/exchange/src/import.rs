@@ -64,7 +64,7 @@ pub(crate) const ORDER: [&str; 8] = [
 /// sample, with 593 between them).
 const OPEN_REVISIONS: usize = 64;
 /// The longest tag description kept from a tag wiki excerpt, in characters.
-const DESCRIPTION_CHARS: usize = 500;
+pub(crate) const DESCRIPTION_CHARS: usize = 500;
 
 /// What to import, and how.
 #[derive(Clone)]

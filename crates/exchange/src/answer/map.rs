@@ -2,6 +2,7 @@
 //! descriptions, badge names and classes, and a revision's content.
 
 use super::source::UserRow;
+use crate::import::DESCRIPTION_CHARS;
 use crate::mapping;
 use ponder_core::time::Timestamp;
 use ponder_store::ImportedProfile;
@@ -13,8 +14,6 @@ use std::path::Path;
 const SEQUENCE_IDS_FROM: i64 = 10_000_000_000_000_000;
 /// What the thirteen-digit number is taken modulo.
 const SEQUENCE_SPAN: i64 = 10_000_000_000_000;
-/// The longest tag description kept from a tag wiki's first paragraph.
-const DESCRIPTION_CHARS: usize = 500;
 
 /// The id a question, answer, comment, tag or badge award keeps here: the number
 /// of Answer's shared sequence (`10010000000000042` → 42). Ids not of that form
@@ -72,16 +71,15 @@ pub(crate) fn profile_of(row: &UserRow) -> ImportedProfile {
     }
 }
 
-/// A tag's short description: its wiki's first paragraph, in plain words, cut
-/// at [`DESCRIPTION_CHARS`].
+/// A tag's short description: its wiki's first paragraph as plain text, cut at
+/// a word within [`DESCRIPTION_CHARS`], as descriptions from dumps are.
 pub(crate) fn description_of(wiki: &str) -> String {
     let first = wiki
         .split("\n\n")
         .map(str::trim)
         .find(|p| !p.is_empty())
         .unwrap_or("");
-    let plain = first.split_whitespace().collect::<Vec<_>>().join(" ");
-    plain.chars().take(DESCRIPTION_CHARS).collect()
+    ponder_core::markdown::plain_excerpt(first, DESCRIPTION_CHARS)
 }
 
 /// The latest of `created` and the times `others` give (unset ones ignored).

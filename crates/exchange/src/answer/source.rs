@@ -123,7 +123,6 @@ type UserTuple = (
 pub(crate) struct TagRow {
     pub id: i64,
     pub slug_name: String,
-    pub display_name: String,
     /// The tag this one is a synonym of (0 for none).
     pub main_tag_id: i64,
     /// The wiki's Markdown.
@@ -139,7 +138,6 @@ pub(crate) struct TagRow {
 pub(crate) struct QuestionRow {
     pub id: i64,
     pub user_id: i64,
-    pub last_edit_user_id: i64,
     pub title: String,
     pub original_text: String,
     /// 1 available, 2 closed, 10 deleted, 11 pending review.
@@ -154,7 +152,6 @@ pub(crate) struct QuestionRow {
 }
 
 type QuestionTuple = (
-    i64,
     i64,
     i64,
     Option<String>,
@@ -175,7 +172,6 @@ pub(crate) struct AnswerRow {
     pub id: i64,
     pub question_id: i64,
     pub user_id: i64,
-    pub last_edit_user_id: i64,
     pub original_text: String,
     /// 1 available, 10 deleted, 11 pending review.
     pub status: i64,
@@ -393,29 +389,20 @@ impl AnswerDb {
 
     /// Every tag (a site has hundreds or thousands).
     pub(crate) async fn tags(&self) -> Result<Vec<TagRow>, ExchangeError> {
-        let sql = "SELECT CAST(id AS BIGINT), slug_name, display_name, \
+        let sql = "SELECT CAST(id AS BIGINT), slug_name, \
                    CAST(main_tag_id AS BIGINT), original_text, CAST(status AS BIGINT), \
                    CAST(CAST(reserved AS INTEGER) AS BIGINT) FROM tag ORDER BY id";
-        type Tuple = (
-            i64,
-            Option<String>,
-            Option<String>,
-            i64,
-            Option<String>,
-            i64,
-            i64,
-        );
+        type Tuple = (i64, Option<String>, i64, Option<String>, i64, i64);
         let rows = fetch!(self, "tags (tag)", Tuple, sql)?;
         Ok(rows
             .into_iter()
             .map(|r| TagRow {
                 id: r.0,
                 slug_name: r.1.unwrap_or_default(),
-                display_name: r.2.unwrap_or_default(),
-                main_tag_id: r.3,
-                original_text: r.4.unwrap_or_default(),
-                status: r.5,
-                reserved: r.6 != 0,
+                main_tag_id: r.2,
+                original_text: r.3.unwrap_or_default(),
+                status: r.4,
+                reserved: r.5 != 0,
             })
             .collect())
     }
@@ -431,7 +418,7 @@ impl AnswerDb {
     pub(crate) async fn questions(&self, after: i64) -> Result<Vec<QuestionRow>, ExchangeError> {
         let sql = format!(
             "SELECT CAST(id AS BIGINT), CAST(user_id AS BIGINT), \
-             CAST(last_edit_user_id AS BIGINT), title, original_text, CAST(status AS BIGINT), \
+             title, original_text, CAST(status AS BIGINT), \
              CAST(view_count AS BIGINT), CAST(vote_count AS BIGINT), \
              CAST(answer_count AS BIGINT), CAST(accepted_answer_id AS BIGINT), {}, {}, {} \
              FROM question WHERE id > $1 ORDER BY id LIMIT $2",
@@ -452,17 +439,16 @@ impl AnswerDb {
             .map(|r| QuestionRow {
                 id: r.0,
                 user_id: r.1,
-                last_edit_user_id: r.2,
-                title: r.3.unwrap_or_default(),
-                original_text: r.4.unwrap_or_default(),
-                status: r.5,
-                view_count: r.6,
-                vote_count: r.7,
-                answer_count: r.8,
-                accepted_answer_id: r.9,
-                created_at: r.10,
-                updated_at: r.11,
-                post_update_time: r.12,
+                title: r.2.unwrap_or_default(),
+                original_text: r.3.unwrap_or_default(),
+                status: r.4,
+                view_count: r.5,
+                vote_count: r.6,
+                answer_count: r.7,
+                accepted_answer_id: r.8,
+                created_at: r.9,
+                updated_at: r.10,
+                post_update_time: r.11,
             })
             .collect())
     }
@@ -471,14 +457,13 @@ impl AnswerDb {
     pub(crate) async fn answers(&self, after: i64) -> Result<Vec<AnswerRow>, ExchangeError> {
         let sql = format!(
             "SELECT CAST(id AS BIGINT), CAST(question_id AS BIGINT), CAST(user_id AS BIGINT), \
-             CAST(last_edit_user_id AS BIGINT), original_text, CAST(status AS BIGINT), \
+             original_text, CAST(status AS BIGINT), \
              CAST(vote_count AS BIGINT), {}, {} \
              FROM answer WHERE id > $1 ORDER BY id LIMIT $2",
             self.seconds("created_at"),
             self.seconds("updated_at"),
         );
         type Tuple = (
-            i64,
             i64,
             i64,
             i64,
@@ -495,12 +480,11 @@ impl AnswerDb {
                 id: r.0,
                 question_id: r.1,
                 user_id: r.2,
-                last_edit_user_id: r.3,
-                original_text: r.4.unwrap_or_default(),
-                status: r.5,
-                vote_count: r.6,
-                created_at: r.7,
-                updated_at: r.8,
+                original_text: r.3.unwrap_or_default(),
+                status: r.4,
+                vote_count: r.5,
+                created_at: r.6,
+                updated_at: r.7,
             })
             .collect())
     }
