@@ -96,8 +96,17 @@ mod tests {
             let port = listener.local_addr().unwrap().port();
             let server = std::thread::spawn(move || {
                 let (mut conn, _) = listener.accept().unwrap();
-                let mut request = [0_u8; 512];
-                let _ = conn.read(&mut request);
+                // The whole request first: closing with some of it unread
+                // makes the kernel reset the connection, and the client may
+                // lose the answer to the reset.
+                let mut request = Vec::new();
+                let mut buffer = [0_u8; 512];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match conn.read(&mut buffer) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => request.extend_from_slice(&buffer[..n]),
+                    }
+                }
                 conn.write_all(answer.as_bytes()).unwrap();
             });
             let args = HealthcheckArgs {
